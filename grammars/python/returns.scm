@@ -1,0 +1,2 @@
+; What functions return.
+(return_statement (_) @value) @return

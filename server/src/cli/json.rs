@@ -1,0 +1,87 @@
+//! `--format json`: the contract's JSON object (1-based lines, columns in Unicode scalar values).
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::display_path;
+use crate::rules::{Finding, REGISTRY};
+use crate::text::{Encoding, LineIndex, TextRange};
+use crate::workspace::FileReport;
+
+pub fn render(reports: &[FileReport], cwd: &Path) -> String {
+    let mut diagnostics = Vec::new();
+    for report in reports {
+        let index = LineIndex::new(&report.text);
+        let path = display_path(report, cwd);
+        for finding in &report.findings {
+            diagnostics.push(diagnostic(finding, &path, &report.text, &index, cwd));
+        }
+    }
+    let mut out =
+        serde_json::to_string_pretty(&json!({ "version": 1, "diagnostics": diagnostics }))
+            .expect("JSON values always serialise");
+    out.push('\n');
+    out
+}
+
+fn diagnostic(finding: &Finding, path: &str, text: &str, index: &LineIndex, cwd: &Path) -> Value {
+    let category = REGISTRY
+        .iter()
+        .find(|rule| rule.meta.code == finding.code)
+        .map_or("config", |rule| rule.meta.category.as_str());
+    let fixes: Vec<Value> = finding
+        .fixes
+        .iter()
+        .map(|fix| {
+            let edits: Vec<Value> = fix
+                .edits
+                .iter()
+                .map(|edit| {
+                    json!({
+                        "path": edit.path.as_ref().map_or(path.to_owned(), |other| relative(other, cwd)),
+                        "range": range(edit.range, text, index),
+                        "new_text": edit.new_text,
+                    })
+                })
+                .collect();
+            json!({ "title": fix.title, "edits": edits })
+        })
+        .collect();
+    let related: Vec<Value> = finding
+        .related
+        .iter()
+        .map(|related| {
+            let other = std::fs::read_to_string(&related.path).unwrap_or_default();
+            let other_index = LineIndex::new(&other);
+            json!({
+                "path": relative(&related.path, cwd),
+                "range": range(related.range, &other, &other_index),
+                "message": related.message,
+            })
+        })
+        .collect();
+    json!({
+        "path": path,
+        "code": finding.code,
+        "category": category,
+        "severity": finding.severity.as_str(),
+        "message": finding.message,
+        "range": range(finding.range, text, index),
+        "fixes": fixes,
+        "related": related,
+    })
+}
+
+fn range(range: TextRange, text: &str, index: &LineIndex) -> Value {
+    let position = |offset| {
+        let at = index.line_col(text, offset, Encoding::Chars);
+        json!({ "line": at.line + 1, "column": at.col + 1 })
+    };
+    json!({ "start": position(range.start), "end": position(range.end) })
+}
+
+fn relative(path: &Path, cwd: &Path) -> String {
+    let path = path.strip_prefix(cwd).unwrap_or(path);
+    path.to_string_lossy().replace('\\', "/")
+}

@@ -1,0 +1,117 @@
+//! Building and applying fixes. Rules describe a fix as text edits; the language-specific spelling
+//! of common fixes (serialise to JSON, convert to a string, a boolean literal) lives here, and so
+//! does applying edits to a text, shared by the LSP code actions, `check --fix` and the tests.
+
+use crate::languages::{Language, ResponseObject, SourceFacts};
+use crate::rules::{Edit, Fix};
+use crate::text::TextRange;
+
+/// Wraps the expression at `range` so that it is serialised to a JSON string:
+/// `json.dumps(x)` (adding `import json` when missing), `JSON.stringify(x)`, or in a Rust
+/// `json!` value `json!(x).to_string()`.
+pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix {
+    let expression = range.slice(text);
+    let mut edits = Vec::new();
+    let (title, replacement) = match facts.language {
+        Language::Python => {
+            if !facts.edit_context.has_json_import {
+                let blank = if facts.edit_context.import_needs_blank_line {
+                    "\n"
+                } else {
+                    ""
+                };
+                edits.push(Edit::insert(
+                    facts.edit_context.import_insert_at,
+                    format!("import json\n{blank}"),
+                ));
+            }
+            (
+                "Serialise the body with json.dumps(...)",
+                format!("json.dumps({expression})"),
+            )
+        }
+        Language::JavaScript | Language::TypeScript => (
+            "Serialise the body with JSON.stringify(...)",
+            format!("JSON.stringify({expression})"),
+        ),
+        Language::Rust => (
+            "Serialise the body with .to_string()",
+            format!("json!({expression}).to_string()"),
+        ),
+    };
+    edits.push(Edit::replace(range, replacement));
+    Fix {
+        title: title.into(),
+        edits,
+    }
+}
+
+/// Replaces a returned data object by a proxy response carrying it as the JSON body.
+pub fn wrap_as_response(facts: &SourceFacts, text: &str, range: TextRange) -> Fix {
+    let serialized = serialize_json(facts, text, range);
+    let mut edits = serialized.edits;
+    let body = edits.pop().map(|edit| edit.new_text).unwrap_or_default();
+    let replacement = match facts.language {
+        Language::JavaScript | Language::TypeScript => {
+            format!("{{ statusCode: 200, body: {body} }}")
+        }
+        Language::Python | Language::Rust => format!("{{\"statusCode\": 200, \"body\": {body}}}"),
+    };
+    edits.push(Edit::replace(range, replacement));
+    Fix {
+        title: "Return it as the JSON body of a 200 response".into(),
+        edits,
+    }
+}
+
+/// Converts the scalar at `range` to a string: `str(x)`, `String(x)`, `x.to_string()`; a
+/// number literal simply becomes a string literal.
+pub fn to_string(language: Language, text: &str, range: TextRange, literal: bool) -> Fix {
+    let expression = range.slice(text);
+    let replacement = if literal {
+        format!("\"{expression}\"")
+    } else {
+        match language {
+            Language::Python => format!("str({expression})"),
+            Language::JavaScript | Language::TypeScript => format!("String({expression})"),
+            Language::Rust => format!("{expression}.to_string()"),
+        }
+    };
+    Fix {
+        title: format!("Convert to a string: {replacement}"),
+        edits: vec![Edit::replace(range, replacement)],
+    }
+}
+
+/// The boolean literal of a language.
+pub fn bool_literal(language: Language, value: bool) -> &'static str {
+    match (language, value) {
+        (Language::Python, true) => "True",
+        (Language::Python, false) => "False",
+        (_, true) => "true",
+        (_, false) => "false",
+    }
+}
+
+/// Inserts a new first entry into a response object, in the object's own style.
+pub fn insert_entry(response: &ResponseObject, key: &str, value: &str) -> Edit {
+    let style = &response.style;
+    Edit::insert(
+        style.insert_at,
+        format!("{}{}", style.entry_text(key, value), style.separator),
+    )
+}
+
+/// Applies same-file edits to a text. Edits must not overlap; they are applied from the end so
+/// earlier offsets stay valid. Edits for other files are ignored here.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut edits: Vec<&Edit> = edits.iter().filter(|edit| edit.path.is_none()).collect();
+    edits.sort_by_key(|edit| std::cmp::Reverse((edit.range.start, edit.range.end)));
+    let mut out = text.to_owned();
+    for edit in edits {
+        let start = edit.range.start.min(out.len());
+        let end = edit.range.end.min(out.len()).max(start);
+        out.replace_range(start..end, &edit.new_text);
+    }
+    out
+}

@@ -1,0 +1,187 @@
+//! The error texts API Gateway and Lambda print, what causes each, and how to fix it. Read by
+//! `gatelint explain` and by hover on an error text anywhere in the workspace.
+
+/// One run-time failure as a developer meets it.
+#[derive(Debug)]
+pub struct AwsError {
+    /// A short title.
+    pub title: &'static str,
+    /// Texts that identify it (matched case-insensitively as substrings of what the user pastes).
+    pub texts: &'static [&'static str],
+    /// What the client receives.
+    pub status: &'static str,
+    pub cause: &'static str,
+    pub fix: &'static str,
+    /// The rule categories whose rules catch it before deploy.
+    pub categories: &'static [&'static str],
+}
+
+pub static AWS_ERRORS: &[AwsError] = &[
+    AwsError {
+        title: "Malformed Lambda proxy response",
+        texts: &["Malformed Lambda proxy response", "Execution failed due to configuration error: Malformed"],
+        status: "502 Bad Gateway, body {\"message\": \"Internal server error\"}",
+        cause: "The function returned something that is not a valid Lambda proxy response: a key API Gateway \
+                does not accept (`status`, `cookies` on a REST API, a whole data object), a `body` that is not \
+                a string (a dict or object not passed through `json.dumps`/`JSON.stringify`), a non-numeric \
+                `statusCode`, a list or object as a header value, or `multiValueHeaders` values that are not lists.",
+        fix: "Return exactly `{\"statusCode\": <int>, \"headers\": {<string>: <string>}, \"body\": <string>}` \
+              (plus `multiValueHeaders` and `isBase64Encoded` if needed); serialise the body with \
+              `json.dumps`/`JSON.stringify`.",
+        categories: &["proxy-response"],
+    },
+    AwsError {
+        title: "Internal server error from an unhandled exception",
+        texts: &["Internal server error", "\"errorMessage\"", "errorType", "Unhandled"],
+        status: "502 Bad Gateway (REST) or 500 (HTTP API), body {\"message\": \"Internal server error\"}",
+        cause: "The handler raised or threw an exception (or returned a malformed response). Lambda reports it as \
+                a function error, and a proxy integration has nothing to send but a generic error.",
+        fix: "Catch the exceptions the handler can expect and return a proper error response (`statusCode` 4xx/5xx \
+              and a JSON body); let only truly unexpected ones escape, and log them.",
+        categories: &["error-handling", "proxy-response"],
+    },
+    AwsError {
+        title: "Lambda.Unknown",
+        texts: &["Lambda.Unknown"],
+        status: "502 or 504, depending on the integration",
+        cause: "API Gateway could not read a result from the function: the function timed out, ran out of memory, \
+                crashed the runtime, or returned a payload the runtime could not serialise (Python bytes).",
+        fix: "Check the function's CloudWatch log for `Task timed out` or `Runtime.*` errors; keep the function's \
+              time budget below the integration timeout; return JSON-serialisable values only.",
+        categories: &["timeout", "error-handling", "proxy-response"],
+    },
+    AwsError {
+        title: "Endpoint request timed out",
+        texts: &["Endpoint request timed out", "Task timed out", "504 Gateway Timeout", "Network error communicating with endpoint"],
+        status: "504 Gateway Timeout, body {\"message\": \"Endpoint request timed out\"}",
+        cause: "The integration did not answer within its timeout: 29 s by default for REST APIs (raisable by quota \
+                request for Regional and private APIs), 30 s at most for HTTP APIs. A function `Timeout` above that \
+                lets the function run on after the client was answered with 504.",
+        fix: "Keep the function's `Timeout` and its slowest code path under the integration timeout: give HTTP and \
+              SDK calls timeouts, bound retries, move long work to an asynchronous path (SQS, Step Functions).",
+        categories: &["timeout"],
+    },
+    AwsError {
+        title: "Invalid permissions on Lambda function",
+        texts: &["Invalid permissions on Lambda function", "AccessDeniedException", "not authorized to perform: lambda:InvokeFunction"],
+        status: "500 Internal Server Error",
+        cause: "API Gateway is not allowed to invoke the function: there is no `AWS::Lambda::Permission` for \
+                principal `apigateway.amazonaws.com` covering this API, stage, method and route. SAM events add \
+                one automatically; hand-written CloudFormation and OpenAPI bodies do not.",
+        fix: "Add an `AWS::Lambda::Permission` with `Action: lambda:InvokeFunction`, `Principal: \
+              apigateway.amazonaws.com` and a `SourceArn` of `arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:<api-id>/*`.",
+        categories: &["permission"],
+    },
+    AwsError {
+        title: "Execution failed due to configuration error",
+        texts: &["Execution failed due to configuration error"],
+        status: "500 or 502",
+        cause: "API Gateway's execution log prefix for integration set-up errors: most often a malformed proxy \
+                response, missing invoke permissions, or an output mapping to a method response that does not exist.",
+        fix: "Read the rest of the log line; `gatelint explain` the specific message.",
+        categories: &["proxy-response", "permission", "status-mapping"],
+    },
+    AwsError {
+        title: "Output mapping refers to an invalid method response",
+        texts: &["Output mapping refers to an invalid method response", "invalid method response"],
+        status: "500 Internal Server Error",
+        cause: "In a non-proxy (`AWS`) integration, an integration response maps to a status code that the method \
+                does not declare in its method responses.",
+        fix: "Declare a `MethodResponses` entry for every `StatusCode` the `IntegrationResponses` produce.",
+        categories: &["status-mapping"],
+    },
+    AwsError {
+        title: "Too many requests (throttled)",
+        texts: &["TooManyRequestsException", "Rate exceeded", "429", "Too Many Requests", "ThrottlingException"],
+        status: "429 Too Many Requests (API Gateway throttling) or 500/502 (Lambda throttling behind a proxy)",
+        cause: "Requests exceed the stage or usage-plan throttle, or the function's concurrency: \
+                `ReservedConcurrentExecutions` too low (0 throttles every call) or the account's concurrency used up.",
+        fix: "Raise or remove the reserved concurrency, align stage throttling with what the function can serve, \
+              and make clients retry with backoff.",
+        categories: &["throttle"],
+    },
+    AwsError {
+        title: "Handler not found",
+        texts: &["Runtime.HandlerNotFound", "Runtime.ImportModuleError", "Cannot find module", "is undefined or not exported"],
+        status: "502 Bad Gateway",
+        cause: "The function's `Handler` names a file or function that is not in the deployed code (`CodeUri`).",
+        fix: "Make `Handler` match the file path (relative to `CodeUri`) and the exported function name.",
+        categories: &["handler-link"],
+    },
+    AwsError {
+        title: "Runtime could not serialise the result",
+        texts: &["Runtime.MarshalError", "Unable to marshal response", "is not JSON serializable"],
+        status: "502 Bad Gateway",
+        cause: "The handler returned a value the runtime cannot turn into JSON, such as Python `bytes` (from \
+                `base64.b64encode` without `.decode()`), a `datetime` or a `Decimal`.",
+        fix: "Return only JSON types; `.decode()` bytes, and serialise the body with `json.dumps(..., default=str)`.",
+        categories: &["proxy-response"],
+    },
+    AwsError {
+        title: "Unauthorized / authorizer failure",
+        texts: &["AuthorizerConfigurationException", "Unauthorized", "User is not authorized to access this resource"],
+        status: "500 (authorizer error) or 401/403",
+        cause: "A Lambda authorizer failed or returned a response API Gateway cannot read: a REST authorizer without \
+                `principalId` and `policyDocument`, `context` values that are objects or arrays, or an HTTP API \
+                simple response without a boolean `isAuthorized`.",
+        fix: "Return the format of the authorizer's type; keep `context` values strings, numbers or booleans.",
+        categories: &["authorizer-response", "permission"],
+    },
+];
+
+/// The errors whose texts occur in `text`, best match first (the longest matching text wins).
+pub fn explain(text: &str) -> Vec<&'static AwsError> {
+    let haystack = text.to_ascii_lowercase();
+    let mut found: Vec<(usize, &'static AwsError)> = AWS_ERRORS
+        .iter()
+        .filter_map(|error| {
+            error
+                .texts
+                .iter()
+                .filter(|needle| haystack.contains(&needle.to_ascii_lowercase()))
+                .map(|needle| needle.len())
+                .max()
+                .map(|len| (len, error))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, error)| error).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_what_aws_prints() {
+        let first = |text: &str| explain(text).first().map(|error| error.title);
+        assert_eq!(
+            first("Execution failed due to configuration error: Malformed Lambda proxy response"),
+            Some("Malformed Lambda proxy response")
+        );
+        assert_eq!(
+            first("{\"message\": \"Internal server error\"}"),
+            Some("Internal server error from an unhandled exception")
+        );
+        assert_eq!(
+            first("429 TooManyRequestsException"),
+            Some("Too many requests (throttled)")
+        );
+        assert_eq!(first("lambda.unknown"), Some("Lambda.Unknown"));
+        assert!(explain("everything is fine").is_empty());
+    }
+
+    #[test]
+    fn categories_exist() {
+        for error in AWS_ERRORS {
+            for category in error.categories {
+                assert!(
+                    crate::rules::Category::ALL
+                        .iter()
+                        .any(|known| known.as_str() == *category),
+                    "{category}"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The Lambda proxy integration formats (see `shared/AWS-BEHAVIOUR.md`).
+
+/// Keys API Gateway accepts in a payload 1.0 response (REST APIs; HTTP APIs with payload 1.0).
+pub const REST_RESPONSE_KEYS: &[&str] = &[
+    "statusCode",
+    "headers",
+    "multiValueHeaders",
+    "body",
+    "isBase64Encoded",
+];
+
+/// Keys API Gateway accepts in a payload 2.0 response (HTTP APIs).
+pub const HTTP_V2_RESPONSE_KEYS: &[&str] = &[
+    "statusCode",
+    "headers",
+    "body",
+    "isBase64Encoded",
+    "cookies",
+];
+
+/// Response keys other than `statusCode`: with `statusCode`, any of them marks a response literal.
+pub const OTHER_RESPONSE_KEYS: &[&str] = &[
+    "headers",
+    "multiValueHeaders",
+    "body",
+    "isBase64Encoded",
+    "cookies",
+];
+
+/// Keys of the API Gateway proxy event (payload 1.0 and 2.0) that other event sources do not
+/// put at the top level; reading one shows a handler serves API Gateway.
+pub const EVENT_KEYS: &[&str] = &[
+    "httpMethod",
+    "path",
+    "pathParameters",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "body",
+    "headers",
+    "multiValueHeaders",
+    "requestContext",
+    "resource",
+    "stageVariables",
+    "isBase64Encoded",
+    "routeKey",
+    "rawPath",
+    "rawQueryString",
+    "cookies",
+];
+
+/// The key a misspelled response key probably meant: `status`, `status_code`, `StatusCode` →
+/// `statusCode`; `Headers` → `headers`; one or two typos away from a known key.
+pub fn probable_key(key: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    let normalized: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if matches!(
+        normalized.as_str(),
+        "status" | "statuscode" | "httpstatus" | "httpstatuscode" | "statuscodes"
+    ) && allowed.contains(&"statusCode")
+    {
+        return Some("statusCode");
+    }
+    if let Some(exact) = allowed
+        .iter()
+        .find(|allowed| allowed.to_ascii_lowercase() == normalized)
+    {
+        return Some(exact);
+    }
+    if matches!(
+        normalized.as_str(),
+        "header" | "multivalueheader" | "cookie" | "base64encoded" | "isbase64"
+    ) {
+        return allowed
+            .iter()
+            .copied()
+            .find(|allowed| allowed.to_ascii_lowercase().contains(&normalized));
+    }
+    if normalized.len() < 4 {
+        return None;
+    }
+    allowed
+        .iter()
+        .copied()
+        .map(|allowed| {
+            (
+                edit_distance(&normalized, &allowed.to_ascii_lowercase()),
+                allowed,
+            )
+        })
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, allowed)| allowed)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_the_meant_key() {
+        for typo in [
+            "status",
+            "status_code",
+            "StatusCode",
+            "statuscode",
+            "statusCodes",
+            "httpStatus",
+        ] {
+            assert_eq!(
+                probable_key(typo, REST_RESPONSE_KEYS),
+                Some("statusCode"),
+                "{typo}"
+            );
+        }
+        assert_eq!(probable_key("Headers", REST_RESPONSE_KEYS), Some("headers"));
+        assert_eq!(probable_key("header", REST_RESPONSE_KEYS), Some("headers"));
+        assert_eq!(
+            probable_key("isBase64encoded", REST_RESPONSE_KEYS),
+            Some("isBase64Encoded")
+        );
+        assert_eq!(
+            probable_key("multiValueHeader", REST_RESPONSE_KEYS),
+            Some("multiValueHeaders")
+        );
+        assert_eq!(probable_key("cookies", REST_RESPONSE_KEYS), None);
+        assert_eq!(probable_key("message", REST_RESPONSE_KEYS), None);
+        assert_eq!(probable_key("data", REST_RESPONSE_KEYS), None);
+        assert_eq!(probable_key("Body", REST_RESPONSE_KEYS), Some("body"));
+    }
+}

@@ -1,0 +1,233 @@
+//! The language-neutral model of a handler file that every language module produces and the
+//! handler rules read: functions (handlers and the helpers they return through) and response
+//! objects with their entries and classified values, each with its exact source range.
+
+use super::Language;
+use crate::text::TextRange;
+
+/// Everything the handler rules need to know about one source file.
+#[derive(Clone, Debug)]
+pub struct SourceFacts {
+    pub language: Language,
+    pub functions: Vec<Function>,
+    pub responses: Vec<ResponseObject>,
+    /// Facts the quick fixes need about the file (imports present, where to add one).
+    pub edit_context: EditContext,
+}
+
+impl SourceFacts {
+    pub fn empty(language: Language) -> Self {
+        Self {
+            language,
+            functions: Vec::new(),
+            responses: Vec::new(),
+            edit_context: EditContext::default(),
+        }
+    }
+
+    pub fn function(&self, id: FunctionId) -> &Function {
+        &self.functions[id.0]
+    }
+
+    pub fn handlers(&self) -> impl Iterator<Item = &Function> {
+        self.functions
+            .iter()
+            .filter(|function| function.role.is_handler())
+    }
+}
+
+/// Index of a function in [`SourceFacts::functions`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FunctionId(pub usize);
+
+/// A function the analysis cares about.
+#[derive(Clone, Debug)]
+pub struct Function {
+    /// The name a template's `Handler` would use (`lambda_handler`, `handler`, `main`, ...).
+    pub name: String,
+    pub name_range: TextRange,
+    /// The whole definition.
+    pub range: TextRange,
+    pub role: Role,
+    /// Whether something in the file shows it serves API Gateway (reads `event["httpMethod"]`,
+    /// is typed `APIGatewayProxyEvent`, returns a `statusCode`, ...). Without a template, only such
+    /// handlers have their returned objects checked as proxy responses.
+    pub api_evidence: Option<ApiEvidence>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// An entry point Lambda can call, and why we think so.
+    Handler { reason: &'static str },
+    /// A function whose result a handler (or another helper) returns.
+    Helper { of: FunctionId },
+}
+
+impl Role {
+    pub fn is_handler(&self) -> bool {
+        matches!(self, Role::Handler { .. })
+    }
+}
+
+/// Why a function is believed to serve API Gateway.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiEvidence {
+    pub what: String,
+    pub range: TextRange,
+}
+
+/// How a response object came to be considered one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// Returned (directly or through a local variable) by a handler or one of its helpers.
+    Returned { function: FunctionId },
+    /// Passed as the result to a Node callback: `callback(null, {...})`.
+    Callback { function: FunctionId },
+    /// A literal with a `statusCode` key and response keys, wherever it stands.
+    StatusCodeLiteral,
+}
+
+/// An object (dict, object literal, `json!` object, `dict(...)` call) that becomes a proxy response.
+#[derive(Clone, Debug)]
+pub struct ResponseObject {
+    /// The literal itself.
+    pub range: TextRange,
+    /// Where object-level findings are shown: the literal's first line.
+    pub anchor: TextRange,
+    pub entries: Vec<Entry>,
+    /// A spread (`**base`, `...base`) or other entries whose keys are unknown: presence checks
+    /// (missing `statusCode`) must not fire.
+    pub opaque: bool,
+    pub origin: Origin,
+    pub style: ObjectStyle,
+}
+
+impl ResponseObject {
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|entry| entry.key == key)
+    }
+
+    /// The function whose response this is, when known.
+    pub fn function(&self) -> Option<FunctionId> {
+        match self.origin {
+            Origin::Returned { function } | Origin::Callback { function } => Some(function),
+            Origin::StatusCodeLiteral => None,
+        }
+    }
+}
+
+/// How to write a new entry into this object so that it matches its neighbours.
+#[derive(Clone, Debug)]
+pub struct ObjectStyle {
+    /// Where a new first entry goes (just after the opening delimiter).
+    pub insert_at: usize,
+    /// Text to put after the inserted entry (`", "` or `",\n    "` when there are entries).
+    pub separator: String,
+    /// The form of an entry.
+    pub entry_form: EntryForm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryForm {
+    /// `"key": value` (Python dict, JSON-like `json!`, JS with quoted keys).
+    QuotedKey,
+    /// `key: value` (JS/TS object literal with bare keys).
+    BareKey,
+    /// `key=value` (Python `dict(...)` call).
+    Keyword,
+}
+
+impl ObjectStyle {
+    pub fn entry_text(&self, key: &str, value: &str) -> String {
+        match self.entry_form {
+            EntryForm::QuotedKey => format!("\"{key}\": {value}"),
+            EntryForm::BareKey => format!("{key}: {value}"),
+            EntryForm::Keyword => format!("{key}={value}"),
+        }
+    }
+}
+
+/// One key of a response object.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: String,
+    /// The key as written (string literal or identifier), for renames.
+    pub key_range: TextRange,
+    /// Whether the key is written as a bare identifier (`statusCode:` in JS, `statusCode=` in Python).
+    pub bare_key: bool,
+    pub value: Value,
+    /// Set by an assignment after the literal (`resp["body"] = ...`, `resp.body = ...`).
+    pub assigned_later: bool,
+}
+
+/// An expression, classified by what it evaluates to as far as the file shows.
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub kind: ValueKind,
+    /// The expression where it is used (an identifier stays the identifier, even when resolved).
+    pub range: TextRange,
+    /// Where the value was defined, when resolved through a variable.
+    pub defined_at: Option<TextRange>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ValueKind {
+    /// A string whose content the file states.
+    StringLiteral(String),
+    /// A string built at run time (f-string, template literal, `json.dumps`, `str()`, `+`).
+    String,
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+    Object(Vec<Entry>, ObjectShape),
+    Array(Vec<Value>),
+    /// Python `bytes` (literal `b"..."`, `.encode()`, `base64.b64encode(...)`, `orjson.dumps(...)`).
+    Bytes,
+    /// Anything the file does not pin down.
+    Unknown,
+}
+
+/// Whether an object value's entries are all known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectShape {
+    Complete,
+    /// Has spreads or computed keys.
+    Opaque,
+}
+
+impl ValueKind {
+    /// A short description for messages: "a dict", "an object", "a list", "a number", ...
+    pub fn describe(&self, language: Language) -> &'static str {
+        let python = language == Language::Python;
+        match self {
+            ValueKind::StringLiteral(_) | ValueKind::String => "a string",
+            ValueKind::Integer(_) | ValueKind::Float(_) => "a number",
+            ValueKind::Bool(_) => "a boolean",
+            ValueKind::Null if python => "None",
+            ValueKind::Null => "null",
+            ValueKind::Object(..) if python => "a dict",
+            ValueKind::Object(..) => "an object",
+            ValueKind::Array(_) if python => "a list",
+            ValueKind::Array(_) => "an array",
+            ValueKind::Bytes => "bytes",
+            ValueKind::Unknown => "an unknown value",
+        }
+    }
+
+    pub fn is_stringy(&self) -> bool {
+        matches!(self, ValueKind::StringLiteral(_) | ValueKind::String)
+    }
+}
+
+/// Facts about the file that fixes need.
+#[derive(Clone, Debug, Default)]
+pub struct EditContext {
+    /// Python: whether `json` is imported as a module (`import json`); `json.dumps` is then usable.
+    pub has_json_import: bool,
+    /// Python: where `import json` should be inserted (after the docstring, `__future__` imports
+    /// and at the start of the other imports).
+    pub import_insert_at: usize,
+    /// Python: whether the inserted import needs a blank line after it (no imports follow).
+    pub import_needs_blank_line: bool,
+}

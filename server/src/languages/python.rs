@@ -1,0 +1,1022 @@
+//! Python handlers: `def handler(event, context)` at module level, the helpers they return
+//! through, and the dicts (`{...}`, `dict(...)`, built up through `resp["key"] = ...`) they return.
+
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+use super::facts::*;
+use super::query::{for_each_match, grammar_query};
+use super::Language;
+use crate::knowledge::proxy as api_event;
+use crate::text::TextRange;
+
+fn python() -> tree_sitter::Language {
+    tree_sitter_python::LANGUAGE.into()
+}
+
+grammar_query!(FUNCTIONS, python(), "python/functions.scm");
+grammar_query!(RETURNS, python(), "python/returns.scm");
+grammar_query!(BINDINGS, python(), "python/bindings.scm");
+grammar_query!(OBJECTS, python(), "python/objects.scm");
+grammar_query!(EVIDENCE, python(), "python/evidence.scm");
+grammar_query!(IMPORTS, python(), "python/imports.scm");
+
+/// Names a handler's first parameter commonly has.
+const EVENT_NAMES: &[&str] = &[
+    "event", "evt", "ev", "e", "_event", "_evt", "_e", "_", "request", "req", "payload",
+];
+/// Names a handler's second parameter commonly has.
+const CONTEXT_NAMES: &[&str] = &[
+    "context",
+    "ctx",
+    "_context",
+    "_ctx",
+    "lambda_context",
+    "_",
+    "__",
+    "c",
+    "_c",
+];
+
+pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
+    let root = tree.root_node();
+    let mut extractor = Extractor {
+        text,
+        facts: SourceFacts::empty(Language::Python),
+        by_node: HashMap::new(),
+        event_params: HashMap::new(),
+        bindings: Vec::new(),
+        item_assignments: Vec::new(),
+        updates: Vec::new(),
+        seen_objects: HashSet::new(),
+    };
+    extractor.collect_functions(root);
+    extractor.collect_bindings(root);
+    extractor.collect_responses(root);
+    extractor.collect_evidence(root);
+    extractor.collect_edit_context(root);
+    extractor.facts
+}
+
+struct Binding<'t> {
+    scope: Option<usize>,
+    name: &'t str,
+    value: Node<'t>,
+    at: usize,
+}
+
+struct ItemAssignment<'t> {
+    scope: Option<usize>,
+    target: &'t str,
+    key: Node<'t>,
+    value: Node<'t>,
+    at: usize,
+}
+
+struct Update<'t> {
+    scope: Option<usize>,
+    target: &'t str,
+    arguments: Node<'t>,
+    at: usize,
+}
+
+struct Extractor<'t> {
+    text: &'t str,
+    facts: SourceFacts,
+    /// Function definition node id → its index in `facts.functions` (all top-level functions,
+    /// whether or not they turn out to be handlers or helpers).
+    by_node: HashMap<usize, (FunctionId, Node<'t>)>,
+    /// Handler id → the name of its event parameter.
+    event_params: HashMap<FunctionId, &'t str>,
+    bindings: Vec<Binding<'t>>,
+    item_assignments: Vec<ItemAssignment<'t>>,
+    updates: Vec<Update<'t>>,
+    seen_objects: HashSet<usize>,
+}
+
+/// A module-level function found in the file, before we know its role.
+struct Candidate {
+    role: Option<Role>,
+}
+
+impl<'t> Extractor<'t> {
+    fn node_text(&self, node: Node<'_>) -> &'t str {
+        TextRange::of_node(&node).slice(self.text)
+    }
+
+    /// Every module-level function; the ones that look like handlers become handlers, and the
+    /// ones a handler returns through become helpers (to a fixpoint).
+    fn collect_functions(&mut self, root: Node<'t>) {
+        let mut candidates = Vec::new();
+        for_each_match(&FUNCTIONS, root, self.text, |captures| {
+            let (Some(function), Some(name), Some(parameters)) = (
+                captures.get("function"),
+                captures.get("name"),
+                captures.get("parameters"),
+            ) else {
+                return;
+            };
+            if !is_module_level(function) {
+                return;
+            }
+            candidates.push((function, name, parameters));
+        });
+        let mut roles: Vec<Candidate> = Vec::new();
+        for (function, name, parameters) in &candidates {
+            let names = positional_parameters(*parameters, self.text);
+            let function_name = self.node_text(*name);
+            let role = handler_reason(function_name, &names).map(|reason| Role::Handler { reason });
+            let id = FunctionId(self.facts.functions.len());
+            if role.is_some() {
+                if let Some(event) = names.first() {
+                    self.event_params.insert(id, event);
+                }
+            }
+            self.facts.functions.push(Function {
+                name: function_name.to_owned(),
+                name_range: TextRange::of_node(name),
+                range: TextRange::of_node(function),
+                role: role.clone().unwrap_or(Role::Handler { reason: "" }),
+                api_evidence: None,
+            });
+            roles.push(Candidate { role });
+            self.by_node.insert(function.id(), (id, *function));
+        }
+        // Helpers: a function whose call a handler or helper returns.
+        let names: HashMap<&str, FunctionId> = self
+            .facts
+            .functions
+            .iter()
+            .enumerate()
+            .map(|(index, function)| (function.name.as_str(), FunctionId(index)))
+            .collect();
+        let mut returned_calls: Vec<(FunctionId, FunctionId)> = Vec::new();
+        for_each_match(&RETURNS, root, self.text, |captures| {
+            let Some(value) = captures.get("value") else {
+                return;
+            };
+            let Some((owner, _)) =
+                enclosing_function(value).and_then(|f| self.by_node.get(&f.id()))
+            else {
+                return;
+            };
+            for callee in returned_callees(value, self.text) {
+                if let Some(&callee_id) = names.get(callee) {
+                    if callee_id != *owner {
+                        returned_calls.push((*owner, callee_id));
+                    }
+                }
+            }
+        });
+        loop {
+            let mut changed = false;
+            for (owner, callee) in &returned_calls {
+                if roles[owner.0].role.is_some() && roles[callee.0].role.is_none() {
+                    roles[callee.0].role = Some(Role::Helper { of: *owner });
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // Keep only handlers and helpers; re-number and re-map.
+        let old_functions = std::mem::take(&mut self.facts.functions);
+        let mut renumber = HashMap::new();
+        for (index, (mut function, candidate)) in old_functions.into_iter().zip(roles).enumerate() {
+            if let Some(role) = candidate.role {
+                function.role = role;
+                renumber.insert(index, FunctionId(self.facts.functions.len()));
+                self.facts.functions.push(function);
+            }
+        }
+        for function in &mut self.facts.functions {
+            if let Role::Helper { of } = &mut function.role {
+                *of = renumber[&of.0];
+            }
+        }
+        self.by_node = self
+            .by_node
+            .drain()
+            .filter_map(|(node_id, (id, node))| {
+                renumber.get(&id.0).map(|new| (node_id, (*new, node)))
+            })
+            .collect();
+        self.event_params = self
+            .event_params
+            .drain()
+            .filter_map(|(id, name)| renumber.get(&id.0).map(|new| (*new, name)))
+            .collect();
+    }
+
+    fn collect_bindings(&mut self, root: Node<'t>) {
+        let text = self.text;
+        for_each_match(&BINDINGS, root, text, |captures| {
+            let value = captures.get("value");
+            if let (Some(binding), Some(target), Some(value)) =
+                (captures.get("binding"), captures.get("target"), value)
+            {
+                self.bindings.push(Binding {
+                    scope: scope_of(binding),
+                    name: TextRange::of_node(&target).slice(text),
+                    value,
+                    at: binding.start_byte(),
+                });
+            } else if let (Some(assignment), Some(target), Some(key), Some(value)) = (
+                captures.get("item_assignment"),
+                captures.get("item_target"),
+                captures.get("item_key"),
+                value,
+            ) {
+                self.item_assignments.push(ItemAssignment {
+                    scope: scope_of(assignment),
+                    target: TextRange::of_node(&target).slice(text),
+                    key,
+                    value,
+                    at: assignment.start_byte(),
+                });
+            } else if let (Some(update), Some(target), Some(arguments)) = (
+                captures.get("update"),
+                captures.get("update_target"),
+                captures.get("update_arguments"),
+            ) {
+                self.updates.push(Update {
+                    scope: scope_of(update),
+                    target: TextRange::of_node(&target).slice(text),
+                    arguments,
+                    at: update.start_byte(),
+                });
+            }
+        });
+    }
+
+    /// The last binding of `name` visible at `at` in `scope` (then at module level).
+    fn binding(&self, scope: Option<usize>, name: &str, at: usize) -> Option<&Binding<'t>> {
+        let in_scope = |wanted: Option<usize>| {
+            self.bindings
+                .iter()
+                .filter(|binding| {
+                    binding.scope == wanted && binding.name == name && binding.at < at
+                })
+                .max_by_key(|binding| binding.at)
+        };
+        in_scope(scope).or_else(|| {
+            if scope.is_some() {
+                in_scope(None)
+            } else {
+                None
+            }
+        })
+    }
+
+    fn collect_responses(&mut self, root: Node<'t>) {
+        // Returned by handlers and helpers.
+        let mut returned = Vec::new();
+        for_each_match(&RETURNS, root, self.text, |captures| {
+            if let Some(value) = captures.get("value") {
+                if let Some(&(id, _)) =
+                    enclosing_function(value).and_then(|f| self.by_node.get(&f.id()))
+                {
+                    returned.push((id, value));
+                }
+            }
+        });
+        for (function, value) in returned {
+            self.returned_value(function, value, 0);
+        }
+        // Literals with `statusCode` and another response key, wherever they stand.
+        let mut literals = Vec::new();
+        for_each_match(&OBJECTS, root, self.text, |captures| {
+            if let Some(node) = captures.get("dict").or_else(|| captures.get("dict_call")) {
+                literals.push(node);
+            }
+        });
+        for node in literals {
+            if self.seen_objects.contains(&node.id()) {
+                continue;
+            }
+            let Some((entries, shape)) = self.object_entries(node, 0) else {
+                continue;
+            };
+            let has_status = entries.iter().any(|entry| entry.key == "statusCode");
+            let has_other = entries
+                .iter()
+                .any(|entry| api_event::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
+            if has_status && has_other {
+                self.seen_objects.insert(node.id());
+                let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
+                self.facts.responses.push(object);
+            }
+        }
+        self.facts
+            .responses
+            .sort_by_key(|response| response.range.start);
+    }
+
+    /// Records what `function` returns through `value`.
+    fn returned_value(&mut self, function: FunctionId, value: Node<'t>, depth: usize) {
+        if depth > 4 {
+            return;
+        }
+        match value.kind() {
+            "dictionary" | "call" if is_object_node(value, self.text) => {
+                self.returned_object(function, value, None);
+            }
+            "parenthesized_expression" | "await" => {
+                if let Some(inner) = value.named_child(0) {
+                    self.returned_value(function, inner, depth + 1);
+                }
+            }
+            "conditional_expression" => {
+                let mut cursor = value.walk();
+                let branches: Vec<_> = value.named_children(&mut cursor).collect();
+                // `a if condition else b`: children are a, condition, b.
+                for branch in [branches.first(), branches.get(2)].into_iter().flatten() {
+                    self.returned_value(function, *branch, depth + 1);
+                }
+            }
+            "identifier" => {
+                let name = self.node_text(value);
+                let scope = scope_of(value);
+                let Some(binding) = self.binding(scope, name, value.start_byte()) else {
+                    return;
+                };
+                let bound = binding.value;
+                if bound.kind() == "dictionary"
+                    || (bound.kind() == "call" && is_object_node(bound, self.text))
+                {
+                    let later = (scope, name, binding.at, value.start_byte());
+                    self.returned_object(function, bound, Some(later));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A returned object, with the assignments made to it between its binding and the return.
+    fn returned_object(
+        &mut self,
+        function: FunctionId,
+        node: Node<'t>,
+        later: Option<(Option<usize>, &str, usize, usize)>,
+    ) {
+        if !self.seen_objects.insert(node.id()) {
+            return;
+        }
+        let Some((mut entries, mut shape)) = self.object_entries(node, 0) else {
+            return;
+        };
+        if let Some((scope, name, from, to)) = later {
+            for assignment in &self.item_assignments {
+                if assignment.scope == scope
+                    && assignment.target == name
+                    && assignment.at > from
+                    && assignment.at < to
+                {
+                    if let Some(key) = string_literal(assignment.key, self.text) {
+                        entries.push(Entry {
+                            key,
+                            key_range: TextRange::of_node(&assignment.key),
+                            bare_key: false,
+                            value: self.classify(assignment.value, 0),
+                            assigned_later: true,
+                        });
+                    } else {
+                        shape = ObjectShape::Opaque;
+                    }
+                }
+            }
+            let updates: Vec<Node<'t>> = self
+                .updates
+                .iter()
+                .filter(|update| {
+                    update.scope == scope
+                        && update.target == name
+                        && update.at > from
+                        && update.at < to
+                })
+                .map(|update| update.arguments)
+                .collect();
+            for arguments in updates {
+                match self.argument_entries(arguments, 0) {
+                    Some((more, more_shape)) => {
+                        entries.extend(more.into_iter().map(|entry| Entry {
+                            assigned_later: true,
+                            ..entry
+                        }));
+                        if more_shape == ObjectShape::Opaque {
+                            shape = ObjectShape::Opaque;
+                        }
+                    }
+                    None => shape = ObjectShape::Opaque,
+                }
+            }
+        }
+        let object = self.response_object(node, entries, shape, Origin::Returned { function });
+        self.facts.responses.push(object);
+    }
+
+    fn response_object(
+        &self,
+        node: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let range = TextRange::of_node(&node);
+        let first_line_end = self.text[range.start..range.end]
+            .find('\n')
+            .map_or(range.end, |at| range.start + at);
+        let anchor = TextRange::new(range.start, first_line_end);
+        let entry_form = if node.kind() == "call" {
+            EntryForm::Keyword
+        } else {
+            EntryForm::QuotedKey
+        };
+        let style = object_style(node, self.text, entry_form);
+        ResponseObject {
+            range,
+            anchor,
+            entries,
+            opaque: shape == ObjectShape::Opaque,
+            origin,
+            style,
+        }
+    }
+
+    /// The entries of a dict literal or `dict(...)` call.
+    fn object_entries(&self, node: Node<'t>, depth: usize) -> Option<(Vec<Entry>, ObjectShape)> {
+        match node.kind() {
+            "dictionary" => {
+                let mut entries = Vec::new();
+                let mut shape = ObjectShape::Complete;
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    match child.kind() {
+                        "pair" => {
+                            let (Some(key), Some(value)) = (
+                                child.child_by_field_name("key"),
+                                child.child_by_field_name("value"),
+                            ) else {
+                                continue;
+                            };
+                            match string_literal(key, self.text) {
+                                Some(key_text) => entries.push(Entry {
+                                    key: key_text,
+                                    key_range: TextRange::of_node(&key),
+                                    bare_key: false,
+                                    value: self.classify(value, depth + 1),
+                                    assigned_later: false,
+                                }),
+                                None => shape = ObjectShape::Opaque,
+                            }
+                        }
+                        "comment" => {}
+                        _ => shape = ObjectShape::Opaque,
+                    }
+                }
+                Some((entries, shape))
+            }
+            "call" => self.argument_entries(node.child_by_field_name("arguments")?, depth),
+            _ => None,
+        }
+    }
+
+    /// Entries given as call arguments: `dict(a=1)`, `update({"a": 1})`, `update(a=1)`.
+    fn argument_entries(
+        &self,
+        arguments: Node<'t>,
+        depth: usize,
+    ) -> Option<(Vec<Entry>, ObjectShape)> {
+        let mut entries = Vec::new();
+        let mut shape = ObjectShape::Complete;
+        let mut cursor = arguments.walk();
+        for argument in arguments.named_children(&mut cursor) {
+            match argument.kind() {
+                "keyword_argument" => {
+                    let (Some(name), Some(value)) = (
+                        argument.child_by_field_name("name"),
+                        argument.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    entries.push(Entry {
+                        key: self.node_text(name).to_owned(),
+                        key_range: TextRange::of_node(&name),
+                        bare_key: true,
+                        value: self.classify(value, depth + 1),
+                        assigned_later: false,
+                    });
+                }
+                "dictionary" => {
+                    let (more, more_shape) = self.object_entries(argument, depth)?;
+                    entries.extend(more);
+                    if more_shape == ObjectShape::Opaque {
+                        shape = ObjectShape::Opaque;
+                    }
+                }
+                "comment" => {}
+                _ => shape = ObjectShape::Opaque,
+            }
+        }
+        Some((entries, shape))
+    }
+
+    /// What an expression evaluates to, as far as the file shows.
+    fn classify(&self, node: Node<'t>, depth: usize) -> Value {
+        let range = TextRange::of_node(&node);
+        let value = |kind| Value {
+            kind,
+            range,
+            defined_at: None,
+        };
+        if depth > 8 {
+            return value(ValueKind::Unknown);
+        }
+        match node.kind() {
+            "string" => value(classify_string(node, self.text)),
+            "concatenated_string" => {
+                let bytes = node.named_child(0).is_some_and(|first| {
+                    matches!(classify_string(first, self.text), ValueKind::Bytes)
+                });
+                value(if bytes {
+                    ValueKind::Bytes
+                } else {
+                    ValueKind::String
+                })
+            }
+            "integer" => value(
+                parse_integer(self.node_text(node)).map_or(ValueKind::Unknown, ValueKind::Integer),
+            ),
+            "float" => value(
+                self.node_text(node)
+                    .replace('_', "")
+                    .parse()
+                    .map_or(ValueKind::Unknown, ValueKind::Float),
+            ),
+            "true" => value(ValueKind::Bool(true)),
+            "false" => value(ValueKind::Bool(false)),
+            "none" => value(ValueKind::Null),
+            "unary_operator" => {
+                let operand = node
+                    .child_by_field_name("argument")
+                    .map(|argument| self.classify(argument, depth + 1));
+                let negative = node
+                    .child_by_field_name("operator")
+                    .is_some_and(|op| self.node_text(op) == "-");
+                match operand.map(|operand| operand.kind) {
+                    Some(ValueKind::Integer(n)) => {
+                        value(ValueKind::Integer(if negative { -n } else { n }))
+                    }
+                    Some(ValueKind::Float(n)) => {
+                        value(ValueKind::Float(if negative { -n } else { n }))
+                    }
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "dictionary" => match self.object_entries(node, depth) {
+                Some((entries, shape)) => value(ValueKind::Object(entries, shape)),
+                None => value(ValueKind::Unknown),
+            },
+            "dictionary_comprehension" => value(ValueKind::Object(Vec::new(), ObjectShape::Opaque)),
+            "list" | "tuple" | "set" => {
+                let mut cursor = node.walk();
+                let items = node
+                    .named_children(&mut cursor)
+                    .filter(|child| child.kind() != "comment")
+                    .map(|child| self.classify(child, depth + 1))
+                    .collect();
+                value(ValueKind::Array(items))
+            }
+            "list_comprehension" | "set_comprehension" => value(ValueKind::Array(Vec::new())),
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => Value {
+                    range,
+                    ..self.classify(inner, depth + 1)
+                },
+                None => value(ValueKind::Unknown),
+            },
+            "binary_operator" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|op| self.node_text(op));
+                let left = node
+                    .child_by_field_name("left")
+                    .map(|left| self.classify(left, depth + 1).kind);
+                let right = node
+                    .child_by_field_name("right")
+                    .map(|right| self.classify(right, depth + 1).kind);
+                let stringy =
+                    |kind: &Option<ValueKind>| kind.as_ref().is_some_and(ValueKind::is_stringy);
+                let bytes = |kind: &Option<ValueKind>| matches!(kind, Some(ValueKind::Bytes));
+                match operator {
+                    Some("+") if stringy(&left) || stringy(&right) => value(ValueKind::String),
+                    Some("%") if stringy(&left) => value(ValueKind::String),
+                    Some("+") if bytes(&left) || bytes(&right) => value(ValueKind::Bytes),
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "conditional_expression" => {
+                let mut cursor = node.walk();
+                let parts: Vec<_> = node.named_children(&mut cursor).collect();
+                match (parts.first(), parts.get(2)) {
+                    (Some(a), Some(b)) => {
+                        let (a, b) = (self.classify(*a, depth + 1), self.classify(*b, depth + 1));
+                        value(same_kind(a.kind, b.kind))
+                    }
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "call" => value(self.classify_call(node, depth)),
+            "identifier" => {
+                let name = self.node_text(node);
+                match self.binding(scope_of(node), name, node.start_byte()) {
+                    Some(binding) => {
+                        let resolved = self.classify(binding.value, depth + 1);
+                        Value {
+                            kind: resolved.kind,
+                            range,
+                            defined_at: Some(resolved.range),
+                        }
+                    }
+                    None => value(ValueKind::Unknown),
+                }
+            }
+            _ => value(ValueKind::Unknown),
+        }
+    }
+
+    fn classify_call(&self, call: Node<'t>, depth: usize) -> ValueKind {
+        let Some(function) = call.child_by_field_name("function") else {
+            return ValueKind::Unknown;
+        };
+        let callee = self.node_text(function);
+        match callee {
+            "dict" => {
+                return match self.object_entries(call, depth) {
+                    Some((entries, shape)) => ValueKind::Object(entries, shape),
+                    None => ValueKind::Unknown,
+                }
+            }
+            "list" | "sorted" | "tuple" => return ValueKind::Array(Vec::new()),
+            "bytes" | "bytearray" => return ValueKind::Bytes,
+            "str" | "repr" | "format" => return ValueKind::String,
+            _ => {}
+        }
+        let last = callee.rsplit('.').next().unwrap_or(callee);
+        if function.kind() == "attribute" {
+            let module = callee.rsplit_once('.').map_or("", |(module, _)| module);
+            match (module, last) {
+                ("orjson", "dumps") => return ValueKind::Bytes,
+                (_, "dumps") => return ValueKind::String,
+                ("base64", _) if last.ends_with("encode") || last.ends_with("decode") => {
+                    return ValueKind::Bytes
+                }
+                ("gzip" | "zlib" | "bz2" | "lzma", "compress") => return ValueKind::Bytes,
+                (_, "encode") => return ValueKind::Bytes,
+                (
+                    _,
+                    "decode" | "format" | "join" | "strip" | "lower" | "upper" | "replace"
+                    | "isoformat" | "hexdigest",
+                ) => return ValueKind::String,
+                _ => {}
+            }
+        } else if matches!(
+            last,
+            "b64encode" | "urlsafe_b64encode" | "b64decode" | "compress"
+        ) {
+            return ValueKind::Bytes;
+        } else if last == "dumps" {
+            return ValueKind::String;
+        }
+        ValueKind::Unknown
+    }
+
+    /// Which handlers show that they serve API Gateway.
+    fn collect_evidence(&mut self, root: Node<'t>) {
+        let mut found: Vec<(FunctionId, ApiEvidence)> = Vec::new();
+        for_each_match(&EVIDENCE, root, self.text, |captures| {
+            let (Some(object), Some(key), Some(read)) = (
+                captures.get("object"),
+                captures.get("key"),
+                captures.get("read"),
+            ) else {
+                return;
+            };
+            let Some(&(id, _)) = enclosing_function(read).and_then(|f| self.by_node.get(&f.id()))
+            else {
+                return;
+            };
+            let Some(event) = self.event_params.get(&id) else {
+                return;
+            };
+            if self.node_text(object) != *event {
+                return;
+            }
+            if let Some(key_text) = string_literal(key, self.text) {
+                if api_event::EVENT_KEYS.contains(&key_text.as_str()) {
+                    found.push((
+                        id,
+                        ApiEvidence {
+                            what: format!("reads `{}[\"{key_text}\"]`", event),
+                            range: TextRange::of_node(&read),
+                        },
+                    ));
+                }
+            }
+        });
+        // Type annotations and decorators naming an API Gateway event.
+        for (index, function) in self.facts.functions.iter().enumerate() {
+            let Some(&(_, node)) = self.by_node.values().find(|(id, _)| id.0 == index) else {
+                continue;
+            };
+            let signature_end = node
+                .child_by_field_name("body")
+                .map_or(node.end_byte(), |body| body.start_byte());
+            let start = node
+                .parent()
+                .filter(|parent| parent.kind() == "decorated_definition")
+                .map_or(node.start_byte(), |p| p.start_byte());
+            let signature = &self.text[start..signature_end];
+            if let Some(at) = signature.find("APIGateway") {
+                let _ = function;
+                let word_end = signature[at..]
+                    .find(|c: char| !c.is_alphanumeric() && c != '_')
+                    .map_or(signature.len(), |n| at + n);
+                found.push((
+                    FunctionId(index),
+                    ApiEvidence {
+                        what: format!("is typed `{}`", &signature[at..word_end]),
+                        range: TextRange::new(start + at, start + word_end),
+                    },
+                ));
+            }
+        }
+        // Returning an object with `statusCode` shows it too.
+        for response in &self.facts.responses {
+            if let (Some(function), Some(entry)) =
+                (response.function(), response.entry("statusCode"))
+            {
+                found.push((
+                    function,
+                    ApiEvidence {
+                        what: "returns a `statusCode`".into(),
+                        range: entry.key_range,
+                    },
+                ));
+            }
+        }
+        for (id, evidence) in found {
+            let function = &mut self.facts.functions[id.0];
+            if function.api_evidence.is_none() {
+                function.api_evidence = Some(evidence);
+            }
+        }
+    }
+
+    fn collect_edit_context(&mut self, root: Node<'t>) {
+        let mut has_json = false;
+        for_each_match(&IMPORTS, root, self.text, |captures| {
+            if captures
+                .get("module")
+                .is_some_and(|module| self.node_text(module) == "json")
+            {
+                has_json = true;
+            }
+        });
+        self.facts.edit_context.has_json_import = has_json;
+        // `import json` goes before the first import that is not `from __future__`, after any
+        // docstring; with no imports, before the first statement.
+        let mut cursor = root.walk();
+        let mut insert_at = 0;
+        let mut needs_blank_line = true;
+        for child in root.named_children(&mut cursor) {
+            let is_docstring = child.kind() == "expression_statement"
+                && child.named_child(0).is_some_and(|n| n.kind() == "string");
+            let is_future = child.kind() == "future_import_statement";
+            if child.kind() == "comment" || is_docstring || is_future {
+                insert_at = self.text[child.end_byte()..]
+                    .find('\n')
+                    .map_or(self.text.len(), |n| child.end_byte() + n + 1);
+                continue;
+            }
+            insert_at = child.start_byte();
+            needs_blank_line =
+                !matches!(child.kind(), "import_statement" | "import_from_statement");
+            break;
+        }
+        self.facts.edit_context.import_insert_at = insert_at;
+        self.facts.edit_context.import_needs_blank_line = needs_blank_line;
+    }
+}
+
+/// Why a module-level function with these positional parameters is a handler, if it is one.
+fn handler_reason(name: &str, parameters: &[&str]) -> Option<&'static str> {
+    if parameters.len() != 2 {
+        return None;
+    }
+    let (event, context) = (parameters[0], parameters[1]);
+    if CONTEXT_NAMES.contains(&context) && (EVENT_NAMES.contains(&event) || event.contains("event"))
+    {
+        return Some("takes (event, context)");
+    }
+    if name == "handler" || name == "lambda_handler" || name.ends_with("_handler") {
+        return Some("is named like a Lambda handler and takes two parameters");
+    }
+    None
+}
+
+/// The names of a definition's positional parameters (`self` excluded); `*args` and
+/// `**kwargs` make it no handler-shaped signature, so they return an empty list.
+fn positional_parameters<'t>(parameters: Node<'t>, text: &'t str) -> Vec<&'t str> {
+    let mut names = Vec::new();
+    let mut cursor = parameters.walk();
+    for parameter in parameters.named_children(&mut cursor) {
+        let name = match parameter.kind() {
+            "identifier" => Some(parameter),
+            "typed_parameter" => parameter
+                .named_child(0)
+                .filter(|n| n.kind() == "identifier"),
+            "default_parameter" | "typed_default_parameter" => {
+                parameter.child_by_field_name("name")
+            }
+            "list_splat_pattern" | "dictionary_splat_pattern" => return Vec::new(),
+            _ => None,
+        };
+        if let Some(name) = name {
+            let name = TextRange::of_node(&name).slice(text);
+            if name != "self" && name != "cls" {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+fn is_module_level(function: Node<'_>) -> bool {
+    let mut parent = function.parent();
+    if parent.is_some_and(|p| p.kind() == "decorated_definition") {
+        parent = parent.and_then(|p| p.parent());
+    }
+    parent.is_some_and(|p| p.kind() == "module")
+}
+
+/// The nearest function definition around a node.
+fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(candidate) = current {
+        match candidate.kind() {
+            "function_definition" => return Some(candidate),
+            "lambda" | "class_definition" => return None,
+            _ => current = candidate.parent(),
+        }
+    }
+    None
+}
+
+/// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
+fn scope_of(node: Node<'_>) -> Option<usize> {
+    let mut current = node.parent();
+    while let Some(candidate) = current {
+        if matches!(candidate.kind(), "function_definition" | "lambda") {
+            return Some(candidate.id());
+        }
+        current = candidate.parent();
+    }
+    None
+}
+
+/// Plain function names whose calls an expression returns: `f(...)`, `await f(...)`,
+/// `a(...) if c else b(...)`.
+fn returned_callees<'t>(value: Node<'t>, text: &'t str) -> Vec<&'t str> {
+    match value.kind() {
+        "call" => value
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "identifier")
+            .map(|function| vec![TextRange::of_node(&function).slice(text)])
+            .unwrap_or_default(),
+        "await" | "parenthesized_expression" => value
+            .named_child(0)
+            .map(|inner| returned_callees(inner, text))
+            .unwrap_or_default(),
+        "conditional_expression" => {
+            let mut cursor = value.walk();
+            let parts: Vec<_> = value.named_children(&mut cursor).collect();
+            [parts.first(), parts.get(2)]
+                .into_iter()
+                .flatten()
+                .flat_map(|part| returned_callees(*part, text))
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn is_object_node(node: Node<'_>, text: &str) -> bool {
+    match node.kind() {
+        "dictionary" => true,
+        "call" => node
+            .child_by_field_name("function")
+            .is_some_and(|f| TextRange::of_node(&f).slice(text) == "dict"),
+        _ => false,
+    }
+}
+
+/// The content of a plain string literal (no interpolation, not bytes).
+fn string_literal(node: Node<'_>, text: &str) -> Option<String> {
+    match classify_string(node, text) {
+        ValueKind::StringLiteral(content) => Some(content),
+        _ => None,
+    }
+}
+
+fn classify_string(node: Node<'_>, text: &str) -> ValueKind {
+    if node.kind() != "string" {
+        return ValueKind::Unknown;
+    }
+    let mut prefix = String::new();
+    let mut content = String::new();
+    let mut interpolated = false;
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        let child_text = TextRange::of_node(&child).slice(text);
+        match child.kind() {
+            "string_start" => {
+                prefix = child_text
+                    .trim_end_matches(['"', '\''])
+                    .to_ascii_lowercase()
+            }
+            "string_content" => content.push_str(child_text),
+            "interpolation" => interpolated = true,
+            "escape_sequence" => content.push_str(child_text),
+            _ => {}
+        }
+    }
+    if prefix.contains('b') {
+        ValueKind::Bytes
+    } else if interpolated {
+        ValueKind::String
+    } else {
+        ValueKind::StringLiteral(content)
+    }
+}
+
+fn parse_integer(text: &str) -> Option<i64> {
+    let digits = text.replace('_', "").to_ascii_lowercase();
+    if let Some(hex) = digits.strip_prefix("0x") {
+        i64::from_str_radix(hex, 16).ok()
+    } else if let Some(octal) = digits.strip_prefix("0o") {
+        i64::from_str_radix(octal, 8).ok()
+    } else if let Some(binary) = digits.strip_prefix("0b") {
+        i64::from_str_radix(binary, 2).ok()
+    } else {
+        digits.parse().ok()
+    }
+}
+
+/// The kind both branches of a conditional share, or unknown.
+fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
+    match (&a, &b) {
+        (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
+        (ValueKind::Bytes, ValueKind::Bytes) => ValueKind::Bytes,
+        (ValueKind::Object(..), ValueKind::Object(..)) => a,
+        (ValueKind::Array(_), ValueKind::Array(_)) => a,
+        _ => ValueKind::Unknown,
+    }
+}
+
+/// Where and how a new entry is inserted into a dict literal or `dict(...)` call.
+fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyle {
+    let container = if node.kind() == "call" {
+        node.child_by_field_name("arguments").unwrap_or(node)
+    } else {
+        node
+    };
+    let mut cursor = container.walk();
+    let first = container
+        .named_children(&mut cursor)
+        .find(|child| child.kind() != "comment");
+    match first {
+        Some(first) => {
+            let open_line = text[..container.start_byte()].matches('\n').count();
+            let first_line = text[..first.start_byte()].matches('\n').count();
+            let separator = if open_line == first_line {
+                ", ".to_owned()
+            } else {
+                let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
+                format!(",\n{}", &text[line_start..first.start_byte()])
+            };
+            ObjectStyle {
+                insert_at: first.start_byte(),
+                separator,
+                entry_form,
+            }
+        }
+        None => ObjectStyle {
+            insert_at: container.start_byte() + 1,
+            separator: String::new(),
+            entry_form,
+        },
+    }
+}

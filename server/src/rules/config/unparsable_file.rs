@@ -1,0 +1,19 @@
+use crate::rules::{Category, Check, Rule, RuleMeta, Severity};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL902",
+        name: "unparsable-file",
+        category: Category::Config,
+        severity: Severity::Warning,
+        summary: "Part of a handler or template has a syntax error, so findings around it may be missing.",
+        aws_error: "(the deploy or the runtime fails on the syntax error first: `Runtime.UserCodeSyntaxError`)",
+        why: "gatelint reads the file with an error-tolerant parser and still checks what it understands, \
+              but the region named here could not be read, so a malformed response inside it would go unseen.",
+        fix: "Fix the syntax error; the finding disappears with it.",
+        before: "def handler(event, context)\n    return {\"statusCode\": 200, \"body\": \"ok\"}",
+        after: "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\"}",
+        example_language: "python",
+    },
+    check: Check::Builtin,
+};

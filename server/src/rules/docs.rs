@@ -1,0 +1,76 @@
+//! Renders rule documentation: the markdown of one rule (hover, `gatelint rule CODE`) and the
+//! tables of all rules (`gatelint rule`, the README).
+
+use super::{RuleMeta, REGISTRY};
+
+impl RuleMeta {
+    /// The rule's whole documentation as markdown.
+    pub fn markdown(&self) -> String {
+        let lang = self.example_language;
+        format!(
+            "### {code} `{name}` ({category}, {severity})\n\n{summary}\n\n\
+             **What AWS prints:** `{aws}`\n\n**Why:** {why}\n\n**Fix:** {fix}\n\n\
+             **Before:**\n```{lang}\n{before}\n```\n\n**After:**\n```{lang}\n{after}\n```\n",
+            code = self.code,
+            name = self.name,
+            category = self.category.as_str(),
+            severity = self.severity.as_str(),
+            summary = self.summary,
+            aws = self.aws_error,
+            why = self.why,
+            fix = self.fix,
+            before = self.before.trim_end(),
+            after = self.after.trim_end(),
+        )
+    }
+
+    /// Where the documentation of this rule is published, for LSP `codeDescription`.
+    pub fn url(&self) -> String {
+        format!(
+            "{}#{}",
+            crate::RULES_DOC_URL,
+            self.code.to_ascii_lowercase()
+        )
+    }
+}
+
+/// The table of all rules as markdown: what the README embeds.
+pub fn rules_table_markdown() -> String {
+    let mut out = String::from(
+        "| code | name | category | severity | what it prevents |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for rule in REGISTRY {
+        let meta = &rule.meta;
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} | {} |\n",
+            meta.code,
+            meta.name,
+            meta.category.as_str(),
+            meta.severity.as_str(),
+            meta.summary.replace('|', "\\|"),
+        ));
+    }
+    out
+}
+
+/// The table of all rules as plain text, for the terminal.
+pub fn rules_table_text() -> String {
+    let name_width = REGISTRY
+        .iter()
+        .map(|rule| rule.meta.name.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for rule in REGISTRY {
+        let meta = &rule.meta;
+        out.push_str(&format!(
+            "{}  {:name_width$}  {:19}  {:7}  {}\n",
+            meta.code,
+            meta.name,
+            meta.category.as_str(),
+            meta.severity.as_str(),
+            meta.summary,
+        ));
+    }
+    out
+}

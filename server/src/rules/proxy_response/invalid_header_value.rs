@@ -1,0 +1,82 @@
+use crate::languages::{ResponseObject, ValueKind};
+use crate::rules::{
+    Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
+};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL109",
+        name: "invalid-header-value",
+        category: Category::ProxyResponse,
+        severity: Severity::Error,
+        summary: "A `headers` value is a list, an object or bytes, or `headers` itself is not an object.",
+        aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
+        why: "`headers` maps each header name to one value. API Gateway turns numbers and booleans into strings, but \
+              a list or an object as a header value (or a `headers` that is not an object) makes it reject the \
+              response with 502. Repeated headers belong in `multiValueHeaders` (payload 1.0) or, for cookies, \
+              `cookies` (payload 2.0).",
+        fix: "Give each header one string value; move repeated headers to `multiValueHeaders`.",
+        before: "\"headers\": {\"Set-Cookie\": [\"a=1\", \"b=2\"]}",
+        after: "\"multiValueHeaders\": {\"Set-Cookie\": [\"a=1\", \"b=2\"]}",
+        example_language: "python",
+    },
+    check: Check::Response(check),
+};
+
+fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    let Some(headers) = response.entry("headers") else {
+        return;
+    };
+    let language = ctx.facts.language;
+    let entries = match &headers.value.kind {
+        ValueKind::Object(entries, _) => entries,
+        ValueKind::Null | ValueKind::Unknown | ValueKind::String => return,
+        other => {
+            sink.report(
+                headers.value.range,
+                format!(
+                    "`headers` is {}; it must map header names to values: API Gateway answers 502 (Malformed Lambda proxy response)",
+                    other.describe(language)
+                ),
+            );
+            return;
+        }
+    };
+    let where_repeated = match ctx.payload {
+        PayloadFormat::Rest => "put repeated headers in `multiValueHeaders`",
+        PayloadFormat::HttpV2 => "join repeated values with commas (cookies go in `cookies`)",
+    };
+    for entry in entries {
+        let value = &entry.value;
+        let (problem, fix) = match &value.kind {
+            ValueKind::Array(items) => {
+                let fix = match items.as_slice() {
+                    [only] => Some(Fix {
+                        title: "Use the list's only value".into(),
+                        edits: vec![Edit::replace(value.range, only.range.slice(ctx.text))],
+                    }),
+                    _ => None,
+                };
+                (
+                    format!("is {}; {where_repeated}", value.kind.describe(language)),
+                    fix,
+                )
+            }
+            ValueKind::Object(..) => (format!("is {}", value.kind.describe(language)), None),
+            ValueKind::Bytes => (
+                "is bytes, which the Lambda runtime cannot serialise (Runtime.MarshalError)"
+                    .to_owned(),
+                Some(super::bytes_body::decode_fix(ctx.text, value.range)),
+            ),
+            _ => continue,
+        };
+        sink.report(
+            value.range,
+            format!(
+                "Header `{}` {problem}: API Gateway answers 502 (Malformed Lambda proxy response)",
+                entry.key
+            ),
+        )
+        .with_fix(fix);
+    }
+}

@@ -1,0 +1,46 @@
+//! `proxy-response`: what a Lambda proxy integration does with the value a handler returns
+//! (502 `Malformed Lambda proxy response`, and the silent kinds). See `shared/AWS-BEHAVIOUR.md`.
+
+pub mod bytes_body;
+pub mod invalid_header_value;
+pub mod invalid_multi_value_headers;
+pub mod invalid_status_code;
+pub mod missing_status_code;
+pub mod non_boolean_base64_flag;
+pub mod non_string_body;
+pub mod not_a_proxy_response;
+pub mod numeric_header_value;
+pub mod scalar_body;
+pub mod string_status_code;
+pub mod unknown_key;
+
+use crate::knowledge::proxy::{probable_key, HTTP_V2_RESPONSE_KEYS, REST_RESPONSE_KEYS};
+use crate::languages::ResponseObject;
+use crate::rules::PayloadFormat;
+
+/// The keys API Gateway accepts for this payload format.
+pub(crate) fn allowed_keys(payload: PayloadFormat) -> &'static [&'static str] {
+    match payload {
+        PayloadFormat::Rest => REST_RESPONSE_KEYS,
+        PayloadFormat::HttpV2 => HTTP_V2_RESPONSE_KEYS,
+    }
+}
+
+/// Whether the object is meant as a proxy response: it has a response key, or a misspelling of one.
+pub(crate) fn is_response_shaped(response: &ResponseObject, payload: PayloadFormat) -> bool {
+    let allowed = allowed_keys(payload);
+    response.entries.iter().any(|entry| {
+        allowed.contains(&entry.key.as_str())
+            || entry.key == "multiValueHeaders"
+            || entry.key == "cookies"
+            || probable_key(&entry.key, allowed).is_some()
+    })
+}
+
+/// "REST API (payload 1.0)" or "HTTP API (payload 2.0)", for messages.
+pub(crate) fn payload_name(payload: PayloadFormat) -> &'static str {
+    match payload {
+        PayloadFormat::Rest => "a REST API (payload 1.0)",
+        PayloadFormat::HttpV2 => "an HTTP API (payload 2.0)",
+    }
+}

@@ -1,0 +1,44 @@
+use crate::fixes;
+use crate::languages::{ResponseObject, ValueKind};
+use crate::rules::{Category, Check, ResponseContext, Rule, RuleMeta, Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL106",
+        name: "non-string-body",
+        category: Category::ProxyResponse,
+        severity: Severity::Error,
+        summary: "`body` is a dict, list, object or array instead of a string.",
+        aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
+        why: "The proxy response's `body` must be a string. API Gateway does not serialise a nested object or array \
+              for you: it rejects the whole response with 502. This is the most common Lambda proxy mistake.",
+        fix: "Serialise the body: `json.dumps(...)` in Python, `JSON.stringify(...)` in Node, `.to_string()` on a \
+              `serde_json::Value` in Rust.",
+        before: "return {\"statusCode\": 200, \"body\": {\"id\": order_id}}",
+        after: "return {\"statusCode\": 200, \"body\": json.dumps({\"id\": order_id})}",
+        example_language: "python",
+    },
+    check: Check::Response(check),
+};
+
+fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    let Some(entry) = response.entry("body") else {
+        return;
+    };
+    let value = &entry.value;
+    if !matches!(value.kind, ValueKind::Object(..) | ValueKind::Array(_)) {
+        return;
+    }
+    let what = value.kind.describe(ctx.facts.language);
+    let fix = fixes::serialize_json(ctx.facts, ctx.text, value.range);
+    let how = match ctx.facts.language {
+        crate::languages::Language::Python => "json.dumps(...)",
+        crate::languages::Language::Rust => ".to_string()",
+        _ => "JSON.stringify(...)",
+    };
+    sink.report(
+        value.range,
+        format!("`body` is {what}, not a string: API Gateway answers 502 (Malformed Lambda proxy response). Serialise it with {how}"),
+    )
+    .with_fix(Some(fix));
+}

@@ -1,0 +1,42 @@
+use crate::fixes;
+use crate::languages::{ResponseObject, ValueKind};
+use crate::rules::{Category, Check, ResponseContext, Rule, RuleMeta, Severity, Sink};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL110",
+        name: "numeric-header-value",
+        category: Category::ProxyResponse,
+        severity: Severity::Info,
+        summary: "A `headers` value is a number: API Gateway coerces it to a string, other front ends reject it.",
+        aws_error: "(no error from API Gateway; an Application Load Balancer answers 502 for the same response)",
+        why: "Header values are strings. API Gateway turns `\"Content-Length\": 3` into \"3\", so this works behind \
+              API Gateway, but the same handler behind an Application Load Balancer or in a typed test fails.",
+        fix: "Write the value as a string.",
+        before: "\"headers\": {\"X-Count\": 3}",
+        after: "\"headers\": {\"X-Count\": \"3\"}",
+        example_language: "python",
+    },
+    check: Check::Response(check),
+};
+
+fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    let Some(headers) = response.entry("headers") else {
+        return;
+    };
+    let ValueKind::Object(entries, _) = &headers.value.kind else {
+        return;
+    };
+    for entry in entries {
+        let value = &entry.value;
+        if !matches!(value.kind, ValueKind::Integer(_) | ValueKind::Float(_)) {
+            continue;
+        }
+        let literal = value.defined_at.is_none();
+        sink.report(
+            value.range,
+            format!("Header `{}` is a number; API Gateway coerces it to a string, but header values are strings", entry.key),
+        )
+        .with_fix(Some(fixes::to_string(ctx.facts.language, ctx.text, value.range, literal)));
+    }
+}

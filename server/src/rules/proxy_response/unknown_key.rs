@@ -1,0 +1,80 @@
+use super::{allowed_keys, is_response_shaped, payload_name};
+use crate::knowledge::proxy::probable_key;
+use crate::languages::ResponseObject;
+use crate::rules::{
+    Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
+};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL101",
+        name: "unknown-response-key",
+        category: Category::ProxyResponse,
+        severity: Severity::Error,
+        summary: "A proxy response has a key API Gateway does not accept (`status`, `StatusCode`, `cookies` on REST, ...).",
+        aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
+        why: "A Lambda proxy integration reads the returned object strictly. For a REST API (and HTTP APIs with \
+              payload 1.0) the only keys allowed are `statusCode`, `headers`, `multiValueHeaders`, `body` and \
+              `isBase64Encoded`; any other top-level key makes API Gateway reject the whole response with 502. \
+              Payload 2.0 (HTTP APIs) adds `cookies` and has no `multiValueHeaders`.",
+        fix: "Rename a misspelled key (`status`, `status_code`, `StatusCode` → `statusCode`); move data into the \
+              JSON `body`; on a REST API send cookies as `multiValueHeaders: {\"Set-Cookie\": [...]}`.",
+        before: "return {\"status\": 200, \"body\": json.dumps(item)}",
+        after: "return {\"statusCode\": 200, \"body\": json.dumps(item)}",
+        example_language: "python",
+    },
+    check: Check::Response(check),
+};
+
+fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    if !is_response_shaped(response, ctx.payload) {
+        return;
+    }
+    let allowed = allowed_keys(ctx.payload);
+    for entry in &response.entries {
+        if allowed.contains(&entry.key.as_str()) {
+            continue;
+        }
+        let key = &entry.key;
+        let probable = probable_key(key, allowed).filter(|meant| response.entry(meant).is_none());
+        let message = match (key.as_str(), ctx.payload, probable) {
+            ("cookies", PayloadFormat::Rest, _) => format!(
+                "`cookies` exists only in HTTP API payload 2.0; behind {} it makes API Gateway answer 502 \
+                 (Malformed Lambda proxy response). Send cookies as `multiValueHeaders: {{\"Set-Cookie\": [...]}}`",
+                payload_name(ctx.payload)
+            ),
+            ("multiValueHeaders", PayloadFormat::HttpV2, _) => format!(
+                "`multiValueHeaders` does not exist in payload 2.0; behind {} put cookies in `cookies` and \
+                 join other repeated headers with commas in `headers`",
+                payload_name(ctx.payload)
+            ),
+            (_, _, Some(meant)) => format!(
+                "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \
+                 Did you mean `{meant}`?"
+            ),
+            (_, _, None) => format!(
+                "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \
+                 Allowed keys: {}; put data in the JSON `body`",
+                allowed.join(", ")
+            ),
+        };
+        let fix = probable.map(|meant| {
+            let written = entry.key_range.slice(ctx.text);
+            let replacement = if entry.bare_key {
+                meant.to_owned()
+            } else {
+                let quote = written
+                    .chars()
+                    .next()
+                    .filter(|c| *c == '"' || *c == '\'')
+                    .unwrap_or('"');
+                format!("{quote}{meant}{quote}")
+            };
+            Fix {
+                title: format!("Rename `{key}` to `{meant}`"),
+                edits: vec![Edit::replace(entry.key_range, replacement)],
+            }
+        });
+        sink.report(entry.key_range, message).with_fix(fix);
+    }
+}

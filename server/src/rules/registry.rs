@@ -1,0 +1,28 @@
+use super::{config, proxy_response, Rule};
+
+/// Every rule, in code order. Adding a rule adds its file and one line here.
+pub static REGISTRY: &[&Rule] = &[
+    &proxy_response::unknown_key::RULE,
+    &proxy_response::missing_status_code::RULE,
+    &proxy_response::not_a_proxy_response::RULE,
+    &proxy_response::invalid_status_code::RULE,
+    &proxy_response::string_status_code::RULE,
+    &proxy_response::non_string_body::RULE,
+    &proxy_response::scalar_body::RULE,
+    &proxy_response::bytes_body::RULE,
+    &proxy_response::invalid_header_value::RULE,
+    &proxy_response::numeric_header_value::RULE,
+    &proxy_response::invalid_multi_value_headers::RULE,
+    &proxy_response::non_boolean_base64_flag::RULE,
+    &config::UNREADABLE_FILE,
+    &config::UNPARSABLE_FILE,
+    &config::RULE_PANICKED,
+];
+
+/// Finds a rule by code (`GL105`) or name (`non-string-body`), case-insensitively.
+pub fn find_rule(code_or_name: &str) -> Option<&'static Rule> {
+    REGISTRY.iter().copied().find(|rule| {
+        rule.meta.code.eq_ignore_ascii_case(code_or_name)
+            || rule.meta.name.eq_ignore_ascii_case(code_or_name)
+    })
+}

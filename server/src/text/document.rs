@@ -1,0 +1,172 @@
+use ropey::Rope;
+use tree_sitter::{InputEdit, Parser, Point, Tree};
+
+use super::line_index::{byte_in_line, Encoding, LineCol};
+use super::TextRange;
+use crate::languages::FileKind;
+
+/// One change as an editor sends it: a range in line/column positions of the text as it is before
+/// this change (`None` replaces the whole text), and the new text.
+#[derive(Clone, Debug)]
+pub struct TextChange {
+    pub range: Option<(LineCol, LineCol)>,
+    pub text: String,
+}
+
+/// An open file: its text in a rope (cheap edits anywhere), a contiguous copy for the analysis,
+/// and its tree-sitter tree, kept in step with every edit and re-parsed incrementally.
+pub struct Document {
+    kind: Option<FileKind>,
+    rope: Rope,
+    text: String,
+    tree: Option<Tree>,
+}
+
+impl Document {
+    pub fn new(kind: Option<FileKind>, text: String) -> Self {
+        let rope = Rope::from_str(&text);
+        let tree = kind.and_then(|kind| parse(kind, &text, None));
+        Self {
+            kind,
+            rope,
+            text,
+            tree,
+        }
+    }
+
+    pub fn kind(&self) -> Option<FileKind> {
+        self.kind
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn tree(&self) -> Option<&Tree> {
+        self.tree.as_ref()
+    }
+
+    /// Applies the changes in order (each one's positions refer to the text left by the ones
+    /// before it), editing the tree alongside the rope, then re-parses once, reusing the old tree.
+    pub fn apply_changes(&mut self, changes: &[TextChange], encoding: Encoding) {
+        for change in changes {
+            match change.range {
+                None => {
+                    self.rope = Rope::from_str(&change.text);
+                    self.tree = None;
+                }
+                Some((start, end)) => {
+                    let start = self.offset(start, encoding);
+                    let end = self.offset(end, encoding).max(start);
+                    self.replace(TextRange::new(start, end), &change.text);
+                }
+            }
+        }
+        self.text = self.rope.to_string();
+        self.tree = self
+            .kind
+            .and_then(|kind| parse(kind, &self.text, self.tree.as_ref()));
+    }
+
+    /// Replaces a byte range of the current text; the range is clamped to character boundaries.
+    fn replace(&mut self, range: TextRange, new_text: &str) {
+        let start_char = self
+            .rope
+            .byte_to_char(range.start.min(self.rope.len_bytes()));
+        let end_char = self.rope.byte_to_char(range.end.min(self.rope.len_bytes()));
+        let start_byte = self.rope.char_to_byte(start_char);
+        let old_end_byte = self.rope.char_to_byte(end_char);
+        let start_position = self.point(start_byte);
+        let old_end_position = self.point(old_end_byte);
+        self.rope.remove(start_char..end_char);
+        self.rope.insert(start_char, new_text);
+        let new_end_byte = start_byte + new_text.len();
+        let new_end_position = self.point(new_end_byte);
+        if let Some(tree) = self.tree.as_mut() {
+            tree.edit(&InputEdit {
+                start_byte,
+                old_end_byte,
+                new_end_byte,
+                start_position,
+                old_end_position,
+                new_end_position,
+            });
+        }
+    }
+
+    /// Byte offset of an editor position in the current rope (clamped as LSP asks).
+    pub fn offset(&self, position: LineCol, encoding: Encoding) -> usize {
+        let line = position.line as usize;
+        if line >= self.rope.len_lines() {
+            return self.rope.len_bytes();
+        }
+        let line_start = self.rope.line_to_byte(line);
+        line_start + byte_in_line(self.rope.line(line).chars(), position.col, encoding)
+    }
+
+    fn point(&self, byte: usize) -> Point {
+        let row = self.rope.byte_to_line(byte);
+        Point::new(row, byte - self.rope.line_to_byte(row))
+    }
+}
+
+/// Parses `text` as `kind`, reusing `old` (already edited) when given.
+pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    let mut parser = Parser::new();
+    parser.set_language(&kind.tree_sitter_language()).ok()?;
+    parser.parse(text, old)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32, col: u32) -> LineCol {
+        LineCol { line, col }
+    }
+
+    fn change(start: LineCol, end: LineCol, text: &str) -> TextChange {
+        TextChange {
+            range: Some((start, end)),
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn incremental_edits_match_a_fresh_parse() {
+        let mut doc = Document::new(
+            Some(FileKind::Python),
+            "def handler(event, context):\n    return {\"body\": 1}\n".to_owned(),
+        );
+        doc.apply_changes(
+            &[
+                change(at(0, 0), at(0, 0), "# 🚀 héllo 世界\n"),
+                change(at(2, 14), at(2, 14), "\"statusCode\": 200, "),
+                change(at(0, 2), at(0, 4), "✓"),
+            ],
+            Encoding::Utf16,
+        );
+        let expected = "# ✓ héllo 世界\ndef handler(event, context):\n    return {\"statusCode\": 200, \"body\": 1}\n";
+        assert_eq!(doc.text(), expected);
+        let fresh = parse(FileKind::Python, expected, None).unwrap();
+        assert_eq!(
+            doc.tree().unwrap().root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
+    }
+
+    #[test]
+    fn full_replacement_and_out_of_range_positions() {
+        let mut doc = Document::new(Some(FileKind::Python), "x = 1\n".to_owned());
+        doc.apply_changes(
+            &[TextChange {
+                range: None,
+                text: "y = 2\n".into(),
+            }],
+            Encoding::Utf8,
+        );
+        assert_eq!(doc.text(), "y = 2\n");
+        doc.apply_changes(&[change(at(0, 50), at(40, 3), "!")], Encoding::Utf16);
+        assert_eq!(doc.text(), "y = 2!");
+    }
+}

@@ -1,0 +1,54 @@
+//! Text: byte ranges, the line index that converts them to every position encoding, and documents
+//! (a rope plus its tree-sitter tree, edited incrementally).
+//!
+//! Everything in the analysis core speaks byte offsets into UTF-8 text. Conversion to the 1-based
+//! line/column of the CLI and to the UTF-8/UTF-16 positions of LSP happens only here.
+
+mod document;
+mod line_index;
+
+pub use document::{Document, TextChange};
+pub use line_index::{floor_char_boundary, Encoding, LineCol, LineIndex};
+
+/// A half-open range of byte offsets into a file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct TextRange {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl TextRange {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Self { start, end }
+    }
+
+    pub const fn empty(at: usize) -> Self {
+        Self { start: at, end: at }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    pub fn contains(&self, offset: usize) -> bool {
+        self.start <= offset && offset < self.end
+    }
+
+    /// Whether the ranges share at least one position (touching counts, as editors expect for
+    /// a cursor placed right after a squiggle).
+    pub fn touches(&self, other: TextRange) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+
+    pub fn of_node(node: &tree_sitter::Node<'_>) -> Self {
+        Self::new(node.start_byte(), node.end_byte())
+    }
+
+    pub fn slice<'t>(&self, text: &'t str) -> &'t str {
+        text.get(self.start..self.end).unwrap_or("")
+    }
+}
