@@ -55,9 +55,8 @@ impl Queries {
 
 static JAVASCRIPT: LazyLock<Queries> =
     LazyLock::new(|| Queries::new(tree_sitter_javascript::LANGUAGE.into(), false));
-static TYPESCRIPT: LazyLock<Queries> = LazyLock::new(|| {
-    Queries::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(), true)
-});
+static TYPESCRIPT: LazyLock<Queries> =
+    LazyLock::new(|| Queries::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(), true));
 static TSX: LazyLock<Queries> =
     LazyLock::new(|| Queries::new(tree_sitter_typescript::LANGUAGE_TSX.into(), true));
 
@@ -152,6 +151,13 @@ struct Update<'t> {
     at: usize,
 }
 
+/// An exported name and the wrapper call it is exported through (`middy`).
+type Export<'t> = (&'t str, Option<&'t str>);
+/// A function's name node, the declarator binding it, and the export it is defined in.
+type NameSite<'t> = (Node<'t>, Option<Node<'t>>, Option<Export<'t>>);
+/// An event read (`event.body`, `const { body } = event`): the read, the object, the keys.
+type EventRead<'t> = (Node<'t>, &'t str, Vec<(String, Node<'t>)>);
+
 /// A named module-level function, before we know its role.
 struct Candidate<'t> {
     node: Node<'t>,
@@ -161,7 +167,7 @@ struct Candidate<'t> {
     declarator: Option<Node<'t>>,
     parameters: Vec<Parameter<'t>>,
     /// Exported names, with the wrapper call it is exported through (`middy`).
-    exports: Vec<(&'t str, Option<&'t str>)>,
+    exports: Vec<Export<'t>>,
     role: Option<Role>,
     api_evidence: Option<ApiEvidence>,
 }
@@ -308,8 +314,7 @@ impl<'t> Extractor<'t> {
             if enclosing_function(function).is_some() || function.kind() == "method_definition" {
                 continue;
             }
-            let Some((name_node, declarator, direct_export)) = self.function_name(function)
-            else {
+            let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
                 continue;
             };
             let name = self.node_text(name_node);
@@ -381,8 +386,7 @@ impl<'t> Extractor<'t> {
         loop {
             let mut changed = false;
             for &(owner, callee) in &returned_calls {
-                if self.candidates[owner].role.is_some() && self.candidates[callee].role.is_none()
-                {
+                if self.candidates[owner].role.is_some() && self.candidates[callee].role.is_none() {
                     let of = next_id(owner, &mut ids);
                     next_id(callee, &mut ids);
                     self.candidates[callee].role = Some(Role::Helper { of });
@@ -414,11 +418,14 @@ impl<'t> Extractor<'t> {
 
     /// The name a module-level function is bound to, the declarator binding it, and the export it
     /// is defined in (`exports.handler = async (event) => ...`), with the wrapper call around it.
-    #[allow(clippy::type_complexity)]
     fn function_name(
         &self,
         function: Node<'t>,
-    ) -> Option<(Node<'t>, Option<Node<'t>>, Option<(&'t str, Option<&'t str>)>)> {
+    ) -> Option<(
+        Node<'t>,
+        Option<Node<'t>>,
+        Option<(&'t str, Option<&'t str>)>,
+    )> {
         if let Some(name) = function.child_by_field_name("name") {
             if !matches!(
                 function.kind(),
@@ -438,11 +445,14 @@ impl<'t> Extractor<'t> {
         self.bound_name(function)
     }
 
-    #[allow(clippy::type_complexity)]
     fn bound_name(
         &self,
         function: Node<'t>,
-    ) -> Option<(Node<'t>, Option<Node<'t>>, Option<(&'t str, Option<&'t str>)>)> {
+    ) -> Option<(
+        Node<'t>,
+        Option<Node<'t>>,
+        Option<(&'t str, Option<&'t str>)>,
+    )> {
         // Climb out of wrappers: `middy(async (event) => ...).use(...)`.
         let mut anchor = function;
         let mut wrapper = None;
@@ -630,8 +640,7 @@ impl<'t> Extractor<'t> {
                 if value.kind() != "statement_block" {
                     returned.push((arrow, value));
                 }
-            } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value"))
-            {
+            } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value")) {
                 if let Some(function) = enclosing_function(value) {
                     returned.push((function, value));
                 }
@@ -783,7 +792,9 @@ impl<'t> Extractor<'t> {
                     continue;
                 }
                 let key = match assignment.key.kind() {
-                    "property_identifier" => Some((self.node_text(assignment.key).to_owned(), true)),
+                    "property_identifier" => {
+                        Some((self.node_text(assignment.key).to_owned(), true))
+                    }
                     "string" => string_literal(assignment.key, self.text).map(|key| (key, false)),
                     _ => None,
                 };
@@ -866,7 +877,9 @@ impl<'t> Extractor<'t> {
                         continue;
                     };
                     let key_text = match key.kind() {
-                        "property_identifier" | "number" => Some((self.node_text(key).to_owned(), true)),
+                        "property_identifier" | "number" => {
+                            Some((self.node_text(key).to_owned(), true))
+                        }
                         "string" => string_literal(key, self.text).map(|key| (key, false)),
                         _ => None,
                     };
@@ -1062,7 +1075,7 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, root: Node<'t>) {
-        let mut reads: Vec<(Node<'t>, &'t str, Vec<(String, Node<'t>)>)> = Vec::new();
+        let mut reads: Vec<EventRead<'t>> = Vec::new();
         let text = self.text;
         for_each_match(&self.queries.evidence, root, text, |captures| {
             let (Some(read), Some(object)) = (captures.get("read"), captures.get("object")) else {
@@ -1087,10 +1100,9 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             // Typed with an API Gateway type.
-            if let Some((name, range)) =
-                signature_types(candidate, self.text, self.queries)
-                    .into_iter()
-                    .find(|(name, _)| name.starts_with("APIGateway"))
+            if let Some((name, range)) = signature_types(candidate, self.text, self.queries)
+                .into_iter()
+                .find(|(name, _)| name.starts_with("APIGateway"))
             {
                 found.push((
                     index,
@@ -1185,7 +1197,11 @@ fn handler_reason(
     text: &str,
     queries: &Queries,
 ) -> Option<&'static str> {
-    if let Some((_, wrapper)) = candidate.exports.iter().find(|(name, _)| *name == "handler") {
+    if let Some((_, wrapper)) = candidate
+        .exports
+        .iter()
+        .find(|(name, _)| *name == "handler")
+    {
         return Some(match wrapper {
             Some(_) => "is wrapped (e.g. by `middy(...)`) and exported as `handler`",
             None => "is exported as `handler`",
@@ -1197,7 +1213,9 @@ fn handler_reason(
     }
     let names: Vec<Option<&str>> = candidate.parameters.iter().map(|p| p.name).collect();
     let event_like = |name: Option<&str>| {
-        name.is_some_and(|name| EVENT_NAMES.contains(&name) || name.to_ascii_lowercase().ends_with("event"))
+        name.is_some_and(|name| {
+            EVENT_NAMES.contains(&name) || name.to_ascii_lowercase().ends_with("event")
+        })
     };
     let framework = names
         .get(1)
@@ -1227,7 +1245,10 @@ fn is_aws_lambda_type(name: &str) -> bool {
     let shaped = ["Handler", "HandlerV2", "Event", "EventV2"]
         .iter()
         .any(|suffix| name.ends_with(suffix));
-    shaped && AWS_TYPE_PREFIXES.iter().any(|prefix| name.starts_with(prefix))
+    shaped
+        && AWS_TYPE_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
 }
 
 /// Type names in a candidate's declared type and its parameters' types (TypeScript only).
@@ -1246,7 +1267,12 @@ fn signature_types(
     {
         nodes.push(annotation);
     }
-    nodes.extend(candidate.parameters.iter().filter_map(|p| p.type_annotation));
+    nodes.extend(
+        candidate
+            .parameters
+            .iter()
+            .filter_map(|p| p.type_annotation),
+    );
     let mut found = Vec::new();
     for node in nodes {
         for_each_match(types, node, text, |captures| {
@@ -1277,7 +1303,9 @@ fn positional_parameters<'t>(function: Node<'t>, text: &'t str) -> Vec<Parameter
         let (pattern, type_annotation) = match parameter.kind() {
             "comment" => continue,
             "required_parameter" | "optional_parameter" => (
-                parameter.child_by_field_name("pattern").unwrap_or(parameter),
+                parameter
+                    .child_by_field_name("pattern")
+                    .unwrap_or(parameter),
                 parameter.child_by_field_name("type"),
             ),
             _ => (parameter, None),
@@ -1287,7 +1315,8 @@ fn positional_parameters<'t>(function: Node<'t>, text: &'t str) -> Vec<Parameter
         } else {
             pattern
         };
-        let name = (pattern.kind() == "identifier").then(|| TextRange::of_node(&pattern).slice(text));
+        let name =
+            (pattern.kind() == "identifier").then(|| TextRange::of_node(&pattern).slice(text));
         result.push(Parameter {
             name,
             pattern,
@@ -1555,7 +1584,10 @@ fn parse_number(literal: &str) -> ValueKind {
             .strip_prefix(prefix)
             .and_then(|rest| i64::from_str_radix(rest, radix).ok())
     };
-    if let Some(number) = radix("0x", 16).or_else(|| radix("0o", 8)).or_else(|| radix("0b", 2)) {
+    if let Some(number) = radix("0x", 16)
+        .or_else(|| radix("0o", 8))
+        .or_else(|| radix("0b", 2))
+    {
         return ValueKind::Integer(number);
     }
     if let Some(big) = digits.strip_suffix('n') {
@@ -1565,9 +1597,7 @@ fn parse_number(literal: &str) -> ValueKind {
         return ValueKind::Integer(integer);
     }
     match digits.parse::<f64>() {
-        Ok(float) if float.fract() == 0.0 && float.abs() < 1e15 => {
-            ValueKind::Integer(float as i64)
-        }
+        Ok(float) if float.fract() == 0.0 && float.abs() < 1e15 => ValueKind::Integer(float as i64),
         Ok(float) => ValueKind::Float(float),
         Err(_) => ValueKind::Unknown,
     }
@@ -1625,5 +1655,187 @@ fn object_style(node: Node<'_>, text: &str) -> ObjectStyle {
             separator: String::new(),
             entry_form,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(kind: FileKind, source: &str) -> SourceFacts {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&kind.tree_sitter_language())
+            .expect("the grammar loads");
+        let tree = parser
+            .parse(source, None)
+            .expect("the parser returns a tree");
+        extract(kind, &tree, source)
+    }
+
+    fn handler_names(facts: &SourceFacts) -> Vec<&str> {
+        facts
+            .handlers()
+            .map(|function| function.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn every_query_compiles_for_its_grammars() {
+        for queries in [&*JAVASCRIPT, &*TYPESCRIPT, &*TSX] {
+            assert!(queries.functions.pattern_count() > 0);
+            assert!(queries.exports.pattern_count() > 0);
+            assert!(queries.bindings.pattern_count() > 0);
+            assert!(queries.returns.pattern_count() > 0);
+            assert!(queries.objects.pattern_count() > 0);
+            assert!(queries.evidence.pattern_count() > 0);
+            assert!(queries.calls.pattern_count() > 0);
+        }
+        assert!(JAVASCRIPT.types.is_none());
+        assert!(TYPESCRIPT
+            .types
+            .as_ref()
+            .is_some_and(|q| q.pattern_count() > 0));
+        assert!(TSX.types.as_ref().is_some_and(|q| q.pattern_count() > 0));
+    }
+
+    #[test]
+    fn finds_handlers_in_every_export_form() {
+        let source = r#"
+exports.a = async (event) => {};
+module.exports.b = function (event, context) {};
+function c(evt) {}
+const d = async (req) => {};
+module.exports = { c, renamed: d };
+export function e(event) {}
+function main(event) {}
+export { main as handler };
+const base = async (payload) => {};
+export const wrapped = middy(base).use(parser());
+function helper(x) {}
+export function express(req, res) {}
+"#;
+        let facts = facts(FileKind::JavaScript, source);
+        assert_eq!(
+            handler_names(&facts),
+            vec!["a", "b", "c", "d", "e", "main", "base"]
+        );
+        let main = facts.handlers().find(|f| f.name == "main").expect("main");
+        assert_eq!(
+            main.role,
+            Role::Handler {
+                reason: "is exported as `handler`"
+            }
+        );
+    }
+
+    #[test]
+    fn typed_handlers_and_evidence() {
+        let source = r#"
+import type { APIGatewayProxyHandler } from 'aws-lambda';
+const get: APIGatewayProxyHandler = async (input) => ({ statusCode: 200, body: '' });
+const worker: SQSHandler = async (records) => { return { batchItemFailures: [] }; };
+"#;
+        let facts = facts(FileKind::TypeScript, source);
+        assert_eq!(handler_names(&facts), vec!["get", "worker"]);
+        let get = &facts.functions[0];
+        assert_eq!(
+            get.api_evidence.as_ref().map(|e| e.what.as_str()),
+            Some("is typed `APIGatewayProxyHandler`")
+        );
+        assert!(facts.functions[1].api_evidence.is_none());
+    }
+
+    #[test]
+    fn resolves_values_through_scopes_and_later_assignments() {
+        let source = r#"
+const body = { outer: true };
+const respond = (body) => ({ statusCode: 200, body });
+exports.handler = async (event) => {
+  const headers = { 'X-Id': event.requestContext.requestId };
+  const response = { statusCode: 200, headers };
+  response.body = JSON.stringify({ ok: true });
+  response["isBase64Encoded"] = false;
+  Object.assign(response, { multiValueHeaders: { a: ['1'] } });
+  if (event.path === '/x') return respond(201);
+  return response;
+};
+"#;
+        let facts = facts(FileKind::JavaScript, source);
+        assert_eq!(facts.responses.len(), 2);
+        let helper = &facts.responses[0];
+        assert!(matches!(helper.origin, Origin::Returned { .. }));
+        let shadowed = helper.entry("body").expect("body");
+        assert!(matches!(shadowed.value.kind, ValueKind::Unknown));
+        let response = &facts.responses[1];
+        let keys: Vec<&str> = response.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "statusCode",
+                "headers",
+                "body",
+                "isBase64Encoded",
+                "multiValueHeaders"
+            ]
+        );
+        let headers = response.entry("headers").expect("headers");
+        assert!(headers.bare_key);
+        assert!(matches!(headers.value.kind, ValueKind::Object(..)));
+        assert!(headers.value.defined_at.is_some());
+        let body = response.entry("body").expect("body");
+        assert!(body.assigned_later && matches!(body.value.kind, ValueKind::String));
+        assert_eq!(response.style.entry_form, EntryForm::BareKey);
+    }
+
+    #[test]
+    fn classifies_literals_and_transparent_wrappers() {
+        let source = r#"
+export const handler = async (event) => {
+  return {
+    "statusCode": (404 as number)!,
+    "body": `id ${event.pathParameters.id}`,
+    "headers": { "a": 1.0, "b": null, "c": 'x' + 1, "d": undefined },
+  } satisfies Result;
+};
+"#;
+        let facts = facts(FileKind::TypeScript, source);
+        let response = &facts.responses[0];
+        assert_eq!(response.style.entry_form, EntryForm::QuotedKey);
+        assert!(response.style.separator.starts_with(",\n    "));
+        assert!(matches!(
+            response.entry("statusCode").map(|e| &e.value.kind),
+            Some(ValueKind::Integer(404))
+        ));
+        assert!(matches!(
+            response.entry("body").map(|e| &e.value.kind),
+            Some(ValueKind::String)
+        ));
+        let Some(ValueKind::Object(headers, _)) = response.entry("headers").map(|e| &e.value.kind)
+        else {
+            panic!("headers is an object");
+        };
+        let kinds: Vec<&ValueKind> = headers.iter().map(|e| &e.value.kind).collect();
+        assert!(matches!(
+            kinds.as_slice(),
+            [ValueKind::Integer(1), ValueKind::Null, ValueKind::String]
+        ));
+    }
+
+    #[test]
+    fn spreads_make_objects_opaque_and_callbacks_are_responses() {
+        let source = r#"
+exports.handler = (event, context, callback) => {
+  const base = { statusCode: 200 };
+  callback(null, { ...base, body: event.body });
+};
+"#;
+        let facts = facts(FileKind::JavaScript, source);
+        let response = facts
+            .responses
+            .iter()
+            .find(|r| matches!(r.origin, Origin::Callback { .. }))
+            .expect("the callback result");
+        assert!(response.opaque);
     }
 }
