@@ -662,6 +662,7 @@ impl<'t> Extractor<'t> {
             "list" | "sorted" | "tuple" => return ValueKind::Array(Vec::new()),
             "bytes" | "bytearray" => return ValueKind::Bytes,
             "str" | "repr" | "format" => return ValueKind::String,
+            "len" | "int" | "float" | "round" | "sum" | "abs" => return ValueKind::Number,
             _ => {}
         }
         let last = callee.rsplit('.').next().unwrap_or(callee);
@@ -980,6 +981,10 @@ fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
     match (&a, &b) {
         (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
         (ValueKind::Bytes, ValueKind::Bytes) => ValueKind::Bytes,
+        (
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
+        ) => ValueKind::Number,
         (ValueKind::Object(..), ValueKind::Object(..)) => a,
         (ValueKind::Array(_), ValueKind::Array(_)) => a,
         _ => ValueKind::Unknown,
