@@ -418,14 +418,7 @@ impl<'t> Extractor<'t> {
 
     /// The name a module-level function is bound to, the declarator binding it, and the export it
     /// is defined in (`exports.handler = async (event) => ...`), with the wrapper call around it.
-    fn function_name(
-        &self,
-        function: Node<'t>,
-    ) -> Option<(
-        Node<'t>,
-        Option<Node<'t>>,
-        Option<(&'t str, Option<&'t str>)>,
-    )> {
+    fn function_name(&self, function: Node<'t>) -> Option<NameSite<'t>> {
         if let Some(name) = function.child_by_field_name("name") {
             if !matches!(
                 function.kind(),
@@ -445,14 +438,7 @@ impl<'t> Extractor<'t> {
         self.bound_name(function)
     }
 
-    fn bound_name(
-        &self,
-        function: Node<'t>,
-    ) -> Option<(
-        Node<'t>,
-        Option<Node<'t>>,
-        Option<(&'t str, Option<&'t str>)>,
-    )> {
+    fn bound_name(&self, function: Node<'t>) -> Option<NameSite<'t>> {
         // Climb out of wrappers: `middy(async (event) => ...).use(...)`.
         let mut anchor = function;
         let mut wrapper = None;
