@@ -21,7 +21,10 @@ fn check_or_update(path: &Path, expected: &str) {
         std::fs::write(path, expected).expect("docs are writable");
         return;
     }
-    panic!("{} is stale; run `UPDATE_DOCS=1 cargo test --test docs`", path.display());
+    panic!(
+        "{} is stale; run `UPDATE_DOCS=1 cargo test --test docs`",
+        path.display()
+    );
 }
 
 #[test]
@@ -33,8 +36,13 @@ fn rules_reference_is_current() {
 fn readme_rules_table_is_current() {
     let path = repo_file("README.md");
     let readme = std::fs::read_to_string(&path).expect("README.md exists");
-    let start = readme.find(TABLE_START).expect("README has the rules-table start marker") + TABLE_START.len();
-    let end = readme.find(TABLE_END).expect("README has the rules-table end marker");
+    let start = readme
+        .find(TABLE_START)
+        .expect("README has the rules-table start marker")
+        + TABLE_START.len();
+    let end = readme
+        .find(TABLE_END)
+        .expect("README has the rules-table end marker");
     let mut updated = readme.clone();
     updated.replace_range(start..end, &rules_table_markdown());
     check_or_update(&path, &updated);
@@ -48,9 +56,15 @@ fn every_rule_is_documented_and_unique() {
         let meta = &rule.meta;
         assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
         assert!(names.insert(meta.name), "duplicate name {}", meta.name);
-        assert!(meta.code.starts_with("GL") && meta.code.len() == 5, "{}: codes are GLnnn", meta.code);
         assert!(
-            meta.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+            meta.code.starts_with("GL") && meta.code.len() == 5,
+            "{}: codes are GLnnn",
+            meta.code
+        );
+        assert!(
+            meta.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
             "{}: names are kebab-case",
             meta.name
         );
@@ -64,7 +78,11 @@ fn every_rule_is_documented_and_unique() {
         ] {
             assert!(!text.trim().is_empty(), "{}: {field} is empty", meta.code);
         }
-        assert_ne!(meta.before, meta.after, "{}: the example must change", meta.code);
+        assert_ne!(
+            meta.before, meta.after,
+            "{}: the example must change",
+            meta.code
+        );
         assert!(Category::ALL.contains(&meta.category));
     }
 }

@@ -6,6 +6,9 @@
 //!     #                                  ^^^^^^^^^ GL106 `body` is a dict, not a string: ...
 //! ```
 //!
+//! A finding that starts too close to the line's start for carets below it is written
+//! `# ^^^^ (column 1) GL902 message`.
+//!
 //! The harness strips the annotations, analyses the rest, renders the actual findings the same
 //! way and compares: any missing or extra finding fails with a diff. JSON cannot hold comments, so
 //! a JSON fixture's annotated text lives beside it in `<name>.json.findings` (absent: no findings).
@@ -92,30 +95,31 @@ fn render(path: &Path, source: &str, findings: &[Finding]) -> String {
         let end = index.line_col(source, finding.range.end.min(line_end), Encoding::Chars);
         let width = (end.col.saturating_sub(start.col)).max(1) as usize;
         let col = start.col as usize;
-        let (prefix, carets_at) = if col > token.len() {
+        let carets = "^".repeat(width);
+        let annotation = if col > token.len() {
             let indent: String = source[index.line_start(line)..]
                 .chars()
                 .take_while(|c| *c == ' ' || *c == '\t')
+                .take(col - token.len() - 1)
                 .collect();
-            let indent_width = indent.chars().count().min(col - token.len() - 1);
-            let indent: String = indent.chars().take(indent_width).collect();
-            (format!("{indent}{token}"), col)
+            let prefix = format!("{indent}{token}");
+            let padding = col - prefix.chars().count();
+            format!(
+                "{prefix}{}{carets} {} {}",
+                " ".repeat(padding),
+                finding.code,
+                finding.message
+            )
         } else {
-            panic!(
-                "{}:{}: a finding at column {} cannot be annotated below its line",
-                path.display(),
-                line + 1,
-                col + 1
-            );
+            // Too close to the line start for carets below it: say the column.
+            format!(
+                "{token} {carets} (column {}) {} {}",
+                col + 1,
+                finding.code,
+                finding.message
+            )
         };
-        let padding = carets_at - prefix.chars().count();
-        by_line[line].push(format!(
-            "{prefix}{}{} {} {}",
-            " ".repeat(padding),
-            "^".repeat(width),
-            finding.code,
-            finding.message
-        ));
+        by_line[line].push(annotation);
     }
     let mut out = String::new();
     for (line, text) in source.split_inclusive('\n').enumerate() {

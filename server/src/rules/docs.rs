@@ -61,7 +61,10 @@ pub fn reference_markdown() -> String {
     );
     out.push_str(&rules_table_markdown());
     for rule in REGISTRY {
-        out.push_str(&format!("\n<a id=\"{}\"></a>\n\n", rule.meta.code.to_ascii_lowercase()));
+        out.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n\n",
+            rule.meta.code.to_ascii_lowercase()
+        ));
         out.push_str(&rule.meta.markdown());
     }
     out
