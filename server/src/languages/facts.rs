@@ -49,10 +49,12 @@ pub struct Function {
     /// The whole definition.
     pub range: TextRange,
     pub role: Role,
-    /// Whether something in the file shows it serves API Gateway (reads `event["httpMethod"]`,
-    /// is typed `APIGatewayProxyEvent`, returns a `statusCode`, ...). Without a template, only such
-    /// handlers have their returned objects checked as proxy responses.
+    /// Whether the function shows it serves API Gateway: it reads a key only API Gateway events
+    /// have (`event["httpMethod"]`, `event.pathParameters`) or is typed `APIGatewayProxyEvent`.
     pub api_evidence: Option<ApiEvidence>,
+    /// Whether it reads event keys API Gateway events do not have (`event["Records"]`,
+    /// `event.orderId`, an authorizer's `methodArn`): it is (also) invoked some other way.
+    pub other_source_evidence: Option<ApiEvidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +71,7 @@ impl Role {
     }
 }
 
-/// Why a function is believed to serve API Gateway.
+/// What shows where a function's events come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiEvidence {
     pub what: String,

@@ -170,6 +170,7 @@ struct Candidate<'t> {
     exports: Vec<Export<'t>>,
     role: Option<Role>,
     api_evidence: Option<ApiEvidence>,
+    other_source_evidence: Option<ApiEvidence>,
 }
 
 /// A positional parameter: its name when it is a plain identifier, its pattern, its type.
@@ -331,6 +332,7 @@ impl<'t> Extractor<'t> {
                 exports,
                 role: None,
                 api_evidence: None,
+                other_source_evidence: None,
             });
         }
         self.collect_exports(root);
@@ -412,6 +414,7 @@ impl<'t> Extractor<'t> {
                 range: TextRange::of_node(&candidate.node),
                 role,
                 api_evidence: None,
+                other_source_evidence: None,
             });
         }
     }
@@ -1080,7 +1083,8 @@ impl<'t> Extractor<'t> {
                 reads.push((read, object_name, pattern_keys(pattern, text)));
             }
         });
-        let mut found: Vec<(usize, ApiEvidence)> = Vec::new();
+        // (candidate, evidence, whether it shows API Gateway or another event source)
+        let mut found: Vec<(usize, ApiEvidence, bool)> = Vec::new();
         for (index, candidate) in self.candidates.iter().enumerate() {
             if !matches!(candidate.role, Some(Role::Handler { .. })) {
                 continue;
@@ -1096,6 +1100,7 @@ impl<'t> Extractor<'t> {
                         what: format!("is typed `{name}`"),
                         range,
                     },
+                    true,
                 ));
             }
             let Some(first) = candidate.parameters.first() else {
@@ -1104,15 +1109,15 @@ impl<'t> Extractor<'t> {
             // A destructured event: `async ({ pathParameters, body }) => ...`.
             if matches!(first.pattern.kind(), "object_pattern") {
                 for (key, node) in pattern_keys(first.pattern, self.text) {
-                    if api_event::EVENT_KEYS.contains(&key.as_str()) {
-                        found.push((
-                            index,
-                            ApiEvidence {
-                                what: format!("destructures `{key}` from its event"),
-                                range: TextRange::of_node(&node),
-                            },
-                        ));
-                    }
+                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
+                    found.push((
+                        index,
+                        ApiEvidence {
+                            what: format!("destructures `{key}` from its event"),
+                            range: TextRange::of_node(&node),
+                        },
+                        is_api,
+                    ));
                 }
             }
             let Some(event) = first.name else {
@@ -1124,22 +1129,27 @@ impl<'t> Extractor<'t> {
                     continue;
                 }
                 for (key, node) in keys {
-                    if api_event::EVENT_KEYS.contains(&key.as_str()) {
-                        found.push((
-                            index,
-                            ApiEvidence {
-                                what: format!("reads `{event}.{key}`"),
-                                range: TextRange::of_node(node),
-                            },
-                        ));
-                    }
+                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
+                    found.push((
+                        index,
+                        ApiEvidence {
+                            what: format!("reads `{event}.{key}`"),
+                            range: TextRange::of_node(node),
+                        },
+                        is_api,
+                    ));
                 }
             }
         }
-        for (index, evidence) in found {
+        for (index, evidence, is_api) in found {
             let candidate = &mut self.candidates[index];
-            if candidate.api_evidence.is_none() {
-                candidate.api_evidence = Some(evidence);
+            let slot = if is_api {
+                &mut candidate.api_evidence
+            } else {
+                &mut candidate.other_source_evidence
+            };
+            if slot.is_none() {
+                *slot = Some(evidence);
             }
         }
         for function in &mut self.facts.functions {
@@ -1150,29 +1160,13 @@ impl<'t> Extractor<'t> {
                     TextRange::of_node(&candidate.node) == function.range
                         && candidate.name == function.name
                 })
-                .and_then(|candidate| candidate.api_evidence.clone());
-            function.api_evidence = evidence;
-        }
-        // Returning an object with `statusCode` shows it too.
-        let mut returned: Vec<(FunctionId, ApiEvidence)> = Vec::new();
-        for response in &self.facts.responses {
-            if let (Some(function), Some(entry)) =
-                (response.function(), response.entry("statusCode"))
-            {
-                returned.push((
-                    function,
-                    ApiEvidence {
-                        what: "returns a `statusCode`".into(),
-                        range: entry.key_range,
-                    },
-                ));
-            }
-        }
-        for (id, evidence) in returned {
-            let function = &mut self.facts.functions[id.0];
-            if function.api_evidence.is_none() {
-                function.api_evidence = Some(evidence);
-            }
+                .map(|candidate| {
+                    (
+                        candidate.api_evidence.clone(),
+                        candidate.other_source_evidence.clone(),
+                    )
+                });
+            (function.api_evidence, function.other_source_evidence) = evidence.unwrap_or_default();
         }
     }
 }

@@ -139,6 +139,7 @@ impl<'t> Extractor<'t> {
                 range: TextRange::of_node(function),
                 role: role.clone().unwrap_or(Role::Handler { reason: "" }),
                 api_evidence: None,
+                other_source_evidence: None,
             });
             roles.push(Candidate { role });
             self.by_node.insert(function.id(), (id, *function));
@@ -695,7 +696,8 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, root: Node<'t>) {
-        let mut found: Vec<(FunctionId, ApiEvidence)> = Vec::new();
+        // (function, evidence, whether it shows API Gateway or another event source)
+        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
         for_each_match(&EVIDENCE, root, self.text, |captures| {
             let (Some(object), Some(key), Some(read)) = (
                 captures.get("object"),
@@ -715,15 +717,14 @@ impl<'t> Extractor<'t> {
                 return;
             }
             if let Some(key_text) = string_literal(key, self.text) {
-                if api_event::EVENT_KEYS.contains(&key_text.as_str()) {
-                    found.push((
-                        id,
-                        ApiEvidence {
-                            what: format!("reads `{}[\"{key_text}\"]`", event),
-                            range: TextRange::of_node(&read),
-                        },
-                    ));
-                }
+                found.push((
+                    id,
+                    ApiEvidence {
+                        what: format!("reads `{}[\"{key_text}\"]`", event),
+                        range: TextRange::of_node(&read),
+                    },
+                    api_event::EVENT_KEYS.contains(&key_text.as_str()),
+                ));
             }
         });
         // Type annotations and decorators naming an API Gateway event.
@@ -751,27 +752,19 @@ impl<'t> Extractor<'t> {
                         what: format!("is typed `{}`", &signature[at..word_end]),
                         range: TextRange::new(start + at, start + word_end),
                     },
+                    true,
                 ));
             }
         }
-        // Returning an object with `statusCode` shows it too.
-        for response in &self.facts.responses {
-            if let (Some(function), Some(entry)) =
-                (response.function(), response.entry("statusCode"))
-            {
-                found.push((
-                    function,
-                    ApiEvidence {
-                        what: "returns a `statusCode`".into(),
-                        range: entry.key_range,
-                    },
-                ));
-            }
-        }
-        for (id, evidence) in found {
+        for (id, evidence, is_api) in found {
             let function = &mut self.facts.functions[id.0];
-            if function.api_evidence.is_none() {
-                function.api_evidence = Some(evidence);
+            let slot = if is_api {
+                &mut function.api_evidence
+            } else {
+                &mut function.other_source_evidence
+            };
+            if slot.is_none() {
+                *slot = Some(evidence);
             }
         }
     }
@@ -1058,10 +1051,7 @@ mod tests {
             .collect();
         assert_eq!(names, [("ok", false), ("wrap", false), ("handler", true)]);
         assert_eq!(facts.responses.len(), 1);
-        assert!(
-            facts.functions[1].api_evidence.is_some(),
-            "returning statusCode is evidence"
-        );
+        assert!(facts.functions.iter().all(|f| f.api_evidence.is_none()));
     }
 
     #[test]

@@ -134,6 +134,7 @@ pub struct ResponseContext<'a> {
     pub facts: &'a SourceFacts,
     pub text: &'a str,
     pub payload: PayloadFormat,
+    pub certainty: crate::analysis::Certainty,
 }
 
 /// One finding in one file.

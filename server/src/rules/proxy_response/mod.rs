@@ -27,7 +27,7 @@ pub(crate) fn allowed_keys(payload: PayloadFormat) -> &'static [&'static str] {
 }
 
 /// Whether the object is meant as a proxy response: it has a response key, or a misspelling of one.
-pub(crate) fn is_response_shaped(response: &ResponseObject, payload: PayloadFormat) -> bool {
+pub fn is_response_shaped(response: &ResponseObject, payload: PayloadFormat) -> bool {
     let allowed = allowed_keys(payload);
     response.entries.iter().any(|entry| {
         allowed.contains(&entry.key.as_str())
