@@ -163,10 +163,10 @@ pub fn workspace_changes(
                     index: &index,
                     encoding,
                 };
-                changes
-                    .entry(uri)
-                    .or_default()
-                    .push(TextEdit::new(there.range(edit.range), edit.new_text.clone()));
+                changes.entry(uri).or_default().push(TextEdit::new(
+                    there.range(edit.range),
+                    edit.new_text.clone(),
+                ));
             }
             _ => changes
                 .entry(snapshot.uri.clone())

@@ -139,14 +139,23 @@ impl Server {
 
     /// Analyses the current version of a document and converts its findings.
     fn diagnose(&self, uri: &Uri) -> Option<Publication> {
+        let started = std::time::Instant::now();
         let snapshot = self.documents.snapshot(uri)?;
         let findings = self.findings(&snapshot);
+        let analysed = started.elapsed();
         let encoding = self.encoding();
         let other_file = |path: &Path| self.other_file(path);
         let diagnostics = findings
             .iter()
             .map(|finding| convert::diagnostic(finding, &snapshot, encoding, &other_file))
             .collect();
+        tracing::debug!(
+            "diagnosed {} version {}: {} findings, analysis {analysed:?}, total {:?}",
+            uri.as_str(),
+            snapshot.version,
+            findings.len(),
+            started.elapsed()
+        );
         Some(Publication {
             uri: snapshot.uri,
             version: snapshot.version,

@@ -42,7 +42,9 @@ pub enum ChangeOutcome {
     Applied,
     NotOpen,
     /// The change's version is not newer than the document's.
-    Stale { current: i32 },
+    Stale {
+        current: i32,
+    },
 }
 
 #[derive(Default)]
