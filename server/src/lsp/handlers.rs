@@ -8,9 +8,9 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::{self, OtherFile, Positions};
 use super::store::Snapshot;
+use crate::knowledge;
 use crate::rules::{self, Finding};
 use crate::text::{Encoding, TextRange};
-use crate::{cli, knowledge};
 
 /// Hover: the documentation of the rules whose findings cover `position`, each under its finding's
 /// message; otherwise the explanation of an AWS error text in the string or comment under the
@@ -48,7 +48,7 @@ pub fn hover(
         return None;
     }
     Some(markdown_hover(
-        cli::explain_markdown(&found),
+        rules::explain_markdown(&found),
         positions.range(range),
     ))
 }
