@@ -97,6 +97,12 @@ impl DocumentStore {
             };
         }
         open.document.apply_changes(changes, encoding);
+        // A YAML or JSON file is a template only once its text says so; it may start or stop
+        // looking like one as it is edited.
+        let kind = FileKind::detect(&open.path, open.document.text());
+        if kind != open.document.kind() {
+            open.document = Document::new(kind, open.document.text().to_owned());
+        }
         open.version = version;
         open.line_index = Arc::new(LineIndex::new(open.document.text()));
         open.findings = None;
@@ -154,4 +160,60 @@ fn path_of(uri: &Uri) -> PathBuf {
         }
     }
     PathBuf::from(uri.path().decode().to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Encoding;
+
+    fn whole(text: &str) -> TextChange {
+        TextChange {
+            range: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_yaml_file_becomes_a_template_when_its_text_says_so() {
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///work/app/template.yaml"
+            .parse()
+            .expect("a valid URI");
+        store.open(uri.clone(), 1, "name: demo\n".to_owned());
+        let snapshot = store.snapshot(&uri).expect("open");
+        assert_eq!(snapshot.kind, None);
+        assert!(snapshot.tree.is_none());
+
+        let template = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
+        let outcome = store.change(&uri, 2, &[whole(template)], Encoding::Utf16);
+        assert_eq!(outcome, ChangeOutcome::Applied);
+        let snapshot = store.snapshot(&uri).expect("open");
+        assert_eq!(snapshot.kind, Some(FileKind::YamlTemplate));
+        assert_eq!(&*snapshot.text, template);
+        assert!(snapshot.tree.is_some());
+    }
+
+    #[test]
+    fn ignores_stale_versions_and_unopened_documents() {
+        let store = DocumentStore::default();
+        let uri: Uri = "untitled:Untitled-1/app.py".parse().expect("a valid URI");
+        store.open(uri.clone(), 3, "x = 1\n".to_owned());
+        assert_eq!(
+            store.snapshot(&uri).expect("open").kind,
+            Some(FileKind::Python)
+        );
+        assert_eq!(
+            store.change(&uri, 3, &[whole("y = 2\n")], Encoding::Utf16),
+            ChangeOutcome::Stale { current: 3 }
+        );
+        let other: Uri = "file:///other.py".parse().expect("a valid URI");
+        assert_eq!(
+            store.change(&other, 9, &[whole("")], Encoding::Utf16),
+            ChangeOutcome::NotOpen
+        );
+        assert_eq!(&*store.snapshot(&uri).expect("open").text, "x = 1\n");
+        assert!(store.close(&uri));
+        assert!(store.snapshot(&uri).is_none());
+    }
 }
