@@ -1,7 +1,9 @@
-//! Renders rule documentation: the markdown of one rule (hover, `gatelint rule CODE`) and the
-//! tables of all rules (`gatelint rule`, the README).
+//! Renders rule documentation: the markdown of one rule (hover, `gatelint rule CODE`), the
+//! tables of all rules (`gatelint rule`, the README), and the explanation of AWS error texts with
+//! the rules that catch them (`gatelint explain`, hover on an error text).
 
-use super::{RuleMeta, REGISTRY};
+use super::{Category, RuleMeta, REGISTRY};
+use crate::knowledge::AwsError;
 
 impl RuleMeta {
     /// The rule's whole documentation as markdown.
@@ -88,6 +90,33 @@ pub fn rules_table_text() -> String {
             meta.severity.as_str(),
             meta.summary,
         ));
+    }
+    out
+}
+
+/// The explanation of matched errors as markdown: the text `explain` prints and hover shows.
+pub fn explain_markdown(found: &[&AwsError]) -> String {
+    let mut out = String::new();
+    for error in found {
+        out.push_str(&format!(
+            "## {}\n\n**The client gets:** {}\n\n**Cause:** {}\n\n**Fix:** {}\n\n**Rules that catch it before deploy:**\n",
+            error.title, error.status, error.cause, error.fix
+        ));
+        for category in error.categories {
+            for rule in REGISTRY
+                .iter()
+                .filter(|rule| rule.meta.category.as_str() == *category)
+            {
+                if rule.meta.category == Category::Config {
+                    continue;
+                }
+                out.push_str(&format!(
+                    "- {} `{}`: {}\n",
+                    rule.meta.code, rule.meta.name, rule.meta.summary
+                ));
+            }
+        }
+        out.push('\n');
     }
     out
 }
