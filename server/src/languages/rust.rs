@@ -394,7 +394,7 @@ impl<'t> Extractor<'t> {
                         key,
                         key_range: TextRange::of_node(&assignment.key),
                         bare_key: false,
-                        value: self.classify(assignment.value, 0),
+                        value: self.assigned_value(assignment.value),
                         assigned_later: true,
                     }),
                     None => shape = ObjectShape::Opaque,
@@ -501,6 +501,23 @@ impl<'t> Extractor<'t> {
         }
     }
 
+    /// The value of `name["key"] = value;`. The slot holds a `serde_json::Value`, so only a
+    /// `json!(...)` (read inside the macro) or a local bound to a `json!` object or array is
+    /// classified: a fix written into the bare slot would have to convert to `Value` itself.
+    fn assigned_value(&self, node: Node<'t>) -> Value {
+        let value = self.classify(node, 0);
+        let keep = node.kind() == "macro_invocation"
+            || matches!(value.kind, ValueKind::Object(..) | ValueKind::Array(_));
+        if keep {
+            value
+        } else {
+            Value {
+                kind: ValueKind::Unknown,
+                ..value
+            }
+        }
+    }
+
     fn reader(&self) -> Reader<'_, 't> {
         Reader {
             text: self.text,
@@ -557,11 +574,11 @@ impl<'t> Extractor<'t> {
                     .named_children(&mut node.walk())
                     .find(|child| child.kind() == "token_tree");
                 match (name.rsplit("::").next(), arguments) {
-                    (Some("json"), Some(arguments)) => Value {
-                        range,
-                        defined_at: None,
-                        kind: self.reader().macro_argument(arguments, depth + 1).kind,
-                    },
+                    // The value is what is written inside `json!(...)`; fixes then edit it in
+                    // a `json!` context, where `.to_string()` and literals are valid values.
+                    (Some("json"), Some(arguments)) => {
+                        self.reader().macro_argument(arguments, depth + 1)
+                    }
                     (Some("format"), _) => value(ValueKind::String),
                     _ => value(ValueKind::Unknown),
                 }
