@@ -57,7 +57,7 @@ pub fn analyze(
         return Vec::new();
     };
     let mut findings = Vec::new();
-    if let Some(error) = first_syntax_error(tree) {
+    if let Some(error) = first_syntax_error(tree, text) {
         findings.push(builtin_finding(
             &rules::config::UNPARSABLE_FILE.meta,
             error,
@@ -131,8 +131,16 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// The first ERROR or MISSING node, if the tree has one.
-fn first_syntax_error(tree: &Tree) -> Option<TextRange> {
+/// Where the first syntax error is: the first line of the first ERROR or MISSING node.
+fn first_syntax_error(tree: &Tree, text: &str) -> Option<TextRange> {
+    let node = first_error_node(tree)?;
+    let start = node.start_byte().min(text.len());
+    let end = node.end_byte().min(text.len()).max(start);
+    let line_end = text[start..end].find('\n').map_or(end, |at| start + at);
+    Some(TextRange::new(start, line_end))
+}
+
+fn first_error_node(tree: &Tree) -> Option<tree_sitter::Node<'_>> {
     let root = tree.root_node();
     if !root.has_error() {
         return None;
@@ -140,10 +148,15 @@ fn first_syntax_error(tree: &Tree) -> Option<TextRange> {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            let start = node.start_byte();
-            // Show the first line of the bad region only.
-            return Some(TextRange::new(start, node.end_byte().max(start)));
+        if node.is_missing() {
+            return Some(node);
+        }
+        // An ERROR node often wraps everything from the last good statement on; the innermost
+        // first ERROR is where the text really goes wrong.
+        let mut children = node.walk();
+        let nested_error = node.children(&mut children).any(|child| child.has_error());
+        if node.is_error() && !nested_error {
+            return Some(node);
         }
         if node.has_error() && cursor.goto_first_child() {
             continue;

@@ -178,6 +178,8 @@ pub enum ValueKind {
     String,
     Integer(i64),
     Float(f64),
+    /// A number whose value the file does not state (`len(items)`, `int(x)`).
+    Number,
     Bool(bool),
     Null,
     Object(Vec<Entry>, ObjectShape),
@@ -202,7 +204,7 @@ impl ValueKind {
         let python = language == Language::Python;
         match self {
             ValueKind::StringLiteral(_) | ValueKind::String => "a string",
-            ValueKind::Integer(_) | ValueKind::Float(_) => "a number",
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number => "a number",
             ValueKind::Bool(_) => "a boolean",
             ValueKind::Null if python => "None",
             ValueKind::Null => "null",

@@ -53,6 +53,23 @@ pub fn rules_table_markdown() -> String {
     out
 }
 
+/// The whole rules reference (`docs/rules.md`): the table, then each rule's documentation under
+/// an anchor named after its code, which `RuleMeta::url` links to.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# gatelint rules\n\n<!-- Generated from the rules' own source by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n",
+    );
+    out.push_str(&rules_table_markdown());
+    for rule in REGISTRY {
+        out.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n\n",
+            rule.meta.code.to_ascii_lowercase()
+        ));
+        out.push_str(&rule.meta.markdown());
+    }
+    out
+}
+
 /// The table of all rules as plain text, for the terminal.
 pub fn rules_table_text() -> String {
     let name_width = REGISTRY

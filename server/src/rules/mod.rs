@@ -8,7 +8,7 @@ pub mod proxy_response;
 mod registry;
 mod sink;
 
-pub use docs::{rules_table_markdown, rules_table_text};
+pub use docs::{reference_markdown, rules_table_markdown, rules_table_text};
 pub use registry::{find_rule, REGISTRY};
 pub use sink::Sink;
 

@@ -15,7 +15,7 @@ pub mod string_status_code;
 pub mod unknown_key;
 
 use crate::knowledge::proxy::{probable_key, HTTP_V2_RESPONSE_KEYS, REST_RESPONSE_KEYS};
-use crate::languages::ResponseObject;
+use crate::languages::{Entry, ResponseObject, ValueKind};
 use crate::rules::PayloadFormat;
 
 /// The keys API Gateway accepts for this payload format.
@@ -33,8 +33,21 @@ pub(crate) fn is_response_shaped(response: &ResponseObject, payload: PayloadForm
         allowed.contains(&entry.key.as_str())
             || entry.key == "multiValueHeaders"
             || entry.key == "cookies"
-            || probable_key(&entry.key, allowed).is_some()
+            || meant_key(entry, allowed).is_some()
     })
+}
+
+/// The response key a misspelled entry probably meant. A `status` whose value is a word
+/// (`{"status": "ok"}`) is data, not a misspelled `statusCode`.
+pub(crate) fn meant_key(entry: &Entry, allowed: &[&'static str]) -> Option<&'static str> {
+    let meant = probable_key(&entry.key, allowed)?;
+    let plausible = meant != "statusCode"
+        || match &entry.value.kind {
+            ValueKind::Integer(_) | ValueKind::Number | ValueKind::Unknown => true,
+            ValueKind::StringLiteral(text) => text.trim().parse::<u16>().is_ok(),
+            _ => false,
+        };
+    plausible.then_some(meant)
 }
 
 /// "REST API (payload 1.0)" or "HTTP API (payload 2.0)", for messages.
