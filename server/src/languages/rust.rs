@@ -340,10 +340,11 @@ impl<'t> Extractor<'t> {
         let mut current = node.parent();
         while let Some(candidate) = current {
             if candidate.kind() == "function_item" {
-                return self
-                    .by_node
-                    .get(&candidate.id())
-                    .is_some_and(|(id, _)| self.converted.contains(id));
+                return match self.by_node.get(&candidate.id()) {
+                    Some((id, _)) => self.converted.contains(id),
+                    // Not found as a handler (its `service_fn` may be in another file).
+                    None => Signature::of(candidate, self.text).is_lambda_http(),
+                };
             }
             current = candidate.parent();
         }
