@@ -92,8 +92,10 @@ struct Extractor<'t> {
     facts: SourceFacts,
     /// Function item node id → its id and node, for handlers and helpers only.
     by_node: HashMap<usize, (FunctionId, Node<'t>)>,
-    /// Handlers (and their helpers) written for `lambda_http`, whose return values `lambda_http`
-    /// converts into a response itself.
+    /// Handlers (and their helpers) whose `json!` values are not read as payload 1.0 responses:
+    /// `lambda_http` ones (it converts what they return into a response itself) and ones typed for
+    /// HTTP API payload 2.0 (`ApiGatewayV2httpRequest`), where a plain object is a valid answer and
+    /// `cookies` a valid key, which the analysis cannot yet tell from payload 1.0.
     converted: HashSet<FunctionId>,
     bindings: Vec<Binding<'t>>,
     item_assignments: Vec<ItemAssignment<'t>>,
@@ -201,7 +203,7 @@ impl<'t> Extractor<'t> {
         // Typed like a handler.
         for candidate in &mut candidates {
             let signature = Signature::of(candidate.node, self.text);
-            candidate.converted |= signature.is_lambda_http();
+            candidate.converted |= signature.is_lambda_http() || signature.is_payload_v2();
             if candidate.role.is_none() {
                 candidate.role = signature
                     .handler_reason()
@@ -343,7 +345,10 @@ impl<'t> Extractor<'t> {
                 return match self.by_node.get(&candidate.id()) {
                     Some((id, _)) => self.converted.contains(id),
                     // Not found as a handler (its `service_fn` may be in another file).
-                    None => Signature::of(candidate, self.text).is_lambda_http(),
+                    None => {
+                        let signature = Signature::of(candidate, self.text);
+                        signature.is_lambda_http() || signature.is_payload_v2()
+                    }
                 };
             }
             current = candidate.parent();
@@ -857,6 +862,17 @@ impl<'t> Signature<'t> {
             contains_word(kind, "IntoResponse") || contains_word(kind, "Response")
         });
         request || response
+    }
+
+    /// Typed for an HTTP API with payload 2.0.
+    fn is_payload_v2(&self) -> bool {
+        self.parameters
+            .iter()
+            .chain(self.return_type.iter())
+            .any(|(_, kind)| {
+                contains_word(kind, "ApiGatewayV2httpRequest")
+                    || contains_word(kind, "ApiGatewayV2httpResponse")
+            })
     }
 
     /// The first API Gateway type named in the signature, and where.
