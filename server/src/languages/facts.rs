@@ -228,6 +228,7 @@ impl ValueKind {
 #[derive(Clone, Debug, Default)]
 pub struct EditContext {
     /// Python: whether `json` is imported as a module (`import json`); `json.dumps` is then usable.
+    /// Rust: whether the file calls `json!` unqualified; a fix may then write `json!(...)`.
     pub has_json_import: bool,
     /// Python: where `import json` should be inserted (after the docstring, `__future__` imports
     /// and at the start of the other imports).
