@@ -264,6 +264,7 @@ impl<'t> Extractor<'t> {
                 range: TextRange::of_node(&candidate.node),
                 role,
                 api_evidence: None,
+                other_source_evidence: None,
             });
         }
     }
@@ -633,7 +634,8 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, root: Node<'t>) {
-        let mut found: Vec<(FunctionId, ApiEvidence)> = Vec::new();
+        // (function, evidence, whether it shows API Gateway or another event source)
+        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
         // Types in the signature.
         for &(id, node) in self.by_node.values() {
             let signature = Signature::of(node, self.text);
@@ -644,6 +646,7 @@ impl<'t> Extractor<'t> {
                         what: format!("is typed `{name}`"),
                         range,
                     },
+                    true,
                 ));
             }
         }
@@ -659,9 +662,7 @@ impl<'t> Extractor<'t> {
             let Some(key_text) = string_content(key, self.text) else {
                 return;
             };
-            if !api_event::EVENT_KEYS.contains(&key_text.as_str()) {
-                return;
-            }
+            let is_api = api_event::EVENT_KEYS.contains(&key_text.as_str());
             let Some(&(id, function)) =
                 enclosing_function(read).and_then(|f| self.by_node.get(&f.id()))
             else {
@@ -682,28 +683,20 @@ impl<'t> Extractor<'t> {
                         what: format!("reads `{object_text}[\"{key_text}\"]`"),
                         range: TextRange::of_node(&read),
                     },
+                    is_api,
                 ));
             }
         });
-        // Returning an object with `statusCode`.
-        for response in &self.facts.responses {
-            if let (Some(function), Some(entry)) =
-                (response.function(), response.entry("statusCode"))
-            {
-                found.push((
-                    function,
-                    ApiEvidence {
-                        what: "returns a `statusCode`".into(),
-                        range: entry.key_range,
-                    },
-                ));
-            }
-        }
-        found.sort_by_key(|(_, evidence)| evidence.range.start);
-        for (id, evidence) in found {
+        found.sort_by_key(|(_, evidence, _)| evidence.range.start);
+        for (id, evidence, is_api) in found {
             let function = &mut self.facts.functions[id.0];
-            if function.api_evidence.is_none() {
-                function.api_evidence = Some(evidence);
+            let slot = if is_api {
+                &mut function.api_evidence
+            } else {
+                &mut function.other_source_evidence
+            };
+            if slot.is_none() {
+                *slot = Some(evidence);
             }
         }
     }
