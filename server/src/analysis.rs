@@ -6,7 +6,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tree_sitter::Tree;
 
-use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
+use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{self, Check, Finding, PayloadFormat, ResponseContext, Sink, REGISTRY};
@@ -76,7 +76,13 @@ impl FileContext {
                 }
             }
         };
-        if certainty == Certainty::Likely && !is_response_shaped(response, PayloadFormat::Rest) {
+        // Where the code may serve something else, only an object with a body or headers is
+        // surely meant as a response: `{"statusCode": 200, "success": true}` reports a step's result.
+        let carries_payload = response
+            .entries
+            .iter()
+            .any(|entry| OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
+        if certainty == Certainty::Likely && !(carries_payload && is_response_shaped(response, PayloadFormat::Rest)) {
             return None;
         }
         Some((PayloadFormat::Rest, certainty))
