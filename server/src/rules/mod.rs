@@ -15,6 +15,7 @@ pub use sink::Sink;
 use std::path::PathBuf;
 
 use crate::languages::{ResponseObject, SourceFacts};
+use crate::templates::{Graph, Template};
 use crate::text::TextRange;
 
 /// How bad a finding is. Follows `shared/AWS-BEHAVIOUR.md`: an error only where AWS fails the
@@ -115,6 +116,8 @@ pub struct Rule {
 pub enum Check {
     /// Called for each object that becomes a Lambda proxy response.
     Response(fn(&ResponseContext<'_>, &ResponseObject, &mut Sink)),
+    /// Called once for each SAM/CloudFormation template.
+    Template(fn(&TemplateContext<'_>, &mut Sink)),
     /// Not run by the analysis: findings raised by the analysis itself (unparsable file, a rule
     /// that panicked), documented like any other rule.
     Builtin,
@@ -134,6 +137,13 @@ pub struct ResponseContext<'a> {
     pub facts: &'a SourceFacts,
     pub text: &'a str,
     pub payload: PayloadFormat,
+}
+
+/// What a template rule reads: the model, its integration graph and the text.
+pub struct TemplateContext<'a> {
+    pub template: &'a Template,
+    pub graph: &'a Graph,
+    pub text: &'a str,
 }
 
 /// One finding in one file.
