@@ -4,9 +4,14 @@
 
 pub mod config;
 mod docs;
+pub mod permission;
 pub mod proxy_response;
 mod registry;
 mod sink;
+pub mod status_mapping;
+mod template_edit;
+pub mod throttle;
+pub mod timeout;
 
 pub use docs::{rules_table_markdown, rules_table_text};
 pub use registry::{find_rule, REGISTRY};
