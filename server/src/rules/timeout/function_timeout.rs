@@ -1,6 +1,7 @@
 use crate::rules::template_edit::replace_scalar;
 use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
 use crate::templates::model::LAMBDA_FUNCTION_TYPES;
+use crate::templates::graph::MIN_TIMEOUT_MILLIS;
 use crate::templates::{Edge, EdgeRole};
 
 pub static RULE: Rule = Rule {
@@ -36,18 +37,19 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         let Some(edge) = ctx
             .graph
             .edges_of(&function.logical_id)
-            .filter(|edge| edge.role == EdgeRole::Route)
-            .min_by(|a, b| a.timeout.millis.total_cmp(&b.timeout.millis))
+            // An out-of-range TimeoutInMillis is integration-timeout-out-of-range's finding.
+            .filter(|edge| edge.role == EdgeRole::Route && edge.timeout.millis >= MIN_TIMEOUT_MILLIS)
+            .min_by(|a, b| budget_millis(a).total_cmp(&budget_millis(b)))
         else {
             continue;
         };
         let Some(timeout) = template.effective_number(function, "Timeout") else {
             continue;
         };
-        if timeout.value * 1000.0 <= edge.timeout.millis {
+        if timeout.value * 1000.0 <= budget_millis(edge) {
             continue;
         }
-        let limit_seconds = (edge.timeout.millis / 1000.0).floor().max(1.0);
+        let limit_seconds = (budget_millis(edge) / 1000.0).floor().max(1.0);
         let source = if timeout.from_globals {
             " (from Globals)"
         } else {
@@ -89,10 +91,18 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
     }
 }
 
+/// How long the API waits: `TimeoutInMillis`, capped by what the API type allows.
+fn budget_millis(edge: &Edge) -> f64 {
+    edge.timeout.millis.min(edge.api_kind.max_timeout_millis())
+}
+
 fn describe_budget(edge: &Edge) -> String {
-    let seconds = format_number(edge.timeout.millis / 1000.0);
+    let seconds = format_number(budget_millis(edge) / 1000.0);
     match edge.timeout.range {
-        Some(_) => format!("{seconds} s (TimeoutInMillis)"),
+        Some(_) if edge.timeout.millis <= edge.api_kind.max_timeout_millis() => {
+            format!("{seconds} s (TimeoutInMillis)")
+        }
+        Some(_) => format!("{seconds} s (the most a {} allows)", edge.api_kind.name()),
         None => format!("{seconds} s (the {} default)", edge.api_kind.name()),
     }
 }

@@ -49,9 +49,13 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             ""
         };
         let message = format!(
-            "TimeoutInMillis {} is outside what a {} allows ({} to {} ms): the deployment fails{quota}",
+            "TimeoutInMillis {} is outside what {} allows ({} to {} ms): the deployment fails{quota}",
             format_number(millis),
-            edge.api_kind.name(),
+            match edge.api_kind {
+                ApiKind::Http => "an HTTP API",
+                ApiKind::Rest => "a REST API",
+                ApiKind::WebSocket => "a WebSocket API",
+            },
             format_number(MIN_TIMEOUT_MILLIS),
             format_number(max),
         );
