@@ -71,5 +71,8 @@ fn template_fixes_parse_and_resolve_their_finding() {
             }
         }
     }
-    assert!(fixes_checked >= 8, "only {fixes_checked} fixes were checked");
+    assert!(
+        fixes_checked >= 8,
+        "only {fixes_checked} fixes were checked"
+    );
 }

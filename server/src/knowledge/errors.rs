@@ -144,7 +144,7 @@ pub fn explain(text: &str) -> Vec<&'static AwsError> {
                 .map(|len| (len, error))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(len, _)| std::cmp::Reverse(*len));
     found.into_iter().map(|(_, error)| error).collect()
 }
 

@@ -440,8 +440,7 @@ impl Builder<'_> {
         let Some(function) = self.template.function_ref(uri) else {
             return;
         };
-        let (default_name, default_kind, api_key) = if resource.is("AWS::ApiGateway::Authorizer")
-        {
+        let (default_name, default_kind, api_key) = if resource.is("AWS::ApiGateway::Authorizer") {
             ("the REST API", ApiKind::Rest, "RestApiId")
         } else {
             ("the HTTP API", ApiKind::Http, "ApiId")
@@ -449,7 +448,14 @@ impl Builder<'_> {
         let (api, api_kind) = self
             .api(resource.property(api_key))
             .unwrap_or_else(|| (default_name.into(), default_kind));
-        self.push_authorizer(index, resource.logical_id.clone(), api, api_kind, function, false);
+        self.push_authorizer(
+            index,
+            resource.logical_id.clone(),
+            api,
+            api_kind,
+            function,
+            false,
+        );
     }
 
     fn push_authorizer(
@@ -485,7 +491,9 @@ impl Builder<'_> {
         let Some(kind) = ApiKind::of_resource(resource) else {
             return;
         };
-        let Some(authorizers) = resource.property("Auth").and_then(|auth| auth.get("Authorizers"))
+        let Some(authorizers) = resource
+            .property("Auth")
+            .and_then(|auth| auth.get("Authorizers"))
         else {
             return;
         };

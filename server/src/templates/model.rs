@@ -127,9 +127,7 @@ impl Template {
                         ValueKind::Seq(items) => items.iter().filter_map(Value::as_str).collect(),
                         _ => section.value.as_str().into_iter().collect::<Vec<_>>(),
                     };
-                    template.is_sam |= names
-                        .iter()
-                        .any(|name| name.starts_with("AWS::Serverless"));
+                    template.is_sam |= names.iter().any(|name| name.starts_with("AWS::Serverless"));
                 }
                 "Parameters" => {
                     let ValueKind::Map(entries) = section.value.kind else {
@@ -378,8 +376,9 @@ impl Template {
                         self.push_reference(name, found);
                     }
                 }
-                ("Fn::Sub", ValueKind::Str(text)) => sub_variables(text)
-                    .for_each(|variable| self.push_reference(variable, found)),
+                ("Fn::Sub", ValueKind::Str(text)) => {
+                    sub_variables(text).for_each(|variable| self.push_reference(variable, found))
+                }
                 ("Fn::Sub", ValueKind::Seq(items)) => {
                     let variables = items.get(1);
                     if let Some(text) = items.first().and_then(Value::as_str) {

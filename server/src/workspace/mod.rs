@@ -123,11 +123,13 @@ fn check_input(input: &Input) -> Option<FileReport> {
         })
     };
     match std::fs::metadata(&input.path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => return unreadable(format!(
+        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            return unreadable(format!(
             "{} is {} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked",
             input.path.display(),
             metadata.len()
-        )),
+        ))
+        }
         Ok(_) => {}
         Err(error) => return unreadable(format!("cannot read {}: {error}", input.path.display())),
     }

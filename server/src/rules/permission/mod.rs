@@ -6,7 +6,7 @@ pub mod missing_permission;
 pub mod principal;
 pub mod source_arn;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::template_edit::{self, intrinsic, unique_logical_id, yaml_append_lines};
 use super::{Edit, Fix, TemplateContext};
@@ -73,9 +73,7 @@ fn function_of(template: &Template, value: &Value) -> Option<String> {
     template
         .resources
         .iter()
-        .find(|resource| {
-            resource.property("FunctionName").and_then(Value::as_str) == Some(literal)
-        })
+        .find(|resource| resource.property("FunctionName").and_then(Value::as_str) == Some(literal))
         .map(|resource| resource.logical_id.clone())
 }
 
@@ -97,7 +95,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }
@@ -179,7 +181,11 @@ fn arn_coverage(template: &Template, source_arn: &Value, edge: &Edge) -> Coverag
         || method.contains('*')
         || edge.method == "ANY"
         || method.eq_ignore_ascii_case(&edge.method);
-    let path: Vec<&str> = edge.path.split('/').filter(|part| !part.is_empty()).collect();
+    let path: Vec<&str> = edge
+        .path
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .collect();
     let path_ok = edge.path == "$default" || segments_match(path_pattern, &path);
     if method_ok && path_ok {
         Coverage::Covers
@@ -205,9 +211,9 @@ fn arn_tail(source_arn: &Value, api: &str) -> Option<String> {
                 .map(|piece| match (piece.as_str(), piece.intrinsic()) {
                     (Some(text), _) => render_sub(text, api),
                     (None, Some(("Ref", name))) if name.as_str() == Some(api) => "\u{0}".into(),
-                    (None, Some(("Fn::Sub", inner))) => {
-                        inner.as_str().map_or("*".into(), |text| render_sub(text, api))
-                    }
+                    (None, Some(("Fn::Sub", inner))) => inner
+                        .as_str()
+                        .map_or("*".into(), |text| render_sub(text, api)),
                     _ => "*".into(),
                 })
                 .collect::<Vec<_>>()
@@ -292,6 +298,14 @@ pub fn uncovered<'g>(
             implicit.insert((&edge.function.logical_id, &edge.api));
         }
     }
+    let mut by_function: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut unnamed = Vec::new();
+    for (at, permission) in permissions.iter().enumerate() {
+        match &permission.function {
+            Some(function) => by_function.entry(function).or_default().push(at),
+            None => unnamed.push(at),
+        }
+    }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for edge in &ctx.graph.edges {
@@ -300,10 +314,14 @@ pub fn uncovered<'g>(
         {
             continue;
         }
-        let coverages: Vec<(usize, Coverage)> = permissions
-            .iter()
-            .enumerate()
-            .map(|(at, permission)| (at, coverage(ctx.template, permission, edge)))
+        // Only the permissions for this function, or for no function we can name, can cover it.
+        let candidates = by_function
+            .get(edge.function.logical_id.as_str())
+            .into_iter()
+            .flatten()
+            .chain(&unnamed);
+        let coverages: Vec<(usize, Coverage)> = candidates
+            .map(|&at| (at, coverage(ctx.template, &permissions[at], edge)))
             .filter(|(_, coverage)| *coverage != Coverage::Unrelated)
             .collect();
         if coverages
@@ -346,7 +364,11 @@ pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<F
     let text = ctx.text;
     let api_is_resource = template.resource(&edge.api).is_some();
     let function = &edge.function.logical_id;
-    let api_part = if api_is_resource { edge.api.as_str() } else { "Api" };
+    let api_part = if api_is_resource {
+        edge.api.as_str()
+    } else {
+        "Api"
+    };
     let logical_id = unique_logical_id(template, &format!("{function}{api_part}Permission"));
     let last = template.resources.last()?;
     let (id_column, unit) = template.resource_indentation(text);
@@ -399,7 +421,10 @@ pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<F
         }
     };
     Some(Fix {
-        title: format!("Add an AWS::Lambda::Permission letting {} invoke {function}", edge.api),
+        title: format!(
+            "Add an AWS::Lambda::Permission letting {} invoke {function}",
+            edge.api
+        ),
         edits: vec![edit],
     })
 }

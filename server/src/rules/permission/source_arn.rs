@@ -45,14 +45,19 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
                 edge.function.logical_id,
                 edge.describe()
             );
-            let indent = " ".repeat(super::template_edit::column(ctx.text, source_arn.range.start));
+            let indent = " ".repeat(super::template_edit::column(
+                ctx.text,
+                source_arn.range.start,
+            ));
             let replacement = source_arn_text(ctx.template, ctx.text, &edge.api, &indent);
             let fix = Fix {
                 title: format!("Allow every route of {}", edge.api),
                 edits: vec![Edit::replace(
                     source_arn.range,
                     match ctx.template.syntax {
-                        Syntax::Yaml => replacement.trim_start_matches('\n').trim_start().to_owned(),
+                        Syntax::Yaml => {
+                            replacement.trim_start_matches('\n').trim_start().to_owned()
+                        }
                         Syntax::Json => replacement,
                     },
                 )],

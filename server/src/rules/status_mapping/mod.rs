@@ -43,7 +43,10 @@ fn is_lambda_uri(template: &Template, uri: Option<&Value>) -> (bool, Option<Stri
             .or_else(|| argument.items().first().and_then(Value::as_str)),
         _ => uri.as_str(),
     };
-    (text.is_some_and(|text| text.contains(":lambda:path/")), None)
+    (
+        text.is_some_and(|text| text.contains(":lambda:path/")),
+        None,
+    )
 }
 
 /// Every integration with response mappings in the template.
@@ -58,7 +61,9 @@ pub fn mappings(template: &Template) -> Vec<Mapping<'_>> {
                 continue;
             };
             let kind_text = template.string(kind).unwrap_or_default();
-            if kind_text.eq_ignore_ascii_case("AWS_PROXY") || kind_text.eq_ignore_ascii_case("HTTP_PROXY") {
+            if kind_text.eq_ignore_ascii_case("AWS_PROXY")
+                || kind_text.eq_ignore_ascii_case("HTTP_PROXY")
+            {
                 continue;
             }
             let (lambda, function) = is_lambda_uri(template, integration.get("Uri"));
@@ -96,16 +101,24 @@ pub fn mappings(template: &Template) -> Vec<Mapping<'_>> {
             "AWS::ApiGateway::RestApi" => resource.property("Body"),
             _ => None,
         };
-        for path in body.and_then(|body| body.get("paths")).map(Value::entries).unwrap_or_default() {
+        for path in body
+            .and_then(|body| body.get("paths"))
+            .map(Value::entries)
+            .unwrap_or_default()
+        {
             for operation in path.value.entries() {
-                let Some(integration) = operation.value.get("x-amazon-apigateway-integration") else {
+                let Some(integration) = operation.value.get("x-amazon-apigateway-integration")
+                else {
                     continue;
                 };
                 let Some(kind) = integration.get("type") else {
                     continue;
                 };
                 let kind_text = template.string(kind).unwrap_or_default();
-                if !kind_text.eq_ignore_ascii_case("aws") && !kind_text.eq_ignore_ascii_case("http") && !kind_text.eq_ignore_ascii_case("mock") {
+                if !kind_text.eq_ignore_ascii_case("aws")
+                    && !kind_text.eq_ignore_ascii_case("http")
+                    && !kind_text.eq_ignore_ascii_case("mock")
+                {
                     continue;
                 }
                 let (lambda, function) = is_lambda_uri(template, integration.get("uri"));
@@ -114,7 +127,9 @@ pub fn mappings(template: &Template) -> Vec<Mapping<'_>> {
                     .map(Value::entries)
                     .unwrap_or_default()
                     .iter()
-                    .filter_map(|entry| Some((entry.value.get("statusCode")?, entry.key != "default")))
+                    .filter_map(|entry| {
+                        Some((entry.value.get("statusCode")?, entry.key != "default"))
+                    })
                     .collect();
                 let method_statuses = operation
                     .value

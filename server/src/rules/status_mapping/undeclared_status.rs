@@ -56,7 +56,10 @@ fn add_method_responses_fix(
     missing: &[(&crate::templates::Value, String)],
 ) -> Option<Fix> {
     let properties = mapping.method_properties?;
-    let literals: Vec<&str> = missing.iter().map(|(status, _)| status.range.slice(text)).collect();
+    let literals: Vec<&str> = missing
+        .iter()
+        .map(|(status, _)| status.range.slice(text))
+        .collect();
     let (_, unit) = template.resource_indentation(text);
     let edit = match properties.entry("MethodResponses") {
         Some(entry) => {
@@ -85,7 +88,11 @@ fn add_method_responses_fix(
                 (Syntax::Json, _) => {
                     let indent = " ".repeat(column(text, last.range.start));
                     let same_line = !text[list.range.start..last.range.start].contains('\n');
-                    let separator = if same_line { " ".to_owned() } else { format!("\n{indent}") };
+                    let separator = if same_line {
+                        " ".to_owned()
+                    } else {
+                        format!("\n{indent}")
+                    };
                     Edit::insert(
                         last.range.end,
                         literals
@@ -126,7 +133,14 @@ fn add_method_responses_fix(
         }
     };
     Some(Fix {
-        title: format!("Declare {} in MethodResponses", missing.iter().map(|(_, code)| code.as_str()).collect::<Vec<_>>().join(", ")),
+        title: format!(
+            "Declare {} in MethodResponses",
+            missing
+                .iter()
+                .map(|(_, code)| code.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         edits: vec![edit],
     })
 }

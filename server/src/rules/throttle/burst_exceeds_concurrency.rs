@@ -32,32 +32,54 @@ fn burst_limits(template: &Template) -> HashMap<String, Vec<Number>> {
             limits.entry(api).or_default().push(number);
         }
     };
-    let first_reference =
-        |value: Option<&Value>| value.and_then(|value| template.referenced_resources(value).into_iter().next());
+    let first_reference = |value: Option<&Value>| {
+        value.and_then(|value| template.referenced_resources(value).into_iter().next())
+    };
     for resource in &template.resources {
         match resource.type_name.as_str() {
             "AWS::ApiGateway::Stage" => {
                 let api = first_reference(resource.property("RestApiId"));
-                for setting in resource.property("MethodSettings").map(Value::items).unwrap_or_default() {
+                for setting in resource
+                    .property("MethodSettings")
+                    .map(Value::items)
+                    .unwrap_or_default()
+                {
                     add(api.clone(), setting.get("ThrottlingBurstLimit"));
                 }
             }
             "AWS::Serverless::Api" => {
-                for setting in resource.property("MethodSettings").map(Value::items).unwrap_or_default() {
-                    add(Some(resource.logical_id.clone()), setting.get("ThrottlingBurstLimit"));
+                for setting in resource
+                    .property("MethodSettings")
+                    .map(Value::items)
+                    .unwrap_or_default()
+                {
+                    add(
+                        Some(resource.logical_id.clone()),
+                        setting.get("ThrottlingBurstLimit"),
+                    );
                 }
             }
             "AWS::Serverless::HttpApi" => add(
                 Some(resource.logical_id.clone()),
-                resource.property("DefaultRouteSettings").and_then(|settings| settings.get("ThrottlingBurstLimit")),
+                resource
+                    .property("DefaultRouteSettings")
+                    .and_then(|settings| settings.get("ThrottlingBurstLimit")),
             ),
             "AWS::ApiGatewayV2::Stage" => add(
                 first_reference(resource.property("ApiId")),
-                resource.property("DefaultRouteSettings").and_then(|settings| settings.get("ThrottlingBurstLimit")),
+                resource
+                    .property("DefaultRouteSettings")
+                    .and_then(|settings| settings.get("ThrottlingBurstLimit")),
             ),
             "AWS::ApiGateway::UsagePlan" => {
-                let burst = resource.property("Throttle").and_then(|throttle| throttle.get("BurstLimit"));
-                for stage in resource.property("ApiStages").map(Value::items).unwrap_or_default() {
+                let burst = resource
+                    .property("Throttle")
+                    .and_then(|throttle| throttle.get("BurstLimit"));
+                for stage in resource
+                    .property("ApiStages")
+                    .map(Value::items)
+                    .unwrap_or_default()
+                {
                     add(first_reference(stage.get("ApiId")), burst);
                 }
             }

@@ -1,7 +1,7 @@
 use crate::rules::template_edit::replace_scalar;
 use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
-use crate::templates::model::LAMBDA_FUNCTION_TYPES;
 use crate::templates::graph::MIN_TIMEOUT_MILLIS;
+use crate::templates::model::LAMBDA_FUNCTION_TYPES;
 use crate::templates::{Edge, EdgeRole};
 
 pub static RULE: Rule = Rule {
@@ -38,7 +38,9 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             .graph
             .edges_of(&function.logical_id)
             // An out-of-range TimeoutInMillis is integration-timeout-out-of-range's finding.
-            .filter(|edge| edge.role == EdgeRole::Route && edge.timeout.millis >= MIN_TIMEOUT_MILLIS)
+            .filter(|edge| {
+                edge.role == EdgeRole::Route && edge.timeout.millis >= MIN_TIMEOUT_MILLIS
+            })
             .min_by(|a, b| budget_millis(a).total_cmp(&budget_millis(b)))
         else {
             continue;
@@ -84,7 +86,11 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             title: format!("Set {where_} to {}", format_number(limit_seconds)),
             edits: vec![Edit::replace(
                 timeout.literal_range,
-                replace_scalar(ctx.text, timeout.literal_range, &format_number(limit_seconds)),
+                replace_scalar(
+                    ctx.text,
+                    timeout.literal_range,
+                    &format_number(limit_seconds),
+                ),
             )],
         };
         sink.report(range, message).with_fix(Some(fix));
