@@ -6,7 +6,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tree_sitter::Tree;
 
-use crate::languages::{self, FileKind, FunctionId, Role, SourceFacts};
+use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
+use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
+use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
     self, Check, Finding, PayloadFormat, ResponseContext, Sink, TemplateContext, REGISTRY,
 };
@@ -17,36 +19,99 @@ use crate::text::TextRange;
 #[derive(Clone, Debug, Default)]
 pub struct FileContext {}
 
+/// How surely a response object is a Lambda proxy response, and so how it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Certainty {
+    /// Its function serves API Gateway and nothing else: every returned object is a response.
+    Sure,
+    /// It may be (it returns a `statusCode`, or it serves API Gateway and other sources): only
+    /// objects shaped like a response (with `statusCode`, `body`, `headers`, ...) are read.
+    Likely,
+}
+
 impl FileContext {
-    /// The payload format a function's responses are read against; `None` when nothing shows that
-    /// the function serves API Gateway (then its returned objects are not proxy responses).
-    fn payload_for(
+    /// How a response is read: its payload format and certainty; `None` when it is no proxy
+    /// response (its function shows another event source, or nothing shows it serves API Gateway).
+    fn reading(
         &self,
         facts: &SourceFacts,
-        function: Option<FunctionId>,
-    ) -> Option<PayloadFormat> {
-        let Some(function) = function else {
-            return Some(PayloadFormat::Rest);
+        response: &ResponseObject,
+    ) -> Option<(PayloadFormat, Certainty)> {
+        let function = response
+            .function()
+            .or_else(|| enclosing_function(facts, response));
+        let certainty = match function {
+            None => Certainty::Likely,
+            Some(function) => {
+                let chain = function_chain(facts, function);
+                let api = chain
+                    .iter()
+                    .any(|id| facts.function(*id).api_evidence.is_some());
+                let other = chain
+                    .iter()
+                    .any(|id| facts.function(*id).other_source_evidence.is_some());
+                let returned = || {
+                    facts
+                        .responses
+                        .iter()
+                        .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
+                };
+                let returns_status = returned().any(|r| r.entry("statusCode").is_some());
+                // An authorizer's answers are read by the authorizer rules, not as proxy responses.
+                let is_authorizer = returned().any(|r| {
+                    r.entries
+                        .iter()
+                        .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
+                });
+                if is_authorizer {
+                    return None;
+                }
+                match (api, other) {
+                    (true, false) => Certainty::Sure,
+                    (true, true) => Certainty::Likely,
+                    (false, true) => return None,
+                    (false, false)
+                        if returns_status || response.origin == Origin::StatusCodeLiteral =>
+                    {
+                        Certainty::Likely
+                    }
+                    (false, false) => return None,
+                }
+            }
         };
-        serves_api(facts, function).then_some(PayloadFormat::Rest)
+        if certainty == Certainty::Likely && !is_response_shaped(response, PayloadFormat::Rest) {
+            return None;
+        }
+        Some((PayloadFormat::Rest, certainty))
     }
 }
 
-/// Whether a function, or the handler chain it returns through, shows it serves API Gateway.
-fn serves_api(facts: &SourceFacts, function: FunctionId) -> bool {
+/// A function and the helpers/handlers it returns through, up to its handler.
+fn function_chain(facts: &SourceFacts, function: FunctionId) -> Vec<FunctionId> {
+    let mut chain = vec![function];
     let mut current = function;
-    // Helper chains are short; the bound guards against a cycle in malformed input.
-    for _ in 0..facts.functions.len().max(1) {
-        let data = facts.function(current);
-        if data.api_evidence.is_some() {
-            return true;
-        }
-        match data.role {
-            Role::Helper { of } => current = of,
-            Role::Handler { .. } => return false,
+    // Chains are short; the bound guards against a cycle in malformed input.
+    for _ in 0..facts.functions.len() {
+        match facts.function(current).role {
+            Role::Helper { of } if !chain.contains(&of) => {
+                chain.push(of);
+                current = of;
+            }
+            _ => break,
         }
     }
-    false
+    chain
+}
+
+/// The handler or helper whose definition holds a response literal.
+fn enclosing_function(facts: &SourceFacts, response: &ResponseObject) -> Option<FunctionId> {
+    facts
+        .functions
+        .iter()
+        .position(|function| {
+            function.range.start <= response.range.start && response.range.end <= function.range.end
+        })
+        .map(FunctionId)
 }
 
 /// All findings for one file, sorted by position.
@@ -60,7 +125,7 @@ pub fn analyze(
         return Vec::new();
     };
     let mut findings = Vec::new();
-    if let Some(error) = first_syntax_error(tree) {
+    if let Some(error) = first_syntax_error(tree, text) {
         findings.push(builtin_finding(
             &rules::config::UNPARSABLE_FILE.meta,
             error,
@@ -86,20 +151,27 @@ pub fn analyze(
             return findings;
         }
     };
+    // Which objects are proxy responses, and how each is read: decided once for every rule.
+    let readings: Vec<(&ResponseObject, PayloadFormat, Certainty)> = facts
+        .responses
+        .iter()
+        .filter_map(|response| {
+            let (payload, certainty) = context.reading(&facts, response)?;
+            Some((response, payload, certainty))
+        })
+        .collect();
     for rule in REGISTRY {
         let Check::Response(check) = rule.check else {
             continue;
         };
         let result = guarded(rule.meta.code, || {
             let mut sink = Sink::new(&rule.meta);
-            for response in &facts.responses {
-                let Some(payload) = context.payload_for(&facts, response.function()) else {
-                    continue;
-                };
+            for &(response, payload, certainty) in &readings {
                 let ctx = ResponseContext {
                     facts: &facts,
                     text,
                     payload,
+                    certainty,
                 };
                 check(&ctx, response, &mut sink);
             }
@@ -185,8 +257,16 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-/// The first ERROR or MISSING node, if the tree has one.
-fn first_syntax_error(tree: &Tree) -> Option<TextRange> {
+/// Where the first syntax error is: the first line of the first ERROR or MISSING node.
+fn first_syntax_error(tree: &Tree, text: &str) -> Option<TextRange> {
+    let node = first_error_node(tree)?;
+    let start = node.start_byte().min(text.len());
+    let end = node.end_byte().min(text.len()).max(start);
+    let line_end = text[start..end].find('\n').map_or(end, |at| start + at);
+    Some(TextRange::new(start, line_end))
+}
+
+fn first_error_node(tree: &Tree) -> Option<tree_sitter::Node<'_>> {
     let root = tree.root_node();
     if !root.has_error() {
         return None;
@@ -194,10 +274,15 @@ fn first_syntax_error(tree: &Tree) -> Option<TextRange> {
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        if node.is_error() || node.is_missing() {
-            let start = node.start_byte();
-            // Show the first line of the bad region only.
-            return Some(TextRange::new(start, node.end_byte().max(start)));
+        if node.is_missing() {
+            return Some(node);
+        }
+        // An ERROR node often wraps everything from the last good statement on; the innermost
+        // first ERROR is where the text really goes wrong.
+        let mut children = node.walk();
+        let nested_error = node.children(&mut children).any(|child| child.has_error());
+        if node.is_error() && !nested_error {
+            return Some(node);
         }
         if node.has_error() && cursor.goto_first_child() {
             continue;

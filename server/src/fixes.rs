@@ -8,7 +8,8 @@ use crate::text::TextRange;
 
 /// Wraps the expression at `range` so that it is serialised to a JSON string:
 /// `json.dumps(x)` (adding `import json` when missing), `JSON.stringify(x)`, or in a Rust
-/// `json!` value `json!(x).to_string()`.
+/// `json!` value `json!(x).to_string()` (`serde_json::json!` when the file does not use the bare
+/// macro; a value that already is a `json!(...)` only gets `.to_string()`).
 pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix {
     let expression = range.slice(text);
     let mut edits = Vec::new();
@@ -34,10 +35,20 @@ pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix 
             "Serialise the body with JSON.stringify(...)",
             format!("JSON.stringify({expression})"),
         ),
-        Language::Rust => (
-            "Serialise the body with .to_string()",
-            format!("json!({expression}).to_string()"),
-        ),
+        Language::Rust => {
+            let serialized =
+                if expression.starts_with("json!") || expression.starts_with("serde_json::json!") {
+                    format!("{expression}.to_string()")
+                } else if facts.edit_context.has_json_import {
+                    format!("json!({expression}).to_string()")
+                } else {
+                    format!("serde_json::json!({expression}).to_string()")
+                };
+            (
+                "Serialise the body with .to_string()",
+                into_value_slot(text, range, serialized),
+            )
+        }
     };
     edits.push(Edit::replace(range, replacement));
     Fix {
@@ -68,18 +79,32 @@ pub fn wrap_as_response(facts: &SourceFacts, text: &str, range: TextRange) -> Fi
 /// number literal simply becomes a string literal.
 pub fn to_string(language: Language, text: &str, range: TextRange, literal: bool) -> Fix {
     let expression = range.slice(text);
-    let replacement = if literal {
+    // In a Rust `json!` value, `true`/`false` start a literal of their own, so
+    // `true.to_string()` would not compile there; the string literal says the same.
+    let keyword = language == Language::Rust && matches!(expression, "true" | "false");
+    let replacement = if literal || keyword {
         format!("\"{expression}\"")
     } else {
         match language {
             Language::Python => format!("str({expression})"),
             Language::JavaScript | Language::TypeScript => format!("String({expression})"),
-            Language::Rust => format!("{expression}.to_string()"),
+            Language::Rust => into_value_slot(text, range, format!("{expression}.to_string()")),
         }
     };
     Fix {
         title: format!("Convert to a string: {replacement}"),
         edits: vec![Edit::replace(range, replacement)],
+    }
+}
+
+/// A Rust `String` that replaces the right-hand side of `resp["key"] = ...` must become a
+/// `serde_json::Value` itself (inside `json!` the macro converts it).
+fn into_value_slot(text: &str, range: TextRange, replacement: String) -> String {
+    let before = text.get(..range.start).unwrap_or("").trim_end();
+    if before.ends_with('=') && !before.ends_with("==") {
+        format!("{replacement}.into()")
+    } else {
+        replacement
     }
 }
 

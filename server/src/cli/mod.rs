@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::knowledge;
-use crate::rules::{self, Category, Severity, REGISTRY};
+use crate::rules::{self, Severity};
 use crate::workspace::{self, FileReport};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,35 +92,8 @@ pub fn explain(text: &str) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
-    print!("{}", explain_markdown(&found));
+    print!("{}", rules::explain_markdown(&found));
     ExitCode::SUCCESS
-}
-
-/// The explanation of matched errors as markdown: the text `explain` prints and hover shows.
-pub fn explain_markdown(found: &[&knowledge::AwsError]) -> String {
-    let mut out = String::new();
-    for error in found {
-        out.push_str(&format!(
-            "## {}\n\n**The client gets:** {}\n\n**Cause:** {}\n\n**Fix:** {}\n\n**Rules that catch it before deploy:**\n",
-            error.title, error.status, error.cause, error.fix
-        ));
-        for category in error.categories {
-            for rule in REGISTRY
-                .iter()
-                .filter(|rule| rule.meta.category.as_str() == *category)
-            {
-                if rule.meta.category == Category::Config {
-                    continue;
-                }
-                out.push_str(&format!(
-                    "- {} `{}`: {}\n",
-                    rule.meta.code, rule.meta.name, rule.meta.summary
-                ));
-            }
-        }
-        out.push('\n');
-    }
-    out
 }
 
 /// A report's path as shown to the user: relative to the current folder when under it.

@@ -27,6 +27,10 @@ pub const OTHER_RESPONSE_KEYS: &[&str] = &[
     "cookies",
 ];
 
+/// Keys only a Lambda authorizer's answer has (REST policy document, HTTP API simple response):
+/// a function returning one is an authorizer, whose output is not a proxy response.
+pub const AUTHORIZER_RESPONSE_MARKERS: &[&str] = &["principalId", "policyDocument", "isAuthorized"];
+
 /// Keys of the API Gateway proxy event (payload 1.0 and 2.0) that other event sources do not
 /// put at the top level; reading one shows a handler serves API Gateway.
 pub const EVENT_KEYS: &[&str] = &[

@@ -49,10 +49,12 @@ pub struct Function {
     /// The whole definition.
     pub range: TextRange,
     pub role: Role,
-    /// Whether something in the file shows it serves API Gateway (reads `event["httpMethod"]`,
-    /// is typed `APIGatewayProxyEvent`, returns a `statusCode`, ...). Without a template, only such
-    /// handlers have their returned objects checked as proxy responses.
+    /// Whether the function shows it serves API Gateway: it reads a key only API Gateway events
+    /// have (`event["httpMethod"]`, `event.pathParameters`) or is typed `APIGatewayProxyEvent`.
     pub api_evidence: Option<ApiEvidence>,
+    /// Whether it reads event keys API Gateway events do not have (`event["Records"]`,
+    /// `event.orderId`, an authorizer's `methodArn`): it is (also) invoked some other way.
+    pub other_source_evidence: Option<ApiEvidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,7 +71,7 @@ impl Role {
     }
 }
 
-/// Why a function is believed to serve API Gateway.
+/// What shows where a function's events come from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiEvidence {
     pub what: String,
@@ -178,6 +180,8 @@ pub enum ValueKind {
     String,
     Integer(i64),
     Float(f64),
+    /// A number whose value the file does not state (`len(items)`, `int(x)`).
+    Number,
     Bool(bool),
     Null,
     Object(Vec<Entry>, ObjectShape),
@@ -202,7 +206,7 @@ impl ValueKind {
         let python = language == Language::Python;
         match self {
             ValueKind::StringLiteral(_) | ValueKind::String => "a string",
-            ValueKind::Integer(_) | ValueKind::Float(_) => "a number",
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number => "a number",
             ValueKind::Bool(_) => "a boolean",
             ValueKind::Null if python => "None",
             ValueKind::Null => "null",
@@ -224,6 +228,7 @@ impl ValueKind {
 #[derive(Clone, Debug, Default)]
 pub struct EditContext {
     /// Python: whether `json` is imported as a module (`import json`); `json.dumps` is then usable.
+    /// Rust: whether the file calls `json!` unqualified; a fix may then write `json!(...)`.
     pub has_json_import: bool,
     /// Python: where `import json` should be inserted (after the docstring, `__future__` imports
     /// and at the start of the other imports).

@@ -1,10 +1,1821 @@
-//! JavaScript and TypeScript handlers (filled in by the JS/TS extractor).
+//! JavaScript and TypeScript handlers: the exported functions Lambda can call (`exports.handler`,
+//! `export const handler`, `module.exports = { handler }`, `middy(base)` wrappers, functions typed
+//! with `aws-lambda` handler types), the helpers they return through, and the object literals they
+//! return or pass to `callback(null, ...)`, built up through `response.body = ...` and
+//! `Object.assign(response, {...})`.
 
-use tree_sitter::Tree;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
-use super::facts::SourceFacts;
+use tree_sitter::{Node, Query, Tree};
+
+use super::facts::*;
+use super::query::{compile, for_each_match};
 use super::{FileKind, Language};
+use crate::knowledge::proxy as api_event;
+use crate::text::TextRange;
 
-pub fn extract(kind: FileKind, _tree: &Tree, _text: &str) -> SourceFacts {
-    SourceFacts::empty(kind.language().unwrap_or(Language::JavaScript))
+/// The queries of one grammar: the JavaScript ones compile for all three grammars (TypeScript
+/// shares the JavaScript node names); `types` mentions TypeScript-only nodes.
+struct Queries {
+    functions: Query,
+    exports: Query,
+    bindings: Query,
+    returns: Query,
+    objects: Query,
+    evidence: Query,
+    calls: Query,
+    types: Option<Query>,
+}
+
+macro_rules! query_file {
+    ($language:expr, $file:literal) => {
+        compile(
+            &$language,
+            include_str!(concat!("../../../grammars/", $file)),
+            $file,
+        )
+    };
+}
+
+impl Queries {
+    fn new(language: tree_sitter::Language, typed: bool) -> Self {
+        Self {
+            functions: query_file!(language, "javascript/functions.scm"),
+            exports: query_file!(language, "javascript/exports.scm"),
+            bindings: query_file!(language, "javascript/bindings.scm"),
+            returns: query_file!(language, "javascript/returns.scm"),
+            objects: query_file!(language, "javascript/objects.scm"),
+            evidence: query_file!(language, "javascript/evidence.scm"),
+            calls: query_file!(language, "javascript/calls.scm"),
+            types: typed.then(|| query_file!(language, "typescript/types.scm")),
+        }
+    }
+}
+
+static JAVASCRIPT: LazyLock<Queries> =
+    LazyLock::new(|| Queries::new(tree_sitter_javascript::LANGUAGE.into(), false));
+static TYPESCRIPT: LazyLock<Queries> =
+    LazyLock::new(|| Queries::new(tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(), true));
+static TSX: LazyLock<Queries> =
+    LazyLock::new(|| Queries::new(tree_sitter_typescript::LANGUAGE_TSX.into(), true));
+
+fn queries(kind: FileKind) -> &'static Queries {
+    match kind {
+        FileKind::TypeScript => &TYPESCRIPT,
+        FileKind::Tsx => &TSX,
+        _ => &JAVASCRIPT,
+    }
+}
+
+/// Names a handler's first parameter commonly has.
+const EVENT_NAMES: &[&str] = &[
+    "event", "evt", "ev", "e", "_event", "_evt", "_e", "_", "request", "req", "_req", "payload",
+    "input",
+];
+/// Names a handler's second parameter commonly has.
+const CONTEXT_NAMES: &[&str] = &["context", "ctx", "_context", "_ctx", "_", "__", "c", "_c"];
+/// Second parameters of web-framework functions (`(req, res)`, `(request, reply)`): not Lambda.
+const FRAMEWORK_SECOND_PARAMETERS: &[&str] =
+    &["res", "response", "reply", "next", "h", "resp", "_res"];
+/// Names of the Node callback parameter.
+const CALLBACK_NAMES: &[&str] = &["callback", "cb", "done", "_callback", "next"];
+/// Prefixes of the `aws-lambda` handler and event type names (`APIGatewayProxyHandler`,
+/// `SQSHandler`, `APIGatewayProxyEventV2`, ...).
+const AWS_TYPE_PREFIXES: &[&str] = &[
+    "APIGateway",
+    "ALB",
+    "SQS",
+    "SNS",
+    "S3",
+    "EventBridge",
+    "DynamoDB",
+    "Kinesis",
+    "Scheduled",
+    "CloudWatch",
+    "CloudFormation",
+    "CloudFront",
+    "Cognito",
+    "Firehose",
+    "LambdaFunctionURL",
+    "Custom",
+    "MSK",
+    "SES",
+];
+
+pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
+    let language = kind.language().unwrap_or(Language::JavaScript);
+    let root = tree.root_node();
+    let mut extractor = Extractor {
+        text,
+        queries: queries(kind),
+        facts: SourceFacts::empty(language),
+        candidates: Vec::new(),
+        by_node: HashMap::new(),
+        bindings: Vec::new(),
+        member_assignments: Vec::new(),
+        updates: Vec::new(),
+        seen_objects: HashSet::new(),
+    };
+    extractor.collect_bindings(root);
+    extractor.collect_functions(root);
+    extractor.collect_responses(root);
+    extractor.collect_evidence(root);
+    extractor.facts
+}
+
+/// A name bound in a scope; `value` is `None` for parameters and destructured names, whose
+/// values the file does not pin down (they still shadow outer bindings).
+struct Binding<'t> {
+    scope: Option<usize>,
+    name: &'t str,
+    value: Option<Node<'t>>,
+    /// Visible from this byte on.
+    at: usize,
+}
+
+/// `target.key = value` or `target[key] = value`.
+struct MemberAssignment<'t> {
+    scope: Option<usize>,
+    target: &'t str,
+    key: Node<'t>,
+    value: Node<'t>,
+    at: usize,
+}
+
+/// `Object.assign(target, ...)`.
+struct Update<'t> {
+    scope: Option<usize>,
+    target: &'t str,
+    arguments: Node<'t>,
+    at: usize,
+}
+
+/// An exported name and the wrapper call it is exported through (`middy`).
+type Export<'t> = (&'t str, Option<&'t str>);
+/// A function's name node, the declarator binding it, and the export it is defined in.
+type NameSite<'t> = (Node<'t>, Option<Node<'t>>, Option<Export<'t>>);
+/// An event read (`event.body`, `const { body } = event`): the read, the object, the keys.
+type EventRead<'t> = (Node<'t>, &'t str, Vec<(String, Node<'t>)>);
+
+/// A named module-level function, before we know its role.
+struct Candidate<'t> {
+    node: Node<'t>,
+    name: &'t str,
+    name_node: Node<'t>,
+    /// The variable declarator that binds it (`const handler: Handler = ...`), for its type.
+    declarator: Option<Node<'t>>,
+    parameters: Vec<Parameter<'t>>,
+    /// Exported names, with the wrapper call it is exported through (`middy`).
+    exports: Vec<Export<'t>>,
+    role: Option<Role>,
+    api_evidence: Option<ApiEvidence>,
+    other_source_evidence: Option<ApiEvidence>,
+}
+
+/// A positional parameter: its name when it is a plain identifier, its pattern, its type.
+struct Parameter<'t> {
+    name: Option<&'t str>,
+    pattern: Node<'t>,
+    type_annotation: Option<Node<'t>>,
+}
+
+struct Extractor<'t> {
+    text: &'t str,
+    queries: &'static Queries,
+    facts: SourceFacts,
+    candidates: Vec<Candidate<'t>>,
+    /// Function node id → the handler or helper it is in `facts.functions`.
+    by_node: HashMap<usize, FunctionId>,
+    bindings: Vec<Binding<'t>>,
+    member_assignments: Vec<MemberAssignment<'t>>,
+    updates: Vec<Update<'t>>,
+    seen_objects: HashSet<usize>,
+}
+
+impl<'t> Extractor<'t> {
+    fn node_text(&self, node: Node<'_>) -> &'t str {
+        TextRange::of_node(&node).slice(self.text)
+    }
+
+    fn collect_bindings(&mut self, root: Node<'t>) {
+        let text = self.text;
+        let mut bindings = Vec::new();
+        let mut members = Vec::new();
+        let mut updates = Vec::new();
+        for_each_match(&self.queries.bindings, root, text, |captures| {
+            if let (Some(binding), Some(target), Some(value)) = (
+                captures.get("binding"),
+                captures.get("target"),
+                captures.get("value"),
+            ) {
+                bindings.push(Binding {
+                    scope: scope_of(binding),
+                    name: TextRange::of_node(&target).slice(text),
+                    value: Some(value),
+                    at: binding.end_byte(),
+                });
+            } else if let (Some(destructuring), Some(pattern)) =
+                (captures.get("destructuring"), captures.get("pattern"))
+            {
+                let mut names = Vec::new();
+                pattern_names(pattern, &mut names);
+                for name in names {
+                    bindings.push(Binding {
+                        scope: scope_of(destructuring),
+                        name: TextRange::of_node(&name).slice(text),
+                        value: None,
+                        at: destructuring.start_byte(),
+                    });
+                }
+            } else if let (Some(assignment), Some(target), Some(key), Some(value)) = (
+                captures.get("member_assignment"),
+                captures.get("member_target"),
+                captures.get("member_key"),
+                captures.get("value"),
+            ) {
+                members.push(MemberAssignment {
+                    scope: scope_of(assignment),
+                    target: TextRange::of_node(&target).slice(text),
+                    key,
+                    value,
+                    at: assignment.start_byte(),
+                });
+            } else if let (Some(update), Some(target), Some(arguments)) = (
+                captures.get("update"),
+                captures.get("update_target"),
+                captures.get("update_arguments"),
+            ) {
+                updates.push(Update {
+                    scope: scope_of(update),
+                    target: TextRange::of_node(&target).slice(text),
+                    arguments,
+                    at: update.start_byte(),
+                });
+            }
+        });
+        // Parameters shadow outer names: `(body) => ({ statusCode: 200, body })`.
+        for_each_match(&self.queries.functions, root, text, |captures| {
+            let Some(function) = captures.get("function") else {
+                return;
+            };
+            let mut names = Vec::new();
+            if let Some(parameters) = function.child_by_field_name("parameters") {
+                pattern_names(parameters, &mut names);
+            } else if let Some(parameter) = function.child_by_field_name("parameter") {
+                pattern_names(parameter, &mut names);
+            }
+            for name in names {
+                bindings.push(Binding {
+                    scope: Some(function.id()),
+                    name: TextRange::of_node(&name).slice(text),
+                    value: None,
+                    at: function.start_byte(),
+                });
+            }
+        });
+        self.bindings = bindings;
+        self.member_assignments = members;
+        self.updates = updates;
+    }
+
+    /// The binding of `name` visible at `node`: the last one before it in the nearest enclosing
+    /// scope that binds the name, out to module level.
+    fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
+        let at = node.start_byte();
+        let mut scopes = Vec::new();
+        let mut current = node.parent();
+        while let Some(candidate) = current {
+            if is_function_node(candidate) {
+                scopes.push(Some(candidate.id()));
+            }
+            current = candidate.parent();
+        }
+        scopes.push(None);
+        scopes.into_iter().find_map(|scope| {
+            self.bindings
+                .iter()
+                .filter(|binding| {
+                    binding.scope == scope && binding.name == name && binding.at <= at
+                })
+                .max_by_key(|binding| binding.at)
+        })
+    }
+
+    /// Named module-level functions; the exported or handler-typed ones become handlers, and the
+    /// ones a handler returns through become helpers (to a fixpoint).
+    fn collect_functions(&mut self, root: Node<'t>) {
+        let mut function_nodes = Vec::new();
+        for_each_match(&self.queries.functions, root, self.text, |captures| {
+            if let Some(function) = captures.get("function") {
+                function_nodes.push(function);
+            }
+        });
+        for function in function_nodes {
+            if enclosing_function(function).is_some() || function.kind() == "method_definition" {
+                continue;
+            }
+            let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
+                continue;
+            };
+            let name = self.node_text(name_node);
+            let mut exports = Vec::new();
+            if let Some((exported, wrapper)) = direct_export {
+                exports.push((exported, wrapper));
+            }
+            self.candidates.push(Candidate {
+                node: function,
+                name,
+                name_node,
+                declarator,
+                parameters: positional_parameters(function, self.text),
+                exports,
+                role: None,
+                api_evidence: None,
+                other_source_evidence: None,
+            });
+        }
+        self.collect_exports(root);
+        for candidate in &mut self.candidates {
+            candidate.role = handler_reason(candidate, self.text, self.queries)
+                .map(|reason| Role::Handler { reason });
+        }
+        // Helpers: a function whose call a handler or helper returns (or passes to its callback).
+        let mut returned_calls: Vec<(usize, usize)> = Vec::new();
+        let names: HashMap<&str, usize> = self
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(index, candidate)| (candidate.name, index))
+            .collect();
+        let by_function: HashMap<usize, usize> = self
+            .candidates
+            .iter()
+            .enumerate()
+            .map(|(index, candidate)| (candidate.node.id(), index))
+            .collect();
+        for (owner_node, value) in self.returned_values(root) {
+            let Some(&owner) = by_function.get(&owner_node.id()) else {
+                continue;
+            };
+            for callee in returned_callees(value, self.text) {
+                if let Some(&callee) = names.get(callee) {
+                    if callee != owner {
+                        returned_calls.push((owner, callee));
+                    }
+                }
+            }
+        }
+        for (owner, _, argument) in self.callback_results(root) {
+            for callee in returned_callees(argument, self.text) {
+                if let Some(&callee) = names.get(callee) {
+                    if callee != owner {
+                        returned_calls.push((owner, callee));
+                    }
+                }
+            }
+        }
+        let mut ids: HashMap<usize, FunctionId> = HashMap::new();
+        let next_id = |index: usize, ids: &mut HashMap<usize, FunctionId>| {
+            let length = ids.len();
+            *ids.entry(index).or_insert(FunctionId(length))
+        };
+        for (index, candidate) in self.candidates.iter().enumerate() {
+            if candidate.role.is_some() {
+                next_id(index, &mut ids);
+            }
+        }
+        loop {
+            let mut changed = false;
+            for &(owner, callee) in &returned_calls {
+                if self.candidates[owner].role.is_some() && self.candidates[callee].role.is_none() {
+                    let of = next_id(owner, &mut ids);
+                    next_id(callee, &mut ids);
+                    self.candidates[callee].role = Some(Role::Helper { of });
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut ordered: Vec<(FunctionId, usize)> =
+            ids.iter().map(|(index, id)| (*id, *index)).collect();
+        ordered.sort_by_key(|(id, _)| id.0);
+        for (id, index) in ordered {
+            let candidate = &self.candidates[index];
+            let Some(role) = candidate.role.clone() else {
+                continue;
+            };
+            self.by_node.insert(candidate.node.id(), id);
+            self.facts.functions.push(Function {
+                name: candidate.name.to_owned(),
+                name_range: TextRange::of_node(&candidate.name_node),
+                range: TextRange::of_node(&candidate.node),
+                role,
+                api_evidence: None,
+                other_source_evidence: None,
+            });
+        }
+    }
+
+    /// The name a module-level function is bound to, the declarator binding it, and the export it
+    /// is defined in (`exports.handler = async (event) => ...`), with the wrapper call around it.
+    fn function_name(&self, function: Node<'t>) -> Option<NameSite<'t>> {
+        if let Some(name) = function.child_by_field_name("name") {
+            if !matches!(
+                function.kind(),
+                "function_declaration" | "generator_function_declaration"
+            ) {
+                // A named function expression is named by where it is bound.
+                return self.bound_name(function);
+            }
+            let exported = function
+                .parent()
+                .filter(|parent| parent.kind() == "export_statement")
+                .filter(|parent| parent.child_by_field_name("declaration") == Some(function))
+                .filter(|parent| !has_default(*parent))
+                .map(|_| (self.node_text(name), None));
+            return Some((name, None, exported));
+        }
+        self.bound_name(function)
+    }
+
+    fn bound_name(&self, function: Node<'t>) -> Option<NameSite<'t>> {
+        // Climb out of wrappers: `middy(async (event) => ...).use(...)`.
+        let mut anchor = function;
+        let mut wrapper = None;
+        loop {
+            let parent = anchor.parent()?;
+            match parent.kind() {
+                "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                    anchor = parent;
+                }
+                "arguments" => {
+                    let first = first_named(parent);
+                    let call = parent.parent()?;
+                    if first != Some(anchor) || call.kind() != "call_expression" {
+                        return None;
+                    }
+                    wrapper = Some(self.node_text(wrapper_root(call)?));
+                    anchor = call;
+                }
+                "member_expression"
+                    if anchor.kind() == "call_expression"
+                        && parent.child_by_field_name("object") == Some(anchor) =>
+                {
+                    let call = parent.parent()?;
+                    if call.kind() != "call_expression" {
+                        return None;
+                    }
+                    anchor = call;
+                }
+                _ => break,
+            }
+        }
+        let parent = anchor.parent()?;
+        match parent.kind() {
+            "variable_declarator" => {
+                let name = parent
+                    .child_by_field_name("name")
+                    .filter(|name| name.kind() == "identifier")?;
+                let declaration = parent.parent()?;
+                let exported = declaration
+                    .parent()
+                    .filter(|statement| statement.kind() == "export_statement")
+                    .map(|_| (self.node_text(name), wrapper));
+                Some((name, Some(parent), exported))
+            }
+            "assignment_expression" => {
+                let left = parent.child_by_field_name("left")?;
+                let exported = export_target(left, self.text)?;
+                let property = left.child_by_field_name("property")?;
+                Some((property, None, Some((exported, wrapper))))
+            }
+            "pair" => {
+                let key = parent.child_by_field_name("key")?;
+                let object = parent.parent()?;
+                let assignment = object.parent()?;
+                let left = assignment.child_by_field_name("left")?;
+                if assignment.kind() != "assignment_expression"
+                    || self.node_text(left) != "module.exports"
+                    || key.kind() != "property_identifier"
+                {
+                    return None;
+                }
+                Some((key, None, Some((self.node_text(key), wrapper))))
+            }
+            _ => None,
+        }
+    }
+
+    /// Exports that name a local function (`export { handler }`, `module.exports = { handler }`,
+    /// `exports.handler = middy(base)`).
+    fn collect_exports(&mut self, root: Node<'t>) {
+        let text = self.text;
+        let mut exports: Vec<(&'t str, Node<'t>)> = Vec::new();
+        for_each_match(&self.queries.exports, root, text, |captures| {
+            if let (Some(_), Some(name), Some(value)) = (
+                captures.get("export"),
+                captures.get("name"),
+                captures.get("value"),
+            ) {
+                exports.push((TextRange::of_node(&name).slice(text), value));
+            } else if let Some(object) = captures.get("object") {
+                let mut cursor = object.walk();
+                for child in object.named_children(&mut cursor) {
+                    match child.kind() {
+                        "shorthand_property_identifier" => {
+                            exports.push((TextRange::of_node(&child).slice(text), child));
+                        }
+                        "pair" => {
+                            if let (Some(key), Some(value)) = (
+                                child.child_by_field_name("key"),
+                                child.child_by_field_name("value"),
+                            ) {
+                                exports.push((TextRange::of_node(&key).slice(text), value));
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            } else if let Some(specifier) = captures.get("specifier") {
+                let Some(local) = specifier.child_by_field_name("name") else {
+                    return;
+                };
+                let exported = specifier.child_by_field_name("alias").unwrap_or(local);
+                exports.push((TextRange::of_node(&exported).slice(text), local));
+            } else if let Some(declaration) = captures.get("declaration") {
+                if declaration.kind() != "lexical_declaration"
+                    && declaration.kind() != "variable_declaration"
+                {
+                    return;
+                }
+                let mut cursor = declaration.walk();
+                for declarator in declaration.named_children(&mut cursor) {
+                    if let (Some(name), Some(value)) = (
+                        declarator.child_by_field_name("name"),
+                        declarator.child_by_field_name("value"),
+                    ) {
+                        if name.kind() == "identifier" && !is_function_node(value) {
+                            exports.push((TextRange::of_node(&name).slice(text), value));
+                        }
+                    }
+                }
+            }
+        });
+        for (exported, value) in exports {
+            if let Some((index, wrapper)) = self.resolve_function(value, None, 0) {
+                let candidate = &mut self.candidates[index];
+                if !candidate.exports.iter().any(|(name, _)| *name == exported) {
+                    candidate.exports.push((exported, wrapper));
+                }
+            }
+        }
+    }
+
+    /// The candidate function an exported expression stands for, and the wrapper it goes through.
+    fn resolve_function(
+        &self,
+        value: Node<'t>,
+        wrapper: Option<&'t str>,
+        depth: usize,
+    ) -> Option<(usize, Option<&'t str>)> {
+        if depth > 6 {
+            return None;
+        }
+        match value.kind() {
+            "identifier" | "shorthand_property_identifier" => {
+                let name = self.node_text(value);
+                if let Some(index) = self.candidates.iter().position(|c| c.name == name) {
+                    return Some((index, wrapper));
+                }
+                let bound = self
+                    .bindings
+                    .iter()
+                    .filter(|binding| binding.scope.is_none() && binding.name == name)
+                    .find_map(|binding| binding.value)?;
+                self.resolve_function(bound, wrapper, depth + 1)
+            }
+            "call_expression" => {
+                let function = value.child_by_field_name("function")?;
+                if function.kind() == "member_expression" {
+                    let object = function.child_by_field_name("object")?;
+                    if object.kind() == "call_expression" {
+                        return self.resolve_function(object, wrapper, depth + 1);
+                    }
+                }
+                let root = wrapper_root(value)?;
+                let first = first_named(value.child_by_field_name("arguments")?)?;
+                self.resolve_function(first, Some(self.node_text(root)), depth + 1)
+            }
+            "parenthesized_expression" | "as_expression" | "satisfies_expression" => {
+                self.resolve_function(first_named(value)?, wrapper, depth + 1)
+            }
+            _ if is_function_node(value) => self
+                .candidates
+                .iter()
+                .position(|c| c.node.id() == value.id())
+                .map(|index| (index, wrapper)),
+            _ => None,
+        }
+    }
+
+    /// (function, returned expression) for every return and arrow expression body.
+    fn returned_values(&self, root: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
+        let mut returned = Vec::new();
+        for_each_match(&self.queries.returns, root, self.text, |captures| {
+            if let (Some(arrow), Some(value)) = (captures.get("arrow"), captures.get("value")) {
+                if value.kind() != "statement_block" {
+                    returned.push((arrow, value));
+                }
+            } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value")) {
+                if let Some(function) = enclosing_function(value) {
+                    returned.push((function, value));
+                }
+            }
+        });
+        returned
+    }
+
+    /// (candidate index, call, result argument) for every `callback(null, result)` inside a
+    /// handler whose third parameter is the callback.
+    fn callback_results(&self, root: Node<'t>) -> Vec<(usize, Node<'t>, Node<'t>)> {
+        let mut calls = Vec::new();
+        for_each_match(&self.queries.calls, root, self.text, |captures| {
+            if let (Some(call), Some(callee), Some(arguments)) = (
+                captures.get("call"),
+                captures.get("callee"),
+                captures.get("arguments"),
+            ) {
+                calls.push((call, self.node_text(callee), arguments));
+            }
+        });
+        let mut results = Vec::new();
+        for (index, candidate) in self.candidates.iter().enumerate() {
+            if !matches!(candidate.role, Some(Role::Handler { .. })) {
+                continue;
+            }
+            let Some(callback) = candidate.parameters.get(2).and_then(|p| p.name) else {
+                continue;
+            };
+            if !CALLBACK_NAMES.contains(&callback) {
+                continue;
+            }
+            let range = candidate.node.byte_range();
+            for (call, callee, arguments) in &calls {
+                if *callee != callback || !range.contains(&call.start_byte()) {
+                    continue;
+                }
+                let mut cursor = arguments.walk();
+                let arguments: Vec<Node<'t>> = arguments
+                    .named_children(&mut cursor)
+                    .filter(|argument| argument.kind() != "comment")
+                    .collect();
+                if let [error, result] = arguments.as_slice() {
+                    if matches!(error.kind(), "null" | "undefined") {
+                        results.push((index, *call, *result));
+                    }
+                }
+            }
+        }
+        results
+    }
+
+    fn collect_responses(&mut self, root: Node<'t>) {
+        for (function, value) in self.returned_values(root) {
+            if let Some(&id) = self.by_node.get(&function.id()) {
+                self.returned_value(Origin::Returned { function: id }, value, 0);
+            }
+        }
+        for (index, _, result) in self.callback_results(root) {
+            if let Some(&id) = self.by_node.get(&self.candidates[index].node.id()) {
+                self.returned_value(Origin::Callback { function: id }, result, 0);
+            }
+        }
+        // Literals with `statusCode` and another response key, wherever they stand.
+        let mut literals = Vec::new();
+        for_each_match(&self.queries.objects, root, self.text, |captures| {
+            if let Some(object) = captures.get("object") {
+                literals.push(object);
+            }
+        });
+        for node in literals {
+            if self.seen_objects.contains(&node.id()) || is_expectation(node, self.text) {
+                continue;
+            }
+            let (entries, shape) = self.object_entries(node, 0);
+            let has_status = entries.iter().any(|entry| entry.key == "statusCode");
+            let has_other = entries
+                .iter()
+                .any(|entry| api_event::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
+            if has_status && has_other {
+                self.seen_objects.insert(node.id());
+                let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
+                self.facts.responses.push(object);
+            }
+        }
+        self.facts
+            .responses
+            .sort_by_key(|response| response.range.start);
+    }
+
+    /// Records the response objects `value` evaluates to.
+    fn returned_value(&mut self, origin: Origin, value: Node<'t>, depth: usize) {
+        if depth > 6 {
+            return;
+        }
+        match value.kind() {
+            "object" => self.returned_object(origin, value, None),
+            "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => {
+                if let Some(inner) = transparent_inner(value) {
+                    self.returned_value(origin, inner, depth + 1);
+                }
+            }
+            "ternary_expression" => {
+                for field in ["consequence", "alternative"] {
+                    if let Some(branch) = value.child_by_field_name(field) {
+                        self.returned_value(origin, branch, depth + 1);
+                    }
+                }
+            }
+            "identifier" => {
+                let name = self.node_text(value);
+                let Some(binding) = self.binding(value, name) else {
+                    return;
+                };
+                let Some(bound) = binding.value.map(strip_transparent) else {
+                    return;
+                };
+                if bound.kind() == "object" {
+                    let later = (binding.scope, name, binding.at, value.start_byte());
+                    self.returned_object(origin, bound, Some(later));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A returned object, with the assignments made to it between its binding and the return.
+    fn returned_object(
+        &mut self,
+        origin: Origin,
+        node: Node<'t>,
+        later: Option<(Option<usize>, &str, usize, usize)>,
+    ) {
+        if !self.seen_objects.insert(node.id()) {
+            return;
+        }
+        let (mut entries, mut shape) = self.object_entries(node, 0);
+        if let Some((scope, name, from, to)) = later {
+            let between = |target: &str, at: usize, at_scope: Option<usize>| {
+                at_scope == scope && target == name && at > from && at < to
+            };
+            for assignment in &self.member_assignments {
+                if !between(assignment.target, assignment.at, assignment.scope) {
+                    continue;
+                }
+                let key = match assignment.key.kind() {
+                    "property_identifier" => {
+                        Some((self.node_text(assignment.key).to_owned(), true))
+                    }
+                    "string" => string_literal(assignment.key, self.text).map(|key| (key, false)),
+                    _ => None,
+                };
+                match key {
+                    Some((key, bare_key)) => entries.push(Entry {
+                        key,
+                        key_range: TextRange::of_node(&assignment.key),
+                        bare_key,
+                        value: self.classify(assignment.value, 0),
+                        assigned_later: true,
+                    }),
+                    None => shape = ObjectShape::Opaque,
+                }
+            }
+            for update in &self.updates {
+                if !between(update.target, update.at, update.scope) {
+                    continue;
+                }
+                let mut cursor = update.arguments.walk();
+                for source in update
+                    .arguments
+                    .named_children(&mut cursor)
+                    .filter(|argument| argument.kind() != "comment")
+                    .skip(1)
+                {
+                    let source = strip_transparent(source);
+                    if source.kind() != "object" {
+                        shape = ObjectShape::Opaque;
+                        continue;
+                    }
+                    let (more, more_shape) = self.object_entries(source, 0);
+                    entries.extend(more.into_iter().map(|entry| Entry {
+                        assigned_later: true,
+                        ..entry
+                    }));
+                    if more_shape == ObjectShape::Opaque {
+                        shape = ObjectShape::Opaque;
+                    }
+                }
+            }
+        }
+        let object = self.response_object(node, entries, shape, origin);
+        self.facts.responses.push(object);
+    }
+
+    fn response_object(
+        &self,
+        node: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let range = TextRange::of_node(&node);
+        let first_line_end = self.text[range.start..range.end]
+            .find('\n')
+            .map_or(range.end, |at| range.start + at);
+        ResponseObject {
+            range,
+            anchor: TextRange::new(range.start, first_line_end),
+            entries,
+            opaque: shape == ObjectShape::Opaque,
+            origin,
+            style: object_style(node, self.text),
+        }
+    }
+
+    /// The entries of an object literal; spreads and computed keys make it opaque. Entries whose
+    /// value is the literal `undefined` are left out, as `JSON.stringify` leaves them out.
+    fn object_entries(&self, node: Node<'t>, depth: usize) -> (Vec<Entry>, ObjectShape) {
+        let mut entries = Vec::new();
+        let mut shape = ObjectShape::Complete;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "pair" => {
+                    let (Some(key), Some(value)) = (
+                        child.child_by_field_name("key"),
+                        child.child_by_field_name("value"),
+                    ) else {
+                        continue;
+                    };
+                    let key_text = match key.kind() {
+                        "property_identifier" | "number" => {
+                            Some((self.node_text(key).to_owned(), true))
+                        }
+                        "string" => string_literal(key, self.text).map(|key| (key, false)),
+                        _ => None,
+                    };
+                    let Some((key_text, bare_key)) = key_text else {
+                        shape = ObjectShape::Opaque;
+                        continue;
+                    };
+                    if strip_transparent(value).kind() == "undefined" {
+                        continue;
+                    }
+                    entries.push(Entry {
+                        key: key_text,
+                        key_range: TextRange::of_node(&key),
+                        bare_key,
+                        value: self.classify(value, depth + 1),
+                        assigned_later: false,
+                    });
+                }
+                "shorthand_property_identifier" => entries.push(Entry {
+                    key: self.node_text(child).to_owned(),
+                    key_range: TextRange::of_node(&child),
+                    bare_key: true,
+                    value: self.classify(child, depth + 1),
+                    assigned_later: false,
+                }),
+                "method_definition" => {
+                    match child
+                        .child_by_field_name("name")
+                        .filter(|name| name.kind() == "property_identifier")
+                    {
+                        Some(name) => entries.push(Entry {
+                            key: self.node_text(name).to_owned(),
+                            key_range: TextRange::of_node(&name),
+                            bare_key: true,
+                            value: Value {
+                                kind: ValueKind::Unknown,
+                                range: TextRange::of_node(&child),
+                                defined_at: None,
+                            },
+                            assigned_later: false,
+                        }),
+                        None => shape = ObjectShape::Opaque,
+                    }
+                }
+                "comment" => {}
+                _ => shape = ObjectShape::Opaque,
+            }
+        }
+        (entries, shape)
+    }
+
+    /// What an expression evaluates to, as far as the file shows.
+    fn classify(&self, node: Node<'t>, depth: usize) -> Value {
+        let range = TextRange::of_node(&node);
+        let value = |kind| Value {
+            kind,
+            range,
+            defined_at: None,
+        };
+        if depth > 8 {
+            return value(ValueKind::Unknown);
+        }
+        match node.kind() {
+            "string" => value(
+                string_literal(node, self.text).map_or(ValueKind::String, ValueKind::StringLiteral),
+            ),
+            "template_string" => value(classify_template(node, self.text)),
+            "number" => value(parse_number(self.node_text(node))),
+            "true" => value(ValueKind::Bool(true)),
+            "false" => value(ValueKind::Bool(false)),
+            "null" | "undefined" => value(ValueKind::Null),
+            "unary_expression" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|op| self.node_text(op));
+                let operand = node
+                    .child_by_field_name("argument")
+                    .map(|argument| self.classify(argument, depth + 1).kind);
+                match (operator, operand) {
+                    (Some("-"), Some(ValueKind::Integer(n))) => value(ValueKind::Integer(-n)),
+                    (Some("-"), Some(ValueKind::Float(n))) => value(ValueKind::Float(-n)),
+                    (Some("+"), Some(kind @ (ValueKind::Integer(_) | ValueKind::Float(_)))) => {
+                        value(kind)
+                    }
+                    (Some("typeof"), _) => value(ValueKind::String),
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "object" => {
+                let (entries, shape) = self.object_entries(node, depth);
+                value(ValueKind::Object(entries, shape))
+            }
+            "array" => {
+                let mut cursor = node.walk();
+                let items = node
+                    .named_children(&mut cursor)
+                    .filter(|child| !matches!(child.kind(), "comment" | "spread_element"))
+                    .map(|child| self.classify(child, depth + 1))
+                    .collect();
+                value(ValueKind::Array(items))
+            }
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => match transparent_inner(node) {
+                Some(inner) => Value {
+                    range,
+                    ..self.classify(inner, depth + 1)
+                },
+                None => value(ValueKind::Unknown),
+            },
+            "binary_expression" => {
+                let operator = node
+                    .child_by_field_name("operator")
+                    .map(|op| self.node_text(op));
+                let stringy = |field: &str| {
+                    node.child_by_field_name(field)
+                        .is_some_and(|side| self.classify(side, depth + 1).kind.is_stringy())
+                };
+                match operator {
+                    Some("+") if stringy("left") || stringy("right") => value(ValueKind::String),
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "ternary_expression" => {
+                let branch = |field: &str| {
+                    node.child_by_field_name(field)
+                        .map(|branch| self.classify(branch, depth + 1).kind)
+                };
+                match (branch("consequence"), branch("alternative")) {
+                    (Some(a), Some(b)) => value(same_kind(a, b)),
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "call_expression" => value(self.classify_call(node)),
+            "identifier" | "shorthand_property_identifier" => {
+                let name = self.node_text(node);
+                let bound = self
+                    .binding(node, name)
+                    .and_then(|binding| binding.value)
+                    .filter(|bound| !bound.byte_range().contains(&node.start_byte()));
+                match bound {
+                    Some(bound) => {
+                        let resolved = self.classify(bound, depth + 1);
+                        Value {
+                            kind: resolved.kind,
+                            range,
+                            defined_at: Some(resolved.range),
+                        }
+                    }
+                    None => value(ValueKind::Unknown),
+                }
+            }
+            _ => value(ValueKind::Unknown),
+        }
+    }
+
+    /// Calls whose result is known to be a string: `JSON.stringify(x)`, `String(x)`,
+    /// `x.toString()`, `parts.join(",")`; anything else (`Buffer.from(...)`) is unknown.
+    fn classify_call(&self, call: Node<'t>) -> ValueKind {
+        let Some(function) = call.child_by_field_name("function") else {
+            return ValueKind::Unknown;
+        };
+        match function.kind() {
+            "identifier" => match self.node_text(function) {
+                "String" | "encodeURIComponent" | "encodeURI" => ValueKind::String,
+                _ => ValueKind::Unknown,
+            },
+            "member_expression" => {
+                let object = function
+                    .child_by_field_name("object")
+                    .map(|object| self.node_text(object));
+                let property = function
+                    .child_by_field_name("property")
+                    .map(|property| self.node_text(property));
+                match (object, property) {
+                    (Some("JSON"), Some("stringify")) => ValueKind::String,
+                    (
+                        _,
+                        Some(
+                            "toString" | "join" | "toISOString" | "toUTCString" | "toFixed"
+                            | "toUpperCase" | "toLowerCase" | "trim" | "padStart" | "padEnd"
+                            | "toLocaleString" | "toDateString",
+                        ),
+                    ) => ValueKind::String,
+                    _ => ValueKind::Unknown,
+                }
+            }
+            _ => ValueKind::Unknown,
+        }
+    }
+
+    /// Which handlers show that they serve API Gateway.
+    fn collect_evidence(&mut self, root: Node<'t>) {
+        let mut reads: Vec<EventRead<'t>> = Vec::new();
+        let text = self.text;
+        for_each_match(&self.queries.evidence, root, text, |captures| {
+            let (Some(read), Some(object)) = (captures.get("read"), captures.get("object")) else {
+                return;
+            };
+            let object_name = TextRange::of_node(&object).slice(text);
+            if let Some(key) = captures.get("key") {
+                let key_text = match key.kind() {
+                    "property_identifier" => Some(TextRange::of_node(&key).slice(text).to_owned()),
+                    _ => string_literal(key, text),
+                };
+                if let Some(key_text) = key_text {
+                    reads.push((read, object_name, vec![(key_text, read)]));
+                }
+            } else if let Some(pattern) = captures.get("pattern") {
+                reads.push((read, object_name, pattern_keys(pattern, text)));
+            }
+        });
+        // (candidate, evidence, whether it shows API Gateway or another event source)
+        let mut found: Vec<(usize, ApiEvidence, bool)> = Vec::new();
+        for (index, candidate) in self.candidates.iter().enumerate() {
+            if !matches!(candidate.role, Some(Role::Handler { .. })) {
+                continue;
+            }
+            // Typed with an API Gateway type.
+            if let Some((name, range)) = signature_types(candidate, self.text, self.queries)
+                .into_iter()
+                .find(|(name, _)| name.starts_with("APIGateway"))
+            {
+                found.push((
+                    index,
+                    ApiEvidence {
+                        what: format!("is typed `{name}`"),
+                        range,
+                    },
+                    true,
+                ));
+            }
+            let Some(first) = candidate.parameters.first() else {
+                continue;
+            };
+            // A destructured event: `async ({ pathParameters, body }) => ...`.
+            if matches!(first.pattern.kind(), "object_pattern") {
+                for (key, node) in pattern_keys(first.pattern, self.text) {
+                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
+                    found.push((
+                        index,
+                        ApiEvidence {
+                            what: format!("destructures `{key}` from its event"),
+                            range: TextRange::of_node(&node),
+                        },
+                        is_api,
+                    ));
+                }
+            }
+            let Some(event) = first.name else {
+                continue;
+            };
+            let range = candidate.node.byte_range();
+            for (read, object, keys) in &reads {
+                if object != &event || !range.contains(&read.start_byte()) {
+                    continue;
+                }
+                for (key, node) in keys {
+                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
+                    found.push((
+                        index,
+                        ApiEvidence {
+                            what: format!("reads `{event}.{key}`"),
+                            range: TextRange::of_node(node),
+                        },
+                        is_api,
+                    ));
+                }
+            }
+        }
+        for (index, evidence, is_api) in found {
+            let candidate = &mut self.candidates[index];
+            let slot = if is_api {
+                &mut candidate.api_evidence
+            } else {
+                &mut candidate.other_source_evidence
+            };
+            if slot.is_none() {
+                *slot = Some(evidence);
+            }
+        }
+        for function in &mut self.facts.functions {
+            let evidence = self
+                .candidates
+                .iter()
+                .find(|candidate| {
+                    TextRange::of_node(&candidate.node) == function.range
+                        && candidate.name == function.name
+                })
+                .map(|candidate| {
+                    (
+                        candidate.api_evidence.clone(),
+                        candidate.other_source_evidence.clone(),
+                    )
+                });
+            (function.api_evidence, function.other_source_evidence) = evidence.unwrap_or_default();
+        }
+    }
+}
+
+/// Why a candidate is a handler, if it is one.
+fn handler_reason(
+    candidate: &Candidate<'_>,
+    text: &str,
+    queries: &Queries,
+) -> Option<&'static str> {
+    if let Some((_, wrapper)) = candidate
+        .exports
+        .iter()
+        .find(|(name, _)| *name == "handler")
+    {
+        return Some(match wrapper {
+            Some(_) => "is wrapped (e.g. by `middy(...)`) and exported as `handler`",
+            None => "is exported as `handler`",
+        });
+    }
+    let types = signature_types(candidate, text, queries);
+    if types.iter().any(|(name, _)| is_aws_lambda_type(name)) {
+        return Some("is typed with an `aws-lambda` handler or event type");
+    }
+    let names: Vec<Option<&str>> = candidate.parameters.iter().map(|p| p.name).collect();
+    let event_like = |name: Option<&str>| {
+        name.is_some_and(|name| {
+            EVENT_NAMES.contains(&name) || name.to_ascii_lowercase().ends_with("event")
+        })
+    };
+    let framework = names
+        .get(1)
+        .copied()
+        .flatten()
+        .is_some_and(|second| FRAMEWORK_SECOND_PARAMETERS.contains(&second));
+    if !candidate.exports.is_empty()
+        && names.len() <= 3
+        && event_like(names.first().copied().flatten())
+        && !framework
+    {
+        return Some("is exported and takes an event");
+    }
+    if let [event, Some(context), ..] = names.as_slice() {
+        if names.len() <= 3 && event_like(*event) && CONTEXT_NAMES.contains(context) {
+            return Some("takes (event, context)");
+        }
+    }
+    None
+}
+
+/// Whether a type name is one of the `aws-lambda` handler or event types.
+fn is_aws_lambda_type(name: &str) -> bool {
+    if name == "Handler" {
+        return true;
+    }
+    let shaped = ["Handler", "HandlerV2", "Event", "EventV2"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix));
+    shaped
+        && AWS_TYPE_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+}
+
+/// Type names in a candidate's declared type and its parameters' types (TypeScript only).
+fn signature_types(
+    candidate: &Candidate<'_>,
+    text: &str,
+    queries: &Queries,
+) -> Vec<(String, TextRange)> {
+    let Some(types) = &queries.types else {
+        return Vec::new();
+    };
+    let mut nodes: Vec<Node<'_>> = Vec::new();
+    if let Some(annotation) = candidate
+        .declarator
+        .and_then(|declarator| declarator.child_by_field_name("type"))
+    {
+        nodes.push(annotation);
+    }
+    nodes.extend(
+        candidate
+            .parameters
+            .iter()
+            .filter_map(|p| p.type_annotation),
+    );
+    let mut found = Vec::new();
+    for node in nodes {
+        for_each_match(types, node, text, |captures| {
+            if let Some(name) = captures.get("type") {
+                let range = TextRange::of_node(&name);
+                found.push((range.slice(text).to_owned(), range));
+            }
+        });
+    }
+    found
+}
+
+/// The positional parameters of a function.
+fn positional_parameters<'t>(function: Node<'t>, text: &'t str) -> Vec<Parameter<'t>> {
+    if let Some(parameter) = function.child_by_field_name("parameter") {
+        return vec![Parameter {
+            name: Some(TextRange::of_node(&parameter).slice(text)),
+            pattern: parameter,
+            type_annotation: None,
+        }];
+    }
+    let Some(parameters) = function.child_by_field_name("parameters") else {
+        return Vec::new();
+    };
+    let mut cursor = parameters.walk();
+    let mut result = Vec::new();
+    for parameter in parameters.named_children(&mut cursor) {
+        let (pattern, type_annotation) = match parameter.kind() {
+            "comment" => continue,
+            "required_parameter" | "optional_parameter" => (
+                parameter
+                    .child_by_field_name("pattern")
+                    .unwrap_or(parameter),
+                parameter.child_by_field_name("type"),
+            ),
+            _ => (parameter, None),
+        };
+        let pattern = if pattern.kind() == "assignment_pattern" {
+            pattern.child_by_field_name("left").unwrap_or(pattern)
+        } else {
+            pattern
+        };
+        let name =
+            (pattern.kind() == "identifier").then(|| TextRange::of_node(&pattern).slice(text));
+        result.push(Parameter {
+            name,
+            pattern,
+            type_annotation,
+        });
+    }
+    result
+}
+
+/// The identifiers a binding pattern binds (`a`, `{ b, c: d }`, `[e = 1, ...f]`).
+fn pattern_names<'t>(node: Node<'t>, out: &mut Vec<Node<'t>>) {
+    match node.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => out.push(node),
+        "assignment_pattern" | "object_assignment_pattern" => {
+            if let Some(left) = node.child_by_field_name("left") {
+                pattern_names(left, out);
+            }
+        }
+        "pair_pattern" => {
+            if let Some(value) = node.child_by_field_name("value") {
+                pattern_names(value, out);
+            }
+        }
+        "required_parameter" | "optional_parameter" => {
+            if let Some(pattern) = node.child_by_field_name("pattern") {
+                pattern_names(pattern, out);
+            }
+        }
+        "object_pattern" | "array_pattern" | "formal_parameters" | "rest_pattern" => {
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                pattern_names(child, out);
+            }
+        }
+        "lexical_declaration" | "variable_declaration" => {
+            let mut cursor = node.walk();
+            for declarator in node.named_children(&mut cursor) {
+                if let Some(name) = declarator.child_by_field_name("name") {
+                    pattern_names(name, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The keys an object pattern reads (`{ pathParameters, body: raw = "" }`), with their nodes.
+fn pattern_keys<'t>(pattern: Node<'t>, text: &str) -> Vec<(String, Node<'t>)> {
+    let mut keys = Vec::new();
+    let mut cursor = pattern.walk();
+    for child in pattern.named_children(&mut cursor) {
+        let key = match child.kind() {
+            "shorthand_property_identifier_pattern" => Some(child),
+            "object_assignment_pattern" => child.child_by_field_name("left"),
+            "pair_pattern" => child.child_by_field_name("key"),
+            _ => None,
+        };
+        if let Some(key) = key {
+            let key_text = match key.kind() {
+                "string" => string_literal(key, text),
+                _ => Some(TextRange::of_node(&key).slice(text).to_owned()),
+            };
+            if let Some(key_text) = key_text {
+                keys.push((key_text, key));
+            }
+        }
+    }
+    keys
+}
+
+fn is_function_node(node: Node<'_>) -> bool {
+    matches!(
+        node.kind(),
+        "function_declaration"
+            | "generator_function_declaration"
+            | "function_expression"
+            | "generator_function"
+            | "arrow_function"
+            | "method_definition"
+    )
+}
+
+/// The nearest function around a node.
+fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(candidate) = current {
+        if is_function_node(candidate) {
+            return Some(candidate);
+        }
+        current = candidate.parent();
+    }
+    None
+}
+
+/// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
+fn scope_of(node: Node<'_>) -> Option<usize> {
+    enclosing_function(node).map(|function| function.id())
+}
+
+fn first_named(node: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = node.walk();
+    let first = node
+        .named_children(&mut cursor)
+        .find(|child| child.kind() != "comment");
+    first
+}
+
+fn has_default(export: Node<'_>) -> bool {
+    let mut cursor = export.walk();
+    let found = export
+        .children(&mut cursor)
+        .any(|child| child.kind() == "default");
+    found
+}
+
+/// The name a wrapper call starts from: `middy` in `middy(base)` or `middy(base).use(x)`.
+fn wrapper_root(call: Node<'_>) -> Option<Node<'_>> {
+    let function = call.child_by_field_name("function")?;
+    match function.kind() {
+        "identifier" => Some(function),
+        "member_expression" => {
+            let object = function.child_by_field_name("object")?;
+            match object.kind() {
+                "call_expression" => wrapper_root(object),
+                "identifier" => Some(function),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `exports.name` or `module.exports.name`: the exported name.
+fn export_target<'t>(left: Node<'t>, text: &'t str) -> Option<&'t str> {
+    if left.kind() != "member_expression" {
+        return None;
+    }
+    let object = left.child_by_field_name("object")?;
+    let property = left.child_by_field_name("property")?;
+    let object_text = TextRange::of_node(&object).slice(text);
+    (object_text == "exports" || object_text == "module.exports")
+        .then(|| TextRange::of_node(&property).slice(text))
+}
+
+/// The expression inside a parenthesis, `await`, `as`, `satisfies`, `!` or `<T>` cast.
+fn transparent_inner(node: Node<'_>) -> Option<Node<'_>> {
+    match node.kind() {
+        "type_assertion" => {
+            let mut cursor = node.walk();
+            let last = node
+                .named_children(&mut cursor)
+                .filter(|child| child.kind() != "type_arguments")
+                .last();
+            last
+        }
+        _ => first_named(node),
+    }
+}
+
+/// The node under parentheses and type-only wrappers (`as`, `satisfies`, `!`).
+fn strip_transparent(mut node: Node<'_>) -> Node<'_> {
+    while matches!(
+        node.kind(),
+        "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion"
+    ) {
+        match transparent_inner(node) {
+            Some(inner) => node = inner,
+            None => break,
+        }
+    }
+    node
+}
+
+/// Plain function names whose calls an expression returns: `f(...)`, `await f(...)`,
+/// `c ? a(...) : b(...)`.
+fn returned_callees<'t>(value: Node<'t>, text: &'t str) -> Vec<&'t str> {
+    match value.kind() {
+        "call_expression" => value
+            .child_by_field_name("function")
+            .filter(|function| function.kind() == "identifier")
+            .map(|function| vec![TextRange::of_node(&function).slice(text)])
+            .unwrap_or_default(),
+        "await_expression"
+        | "parenthesized_expression"
+        | "as_expression"
+        | "satisfies_expression"
+        | "non_null_expression" => first_named(value)
+            .map(|inner| returned_callees(inner, text))
+            .unwrap_or_default(),
+        "ternary_expression" => ["consequence", "alternative"]
+            .into_iter()
+            .filter_map(|field| value.child_by_field_name(field))
+            .flat_map(|branch| returned_callees(branch, text))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Whether an object literal is an expected value in a test (`expect(x).toEqual({...})`,
+/// `assert.deepStrictEqual(x, {...})`): it describes a response, it is not one.
+fn is_expectation(object: Node<'_>, text: &str) -> bool {
+    let Some(call) = object
+        .parent()
+        .filter(|parent| parent.kind() == "arguments")
+        .and_then(|arguments| arguments.parent())
+    else {
+        return false;
+    };
+    let Some(function) = call.child_by_field_name("function") else {
+        return false;
+    };
+    if function.kind() != "member_expression" {
+        return false;
+    }
+    let property = function
+        .child_by_field_name("property")
+        .map_or("", |property| TextRange::of_node(&property).slice(text));
+    let object_text = function
+        .child_by_field_name("object")
+        .map_or("", |object| TextRange::of_node(&object).slice(text));
+    property.starts_with("to") || object_text == "assert" || object_text.starts_with("expect")
+}
+
+/// The content of a plain string literal.
+fn string_literal(node: Node<'_>, text: &str) -> Option<String> {
+    if node.kind() != "string" {
+        return None;
+    }
+    let mut content = String::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        let child_text = TextRange::of_node(&child).slice(text);
+        match child.kind() {
+            "string_fragment" | "escape_sequence" => content.push_str(child_text),
+            _ => return None,
+        }
+    }
+    Some(content)
+}
+
+fn classify_template(node: Node<'_>, text: &str) -> ValueKind {
+    let mut content = String::new();
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        match child.kind() {
+            "string_fragment" | "escape_sequence" => {
+                content.push_str(TextRange::of_node(&child).slice(text))
+            }
+            _ => return ValueKind::String,
+        }
+    }
+    ValueKind::StringLiteral(content)
+}
+
+/// A JavaScript number literal; numbers with an integral value are integers (`200.0` serialises
+/// as `200`).
+fn parse_number(literal: &str) -> ValueKind {
+    let digits = literal.replace('_', "").to_ascii_lowercase();
+    let radix = |prefix: &str, radix: u32| {
+        digits
+            .strip_prefix(prefix)
+            .and_then(|rest| i64::from_str_radix(rest, radix).ok())
+    };
+    if let Some(number) = radix("0x", 16)
+        .or_else(|| radix("0o", 8))
+        .or_else(|| radix("0b", 2))
+    {
+        return ValueKind::Integer(number);
+    }
+    if let Some(big) = digits.strip_suffix('n') {
+        return big.parse().map_or(ValueKind::Unknown, ValueKind::Integer);
+    }
+    if let Ok(integer) = digits.parse::<i64>() {
+        return ValueKind::Integer(integer);
+    }
+    match digits.parse::<f64>() {
+        Ok(float) if float.fract() == 0.0 && float.abs() < 1e15 => ValueKind::Integer(float as i64),
+        Ok(float) => ValueKind::Float(float),
+        Err(_) => ValueKind::Unknown,
+    }
+}
+
+/// The kind both branches of a conditional share, or unknown.
+fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
+    match (&a, &b) {
+        (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
+        (ValueKind::Object(..), ValueKind::Object(..)) => a,
+        (ValueKind::Array(_), ValueKind::Array(_)) => a,
+        _ => ValueKind::Unknown,
+    }
+}
+
+/// Where and how a new entry is inserted into an object literal: quoted keys when the object's
+/// keys are all quoted, bare keys otherwise; `", "` on one line, a new indented line otherwise.
+fn object_style(node: Node<'_>, text: &str) -> ObjectStyle {
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() != "comment")
+        .collect();
+    let keys: Vec<Node<'_>> = children
+        .iter()
+        .filter(|child| child.kind() == "pair")
+        .filter_map(|pair| pair.child_by_field_name("key"))
+        .collect();
+    let quoted = !keys.is_empty()
+        && keys.len() == children.len()
+        && keys.iter().all(|key| key.kind() == "string");
+    let entry_form = if quoted {
+        EntryForm::QuotedKey
+    } else {
+        EntryForm::BareKey
+    };
+    match children.first() {
+        Some(first) => {
+            let open_line = text[..node.start_byte()].matches('\n').count();
+            let first_line = text[..first.start_byte()].matches('\n').count();
+            let separator = if open_line == first_line {
+                ", ".to_owned()
+            } else {
+                let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
+                format!(",\n{}", &text[line_start..first.start_byte()])
+            };
+            ObjectStyle {
+                insert_at: first.start_byte(),
+                separator,
+                entry_form,
+            }
+        }
+        None => ObjectStyle {
+            insert_at: node.start_byte() + 1,
+            separator: String::new(),
+            entry_form,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(kind: FileKind, source: &str) -> SourceFacts {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&kind.tree_sitter_language())
+            .expect("the grammar loads");
+        let tree = parser
+            .parse(source, None)
+            .expect("the parser returns a tree");
+        extract(kind, &tree, source)
+    }
+
+    fn handler_names(facts: &SourceFacts) -> Vec<&str> {
+        facts
+            .handlers()
+            .map(|function| function.name.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn every_query_compiles_for_its_grammars() {
+        for queries in [&*JAVASCRIPT, &*TYPESCRIPT, &*TSX] {
+            assert!(queries.functions.pattern_count() > 0);
+            assert!(queries.exports.pattern_count() > 0);
+            assert!(queries.bindings.pattern_count() > 0);
+            assert!(queries.returns.pattern_count() > 0);
+            assert!(queries.objects.pattern_count() > 0);
+            assert!(queries.evidence.pattern_count() > 0);
+            assert!(queries.calls.pattern_count() > 0);
+        }
+        assert!(JAVASCRIPT.types.is_none());
+        assert!(TYPESCRIPT
+            .types
+            .as_ref()
+            .is_some_and(|q| q.pattern_count() > 0));
+        assert!(TSX.types.as_ref().is_some_and(|q| q.pattern_count() > 0));
+    }
+
+    #[test]
+    fn finds_handlers_in_every_export_form() {
+        let source = r#"
+exports.a = async (event) => {};
+module.exports.b = function (event, context) {};
+function c(evt) {}
+const d = async (req) => {};
+module.exports = { c, renamed: d };
+export function e(event) {}
+function main(event) {}
+export { main as handler };
+const base = async (payload) => {};
+export const wrapped = middy(base).use(parser());
+function helper(x) {}
+export function express(req, res) {}
+"#;
+        let facts = facts(FileKind::JavaScript, source);
+        assert_eq!(
+            handler_names(&facts),
+            vec!["a", "b", "c", "d", "e", "main", "base"]
+        );
+        let main = facts.handlers().find(|f| f.name == "main").expect("main");
+        assert_eq!(
+            main.role,
+            Role::Handler {
+                reason: "is exported as `handler`"
+            }
+        );
+    }
+
+    #[test]
+    fn typed_handlers_and_evidence() {
+        let source = r#"
+import type { APIGatewayProxyHandler } from 'aws-lambda';
+const get: APIGatewayProxyHandler = async (input) => ({ statusCode: 200, body: '' });
+const worker: SQSHandler = async (records) => { return { batchItemFailures: [] }; };
+"#;
+        let facts = facts(FileKind::TypeScript, source);
+        assert_eq!(handler_names(&facts), vec!["get", "worker"]);
+        let get = &facts.functions[0];
+        assert_eq!(
+            get.api_evidence.as_ref().map(|e| e.what.as_str()),
+            Some("is typed `APIGatewayProxyHandler`")
+        );
+        assert!(facts.functions[1].api_evidence.is_none());
+    }
+
+    #[test]
+    fn resolves_values_through_scopes_and_later_assignments() {
+        let source = r#"
+const body = { outer: true };
+const respond = (body) => ({ statusCode: 200, body });
+exports.handler = async (event) => {
+  const headers = { 'X-Id': event.requestContext.requestId };
+  const response = { statusCode: 200, headers };
+  response.body = JSON.stringify({ ok: true });
+  response["isBase64Encoded"] = false;
+  Object.assign(response, { multiValueHeaders: { a: ['1'] } });
+  if (event.path === '/x') return respond(201);
+  return response;
+};
+"#;
+        let facts = facts(FileKind::JavaScript, source);
+        assert_eq!(facts.responses.len(), 2);
+        let helper = &facts.responses[0];
+        assert!(matches!(helper.origin, Origin::Returned { .. }));
+        let shadowed = helper.entry("body").expect("body");
+        assert!(matches!(shadowed.value.kind, ValueKind::Unknown));
+        let response = &facts.responses[1];
+        let keys: Vec<&str> = response.entries.iter().map(|e| e.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "statusCode",
+                "headers",
+                "body",
+                "isBase64Encoded",
+                "multiValueHeaders"
+            ]
+        );
+        let headers = response.entry("headers").expect("headers");
+        assert!(headers.bare_key);
+        assert!(matches!(headers.value.kind, ValueKind::Object(..)));
+        assert!(headers.value.defined_at.is_some());
+        let body = response.entry("body").expect("body");
+        assert!(body.assigned_later && matches!(body.value.kind, ValueKind::String));
+        assert_eq!(response.style.entry_form, EntryForm::BareKey);
+    }
+
+    #[test]
+    fn classifies_literals_and_transparent_wrappers() {
+        let source = r#"
+export const handler = async (event) => {
+  return {
+    "statusCode": (404 as number)!,
+    "body": `id ${event.pathParameters.id}`,
+    "headers": { "a": 1.0, "b": null, "c": 'x' + 1, "d": undefined },
+  } satisfies Result;
+};
+"#;
+        let facts = facts(FileKind::TypeScript, source);
+        let response = &facts.responses[0];
+        assert_eq!(response.style.entry_form, EntryForm::QuotedKey);
+        assert!(response.style.separator.starts_with(",\n    "));
+        assert!(matches!(
+            response.entry("statusCode").map(|e| &e.value.kind),
+            Some(ValueKind::Integer(404))
+        ));
+        assert!(matches!(
+            response.entry("body").map(|e| &e.value.kind),
+            Some(ValueKind::String)
+        ));
+        let Some(ValueKind::Object(headers, _)) = response.entry("headers").map(|e| &e.value.kind)
+        else {
+            panic!("headers is an object");
+        };
+        let kinds: Vec<&ValueKind> = headers.iter().map(|e| &e.value.kind).collect();
+        assert!(matches!(
+            kinds.as_slice(),
+            [ValueKind::Integer(1), ValueKind::Null, ValueKind::String]
+        ));
+    }
+
+    #[test]
+    fn spreads_make_objects_opaque_and_callbacks_are_responses() {
+        let source = r#"
+exports.handler = (event, context, callback) => {
+  const base = { statusCode: 200 };
+  callback(null, { ...base, body: event.body });
+};
+"#;
+        let facts = facts(FileKind::JavaScript, source);
+        let response = facts
+            .responses
+            .iter()
+            .find(|r| matches!(r.origin, Origin::Callback { .. }))
+            .expect("the callback result");
+        assert!(response.opaque);
+    }
 }

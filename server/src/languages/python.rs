@@ -46,7 +46,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         facts: SourceFacts::empty(Language::Python),
         by_node: HashMap::new(),
         event_params: HashMap::new(),
-        bindings: Vec::new(),
+        bindings: HashMap::new(),
         item_assignments: Vec::new(),
         updates: Vec::new(),
         seen_objects: HashSet::new(),
@@ -61,7 +61,6 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
 
 struct Binding<'t> {
     scope: Option<usize>,
-    name: &'t str,
     value: Node<'t>,
     at: usize,
 }
@@ -89,7 +88,8 @@ struct Extractor<'t> {
     by_node: HashMap<usize, (FunctionId, Node<'t>)>,
     /// Handler id → the name of its event parameter.
     event_params: HashMap<FunctionId, &'t str>,
-    bindings: Vec<Binding<'t>>,
+    /// Bindings by name, in document order.
+    bindings: HashMap<&'t str, Vec<Binding<'t>>>,
     item_assignments: Vec<ItemAssignment<'t>>,
     updates: Vec<Update<'t>>,
     seen_objects: HashSet<usize>,
@@ -139,6 +139,7 @@ impl<'t> Extractor<'t> {
                 range: TextRange::of_node(function),
                 role: role.clone().unwrap_or(Role::Handler { reason: "" }),
                 api_evidence: None,
+                other_source_evidence: None,
             });
             roles.push(Candidate { role });
             self.by_node.insert(function.id(), (id, *function));
@@ -217,9 +218,9 @@ impl<'t> Extractor<'t> {
             if let (Some(binding), Some(target), Some(value)) =
                 (captures.get("binding"), captures.get("target"), value)
             {
-                self.bindings.push(Binding {
+                let name = TextRange::of_node(&target).slice(text);
+                self.bindings.entry(name).or_default().push(Binding {
                     scope: scope_of(binding),
-                    name: TextRange::of_node(&target).slice(text),
                     value,
                     at: binding.start_byte(),
                 });
@@ -253,12 +254,11 @@ impl<'t> Extractor<'t> {
 
     /// The last binding of `name` visible at `at` in `scope` (then at module level).
     fn binding(&self, scope: Option<usize>, name: &str, at: usize) -> Option<&Binding<'t>> {
+        let candidates = self.bindings.get(name)?;
         let in_scope = |wanted: Option<usize>| {
-            self.bindings
+            candidates
                 .iter()
-                .filter(|binding| {
-                    binding.scope == wanted && binding.name == name && binding.at < at
-                })
+                .filter(|binding| binding.scope == wanted && binding.at < at)
                 .max_by_key(|binding| binding.at)
         };
         in_scope(scope).or_else(|| {
@@ -662,6 +662,7 @@ impl<'t> Extractor<'t> {
             "list" | "sorted" | "tuple" => return ValueKind::Array(Vec::new()),
             "bytes" | "bytearray" => return ValueKind::Bytes,
             "str" | "repr" | "format" => return ValueKind::String,
+            "len" | "int" | "float" | "round" | "sum" | "abs" => return ValueKind::Number,
             _ => {}
         }
         let last = callee.rsplit('.').next().unwrap_or(callee);
@@ -695,7 +696,8 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, root: Node<'t>) {
-        let mut found: Vec<(FunctionId, ApiEvidence)> = Vec::new();
+        // (function, evidence, whether it shows API Gateway or another event source)
+        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
         for_each_match(&EVIDENCE, root, self.text, |captures| {
             let (Some(object), Some(key), Some(read)) = (
                 captures.get("object"),
@@ -715,22 +717,23 @@ impl<'t> Extractor<'t> {
                 return;
             }
             if let Some(key_text) = string_literal(key, self.text) {
-                if api_event::EVENT_KEYS.contains(&key_text.as_str()) {
-                    found.push((
-                        id,
-                        ApiEvidence {
-                            what: format!("reads `{}[\"{key_text}\"]`", event),
-                            range: TextRange::of_node(&read),
-                        },
-                    ));
-                }
+                found.push((
+                    id,
+                    ApiEvidence {
+                        what: format!("reads `{}[\"{key_text}\"]`", event),
+                        range: TextRange::of_node(&read),
+                    },
+                    api_event::EVENT_KEYS.contains(&key_text.as_str()),
+                ));
             }
         });
         // Type annotations and decorators naming an API Gateway event.
-        for (index, function) in self.facts.functions.iter().enumerate() {
-            let Some(&(_, node)) = self.by_node.values().find(|(id, _)| id.0 == index) else {
-                continue;
-            };
+        let mut nodes: Vec<Option<Node<'t>>> = vec![None; self.facts.functions.len()];
+        for (id, node) in self.by_node.values() {
+            nodes[id.0] = Some(*node);
+        }
+        for (index, node) in nodes.into_iter().enumerate() {
+            let Some(node) = node else { continue };
             let signature_end = node
                 .child_by_field_name("body")
                 .map_or(node.end_byte(), |body| body.start_byte());
@@ -740,7 +743,6 @@ impl<'t> Extractor<'t> {
                 .map_or(node.start_byte(), |p| p.start_byte());
             let signature = &self.text[start..signature_end];
             if let Some(at) = signature.find("APIGateway") {
-                let _ = function;
                 let word_end = signature[at..]
                     .find(|c: char| !c.is_alphanumeric() && c != '_')
                     .map_or(signature.len(), |n| at + n);
@@ -750,27 +752,19 @@ impl<'t> Extractor<'t> {
                         what: format!("is typed `{}`", &signature[at..word_end]),
                         range: TextRange::new(start + at, start + word_end),
                     },
+                    true,
                 ));
             }
         }
-        // Returning an object with `statusCode` shows it too.
-        for response in &self.facts.responses {
-            if let (Some(function), Some(entry)) =
-                (response.function(), response.entry("statusCode"))
-            {
-                found.push((
-                    function,
-                    ApiEvidence {
-                        what: "returns a `statusCode`".into(),
-                        range: entry.key_range,
-                    },
-                ));
-            }
-        }
-        for (id, evidence) in found {
+        for (id, evidence, is_api) in found {
             let function = &mut self.facts.functions[id.0];
-            if function.api_evidence.is_none() {
-                function.api_evidence = Some(evidence);
+            let slot = if is_api {
+                &mut function.api_evidence
+            } else {
+                &mut function.other_source_evidence
+            };
+            if slot.is_none() {
+                *slot = Some(evidence);
             }
         }
     }
@@ -980,6 +974,10 @@ fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
     match (&a, &b) {
         (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
         (ValueKind::Bytes, ValueKind::Bytes) => ValueKind::Bytes,
+        (
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
+        ) => ValueKind::Number,
         (ValueKind::Object(..), ValueKind::Object(..)) => a,
         (ValueKind::Array(_), ValueKind::Array(_)) => a,
         _ => ValueKind::Unknown,
@@ -1018,5 +1016,63 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
             separator: String::new(),
             entry_form,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_compile() {
+        for query in [
+            &FUNCTIONS, &RETURNS, &BINDINGS, &OBJECTS, &EVIDENCE, &IMPORTS,
+        ] {
+            std::sync::LazyLock::force(query);
+        }
+    }
+
+    fn facts(source: &str) -> SourceFacts {
+        let tree =
+            crate::text::Document::new(Some(crate::languages::FileKind::Python), source.to_owned());
+        extract(tree.tree().expect("parsed"), source)
+    }
+
+    #[test]
+    fn finds_handlers_and_the_helpers_they_return_through() {
+        let facts = facts(
+            "def ok(body):\n    return wrap(200, body)\n\ndef wrap(status, body):\n    return {\"statusCode\": status, \"body\": body}\n\n\
+             def handler(event, context):\n    return ok(\"x\")\n\nclass C:\n    def handler(self, event, context):\n        return {}\n",
+        );
+        let names: Vec<(&str, bool)> = facts
+            .functions
+            .iter()
+            .map(|f| (f.name.as_str(), f.role.is_handler()))
+            .collect();
+        assert_eq!(names, [("ok", false), ("wrap", false), ("handler", true)]);
+        assert_eq!(facts.responses.len(), 1);
+        assert!(facts.functions.iter().all(|f| f.api_evidence.is_none()));
+    }
+
+    #[test]
+    fn resolves_the_binding_visible_at_the_use() {
+        let facts = facts(
+            "import json\ndef handler(event, context):\n    body = {\"a\": 1}\n    body = json.dumps(body)\n    \
+             return {\"statusCode\": 200, \"body\": body}\n",
+        );
+        let body = facts.responses[0].entry("body").expect("body entry");
+        assert!(body.value.kind.is_stringy(), "{:?}", body.value.kind);
+        assert!(facts.edit_context.has_json_import);
+    }
+
+    #[test]
+    fn import_goes_after_the_docstring_and_future_imports() {
+        let source = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\n";
+        let facts = facts(source);
+        assert_eq!(
+            &source[facts.edit_context.import_insert_at..],
+            "import os\n"
+        );
+        assert!(!facts.edit_context.import_needs_blank_line);
     }
 }

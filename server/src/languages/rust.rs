@@ -1,10 +1,1156 @@
-//! Rust handlers (filled in by the Rust extractor).
+//! Rust handlers: functions the Lambda runtime calls (`service_fn(handler)`, or typed
+//! `LambdaEvent<ApiGatewayProxyRequest>` / returning `ApiGatewayProxyResponse`), the helpers they
+//! return through, the `json!({...})` objects they return, and `ApiGatewayProxyResponse { .. }`
+//! struct expressions.
+//!
+//! Handlers written with `lambda_http` return `Response::builder()...`, a `serde_json::Value` or
+//! anything else that implements `IntoResponse`; `lambda_http` turns that into a well-formed proxy
+//! response itself, so what such handlers return is never read as a proxy response here.
 
-use tree_sitter::Tree;
+mod token_tree;
 
-use super::facts::SourceFacts;
+use std::collections::{HashMap, HashSet};
+
+use tree_sitter::{Node, Tree};
+
+use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
+use super::facts::*;
+use super::query::{for_each_match, grammar_query};
 use super::Language;
+use crate::knowledge::proxy as api_event;
+use crate::text::TextRange;
 
-pub fn extract(_tree: &Tree, _text: &str) -> SourceFacts {
-    SourceFacts::empty(Language::Rust)
+fn rust() -> tree_sitter::Language {
+    tree_sitter_rust::LANGUAGE.into()
+}
+
+grammar_query!(FUNCTIONS, rust(), "rust/functions.scm");
+grammar_query!(SERVICE_FN, rust(), "rust/service_fn.scm");
+grammar_query!(RETURNS, rust(), "rust/returns.scm");
+grammar_query!(BINDINGS, rust(), "rust/bindings.scm");
+grammar_query!(OBJECTS, rust(), "rust/objects.scm");
+grammar_query!(EVIDENCE, rust(), "rust/evidence.scm");
+
+/// `aws_lambda_events` types that only API Gateway sends or accepts.
+const API_TYPES: &[&str] = &[
+    "ApiGatewayProxyRequest",
+    "ApiGatewayV2httpRequest",
+    "ApiGatewayProxyResponse",
+    "ApiGatewayV2httpResponse",
+];
+
+/// Proxy response structs, and how their fields map to the JSON keys they serialise to. Fields
+/// missing here (`cookies` on the 2.0 struct) are not read: the type already guarantees them.
+const RESPONSE_STRUCT_FIELDS: &[(&str, &str)] = &[
+    ("status_code", "statusCode"),
+    ("headers", "headers"),
+    ("multi_value_headers", "multiValueHeaders"),
+    ("body", "body"),
+    ("is_base64_encoded", "isBase64Encoded"),
+];
+
+/// Expressions nested deeper than this are left unknown.
+const MAX_DEPTH: usize = 12;
+
+pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
+    let root = tree.root_node();
+    let mut extractor = Extractor {
+        text,
+        facts: SourceFacts::empty(Language::Rust),
+        by_node: HashMap::new(),
+        converted: HashSet::new(),
+        bindings: Vec::new(),
+        item_assignments: Vec::new(),
+        seen_objects: HashSet::new(),
+    };
+    extractor.collect_bindings(root);
+    extractor.collect_functions(root);
+    extractor.collect_responses(root);
+    extractor.collect_evidence(root);
+    extractor.facts.edit_context.has_json_import = uses_bare_json_macro(root, text);
+    extractor.facts
+}
+
+/// `let name = value;`, visible after it inside its block.
+struct Binding<'t> {
+    name: &'t str,
+    value: Node<'t>,
+    at: usize,
+    visible: TextRange,
+}
+
+/// `name["key"] = value;`
+struct ItemAssignment<'t> {
+    target: &'t str,
+    key: Node<'t>,
+    value: Node<'t>,
+    at: usize,
+}
+
+struct Extractor<'t> {
+    text: &'t str,
+    facts: SourceFacts,
+    /// Function item node id → its id and node, for handlers and helpers only.
+    by_node: HashMap<usize, (FunctionId, Node<'t>)>,
+    /// Handlers (and their helpers) whose `json!` values are not read as payload 1.0 responses:
+    /// `lambda_http` ones (it converts what they return into a response itself) and ones typed for
+    /// HTTP API payload 2.0 (`ApiGatewayV2httpRequest`), where a plain object is a valid answer and
+    /// `cookies` a valid key, which the analysis cannot yet tell from payload 1.0.
+    converted: HashSet<FunctionId>,
+    bindings: Vec<Binding<'t>>,
+    item_assignments: Vec<ItemAssignment<'t>>,
+    seen_objects: HashSet<usize>,
+}
+
+/// A function item before we know its role.
+struct Candidate<'t> {
+    node: Node<'t>,
+    name: Node<'t>,
+    role: Option<Role>,
+    converted: bool,
+}
+
+impl<'t> Extractor<'t> {
+    fn node_text(&self, node: Node<'_>) -> &'t str {
+        TextRange::of_node(&node).slice(self.text)
+    }
+
+    fn collect_bindings(&mut self, root: Node<'t>) {
+        let text = self.text;
+        for_each_match(&BINDINGS, root, text, |captures| {
+            let Some(value) = captures.get("value") else {
+                return;
+            };
+            if let (Some(binding), Some(target)) = (captures.get("binding"), captures.get("target"))
+            {
+                let Some(block) = binding.parent() else {
+                    return;
+                };
+                self.bindings.push(Binding {
+                    name: TextRange::of_node(&target).slice(text),
+                    value,
+                    at: binding.end_byte(),
+                    visible: TextRange::of_node(&block),
+                });
+            } else if let (Some(assignment), Some(target), Some(key)) = (
+                captures.get("item_assignment"),
+                captures.get("item_target"),
+                captures.get("item_key"),
+            ) {
+                self.item_assignments.push(ItemAssignment {
+                    target: TextRange::of_node(&target).slice(text),
+                    key,
+                    value,
+                    at: assignment.start_byte(),
+                });
+            }
+        });
+    }
+
+    /// The last `let name = ...` visible at `at`.
+    fn binding(&self, name: &str, at: usize) -> Option<&Binding<'t>> {
+        self.bindings
+            .iter()
+            .filter(|binding| {
+                binding.name == name && binding.at <= at && binding.visible.contains(at)
+            })
+            .max_by_key(|binding| binding.at)
+    }
+
+    /// Every function item; handlers by how the runtime is given them or by their types, helpers
+    /// by being returned through (to a fixpoint). Other functions are dropped.
+    fn collect_functions(&mut self, root: Node<'t>) {
+        let mut candidates: Vec<Candidate<'t>> = Vec::new();
+        for_each_match(&FUNCTIONS, root, self.text, |captures| {
+            if let (Some(node), Some(name)) = (captures.get("function"), captures.get("name")) {
+                candidates.push(Candidate {
+                    node,
+                    name,
+                    role: None,
+                    converted: false,
+                });
+            }
+        });
+        let names: HashMap<&str, usize> = candidates
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(index, candidate)| (self.node_text(candidate.name), index))
+            .collect();
+        let http_only = uses_lambda_http_only(root, self.text);
+        // Passed to `service_fn`.
+        for_each_match(&SERVICE_FN, root, self.text, |captures| {
+            let (Some(call), Some(handler)) = (captures.get("call"), captures.get("handler"))
+            else {
+                return;
+            };
+            let converted = http_only || inside_lambda_http_run(call, self.text);
+            let passed = match handler.kind() {
+                "identifier" => vec![self.node_text(handler)],
+                "closure_expression" => called_names(handler, self.text),
+                _ => Vec::new(),
+            };
+            for name in passed {
+                if let Some(&index) = names.get(name) {
+                    let candidate = &mut candidates[index];
+                    candidate.role = Some(Role::Handler {
+                        reason: "is passed to service_fn",
+                    });
+                    candidate.converted |= converted;
+                }
+            }
+        });
+        // Typed like a handler.
+        for candidate in &mut candidates {
+            let signature = Signature::of(candidate.node, self.text);
+            candidate.converted |= signature.is_lambda_http() || signature.is_payload_v2();
+            if candidate.role.is_none() {
+                candidate.role = signature
+                    .handler_reason()
+                    .map(|reason| Role::Handler { reason });
+            }
+        }
+        // Helpers: a function whose call a handler or helper returns.
+        let mut returned_calls: Vec<(usize, usize)> = Vec::new();
+        for (owner, candidate) in candidates.iter().enumerate() {
+            for leaf in self.returned_leaves_of(candidate.node) {
+                if let Some(&callee) =
+                    called_function(leaf, self.text).and_then(|name| names.get(name))
+                {
+                    if callee != owner {
+                        returned_calls.push((owner, callee));
+                    }
+                }
+            }
+        }
+        loop {
+            let mut changed = false;
+            for &(owner, callee) in &returned_calls {
+                if candidates[owner].role.is_some() && candidates[callee].role.is_none() {
+                    candidates[callee].role = Some(Role::Helper {
+                        of: FunctionId(owner),
+                    });
+                    candidates[callee].converted = candidates[owner].converted;
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        // Keep handlers and helpers only, renumbered.
+        let mut renumber = HashMap::new();
+        for (index, candidate) in candidates.iter().enumerate() {
+            if candidate.role.is_some() {
+                renumber.insert(index, FunctionId(renumber.len()));
+            }
+        }
+        for (index, candidate) in candidates.into_iter().enumerate() {
+            let Some(mut role) = candidate.role else {
+                continue;
+            };
+            if let Role::Helper { of } = &mut role {
+                *of = renumber[&of.0];
+            }
+            let id = renumber[&index];
+            if candidate.converted {
+                self.converted.insert(id);
+            }
+            self.by_node
+                .insert(candidate.node.id(), (id, candidate.node));
+            self.facts.functions.push(Function {
+                name: self.node_text(candidate.name).to_owned(),
+                name_range: TextRange::of_node(&candidate.name),
+                range: TextRange::of_node(&candidate.node),
+                role,
+                api_evidence: None,
+                other_source_evidence: None,
+            });
+        }
+    }
+
+    /// The expressions a function returns: its body's tail and its `return`s, seen through
+    /// `Ok(...)`, `.await`, `?`, blocks, `if` and `match`.
+    fn returned_leaves_of(&self, function: Node<'t>) -> Vec<Node<'t>> {
+        let mut leaves = Vec::new();
+        if let Some(tail) = function.child_by_field_name("body").and_then(block_tail) {
+            returned_leaves(tail, self.text, &mut leaves, 0);
+        }
+        for_each_match(&RETURNS, function, self.text, |captures| {
+            if let (Some(ret), Some(value)) = (captures.get("return"), captures.get("value")) {
+                if enclosing_function(ret).is_some_and(|owner| owner.id() == function.id()) {
+                    returned_leaves(value, self.text, &mut leaves, 0);
+                }
+            }
+        });
+        leaves
+    }
+
+    fn collect_responses(&mut self, root: Node<'t>) {
+        // Returned by handlers and helpers.
+        let functions: Vec<(FunctionId, Node<'t>)> = self.by_node.values().copied().collect();
+        for (id, node) in functions {
+            if self.converted.contains(&id) {
+                continue;
+            }
+            for leaf in self.returned_leaves_of(node) {
+                self.returned_value(id, leaf);
+            }
+        }
+        // `json!` literals with `statusCode` and another response key, and response structs,
+        // wherever they stand.
+        let mut literals = Vec::new();
+        let mut structs = Vec::new();
+        for_each_match(&OBJECTS, root, self.text, |captures| {
+            if let (Some(_), Some(arguments)) = (captures.get("json"), captures.get("arguments")) {
+                literals.push(arguments);
+            } else if let (Some(node), Some(fields)) =
+                (captures.get("struct"), captures.get("fields"))
+            {
+                structs.push((node, fields));
+            }
+        });
+        for arguments in literals {
+            let Some(object) = object_argument(arguments) else {
+                continue;
+            };
+            if self.seen_objects.contains(&object.id()) || self.inside_converted(object) {
+                continue;
+            }
+            let (entries, shape) = self.reader().object(object, 0);
+            let has_status = entries.iter().any(|entry| entry.key == "statusCode");
+            let has_other = entries
+                .iter()
+                .any(|entry| api_event::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
+            if has_status && has_other {
+                self.seen_objects.insert(object.id());
+                let response =
+                    self.response_object(object, entries, shape, Origin::StatusCodeLiteral);
+                self.facts.responses.push(response);
+            }
+        }
+        for (node, fields) in structs {
+            let response = self.struct_response(node, fields);
+            self.facts.responses.push(response);
+        }
+        self.facts
+            .responses
+            .sort_by_key(|response| response.range.start);
+    }
+
+    /// Whether a node sits in a `lambda_http` handler (or helper), whose results are converted.
+    fn inside_converted(&self, node: Node<'t>) -> bool {
+        let mut current = node.parent();
+        while let Some(candidate) = current {
+            if candidate.kind() == "function_item" {
+                return match self.by_node.get(&candidate.id()) {
+                    Some((id, _)) => self.converted.contains(id),
+                    // Not found as a handler (its `service_fn` may be in another file).
+                    None => {
+                        let signature = Signature::of(candidate, self.text);
+                        signature.is_lambda_http() || signature.is_payload_v2()
+                    }
+                };
+            }
+            current = candidate.parent();
+        }
+        false
+    }
+
+    /// Records the `json!` object `function` returns through `leaf`, directly or bound to a local.
+    fn returned_value(&mut self, function: FunctionId, leaf: Node<'t>) {
+        match leaf.kind() {
+            "macro_invocation" => {
+                if let Some(object) = json_object(leaf, self.text) {
+                    self.returned_object(function, object, None);
+                }
+            }
+            "identifier" => {
+                let name = self.node_text(leaf);
+                let Some(binding) = self.binding(name, leaf.start_byte()) else {
+                    return;
+                };
+                let (bound, from) = (binding.value, binding.at);
+                if let Some(object) = json_object(bound, self.text) {
+                    self.returned_object(function, object, Some((name, from, leaf.start_byte())));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A returned `json!` object, with the `name["key"] = ...` assignments made to it between its
+    /// binding and the return.
+    fn returned_object(
+        &mut self,
+        function: FunctionId,
+        object: Node<'t>,
+        later: Option<(&str, usize, usize)>,
+    ) {
+        if !self.seen_objects.insert(object.id()) {
+            return;
+        }
+        let (mut entries, mut shape) = self.reader().object(object, 0);
+        if let Some((name, from, to)) = later {
+            for assignment in &self.item_assignments {
+                if assignment.target != name || assignment.at < from || assignment.at > to {
+                    continue;
+                }
+                match string_content(assignment.key, self.text) {
+                    Some(key) => entries.push(Entry {
+                        key,
+                        key_range: TextRange::of_node(&assignment.key),
+                        bare_key: false,
+                        value: self.assigned_value(assignment.value),
+                        assigned_later: true,
+                    }),
+                    None => shape = ObjectShape::Opaque,
+                }
+            }
+            // Changed through the `serde_json::Value` API: keys we cannot see.
+            let between = self.text.get(from..to).unwrap_or("");
+            if ["as_object_mut()", "get_mut(", "pointer_mut(", "take()"]
+                .iter()
+                .any(|method| between.contains(&format!("{name}.{method}")))
+            {
+                shape = ObjectShape::Opaque;
+            }
+        }
+        let response = self.response_object(object, entries, shape, Origin::Returned { function });
+        self.facts.responses.push(response);
+    }
+
+    fn response_object(
+        &self,
+        object: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let range = TextRange::of_node(&object);
+        let style = object_style(
+            object,
+            token_tree::inner_tokens(object).first().copied(),
+            self.text,
+            EntryForm::QuotedKey,
+        );
+        ResponseObject {
+            range,
+            anchor: first_line(range, self.text),
+            entries,
+            opaque: shape == ObjectShape::Opaque,
+            origin,
+            style,
+        }
+    }
+
+    /// `ApiGatewayProxyResponse { status_code: 200, body: Some(...), ..Default::default() }`: the
+    /// fields as the JSON keys they serialise to. The type guarantees every key and value type,
+    /// so only what a field's value states (a status out of range) can be wrong.
+    fn struct_response(&self, node: Node<'t>, fields: Node<'t>) -> ResponseObject {
+        let mut entries = Vec::new();
+        let mut has_base = false;
+        let mut cursor = fields.walk();
+        for field in fields.named_children(&mut cursor) {
+            let (name, value) = match field.kind() {
+                "field_initializer" => (
+                    field.child_by_field_name("field"),
+                    field.child_by_field_name("value"),
+                ),
+                // `ApiGatewayProxyResponse { status_code, .. }`: the local of that name.
+                "shorthand_field_initializer" => (field.named_child(0), field.named_child(0)),
+                "base_field_initializer" => {
+                    has_base = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            let (Some(name), Some(value)) = (name, value) else {
+                continue;
+            };
+            let field_name = self.node_text(name);
+            let Some((_, key)) = RESPONSE_STRUCT_FIELDS
+                .iter()
+                .find(|(field, _)| *field == field_name)
+            else {
+                continue;
+            };
+            let value = if *key == "statusCode" {
+                self.classify(value, 0)
+            } else {
+                // The field's type is fixed; what it holds at run time is not ours to judge.
+                Value {
+                    kind: ValueKind::Unknown,
+                    range: TextRange::of_node(&value),
+                    defined_at: None,
+                }
+            };
+            entries.push(Entry {
+                key: (*key).to_owned(),
+                key_range: TextRange::of_node(&name),
+                bare_key: true,
+                value,
+                assigned_later: false,
+            });
+        }
+        let range = TextRange::of_node(&node);
+        let mut cursor = fields.walk();
+        let first = fields.named_children(&mut cursor).next();
+        ResponseObject {
+            range,
+            anchor: first_line(range, self.text),
+            // Without a base (`..Default::default()`), a struct missing `status_code` would not
+            // compile; either way its keys are the type's, so presence checks have nothing to say.
+            opaque: has_base || !entries.iter().any(|entry| entry.key == "statusCode"),
+            entries,
+            origin: Origin::StatusCodeLiteral,
+            style: object_style(fields, first, self.text, EntryForm::BareKey),
+        }
+    }
+
+    /// The value of `name["key"] = value;`. The slot holds a `serde_json::Value`, so only a
+    /// `json!(...)` (read inside the macro) or a local bound to a `json!` object or array is
+    /// classified: a fix written into the bare slot would have to convert to `Value` itself.
+    fn assigned_value(&self, node: Node<'t>) -> Value {
+        let value = self.classify(node, 0);
+        let keep = node.kind() == "macro_invocation"
+            || matches!(value.kind, ValueKind::Object(..) | ValueKind::Array(_));
+        if keep {
+            value
+        } else {
+            Value {
+                kind: ValueKind::Unknown,
+                ..value
+            }
+        }
+    }
+
+    fn reader(&self) -> Reader<'_, 't> {
+        Reader {
+            text: self.text,
+            resolve: self,
+        }
+    }
+
+    /// What a Rust expression (a `let` value, an assigned value, a struct field) evaluates to.
+    fn classify(&self, node: Node<'t>, depth: usize) -> Value {
+        let range = TextRange::of_node(&node);
+        let value = |kind| Value {
+            kind,
+            range,
+            defined_at: None,
+        };
+        if depth > MAX_DEPTH {
+            return value(ValueKind::Unknown);
+        }
+        let literal = self.node_text(node);
+        match node.kind() {
+            "string_literal" | "raw_string_literal" => value(
+                string_content(node, self.text).map_or(ValueKind::String, ValueKind::StringLiteral),
+            ),
+            "integer_literal" => {
+                value(parse_integer(literal).map_or(ValueKind::Unknown, ValueKind::Integer))
+            }
+            "float_literal" => {
+                value(parse_float(literal).map_or(ValueKind::Unknown, ValueKind::Float))
+            }
+            "boolean_literal" => value(ValueKind::Bool(literal == "true")),
+            "unary_expression" if literal.starts_with('-') => {
+                match node
+                    .named_child(0)
+                    .map(|operand| self.classify(operand, depth + 1).kind)
+                {
+                    Some(ValueKind::Integer(n)) => value(ValueKind::Integer(-n)),
+                    Some(ValueKind::Float(n)) => value(ValueKind::Float(-n)),
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => Value {
+                    range,
+                    ..self.classify(inner, depth + 1)
+                },
+                None => value(ValueKind::Unknown),
+            },
+            "macro_invocation" => {
+                let name = node
+                    .child_by_field_name("macro")
+                    .map(|name| self.node_text(name))
+                    .unwrap_or("");
+                let arguments = node
+                    .named_children(&mut node.walk())
+                    .find(|child| child.kind() == "token_tree");
+                match (name.rsplit("::").next(), arguments) {
+                    // The value is what is written inside `json!(...)`; fixes then edit it in
+                    // a `json!` context, where `.to_string()` and literals are valid values.
+                    (Some("json"), Some(arguments)) => {
+                        self.reader().macro_argument(arguments, depth + 1)
+                    }
+                    (Some("format"), _) => value(ValueKind::String),
+                    _ => value(ValueKind::Unknown),
+                }
+            }
+            "call_expression" => value(self.classify_call(node)),
+            "try_expression" => value(
+                node.named_child(0)
+                    .filter(|call| call.kind() == "call_expression")
+                    .and_then(|call| call.child_by_field_name("function"))
+                    .filter(|function| {
+                        matches!(
+                            self.node_text(*function),
+                            "serde_json::to_string" | "to_string" | "serde_json::to_string_pretty"
+                        )
+                    })
+                    .map_or(ValueKind::Unknown, |_| ValueKind::String),
+            ),
+            "identifier" => self.identifier(node, depth + 1),
+            _ => value(ValueKind::Unknown),
+        }
+    }
+
+    /// `x.to_string()`, `String::from(..)`: calls that certainly yield a string.
+    fn classify_call(&self, call: Node<'t>) -> ValueKind {
+        let Some(function) = call.child_by_field_name("function") else {
+            return ValueKind::Unknown;
+        };
+        match function.kind() {
+            "field_expression" => {
+                let method = function
+                    .child_by_field_name("field")
+                    .map(|field| self.node_text(field));
+                match method {
+                    Some("to_string" | "to_uppercase" | "to_lowercase") => ValueKind::String,
+                    _ => ValueKind::Unknown,
+                }
+            }
+            "scoped_identifier"
+                if matches!(self.node_text(function), "String::from" | "String::new") =>
+            {
+                ValueKind::String
+            }
+            _ => ValueKind::Unknown,
+        }
+    }
+
+    /// Which handlers show that they serve API Gateway.
+    fn collect_evidence(&mut self, root: Node<'t>) {
+        // (function, evidence, whether it shows API Gateway or another event source)
+        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
+        // Types in the signature.
+        for &(id, node) in self.by_node.values() {
+            let signature = Signature::of(node, self.text);
+            if let Some((name, range)) = signature.api_type() {
+                found.push((
+                    id,
+                    ApiEvidence {
+                        what: format!("is typed `{name}`"),
+                        range,
+                    },
+                    true,
+                ));
+            }
+        }
+        // Reads of API Gateway event keys from the event.
+        for_each_match(&EVIDENCE, root, self.text, |captures| {
+            let (Some(object), Some(key), Some(read)) = (
+                captures.get("object"),
+                captures.get("key"),
+                captures.get("read"),
+            ) else {
+                return;
+            };
+            let Some(key_text) = string_content(key, self.text) else {
+                return;
+            };
+            let is_api = api_event::EVENT_KEYS.contains(&key_text.as_str());
+            let Some(&(id, function)) =
+                enclosing_function(read).and_then(|f| self.by_node.get(&f.id()))
+            else {
+                return;
+            };
+            if !self.facts.function(id).role.is_handler() {
+                return;
+            }
+            let object_text = self.node_text(object);
+            if self
+                .event_names(function)
+                .iter()
+                .any(|name| object_text == name)
+            {
+                found.push((
+                    id,
+                    ApiEvidence {
+                        what: format!("reads `{object_text}[\"{key_text}\"]`"),
+                        range: TextRange::of_node(&read),
+                    },
+                    is_api,
+                ));
+            }
+        });
+        found.sort_by_key(|(_, evidence, _)| evidence.range.start);
+        for (id, evidence, is_api) in found {
+            let function = &mut self.facts.functions[id.0];
+            let slot = if is_api {
+                &mut function.api_evidence
+            } else {
+                &mut function.other_source_evidence
+            };
+            if slot.is_none() {
+                *slot = Some(evidence);
+            }
+        }
+    }
+
+    /// How a handler's code names its event: the first parameter `event`, `event.payload`, and
+    /// locals taken from it (`let (payload, _context) = event.into_parts();`,
+    /// `let payload = event.payload;`); a destructured `LambdaEvent { payload, .. }` names `payload`.
+    fn event_names(&self, function: Node<'t>) -> Vec<String> {
+        let Some(parameter) = function
+            .child_by_field_name("parameters")
+            .and_then(|parameters| parameters.named_child(0))
+            .and_then(|parameter| parameter.child_by_field_name("pattern"))
+        else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = Vec::new();
+        match parameter.kind() {
+            "identifier" => {
+                let event = self.node_text(parameter);
+                names.push(event.to_owned());
+                names.push(format!("{event}.payload"));
+            }
+            "struct_pattern" => {
+                let mut cursor = parameter.walk();
+                for field in parameter.named_children(&mut cursor) {
+                    if field.kind() != "field_pattern" {
+                        continue;
+                    }
+                    let bound = field
+                        .child_by_field_name("pattern")
+                        .or_else(|| field.named_child(0));
+                    if let Some(bound) = bound {
+                        names.push(self.node_text(bound).to_owned());
+                    }
+                }
+            }
+            _ => {}
+        }
+        let body = TextRange::of_node(&function);
+        let mut locals = Vec::new();
+        let mut cursor = function.walk();
+        let mut stack = vec![function];
+        while let Some(node) = stack.pop() {
+            if node.kind() == "let_declaration" && body.contains(node.start_byte()) {
+                let (Some(pattern), Some(value)) = (
+                    node.child_by_field_name("pattern"),
+                    node.child_by_field_name("value"),
+                ) else {
+                    continue;
+                };
+                let value_text = self.node_text(value);
+                let from_event = names.iter().any(|name| {
+                    value_text == name
+                        || value_text == format!("{name}.payload")
+                        || value_text == format!("{name}.into_parts()")
+                        || value_text == format!("{name}.payload.clone()")
+                });
+                if from_event {
+                    let first = if pattern.kind() == "tuple_pattern" {
+                        pattern.named_child(0)
+                    } else {
+                        Some(pattern)
+                    };
+                    if let Some(first) = first.filter(|p| p.kind() == "identifier") {
+                        locals.push(self.node_text(first).to_owned());
+                    }
+                }
+                continue;
+            }
+            stack.extend(node.named_children(&mut cursor));
+        }
+        names.extend(locals);
+        names
+    }
+}
+
+impl<'t> ResolveIdentifier<'t> for Extractor<'t> {
+    /// A local bound to a literal, a `json!` value or a string-building call is what it is bound to.
+    fn identifier(&self, identifier: Node<'t>, depth: usize) -> Value {
+        let range = TextRange::of_node(&identifier);
+        let unknown = Value {
+            kind: ValueKind::Unknown,
+            range,
+            defined_at: None,
+        };
+        if depth > MAX_DEPTH {
+            return unknown;
+        }
+        let name = self.node_text(identifier);
+        let Some(binding) = self.binding(name, identifier.start_byte()) else {
+            return unknown;
+        };
+        // Rebound after use: `let body = body.to_string();` reads the earlier `body`.
+        if binding.value.start_byte() <= identifier.start_byte()
+            && identifier.end_byte() <= binding.value.end_byte()
+        {
+            return unknown;
+        }
+        let resolved = self.classify(binding.value, depth + 1);
+        Value {
+            kind: resolved.kind,
+            range,
+            defined_at: Some(resolved.range),
+        }
+    }
+}
+
+/// What a function's signature says about it.
+struct Signature<'t> {
+    parameters: Vec<(Node<'t>, &'t str)>,
+    return_type: Option<(Node<'t>, &'t str)>,
+}
+
+impl<'t> Signature<'t> {
+    fn of(function: Node<'t>, text: &'t str) -> Self {
+        let typed = |node: Node<'t>| (node, TextRange::of_node(&node).slice(text));
+        let mut parameters = Vec::new();
+        if let Some(list) = function.child_by_field_name("parameters") {
+            let mut cursor = list.walk();
+            for parameter in list.named_children(&mut cursor) {
+                if let Some(kind) = parameter.child_by_field_name("type") {
+                    parameters.push(typed(kind));
+                }
+            }
+        }
+        Signature {
+            parameters,
+            return_type: function.child_by_field_name("return_type").map(typed),
+        }
+    }
+
+    fn handler_reason(&self) -> Option<&'static str> {
+        if self
+            .parameters
+            .iter()
+            .any(|(_, kind)| kind.contains("LambdaEvent<"))
+        {
+            return Some("takes a LambdaEvent");
+        }
+        if self.return_type.is_some_and(|(_, kind)| {
+            contains_word(kind, "ApiGatewayProxyResponse")
+                || contains_word(kind, "ApiGatewayV2httpResponse")
+        }) {
+            return Some("returns an API Gateway proxy response");
+        }
+        None
+    }
+
+    /// Takes a `lambda_http::Request` or returns `impl IntoResponse` / `Response<Body>`.
+    fn is_lambda_http(&self) -> bool {
+        let request = self.parameters.iter().any(|(_, kind)| {
+            let path = kind.split('<').next().unwrap_or(kind).trim();
+            path == "Request" || path.ends_with("::Request")
+        });
+        let response = self.return_type.is_some_and(|(_, kind)| {
+            contains_word(kind, "IntoResponse") || contains_word(kind, "Response")
+        });
+        request || response
+    }
+
+    /// Typed for an HTTP API with payload 2.0.
+    fn is_payload_v2(&self) -> bool {
+        self.parameters
+            .iter()
+            .chain(self.return_type.iter())
+            .any(|(_, kind)| {
+                contains_word(kind, "ApiGatewayV2httpRequest")
+                    || contains_word(kind, "ApiGatewayV2httpResponse")
+            })
+    }
+
+    /// The first API Gateway type named in the signature, and where.
+    fn api_type(&self) -> Option<(&'static str, TextRange)> {
+        self.parameters
+            .iter()
+            .chain(self.return_type.iter())
+            .find_map(|(node, kind)| {
+                API_TYPES.iter().find_map(|name| {
+                    word_at(kind, name).map(|at| {
+                        let start = node.start_byte() + at;
+                        (*name, TextRange::new(start, start + name.len()))
+                    })
+                })
+            })
+    }
+}
+
+/// Where `word` occurs in `text` as a whole identifier.
+fn word_at(text: &str, word: &str) -> Option<usize> {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).map(|(at, _)| at).find(|&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+    })
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    word_at(text, word).is_some()
+}
+
+/// The last expression of a block, when it has no semicolon (the block's value).
+fn block_tail(block: Node<'_>) -> Option<Node<'_>> {
+    let mut cursor = block.walk();
+    let last = block
+        .named_children(&mut cursor)
+        .filter(|child| !matches!(child.kind(), "line_comment" | "block_comment"))
+        .last()?;
+    match last.kind() {
+        // `if`/`match`/blocks at the end are wrapped in a statement without a semicolon.
+        "expression_statement" => {
+            let last_token = last.child(last.child_count().checked_sub(1)?)?;
+            if last_token.kind() == ";" {
+                None
+            } else {
+                last.named_child(0)
+            }
+        }
+        "let_declaration" | "empty_statement" => None,
+        kind if kind.ends_with("_item") || kind == "attribute_item" => None,
+        _ => Some(last),
+    }
+}
+
+/// The expressions `value` returns, seen through `Ok(...)`, `.await`, `?`, parentheses, blocks,
+/// `if`/`else` and `match` arms.
+fn returned_leaves<'t>(value: Node<'t>, text: &str, leaves: &mut Vec<Node<'t>>, depth: usize) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let mut inner = |node: Option<Node<'t>>| {
+        if let Some(node) = node {
+            returned_leaves(node, text, leaves, depth + 1);
+        }
+    };
+    match value.kind() {
+        "call_expression" => {
+            let wrapped = value
+                .child_by_field_name("function")
+                .is_some_and(|function| {
+                    matches!(
+                        TextRange::of_node(&function).slice(text),
+                        "Ok" | "Some" | "Result::Ok" | "Option::Some"
+                    )
+                });
+            let arguments = value
+                .child_by_field_name("arguments")
+                .filter(|arguments| arguments.named_child_count() == 1);
+            match arguments {
+                Some(arguments) if wrapped => inner(arguments.named_child(0)),
+                _ => leaves.push(value),
+            }
+        }
+        "await_expression"
+        | "try_expression"
+        | "parenthesized_expression"
+        | "return_expression" => inner(value.named_child(0)),
+        "block" | "unsafe_block" => inner(block_tail(value)),
+        "async_block" => {
+            let mut cursor = value.walk();
+            let block = value
+                .named_children(&mut cursor)
+                .find(|child| child.kind() == "block");
+            inner(block.and_then(block_tail));
+        }
+        "if_expression" => {
+            inner(value.child_by_field_name("consequence"));
+            inner(value.child_by_field_name("alternative"));
+        }
+        "else_clause" => inner(value.named_child(0)),
+        "match_expression" => {
+            if let Some(body) = value.child_by_field_name("body") {
+                let mut cursor = body.walk();
+                for arm in body.named_children(&mut cursor) {
+                    if arm.kind() == "match_arm" {
+                        inner(arm.child_by_field_name("value"));
+                    }
+                }
+            }
+        }
+        _ => leaves.push(value),
+    }
+}
+
+/// The function item a `return` belongs to: `None` inside a closure or an async block, whose
+/// `return` leaves only that.
+fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
+    let mut current = node.parent();
+    while let Some(candidate) = current {
+        match candidate.kind() {
+            "function_item" => return Some(candidate),
+            "closure_expression" | "async_block" => return None,
+            _ => current = candidate.parent(),
+        }
+    }
+    None
+}
+
+/// The plain function name a returned call calls: `helper(...)` → `helper`.
+fn called_function<'t>(leaf: Node<'_>, text: &'t str) -> Option<&'t str> {
+    if leaf.kind() != "call_expression" {
+        return None;
+    }
+    leaf.child_by_field_name("function")
+        .filter(|function| function.kind() == "identifier")
+        .map(|function| TextRange::of_node(&function).slice(text))
+}
+
+/// The plain function names called inside a closure: `|event| handler(event, &client)`,
+/// `move |e| async move { handler(e).await }`.
+fn called_names<'t>(closure: Node<'_>, text: &'t str) -> Vec<&'t str> {
+    let mut names = Vec::new();
+    let mut stack = vec![closure];
+    while let Some(node) = stack.pop() {
+        if let Some(name) = called_function(node, text) {
+            names.push(name);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    names
+}
+
+/// The `{...}` object of a `json!({...})` argument list.
+fn object_argument(arguments: Node<'_>) -> Option<Node<'_>> {
+    match token_tree::inner_tokens(arguments).as_slice() {
+        [object] if token_tree::delimiter(*object) == Some("{") => Some(*object),
+        _ => None,
+    }
+}
+
+/// The object of a `json!({...})` / `serde_json::json!({...})` expression.
+fn json_object<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
+    if node.kind() != "macro_invocation" {
+        return None;
+    }
+    let name = node.child_by_field_name("macro")?;
+    let path = TextRange::of_node(&name).slice(text);
+    if path != "json" && path != "serde_json::json" {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let arguments = node
+        .named_children(&mut cursor)
+        .find(|child| child.kind() == "token_tree")?;
+    object_argument(arguments)
+}
+
+/// Whether the file calls `json!` unqualified (so a fix may too).
+fn uses_bare_json_macro(root: Node<'_>, text: &str) -> bool {
+    let mut found = false;
+    for_each_match(&OBJECTS, root, text, |captures| {
+        if let Some(json) = captures.get("json") {
+            found |= json
+                .child_by_field_name("macro")
+                .is_some_and(|name| name.kind() == "identifier");
+        }
+    });
+    found
+}
+
+/// Whether the file uses `lambda_http` and not `lambda_runtime` directly: its `run` and
+/// `service_fn` are then `lambda_http`'s, and what its handlers return is converted.
+fn uses_lambda_http_only(root: Node<'_>, text: &str) -> bool {
+    let mut http = false;
+    let mut runtime = false;
+    let mut cursor = root.walk();
+    for item in root.named_children(&mut cursor) {
+        if item.kind() != "use_declaration" {
+            continue;
+        }
+        let used = TextRange::of_node(&item).slice(text);
+        http |= used.contains("lambda_http");
+        runtime |= used.contains("lambda_runtime");
+    }
+    http && !runtime
+}
+
+/// Whether a `service_fn(...)` call is the argument of `lambda_http::run(...)`.
+fn inside_lambda_http_run(call: Node<'_>, text: &str) -> bool {
+    let mut current = call.parent();
+    while let Some(node) = current {
+        if node.kind() == "call_expression" {
+            return node
+                .child_by_field_name("function")
+                .is_some_and(|function| {
+                    TextRange::of_node(&function)
+                        .slice(text)
+                        .starts_with("lambda_http::")
+                });
+        }
+        if node.kind() != "arguments" {
+            return false;
+        }
+        current = node.parent();
+    }
+    false
+}
+
+/// The first line of a range, where object-level findings are shown.
+fn first_line(range: TextRange, text: &str) -> TextRange {
+    let end = range
+        .slice(text)
+        .find('\n')
+        .map_or(range.end, |at| range.start + at);
+    TextRange::new(range.start, end)
+}
+
+/// Where and how a new entry goes into an object, given its first entry (if any).
+fn object_style(
+    container: Node<'_>,
+    first: Option<Node<'_>>,
+    text: &str,
+    entry_form: EntryForm,
+) -> ObjectStyle {
+    match first {
+        Some(first) => {
+            let open_line = text[..container.start_byte()].matches('\n').count();
+            let first_line = text[..first.start_byte()].matches('\n').count();
+            let separator = if open_line == first_line {
+                ", ".to_owned()
+            } else {
+                let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
+                format!(",\n{}", &text[line_start..first.start_byte()])
+            };
+            ObjectStyle {
+                insert_at: first.start_byte(),
+                separator,
+                entry_form,
+            }
+        }
+        None => ObjectStyle {
+            insert_at: container.start_byte() + 1,
+            separator: String::new(),
+            entry_form,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grammar_queries_compile() {
+        for query in [
+            &FUNCTIONS,
+            &SERVICE_FN,
+            &RETURNS,
+            &BINDINGS,
+            &OBJECTS,
+            &EVIDENCE,
+        ] {
+            assert!(query.pattern_count() > 0);
+        }
+    }
 }

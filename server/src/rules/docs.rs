@@ -1,7 +1,9 @@
-//! Renders rule documentation: the markdown of one rule (hover, `gatelint rule CODE`) and the
-//! tables of all rules (`gatelint rule`, the README).
+//! Renders rule documentation: the markdown of one rule (hover, `gatelint rule CODE`), the
+//! tables of all rules (`gatelint rule`, the README), and the explanation of AWS error texts with
+//! the rules that catch them (`gatelint explain`, hover on an error text).
 
-use super::{RuleMeta, REGISTRY};
+use super::{Category, RuleMeta, REGISTRY};
+use crate::knowledge::AwsError;
 
 impl RuleMeta {
     /// The rule's whole documentation as markdown.
@@ -53,6 +55,23 @@ pub fn rules_table_markdown() -> String {
     out
 }
 
+/// The whole rules reference (`docs/rules.md`): the table, then each rule's documentation under
+/// an anchor named after its code, which `RuleMeta::url` links to.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# gatelint rules\n\n<!-- Generated from the rules' own source by `UPDATE_DOCS=1 cargo test --test docs`; do not edit. -->\n\n",
+    );
+    out.push_str(&rules_table_markdown());
+    for rule in REGISTRY {
+        out.push_str(&format!(
+            "\n<a id=\"{}\"></a>\n\n",
+            rule.meta.code.to_ascii_lowercase()
+        ));
+        out.push_str(&rule.meta.markdown());
+    }
+    out
+}
+
 /// The table of all rules as plain text, for the terminal.
 pub fn rules_table_text() -> String {
     let name_width = REGISTRY
@@ -71,6 +90,33 @@ pub fn rules_table_text() -> String {
             meta.severity.as_str(),
             meta.summary,
         ));
+    }
+    out
+}
+
+/// The explanation of matched errors as markdown: the text `explain` prints and hover shows.
+pub fn explain_markdown(found: &[&AwsError]) -> String {
+    let mut out = String::new();
+    for error in found {
+        out.push_str(&format!(
+            "## {}\n\n**The client gets:** {}\n\n**Cause:** {}\n\n**Fix:** {}\n\n**Rules that catch it before deploy:**\n",
+            error.title, error.status, error.cause, error.fix
+        ));
+        for category in error.categories {
+            for rule in REGISTRY
+                .iter()
+                .filter(|rule| rule.meta.category.as_str() == *category)
+            {
+                if rule.meta.category == Category::Config {
+                    continue;
+                }
+                out.push_str(&format!(
+                    "- {} `{}`: {}\n",
+                    rule.meta.code, rule.meta.name, rule.meta.summary
+                ));
+            }
+        }
+        out.push('\n');
     }
     out
 }

@@ -13,7 +13,7 @@ mod template_edit;
 pub mod throttle;
 pub mod timeout;
 
-pub use docs::{rules_table_markdown, rules_table_text};
+pub use docs::{explain_markdown, reference_markdown, rules_table_markdown, rules_table_text};
 pub use registry::{find_rule, REGISTRY};
 pub use sink::Sink;
 
@@ -142,6 +142,7 @@ pub struct ResponseContext<'a> {
     pub facts: &'a SourceFacts,
     pub text: &'a str,
     pub payload: PayloadFormat,
+    pub certainty: crate::analysis::Certainty,
 }
 
 /// What a template rule reads: the model, its integration graph and the text.

@@ -141,7 +141,7 @@ mod tests {
         doc.apply_changes(
             &[
                 change(at(0, 0), at(0, 0), "# 🚀 héllo 世界\n"),
-                change(at(2, 14), at(2, 14), "\"statusCode\": 200, "),
+                change(at(2, 12), at(2, 12), "\"statusCode\": 200, "),
                 change(at(0, 2), at(0, 4), "✓"),
             ],
             Encoding::Utf16,

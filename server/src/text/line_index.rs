@@ -154,26 +154,27 @@ mod tests {
     fn converts_offsets_in_every_encoding() {
         let index = LineIndex::new(TEXT);
         let rocket = TEXT.find('🚀').unwrap();
+        // `msg = "héllo 世界 ` is 16 characters, 21 bytes, 16 UTF-16 units; 🚀 is 4 bytes, 2 units.
         assert_eq!(
             index.line_col(TEXT, rocket, Encoding::Utf8),
-            LineCol { line: 1, col: 17 }
+            LineCol { line: 1, col: 21 }
         );
         assert_eq!(
             index.line_col(TEXT, rocket, Encoding::Utf16),
-            LineCol { line: 1, col: 13 }
+            LineCol { line: 1, col: 16 }
         );
         assert_eq!(
             index.line_col(TEXT, rocket, Encoding::Chars),
-            LineCol { line: 1, col: 13 }
+            LineCol { line: 1, col: 16 }
         );
         let after = rocket + '🚀'.len_utf8();
         assert_eq!(
             index.line_col(TEXT, after, Encoding::Utf16),
-            LineCol { line: 1, col: 15 }
+            LineCol { line: 1, col: 18 }
         );
         assert_eq!(
             index.line_col(TEXT, after, Encoding::Chars),
-            LineCol { line: 1, col: 14 }
+            LineCol { line: 1, col: 17 }
         );
     }
 
@@ -181,7 +182,8 @@ mod tests {
     fn round_trips_every_char_boundary() {
         let index = LineIndex::new(TEXT);
         for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
-            for (offset, _) in TEXT.char_indices() {
+            // Every character boundary but the inside of a line break, which no position names.
+            for (offset, _) in TEXT.char_indices().filter(|(_, c)| *c != '\n') {
                 let position = index.line_col(TEXT, offset, encoding);
                 assert_eq!(
                     index.offset(TEXT, position, encoding),
@@ -213,10 +215,10 @@ mod tests {
         // Inside the surrogate pair of the emoji: back to the emoji's start.
         let rocket = TEXT.find('🚀').unwrap();
         assert_eq!(
-            index.offset(TEXT, LineCol { line: 1, col: 14 }, Encoding::Utf16),
+            index.offset(TEXT, LineCol { line: 1, col: 17 }, Encoding::Utf16),
             rocket
         );
         // Inside a multi-byte character: back to its start.
-        assert_eq!(index.line_col(TEXT, rocket + 1, Encoding::Utf8).col, 17);
+        assert_eq!(index.line_col(TEXT, rocket + 1, Encoding::Utf8).col, 21);
     }
 }

@@ -1,4 +1,4 @@
-use crate::languages::{ResponseObject, ValueKind};
+use crate::languages::{ResponseObject, Value, ValueKind};
 use crate::rules::{Category, Check, Edit, Fix, ResponseContext, Rule, RuleMeta, Severity, Sink};
 
 pub static RULE: Rule = Rule {
@@ -28,33 +28,32 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     if !matches!(value.kind, ValueKind::Bytes) {
         return;
     }
+    let fix = decode_fix(ctx.text, value);
+    let advice = if fix.is_some() {
+        "Decode it with .decode()"
+    } else {
+        "For binary data return base64.b64encode(data).decode() with \"isBase64Encoded\": True"
+    };
     sink.report(
         value.range,
-        "`body` is bytes, which the Lambda runtime cannot serialise: Runtime.MarshalError and 502. Decode it with .decode()",
+        format!("`body` is bytes, which the Lambda runtime cannot serialise: Runtime.MarshalError and 502. {advice}"),
     )
-    .with_fix(Some(decode_fix(ctx.text, value.range)));
+    .with_fix(fix);
 }
 
-/// Appends `.decode()`, parenthesising an expression that is not a simple call, name or literal.
-pub(crate) fn decode_fix(text: &str, range: crate::text::TextRange) -> Fix {
-    let expression = range.slice(text);
-    let simple = expression
-        .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.'))
-        || (expression.ends_with(')') && !expression.contains(' '))
-        || expression.ends_with('"')
-        || expression.ends_with('\'')
-        || (expression.ends_with(')')
-            && expression
-                .find('(')
-                .is_some_and(|open| !expression[..open].contains(' ')));
-    let replacement = if simple {
-        format!("{expression}.decode()")
-    } else {
-        format!("({expression}).decode()")
-    };
-    Fix {
+/// Appends `.decode()` when the bytes hold text (base64 output, `str.encode`, `orjson.dumps`);
+/// raw binary data (an image, `gzip.compress`) has no safe one-step fix.
+pub(crate) fn decode_fix(text: &str, value: &Value) -> Option<Fix> {
+    let expression = value.range.slice(text);
+    let callee = expression.split('(').next().unwrap_or("").trim();
+    let holds_text = value.defined_at.is_none()
+        && expression.ends_with(')')
+        && !callee.contains(' ')
+        && (callee.ends_with("b64encode")
+            || callee.ends_with(".encode")
+            || callee == "orjson.dumps");
+    holds_text.then(|| Fix {
         title: "Decode the bytes with .decode()".into(),
-        edits: vec![Edit::replace(range, replacement)],
-    }
+        edits: vec![Edit::replace(value.range, format!("{expression}.decode()"))],
+    })
 }

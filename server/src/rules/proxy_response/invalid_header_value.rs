@@ -66,7 +66,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             ValueKind::Bytes => (
                 "is bytes, which the Lambda runtime cannot serialise (Runtime.MarshalError)"
                     .to_owned(),
-                Some(super::bytes_body::decode_fix(ctx.text, value.range)),
+                super::bytes_body::decode_fix(ctx.text, value),
             ),
             _ => continue,
         };

@@ -1,6 +1,5 @@
-use super::{allowed_keys, is_response_shaped};
+use super::{allowed_keys, is_response_shaped, meant_key};
 use crate::fixes;
-use crate::knowledge::proxy::probable_key;
 use crate::languages::ResponseObject;
 use crate::rules::{
     Category, Check, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
@@ -35,7 +34,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     if response
         .entries
         .iter()
-        .any(|entry| probable_key(&entry.key, allowed) == Some("statusCode"))
+        .any(|entry| meant_key(entry, allowed) == Some("statusCode"))
     {
         return;
     }

@@ -15,7 +15,7 @@ pub mod string_status_code;
 pub mod unknown_key;
 
 use crate::knowledge::proxy::{probable_key, HTTP_V2_RESPONSE_KEYS, REST_RESPONSE_KEYS};
-use crate::languages::ResponseObject;
+use crate::languages::{Entry, ResponseObject, ValueKind};
 use crate::rules::PayloadFormat;
 
 /// The keys API Gateway accepts for this payload format.
@@ -27,14 +27,27 @@ pub(crate) fn allowed_keys(payload: PayloadFormat) -> &'static [&'static str] {
 }
 
 /// Whether the object is meant as a proxy response: it has a response key, or a misspelling of one.
-pub(crate) fn is_response_shaped(response: &ResponseObject, payload: PayloadFormat) -> bool {
+pub fn is_response_shaped(response: &ResponseObject, payload: PayloadFormat) -> bool {
     let allowed = allowed_keys(payload);
     response.entries.iter().any(|entry| {
         allowed.contains(&entry.key.as_str())
             || entry.key == "multiValueHeaders"
             || entry.key == "cookies"
-            || probable_key(&entry.key, allowed).is_some()
+            || meant_key(entry, allowed).is_some()
     })
+}
+
+/// The response key a misspelled entry probably meant. A `status` whose value is a word
+/// (`{"status": "ok"}`) is data, not a misspelled `statusCode`.
+pub(crate) fn meant_key(entry: &Entry, allowed: &[&'static str]) -> Option<&'static str> {
+    let meant = probable_key(&entry.key, allowed)?;
+    let plausible = meant != "statusCode"
+        || match &entry.value.kind {
+            ValueKind::Integer(_) | ValueKind::Number | ValueKind::Unknown => true,
+            ValueKind::StringLiteral(text) => text.trim().parse::<u16>().is_ok(),
+            _ => false,
+        };
+    plausible.then_some(meant)
 }
 
 /// "REST API (payload 1.0)" or "HTTP API (payload 2.0)", for messages.

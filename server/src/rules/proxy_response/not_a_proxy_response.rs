@@ -1,4 +1,5 @@
 use super::is_response_shaped;
+use crate::analysis::Certainty;
 use crate::fixes;
 use crate::languages::{Origin, ResponseObject};
 use crate::rules::{
@@ -27,6 +28,7 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
     if ctx.payload != PayloadFormat::Rest
+        || ctx.certainty != Certainty::Sure
         || response.entries.is_empty()
         || response.opaque
         || matches!(response.origin, Origin::StatusCodeLiteral)

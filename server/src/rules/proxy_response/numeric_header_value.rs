@@ -29,10 +29,13 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     };
     for entry in entries {
         let value = &entry.value;
-        if !matches!(value.kind, ValueKind::Integer(_) | ValueKind::Float(_)) {
+        if !matches!(
+            value.kind,
+            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number
+        ) {
             continue;
         }
-        let literal = value.defined_at.is_none();
+        let literal = value.defined_at.is_none() && !matches!(value.kind, ValueKind::Number);
         sink.report(
             value.range,
             format!("Header `{}` is a number; API Gateway coerces it to a string, but header values are strings", entry.key),

@@ -28,6 +28,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     let value = &entry.value;
     let literal = match value.kind {
         ValueKind::Integer(_) | ValueKind::Float(_) => value.defined_at.is_none(),
+        ValueKind::Number => false,
         ValueKind::Bool(_) => false,
         _ => return,
     };

@@ -1,5 +1,4 @@
-use super::{allowed_keys, is_response_shaped, payload_name};
-use crate::knowledge::proxy::probable_key;
+use super::{allowed_keys, is_response_shaped, meant_key, payload_name};
 use crate::languages::ResponseObject;
 use crate::rules::{
     Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
@@ -36,7 +35,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             continue;
         }
         let key = &entry.key;
-        let probable = probable_key(key, allowed).filter(|meant| response.entry(meant).is_none());
+        let probable = meant_key(entry, allowed).filter(|meant| response.entry(meant).is_none());
         let message = match (key.as_str(), ctx.payload, probable) {
             ("cookies", PayloadFormat::Rest, _) => format!(
                 "`cookies` exists only in HTTP API payload 2.0; behind {} it makes API Gateway answer 502 \

@@ -1,0 +1,4 @@
+; Calls of a plain name: `callback(null, response)`.
+(call_expression
+  function: (identifier) @callee
+  arguments: (arguments) @arguments) @call

@@ -1,0 +1,2 @@
+; Object literals: candidate response objects.
+(object) @object

@@ -1,0 +1,5 @@
+; What functions return: `return value;` and an arrow function's expression body.
+(return_statement (_) @value) @return
+
+(arrow_function
+  body: (_) @value) @arrow

@@ -1,0 +1,134 @@
+//! Hover and code actions over one snapshot of a document and its findings. Synchronous and free of
+//! LSP plumbing, so the server wraps them in a panic guard and the tests of the binary exercise them.
+
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, Hover, HoverContents,
+    MarkupContent, MarkupKind, Position, Range, WorkspaceEdit,
+};
+
+use super::convert::{self, OtherFile, Positions};
+use super::store::Snapshot;
+use crate::knowledge;
+use crate::rules::{self, Finding};
+use crate::text::{Encoding, TextRange};
+
+/// Hover: the documentation of the rules whose findings cover `position`, each under its finding's
+/// message; otherwise the explanation of an AWS error text in the string or comment under the
+/// cursor.
+pub fn hover(
+    snapshot: &Snapshot,
+    findings: &[Finding],
+    position: Position,
+    encoding: Encoding,
+) -> Option<Hover> {
+    let positions = Positions::of(snapshot, encoding);
+    let offset = positions.offset(position);
+    let covering: Vec<&Finding> = findings
+        .iter()
+        .filter(|finding| finding.range.start <= offset && offset <= finding.range.end)
+        .collect();
+    if let Some(first) = covering.first() {
+        let sections: Vec<String> = covering
+            .iter()
+            .map(|finding| {
+                let docs = rules::find_rule(finding.code)
+                    .map(|rule| rule.meta.markdown())
+                    .unwrap_or_default();
+                format!("**{}** {}\n\n{docs}", finding.code, finding.message)
+            })
+            .collect();
+        return Some(markdown_hover(
+            sections.join("\n---\n\n"),
+            positions.range(first.range),
+        ));
+    }
+    let range = error_text_range(snapshot, offset)?;
+    let found = knowledge::explain(range.slice(&snapshot.text));
+    if found.is_empty() {
+        return None;
+    }
+    Some(markdown_hover(
+        rules::explain_markdown(&found),
+        positions.range(range),
+    ))
+}
+
+/// Where an AWS error text may be written at `offset`: the string literal or comment holding it,
+/// or, in a file gatelint does not parse, the line.
+fn error_text_range(snapshot: &Snapshot, offset: usize) -> Option<TextRange> {
+    let Some(tree) = snapshot.tree.as_ref() else {
+        let line = snapshot.line_index.line_of(offset);
+        return Some(snapshot.line_index.line_range(&snapshot.text, line));
+    };
+    let mut node = tree.root_node().descendant_for_byte_range(offset, offset)?;
+    loop {
+        let kind = node.kind();
+        if kind.contains("string") || kind.contains("comment") || kind.contains("scalar") {
+            return Some(TextRange::of_node(&node));
+        }
+        node = node.parent()?;
+    }
+}
+
+fn markdown_hover(value: String, range: Range) -> Hover {
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: Some(range),
+    }
+}
+
+/// Quick fixes: every fix of every finding that touches `range`; the first fix of each finding is
+/// the preferred one.
+pub fn code_actions(
+    snapshot: &Snapshot,
+    findings: &[Finding],
+    range: Range,
+    encoding: Encoding,
+    other_file: &OtherFile<'_>,
+) -> Vec<CodeActionOrCommand> {
+    let requested = Positions::of(snapshot, encoding).text_range(range);
+    let mut actions = Vec::new();
+    for finding in findings
+        .iter()
+        .filter(|finding| finding.range.touches(requested))
+    {
+        let diagnostic: Diagnostic = convert::diagnostic(finding, snapshot, encoding, other_file);
+        for (index, fix) in finding.fixes.iter().enumerate() {
+            let Some(changes) =
+                convert::workspace_changes(&fix.edits, snapshot, encoding, other_file)
+            else {
+                tracing::warn!(
+                    "{}: fix `{}` edits a file that cannot be read; not offered",
+                    finding.code,
+                    fix.title
+                );
+                continue;
+            };
+            actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.title.clone(),
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: Some(vec![diagnostic.clone()]),
+                edit: Some(WorkspaceEdit {
+                    changes: Some(changes),
+                    ..WorkspaceEdit::default()
+                }),
+                is_preferred: Some(index == 0),
+                ..CodeAction::default()
+            }));
+        }
+    }
+    actions
+}
+
+/// Whether a client's `only` filter admits quick fixes: `quickfix` itself, or the empty kind, the
+/// root of every kind.
+pub fn wants_quick_fixes(only: Option<&[CodeActionKind]>) -> bool {
+    let Some(only) = only else {
+        return true;
+    };
+    only.iter()
+        .any(|kind| kind.as_str().is_empty() || *kind == CodeActionKind::QUICKFIX)
+}

@@ -1,0 +1,219 @@
+//! The open documents. Every notification updates the store synchronously, before its handler
+//! awaits anything, so edits apply in the order the client sent them even though tower-lsp-server
+//! runs handlers concurrently. Readers take a [`Snapshot`] and work outside the lock.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tower_lsp_server::ls_types::Uri;
+use tree_sitter::Tree;
+
+use crate::languages::FileKind;
+use crate::rules::Finding;
+use crate::text::{Document, LineIndex, TextChange};
+
+/// One open document.
+struct OpenDocument {
+    path: PathBuf,
+    version: i32,
+    document: Document,
+    line_index: Arc<LineIndex>,
+    /// The findings of this version, once computed.
+    findings: Option<Arc<Vec<Finding>>>,
+}
+
+/// An immutable copy of one version of a document: what analysis, hover and code actions read.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub uri: Uri,
+    pub path: PathBuf,
+    pub version: i32,
+    pub kind: Option<FileKind>,
+    pub text: Arc<str>,
+    pub tree: Option<Tree>,
+    pub line_index: Arc<LineIndex>,
+    pub findings: Option<Arc<Vec<Finding>>>,
+}
+
+/// What became of a `didChange`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ChangeOutcome {
+    Applied,
+    NotOpen,
+    /// The change's version is not newer than the document's.
+    Stale {
+        current: i32,
+    },
+}
+
+#[derive(Default)]
+pub struct DocumentStore {
+    documents: Mutex<HashMap<Uri, OpenDocument>>,
+}
+
+impl DocumentStore {
+    fn lock(&self) -> MutexGuard<'_, HashMap<Uri, OpenDocument>> {
+        // A panic while the lock was held cannot leave a half-applied edit behind that matters more
+        // than losing every open document, so keep serving with the data as it is.
+        self.documents
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn open(&self, uri: Uri, version: i32, text: String) {
+        let path = path_of(&uri);
+        let kind = FileKind::detect(&path, &text);
+        let document = Document::new(kind, text);
+        let line_index = Arc::new(LineIndex::new(document.text()));
+        self.lock().insert(
+            uri,
+            OpenDocument {
+                path,
+                version,
+                document,
+                line_index,
+                findings: None,
+            },
+        );
+    }
+
+    /// Applies the changes of one `didChange` in order, unless the document is not open or the
+    /// version is not newer than the one held.
+    pub fn change(
+        &self,
+        uri: &Uri,
+        version: i32,
+        changes: &[TextChange],
+        encoding: crate::text::Encoding,
+    ) -> ChangeOutcome {
+        let mut documents = self.lock();
+        let Some(open) = documents.get_mut(uri) else {
+            return ChangeOutcome::NotOpen;
+        };
+        if version <= open.version {
+            return ChangeOutcome::Stale {
+                current: open.version,
+            };
+        }
+        open.document.apply_changes(changes, encoding);
+        // A YAML or JSON file is a template only once its text says so; it may start or stop
+        // looking like one as it is edited.
+        let kind = FileKind::detect(&open.path, open.document.text());
+        if kind != open.document.kind() {
+            open.document = Document::new(kind, open.document.text().to_owned());
+        }
+        open.version = version;
+        open.line_index = Arc::new(LineIndex::new(open.document.text()));
+        open.findings = None;
+        ChangeOutcome::Applied
+    }
+
+    pub fn close(&self, uri: &Uri) -> bool {
+        self.lock().remove(uri).is_some()
+    }
+
+    pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        let documents = self.lock();
+        let open = documents.get(uri)?;
+        Some(Snapshot {
+            uri: uri.clone(),
+            path: open.path.clone(),
+            version: open.version,
+            kind: open.document.kind(),
+            text: Arc::from(open.document.text()),
+            tree: open.document.tree().cloned(),
+            line_index: Arc::clone(&open.line_index),
+            findings: open.findings.clone(),
+        })
+    }
+
+    /// Remembers the findings of `version`, unless the document has moved on since.
+    pub fn store_findings(&self, uri: &Uri, version: i32, findings: Arc<Vec<Finding>>) {
+        if let Some(open) = self.lock().get_mut(uri) {
+            if open.version == version {
+                open.findings = Some(findings);
+            }
+        }
+    }
+
+    /// The current version of an open document.
+    pub fn version(&self, uri: &Uri) -> Option<i32> {
+        self.lock().get(uri).map(|open| open.version)
+    }
+
+    /// The text of an open document at `path`, if one is open there.
+    pub fn text_at(&self, path: &Path) -> Option<(Uri, String)> {
+        self.lock()
+            .iter()
+            .find(|(_, open)| open.path == path)
+            .map(|(uri, open)| (uri.clone(), open.document.text().to_owned()))
+    }
+}
+
+/// The file path a URI names; for a non-file URI (an unsaved buffer), its path component, which
+/// still carries the file name that decides the file's kind.
+fn path_of(uri: &Uri) -> PathBuf {
+    if uri.scheme().as_str().eq_ignore_ascii_case("file") {
+        if let Some(path) = uri.to_file_path() {
+            return path.into_owned();
+        }
+    }
+    PathBuf::from(uri.path().decode().to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::Encoding;
+
+    fn whole(text: &str) -> TextChange {
+        TextChange {
+            range: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_yaml_file_becomes_a_template_when_its_text_says_so() {
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///work/app/template.yaml"
+            .parse()
+            .expect("a valid URI");
+        store.open(uri.clone(), 1, "name: demo\n".to_owned());
+        let snapshot = store.snapshot(&uri).expect("open");
+        assert_eq!(snapshot.kind, None);
+        assert!(snapshot.tree.is_none());
+
+        let template = "AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n";
+        let outcome = store.change(&uri, 2, &[whole(template)], Encoding::Utf16);
+        assert_eq!(outcome, ChangeOutcome::Applied);
+        let snapshot = store.snapshot(&uri).expect("open");
+        assert_eq!(snapshot.kind, Some(FileKind::YamlTemplate));
+        assert_eq!(&*snapshot.text, template);
+        assert!(snapshot.tree.is_some());
+    }
+
+    #[test]
+    fn ignores_stale_versions_and_unopened_documents() {
+        let store = DocumentStore::default();
+        let uri: Uri = "untitled:Untitled-1/app.py".parse().expect("a valid URI");
+        store.open(uri.clone(), 3, "x = 1\n".to_owned());
+        assert_eq!(
+            store.snapshot(&uri).expect("open").kind,
+            Some(FileKind::Python)
+        );
+        assert_eq!(
+            store.change(&uri, 3, &[whole("y = 2\n")], Encoding::Utf16),
+            ChangeOutcome::Stale { current: 3 }
+        );
+        let other: Uri = "file:///other.py".parse().expect("a valid URI");
+        assert_eq!(
+            store.change(&other, 9, &[whole("")], Encoding::Utf16),
+            ChangeOutcome::NotOpen
+        );
+        assert_eq!(&*store.snapshot(&uri).expect("open").text, "x = 1\n");
+        assert!(store.close(&uri));
+        assert!(store.snapshot(&uri).is_none());
+    }
+}

@@ -1,0 +1,724 @@
+//! End-to-end tests of `gatelint server`: the real binary, spoken to over stdio with JSON-RPC and
+//! Content-Length framing, as an editor would.
+//!
+//! Run `cargo test --test lsp -- --nocapture` to see the measured re-diagnosis time.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+/// How long any single wait for the server may take before the test fails instead of hanging.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+const HANDLER: &str = "import os\n\n\ndef lambda_handler(event, context):\n    order_id = event[\"pathParameters\"][\"id\"]\n    return {\"statusCode\": 200, \"body\": {\"id\": order_id}}\n";
+const DICT_BODY: &str = "{\"id\": order_id}";
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+/// A minimal LSP client driving one server process.
+struct Client {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    incoming: Receiver<Value>,
+    /// Messages read while waiting for another one, kept for later waits.
+    unclaimed: Vec<Value>,
+    next_id: i64,
+    encoding: Encoding,
+}
+
+impl Client {
+    /// Starts `gatelint server` and initializes it, offering `utf-8` when asked to.
+    fn start(offer_utf8: bool) -> (Client, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+            .arg("server")
+            .env(
+                "GATELINT_LOG",
+                std::env::var("GATELINT_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the gatelint binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stdin = child.stdin.take();
+        let (sender, incoming) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if sender.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            incoming,
+            unclaimed: Vec::new(),
+            next_id: 1,
+            encoding: Encoding::Utf16,
+        };
+        let general = if offer_utf8 {
+            json!({ "positionEncodings": ["utf-8", "utf-16"] })
+        } else {
+            json!({})
+        };
+        let result = client.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": null,
+                "capabilities": { "general": general },
+            }),
+        );
+        client.encoding = match result["capabilities"]["positionEncoding"].as_str() {
+            Some("utf-8") => Encoding::Utf8,
+            _ => Encoding::Utf16,
+        };
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("write to server");
+        stdin.flush().expect("flush to server");
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its result; fails the test on an error response.
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let response = self.wait_for(&format!("the response to {method}"), |message| {
+            message.get("method").is_none() && message["id"] == json!(id)
+        });
+        assert!(
+            response.get("error").is_none(),
+            "{method} failed: {response}"
+        );
+        response["result"].clone()
+    }
+
+    /// The first message (already read or still to come) that `wanted` accepts.
+    fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.unclaimed.iter().position(&wanted) {
+            return self.unclaimed.remove(at);
+        }
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.incoming.recv_timeout(left) {
+                Ok(message) if wanted(&message) => return message,
+                Ok(message) => {
+                    if message.get("method").is_some() && message.get("id").is_some() {
+                        // A request from the server: answer it so it never waits on us.
+                        let id = message["id"].clone();
+                        self.send(json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                    } else {
+                        self.unclaimed.push(message);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => panic!("timed out waiting for {what}"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("the server closed its output while we waited for {what}")
+                }
+            }
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version` (`None`: the clearing on close).
+    fn diagnostics(&mut self, uri: &str, version: Option<i64>) -> Vec<Value> {
+        let version = version.map_or(Value::Null, |version| json!(version));
+        let message = self.wait_for(
+            &format!("diagnostics for {uri} version {version}"),
+            |message| {
+                message["method"] == "textDocument/publishDiagnostics"
+                    && message["params"]["uri"] == uri
+                    && message["params"].get("version").unwrap_or(&Value::Null) == &version
+            },
+        );
+        message["params"]["diagnostics"]
+            .as_array()
+            .expect("diagnostics is an array")
+            .clone()
+    }
+
+    fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": {
+                "uri": uri, "languageId": "python", "version": 1, "text": text,
+            }}),
+        );
+    }
+
+    fn change(&mut self, uri: &str, version: i64, changes: Vec<Value>) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": changes,
+            }),
+        );
+    }
+
+    /// Sends `shutdown` then `exit` and returns how the process ended.
+    fn shutdown(mut self) -> ExitStatus {
+        let result = self.request("shutdown", Value::Null);
+        assert_eq!(result, Value::Null);
+        self.notify("exit", Value::Null);
+        self.wait_exit()
+    }
+
+    fn wait_exit(&mut self) -> ExitStatus {
+        // Closing stdin as well, as editors do; the server must exit on `exit` alone, which the
+        // deadline below would catch if it did not.
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("query the server process") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the server did not exit after `exit`"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// A position of `offset` in `text`, in this session's encoding.
+    fn position(&self, text: &str, offset: usize) -> Value {
+        position(text, offset, self.encoding)
+    }
+
+    fn range_of(&self, text: &str, needle: &str) -> Value {
+        let start = text.find(needle).expect("the needle is in the text");
+        json!({
+            "start": self.position(text, start),
+            "end": self.position(text, start + needle.len()),
+        })
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // A failed test must not leave a server behind.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// Reads one Content-Length framed message; `None` at the end of the stream.
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            return None;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some(value) = header.strip_prefix("Content-Length:") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// The LSP position of a byte offset, computed here independently of the server's code.
+fn position(text: &str, offset: usize, encoding: Encoding) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
+    let column_text = &text[line_start..offset];
+    let character = match encoding {
+        Encoding::Utf8 => column_text.len(),
+        Encoding::Utf16 => column_text.encode_utf16().count(),
+    };
+    json!({ "line": line, "character": character })
+}
+
+/// The byte offset of an LSP position (inverse of [`position`]).
+fn offset(text: &str, position: &Value, encoding: Encoding) -> usize {
+    let line = position["line"].as_u64().expect("line") as usize;
+    let character = position["character"].as_u64().expect("character") as usize;
+    let line_start = text
+        .split_inclusive('\n')
+        .take(line)
+        .map(str::len)
+        .sum::<usize>();
+    let mut counted = 0;
+    let mut bytes = 0;
+    for ch in text[line_start..].chars() {
+        if counted >= character || ch == '\n' {
+            break;
+        }
+        counted += match encoding {
+            Encoding::Utf8 => ch.len_utf8(),
+            Encoding::Utf16 => ch.len_utf16(),
+        };
+        bytes += ch.len_utf8();
+    }
+    line_start + bytes
+}
+
+/// Applies LSP text edits (all relative to `text`) the way an editor does, and returns the new
+/// text together with the same edits as incremental `didChange` content changes: from the last
+/// edit to the first, so each change's range is still valid when it is applied.
+fn apply_edits(text: &str, edits: &[Value], encoding: Encoding) -> (String, Vec<Value>) {
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    edits.sort_by_key(|edit| {
+        std::cmp::Reverse((
+            offset(text, &edit["range"]["start"], encoding),
+            offset(text, &edit["range"]["end"], encoding),
+        ))
+    });
+    let mut new_text = text.to_owned();
+    let mut changes = Vec::new();
+    for edit in edits {
+        let start = offset(text, &edit["range"]["start"], encoding);
+        let end = offset(text, &edit["range"]["end"], encoding);
+        let inserted = edit["newText"].as_str().expect("newText");
+        new_text.replace_range(start..end, inserted);
+        changes.push(json!({ "range": edit["range"], "text": inserted }));
+    }
+    (new_text, changes)
+}
+
+/// An incremental change inserting `inserted` at byte `at` of `text`.
+fn insertion(client: &Client, text: &str, at: usize, inserted: &str) -> Value {
+    let position = client.position(text, at);
+    json!({ "range": { "start": position, "end": position }, "text": inserted })
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|diagnostic| diagnostic["code"].as_str().expect("code is a string"))
+        .collect()
+}
+
+fn only_gl106(diagnostics: &[Value]) -> &Value {
+    assert_eq!(codes(diagnostics), ["GL106"], "{diagnostics:#?}");
+    &diagnostics[0]
+}
+
+#[test]
+fn initialize_defaults_to_utf16() {
+    let (client, result) = Client::start(false);
+    let capabilities = &result["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-16");
+    assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental");
+    assert_eq!(capabilities["textDocumentSync"]["openClose"], true);
+    assert_eq!(capabilities["hoverProvider"], true);
+    assert_eq!(
+        capabilities["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    assert_eq!(result["serverInfo"]["name"], "gatelint");
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn initialize_negotiates_utf8_when_offered() {
+    let (client, result) = Client::start(true);
+    assert_eq!(result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(client.encoding, Encoding::Utf8);
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_exits_with_status_1() {
+    let (mut client, _) = Client::start(false);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit().code(), Some(1));
+}
+
+#[test]
+fn a_dict_body_is_diagnosed_explained_and_fixed() {
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/app.py";
+    client.open(uri, HANDLER);
+
+    let diagnostics = client.diagnostics(uri, Some(1));
+    let diagnostic = only_gl106(&diagnostics);
+    assert_eq!(diagnostic["range"], client.range_of(HANDLER, DICT_BODY));
+    assert_eq!(
+        diagnostic["range"],
+        json!({ "start": { "line": 5, "character": 39 }, "end": { "line": 5, "character": 55 } })
+    );
+    assert_eq!(diagnostic["severity"], 1);
+    assert_eq!(diagnostic["source"], "gatelint");
+    assert_eq!(
+        diagnostic["codeDescription"]["href"],
+        "https://github.com/gatelint/gatelint/blob/main/docs/rules.md#gl106"
+    );
+    let message = diagnostic["message"].as_str().expect("message");
+    assert!(
+        message.starts_with("`body` is a dict, not a string"),
+        "{message}"
+    );
+
+    // Hover inside the squiggle: the finding's message, then the rule's documentation.
+    let inside = HANDLER.find(DICT_BODY).expect("dict body") + 3;
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": client.position(HANDLER, inside) }),
+    );
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(
+        markdown.starts_with("**GL106** `body` is a dict"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("### GL106 `non-string-body`"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("**Fix:**"), "{markdown}");
+    assert_eq!(hover["range"], diagnostic["range"]);
+
+    // Hover where nothing is found: no hover.
+    let elsewhere = HANDLER.find("order_id =").expect("assignment");
+    let nothing = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": client.position(HANDLER, elsewhere) }),
+    );
+    assert_eq!(nothing, Value::Null);
+
+    // The quick fix: json.dumps(...) and the import it needs.
+    let cursor = client.position(HANDLER, inside);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": { "start": cursor, "end": cursor },
+            "context": { "diagnostics": [diagnostic] },
+        }),
+    );
+    let actions = actions.as_array().expect("code actions");
+    assert_eq!(actions.len(), 1, "{actions:#?}");
+    let action = &actions[0];
+    assert_eq!(action["title"], "Serialise the body with json.dumps(...)");
+    assert_eq!(action["kind"], "quickfix");
+    assert_eq!(action["isPreferred"], true);
+    assert_eq!(action["diagnostics"][0]["code"], "GL106");
+    let edits = action["edit"]["changes"][uri]
+        .as_array()
+        .expect("edits for this document");
+    assert_eq!(
+        edits,
+        &[
+            json!({ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } },
+                    "newText": "import json\n" }),
+            json!({ "range": client.range_of(HANDLER, DICT_BODY),
+                    "newText": "json.dumps({\"id\": order_id})" }),
+        ]
+    );
+
+    // The editor applies it; the finding is gone.
+    let (fixed, changes) = apply_edits(HANDLER, edits, client.encoding);
+    assert_eq!(
+        fixed,
+        HANDLER
+            .replace("import os", "import json\nimport os")
+            .replace(DICT_BODY, "json.dumps({\"id\": order_id})")
+    );
+    client.change(uri, 2, changes);
+    assert_eq!(client.diagnostics(uri, Some(2)), Vec::<Value>::new());
+
+    // No finding, no action.
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": client.range_of(&fixed, "json.dumps"),
+            "context": { "diagnostics": [] },
+        }),
+    );
+    assert_eq!(actions, json!([]));
+
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri } }),
+    );
+    assert_eq!(client.diagnostics(uri, None), Vec::<Value>::new());
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+/// Edits with characters of every width above and before the finding, then checks the finding's
+/// range, the hover on it and the quick fix's edit, in the session's encoding.
+fn positions_stay_exact_through_unicode_edits(offer_utf8: bool) {
+    let (mut client, _) = Client::start(offer_utf8);
+    let uri = "file:///work/orders/unicode.py";
+    client.open(uri, HANDLER);
+    let first = client.diagnostics(uri, Some(1));
+    assert_eq!(
+        only_gl106(&first)["range"],
+        client.range_of(HANDLER, DICT_BODY)
+    );
+
+    // A line with an emoji, CJK and an accented letter, above the finding.
+    let comment = "# 🚀 注文 é\n";
+    let after_imports = HANDLER.find("\n\n").expect("blank line") + 1;
+    let change = insertion(&client, HANDLER, after_imports, comment);
+    let mut text = HANDLER.to_owned();
+    text.insert_str(after_imports, comment);
+    client.change(uri, 2, vec![change]);
+    let second = client.diagnostics(uri, Some(2));
+    assert_eq!(
+        only_gl106(&second)["range"],
+        client.range_of(&text, DICT_BODY)
+    );
+
+    // An emoji and CJK on the finding's own line, before the dict.
+    let statement = "_ = \"🚀 注文\"; ";
+    let return_at = text.find("return {").expect("return");
+    let change = insertion(&client, &text, return_at, statement);
+    text.insert_str(return_at, statement);
+    client.change(uri, 3, vec![change]);
+    let third = client.diagnostics(uri, Some(3));
+    let diagnostic = only_gl106(&third);
+    assert_eq!(diagnostic["range"], client.range_of(&text, DICT_BODY));
+    // The same place counted by hand: 4 spaces, `_ = "`, 🚀 (1 char, 2 UTF-16 units, 4 bytes),
+    // a space, 注文 (2 chars, 2 UTF-16 units, 6 bytes), `"; return {"statusCode": 200, "body": `.
+    let expected_start = if client.encoding == Encoding::Utf8 {
+        58
+    } else {
+        52
+    };
+    assert_eq!(
+        diagnostic["range"]["start"],
+        json!({ "line": 6, "character": expected_start })
+    );
+
+    // Hover right at the start of the dict finds it; the quick fix replaces exactly the dict.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": diagnostic["range"]["start"] }),
+    );
+    assert_eq!(hover["range"], diagnostic["range"]);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": diagnostic["range"],
+            "context": { "diagnostics": [diagnostic] },
+        }),
+    );
+    let edits = actions[0]["edit"]["changes"][uri]
+        .as_array()
+        .expect("edits")
+        .clone();
+    let (fixed, changes) = apply_edits(&text, &edits, client.encoding);
+    assert!(
+        fixed.contains("_ = \"🚀 注文\"; return {\"statusCode\": 200, \"body\": json.dumps({\"id\": order_id})}"),
+        "{fixed}"
+    );
+    client.change(uri, 4, changes);
+    assert_eq!(client.diagnostics(uri, Some(4)), Vec::<Value>::new());
+
+    // Undo the fix with one whole-text change: the finding is back where it was.
+    client.change(uri, 5, vec![json!({ "text": text })]);
+    let fifth = client.diagnostics(uri, Some(5));
+    assert_eq!(
+        only_gl106(&fifth)["range"],
+        client.range_of(&text, DICT_BODY)
+    );
+
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn positions_stay_exact_through_unicode_edits_in_utf16() {
+    positions_stay_exact_through_unicode_edits(false);
+}
+
+#[test]
+fn positions_stay_exact_through_unicode_edits_in_utf8() {
+    positions_stay_exact_through_unicode_edits(true);
+}
+
+#[test]
+fn stale_and_unknown_changes_are_ignored() {
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/stale.py";
+    client.open(uri, HANDLER);
+    only_gl106(&client.diagnostics(uri, Some(1)));
+
+    // A change for a document that is not open, and one older than the open version.
+    client.change(
+        "file:///work/orders/never-opened.py",
+        7,
+        vec![json!({ "text": "x = 1\n" })],
+    );
+    client.change(uri, 1, vec![json!({ "text": "" })]);
+
+    // A real change still applies to the text as opened: prepend a line.
+    let change = insertion(&client, HANDLER, 0, "# header\n");
+    client.change(uri, 2, vec![change]);
+    let text = format!("# header\n{HANDLER}");
+    let diagnostics = client.diagnostics(uri, Some(2));
+    assert_eq!(
+        only_gl106(&diagnostics)["range"],
+        client.range_of(&text, DICT_BODY)
+    );
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn hover_explains_an_aws_error_text() {
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/notes.py";
+    let text =
+        "# The client got: Malformed Lambda proxy response\nLOG = \"Lambda.Unknown\"\nvalue = 1\n";
+    client.open(uri, text);
+    assert_eq!(client.diagnostics(uri, Some(1)), Vec::<Value>::new());
+
+    let in_comment = text.find("Malformed").expect("comment");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": client.position(text, in_comment) }),
+    );
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(
+        markdown.starts_with("## Malformed Lambda proxy response"),
+        "{markdown}"
+    );
+    assert!(markdown.contains("GL106 `non-string-body`"), "{markdown}");
+
+    let in_string = text.find("Unknown").expect("string");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": client.position(text, in_string) }),
+    );
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(markdown.starts_with("## Lambda.Unknown"), "{markdown}");
+
+    // Outside strings and comments, no explanation.
+    let in_code = text.find("value").expect("code");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": client.position(text, in_code) }),
+    );
+    assert_eq!(hover, Value::Null);
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+#[test]
+fn positions_past_the_end_clamp() {
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/clamp.py";
+    client.open(uri, HANDLER);
+    only_gl106(&client.diagnostics(uri, Some(1)));
+    // Appending far past the end of the document lands at its end.
+    client.change(
+        uri,
+        2,
+        vec![json!({
+            "range": { "start": { "line": 99, "character": 7 }, "end": { "line": 120, "character": 0 } },
+            "text": "# end\n",
+        })],
+    );
+    let text = format!("{HANDLER}# end\n");
+    let diagnostics = client.diagnostics(uri, Some(2));
+    assert_eq!(
+        only_gl106(&diagnostics)["range"],
+        client.range_of(&text, DICT_BODY)
+    );
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": { "line": 5000, "character": 9000 } }),
+    );
+    assert_eq!(hover, Value::Null);
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+/// A 2,000-line module of API handlers, every fifth returning a dict body.
+fn large_module() -> (String, usize) {
+    let mut text = String::from("import os\n\n");
+    let mut findings = 0;
+    let mut index = 0;
+    while text.lines().count() < 2_000 {
+        let body = if index % 5 == 0 {
+            findings += 1;
+            "{\"id\": order_id, \"index\": index}".to_owned()
+        } else {
+            "str(order_id)".to_owned()
+        };
+        text.push_str(&format!(
+            "\n\ndef handler_{index}(event, context):\n\
+             \x20   \"\"\"Returns order {index}.\"\"\"\n\
+             \x20   order_id = event[\"pathParameters\"][\"id\"]\n\
+             \x20   index = {index}\n\
+             \x20   if not order_id:\n\
+             \x20       return {{\"statusCode\": 404, \"body\": \"missing\"}}\n\
+             \x20   # the order is looked up in table {index}\n\
+             \x20   return {{\"statusCode\": 200, \"body\": {body}}}\n"
+        ));
+        index += 1;
+    }
+    (text, findings)
+}
+
+#[test]
+fn rediagnoses_a_2000_line_file_after_a_one_character_edit() {
+    let (text, expected_findings) = large_module();
+    let line_count = text.lines().count();
+    assert!(line_count >= 2_000, "{line_count}");
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/large.py";
+    client.open(uri, &text);
+    let diagnostics = client.diagnostics(uri, Some(1));
+    assert_eq!(diagnostics.len(), expected_findings);
+    assert!(codes(&diagnostics).iter().all(|code| *code == "GL106"));
+
+    // One character typed in the comment of the very first handler, repeatedly.
+    let comment_at = text.find("# the order").expect("comment") + 1;
+    let mut current = text.clone();
+    let mut timings = Vec::new();
+    for version in 2..=21 {
+        let change = insertion(&client, &current, comment_at, "x");
+        current.insert(comment_at, 'x');
+        let started = Instant::now();
+        client.change(uri, version, vec![change]);
+        let diagnostics = client.diagnostics(uri, Some(version));
+        timings.push(started.elapsed());
+        assert_eq!(diagnostics.len(), expected_findings);
+        let last = diagnostics.last().expect("findings");
+        let last_body = current
+            .rfind("{\"id\": order_id, \"index\": index}")
+            .expect("body");
+        assert_eq!(last["range"]["start"], client.position(&current, last_body));
+    }
+    timings.sort();
+    eprintln!(
+        "re-diagnosis of a {line_count}-line file after a one-character edit (didChange → \
+         publishDiagnostics, debug build, {} runs): median {:?}, min {:?}, max {:?}",
+        timings.len(),
+        timings[timings.len() / 2],
+        timings[0],
+        timings[timings.len() - 1],
+    );
+    assert_eq!(client.shutdown().code(), Some(0));
+}
