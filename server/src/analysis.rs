@@ -9,7 +9,10 @@ use tree_sitter::Tree;
 use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
 use crate::rules::proxy_response::is_response_shaped;
-use crate::rules::{self, Check, Finding, PayloadFormat, ResponseContext, Sink, REGISTRY};
+use crate::rules::{
+    self, Check, Finding, PayloadFormat, ResponseContext, Sink, TemplateContext, REGISTRY,
+};
+use crate::templates::{self, Graph};
 use crate::text::TextRange;
 
 /// What the rest of the workspace says about a file.
@@ -136,6 +139,12 @@ pub fn analyze(
                 .into(),
         ));
     }
+    if kind.is_template() {
+        findings.extend(analyze_template(kind, tree, text));
+        findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+        findings.dedup();
+        return findings;
+    }
     let facts = match guarded("extracting facts", || languages::extract(kind, tree, text)) {
         Ok(Some(facts)) => facts,
         Ok(None) => return findings,
@@ -185,6 +194,51 @@ pub fn analyze(
     }
     findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     findings.dedup();
+    findings
+}
+
+/// Builds the template model and its graph once, then runs every template rule on them.
+fn analyze_template(kind: FileKind, tree: &Tree, text: &str) -> Vec<Finding> {
+    let model = guarded("reading the template", || {
+        let template = templates::parse(kind, tree, text)?;
+        let graph = Graph::build(&template);
+        Some((template, graph))
+    });
+    let (template, graph) = match model {
+        Ok(Some(model)) => model,
+        Ok(None) => return Vec::new(),
+        Err(message) => {
+            return vec![builtin_finding(
+                &rules::config::RULE_PANICKED.meta,
+                TextRange::empty(0),
+                message,
+            )]
+        }
+    };
+    let ctx = TemplateContext {
+        template: &template,
+        graph: &graph,
+        text,
+    };
+    let mut findings = Vec::new();
+    for rule in REGISTRY {
+        let Check::Template(check) = rule.check else {
+            continue;
+        };
+        let result = guarded(rule.meta.code, || {
+            let mut sink = Sink::new(&rule.meta);
+            check(&ctx, &mut sink);
+            sink.into_findings()
+        });
+        match result {
+            Ok(found) => findings.extend(found),
+            Err(message) => findings.push(builtin_finding(
+                &rules::config::RULE_PANICKED.meta,
+                TextRange::empty(0),
+                message,
+            )),
+        }
+    }
     findings
 }
 

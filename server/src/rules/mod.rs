@@ -4,9 +4,14 @@
 
 pub mod config;
 mod docs;
+pub mod permission;
 pub mod proxy_response;
 mod registry;
 mod sink;
+pub mod status_mapping;
+mod template_edit;
+pub mod throttle;
+pub mod timeout;
 
 pub use docs::{explain_markdown, reference_markdown, rules_table_markdown, rules_table_text};
 pub use registry::{find_rule, REGISTRY};
@@ -15,6 +20,7 @@ pub use sink::Sink;
 use std::path::PathBuf;
 
 use crate::languages::{ResponseObject, SourceFacts};
+use crate::templates::{Graph, Template};
 use crate::text::TextRange;
 
 /// How bad a finding is. Follows `shared/AWS-BEHAVIOUR.md`: an error only where AWS fails the
@@ -115,6 +121,8 @@ pub struct Rule {
 pub enum Check {
     /// Called for each object that becomes a Lambda proxy response.
     Response(fn(&ResponseContext<'_>, &ResponseObject, &mut Sink)),
+    /// Called once for each SAM/CloudFormation template.
+    Template(fn(&TemplateContext<'_>, &mut Sink)),
     /// Not run by the analysis: findings raised by the analysis itself (unparsable file, a rule
     /// that panicked), documented like any other rule.
     Builtin,
@@ -135,6 +143,13 @@ pub struct ResponseContext<'a> {
     pub text: &'a str,
     pub payload: PayloadFormat,
     pub certainty: crate::analysis::Certainty,
+}
+
+/// What a template rule reads: the model, its integration graph and the text.
+pub struct TemplateContext<'a> {
+    pub template: &'a Template,
+    pub graph: &'a Graph,
+    pub text: &'a str,
 }
 
 /// One finding in one file.

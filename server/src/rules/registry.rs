@@ -1,4 +1,4 @@
-use super::{config, proxy_response, Rule};
+use super::{config, permission, proxy_response, status_mapping, throttle, timeout, Rule};
 
 /// Every rule, in code order. Adding a rule adds its file and one line here.
 pub static REGISTRY: &[&Rule] = &[
@@ -14,6 +14,15 @@ pub static REGISTRY: &[&Rule] = &[
     &proxy_response::numeric_header_value::RULE,
     &proxy_response::invalid_multi_value_headers::RULE,
     &proxy_response::non_boolean_base64_flag::RULE,
+    &permission::missing_permission::RULE,
+    &permission::principal::RULE,
+    &permission::source_arn::RULE,
+    &timeout::function_timeout::RULE,
+    &timeout::integration_timeout::RULE,
+    &status_mapping::undeclared_status::RULE,
+    &status_mapping::error_pattern::RULE,
+    &throttle::zero_concurrency::RULE,
+    &throttle::burst_exceeds_concurrency::RULE,
     &config::UNREADABLE_FILE,
     &config::UNPARSABLE_FILE,
     &config::RULE_PANICKED,

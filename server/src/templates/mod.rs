@@ -1,5 +1,26 @@
-//! SAM/CloudFormation templates. This module recognises them; the template model (resources,
-//! intrinsics, Globals) and the integration graph build on it.
+//! SAM/CloudFormation templates: recognising them, the value tree read from YAML or JSON with
+//! exact ranges ([`value`]), the model of resources, parameters, `Globals` and intrinsics
+//! ([`model`]), and the integration graph of which API invokes which function ([`graph`]).
+
+pub mod graph;
+pub mod model;
+pub mod value;
+
+pub use graph::{ApiKind, Edge, EdgeRole, Graph, IntegrationKind};
+pub use model::{FunctionRef, Number, Resource, Syntax, Template};
+pub use value::{Entry, Value, ValueKind};
+
+use crate::languages::FileKind;
+
+/// Reads a parsed template file into the model; `None` for other kinds or an empty document.
+pub fn parse(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<Template> {
+    let (root, syntax) = match kind {
+        FileKind::YamlTemplate => (value::from_yaml(tree, text)?, Syntax::Yaml),
+        FileKind::JsonTemplate => (value::from_json(tree, text)?, Syntax::Json),
+        _ => return None,
+    };
+    Some(Template::from_value(root, syntax))
+}
 
 /// Whether a YAML or JSON text is a CloudFormation/SAM template: it declares the template format
 /// version, the SAM transform, or a `Resources` map whose entries have an `AWS::` type.

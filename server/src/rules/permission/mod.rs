@@ -1,0 +1,432 @@
+//! `permission`: API Gateway may only invoke a function (or authorizer) that an
+//! `AWS::Lambda::Permission` opens to `apigateway.amazonaws.com` for that API. This module reads
+//! the permissions of a template and decides which of them cover each edge of the graph.
+
+pub mod missing_permission;
+pub mod principal;
+pub mod source_arn;
+
+use std::collections::{HashMap, HashSet};
+
+use super::template_edit::{self, intrinsic, unique_logical_id, yaml_append_lines};
+use super::{Edit, Fix, TemplateContext};
+use crate::templates::{Edge, EdgeRole, Resource, Syntax, Template, Value};
+use crate::text::TextRange;
+
+pub const API_GATEWAY_PRINCIPAL: &str = "apigateway.amazonaws.com";
+
+/// An `AWS::Lambda::Permission` as the rules read it.
+pub struct Permission<'t> {
+    pub resource: &'t Resource,
+    /// The function's logical id; `None` when `FunctionName` names no function of this template.
+    pub function: Option<String>,
+    /// The principal and the range of its value; `None` when it cannot be read.
+    pub principal: Option<(String, TextRange)>,
+    pub source_arn: Option<&'t Value>,
+}
+
+/// How one permission relates to one edge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    Covers,
+    /// For this function, but the principal is a misspelling of API Gateway's.
+    BadPrincipal,
+    /// For this function and API Gateway, but its `SourceArn` names another API.
+    OtherApi(String),
+    /// For this function, API and principal, but another method or path.
+    OtherRoute,
+    /// About something else (another function, another service).
+    Unrelated,
+}
+
+pub fn permissions(template: &Template) -> Vec<Permission<'_>> {
+    template
+        .resources
+        .iter()
+        .filter(|resource| resource.is("AWS::Lambda::Permission"))
+        .map(|resource| {
+            let function = resource
+                .property("FunctionName")
+                .and_then(|value| function_of(template, value));
+            let principal = resource.property("Principal").and_then(|value| {
+                template
+                    .string(value)
+                    .map(|principal| (principal, value.range))
+            });
+            Permission {
+                resource,
+                function,
+                principal,
+                source_arn: resource.property("SourceArn"),
+            }
+        })
+        .collect()
+}
+
+/// The function a `FunctionName` names: a reference, or a literal equal to a function's own
+/// `FunctionName`.
+fn function_of(template: &Template, value: &Value) -> Option<String> {
+    if let Some(found) = template.function_ref(value) {
+        return Some(found.logical_id);
+    }
+    let literal = value.as_str()?;
+    template
+        .resources
+        .iter()
+        .find(|resource| resource.property("FunctionName").and_then(Value::as_str) == Some(literal))
+        .map(|resource| resource.logical_id.clone())
+}
+
+/// Whether a principal is API Gateway's misspelled (`apigateway.amazonaws.con`,
+/// `apigateway.amazon.com`, `execute-api.amazonaws.com`), not another service.
+pub fn is_misspelled_principal(principal: &str) -> bool {
+    let principal = principal.to_ascii_lowercase();
+    principal != API_GATEWAY_PRINCIPAL
+        && (principal.contains("apigateway")
+            || principal.contains("api-gateway")
+            || principal.contains("execute-api")
+            || edit_distance(&principal, API_GATEWAY_PRINCIPAL) <= 3)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// How `permission` relates to `edge`.
+pub fn coverage(template: &Template, permission: &Permission<'_>, edge: &Edge) -> Coverage {
+    match &permission.function {
+        Some(function) if *function != edge.function.logical_id => return Coverage::Unrelated,
+        _ => {}
+    }
+    let principal_ok = match &permission.principal {
+        None => true,
+        Some((principal, _)) if principal.eq_ignore_ascii_case(API_GATEWAY_PRINCIPAL) => true,
+        Some((principal, _)) if is_misspelled_principal(principal) => {
+            if permission.function.is_none() {
+                return Coverage::Unrelated;
+            }
+            false
+        }
+        Some(_) => return Coverage::Unrelated,
+    };
+    let arn = match permission.source_arn {
+        Some(source_arn) => arn_coverage(template, source_arn, edge),
+        None => Coverage::Covers,
+    };
+    match (arn, principal_ok) {
+        (Coverage::Covers, true) => Coverage::Covers,
+        (Coverage::Covers, false) => Coverage::BadPrincipal,
+        // A permission that names no function of ours and another API is someone else's.
+        (_, _) if permission.function.is_none() => Coverage::Unrelated,
+        (arn, _) => arn,
+    }
+}
+
+/// Whether a `SourceArn` covers the edge's API, method and path. Anything gatelint cannot read
+/// counts as covering: only a clear mismatch is reported.
+fn arn_coverage(template: &Template, source_arn: &Value, edge: &Edge) -> Coverage {
+    if template.resource(&edge.api).is_none() {
+        return Coverage::Covers;
+    }
+    let apis: Vec<String> = template
+        .referenced_resources(source_arn)
+        .into_iter()
+        .filter(|id| {
+            template.resource(id).is_some_and(|resource| {
+                matches!(
+                    resource.type_name.as_str(),
+                    "AWS::ApiGateway::RestApi"
+                        | "AWS::Serverless::Api"
+                        | "AWS::Serverless::HttpApi"
+                        | "AWS::ApiGatewayV2::Api"
+                )
+            })
+        })
+        .collect();
+    let Some(first) = apis.first() else {
+        return Coverage::Covers;
+    };
+    if !apis.contains(&edge.api) {
+        return Coverage::OtherApi(first.clone());
+    }
+    if edge.role != EdgeRole::Route || edge.method == "*" || edge.path == "*" {
+        return Coverage::Covers;
+    }
+    let Some(tail) = arn_tail(source_arn, &edge.api) else {
+        return Coverage::Covers;
+    };
+    let pattern: Vec<&str> = tail.split('/').filter(|part| !part.is_empty()).collect();
+    // [stage, method, path...]; the stage is not checked (stages are rarely in the template).
+    let Some((_, rest)) = pattern.split_first() else {
+        return Coverage::Covers;
+    };
+    let Some((method, path_pattern)) = rest.split_first() else {
+        return Coverage::Covers;
+    };
+    let method_ok = *method == "*"
+        || method.contains('*')
+        || edge.method == "ANY"
+        || method.eq_ignore_ascii_case(&edge.method);
+    let path: Vec<&str> = edge
+        .path
+        .split('/')
+        .filter(|part| !part.is_empty())
+        .collect();
+    let path_ok = edge.path == "$default" || segments_match(path_pattern, &path);
+    if method_ok && path_ok {
+        Coverage::Covers
+    } else {
+        Coverage::OtherRoute
+    }
+}
+
+/// The text of a `SourceArn` after the API's id: `/*/GET/orders`. Other variables read as `*`.
+fn arn_tail(source_arn: &Value, api: &str) -> Option<String> {
+    let rendered = match source_arn.intrinsic()? {
+        ("Fn::Sub", argument) => {
+            let text = argument
+                .as_str()
+                .or_else(|| argument.items().first().and_then(Value::as_str))?;
+            render_sub(text, api)
+        }
+        ("Fn::Join", argument) => {
+            let delimiter = argument.items().first()?.as_str()?;
+            let pieces = argument.items().get(1)?.items();
+            pieces
+                .iter()
+                .map(|piece| match (piece.as_str(), piece.intrinsic()) {
+                    (Some(text), _) => render_sub(text, api),
+                    (None, Some(("Ref", name))) if name.as_str() == Some(api) => "\u{0}".into(),
+                    (None, Some(("Fn::Sub", inner))) => inner
+                        .as_str()
+                        .map_or("*".into(), |text| render_sub(text, api)),
+                    _ => "*".into(),
+                })
+                .collect::<Vec<_>>()
+                .join(delimiter)
+        }
+        _ => return None,
+    };
+    rendered
+        .split_once('\u{0}')
+        .map(|(_, tail)| tail.to_owned())
+}
+
+fn render_sub(text: &str, api: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        if name == api || name.split('.').next() == Some(api) {
+            out.push('\u{0}');
+        } else {
+            out.push('*');
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Path segments against a pattern: `*` matches any run of segments (or within one), and a
+/// path parameter (`{id}`, `{proxy+}`) on either side matches any segment.
+fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
+    match (pattern.split_first(), path.split_first()) {
+        (None, None) => true,
+        (Some((&"*", [])), _) => true,
+        (Some((&"*", rest)), Some((_, path_rest))) => {
+            segments_match(rest, path) || segments_match(pattern, path_rest)
+        }
+        (Some((&"*", rest)), None) => segments_match(rest, path),
+        (Some((segment, rest)), Some((part, path_rest))) => {
+            let one = segment == part
+                || part.starts_with('{')
+                || segment.starts_with('{')
+                || (segment.contains('*') && glob(segment, part));
+            if part.ends_with("+}") {
+                return true;
+            }
+            one && segments_match(rest, path_rest)
+        }
+        _ => false,
+    }
+}
+
+fn glob(pattern: &str, text: &str) -> bool {
+    match pattern.split_once('*') {
+        None => pattern == text,
+        Some((prefix, rest)) => {
+            let Some(text) = text.strip_prefix(prefix) else {
+                return false;
+            };
+            (0..=text.len())
+                .filter(|at| text.is_char_boundary(*at))
+                .any(|at| glob(rest, &text[at..]))
+        }
+    }
+}
+
+/// Edges that need an explicit permission and have none covering them, with the coverage of
+/// each permission for that function. Each (function, API, role) pair is reported once.
+pub fn uncovered<'g>(
+    ctx: &TemplateContext<'g>,
+    permissions: &[Permission<'g>],
+) -> Vec<(&'g Edge, Vec<(usize, Coverage)>)> {
+    let mut implicit: HashSet<(&str, &str)> = HashSet::new();
+    for edge in &ctx.graph.edges {
+        if edge.implicit_permission {
+            implicit.insert((&edge.function.logical_id, &edge.api));
+        }
+    }
+    let mut by_function: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut unnamed = Vec::new();
+    for (at, permission) in permissions.iter().enumerate() {
+        match &permission.function {
+            Some(function) => by_function.entry(function).or_default().push(at),
+            None => unnamed.push(at),
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for edge in &ctx.graph.edges {
+        if edge.implicit_permission
+            || implicit.contains(&(edge.function.logical_id.as_str(), edge.api.as_str()))
+        {
+            continue;
+        }
+        // Only the permissions for this function, or for no function we can name, can cover it.
+        let candidates = by_function
+            .get(edge.function.logical_id.as_str())
+            .into_iter()
+            .flatten()
+            .chain(&unnamed);
+        let coverages: Vec<(usize, Coverage)> = candidates
+            .map(|&at| (at, coverage(ctx.template, &permissions[at], edge)))
+            .filter(|(_, coverage)| *coverage != Coverage::Unrelated)
+            .collect();
+        if coverages
+            .iter()
+            .any(|(_, coverage)| *coverage == Coverage::Covers)
+        {
+            continue;
+        }
+        let is_authorizer = matches!(edge.role, EdgeRole::Authorizer { .. });
+        if seen.insert((
+            edge.function.logical_id.clone(),
+            edge.api.clone(),
+            is_authorizer,
+        )) {
+            out.push((edge, coverages));
+        }
+    }
+    out
+}
+
+/// The `SourceArn` of a permission for every route and stage of `api`, in the file's style.
+pub fn source_arn_text(template: &Template, text: &str, api: &str, long_indent: &str) -> String {
+    let arn = format!(
+        "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{api}}}/*"
+    );
+    intrinsic(
+        template,
+        text,
+        "!Sub",
+        "Fn::Sub",
+        &arn,
+        &format!("\"{arn}\""),
+        long_indent,
+    )
+}
+
+/// A fix inserting an `AWS::Lambda::Permission` for the edge's function and API.
+pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<Fix> {
+    let template = ctx.template;
+    let text = ctx.text;
+    let api_is_resource = template.resource(&edge.api).is_some();
+    let function = &edge.function.logical_id;
+    let api_part = if api_is_resource {
+        edge.api.as_str()
+    } else {
+        "Api"
+    };
+    let logical_id = unique_logical_id(template, &format!("{function}{api_part}Permission"));
+    let last = template.resources.last()?;
+    let (id_column, unit) = template.resource_indentation(text);
+    let indent = " ".repeat(id_column);
+    let property_indent = format!("{indent}{unit}{unit}");
+    let long_indent = format!("{property_indent}{unit}");
+    let function_name = intrinsic(
+        template,
+        text,
+        "!GetAtt",
+        "Fn::GetAtt",
+        &format!("{function}.Arn"),
+        &format!("[\"{function}\", \"Arn\"]"),
+        &long_indent,
+    );
+    let source_arn =
+        api_is_resource.then(|| source_arn_text(template, text, &edge.api, &long_indent));
+    let edit = match template.syntax {
+        Syntax::Yaml => {
+            let mut lines = vec![
+                format!("{indent}{logical_id}:"),
+                format!("{indent}{unit}Type: AWS::Lambda::Permission"),
+                format!("{indent}{unit}Properties:"),
+                format!("{property_indent}Action: lambda:InvokeFunction"),
+                format!("{property_indent}FunctionName: {function_name}"),
+                format!("{property_indent}Principal: {API_GATEWAY_PRINCIPAL}"),
+            ];
+            if let Some(source_arn) = source_arn {
+                lines.push(format!("{property_indent}SourceArn: {source_arn}"));
+            }
+            let end = template.resources_range?.end;
+            let (at, new_text) = yaml_append_lines(text, end, &lines);
+            Edit::insert(at, new_text)
+        }
+        Syntax::Json => {
+            let mut properties = vec![
+                format!("{property_indent}\"Action\": \"lambda:InvokeFunction\""),
+                format!("{property_indent}\"FunctionName\": {function_name}"),
+                format!("{property_indent}\"Principal\": \"{API_GATEWAY_PRINCIPAL}\""),
+            ];
+            if let Some(source_arn) = source_arn {
+                properties.push(format!("{property_indent}\"SourceArn\": {source_arn}"));
+            }
+            let new_text = format!(
+                ",\n{indent}\"{logical_id}\": {{\n{indent}{unit}\"Type\": \"AWS::Lambda::Permission\",\n\
+                 {indent}{unit}\"Properties\": {{\n{}\n{indent}{unit}}}\n{indent}}}",
+                properties.join(",\n")
+            );
+            Edit::insert(last.range.end, new_text)
+        }
+    };
+    Some(Fix {
+        title: format!(
+            "Add an AWS::Lambda::Permission letting {} invoke {function}",
+            edge.api
+        ),
+        edits: vec![edit],
+    })
+}
+
+pub use template_edit::replace_scalar;

@@ -1,0 +1,68 @@
+use super::{permissions, source_arn_text, uncovered, Coverage};
+use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::templates::Syntax;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL303",
+        name: "invoke-permission-source-arn",
+        category: Category::Permission,
+        severity: Severity::Error,
+        summary: "The permission for an API-invoked function has a `SourceArn` naming another API, method or path.",
+        aws_error: "Execution failed due to configuration error: Invalid permissions on Lambda function (client: 500 {\"message\": \"Internal server error\"})",
+        why: "A permission's `SourceArn` limits which execute-api ARN (`api-id/stage/METHOD/path`) may invoke the \
+              function. When it names another API (a copy-pasted `${OtherApi}`) or another method or path, the \
+              route that really invokes the function is not allowed, and API Gateway gets AccessDenied.",
+        fix: "Name the API that invokes the function; `${Api}/*` allows all its stages, methods and paths, \
+              `${Api}/*/GET/orders` only that route.",
+        before: "SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${AdminApi}/*",
+        after: "SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${OrdersApi}/*",
+        example_language: "yaml",
+    },
+    check: Check::Template(check),
+};
+
+fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
+    let permissions = permissions(ctx.template);
+    let mut reported = Vec::new();
+    for (edge, coverages) in uncovered(ctx, &permissions) {
+        for (at, coverage) in coverages {
+            let Some(source_arn) = permissions[at].source_arn else {
+                continue;
+            };
+            let what = match &coverage {
+                Coverage::OtherApi(other) => format!("names `{other}`"),
+                Coverage::OtherRoute => format!("does not match {} {}", edge.method, edge.path),
+                _ => continue,
+            };
+            if reported.contains(&source_arn.range) {
+                continue;
+            }
+            reported.push(source_arn.range);
+            let message = format!(
+                "SourceArn {what}, but `{}` is invoked by {}: that call gets 500 (Invalid permissions on \
+                 Lambda function)",
+                edge.function.logical_id,
+                edge.describe()
+            );
+            let indent = " ".repeat(super::template_edit::column(
+                ctx.text,
+                source_arn.range.start,
+            ));
+            let replacement = source_arn_text(ctx.template, ctx.text, &edge.api, &indent);
+            let fix = Fix {
+                title: format!("Allow every route of {}", edge.api),
+                edits: vec![Edit::replace(
+                    source_arn.range,
+                    match ctx.template.syntax {
+                        Syntax::Yaml => {
+                            replacement.trim_start_matches('\n').trim_start().to_owned()
+                        }
+                        Syntax::Json => replacement,
+                    },
+                )],
+            };
+            sink.report(source_arn.range, message).with_fix(Some(fix));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+use crate::rules::template_edit::replace_scalar;
+use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::templates::graph::MIN_TIMEOUT_MILLIS;
+use crate::templates::model::LAMBDA_FUNCTION_TYPES;
+use crate::templates::{Edge, EdgeRole};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL401",
+        name: "function-timeout-exceeds-integration",
+        category: Category::Timeout,
+        severity: Severity::Warning,
+        summary: "A function may run longer than the integration timeout of an API that invokes it.",
+        aws_error: "504 {\"message\": \"Endpoint request timed out\"} (execution log: Execution failed due to a timeout error)",
+        why: "API Gateway stops waiting for the function after the integration timeout: 29 s for REST and WebSocket \
+              APIs (raisable only by a quota request for Regional and private REST APIs), at most 30 s for HTTP \
+              APIs, less when `TimeoutInMillis` says so. A function allowed to run longer answers nobody: the \
+              client already got 504 while the function keeps running (and is billed). The effective `Timeout` is \
+              the function's own, else `Globals.Function.Timeout`, else 3 s.",
+        fix: "Lower the function's `Timeout` to the integration timeout, or move the long work out of the request \
+              (queue it and answer 202).",
+        before: "Globals:\n  Function:\n    Timeout: 60\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
+        after: "Globals:\n  Function:\n    Timeout: 29",
+        example_language: "yaml",
+    },
+    check: Check::Template(check),
+};
+
+fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
+    let template = ctx.template;
+    let mut reported = Vec::new();
+    for function in &template.resources {
+        if !LAMBDA_FUNCTION_TYPES.contains(&function.type_name.as_str()) {
+            continue;
+        }
+        // The tightest budget among the routes that invoke the function.
+        let Some(edge) = ctx
+            .graph
+            .edges_of(&function.logical_id)
+            // An out-of-range TimeoutInMillis is integration-timeout-out-of-range's finding.
+            .filter(|edge| {
+                edge.role == EdgeRole::Route && edge.timeout.millis >= MIN_TIMEOUT_MILLIS
+            })
+            .min_by(|a, b| budget_millis(a).total_cmp(&budget_millis(b)))
+        else {
+            continue;
+        };
+        let Some(timeout) = template.effective_number(function, "Timeout") else {
+            continue;
+        };
+        if timeout.value * 1000.0 <= budget_millis(edge) {
+            continue;
+        }
+        let limit_seconds = (budget_millis(edge) / 1000.0).floor().max(1.0);
+        let source = if timeout.from_globals {
+            " (from Globals)"
+        } else {
+            ""
+        };
+        let range = if timeout.from_globals {
+            function.id_range
+        } else {
+            timeout.written_range
+        };
+        if reported.contains(&range) {
+            continue;
+        }
+        reported.push(range);
+        let message = format!(
+            "`{}` may run {} s{source}, but {} stops waiting after {}: the client gets 504 (Endpoint request \
+             timed out) while the function keeps running. Lower Timeout to {} or move the slow work out of the request",
+            function.logical_id,
+            format_number(timeout.value),
+            edge.describe(),
+            describe_budget(edge),
+            format_number(limit_seconds),
+        );
+        let where_ = if timeout.from_globals {
+            "Globals.Function.Timeout"
+        } else if timeout.literal_range != timeout.written_range {
+            "the parameter's Default"
+        } else {
+            "Timeout"
+        };
+        let fix = Fix {
+            title: format!("Set {where_} to {}", format_number(limit_seconds)),
+            edits: vec![Edit::replace(
+                timeout.literal_range,
+                replace_scalar(
+                    ctx.text,
+                    timeout.literal_range,
+                    &format_number(limit_seconds),
+                ),
+            )],
+        };
+        sink.report(range, message).with_fix(Some(fix));
+    }
+}
+
+/// How long the API waits: `TimeoutInMillis`, capped by what the API type allows.
+fn budget_millis(edge: &Edge) -> f64 {
+    edge.timeout.millis.min(edge.api_kind.max_timeout_millis())
+}
+
+fn describe_budget(edge: &Edge) -> String {
+    let seconds = format_number(budget_millis(edge) / 1000.0);
+    match edge.timeout.range {
+        Some(_) if edge.timeout.millis <= edge.api_kind.max_timeout_millis() => {
+            format!("{seconds} s (TimeoutInMillis)")
+        }
+        Some(_) => format!("{seconds} s (the most a {} allows)", edge.api_kind.name()),
+        None => format!("{seconds} s (the {} default)", edge.api_kind.name()),
+    }
+}
+
+pub fn format_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}

@@ -1,0 +1,612 @@
+//! The integration graph: which API invokes which Lambda function, through which route, with
+//! which integration type, payload format and time budget; and which functions serve as
+//! authorizers. Built once per template from SAM events, `AWS::ApiGateway::*` and
+//! `AWS::ApiGatewayV2::*` resources, SAM `Auth`, and OpenAPI bodies.
+
+use std::collections::HashMap;
+
+use super::model::{FunctionRef, Resource, Template};
+use super::value::Value;
+use crate::text::TextRange;
+
+/// REST APIs cut integrations off at 29 s unless a quota increase is granted.
+pub const REST_TIMEOUT_MILLIS: f64 = 29_000.0;
+/// HTTP APIs allow at most 30 s, which is also their default.
+pub const HTTP_TIMEOUT_MILLIS: f64 = 30_000.0;
+/// WebSocket APIs, like REST, stop at 29 s.
+pub const WEBSOCKET_TIMEOUT_MILLIS: f64 = 29_000.0;
+/// The smallest integration timeout any API type accepts.
+pub const MIN_TIMEOUT_MILLIS: f64 = 50.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApiKind {
+    Rest,
+    Http,
+    WebSocket,
+}
+
+impl ApiKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiKind::Rest => "REST API",
+            ApiKind::Http => "HTTP API",
+            ApiKind::WebSocket => "WebSocket API",
+        }
+    }
+
+    /// The largest integration timeout the API type allows, in milliseconds.
+    pub fn max_timeout_millis(self) -> f64 {
+        match self {
+            ApiKind::Rest => REST_TIMEOUT_MILLIS,
+            ApiKind::Http => HTTP_TIMEOUT_MILLIS,
+            ApiKind::WebSocket => WEBSOCKET_TIMEOUT_MILLIS,
+        }
+    }
+
+    fn of_resource(resource: &Resource) -> Option<ApiKind> {
+        match resource.type_name.as_str() {
+            "AWS::ApiGateway::RestApi" | "AWS::Serverless::Api" => Some(ApiKind::Rest),
+            "AWS::Serverless::HttpApi" => Some(ApiKind::Http),
+            "AWS::ApiGatewayV2::Api" => {
+                let protocol = resource.property("ProtocolType").and_then(Value::as_str);
+                Some(if protocol == Some("WEBSOCKET") {
+                    ApiKind::WebSocket
+                } else {
+                    ApiKind::Http
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How API Gateway calls the function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntegrationKind {
+    /// `AWS_PROXY`: the function receives the request and returns a proxy response.
+    Proxy,
+    /// `AWS`: mapping templates in between; function errors need a `SelectionPattern`.
+    NonProxy,
+}
+
+/// What the function does for the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EdgeRole {
+    /// It serves a route.
+    Route,
+    /// It is a Lambda authorizer with this name.
+    Authorizer { name: String },
+}
+
+/// An integration's time budget.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IntegrationTimeout {
+    pub millis: f64,
+    /// The `TimeoutInMillis` value, when written (else the API type's default applies).
+    pub range: Option<TextRange>,
+}
+
+/// One edge: an API invokes a function.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    /// The API's logical id (SAM's implicit `ServerlessRestApi`/`ServerlessHttpApi` included).
+    pub api: String,
+    pub api_kind: ApiKind,
+    pub role: EdgeRole,
+    /// `GET`, `ANY`, ... (`*` when unknown) and the path (`/orders/{id}`, `*` when unknown).
+    pub method: String,
+    pub path: String,
+    pub function: FunctionRef,
+    pub kind: IntegrationKind,
+    pub payload_version: String,
+    pub timeout: IntegrationTimeout,
+    /// Whether SAM creates the invoke permission itself (function `Events`, `Auth` authorizers).
+    pub implicit_permission: bool,
+    /// The resource that declares the edge (index into `Template::resources`).
+    pub declared_in: usize,
+    /// Where the edge is written: the event, the integration URI, the authorizer.
+    pub range: TextRange,
+}
+
+impl Edge {
+    /// `GET /orders via OrdersApi`, or `authorizer TokenAuth of OrdersApi`.
+    pub fn describe(&self) -> String {
+        match &self.role {
+            EdgeRole::Route if self.path == "*" => {
+                format!("{} ({})", self.api, self.api_kind.name())
+            }
+            EdgeRole::Route => format!(
+                "{} {} of {} ({})",
+                self.method,
+                self.path,
+                self.api,
+                self.api_kind.name()
+            ),
+            EdgeRole::Authorizer { name } => format!(
+                "authorizer {name} of {} ({})",
+                self.api,
+                self.api_kind.name()
+            ),
+        }
+    }
+}
+
+/// All edges of one template, indexed by function.
+#[derive(Debug, Default)]
+pub struct Graph {
+    pub edges: Vec<Edge>,
+    by_function: HashMap<String, Vec<usize>>,
+}
+
+impl Graph {
+    pub fn build(template: &Template) -> Graph {
+        let mut builder = Builder {
+            template,
+            edges: Vec::new(),
+            routes_by_integration: routes_by_integration(template),
+        };
+        for (index, resource) in template.resources.iter().enumerate() {
+            builder.resource(index, resource);
+        }
+        let mut by_function: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, edge) in builder.edges.iter().enumerate() {
+            by_function
+                .entry(edge.function.logical_id.clone())
+                .or_default()
+                .push(index);
+        }
+        Graph {
+            edges: builder.edges,
+            by_function,
+        }
+    }
+
+    /// The edges that invoke a function (by logical id).
+    pub fn edges_of<'a>(&'a self, function: &str) -> impl Iterator<Item = &'a Edge> + 'a {
+        self.by_function
+            .get(function)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.edges[index])
+    }
+
+    pub fn is_invoked(&self, function: &str) -> bool {
+        self.by_function.contains_key(function)
+    }
+}
+
+/// `AWS::ApiGatewayV2::Route`s by the integration their `Target` names: route keys.
+fn routes_by_integration(template: &Template) -> HashMap<String, Vec<String>> {
+    let mut routes: HashMap<String, Vec<String>> = HashMap::new();
+    for resource in &template.resources {
+        if !resource.is("AWS::ApiGatewayV2::Route") {
+            continue;
+        }
+        let route_key = resource
+            .property("RouteKey")
+            .and_then(|value| template.string(value))
+            .unwrap_or_else(|| "*".into());
+        let Some(target) = resource.property("Target") else {
+            continue;
+        };
+        for integration in template.referenced_resources(target) {
+            routes
+                .entry(integration)
+                .or_default()
+                .push(route_key.clone());
+        }
+    }
+    routes
+}
+
+struct Builder<'t> {
+    template: &'t Template,
+    edges: Vec<Edge>,
+    routes_by_integration: HashMap<String, Vec<String>>,
+}
+
+impl Builder<'_> {
+    fn resource(&mut self, index: usize, resource: &Resource) {
+        match resource.type_name.as_str() {
+            "AWS::Serverless::Function" => self.sam_events(index, resource),
+            "AWS::ApiGateway::Method" => self.rest_method(index, resource),
+            "AWS::ApiGatewayV2::Integration" => self.v2_integration(index, resource),
+            "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
+                self.authorizer_resource(index, resource)
+            }
+            "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {
+                self.sam_auth(index, resource);
+                if let Some(body) = resource.property("DefinitionBody") {
+                    self.openapi(index, resource, body);
+                }
+            }
+            "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => {
+                if let Some(body) = resource.property("Body") {
+                    self.openapi(index, resource, body);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The API a `RestApiId`/`ApiId` value names, with its kind.
+    fn api(&self, value: Option<&Value>) -> Option<(String, ApiKind)> {
+        let logical_id = self
+            .template
+            .referenced_resources(value?)
+            .into_iter()
+            .next()?;
+        let kind = ApiKind::of_resource(self.template.resource(&logical_id)?)?;
+        Some((logical_id, kind))
+    }
+
+    fn timeout(&self, value: Option<&Value>, kind: ApiKind) -> IntegrationTimeout {
+        let written = value.and_then(|value| self.template.number(value));
+        match written {
+            Some(number) => IntegrationTimeout {
+                millis: number.value,
+                range: Some(value.map_or(number.written_range, |value| value.range)),
+            },
+            None => IntegrationTimeout {
+                millis: kind.max_timeout_millis(),
+                range: None,
+            },
+        }
+    }
+
+    fn sam_events(&mut self, index: usize, resource: &Resource) {
+        let Some(events) = resource.property("Events") else {
+            return;
+        };
+        for event in events.entries() {
+            let event_type = event.value.get("Type").and_then(Value::as_str);
+            let properties = event.value.get("Properties");
+            let property = |key: &str| properties.and_then(|p| p.get(key));
+            let (default_api, kind, api_key) = match event_type {
+                Some("Api") => ("ServerlessRestApi", ApiKind::Rest, "RestApiId"),
+                Some("HttpApi") => ("ServerlessHttpApi", ApiKind::Http, "ApiId"),
+                _ => continue,
+            };
+            let (api, kind) = match property(api_key) {
+                Some(value) => self
+                    .api(Some(value))
+                    .unwrap_or_else(|| (display_reference(value), kind)),
+                None => (default_api.to_owned(), kind),
+            };
+            let payload_version = match kind {
+                ApiKind::Http => property("PayloadFormatVersion")
+                    .and_then(|value| self.template.string(value))
+                    .unwrap_or_else(|| "2.0".into()),
+                _ => "1.0".into(),
+            };
+            let text = |key: &str, default: &str| {
+                property(key)
+                    .and_then(|value| self.template.string(value))
+                    .unwrap_or_else(|| default.to_owned())
+            };
+            self.edges.push(Edge {
+                api,
+                api_kind: kind,
+                role: EdgeRole::Route,
+                method: text("Method", "ANY").to_ascii_uppercase(),
+                path: text("Path", "*"),
+                function: FunctionRef {
+                    logical_id: resource.logical_id.clone(),
+                    range: event.key_range,
+                },
+                kind: IntegrationKind::Proxy,
+                payload_version,
+                timeout: self.timeout(property("TimeoutInMillis"), kind),
+                implicit_permission: true,
+                declared_in: index,
+                range: event.key_range,
+            });
+        }
+    }
+
+    fn rest_method(&mut self, index: usize, resource: &Resource) {
+        let Some(integration) = resource.property("Integration") else {
+            return;
+        };
+        let Some(kind) = integration_kind(
+            integration
+                .get("Type")
+                .and_then(|value| self.template.string(value)),
+        ) else {
+            return;
+        };
+        let Some(uri) = integration.get("Uri") else {
+            return;
+        };
+        let Some(function) = self.template.function_ref(uri) else {
+            return;
+        };
+        let (api, api_kind) = self
+            .api(resource.property("RestApiId"))
+            .unwrap_or_else(|| ("the REST API".into(), ApiKind::Rest));
+        let method = resource
+            .property("HttpMethod")
+            .and_then(|value| self.template.string(value))
+            .unwrap_or_else(|| "*".into())
+            .to_ascii_uppercase();
+        let path = self
+            .rest_path(resource.property("ResourceId"), 32)
+            .unwrap_or_else(|| "*".into());
+        self.edges.push(Edge {
+            api,
+            api_kind,
+            role: EdgeRole::Route,
+            method,
+            path,
+            range: function.range,
+            function,
+            kind,
+            payload_version: "1.0".into(),
+            timeout: self.timeout(integration.get("TimeoutInMillis"), api_kind),
+            implicit_permission: false,
+            declared_in: index,
+        });
+    }
+
+    /// The path of an `AWS::ApiGateway::Resource`, following `ParentId` up to the root.
+    fn rest_path(&self, resource_id: Option<&Value>, depth: usize) -> Option<String> {
+        let resource_id = resource_id?;
+        if depth == 0 {
+            return None;
+        }
+        if let Some(("Fn::GetAtt", argument)) = resource_id.intrinsic() {
+            let attribute = match &argument.kind {
+                super::value::ValueKind::Str(text) => text.split('.').nth(1),
+                super::value::ValueKind::Seq(items) => items.get(1).and_then(Value::as_str),
+                _ => None,
+            };
+            if attribute == Some("RootResourceId") {
+                return Some("/".into());
+            }
+        }
+        let logical_id = self
+            .template
+            .referenced_resources(resource_id)
+            .into_iter()
+            .next()?;
+        let resource = self.template.resource(&logical_id)?;
+        if !resource.is("AWS::ApiGateway::Resource") {
+            return None;
+        }
+        let part = self.template.string(resource.property("PathPart")?)?;
+        let parent = self.rest_path(resource.property("ParentId"), depth - 1)?;
+        Some(format!("{}/{part}", parent.trim_end_matches('/')))
+    }
+
+    fn v2_integration(&mut self, index: usize, resource: &Resource) {
+        let Some(kind) = integration_kind(
+            resource
+                .property("IntegrationType")
+                .and_then(|value| self.template.string(value)),
+        ) else {
+            return;
+        };
+        let Some(uri) = resource.property("IntegrationUri") else {
+            return;
+        };
+        let Some(function) = self.template.function_ref(uri) else {
+            return;
+        };
+        let (api, api_kind) = self
+            .api(resource.property("ApiId"))
+            .unwrap_or_else(|| ("the HTTP API".into(), ApiKind::Http));
+        let payload_version = resource
+            .property("PayloadFormatVersion")
+            .and_then(|value| self.template.string(value))
+            .unwrap_or_else(|| {
+                if api_kind == ApiKind::Http {
+                    "2.0".into()
+                } else {
+                    "1.0".into()
+                }
+            });
+        let timeout = self.timeout(resource.property("TimeoutInMillis"), api_kind);
+        let routes = self
+            .routes_by_integration
+            .get(&resource.logical_id)
+            .cloned()
+            .unwrap_or_else(|| vec!["*".into()]);
+        for route in routes {
+            let (method, path) = match route.split_once(' ') {
+                Some((method, path)) => (method.to_owned(), path.to_owned()),
+                None => ("*".to_owned(), route),
+            };
+            self.edges.push(Edge {
+                api: api.clone(),
+                api_kind,
+                role: EdgeRole::Route,
+                method,
+                path,
+                range: function.range,
+                function: function.clone(),
+                kind,
+                payload_version: payload_version.clone(),
+                timeout,
+                implicit_permission: false,
+                declared_in: index,
+            });
+        }
+    }
+
+    fn authorizer_resource(&mut self, index: usize, resource: &Resource) {
+        let Some(uri) = resource.property("AuthorizerUri") else {
+            return;
+        };
+        let Some(function) = self.template.function_ref(uri) else {
+            return;
+        };
+        let (default_name, default_kind, api_key) = if resource.is("AWS::ApiGateway::Authorizer") {
+            ("the REST API", ApiKind::Rest, "RestApiId")
+        } else {
+            ("the HTTP API", ApiKind::Http, "ApiId")
+        };
+        let (api, api_kind) = self
+            .api(resource.property(api_key))
+            .unwrap_or_else(|| (default_name.into(), default_kind));
+        self.push_authorizer(
+            index,
+            resource.logical_id.clone(),
+            api,
+            api_kind,
+            function,
+            false,
+        );
+    }
+
+    fn push_authorizer(
+        &mut self,
+        index: usize,
+        name: String,
+        api: String,
+        api_kind: ApiKind,
+        function: FunctionRef,
+        implicit_permission: bool,
+    ) {
+        self.edges.push(Edge {
+            api,
+            api_kind,
+            role: EdgeRole::Authorizer { name },
+            method: "*".into(),
+            path: "*".into(),
+            range: function.range,
+            function,
+            kind: IntegrationKind::Proxy,
+            payload_version: "1.0".into(),
+            timeout: IntegrationTimeout {
+                millis: api_kind.max_timeout_millis(),
+                range: None,
+            },
+            implicit_permission,
+            declared_in: index,
+        });
+    }
+
+    /// SAM `Auth.Authorizers.<Name>.FunctionArn`: SAM adds the permission itself.
+    fn sam_auth(&mut self, index: usize, resource: &Resource) {
+        let Some(kind) = ApiKind::of_resource(resource) else {
+            return;
+        };
+        let Some(authorizers) = resource
+            .property("Auth")
+            .and_then(|auth| auth.get("Authorizers"))
+        else {
+            return;
+        };
+        for authorizer in authorizers.entries() {
+            let Some(function) = authorizer
+                .value
+                .get("FunctionArn")
+                .and_then(|value| self.template.function_ref(value))
+            else {
+                continue;
+            };
+            self.push_authorizer(
+                index,
+                authorizer.key.clone(),
+                resource.logical_id.clone(),
+                kind,
+                function,
+                true,
+            );
+        }
+    }
+
+    /// Integrations and authorizers of an inline OpenAPI definition.
+    fn openapi(&mut self, index: usize, resource: &Resource, body: &Value) {
+        let Some(api_kind) = ApiKind::of_resource(resource) else {
+            return;
+        };
+        let api = resource.logical_id.clone();
+        for path in body.get("paths").map(Value::entries).unwrap_or_default() {
+            for operation in path.value.entries() {
+                let Some(integration) = operation.value.get("x-amazon-apigateway-integration")
+                else {
+                    continue;
+                };
+                let Some(kind) = integration_kind(
+                    integration
+                        .get("type")
+                        .and_then(|value| self.template.string(value)),
+                ) else {
+                    continue;
+                };
+                let Some(function) = integration
+                    .get("uri")
+                    .and_then(|uri| self.template.function_ref(uri))
+                else {
+                    continue;
+                };
+                let method = match operation.key.as_str() {
+                    "x-amazon-apigateway-any-method" => "ANY".to_owned(),
+                    other => other.to_ascii_uppercase(),
+                };
+                let payload_version = integration
+                    .get("payloadFormatVersion")
+                    .and_then(|value| self.template.string(value))
+                    .unwrap_or_else(|| {
+                        if api_kind == ApiKind::Http {
+                            "2.0".into()
+                        } else {
+                            "1.0".into()
+                        }
+                    });
+                self.edges.push(Edge {
+                    api: api.clone(),
+                    api_kind,
+                    role: EdgeRole::Route,
+                    method,
+                    path: path.key.clone(),
+                    range: function.range,
+                    function,
+                    kind,
+                    payload_version,
+                    timeout: self.timeout(integration.get("timeoutInMillis"), api_kind),
+                    implicit_permission: false,
+                    declared_in: index,
+                });
+            }
+        }
+        let schemes = body
+            .path(&["components", "securitySchemes"])
+            .or_else(|| body.get("securityDefinitions"));
+        for scheme in schemes.map(Value::entries).unwrap_or_default() {
+            let Some(function) = scheme
+                .value
+                .path(&["x-amazon-apigateway-authorizer", "authorizerUri"])
+                .and_then(|uri| self.template.function_ref(uri))
+            else {
+                continue;
+            };
+            self.push_authorizer(
+                index,
+                scheme.key.clone(),
+                api.clone(),
+                api_kind,
+                function,
+                false,
+            );
+        }
+    }
+}
+
+/// `AWS_PROXY` / `AWS` (any case, as OpenAPI writes them); other types do not call Lambda.
+fn integration_kind(value: Option<String>) -> Option<IntegrationKind> {
+    match value?.to_ascii_uppercase().as_str() {
+        "AWS_PROXY" => Some(IntegrationKind::Proxy),
+        "AWS" => Some(IntegrationKind::NonProxy),
+        _ => None,
+    }
+}
+
+/// How to name an API given by a value gatelint cannot follow (a parameter, an import).
+fn display_reference(value: &Value) -> String {
+    match value.intrinsic() {
+        Some(("Ref", argument)) => argument.as_str().unwrap_or("the API").to_owned(),
+        _ => "the API".into(),
+    }
+}
