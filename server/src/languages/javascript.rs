@@ -1616,8 +1616,8 @@ fn object_style(node: Node<'_>, text: &str) -> ObjectStyle {
     };
     match children.first() {
         Some(first) => {
-            let open_line = text[..node.start_byte()].matches('\n').count();
-            let first_line = text[..first.start_byte()].matches('\n').count();
+            let open_line = node.start_position().row;
+            let first_line = first.start_position().row;
             let separator = if open_line == first_line {
                 ", ".to_owned()
             } else {

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
 use super::facts::*;
-use super::query::{for_each_match, grammar_query};
+use super::query::{grammar_query_set, Matches, QueryFile};
+use super::scopes::{ScopeIndex, ScopeKind};
 use super::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
@@ -15,12 +16,26 @@ fn python() -> tree_sitter::Language {
     tree_sitter_python::LANGUAGE.into()
 }
 
-grammar_query!(FUNCTIONS, python(), "python/functions.scm");
-grammar_query!(RETURNS, python(), "python/returns.scm");
-grammar_query!(BINDINGS, python(), "python/bindings.scm");
-grammar_query!(OBJECTS, python(), "python/objects.scm");
-grammar_query!(EVIDENCE, python(), "python/evidence.scm");
-grammar_query!(IMPORTS, python(), "python/imports.scm");
+grammar_query_set!(
+    QUERIES,
+    python(),
+    [
+        "python/functions.scm",
+        "python/returns.scm",
+        "python/bindings.scm",
+        "python/objects.scm",
+        "python/evidence.scm",
+        "python/imports.scm",
+        "python/scopes.scm",
+    ]
+);
+const FUNCTIONS: QueryFile = QueryFile(0);
+const RETURNS: QueryFile = QueryFile(1);
+const BINDINGS: QueryFile = QueryFile(2);
+const OBJECTS: QueryFile = QueryFile(3);
+const EVIDENCE: QueryFile = QueryFile(4);
+const IMPORTS: QueryFile = QueryFile(5);
+const SCOPES: QueryFile = QueryFile(6);
 
 /// Names a handler's first parameter commonly has.
 const EVENT_NAMES: &[&str] = &[
@@ -41,8 +56,23 @@ const CONTEXT_NAMES: &[&str] = &[
 
 pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
+    let matches = QUERIES.run(root, text);
+    let mut scope_nodes = Vec::new();
+    matches.each(SCOPES, |captures| {
+        let kinds = [
+            ("function", ScopeKind::Function),
+            ("lambda", ScopeKind::Lambda),
+            ("class", ScopeKind::Class),
+        ];
+        scope_nodes.extend(
+            kinds
+                .into_iter()
+                .find_map(|(name, kind)| Some((captures.get(name)?, kind))),
+        );
+    });
     let mut extractor = Extractor {
         text,
+        scopes: ScopeIndex::new(scope_nodes),
         facts: SourceFacts::empty(Language::Python),
         by_node: HashMap::new(),
         event_params: HashMap::new(),
@@ -51,11 +81,11 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         updates: Vec::new(),
         seen_objects: HashSet::new(),
     };
-    extractor.collect_functions(root);
-    extractor.collect_bindings(root);
-    extractor.collect_responses(root);
-    extractor.collect_evidence(root);
-    extractor.collect_edit_context(root);
+    extractor.collect_functions(&matches);
+    extractor.collect_bindings(&matches);
+    extractor.collect_responses(&matches);
+    extractor.collect_evidence(&matches);
+    extractor.collect_edit_context(root, &matches);
     extractor.facts
 }
 
@@ -82,6 +112,7 @@ struct Update<'t> {
 
 struct Extractor<'t> {
     text: &'t str,
+    scopes: ScopeIndex,
     facts: SourceFacts,
     /// Function definition node id → its index in `facts.functions` (all top-level functions,
     /// whether or not they turn out to be handlers or helpers).
@@ -107,9 +138,9 @@ impl<'t> Extractor<'t> {
 
     /// Every module-level function; the ones that look like handlers become handlers, and the
     /// ones a handler returns through become helpers (to a fixpoint).
-    fn collect_functions(&mut self, root: Node<'t>) {
+    fn collect_functions(&mut self, matches: &Matches<'_, 't>) {
         let mut candidates = Vec::new();
-        for_each_match(&FUNCTIONS, root, self.text, |captures| {
+        matches.each(FUNCTIONS, |captures| {
             let (Some(function), Some(name), Some(parameters)) = (
                 captures.get("function"),
                 captures.get("name"),
@@ -117,7 +148,7 @@ impl<'t> Extractor<'t> {
             ) else {
                 return;
             };
-            if !is_module_level(function) {
+            if !self.scopes.is_top_level(function) {
                 return;
             }
             candidates.push((function, name, parameters));
@@ -153,12 +184,14 @@ impl<'t> Extractor<'t> {
             .map(|(index, function)| (function.name.as_str(), FunctionId(index)))
             .collect();
         let mut returned_calls: Vec<(FunctionId, FunctionId)> = Vec::new();
-        for_each_match(&RETURNS, root, self.text, |captures| {
+        matches.each(RETURNS, |captures| {
             let Some(value) = captures.get("value") else {
                 return;
             };
-            let Some((owner, _)) =
-                enclosing_function(value).and_then(|f| self.by_node.get(&f.id()))
+            let Some((owner, _)) = self
+                .scopes
+                .enclosing_function(value)
+                .and_then(|f| self.by_node.get(&f))
             else {
                 return;
             };
@@ -211,16 +244,16 @@ impl<'t> Extractor<'t> {
             .collect();
     }
 
-    fn collect_bindings(&mut self, root: Node<'t>) {
+    fn collect_bindings(&mut self, matches: &Matches<'_, 't>) {
         let text = self.text;
-        for_each_match(&BINDINGS, root, text, |captures| {
+        matches.each(BINDINGS, |captures| {
             let value = captures.get("value");
             if let (Some(binding), Some(target), Some(value)) =
                 (captures.get("binding"), captures.get("target"), value)
             {
                 let name = TextRange::of_node(&target).slice(text);
                 self.bindings.entry(name).or_default().push(Binding {
-                    scope: scope_of(binding),
+                    scope: self.scopes.binding_scope(binding),
                     value,
                     at: binding.start_byte(),
                 });
@@ -231,7 +264,7 @@ impl<'t> Extractor<'t> {
                 value,
             ) {
                 self.item_assignments.push(ItemAssignment {
-                    scope: scope_of(assignment),
+                    scope: self.scopes.binding_scope(assignment),
                     target: TextRange::of_node(&target).slice(text),
                     key,
                     value,
@@ -243,7 +276,7 @@ impl<'t> Extractor<'t> {
                 captures.get("update_arguments"),
             ) {
                 self.updates.push(Update {
-                    scope: scope_of(update),
+                    scope: self.scopes.binding_scope(update),
                     target: TextRange::of_node(&target).slice(text),
                     arguments,
                     at: update.start_byte(),
@@ -270,13 +303,15 @@ impl<'t> Extractor<'t> {
         })
     }
 
-    fn collect_responses(&mut self, root: Node<'t>) {
+    fn collect_responses(&mut self, matches: &Matches<'_, 't>) {
         // Returned by handlers and helpers.
         let mut returned = Vec::new();
-        for_each_match(&RETURNS, root, self.text, |captures| {
+        matches.each(RETURNS, |captures| {
             if let Some(value) = captures.get("value") {
-                if let Some(&(id, _)) =
-                    enclosing_function(value).and_then(|f| self.by_node.get(&f.id()))
+                if let Some(&(id, _)) = self
+                    .scopes
+                    .enclosing_function(value)
+                    .and_then(|f| self.by_node.get(&f))
                 {
                     returned.push((id, value));
                 }
@@ -287,7 +322,7 @@ impl<'t> Extractor<'t> {
         }
         // Literals with `statusCode` and another response key, wherever they stand.
         let mut literals = Vec::new();
-        for_each_match(&OBJECTS, root, self.text, |captures| {
+        matches.each(OBJECTS, |captures| {
             if let Some(node) = captures.get("dict").or_else(|| captures.get("dict_call")) {
                 literals.push(node);
             }
@@ -338,7 +373,7 @@ impl<'t> Extractor<'t> {
             }
             "identifier" => {
                 let name = self.node_text(value);
-                let scope = scope_of(value);
+                let scope = self.scopes.binding_scope(value);
                 let Some(binding) = self.binding(scope, name, value.start_byte()) else {
                     return;
                 };
@@ -631,7 +666,7 @@ impl<'t> Extractor<'t> {
             "call" => value(self.classify_call(node, depth)),
             "identifier" => {
                 let name = self.node_text(node);
-                match self.binding(scope_of(node), name, node.start_byte()) {
+                match self.binding(self.scopes.binding_scope(node), name, node.start_byte()) {
                     Some(binding) => {
                         let resolved = self.classify(binding.value, depth + 1);
                         Value {
@@ -695,10 +730,10 @@ impl<'t> Extractor<'t> {
     }
 
     /// Which handlers show that they serve API Gateway.
-    fn collect_evidence(&mut self, root: Node<'t>) {
+    fn collect_evidence(&mut self, matches: &Matches<'_, 't>) {
         // (function, evidence, whether it shows API Gateway or another event source)
         let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
-        for_each_match(&EVIDENCE, root, self.text, |captures| {
+        matches.each(EVIDENCE, |captures| {
             let (Some(object), Some(key), Some(read)) = (
                 captures.get("object"),
                 captures.get("key"),
@@ -706,7 +741,10 @@ impl<'t> Extractor<'t> {
             ) else {
                 return;
             };
-            let Some(&(id, _)) = enclosing_function(read).and_then(|f| self.by_node.get(&f.id()))
+            let Some(&(id, _)) = self
+                .scopes
+                .enclosing_function(read)
+                .and_then(|f| self.by_node.get(&f))
             else {
                 return;
             };
@@ -769,9 +807,9 @@ impl<'t> Extractor<'t> {
         }
     }
 
-    fn collect_edit_context(&mut self, root: Node<'t>) {
+    fn collect_edit_context(&mut self, root: Node<'t>, matches: &Matches<'_, 't>) {
         let mut has_json = false;
-        for_each_match(&IMPORTS, root, self.text, |captures| {
+        matches.each(IMPORTS, |captures| {
             if captures
                 .get("module")
                 .is_some_and(|module| self.node_text(module) == "json")
@@ -846,39 +884,6 @@ fn positional_parameters<'t>(parameters: Node<'t>, text: &'t str) -> Vec<&'t str
         }
     }
     names
-}
-
-fn is_module_level(function: Node<'_>) -> bool {
-    let mut parent = function.parent();
-    if parent.is_some_and(|p| p.kind() == "decorated_definition") {
-        parent = parent.and_then(|p| p.parent());
-    }
-    parent.is_some_and(|p| p.kind() == "module")
-}
-
-/// The nearest function definition around a node.
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(candidate) = current {
-        match candidate.kind() {
-            "function_definition" => return Some(candidate),
-            "lambda" | "class_definition" => return None,
-            _ => current = candidate.parent(),
-        }
-    }
-    None
-}
-
-/// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
-fn scope_of(node: Node<'_>) -> Option<usize> {
-    let mut current = node.parent();
-    while let Some(candidate) = current {
-        if matches!(candidate.kind(), "function_definition" | "lambda") {
-            return Some(candidate.id());
-        }
-        current = candidate.parent();
-    }
-    None
 }
 
 /// Plain function names whose calls an expression returns: `f(...)`, `await f(...)`,
@@ -997,8 +1002,8 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
         .find(|child| child.kind() != "comment");
     match first {
         Some(first) => {
-            let open_line = text[..container.start_byte()].matches('\n').count();
-            let first_line = text[..first.start_byte()].matches('\n').count();
+            let open_line = container.start_position().row;
+            let first_line = first.start_position().row;
             let separator = if open_line == first_line {
                 ", ".to_owned()
             } else {
@@ -1025,11 +1030,7 @@ mod tests {
 
     #[test]
     fn queries_compile() {
-        for query in [
-            &FUNCTIONS, &RETURNS, &BINDINGS, &OBJECTS, &EVIDENCE, &IMPORTS,
-        ] {
-            std::sync::LazyLock::force(query);
-        }
+        std::sync::LazyLock::force(&QUERIES);
     }
 
     fn facts(source: &str) -> SourceFacts {

@@ -1,5 +1,9 @@
 //! Running the tree-sitter queries in `grammars/`: compiled once per process, walked as matches
 //! whose captures are looked up by name.
+//!
+//! A language's query files are compiled together into one [`QuerySet`] and run in a single pass
+//! over the tree: a query cursor visits every node whatever the pattern, so six passes for six
+//! files cost six times one.
 
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Language, Node, Query, QueryCursor};
@@ -24,6 +28,20 @@ macro_rules! grammar_query {
     };
 }
 pub(crate) use grammar_query;
+
+/// Declares a lazily compiled [`QuerySet`] from files of `grammars/`, in the order given.
+macro_rules! grammar_query_set {
+    ($name:ident, $language:expr, [$($file:literal),* $(,)?]) => {
+        static $name: std::sync::LazyLock<$crate::languages::query::QuerySet> =
+            std::sync::LazyLock::new(|| {
+                $crate::languages::query::QuerySet::new(
+                    &$language,
+                    &[$(($file, include_str!(concat!("../../../grammars/", $file)))),*],
+                )
+            });
+    };
+}
+pub(crate) use grammar_query_set;
 
 /// The captures of one match.
 pub struct Captures<'q, 't> {
@@ -61,5 +79,78 @@ pub fn for_each_match<'t>(
                 .collect(),
         };
         each(&captures);
+    }
+}
+
+/// One query file of a [`QuerySet`], by its position in the set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueryFile(pub usize);
+
+/// Several query files compiled as one query, so that one pass over a tree answers them all.
+pub struct QuerySet {
+    query: Query,
+    /// For each pattern of the combined query, the file it comes from.
+    pattern_file: Vec<usize>,
+}
+
+impl QuerySet {
+    /// Compiles `files` (name, source) together, in order; `QueryFile(i)` names the i-th.
+    pub fn new(language: &Language, files: &[(&str, &str)]) -> Self {
+        let mut source = String::new();
+        let mut starts = Vec::with_capacity(files.len());
+        for (_, text) in files {
+            starts.push(source.len());
+            source.push_str(text);
+            source.push('\n');
+        }
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        let query = compile(language, &source, &names.join(" + "));
+        let pattern_file = (0..query.pattern_count())
+            .map(|pattern| {
+                let at = query.start_byte_for_pattern(pattern);
+                starts.iter().rposition(|start| *start <= at).unwrap_or(0)
+            })
+            .collect();
+        Self {
+            query,
+            pattern_file,
+        }
+    }
+
+    /// Runs every file's patterns over `node` in one pass.
+    pub fn run<'q, 't>(&'q self, node: Node<'t>, text: &'t str) -> Matches<'q, 't> {
+        let mut cursor = QueryCursor::new();
+        let mut found = cursor.matches(&self.query, node, text.as_bytes());
+        let mut matches = Vec::new();
+        while let Some(one) = found.next() {
+            matches.push((
+                self.pattern_file[one.pattern_index],
+                Captures {
+                    query: &self.query,
+                    nodes: one
+                        .captures()
+                        .iter()
+                        .map(|capture| (capture.index, capture.node))
+                        .collect(),
+                },
+            ));
+        }
+        Matches { matches }
+    }
+}
+
+/// The matches of one pass of a [`QuerySet`], in document order.
+pub struct Matches<'q, 't> {
+    matches: Vec<(usize, Captures<'q, 't>)>,
+}
+
+impl<'t> Matches<'_, 't> {
+    /// Calls `each` for every match of the patterns of `file`.
+    pub fn each(&self, file: QueryFile, mut each: impl FnMut(&Captures<'_, 't>)) {
+        for (from, captures) in &self.matches {
+            if *from == file.0 {
+                each(captures);
+            }
+        }
     }
 }

@@ -1114,8 +1114,8 @@ fn object_style(
 ) -> ObjectStyle {
     match first {
         Some(first) => {
-            let open_line = text[..container.start_byte()].matches('\n').count();
-            let first_line = text[..first.start_byte()].matches('\n').count();
+            let open_line = container.start_position().row;
+            let first_line = first.start_position().row;
             let separator = if open_line == first_line {
                 ", ".to_owned()
             } else {
