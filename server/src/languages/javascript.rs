@@ -10,45 +10,48 @@ use std::sync::LazyLock;
 use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
-use super::query::{compile, for_each_match};
+use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
 use super::{FileKind, Language};
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
-/// The queries of one grammar: the JavaScript ones compile for all three grammars (TypeScript
-/// shares the JavaScript node names); `types` mentions TypeScript-only nodes.
+/// The queries of one grammar, run in one pass: the JavaScript ones compile for all three
+/// grammars (TypeScript shares the JavaScript node names); `types`, run on signatures only,
+/// mentions TypeScript-only nodes.
 struct Queries {
-    functions: Query,
-    exports: Query,
-    bindings: Query,
-    returns: Query,
-    objects: Query,
-    evidence: Query,
-    calls: Query,
+    all: QuerySet,
     types: Option<Query>,
 }
 
-macro_rules! query_file {
-    ($language:expr, $file:literal) => {
-        compile(
-            &$language,
-            include_str!(concat!("../../../grammars/", $file)),
-            $file,
-        )
+const FUNCTIONS: QueryFile = QueryFile(0);
+const EXPORTS: QueryFile = QueryFile(1);
+const BINDINGS: QueryFile = QueryFile(2);
+const RETURNS: QueryFile = QueryFile(3);
+const OBJECTS: QueryFile = QueryFile(4);
+const EVIDENCE: QueryFile = QueryFile(5);
+const CALLS: QueryFile = QueryFile(6);
+
+macro_rules! query_files {
+    ($($file:literal),* $(,)?) => {
+        [$(($file, include_str!(concat!("../../../grammars/", $file)))),*]
     };
 }
 
 impl Queries {
     fn new(language: tree_sitter::Language, typed: bool) -> Self {
+        let files = query_files!(
+            "javascript/functions.scm",
+            "javascript/exports.scm",
+            "javascript/bindings.scm",
+            "javascript/returns.scm",
+            "javascript/objects.scm",
+            "javascript/evidence.scm",
+            "javascript/calls.scm",
+        );
+        let [types] = query_files!("typescript/types.scm");
         Self {
-            functions: query_file!(language, "javascript/functions.scm"),
-            exports: query_file!(language, "javascript/exports.scm"),
-            bindings: query_file!(language, "javascript/bindings.scm"),
-            returns: query_file!(language, "javascript/returns.scm"),
-            objects: query_file!(language, "javascript/objects.scm"),
-            evidence: query_file!(language, "javascript/evidence.scm"),
-            calls: query_file!(language, "javascript/calls.scm"),
-            types: typed.then(|| query_file!(language, "typescript/types.scm")),
+            all: QuerySet::new(&language, &files),
+            types: typed.then(|| compile(&language, types.1, types.0)),
         }
     }
 }
@@ -109,6 +112,7 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     let mut extractor = Extractor {
         text,
         queries: queries(kind),
+        matches: queries(kind).all.run(root, text),
         facts: SourceFacts::empty(language),
         candidates: Vec::new(),
         by_node: HashMap::new(),
@@ -117,10 +121,10 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
         updates: Vec::new(),
         seen_objects: HashSet::new(),
     };
-    extractor.collect_bindings(root);
-    extractor.collect_functions(root);
-    extractor.collect_responses(root);
-    extractor.collect_evidence(root);
+    extractor.collect_bindings();
+    extractor.collect_functions();
+    extractor.collect_responses();
+    extractor.collect_evidence();
     extractor.facts
 }
 
@@ -183,6 +187,8 @@ struct Parameter<'t> {
 struct Extractor<'t> {
     text: &'t str,
     queries: &'static Queries,
+    /// Every query file's matches over the whole file, from one pass.
+    matches: Matches<'static, 't>,
     facts: SourceFacts,
     candidates: Vec<Candidate<'t>>,
     /// Function node id → the handler or helper it is in `facts.functions`.
@@ -198,12 +204,12 @@ impl<'t> Extractor<'t> {
         TextRange::of_node(&node).slice(self.text)
     }
 
-    fn collect_bindings(&mut self, root: Node<'t>) {
+    fn collect_bindings(&mut self) {
         let text = self.text;
         let mut bindings = Vec::new();
         let mut members = Vec::new();
         let mut updates = Vec::new();
-        for_each_match(&self.queries.bindings, root, text, |captures| {
+        self.matches.each(BINDINGS, |captures| {
             if let (Some(binding), Some(target), Some(value)) = (
                 captures.get("binding"),
                 captures.get("target"),
@@ -255,7 +261,7 @@ impl<'t> Extractor<'t> {
             }
         });
         // Parameters shadow outer names: `(body) => ({ statusCode: 200, body })`.
-        for_each_match(&self.queries.functions, root, text, |captures| {
+        self.matches.each(FUNCTIONS, |captures| {
             let Some(function) = captures.get("function") else {
                 return;
             };
@@ -304,9 +310,9 @@ impl<'t> Extractor<'t> {
 
     /// Named module-level functions; the exported or handler-typed ones become handlers, and the
     /// ones a handler returns through become helpers (to a fixpoint).
-    fn collect_functions(&mut self, root: Node<'t>) {
+    fn collect_functions(&mut self) {
         let mut function_nodes = Vec::new();
-        for_each_match(&self.queries.functions, root, self.text, |captures| {
+        self.matches.each(FUNCTIONS, |captures| {
             if let Some(function) = captures.get("function") {
                 function_nodes.push(function);
             }
@@ -335,7 +341,7 @@ impl<'t> Extractor<'t> {
                 other_source_evidence: None,
             });
         }
-        self.collect_exports(root);
+        self.collect_exports();
         for candidate in &mut self.candidates {
             candidate.role = handler_reason(candidate, self.text, self.queries)
                 .map(|reason| Role::Handler { reason });
@@ -354,7 +360,7 @@ impl<'t> Extractor<'t> {
             .enumerate()
             .map(|(index, candidate)| (candidate.node.id(), index))
             .collect();
-        for (owner_node, value) in self.returned_values(root) {
+        for (owner_node, value) in self.returned_values() {
             let Some(&owner) = by_function.get(&owner_node.id()) else {
                 continue;
             };
@@ -366,7 +372,7 @@ impl<'t> Extractor<'t> {
                 }
             }
         }
-        for (owner, _, argument) in self.callback_results(root) {
+        for (owner, _, argument) in self.callback_results() {
             for callee in returned_callees(argument, self.text) {
                 if let Some(&callee) = names.get(callee) {
                     if callee != owner {
@@ -511,10 +517,10 @@ impl<'t> Extractor<'t> {
 
     /// Exports that name a local function (`export { handler }`, `module.exports = { handler }`,
     /// `exports.handler = middy(base)`).
-    fn collect_exports(&mut self, root: Node<'t>) {
+    fn collect_exports(&mut self) {
         let text = self.text;
         let mut exports: Vec<(&'t str, Node<'t>)> = Vec::new();
-        for_each_match(&self.queries.exports, root, text, |captures| {
+        self.matches.each(EXPORTS, |captures| {
             if let (Some(_), Some(name), Some(value)) = (
                 captures.get("export"),
                 captures.get("name"),
@@ -622,9 +628,9 @@ impl<'t> Extractor<'t> {
     }
 
     /// (function, returned expression) for every return and arrow expression body.
-    fn returned_values(&self, root: Node<'t>) -> Vec<(Node<'t>, Node<'t>)> {
+    fn returned_values(&self) -> Vec<(Node<'t>, Node<'t>)> {
         let mut returned = Vec::new();
-        for_each_match(&self.queries.returns, root, self.text, |captures| {
+        self.matches.each(RETURNS, |captures| {
             if let (Some(arrow), Some(value)) = (captures.get("arrow"), captures.get("value")) {
                 if value.kind() != "statement_block" {
                     returned.push((arrow, value));
@@ -640,9 +646,9 @@ impl<'t> Extractor<'t> {
 
     /// (candidate index, call, result argument) for every `callback(null, result)` inside a
     /// handler whose third parameter is the callback.
-    fn callback_results(&self, root: Node<'t>) -> Vec<(usize, Node<'t>, Node<'t>)> {
+    fn callback_results(&self) -> Vec<(usize, Node<'t>, Node<'t>)> {
         let mut calls = Vec::new();
-        for_each_match(&self.queries.calls, root, self.text, |captures| {
+        self.matches.each(CALLS, |captures| {
             if let (Some(call), Some(callee), Some(arguments)) = (
                 captures.get("call"),
                 captures.get("callee"),
@@ -682,20 +688,20 @@ impl<'t> Extractor<'t> {
         results
     }
 
-    fn collect_responses(&mut self, root: Node<'t>) {
-        for (function, value) in self.returned_values(root) {
+    fn collect_responses(&mut self) {
+        for (function, value) in self.returned_values() {
             if let Some(&id) = self.by_node.get(&function.id()) {
                 self.returned_value(Origin::Returned { function: id }, value, 0);
             }
         }
-        for (index, _, result) in self.callback_results(root) {
+        for (index, _, result) in self.callback_results() {
             if let Some(&id) = self.by_node.get(&self.candidates[index].node.id()) {
                 self.returned_value(Origin::Callback { function: id }, result, 0);
             }
         }
         // Literals with `statusCode` and another response key, wherever they stand.
         let mut literals = Vec::new();
-        for_each_match(&self.queries.objects, root, self.text, |captures| {
+        self.matches.each(OBJECTS, |captures| {
             if let Some(object) = captures.get("object") {
                 literals.push(object);
             }
@@ -1063,10 +1069,10 @@ impl<'t> Extractor<'t> {
     }
 
     /// Which handlers show that they serve API Gateway.
-    fn collect_evidence(&mut self, root: Node<'t>) {
+    fn collect_evidence(&mut self) {
         let mut reads: Vec<EventRead<'t>> = Vec::new();
         let text = self.text;
-        for_each_match(&self.queries.evidence, root, text, |captures| {
+        self.matches.each(EVIDENCE, |captures| {
             let (Some(read), Some(object)) = (captures.get("read"), captures.get("object")) else {
                 return;
             };
@@ -1663,13 +1669,7 @@ mod tests {
     #[test]
     fn every_query_compiles_for_its_grammars() {
         for queries in [&*JAVASCRIPT, &*TYPESCRIPT, &*TSX] {
-            assert!(queries.functions.pattern_count() > 0);
-            assert!(queries.exports.pattern_count() > 0);
-            assert!(queries.bindings.pattern_count() > 0);
-            assert!(queries.returns.pattern_count() > 0);
-            assert!(queries.objects.pattern_count() > 0);
-            assert!(queries.evidence.pattern_count() > 0);
-            assert!(queries.calls.pattern_count() > 0);
+            std::hint::black_box(&queries.all);
         }
         assert!(JAVASCRIPT.types.is_none());
         assert!(TYPESCRIPT
