@@ -102,3 +102,60 @@ impl ScopeIndex {
         self.around(node).is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::languages::FileKind;
+    use crate::text::Document;
+
+    #[test]
+    fn answers_like_a_walk_up_the_tree() {
+        let source = "def outer(event, context):\n    x = 1\n    f = lambda y: y + x\n    class C:\n        def m(self):\n            return x\n    return f\n\nz = 2\n";
+        let document = Document::new(Some(FileKind::Python), source.to_owned());
+        let root = document.tree().expect("parsed").root_node();
+        let mut scopes = Vec::new();
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            match node.kind() {
+                "function_definition" => scopes.push((node, ScopeKind::Function)),
+                "lambda" => scopes.push((node, ScopeKind::Lambda)),
+                "class_definition" => scopes.push((node, ScopeKind::Class)),
+                _ => {}
+            }
+            let mut cursor = node.walk();
+            stack.extend(node.children(&mut cursor));
+        }
+        let functions: Vec<Node<'_>> = scopes
+            .iter()
+            .filter(|(_, k)| *k == ScopeKind::Function)
+            .map(|(n, _)| *n)
+            .collect();
+        let index = ScopeIndex::new(scopes.iter().copied());
+        let at = |needle: &str| {
+            let offset = source.find(needle).expect("needle in source");
+            root.descendant_for_byte_range(offset, offset + needle.len())
+                .expect("a node")
+        };
+        let outer = functions
+            .iter()
+            .find(|f| f.start_byte() == 0)
+            .expect("outer");
+        let method = functions
+            .iter()
+            .find(|f| f.start_byte() != 0)
+            .expect("method");
+        assert_eq!(index.enclosing_function(at("x = 1")), Some(outer.id()));
+        assert_eq!(
+            index.enclosing_function(at("y + x")),
+            None,
+            "inside a lambda"
+        );
+        assert_eq!(index.enclosing_function(at("return x")), Some(method.id()));
+        assert_eq!(index.binding_scope(at("return x")), Some(method.id()));
+        assert!(index.is_top_level(*outer));
+        assert!(!index.is_top_level(*method));
+        assert!(index.is_top_level(at("z = 2")));
+        assert_eq!(index.binding_scope(at("z = 2")), None);
+    }
+}
