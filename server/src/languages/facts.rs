@@ -118,6 +118,15 @@ impl ResponseObject {
     }
 }
 
+/// Whether entries with a `statusCode` and another response key make a response literal,
+/// wherever it stands.
+pub fn is_status_code_literal(entries: &[Entry]) -> bool {
+    entries.iter().any(|entry| entry.key == "statusCode")
+        && entries
+            .iter()
+            .any(|entry| crate::knowledge::proxy::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
+}
+
 /// How to write a new entry into this object so that it matches its neighbours.
 #[derive(Clone, Debug)]
 pub struct ObjectStyle {
@@ -140,6 +149,35 @@ pub enum EntryForm {
 }
 
 impl ObjectStyle {
+    /// The style of an object whose entries are the children of `container`, the first being
+    /// `first`: a new entry goes before the first one, separated like the existing ones (on the
+    /// same line, or on a line of its own with the first entry's indentation).
+    pub fn of(
+        container: tree_sitter::Node<'_>,
+        first: Option<tree_sitter::Node<'_>>,
+        text: &str,
+        entry_form: EntryForm,
+    ) -> Self {
+        let Some(first) = first else {
+            return Self {
+                insert_at: container.start_byte() + 1,
+                separator: String::new(),
+                entry_form,
+            };
+        };
+        let separator = if container.start_position().row == first.start_position().row {
+            ", ".to_owned()
+        } else {
+            let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
+            format!(",\n{}", &text[line_start..first.start_byte()])
+        };
+        Self {
+            insert_at: first.start_byte(),
+            separator,
+            entry_form,
+        }
+    }
+
     pub fn entry_text(&self, key: &str, value: &str) -> String {
         match self.entry_form {
             EntryForm::QuotedKey => format!("\"{key}\": {value}"),

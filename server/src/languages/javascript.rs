@@ -711,11 +711,7 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let (entries, shape) = self.object_entries(node, 0);
-            let has_status = entries.iter().any(|entry| entry.key == "statusCode");
-            let has_other = entries
-                .iter()
-                .any(|entry| api_event::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
-            if has_status && has_other {
+            if is_status_code_literal(&entries) {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);
@@ -1620,28 +1616,7 @@ fn object_style(node: Node<'_>, text: &str) -> ObjectStyle {
     } else {
         EntryForm::BareKey
     };
-    match children.first() {
-        Some(first) => {
-            let open_line = node.start_position().row;
-            let first_line = first.start_position().row;
-            let separator = if open_line == first_line {
-                ", ".to_owned()
-            } else {
-                let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
-                format!(",\n{}", &text[line_start..first.start_byte()])
-            };
-            ObjectStyle {
-                insert_at: first.start_byte(),
-                separator,
-                entry_form,
-            }
-        }
-        None => ObjectStyle {
-            insert_at: node.start_byte() + 1,
-            separator: String::new(),
-            entry_form,
-        },
-    }
+    ObjectStyle::of(node, children.first().copied(), text, entry_form)
 }
 
 #[cfg(test)]

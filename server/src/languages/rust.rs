@@ -318,11 +318,7 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let (entries, shape) = self.reader().object(object, 0);
-            let has_status = entries.iter().any(|entry| entry.key == "statusCode");
-            let has_other = entries
-                .iter()
-                .any(|entry| api_event::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
-            if has_status && has_other {
+            if is_status_code_literal(&entries) {
                 self.seen_objects.insert(object.id());
                 let response =
                     self.response_object(object, entries, shape, Origin::StatusCodeLiteral);
@@ -1112,28 +1108,7 @@ fn object_style(
     text: &str,
     entry_form: EntryForm,
 ) -> ObjectStyle {
-    match first {
-        Some(first) => {
-            let open_line = container.start_position().row;
-            let first_line = first.start_position().row;
-            let separator = if open_line == first_line {
-                ", ".to_owned()
-            } else {
-                let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
-                format!(",\n{}", &text[line_start..first.start_byte()])
-            };
-            ObjectStyle {
-                insert_at: first.start_byte(),
-                separator,
-                entry_form,
-            }
-        }
-        None => ObjectStyle {
-            insert_at: container.start_byte() + 1,
-            separator: String::new(),
-            entry_form,
-        },
-    }
+    ObjectStyle::of(container, first, text, entry_form)
 }
 
 #[cfg(test)]
