@@ -4,6 +4,7 @@
 //! check` calls, so the editor and the terminal cannot disagree. Nothing here analyses code.
 
 mod convert;
+mod framing;
 mod handlers;
 mod store;
 
@@ -46,9 +47,13 @@ pub fn run() -> ExitCode {
     let flag = Arc::clone(&shutdown_requested);
     runtime.block_on(async move {
         let (service, socket) = LspService::new(|client| Server::new(client, flag));
-        Transport::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        Transport::new(
+            framing::guarded_input(tokio::io::stdin()),
+            tokio::io::stdout(),
+            socket,
+        )
+        .serve(service)
+        .await;
     });
     // Tokio reads stdin on a blocking thread that may still wait for input the client will never
     // send: do not wait for it.
