@@ -40,6 +40,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
                 edge.describe()
             );
             let fix = Fix {
+                safe: false,
                 title: format!("Set Principal to {API_GATEWAY_PRINCIPAL}"),
                 edits: vec![Edit::replace(
                     *range,

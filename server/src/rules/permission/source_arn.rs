@@ -51,6 +51,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             ));
             let replacement = source_arn_text(ctx.template, ctx.text, &edge.api, &indent);
             let fix = Fix {
+                safe: false,
                 title: format!("Allow every route of {}", edge.api),
                 edits: vec![Edit::replace(
                     source_arn.range,

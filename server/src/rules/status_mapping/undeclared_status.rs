@@ -133,6 +133,7 @@ fn add_method_responses_fix(
         }
     };
     Some(Fix {
+        safe: false,
         title: format!(
             "Declare {} in MethodResponses",
             missing

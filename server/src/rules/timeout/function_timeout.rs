@@ -83,6 +83,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             "Timeout"
         };
         let fix = Fix {
+            safe: false,
             title: format!("Set {where_} to {}", format_number(limit_seconds)),
             edits: vec![Edit::replace(
                 timeout.literal_range,

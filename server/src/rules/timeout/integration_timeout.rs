@@ -61,6 +61,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         );
         let literal = range.slice(ctx.text);
         let fix = (literal.trim_matches(['"', '\'']).parse::<f64>().is_ok()).then(|| Fix {
+            safe: false,
             title: format!("Set TimeoutInMillis to {}", format_number(limit)),
             edits: vec![Edit::replace(
                 range,
