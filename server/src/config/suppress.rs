@@ -26,8 +26,9 @@ struct Suppression {
     covers: TextRange,
     /// The directive itself (`gatelint: ignore[...]`, or the `ignore` key).
     directive: TextRange,
-    /// Empty: every rule.
+    /// The rules it names; with `all`, none are named and every rule is covered.
     codes: Vec<CodeRef>,
+    all: bool,
     used: bool,
     /// Where it is, for messages: "this line or the next" / "resource `X`".
     place: String,
@@ -73,7 +74,7 @@ impl Suppressions {
                 if !(suppression.covers.start <= start && start <= suppression.covers.end) {
                     continue;
                 }
-                if suppression.codes.is_empty() {
+                if suppression.all {
                     suppression.used = true;
                     suppressed = true;
                 }
@@ -92,10 +93,11 @@ impl Suppressions {
         let mut unknown = Sink::new(&config::UNKNOWN_RULE_CODE.meta);
         for suppression in &self.0 {
             if suppression.codes.is_empty() && !suppression.used {
+                // A blanket suppression that covered nothing, or an empty metadata list.
                 unused.report(
                     suppression.directive,
                     format!(
-                        "This suppression silences nothing: no finding in {}",
+                        "This suppression silences nothing: no finding {}",
                         suppression.place
                     ),
                 );
@@ -115,7 +117,7 @@ impl Suppressions {
                         unused.report(
                             code.range,
                             format!(
-                                "This suppression of {known} silences nothing: no {known} finding in {}",
+                                "This suppression of {known} silences nothing: no {known} finding {}",
                                 suppression.place
                             ),
                         );
@@ -147,9 +149,10 @@ fn comments(tree: &Tree, text: &str, found: &mut Vec<Suppression>) {
                         index.line_range(text, last).end,
                     ),
                     directive,
+                    all: codes.is_empty(),
                     codes,
                     used: false,
-                    place: "this line or the next".into(),
+                    place: "on this line or the next".into(),
                 });
             }
         } else if cursor.goto_first_child() {
@@ -239,8 +242,9 @@ fn metadata(kind: FileKind, tree: &Tree, text: &str, found: &mut Vec<Suppression
             ),
             directive: ignore.key_range,
             codes,
+            all: false,
             used: false,
-            place: format!("resource `{}`", resource.logical_id),
+            place: format!("in resource `{}`", resource.logical_id),
         });
     }
 }
