@@ -52,6 +52,7 @@ pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix 
     };
     edits.push(Edit::replace(range, replacement));
     Fix {
+        safe: true,
         title: title.into(),
         edits,
     }
@@ -70,6 +71,7 @@ pub fn wrap_as_response(facts: &SourceFacts, text: &str, range: TextRange) -> Fi
     };
     edits.push(Edit::replace(range, replacement));
     Fix {
+        safe: true,
         title: "Return it as the JSON body of a 200 response".into(),
         edits,
     }
@@ -92,6 +94,7 @@ pub fn to_string(language: Language, text: &str, range: TextRange, literal: bool
         }
     };
     Fix {
+        safe: true,
         title: format!("Convert to a string: {replacement}"),
         edits: vec![Edit::replace(range, replacement)],
     }

@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod fixes;
 pub mod knowledge;
 pub mod languages;

@@ -26,9 +26,15 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Configuration file (default: gatelint.toml at the workspace root).
+        /// Configuration file (default: gatelint.toml in the current folder or a parent).
         #[arg(long)]
         config: Option<PathBuf>,
+        /// Apply every safe fix in place, then report the findings left.
+        #[arg(long, conflicts_with = "diff")]
+        fix: bool,
+        /// Print the safe fixes as a unified diff; change nothing (exit 1 if the diff is not empty).
+        #[arg(long)]
+        diff: bool,
     },
     /// Run the language server over stdio.
     Server,
@@ -48,6 +54,8 @@ enum Command {
 enum Format {
     Human,
     Json,
+    Sarif,
+    Github,
 }
 
 fn main() -> ExitCode {
@@ -64,12 +72,22 @@ fn main() -> ExitCode {
             paths,
             format,
             config,
+            fix,
+            diff,
         } => {
             let format = match format {
                 Format::Human => cli::OutputFormat::Human,
                 Format::Json => cli::OutputFormat::Json,
+                Format::Sarif => cli::OutputFormat::Sarif,
+                Format::Github => cli::OutputFormat::Github,
             };
-            cli::check(&paths, format, config.as_deref())
+            cli::check(&cli::CheckOptions {
+                paths,
+                format,
+                config,
+                fix,
+                diff,
+            })
         }
         Command::Server => gatelint::lsp::run(),
         Command::Rule { code } => cli::rule(code.as_deref()),

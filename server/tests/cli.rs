@@ -187,3 +187,312 @@ fn tempdir(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// The fixture without its `# ^^^ GLxxx` annotation lines.
+fn fixture_source(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).expect("fixtures are UTF-8");
+    let token = match path.extension().and_then(|ext| ext.to_str()) {
+        Some("py" | "yaml" | "yml") => "#",
+        Some("json") => return text,
+        _ => "//",
+    };
+    text.split_inclusive('\n')
+        .filter(|line| {
+            let trimmed = line.trim_start();
+            !trimmed
+                .strip_prefix(token)
+                .is_some_and(|rest| rest.starts_with(' ') && rest.trim_start().starts_with('^'))
+        })
+        .collect()
+}
+
+fn fixture_paths() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for language in ["python", "javascript", "typescript", "rust", "templates"] {
+        let dir = repo().join("tests/fixtures").join(language);
+        for entry in std::fs::read_dir(&dir).expect("fixture folder").flatten() {
+            let path = entry.path();
+            if !path.to_string_lossy().ends_with(".findings") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn fix_applies_every_safe_fix_once_and_diff_shows_it() {
+    let config = gatelint::config::Config::default();
+    let dir = tempdir("fix");
+    let mut fixed_files = 0;
+    for fixture in fixture_paths() {
+        let source = fixture_source(&fixture);
+        let name = fixture.file_name().expect("a file name");
+        let before = gatelint::workspace::analyze_text(&fixture, &source, &config);
+        let addressed: Vec<&str> = before
+            .iter()
+            .filter(|finding| finding.fixes.iter().any(|fix| fix.safe))
+            .map(|finding| finding.code)
+            .collect();
+        let target = dir.join(name);
+        std::fs::write(&target, &source).unwrap();
+        let run = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_gatelint"))
+                .args(args)
+                .arg(name)
+                .current_dir(&dir)
+                .output()
+                .unwrap()
+        };
+        let diff = run(&["check", "--diff"]);
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            source,
+            "--diff writes nothing"
+        );
+        let diff_text = String::from_utf8_lossy(&diff.stdout).to_string();
+        if addressed.is_empty() {
+            assert_eq!(diff.status.code(), Some(0), "{}", fixture.display());
+            assert!(diff_text.is_empty(), "{}: {diff_text}", fixture.display());
+            continue;
+        }
+        assert_eq!(diff.status.code(), Some(1), "{}", fixture.display());
+        let name_text = name.to_string_lossy();
+        assert!(
+            diff_text.starts_with(&format!("--- a/{name_text}\n+++ b/{name_text}\n@@ ")),
+            "{diff_text}"
+        );
+        run(&["check", "--fix"]);
+        let fixed = std::fs::read_to_string(&target).unwrap();
+        assert_ne!(fixed, source, "{}", fixture.display());
+        // The diff was exactly what --fix then did.
+        let mut patched_lines = 0;
+        for line in diff_text
+            .lines()
+            .filter(|line| line.starts_with('+') && !line.starts_with("+++"))
+        {
+            assert!(fixed.contains(&line[1..]), "{}: {line}", fixture.display());
+            patched_lines += 1;
+        }
+        assert!(patched_lines > 0);
+        let after = gatelint::workspace::analyze_text(&fixture, &fixed, &config);
+        assert!(
+            !after
+                .iter()
+                .any(|finding| finding.fixes.iter().any(|fix| fix.safe)),
+            "{}: a safe fix is left: {after:#?}",
+            fixture.display()
+        );
+        for code in &addressed {
+            let count = |findings: &[gatelint::rules::Finding]| {
+                findings
+                    .iter()
+                    .filter(|finding| finding.code == *code)
+                    .count()
+            };
+            assert!(
+                count(&after) < count(&before),
+                "{}: {code} was not fixed:\n{fixed}",
+                fixture.display()
+            );
+        }
+        run(&["check", "--fix"]);
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            fixed,
+            "{}: a second --fix changes nothing",
+            fixture.display()
+        );
+        fixed_files += 1;
+    }
+    assert!(
+        fixed_files >= 10,
+        "only {fixed_files} fixtures had safe fixes"
+    );
+}
+
+/// The SARIF multitool `.ci/run` installs (`npm install @microsoft/sarif-multitool` into
+/// `target/ci-tools`), or `GATELINT_SARIF_MULTITOOL`.
+fn sarif_multitool() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("GATELINT_SARIF_MULTITOOL") {
+        return Some(PathBuf::from(path));
+    }
+    let installed = repo()
+        .join("target/ci-tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+    installed.is_file().then_some(installed)
+}
+
+#[test]
+fn sarif_output_is_valid_for_github_code_scanning() {
+    let output = gatelint(&[
+        "check",
+        "--format",
+        "sarif",
+        "tests/demo/sam-app",
+        "tests/fixtures",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let log = json_of(&output);
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let gl106 = rules
+        .iter()
+        .find(|rule| rule["id"] == "GL106")
+        .expect("GL106 described");
+    assert_eq!(gl106["name"], "NonStringBody");
+    assert_eq!(gl106["defaultConfiguration"]["level"], "error");
+    assert!(gl106["help"]["markdown"]
+        .as_str()
+        .unwrap()
+        .contains("Malformed Lambda proxy response"));
+    let results = run["results"].as_array().expect("results");
+    let body = results
+        .iter()
+        .find(|result| {
+            result["ruleId"] == "GL106"
+                && result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    == "tests/demo/sam-app/hello_world/app.py"
+        })
+        .expect("the demo's GL106");
+    assert_eq!(
+        body["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({ "startLine": 11, "startColumn": 17, "endLine": 11, "endColumn": 45 })
+    );
+    assert!(body["partialFingerprints"]["gatelintFingerprint/v1"].is_string());
+    let fingerprints: std::collections::HashSet<String> = results
+        .iter()
+        .map(|result| {
+            result["partialFingerprints"]["gatelintFingerprint/v1"].to_string()
+                + &result["locations"].to_string()
+        })
+        .collect();
+    assert_eq!(fingerprints.len(), results.len());
+
+    let Some(multitool) = sarif_multitool() else {
+        println!(
+            "SKIPPED: SARIF multitool validation (run .ci/run, or set GATELINT_SARIF_MULTITOOL)"
+        );
+        return;
+    };
+    let dir = tempdir("sarif");
+    let input = dir.join("gatelint.sarif");
+    std::fs::write(&input, &output.stdout).unwrap();
+    let report = dir.join("validation.sarif");
+    let validation = Command::new(&multitool)
+        .args([
+            "validate",
+            "--rule-kind",
+            "Gh;Sarif",
+            "--log",
+            "ForceOverwrite",
+            "-o",
+        ])
+        .arg(&report)
+        .arg(&input)
+        .output()
+        .expect("the multitool runs");
+    assert!(
+        validation.status.success(),
+        "{}",
+        String::from_utf8_lossy(&validation.stdout)
+    );
+    let validation_log: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let problems: Vec<&Value> = validation_log["runs"][0]["results"]
+        .as_array()
+        .map(|results| {
+            results
+                .iter()
+                .filter(|result| result["level"] != "note" && result["level"] != "none")
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(problems.is_empty(), "the multitool objects: {problems:#?}");
+}
+
+#[test]
+fn github_format_writes_workflow_commands() {
+    let output = gatelint(&[
+        "check",
+        "--format",
+        "github",
+        "tests/demo/sam-app/hello_world",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.lines().any(|line| line
+            == "::error file=tests/demo/sam-app/hello_world/app.py,line=11,col=17,endLine=11,endColumn=45,\
+                title=GL106 non-string-body::`body` is a dict, not a string: API Gateway answers 502 \
+                (Malformed Lambda proxy response). Serialise it with json.dumps(...)"),
+        "{stdout}"
+    );
+    assert!(stdout.lines().all(|line| line.starts_with("::error ")
+        || line.starts_with("::warning ")
+        || line.starts_with("::notice ")));
+}
+
+#[test]
+fn config_selects_regrades_excludes_and_reports_its_problems() {
+    let dir = tempdir("config");
+    let handler = "def handler(event, context):\n    name = event[\"pathParameters\"][\"name\"]\n    return {\"statusCode\": \"201\", \"body\": {\"name\": name}}\n";
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(dir.join("vendor")).unwrap();
+    std::fs::write(dir.join("src/app.py"), handler).unwrap();
+    std::fs::write(dir.join("vendor/app.py"), handler).unwrap();
+    std::fs::write(
+        dir.join("gatelint.toml"),
+        "ignore = [\"non-string-body\"]\nexclude = [\"vendor\"]\n[severity]\nGL105 = \"error\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gatelint"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let report = json_of(&run(&["check", "--format", "json"]));
+    let found: Vec<(String, String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+                d["severity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "src/app.py".to_owned(),
+            "GL105".to_owned(),
+            "error".to_owned()
+        )]
+    );
+
+    // A typo in the file is a finding at the key, and the run says so with exit 1.
+    std::fs::write(dir.join("other.toml"), "ignore = [\"GL1O6\"]\n").unwrap();
+    let output = run(&["check", "--format", "json", "--config", "other.toml", "src"]);
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    let problem = &report["diagnostics"][0];
+    assert_eq!(problem["code"], "GL904");
+    assert_eq!(problem["path"], "other.toml");
+    assert_eq!(
+        problem["range"]["start"],
+        serde_json::json!({ "line": 1, "column": 11 })
+    );
+
+    // An unreadable --config fails the run with one line on stderr.
+    let output = run(&["check", "--config", "missing.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("missing.toml"), "{stderr}");
+}

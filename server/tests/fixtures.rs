@@ -21,6 +21,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use gatelint::analysis::{analyze, FileContext};
+use gatelint::config::{Config, SourceFile};
 use gatelint::fixes;
 use gatelint::languages::FileKind;
 use gatelint::rules::Finding;
@@ -80,7 +81,13 @@ fn findings_of(path: &Path, text: &str) -> (Option<FileKind>, Vec<Finding>) {
         document.text(),
         &FileContext::default(),
     );
-    (kind, findings)
+    // What the CLI and the server do after the analysis: suppressions and the (default) config.
+    let file = SourceFile {
+        kind,
+        tree: document.tree(),
+        text: document.text(),
+    };
+    (kind, Config::default().finish(&file, findings))
 }
 
 /// The source with each finding rendered as an annotation line below the line where it starts.

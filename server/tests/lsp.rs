@@ -417,7 +417,17 @@ fn a_dict_body_is_diagnosed_explained_and_fixed() {
         }),
     );
     let actions = actions.as_array().expect("code actions");
-    assert_eq!(actions.len(), 1, "{actions:#?}");
+    assert_eq!(
+        actions.len(),
+        2,
+        "the fix, then a suppression: {actions:#?}"
+    );
+    let suppression = &actions[1];
+    assert_eq!(
+        suppression["title"],
+        "Suppress GL106 on this line (gatelint: ignore)"
+    );
+    assert_eq!(suppression["isPreferred"], false);
     let action = &actions[0];
     assert_eq!(action["title"], "Serialise the body with json.dumps(...)");
     assert_eq!(action["kind"], "quickfix");

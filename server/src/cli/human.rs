@@ -1,5 +1,6 @@
-//! `--format human`: each finding as `path:line:col`, its code and message, and the source line
-//! with the range underlined; then a summary.
+//! `--format human`: findings grouped by file, each as `path:line:col`, its code and message, and
+//! the source line with the range underlined; then a summary counting each severity and the
+//! findings `--fix` can fix.
 
 use std::path::Path;
 
@@ -19,12 +20,27 @@ pub fn render(reports: &[FileReport], cwd: &Path, colour: bool) -> String {
     let mut out = String::new();
     let mut counts = [0usize; 4];
     let mut fixable = 0;
+    let mut editor_fixable = 0;
     for report in reports {
+        if report.findings.is_empty() {
+            continue;
+        }
         let path = display_path(report, cwd);
         let index = LineIndex::new(&report.text);
+        let count = report.findings.len();
+        let heading = format!("{path} ({count} finding{})", plural(count));
+        if colour {
+            out.push_str(&format!("\x1b[1;4m{heading}\x1b[0m\n\n"));
+        } else {
+            out.push_str(&format!("{heading}\n\n"));
+        }
         for finding in &report.findings {
             counts[finding.severity as usize] += 1;
-            fixable += usize::from(!finding.fixes.is_empty());
+            if finding.fixes.iter().any(|fix| fix.safe) {
+                fixable += 1;
+            } else if !finding.fixes.is_empty() {
+                editor_fixable += 1;
+            }
             out.push_str(&render_one(&renderer, finding, &path, &report.text, &index));
             out.push_str("\n\n");
         }
@@ -43,7 +59,12 @@ pub fn render(reports: &[FileReport], cwd: &Path, colour: bool) -> String {
         ));
         if fixable > 0 {
             out.push_str(&format!(
-                " {fixable} can be fixed by the quick fixes in your editor."
+                "\n{fixable} fixable with `gatelint check --fix` (`--diff` to preview)."
+            ));
+        }
+        if editor_fixable > 0 {
+            out.push_str(&format!(
+                "\n{editor_fixable} more with a quick fix to review in your editor."
             ));
         }
         out.push('\n');

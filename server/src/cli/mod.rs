@@ -1,13 +1,17 @@
 //! The command line: `check` and its output formats, `rule`, `explain`. A thin layer over
 //! [`crate::workspace`] and the rules' documentation.
 
+mod fix;
+mod github;
 mod human;
 mod json;
+mod sarif;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::config::Config;
 use crate::knowledge;
 use crate::rules::{self, Severity};
 use crate::workspace::{self, FileReport};
@@ -16,20 +20,42 @@ use crate::workspace::{self, FileReport};
 pub enum OutputFormat {
     Human,
     Json,
+    Sarif,
+    Github,
+}
+
+/// What `gatelint check` was asked to do.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: OutputFormat,
+    /// `--config FILE`; else `gatelint.toml` is looked for from the current folder up.
+    pub config: Option<PathBuf>,
+    /// Apply every safe fix in place, then report what is left.
+    pub fix: bool,
+    /// Print the safe fixes as a unified diff instead of reporting; write nothing.
+    pub diff: bool,
 }
 
 /// `gatelint check`: exit 0 without error findings, 1 with, 2 when the run itself failed.
-pub fn check(paths: &[PathBuf], format: OutputFormat, config: Option<&Path>) -> ExitCode {
-    if let Some(config) = config {
-        if let Err(error) = std::fs::read_to_string(config) {
-            eprintln!("gatelint: cannot read config {}: {error}", config.display());
-            return ExitCode::from(2);
-        }
-    }
-    let paths = if paths.is_empty() {
+/// With `--diff`: 0 when no safe fix applies, 1 when the diff is not empty.
+pub fn check(options: &CheckOptions) -> ExitCode {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let config_path = options.config.clone().or_else(|| Config::discover(&cwd));
+    let config = match config_path {
+        Some(path) => match Config::load(&path) {
+            Ok(config) => config,
+            Err(reason) => {
+                eprintln!("gatelint: {reason}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Config::defaults(cwd.clone()),
+    };
+    let paths = if options.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        paths.to_vec()
+        options.paths.clone()
     };
     for path in &paths {
         if !path.exists() {
@@ -37,18 +63,34 @@ pub fn check(paths: &[PathBuf], format: OutputFormat, config: Option<&Path>) -> 
             return ExitCode::from(2);
         }
     }
-    let reports = workspace::check_paths(&paths);
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let output = match format {
+    let mut reports = workspace::check_paths_with(&paths, &config);
+    if options.diff {
+        return print_diff(&mut reports, &config, &cwd);
+    }
+    if options.fix {
+        let changed = fix::fix_reports(&mut reports, &config);
+        for change in &changed {
+            let report = &reports[change.report];
+            if let Err(error) = std::fs::write(&report.path, &report.text) {
+                eprintln!("gatelint: cannot write {}: {error}", report.path.display());
+                return ExitCode::from(2);
+            }
+        }
+        let applied: usize = changed.iter().map(|change| change.applied).sum();
+        eprintln!(
+            "gatelint: applied {applied} fix{} in {} file{}",
+            if applied == 1 { "" } else { "es" },
+            changed.len(),
+            if changed.len() == 1 { "" } else { "s" }
+        );
+    }
+    let output = match options.format {
         OutputFormat::Json => json::render(&reports, &cwd),
-        OutputFormat::Human => human::render(&reports, &cwd, std::io::stdout().is_terminal()),
+        OutputFormat::Sarif => sarif::render(&reports, &cwd),
+        OutputFormat::Github => github::render(&reports, &cwd),
+        OutputFormat::Human => human::render(&reports, &cwd, colour_wanted()),
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout
-        .write_all(output.as_bytes())
-        .and_then(|()| stdout.flush())
-        .is_err()
-    {
+    if write_stdout(&output).is_err() {
         return ExitCode::from(2);
     }
     let has_error = reports
@@ -56,6 +98,39 @@ pub fn check(paths: &[PathBuf], format: OutputFormat, config: Option<&Path>) -> 
         .flat_map(|report| &report.findings)
         .any(|finding| finding.severity == Severity::Error);
     ExitCode::from(u8::from(has_error))
+}
+
+/// `--diff`: the unified diff of every safe fix, nothing written.
+fn print_diff(reports: &mut [FileReport], config: &Config, cwd: &Path) -> ExitCode {
+    let changed = fix::fix_reports(reports, config);
+    let mut output = String::new();
+    for change in &changed {
+        let report = &reports[change.report];
+        let path = display_path(report, cwd);
+        output.push_str(&fix::unified_diff(&path, &change.before, &report.text));
+    }
+    if write_stdout(&output).is_err() {
+        return ExitCode::from(2);
+    }
+    let applied: usize = changed.iter().map(|change| change.applied).sum();
+    eprintln!(
+        "gatelint: {applied} fix{} would change {} file{}",
+        if applied == 1 { "" } else { "es" },
+        changed.len(),
+        if changed.len() == 1 { "" } else { "s" }
+    );
+    ExitCode::from(u8::from(!changed.is_empty()))
+}
+
+fn write_stdout(output: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(output.as_bytes())?;
+    stdout.flush()
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set (<https://no-color.org>).
+fn colour_wanted() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// `gatelint rule [CODE]`.

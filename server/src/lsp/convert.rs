@@ -188,3 +188,25 @@ pub fn text_change(
         text: change.text,
     }
 }
+
+/// A problem in `gatelint.toml` as a diagnostic on that file (it is not an analysed document).
+pub fn config_diagnostic(
+    problem: &Finding,
+    text: &str,
+    index: &LineIndex,
+    encoding: Encoding,
+) -> Diagnostic {
+    let positions = Positions {
+        text,
+        index,
+        encoding,
+    };
+    Diagnostic {
+        range: positions.range(problem.range),
+        severity: Some(severity(problem.severity)),
+        code: Some(NumberOrString::String(problem.code.to_owned())),
+        source: Some(SOURCE.to_owned()),
+        message: problem.message.clone(),
+        ..Diagnostic::default()
+    }
+}

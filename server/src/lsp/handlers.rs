@@ -8,6 +8,7 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::{self, OtherFile, Positions};
 use super::store::Snapshot;
+use crate::config;
 use crate::knowledge;
 use crate::rules::{self, Finding};
 use crate::text::{Encoding, TextRange};
@@ -80,8 +81,8 @@ fn markdown_hover(value: String, range: Range) -> Hover {
     }
 }
 
-/// Quick fixes: every fix of every finding that touches `range`; the first fix of each finding is
-/// the preferred one.
+/// Quick fixes: every fix of every finding that touches `range` (the first fix of each finding is
+/// the preferred one), then a `gatelint: ignore[CODE]` comment for each.
 pub fn code_actions(
     snapshot: &Snapshot,
     findings: &[Finding],
@@ -118,6 +119,27 @@ pub fn code_actions(
                 is_preferred: Some(index == 0),
                 ..CodeAction::default()
             }));
+        }
+        // Last, and never preferred: silencing a finding is a decision, not a fix.
+        let suppression = snapshot
+            .kind
+            .and_then(|kind| config::suppression_edit(kind, &snapshot.text, finding));
+        if let Some(fix) = suppression {
+            if let Some(changes) =
+                convert::workspace_changes(&fix.edits, snapshot, encoding, other_file)
+            {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(changes),
+                        ..WorkspaceEdit::default()
+                    }),
+                    is_preferred: Some(false),
+                    ..CodeAction::default()
+                }));
+            }
         }
     }
     actions

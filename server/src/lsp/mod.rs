@@ -12,19 +12,22 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
 use crate::analysis::{self, FileContext};
+use crate::config::{self, Config, SourceFile};
 use crate::rules::Finding;
 use crate::text::Encoding;
 use store::{ChangeOutcome, DocumentStore, Snapshot};
@@ -99,6 +102,12 @@ struct Server {
     documents: DocumentStore,
     encoding: OnceLock<Encoding>,
     shutdown_requested: Arc<AtomicBool>,
+    /// The workspace root, where `gatelint.toml` is read from.
+    root: OnceLock<std::path::PathBuf>,
+    /// The configuration in force; replaced when `gatelint.toml` changes.
+    config: RwLock<Arc<Config>>,
+    /// Whether the client lets us register a file watcher for `gatelint.toml`.
+    can_watch_files: AtomicBool,
 }
 
 /// Diagnostics ready to publish for one version of a document.
@@ -115,7 +124,81 @@ impl Server {
             documents: DocumentStore::default(),
             encoding: OnceLock::new(),
             shutdown_requested,
+            root: OnceLock::new(),
+            config: RwLock::new(Arc::new(Config::default())),
+            can_watch_files: AtomicBool::new(false),
         }
+    }
+
+    fn config(&self) -> Arc<Config> {
+        let config = self
+            .config
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        Arc::clone(&config)
+    }
+
+    /// Reads `gatelint.toml` at the workspace root (defaults when there is none or it cannot be
+    /// read; what is wrong inside it is published on the file).
+    fn load_config(&self) {
+        let Some(root) = self.root.get() else {
+            return;
+        };
+        let path = root.join(config::FILE_NAME);
+        let loaded = if path.is_file() {
+            Config::load(&path).unwrap_or_else(|reason| {
+                tracing::error!("{reason}; using the defaults");
+                Config::defaults(root.clone())
+            })
+        } else {
+            Config::defaults(root.clone())
+        };
+        *self
+            .config
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(loaded);
+    }
+
+    /// `gatelint.toml` changed: read it again, re-analyse every open document and publish the
+    /// configuration's own problems on it.
+    async fn reload_config(&self) {
+        guarded("reloading gatelint.toml", || self.load_config());
+        let config = self.config();
+        tracing::info!(
+            "configuration reloaded: {} problem(s)",
+            config.problems.len()
+        );
+        if let Some(path) = &config.path {
+            if let Some(uri) = Uri::from_file_path(path) {
+                let positions = crate::text::LineIndex::new(&config.text);
+                let diagnostics = config
+                    .problems
+                    .iter()
+                    .map(|problem| {
+                        convert::config_diagnostic(
+                            problem,
+                            &config.text,
+                            &positions,
+                            self.encoding(),
+                        )
+                    })
+                    .collect();
+                self.client
+                    .publish_diagnostics(uri, diagnostics, None)
+                    .await;
+            }
+        }
+        let uris = self.documents.forget_findings();
+        for uri in uris {
+            let publication = guarded("re-analysis", || self.diagnose(&uri)).flatten();
+            self.publish(publication).await;
+        }
+    }
+
+    fn is_config_file(uri: &Uri) -> bool {
+        store::path_of(uri)
+            .file_name()
+            .is_some_and(|name| name == config::FILE_NAME)
     }
 
     fn encoding(&self) -> Encoding {
@@ -127,13 +210,23 @@ impl Server {
         if let Some(findings) = &snapshot.findings {
             return Arc::clone(findings);
         }
+        let config = self.config();
         let findings = guarded("analysis", || {
-            analysis::analyze(
+            if config.is_excluded(&snapshot.path) {
+                return Vec::new();
+            }
+            let findings = analysis::analyze(
                 snapshot.kind,
                 snapshot.tree.as_ref(),
                 &snapshot.text,
                 &FileContext::default(),
-            )
+            );
+            let file = SourceFile {
+                kind: snapshot.kind,
+                tree: snapshot.tree.as_ref(),
+                text: &snapshot.text,
+            };
+            config.finish(&file, findings)
         })
         .unwrap_or_default();
         let findings = Arc::new(findings);
@@ -204,6 +297,27 @@ impl LanguageServer for Server {
         }
         let encoding = self.encoding();
         tracing::info!("position encoding: {encoding:?}");
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first())
+            .map(|folder| store::path_of(&folder.uri))
+            .or_else(|| {
+                #[allow(deprecated)]
+                params.root_uri.as_ref().map(store::path_of)
+            });
+        let can_watch = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|workspace| workspace.did_change_watched_files.as_ref())
+            .and_then(|watched| watched.dynamic_registration)
+            .unwrap_or(false);
+        self.can_watch_files.store(can_watch, Ordering::SeqCst);
+        if let Some(root) = root {
+            let _ = self.root.set(root);
+            guarded("reading gatelint.toml", || self.load_config());
+        }
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -211,6 +325,7 @@ impl LanguageServer for Server {
                     TextDocumentSyncOptions {
                         open_close: Some(true),
                         change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                         ..TextDocumentSyncOptions::default()
                     },
                 )),
@@ -233,6 +348,41 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
+        // Ask to hear of `gatelint.toml` changing on disk; clients without dynamic registration
+        // still tell us when it is saved in the editor (didSave).
+        if !self.can_watch_files.load(Ordering::SeqCst) {
+            return;
+        }
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{}", config::FILE_NAME)),
+                kind: None,
+            }],
+        };
+        let registration = Registration {
+            id: "gatelint-config-watcher".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: serde_json::to_value(options).ok(),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::info!("the client does not watch gatelint.toml for us: {error}");
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if Self::is_config_file(&params.text_document.uri) {
+            self.reload_config().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params
+            .changes
+            .iter()
+            .any(|change| Self::is_config_file(&change.uri))
+        {
+            self.reload_config().await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {

@@ -138,6 +138,16 @@ impl DocumentStore {
     }
 
     /// The current version of an open document.
+    /// Drops every remembered finding (the configuration changed) and lists the open documents,
+    /// which need analysing again.
+    pub fn forget_findings(&self) -> Vec<Uri> {
+        let mut documents = self.lock();
+        for open in documents.values_mut() {
+            open.findings = None;
+        }
+        documents.keys().cloned().collect()
+    }
+
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.lock().get(uri).map(|open| open.version)
     }
@@ -153,7 +163,7 @@ impl DocumentStore {
 
 /// The file path a URI names; for a non-file URI (an unsaved buffer), its path component, which
 /// still carries the file name that decides the file's kind.
-fn path_of(uri: &Uri) -> PathBuf {
+pub(super) fn path_of(uri: &Uri) -> PathBuf {
     if uri.scheme().as_str().eq_ignore_ascii_case("file") {
         if let Some(path) = uri.to_file_path() {
             return path.into_owned();

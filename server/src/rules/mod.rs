@@ -168,6 +168,10 @@ pub struct Finding {
 pub struct Fix {
     pub title: String,
     pub edits: Vec<Edit>,
+    /// Whether `gatelint check --fix` may apply it unattended: it keeps the code's meaning except
+    /// for the failure it removes. Unsafe fixes (a new permission, another timeout) change what is
+    /// deployed, so they are offered only as editor quick fixes, for a person to review.
+    pub safe: bool,
 }
 
 /// A replacement of a byte range; `path` is `None` for the finding's own file.

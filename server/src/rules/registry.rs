@@ -26,6 +26,9 @@ pub static REGISTRY: &[&Rule] = &[
     &config::UNREADABLE_FILE,
     &config::UNPARSABLE_FILE,
     &config::RULE_PANICKED,
+    &config::INVALID_CONFIG,
+    &config::UNUSED_SUPPRESSION,
+    &config::UNKNOWN_RULE_CODE,
 ];
 
 /// Finds a rule by code (`GL105`) or name (`non-string-body`), case-insensitively.

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::analysis::{self, FileContext};
+use crate::config::{Config, SourceFile};
 use crate::languages::FileKind;
 use crate::rules::{config, Finding, Sink};
 use crate::text::{Document, TextRange};
@@ -28,13 +29,52 @@ struct Input {
     named: bool,
 }
 
-/// Finds, reads and analyses every handler and template under `paths`, in parallel.
+/// Finds, reads and analyses every handler and template under `paths`, in parallel (rayon's
+/// pool: one thread per core), with the default configuration.
 pub fn check_paths(paths: &[PathBuf]) -> Vec<FileReport> {
-    let inputs = collect_inputs(paths);
+    check_paths_with(paths, &Config::default())
+}
+
+/// [`check_paths`] under a configuration: excluded files are skipped, findings pass through
+/// [`Config::finish`], and the configuration file's own problems come first as its report.
+pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Vec<FileReport> {
+    let mut inputs = collect_inputs(paths);
+    inputs.retain(|input| !config.is_excluded(&input.path));
     use rayon::prelude::*;
-    let mut reports: Vec<FileReport> = inputs.par_iter().filter_map(check_input).collect();
+    let mut reports: Vec<FileReport> = inputs
+        .par_iter()
+        .filter_map(|input| check_input(input, config))
+        .collect();
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    if let (Some(path), false) = (&config.path, config.problems.is_empty()) {
+        reports.insert(
+            0,
+            FileReport {
+                path: path.clone(),
+                text: config.text.clone(),
+                findings: config.problems.clone(),
+            },
+        );
+    }
     reports
+}
+
+/// The findings of one file's text as `check` reports them: analysed, then configured.
+pub fn analyze_text(path: &Path, text: &str, config: &Config) -> Vec<Finding> {
+    let kind = FileKind::detect(path, text);
+    let document = Document::new(kind, text.to_owned());
+    let findings = analysis::analyze(
+        kind,
+        document.tree(),
+        document.text(),
+        &FileContext::default(),
+    );
+    let file = SourceFile {
+        kind,
+        tree: document.tree(),
+        text: document.text(),
+    };
+    config.finish(&file, findings)
 }
 
 fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
@@ -114,7 +154,7 @@ fn is_candidate(path: &Path) -> bool {
     )
 }
 
-fn check_input(input: &Input) -> Option<FileReport> {
+fn check_input(input: &Input, config: &Config) -> Option<FileReport> {
     let unreadable = |reason: String| {
         Some(FileReport {
             path: input.path.clone(),
@@ -163,6 +203,12 @@ fn check_input(input: &Input) -> Option<FileReport> {
         document.text(),
         &FileContext::default(),
     );
+    let file = SourceFile {
+        kind: Some(kind),
+        tree: document.tree(),
+        text: document.text(),
+    };
+    let findings = config.finish(&file, findings);
     Some(FileReport {
         path: input.path.clone(),
         text: document.text().to_owned(),

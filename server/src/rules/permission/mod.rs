@@ -421,6 +421,7 @@ pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<F
         }
     };
     Some(Fix {
+        safe: false,
         title: format!(
             "Add an AWS::Lambda::Permission letting {} invoke {function}",
             edge.api

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
         why: "Lambda matches the principal exactly. A permission for `apigateway.amazon.com`, `execute-api.amazonaws.com` \
               or `apigateway.amazonaws.con` deploys without complaint (or fails on an unknown service) and grants \
               nothing to API Gateway, which then gets AccessDenied on every call.",
-        fix: "Set `Principal: apigateway.amazonaws.com`.",
+        fix: "Set `Principal: apigateway.amazonaws.com`. The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "Principal: apigateway.amazon.com",
         after: "Principal: apigateway.amazonaws.com",
         example_language: "yaml",
@@ -40,6 +40,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
                 edge.describe()
             );
             let fix = Fix {
+                safe: false,
                 title: format!("Set Principal to {API_GATEWAY_PRINCIPAL}"),
                 edits: vec![Edit::replace(
                     *range,

@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
               function. When it names another API (a copy-pasted `${OtherApi}`) or another method or path, the \
               route that really invokes the function is not allowed, and API Gateway gets AccessDenied.",
         fix: "Name the API that invokes the function; `${Api}/*` allows all its stages, methods and paths, \
-              `${Api}/*/GET/orders` only that route.",
+              `${Api}/*/GET/orders` only that route. The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${AdminApi}/*",
         after: "SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${OrdersApi}/*",
         example_language: "yaml",
@@ -51,6 +51,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             ));
             let replacement = source_arn_text(ctx.template, ctx.text, &edge.api, &indent);
             let fix = Fix {
+                safe: false,
                 title: format!("Allow every route of {}", edge.api),
                 edits: vec![Edit::replace(
                     source_arn.range,

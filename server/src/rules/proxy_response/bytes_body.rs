@@ -53,6 +53,7 @@ pub(crate) fn decode_fix(text: &str, value: &Value) -> Option<Fix> {
             || callee.ends_with(".encode")
             || callee == "orjson.dumps");
     holds_text.then(|| Fix {
+        safe: true,
         title: "Decode the bytes with .decode()".into(),
         edits: vec![Edit::replace(value.range, format!("{expression}.decode()"))],
     })

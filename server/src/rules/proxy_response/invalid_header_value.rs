@@ -52,6 +52,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             ValueKind::Array(items) => {
                 let fix = match items.as_slice() {
                     [only] => Some(Fix {
+                        safe: true,
                         title: "Use the list's only value".into(),
                         edits: vec![Edit::replace(value.range, only.range.slice(ctx.text))],
                     }),

@@ -58,6 +58,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             ValueKind::Unknown | ValueKind::Null => {}
             other => {
                 let fix = other.is_stringy().then(|| Fix {
+                    safe: true,
                     title: "Wrap the value in a list".into(),
                     edits: vec![Edit::replace(
                         value.range,

@@ -56,6 +56,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         _ => return,
     };
     let fix = Fix {
+        safe: true,
         title: "Add \"statusCode\": 200".into(),
         edits: vec![fixes::insert_entry(response, "statusCode", "200")],
     };

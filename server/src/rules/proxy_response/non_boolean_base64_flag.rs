@@ -39,6 +39,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     let fix = fix.map(|flag| {
         let literal = fixes::bool_literal(ctx.facts.language, flag);
         Fix {
+            safe: true,
             title: format!("Use the boolean {literal}"),
             edits: vec![Edit::replace(value.range, literal)],
         }

@@ -38,6 +38,7 @@ fn check(_ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink)
         format!("`statusCode` is the string \"{text}\"; API Gateway accepts it, but documents an integer: {code}"),
     )
     .with_fix(Some(Fix {
+ safe: true,
         title: format!("Write the status as the integer {code}"),
         edits: vec![Edit::replace(entry.value.range, code.to_string())],
     }));

@@ -70,6 +70,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                 format!("{quote}{meant}{quote}")
             };
             Fix {
+                safe: true,
                 title: format!("Rename `{key}` to `{meant}`"),
                 edits: vec![Edit::replace(entry.key_range, replacement)],
             }

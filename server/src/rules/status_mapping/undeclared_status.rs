@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
         why: "In a non-proxy integration, each `IntegrationResponses` entry selects one of the method's declared \
               responses by `StatusCode`. A status code without a matching `MethodResponses` entry is rejected: the \
               deployment fails, or the request fails with a configuration error.",
-        fix: "Add a `MethodResponses` entry with that `StatusCode` (and its response parameters and models, if any).",
+        fix: "Add a `MethodResponses` entry with that `StatusCode` (and its response parameters and models, if any). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "MethodResponses:\n  - StatusCode: 200\nIntegration:\n  Type: AWS\n  IntegrationResponses:\n    - StatusCode: 200\n    - StatusCode: 500\n      SelectionPattern: '.*Error.*'",
         after: "MethodResponses:\n  - StatusCode: 200\n  - StatusCode: 500",
         example_language: "yaml",
@@ -133,6 +133,7 @@ fn add_method_responses_fix(
         }
     };
     Some(Fix {
+        safe: false,
         title: format!(
             "Declare {} in MethodResponses",
             missing

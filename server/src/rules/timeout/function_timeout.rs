@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
               client already got 504 while the function keeps running (and is billed). The effective `Timeout` is \
               the function's own, else `Globals.Function.Timeout`, else 3 s.",
         fix: "Lower the function's `Timeout` to the integration timeout, or move the long work out of the request \
-              (queue it and answer 202).",
+              (queue it and answer 202). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "Globals:\n  Function:\n    Timeout: 60\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
         after: "Globals:\n  Function:\n    Timeout: 29",
         example_language: "yaml",
@@ -83,6 +83,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             "Timeout"
         };
         let fix = Fix {
+            safe: false,
             title: format!("Set {where_} to {}", format_number(limit_seconds)),
             edits: vec![Edit::replace(
                 timeout.literal_range,

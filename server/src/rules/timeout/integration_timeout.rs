@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
               private REST APIs may raise it with a service quota request; edge-optimized ones may not), HTTP APIs at \
               30,000 ms, all at no less than 50 ms. A value outside the range fails the deployment unless the quota \
               was raised.",
-        fix: "Set `TimeoutInMillis` within the range, or request the quota increase for a Regional or private REST API.",
+        fix: "Set `TimeoutInMillis` within the range, or request the quota increase for a Regional or private REST API. The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "Integration:\n  Type: AWS_PROXY\n  TimeoutInMillis: 60000",
         after: "Integration:\n  Type: AWS_PROXY\n  TimeoutInMillis: 29000",
         example_language: "yaml",
@@ -61,6 +61,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         );
         let literal = range.slice(ctx.text);
         let fix = (literal.trim_matches(['"', '\'']).parse::<f64>().is_ok()).then(|| Fix {
+            safe: false,
             title: format!("Set TimeoutInMillis to {}", format_number(limit)),
             edits: vec![Edit::replace(
                 range,

@@ -1,0 +1,111 @@
+//! `check --fix` and `--diff`: apply every safe fix of a file, re-analyse, and repeat until
+//! nothing changes. Fixes that touch the same text wait for the next round, where they are
+//! recomputed against the new text, so edits never collide and formatting elsewhere is kept.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::fixes;
+use crate::rules::{Edit, Finding, Fix};
+use crate::workspace::{self, FileReport};
+
+/// A file converges in a round or two; the bound stops a pair of fixes that would undo each other.
+const MAX_ROUNDS: usize = 10;
+
+/// The text after every safe fix, the findings left in it, and how many fixes were applied;
+/// `None` when no safe fix applies.
+pub struct Fixed {
+    pub text: String,
+    pub findings: Vec<Finding>,
+    pub applied: usize,
+}
+
+pub fn fix_file(path: &Path, text: &str, findings: &[Finding], config: &Config) -> Option<Fixed> {
+    let mut current = text.to_owned();
+    let mut current_findings = findings.to_vec();
+    let mut applied = 0;
+    for _ in 0..MAX_ROUNDS {
+        let chosen = non_overlapping_safe_fixes(&current_findings);
+        if chosen.is_empty() {
+            break;
+        }
+        let edits: Vec<Edit> = chosen.iter().flat_map(|fix| fix.edits.clone()).collect();
+        let next = fixes::apply(&current, &edits);
+        if next == current {
+            break;
+        }
+        applied += chosen.len();
+        current = next;
+        current_findings = workspace::analyze_text(path, &current, config);
+    }
+    (applied > 0).then_some(Fixed {
+        text: current,
+        findings: current_findings,
+        applied,
+    })
+}
+
+/// The first safe fix of each finding, in order, skipping any that edits another file or
+/// touches text an earlier chosen fix edits.
+fn non_overlapping_safe_fixes(findings: &[Finding]) -> Vec<&Fix> {
+    let mut chosen: Vec<&Fix> = Vec::new();
+    let mut taken: Vec<&Edit> = Vec::new();
+    for finding in findings {
+        let Some(fix) = finding.fixes.iter().find(|fix| fix.safe) else {
+            continue;
+        };
+        if fix.edits.is_empty() || fix.edits.iter().any(|edit| edit.path.is_some()) {
+            continue;
+        }
+        // Touching counts as overlapping: two insertions at one offset would have no order.
+        let collides = fix.edits.iter().any(|edit| {
+            taken.iter().any(|other| {
+                edit.range.start <= other.range.end && other.range.start <= edit.range.end
+            })
+        });
+        if collides {
+            continue;
+        }
+        taken.extend(&fix.edits);
+        chosen.push(fix);
+    }
+    chosen
+}
+
+/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` and `patch -p1` expect.
+pub fn unified_diff(display_path: &str, before: &str, after: &str) -> String {
+    similar::TextDiff::from_lines(before, after)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{display_path}"), &format!("b/{display_path}"))
+        .to_string()
+}
+
+/// One report whose text the fixes changed.
+pub struct Changed {
+    /// Its index in the reports.
+    pub report: usize,
+    /// The text before the fixes.
+    pub before: String,
+    pub applied: usize,
+}
+
+/// Fixes every report's text in memory (its findings become those of the fixed text); the
+/// caller writes the files (`--fix`) or prints the diff (`--diff`).
+pub fn fix_reports(reports: &mut [FileReport], config: &Config) -> Vec<Changed> {
+    use rayon::prelude::*;
+    reports
+        .par_iter_mut()
+        .enumerate()
+        .filter_map(|(position, report)| {
+            let fixed = fix_file(&report.path, &report.text, &report.findings, config)?;
+            let before = std::mem::replace(&mut report.text, fixed.text);
+            report.findings = fixed.findings;
+            Some(Changed {
+                report: position,
+                before,
+                applied: fixed.applied,
+            })
+        })
+        .collect()
+}
