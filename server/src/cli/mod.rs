@@ -37,11 +37,12 @@ pub fn check(paths: &[PathBuf], format: OutputFormat, config: Option<&Path>) -> 
             return ExitCode::from(2);
         }
     }
-    let reports = workspace::check_paths(&paths);
+    let checked = workspace::check_paths(&paths);
+    let reports = &checked.reports;
     let cwd = std::env::current_dir().unwrap_or_default();
     let output = match format {
-        OutputFormat::Json => json::render(&reports, &cwd),
-        OutputFormat::Human => human::render(&reports, &cwd, std::io::stdout().is_terminal()),
+        OutputFormat::Json => json::render(reports, &checked.index, &cwd),
+        OutputFormat::Human => human::render(reports, &cwd, std::io::stdout().is_terminal()),
     };
     let mut stdout = std::io::stdout().lock();
     if stdout

@@ -7,6 +7,7 @@ mod javascript;
 mod python;
 mod query;
 mod rust;
+pub mod symbols;
 
 pub use facts::*;
 

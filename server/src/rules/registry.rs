@@ -1,4 +1,4 @@
-use super::{config, permission, proxy_response, status_mapping, throttle, timeout, Rule};
+use super::{config, handler_link, permission, proxy_response, status_mapping, throttle, timeout, Rule};
 
 /// Every rule, in code order. Adding a rule adds its file and one line here.
 pub static REGISTRY: &[&Rule] = &[
@@ -23,6 +23,8 @@ pub static REGISTRY: &[&Rule] = &[
     &status_mapping::error_pattern::RULE,
     &throttle::zero_concurrency::RULE,
     &throttle::burst_exceeds_concurrency::RULE,
+    &handler_link::handler_not_found::RULE,
+    &handler_link::code_uri_not_found::RULE,
     &config::UNREADABLE_FILE,
     &config::UNPARSABLE_FILE,
     &config::RULE_PANICKED,

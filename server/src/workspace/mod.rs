@@ -1,13 +1,20 @@
 //! The files gatelint looks at: finding them under the paths given (respecting `.gitignore`),
-//! reading them, and analysing each. The cross-file index (template → handler links) grows here.
+//! reading them into the workspace [`index`] (which links templates to handlers), and analysing
+//! each with what the index knows about it. `gatelint check` and the language server build the
+//! same index, so they agree.
+
+pub mod index;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::analysis::{self, FileContext};
+use rayon::prelude::*;
+
+use crate::analysis;
 use crate::languages::FileKind;
 use crate::rules::{config, Finding, Sink};
 use crate::text::{Document, TextRange};
+pub use index::{normalize, IndexedFile, WorkspaceIndex};
 
 /// Files larger than this are reported and not parsed.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -28,13 +35,87 @@ struct Input {
     named: bool,
 }
 
-/// Finds, reads and analyses every handler and template under `paths`, in parallel.
-pub fn check_paths(paths: &[PathBuf]) -> Vec<FileReport> {
+/// The result of a check: each file's findings, and the index (for the texts of related files).
+#[derive(Debug)]
+pub struct Checked {
+    pub reports: Vec<FileReport>,
+    pub index: WorkspaceIndex,
+}
+
+/// The roots a set of paths spans: folders as given, a named file's folder.
+pub fn roots_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|path| {
+            if path.is_dir() {
+                path.clone()
+            } else {
+                path.parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        })
+        .collect()
+}
+
+/// Finds and reads every handler and template under `paths` into an index, links them, and
+/// analyses each file with what the index knows about it; in parallel.
+pub fn check_paths(paths: &[PathBuf]) -> Checked {
     let inputs = collect_inputs(paths);
-    use rayon::prelude::*;
-    let mut reports: Vec<FileReport> = inputs.par_iter().filter_map(check_input).collect();
+    let (index, mut reports) = build_index(&roots_of(paths), &inputs);
+    let analysed: Vec<FileReport> = inputs
+        .par_iter()
+        .filter_map(|input| {
+            let path = normalize(&input.path);
+            let file = index.file(&path)?;
+            let document = Document::new(Some(file.kind), file.text.to_string());
+            let findings = analysis::analyze(
+                Some(file.kind),
+                document.tree(),
+                document.text(),
+                &index.context(&path),
+            );
+            Some(FileReport {
+                path: input.path.clone(),
+                text: document.text().to_owned(),
+                findings,
+            })
+        })
+        .collect();
+    reports.extend(analysed);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
-    reports
+    Checked { reports, index }
+}
+
+/// Reads the inputs in parallel into a linked index; files that cannot be read become reports.
+fn build_index(roots: &[PathBuf], inputs: &[Input]) -> (WorkspaceIndex, Vec<FileReport>) {
+    let read: Vec<Result<(PathBuf, IndexedFile), FileReport>> = inputs
+        .par_iter()
+        .filter_map(|input| match read_input(input) {
+            Ok(Some((kind, text))) => Some(Ok((
+                normalize(&input.path),
+                IndexedFile::new(kind, Arc::from(text)),
+            ))),
+            Ok(None) => None,
+            Err(report) => Some(Err(report)),
+        })
+        .collect();
+    let mut index = WorkspaceIndex::new(roots);
+    let mut reports = Vec::new();
+    for entry in read {
+        match entry {
+            Ok((path, file)) => index.insert(path, file),
+            Err(report) => reports.push(report),
+        }
+    }
+    index.relink();
+    (index, reports)
+}
+
+/// Indexes every handler and template under the workspace folders (for the language server).
+pub fn index_folders(folders: &[PathBuf]) -> WorkspaceIndex {
+    let inputs = collect_inputs(folders);
+    build_index(folders, &inputs).0
 }
 
 fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
@@ -114,60 +195,46 @@ fn is_candidate(path: &Path) -> bool {
     )
 }
 
-fn check_input(input: &Input) -> Option<FileReport> {
-    let unreadable = |reason: String| {
-        Some(FileReport {
-            path: input.path.clone(),
-            text: String::new(),
-            findings: vec![report_unreadable(reason)],
-        })
+/// Reads a file: its kind and text, `None` when it is not gatelint's business, or a report of
+/// why it cannot be read.
+fn read_input(input: &Input) -> Result<Option<(FileKind, String)>, FileReport> {
+    let unreadable = |reason: String| FileReport {
+        path: input.path.clone(),
+        text: String::new(),
+        findings: vec![report_unreadable(reason)],
     };
     match std::fs::metadata(&input.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
-            return unreadable(format!(
-            "{} is {} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked",
-            input.path.display(),
-            metadata.len()
-        ))
+            return Err(unreadable(format!(
+                "{} is {} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked",
+                input.path.display(),
+                metadata.len()
+            )))
         }
         Ok(_) => {}
-        Err(error) => return unreadable(format!("cannot read {}: {error}", input.path.display())),
-    }
-    let bytes = match std::fs::read(&input.path) {
-        Ok(bytes) => bytes,
-        Err(error) => return unreadable(format!("cannot read {}: {error}", input.path.display())),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
         Err(error) => {
-            return unreadable(format!(
-                "{} is not UTF-8 text ({error}); it was not checked",
+            return Err(unreadable(format!(
+                "cannot read {}: {error}",
                 input.path.display()
-            ))
+            )))
         }
-    };
-    let Some(kind) = FileKind::detect(&input.path, &text) else {
-        return if input.named {
-            unreadable(format!(
-                "{} is neither a Lambda handler (Python, JavaScript, TypeScript, Rust) nor a SAM/CloudFormation template",
-                input.path.display()
-            ))
-        } else {
-            None
-        };
-    };
-    let document = Document::new(Some(kind), text);
-    let findings = analysis::analyze(
-        Some(kind),
-        document.tree(),
-        document.text(),
-        &FileContext::default(),
-    );
-    Some(FileReport {
-        path: input.path.clone(),
-        text: document.text().to_owned(),
-        findings,
-    })
+    }
+    let bytes = std::fs::read(&input.path)
+        .map_err(|error| unreadable(format!("cannot read {}: {error}", input.path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        unreadable(format!(
+            "{} is not UTF-8 text ({error}); it was not checked",
+            input.path.display()
+        ))
+    })?;
+    match FileKind::detect(&input.path, &text) {
+        Some(kind) => Ok(Some((kind, text))),
+        None if input.named => Err(unreadable(format!(
+            "{} is neither a Lambda handler (Python, JavaScript, TypeScript, Rust) nor a SAM/CloudFormation template",
+            input.path.display()
+        ))),
+        None => Ok(None),
+    }
 }
 
 fn report_unreadable(reason: String) -> Finding {
