@@ -19,6 +19,7 @@ pub static REGISTRY: &[&Rule] = &[
     &permission::source_arn::RULE,
     &timeout::function_timeout::RULE,
     &timeout::integration_timeout::RULE,
+    &timeout::slow_code::RULE,
     &status_mapping::undeclared_status::RULE,
     &status_mapping::error_pattern::RULE,
     &throttle::zero_concurrency::RULE,
