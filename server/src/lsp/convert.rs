@@ -188,3 +188,14 @@ pub fn text_change(
         text: change.text,
     }
 }
+
+/// A location in a file given by its text.
+pub fn location(uri: Uri, text: &str, range: TextRange, encoding: Encoding) -> Location {
+    let index = LineIndex::new(text);
+    let positions = Positions {
+        text,
+        index: &index,
+        encoding,
+    };
+    Location::new(uri, positions.range(range))
+}

@@ -8,13 +8,16 @@ mod handlers;
 mod store;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
+    CodeLens, CodeLensOptions, CodeLensParams, DidChangeWatchedFilesParams, FileChangeType,
+    GotoDefinitionParams, GotoDefinitionResponse, NumberOrString, OneOf, Registration,
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
     DidOpenTextDocumentParams, Hover, HoverParams, HoverProviderCapability, InitializeParams,
@@ -23,8 +26,10 @@ use tower_lsp_server::ls_types::{
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
-use crate::analysis::{self, FileContext};
+use crate::analysis;
+use crate::languages::FileKind;
 use crate::rules::Finding;
+use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use crate::text::Encoding;
 use store::{ChangeOutcome, DocumentStore, Snapshot};
 
@@ -90,10 +95,19 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
 }
 
 struct Server {
+    state: Arc<State>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+/// What the request handlers and the background indexer share.
+struct State {
     client: Client,
     documents: DocumentStore,
     encoding: OnceLock<Encoding>,
-    shutdown_requested: Arc<AtomicBool>,
+    /// The workspace index: files of the workspace folders, overlaid with the open documents.
+    index: RwLock<WorkspaceIndex>,
+    /// The workspace folders, from `initialize`.
+    folders: Mutex<Vec<PathBuf>>,
 }
 
 /// Diagnostics ready to publish for one version of a document.
@@ -106,12 +120,27 @@ struct Publication {
 impl Server {
     fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
         Self {
-            client,
-            documents: DocumentStore::default(),
-            encoding: OnceLock::new(),
+            state: Arc::new(State {
+                client,
+                documents: DocumentStore::default(),
+                encoding: OnceLock::new(),
+                index: RwLock::new(WorkspaceIndex::default()),
+                folders: Mutex::new(Vec::new()),
+            }),
             shutdown_requested,
         }
     }
+}
+
+impl std::ops::Deref for Server {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl State {
 
     fn encoding(&self) -> Encoding {
         self.encoding.get().copied().unwrap_or(Encoding::Utf16)
@@ -123,11 +152,12 @@ impl Server {
             return Arc::clone(findings);
         }
         let findings = guarded("analysis", || {
+            let context = self.read_index().context(&normalize(&snapshot.path));
             analysis::analyze(
                 snapshot.kind,
                 snapshot.tree.as_ref(),
                 &snapshot.text,
-                &FileContext::default(),
+                &context,
             )
         })
         .unwrap_or_default();
@@ -181,13 +211,130 @@ impl Server {
     }
 
     /// The text of another file, for related information and fixes that reach into it: the open
-    /// document if there is one, else the file on disk.
+    /// document if there is one, else the indexed text, else the file on disk.
     fn other_file(&self, path: &Path) -> Option<(Uri, String)> {
         if let Some(open) = self.documents.text_at(path) {
             return Some(open);
         }
+        if let Some(text) = self.read_index().text(&normalize(path)) {
+            return Some((Uri::from_file_path(path)?, text.to_string()));
+        }
         let text = std::fs::read_to_string(path).ok()?;
         Some((Uri::from_file_path(path)?, text))
+    }
+
+    fn read_index(&self) -> std::sync::RwLockReadGuard<'_, WorkspaceIndex> {
+        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, WorkspaceIndex> {
+        self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Puts a file's current text into the index and relinks; returns the files whose findings
+    /// depend on it, before and after the change.
+    fn update_index(&self, path: &Path, text: Option<&str>) -> HashSet<PathBuf> {
+        let path = normalize(path);
+        let mut index = self.write_index();
+        let mut affected = index.dependants(&path);
+        let kind = text.and_then(|text| FileKind::detect(&path, text));
+        match (kind, text) {
+            (Some(kind), Some(text)) => {
+                index.insert(path.clone(), IndexedFile::new(kind, Arc::from(text)))
+            }
+            _ => {
+                index.remove(&path);
+            }
+        }
+        index.relink();
+        affected.extend(index.dependants(&path));
+        affected.remove(&path);
+        affected
+    }
+
+    /// Re-diagnoses the open documents among `paths` (their context changed, not their text).
+    async fn rediagnose(&self, paths: &HashSet<PathBuf>) {
+        let uris = self.documents.invalidate(|path| paths.contains(&normalize(path)));
+        for uri in uris {
+            let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
+            self.publish(publication).await;
+        }
+    }
+
+    /// Indexes the workspace folders in the background, reporting `$/progress`, then overlays the
+    /// open documents and re-diagnoses them with what the index now knows.
+    async fn index_workspace(self: Arc<Self>) {
+        let folders = self
+            .folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        if folders.is_empty() {
+            return;
+        }
+        let token = NumberOrString::String("gatelint/indexing".into());
+        let progress = match self.client.create_work_done_progress(token.clone()).await {
+            Ok(()) => Some(
+                self.client
+                    .progress(token, "gatelint: indexing the workspace")
+                    .begin()
+                    .await,
+            ),
+            Err(_) => None,
+        };
+        let started = std::time::Instant::now();
+        let indexing_folders = folders.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            guarded("indexing", || workspace::index_folders(&indexing_folders))
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some(mut built) = built else {
+            if let Some(progress) = progress {
+                progress.finish_with_message("indexing failed").await;
+            }
+            return;
+        };
+        for (path, text) in self.documents.open_texts() {
+            if let Some(kind) = FileKind::detect(&path, &text) {
+                built.insert(normalize(&path), IndexedFile::new(kind, Arc::from(text)));
+            }
+        }
+        built.relink();
+        let count = built.len();
+        *self.write_index() = built;
+        tracing::info!("indexed {count} files in {:?}", started.elapsed());
+        if let Some(progress) = progress {
+            progress
+                .finish_with_message(format!("{count} files indexed"))
+                .await;
+        }
+        self.rediagnose_all().await;
+    }
+
+    async fn rediagnose_all(&self) {
+        for uri in self.documents.invalidate(|_| true) {
+            let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
+            self.publish(publication).await;
+        }
+    }
+
+    /// Asks the client to tell us about file changes on disk.
+    async fn watch_files(&self) {
+        let options = serde_json::json!({
+            "watchers": [{
+                "globPattern": "**/*.{py,js,mjs,cjs,ts,mts,cts,tsx,rs,yaml,yml,json,template}"
+            }]
+        });
+        let registration = Registration {
+            id: "gatelint-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: Some(options),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::info!("the client does not watch files for us: {error:?}");
+        }
     }
 }
 
@@ -199,6 +346,26 @@ impl LanguageServer for Server {
         }
         let encoding = self.encoding();
         tracing::info!("position encoding: {encoding:?}");
+        let mut folders: Vec<PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|uri| uri.to_file_path().map(|path| path.into_owned())),
+            );
+        }
+        *self.write_index() = WorkspaceIndex::new(&folders);
+        *self
+            .folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = folders;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -210,6 +377,10 @@ impl LanguageServer for Server {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -228,6 +399,13 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
+        // In the background: the client answers the registration whenever it likes, and the
+        // server must keep serving (and exit on `exit`) meanwhile.
+        let state = Arc::clone(&self.state);
+        tokio::spawn(async move {
+            state.watch_files().await;
+            state.index_workspace().await;
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -238,13 +416,20 @@ impl LanguageServer for Server {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let uri = document.uri.clone();
-        let publication = guarded("didOpen", || {
+        let path = document.uri.to_file_path().map(|path| path.into_owned());
+        let affected = guarded("didOpen", || {
+            let affected = path
+                .as_ref()
+                .map(|path| self.update_index(path, Some(&document.text)))
+                .unwrap_or_default();
             self.documents
                 .open(document.uri, document.version, document.text);
-            self.diagnose(&uri)
+            affected
         })
-        .flatten();
+        .unwrap_or_default();
+        let publication = guarded("didOpen", || self.diagnose(&uri)).flatten();
         self.publish(publication).await;
+        self.rediagnose(&affected).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -260,7 +445,11 @@ impl LanguageServer for Server {
                 .documents
                 .change(&uri, version, &changes, self.encoding())
             {
-                ChangeOutcome::Applied => self.diagnose(&uri),
+                ChangeOutcome::Applied => {
+                    let snapshot = self.documents.snapshot(&uri)?;
+                    let affected = self.update_index(&snapshot.path, Some(&snapshot.text));
+                    Some((self.diagnose(&uri), affected))
+                }
                 ChangeOutcome::NotOpen => {
                     tracing::warn!("ignoring a change to {} which is not open", uri.as_str());
                     None
@@ -275,14 +464,52 @@ impl LanguageServer for Server {
             }
         })
         .flatten();
-        self.publish(publication).await;
+        if let Some((publication, affected)) = publication {
+            self.publish(publication).await;
+            self.rediagnose(&affected).await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut affected = HashSet::new();
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path().map(|path| path.into_owned()) else {
+                continue;
+            };
+            // An open document's text is the editor's, not the disk's.
+            if self.documents.text_at(&path).is_some() {
+                continue;
+            }
+            let text = if change.typ == FileChangeType::DELETED {
+                None
+            } else {
+                std::fs::read_to_string(&path).ok()
+            };
+            affected.extend(
+                guarded("didChangeWatchedFiles", || {
+                    self.update_index(&path, text.as_deref())
+                })
+                .unwrap_or_default(),
+            );
+        }
+        self.rediagnose(&affected).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let was_open = guarded("didClose", || self.documents.close(&uri)).unwrap_or(false);
         if was_open {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+            // The index goes back to the text on disk.
+            if let Some(path) = uri.to_file_path().map(|path| path.into_owned()) {
+                let text = std::fs::read_to_string(&path).ok();
+                let affected =
+                    guarded("didClose", || self.update_index(&path, text.as_deref()))
+                        .unwrap_or_default();
+                self.rediagnose(&affected).await;
+            }
         }
     }
 
@@ -292,6 +519,38 @@ impl LanguageServer for Server {
             let snapshot = self.documents.snapshot(&at.text_document.uri)?;
             let findings = self.findings(&snapshot);
             handlers::hover(&snapshot, &findings, at.position, self.encoding())
+        })
+        .flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        Ok(guarded("definition", || {
+            let snapshot = self.documents.snapshot(&at.text_document.uri)?;
+            let offset = convert::Positions::of(&snapshot, self.encoding()).offset(at.position);
+            let (path, range) = self
+                .read_index()
+                .definition(&normalize(&snapshot.path), offset)?;
+            let (uri, text) = self.other_file(&path)?;
+            let location = convert::location(uri, &text, range, self.encoding());
+            Some(GotoDefinitionResponse::Scalar(location))
+        })
+        .flatten())
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(guarded("codeLens", || {
+            let snapshot = self.documents.snapshot(&params.text_document.uri)?;
+            let lenses = handlers::route_lenses(
+                &snapshot,
+                &self.read_index(),
+                &normalize(&snapshot.path),
+                self.encoding(),
+            );
+            Some(lenses)
         })
         .flatten())
     }

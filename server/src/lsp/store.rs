@@ -142,6 +142,28 @@ impl DocumentStore {
         self.lock().get(uri).map(|open| open.version)
     }
 
+    /// Forgets the findings of the open documents whose path `matches` (their context changed);
+    /// returns their URIs.
+    pub fn invalidate(&self, matches: impl Fn(&Path) -> bool) -> Vec<Uri> {
+        let mut documents = self.lock();
+        documents
+            .iter_mut()
+            .filter(|(_, open)| matches(&open.path))
+            .map(|(uri, open)| {
+                open.findings = None;
+                uri.clone()
+            })
+            .collect()
+    }
+
+    /// The path and text of every open document.
+    pub fn open_texts(&self) -> Vec<(PathBuf, String)> {
+        self.lock()
+            .values()
+            .map(|open| (open.path.clone(), open.document.text().to_owned()))
+            .collect()
+    }
+
     /// The text of an open document at `path`, if one is open there.
     pub fn text_at(&self, path: &Path) -> Option<(Uri, String)> {
         self.lock()
