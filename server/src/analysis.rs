@@ -118,7 +118,9 @@ impl FileContext {
         if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
             return TemplateReading::NotProxy;
         }
-        let also_other = contexts.iter().any(|context| context.function.other_sources);
+        let also_other = contexts
+            .iter()
+            .any(|context| context.function.other_sources);
         let proxies: Vec<_> = invocations()
             .filter(|(_, invocation)| invocation.kind == IntegrationKind::Proxy)
             .collect();

@@ -266,7 +266,10 @@ fn app_files(app: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![app.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("app folders are readable").flatten() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("app folders are readable")
+            .flatten()
+        {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);

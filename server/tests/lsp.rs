@@ -764,7 +764,10 @@ fn editing_a_template_timeout_rediagnoses_the_handler() {
     assert_eq!(codes(&diagnostics), ["GL403"], "{diagnostics:#?}");
     let related = &diagnostics[0]["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], template_uri);
-    assert_eq!(related["location"]["range"], client.range_of(&template, "8"));
+    assert_eq!(
+        related["location"]["range"],
+        client.range_of(&template, "8")
+    );
 
     client.open(&template_uri, &template);
     let at = template.find("Timeout: 8").expect("the timeout") + "Timeout: ".len();

@@ -17,7 +17,14 @@ pub fn render(reports: &[FileReport], index: &WorkspaceIndex, cwd: &Path) -> Str
         let line_index = LineIndex::new(&report.text);
         let path = display_path(report, cwd);
         for finding in &report.findings {
-            diagnostics.push(diagnostic(finding, &path, &report.text, &line_index, index, cwd));
+            diagnostics.push(diagnostic(
+                finding,
+                &path,
+                &report.text,
+                &line_index,
+                index,
+                cwd,
+            ));
         }
     }
     let mut out =

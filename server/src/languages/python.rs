@@ -75,7 +75,12 @@ fn collect_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>
             .and_then(|arguments| arguments.named_child(0));
         let seconds = argument
             .filter(|argument| matches!(argument.kind(), "integer" | "float"))
-            .and_then(|argument| text[argument.byte_range()].replace('_', "").parse::<f64>().ok());
+            .and_then(|argument| {
+                text[argument.byte_range()]
+                    .replace('_', "")
+                    .parse::<f64>()
+                    .ok()
+            });
         if let (Some(true), Some(seconds)) = (callee.map(|c| SLEEP_CALLS.contains(&c)), seconds) {
             waits.push(Wait {
                 range: TextRange::of_node(&node),
@@ -112,14 +117,23 @@ fn collect_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>
 
 /// The number of iterations of `range(K)` / `range(A, B)` with constant bounds.
 fn constant_range(node: Node<'_>, text: &str) -> Option<u64> {
-    if node.kind() != "call" || node.child_by_field_name("function").map(|f| &text[f.byte_range()]) != Some("range") {
+    if node.kind() != "call"
+        || node
+            .child_by_field_name("function")
+            .map(|f| &text[f.byte_range()])
+            != Some("range")
+    {
         return None;
     }
     let arguments = node.child_by_field_name("arguments")?;
     let mut cursor = arguments.walk();
     let numbers: Vec<i64> = arguments
         .named_children(&mut cursor)
-        .map(|argument| (argument.kind() == "integer").then(|| text[argument.byte_range()].parse().ok()).flatten())
+        .map(|argument| {
+            (argument.kind() == "integer")
+                .then(|| text[argument.byte_range()].parse().ok())
+                .flatten()
+        })
         .collect::<Option<_>>()?;
     let count = match numbers.as_slice() {
         [end] => *end,

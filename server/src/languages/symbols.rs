@@ -73,7 +73,11 @@ fn python_statement(statement: Node<'_>, text: &str, names: &mut Vec<Symbol>) ->
             );
         }
         "class_definition" => {
-            names.extend(statement.child_by_field_name("name").map(|n| symbol(n, text)));
+            names.extend(
+                statement
+                    .child_by_field_name("name")
+                    .map(|n| symbol(n, text)),
+            );
         }
         "decorated_definition" => {
             if let Some(definition) = statement.child_by_field_name("definition") {
@@ -220,11 +224,9 @@ fn js_export(statement: Node<'_>, text: &str, names: &mut Vec<Symbol>) -> Option
                     }
                 }
             }
-            kind => names.extend(declaration.child_by_field_name("name").map(|name| {
-                Symbol {
-                    is_function: kind.contains("function"),
-                    ..symbol(name, text)
-                }
+            kind => names.extend(declaration.child_by_field_name("name").map(|name| Symbol {
+                is_function: kind.contains("function"),
+                ..symbol(name, text)
             })),
         }
         return Some(());
@@ -322,7 +324,10 @@ mod tests {
             Some(vec!["handler".into(), "second".into()])
         );
         assert_eq!(
-            names(FileKind::JavaScript, "module.exports = { handler, 'quoted': f };\n"),
+            names(
+                FileKind::JavaScript,
+                "module.exports = { handler, 'quoted': f };\n"
+            ),
             Some(vec!["handler".into(), "quoted".into()])
         );
         assert_eq!(

@@ -2,8 +2,8 @@
 //! LSP plumbing, so the server wraps them in a panic guard and the tests of the binary exercise them.
 
 use tower_lsp_server::ls_types::{
-    CodeLens, Command, CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, Hover, HoverContents,
-    MarkupContent, MarkupKind, Position, Range, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, Diagnostic, Hover,
+    HoverContents, MarkupContent, MarkupKind, Position, Range, WorkspaceEdit,
 };
 
 use super::convert::{self, OtherFile, Positions};

@@ -7,8 +7,8 @@ mod convert;
 mod handlers;
 mod store;
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::collections::HashSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,12 +16,12 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
-    CodeLens, CodeLensOptions, CodeLensParams, DidChangeWatchedFilesParams, FileChangeType,
-    GotoDefinitionParams, GotoDefinitionResponse, NumberOrString, OneOf, Registration,
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, ServerCapabilities, ServerInfo,
+    CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, Diagnostic,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, FileChangeType, GotoDefinitionParams, GotoDefinitionResponse, Hover,
+    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
+    NumberOrString, OneOf, Registration, ServerCapabilities, ServerInfo,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
@@ -29,8 +29,8 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 use crate::analysis;
 use crate::languages::FileKind;
 use crate::rules::Finding;
-use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use crate::text::Encoding;
+use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use store::{ChangeOutcome, DocumentStore, Snapshot};
 
 /// Runs the language server on stdin/stdout until the client sends `exit`. The exit status is 0
@@ -141,7 +141,6 @@ impl std::ops::Deref for Server {
 }
 
 impl State {
-
     fn encoding(&self) -> Encoding {
         self.encoding.get().copied().unwrap_or(Encoding::Utf16)
     }
@@ -224,11 +223,15 @@ impl State {
     }
 
     fn read_index(&self) -> std::sync::RwLockReadGuard<'_, WorkspaceIndex> {
-        self.index.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.index
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, WorkspaceIndex> {
-        self.index.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.index
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Puts a file's current text into the index and relinks; returns the files whose findings
@@ -254,7 +257,9 @@ impl State {
 
     /// Re-diagnoses the open documents among `paths` (their context changed, not their text).
     async fn rediagnose(&self, paths: &HashSet<PathBuf>) {
-        let uris = self.documents.invalidate(|path| paths.contains(&normalize(path)));
+        let uris = self
+            .documents
+            .invalidate(|path| paths.contains(&normalize(path)));
         for uri in uris {
             let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
             self.publish(publication).await;
@@ -505,9 +510,8 @@ impl LanguageServer for Server {
             // The index goes back to the text on disk.
             if let Some(path) = uri.to_file_path().map(|path| path.into_owned()) {
                 let text = std::fs::read_to_string(&path).ok();
-                let affected =
-                    guarded("didClose", || self.update_index(&path, text.as_deref()))
-                        .unwrap_or_default();
+                let affected = guarded("didClose", || self.update_index(&path, text.as_deref()))
+                    .unwrap_or_default();
                 self.rediagnose(&affected).await;
             }
         }

@@ -1,4 +1,6 @@
-use super::{config, handler_link, permission, proxy_response, status_mapping, throttle, timeout, Rule};
+use super::{
+    config, handler_link, permission, proxy_response, status_mapping, throttle, timeout, Rule,
+};
 
 /// Every rule, in code order. Adding a rule adds its file and one line here.
 pub static REGISTRY: &[&Rule] = &[

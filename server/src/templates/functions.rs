@@ -184,14 +184,12 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             }
         } else {
             let code = resource.property("Code");
-            let inline = code
-                .and_then(|code| code.get("ZipFile"))
-                .and_then(|value| {
-                    Some(Written {
-                        text: value.as_str()?.to_owned(),
-                        range: value.range,
-                    })
-                });
+            let inline = code.and_then(|code| code.get("ZipFile")).and_then(|value| {
+                Some(Written {
+                    text: value.as_str()?.to_owned(),
+                    range: value.range,
+                })
+            });
             // A string `Code` is a local path that `aws cloudformation package` uploads.
             let local = code.and_then(|value| {
                 Some(Written {
@@ -224,7 +222,9 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                 Invocation {
                     description: edge.describe(),
                     route: match &edge.role {
-                        EdgeRole::Route => format!("{} {} via {}", edge.method, edge.path, edge.api),
+                        EdgeRole::Route => {
+                            format!("{} {} via {}", edge.method, edge.path, edge.api)
+                        }
                         EdgeRole::Authorizer { name } => {
                             format!("authorizer {name} of {}", edge.api)
                         }
@@ -264,7 +264,8 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             entry_points,
             build_method,
             binary,
-            timeout_seconds: timeout.map_or(DEFAULT_FUNCTION_TIMEOUT_SECONDS, |number| number.value),
+            timeout_seconds: timeout
+                .map_or(DEFAULT_FUNCTION_TIMEOUT_SECONDS, |number| number.value),
             timeout_range: timeout.map(|number| number.written_range),
             timeout_from_globals: timeout.is_some_and(|number| number.from_globals),
             invocations,

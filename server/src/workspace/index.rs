@@ -196,7 +196,9 @@ impl WorkspaceIndex {
                 }
             }
         }
-        links.sort_by(|a, b| (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start)));
+        links.sort_by(|a, b| {
+            (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start))
+        });
         self.links = links;
         self.problems = problems;
     }
@@ -227,7 +229,10 @@ impl WorkspaceIndex {
             || spec.family == RuntimeFamily::Other
             || spec.code_elsewhere
             || spec.inline_code.is_some()
-            || spec.handler.as_ref().is_some_and(|handler| handler.text.ends_with(".sh"))
+            || spec
+                .handler
+                .as_ref()
+                .is_some_and(|handler| handler.text.ends_with(".sh"))
         {
             return Resolution::NotAnalysed;
         }
@@ -321,7 +326,10 @@ impl WorkspaceIndex {
                 None => {}
             }
         }
-        let found = candidates.iter().find(|candidate| self.load(candidate)).cloned();
+        let found = candidates
+            .iter()
+            .find(|candidate| self.load(candidate))
+            .cloned();
         let Some(file) = found else {
             // TypeScript compiled by `tsc` or a bundler: the handler names build output that is
             // not in the workspace. Without knowing the build, say nothing.
@@ -408,7 +416,12 @@ impl WorkspaceIndex {
         })?;
         let target = self.files.get(&link.file)?;
         let range = match (&link.function_name, &target.content) {
-            (Some(name), Content::Handler { exports: Some(exports) }) => exports
+            (
+                Some(name),
+                Content::Handler {
+                    exports: Some(exports),
+                },
+            ) => exports
                 .iter()
                 .find(|symbol| &symbol.name == name)
                 .map(|symbol| symbol.range),
@@ -487,7 +500,8 @@ impl Module {
 
     fn candidates(self, code_dir: &Path, module_path: &str) -> Vec<PathBuf> {
         let base = code_dir.join(module_path);
-        let with = |extension: &str| normalize(&PathBuf::from(format!("{}{extension}", base.display())));
+        let with =
+            |extension: &str| normalize(&PathBuf::from(format!("{}{extension}", base.display())));
         match self {
             Module::Python => vec![with(".py"), normalize(&base.join("__init__.py"))],
             Module::Node => [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
@@ -515,7 +529,9 @@ fn function_part_range(handler: &functions::Written, function: &str) -> Option<T
 
 fn is_archive(code_uri: &str) -> bool {
     let lower = code_uri.to_ascii_lowercase();
-    [".zip", ".jar", ".war"].iter().any(|ext| lower.ends_with(ext))
+    [".zip", ".jar", ".war"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
 }
 
 /// A `CodeUri` that a build step produces (`dist/`, `build/`, `target/...`, `.aws-sam/...`).
@@ -523,7 +539,17 @@ fn looks_like_build_output(code_uri: &str) -> bool {
     Path::new(code_uri).components().any(|component| {
         matches!(
             component.as_os_str().to_str(),
-            Some("dist" | "build" | "out" | "target" | ".aws-sam" | "bin" | "lib" | "artifacts" | ".build")
+            Some(
+                "dist"
+                    | "build"
+                    | "out"
+                    | "target"
+                    | ".aws-sam"
+                    | "bin"
+                    | "lib"
+                    | "artifacts"
+                    | ".build"
+            )
         )
     })
 }

@@ -43,12 +43,16 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         if !handler.role.is_handler() {
             continue;
         }
-        let contexts = ctx.file.contexts_of(facts, crate::languages::FunctionId(index));
+        let contexts = ctx
+            .file
+            .contexts_of(facts, crate::languages::FunctionId(index));
         let budget = if contexts.is_empty() {
             // Without a template, only a handler that shows it serves API Gateway has a known budget.
             handler.api_evidence.as_ref().map(|_| Budget {
                 millis: REST_TIMEOUT_MILLIS,
-                source: "API Gateway's 29 s REST integration limit (no template links this handler)".into(),
+                source:
+                    "API Gateway's 29 s REST integration limit (no template links this handler)"
+                        .into(),
                 related: None,
                 outcome: "API Gateway answers 504 (Endpoint request timed out)",
             })
@@ -98,10 +102,10 @@ fn tightest_budget(contexts: &[&HandlerContext]) -> Option<Budget> {
 }
 
 fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocation>) -> Budget {
-    let template = context
-        .template
-        .file_name()
-        .map_or_else(|| "the template".into(), |name| name.to_string_lossy().into_owned());
+    let template = context.template.file_name().map_or_else(
+        || "the template".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     let function = &context.function;
     match decided_by {
         Some(invocation) => Budget {
@@ -123,9 +127,15 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
         },
         None => {
             let origin = match (function.timeout_range, function.timeout_from_globals) {
-                (Some(_), true) => format!("Globals.Function.Timeout for {} in {template}", function.logical_id),
+                (Some(_), true) => format!(
+                    "Globals.Function.Timeout for {} in {template}",
+                    function.logical_id
+                ),
                 (Some(_), false) => format!("Timeout of {} in {template}", function.logical_id),
-                (None, _) => format!("Lambda's default Timeout of 3 s for {} in {template}", function.logical_id),
+                (None, _) => format!(
+                    "Lambda's default Timeout of 3 s for {} in {template}",
+                    function.logical_id
+                ),
             };
             Budget {
                 millis,
