@@ -76,6 +76,9 @@ pub struct WorkspaceIndex {
     roots: Vec<PathBuf>,
     files: HashMap<PathBuf, IndexedFile>,
     links: Vec<HandlerLink>,
+    /// Indexes into `links` by handler file and by template.
+    links_by_file: HashMap<PathBuf, Vec<usize>>,
+    links_by_template: HashMap<PathBuf, Vec<usize>>,
     problems: HashMap<PathBuf, Vec<LinkProblem>>,
 }
 
@@ -150,18 +153,27 @@ impl WorkspaceIndex {
     /// The files whose findings depend on `path`: the handlers a template links to, or the
     /// templates that link to a handler file.
     pub fn dependants(&self, path: &Path) -> HashSet<PathBuf> {
-        self.links
-            .iter()
-            .filter_map(|link| {
-                if link.template == path {
-                    Some(link.file.clone())
-                } else if link.file == path {
-                    Some(link.template.clone())
-                } else {
-                    None
-                }
-            })
-            .collect()
+        let handlers = self.links_of_template(path).map(|link| link.file.clone());
+        let templates = self.links_of_file(path).map(|link| link.template.clone());
+        handlers.chain(templates).collect()
+    }
+
+    /// The links whose handler is in `path`.
+    fn links_of_file<'a>(&'a self, path: &Path) -> impl Iterator<Item = &'a HandlerLink> + 'a {
+        self.links_by_file
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.links[at])
+    }
+
+    /// The links a template declares.
+    fn links_of_template<'a>(&'a self, path: &Path) -> impl Iterator<Item = &'a HandlerLink> + 'a {
+        self.links_by_template
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.links[at])
     }
 
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
@@ -199,6 +211,18 @@ impl WorkspaceIndex {
         links.sort_by(|a, b| {
             (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start))
         });
+        self.links_by_file.clear();
+        self.links_by_template.clear();
+        for (at, link) in links.iter().enumerate() {
+            self.links_by_file
+                .entry(link.file.clone())
+                .or_default()
+                .push(at);
+            self.links_by_template
+                .entry(link.template.clone())
+                .or_default()
+                .push(at);
+        }
         self.links = links;
         self.problems = problems;
     }
@@ -386,7 +410,7 @@ impl WorkspaceIndex {
             link_problems: self.problems.get(path).cloned().unwrap_or_default(),
             ..FileContext::default()
         };
-        for link in self.links.iter().filter(|link| link.file == path) {
+        for link in self.links_of_file(path) {
             let handler = HandlerContext {
                 template: link.template.clone(),
                 function: link.function.clone(),
@@ -406,13 +430,11 @@ impl WorkspaceIndex {
     /// Go to definition from a template's `Handler` value: the linked file and the function's
     /// name (or the file's start when the function cannot be pinned down).
     pub fn definition(&self, template: &Path, offset: usize) -> Option<(PathBuf, TextRange)> {
-        let link = self.links.iter().find(|link| {
-            link.template == template
-                && link
-                    .function
-                    .handler
-                    .as_ref()
-                    .is_some_and(|handler| handler.range.contains(offset))
+        let link = self.links_of_template(template).find(|link| {
+            link.function
+                .handler
+                .as_ref()
+                .is_some_and(|handler| handler.range.contains(offset))
         })?;
         let target = self.files.get(&link.file)?;
         let range = match (&link.function_name, &target.content) {
@@ -433,9 +455,7 @@ impl WorkspaceIndex {
     /// The routes invoking each linked function of a handler file: `(function name or None for
     /// the whole file, template, route descriptions)`.
     pub fn routes(&self, path: &Path) -> Vec<(Option<String>, PathBuf, Vec<Invocation>)> {
-        self.links
-            .iter()
-            .filter(|link| link.file == path)
+        self.links_of_file(path)
             .map(|link| {
                 (
                     link.function_name.clone(),

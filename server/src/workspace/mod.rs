@@ -204,11 +204,13 @@ fn read_input(input: &Input) -> Result<Option<(FileKind, String)>, FileReport> {
         findings: vec![report_unreadable(reason)],
     };
     match std::fs::metadata(&input.path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => return Err(unreadable(format!(
+        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            return Err(unreadable(format!(
             "{} is {} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked",
             input.path.display(),
             metadata.len()
-        ))),
+        )))
+        }
         Ok(_) => {}
         Err(error) => {
             return Err(unreadable(format!(
