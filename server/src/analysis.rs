@@ -2,7 +2,9 @@
 //! cannot disagree; what the workspace knows about the file (which API invokes its handlers) comes
 //! in as a [`FileContext`].
 
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
 
 use tree_sitter::Tree;
 
@@ -10,14 +12,62 @@ use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
-    self, Check, Finding, PayloadFormat, ResponseContext, Sink, TemplateContext, REGISTRY,
+    self, Check, Finding, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
+    TemplateContext, REGISTRY,
 };
-use crate::templates::{self, Graph};
+use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
+use crate::templates::{self, Graph, IntegrationKind};
 use crate::text::TextRange;
 
-/// What the rest of the workspace says about a file.
+/// What the rest of the workspace says about a file: for a handler file, the template functions
+/// whose `Handler` names its functions; for a template, what linking its functions to code found.
 #[derive(Clone, Debug, Default)]
-pub struct FileContext {}
+pub struct FileContext {
+    /// Template functions linked to a function of this file, by the function's name.
+    pub handlers: HashMap<String, Vec<HandlerContext>>,
+    /// Template functions linked to the file as a whole (a Rust crate's binary: its `service_fn`
+    /// handler, whatever its name).
+    pub whole_file: Vec<HandlerContext>,
+    /// For a template: `Handler`/`CodeUri` values that point at no file or function.
+    pub link_problems: Vec<LinkProblem>,
+}
+
+/// One template function that runs a handler of this file.
+#[derive(Clone, Debug)]
+pub struct HandlerContext {
+    /// The template that declares the function.
+    pub template: PathBuf,
+    pub function: FunctionSpec,
+}
+
+impl HandlerContext {
+    /// Related information pointing at the template line where an invocation is declared.
+    pub fn related(&self, invocation: &Invocation) -> Related {
+        Related {
+            path: self.template.clone(),
+            range: invocation.range,
+            message: format!(
+                "{} invokes {} (payload format {})",
+                invocation.description, self.function.logical_id, invocation.payload_version
+            ),
+        }
+    }
+}
+
+/// What the template says about how a handler is invoked.
+enum TemplateReading {
+    /// No template links this handler: read it as the code itself suggests.
+    Unknown,
+    /// Not a proxy response at all (non-proxy integration, authorizer, only other event sources).
+    NotProxy,
+    /// Behind proxy integrations with this payload format; `also_other` when other event sources
+    /// invoke it too.
+    Proxy {
+        payload: PayloadFormat,
+        also_other: bool,
+        related: Related,
+    },
+}
 
 /// How surely a response object is a Lambda proxy response, and so how it is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,16 +80,104 @@ pub enum Certainty {
 }
 
 impl FileContext {
+    /// The template functions that run `function` (a handler of this file).
+    pub fn contexts_of<'a>(
+        &'a self,
+        facts: &SourceFacts,
+        function: FunctionId,
+    ) -> Vec<&'a HandlerContext> {
+        let handler = function_chain(facts, function)
+            .into_iter()
+            .map(|id| facts.function(id))
+            .find(|function| function.role.is_handler());
+        let Some(handler) = handler else {
+            return Vec::new();
+        };
+        self.handlers
+            .get(&handler.name)
+            .into_iter()
+            .flatten()
+            .chain(&self.whole_file)
+            .collect()
+    }
+
+    fn template_reading(&self, facts: &SourceFacts, function: FunctionId) -> TemplateReading {
+        let contexts = self.contexts_of(facts, function);
+        if contexts.is_empty() {
+            return TemplateReading::Unknown;
+        }
+        let invocations = || {
+            contexts.iter().flat_map(|context| {
+                context
+                    .function
+                    .invocations
+                    .iter()
+                    .map(move |invocation| (*context, invocation))
+            })
+        };
+        if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
+            return TemplateReading::NotProxy;
+        }
+        let also_other = contexts
+            .iter()
+            .any(|context| context.function.other_sources);
+        let proxies: Vec<_> = invocations()
+            .filter(|(_, invocation)| invocation.kind == IntegrationKind::Proxy)
+            .collect();
+        // The strictest format any proxy integration reads decides: 1.0 where there is one.
+        let strictest = proxies
+            .iter()
+            .find(|(_, invocation)| invocation.payload_version != "2.0")
+            .or_else(|| proxies.first());
+        match strictest {
+            Some((context, invocation)) => TemplateReading::Proxy {
+                payload: if invocation.payload_version == "2.0" {
+                    PayloadFormat::HttpV2
+                } else {
+                    PayloadFormat::Rest
+                },
+                also_other,
+                related: context.related(invocation),
+            },
+            // Invoked only by non-proxy integrations or other sources: no proxy response.
+            None if also_other || invocations().next().is_some() => TemplateReading::NotProxy,
+            // Declared with no event at all (a function URL, direct invokes): read the code.
+            None => TemplateReading::Unknown,
+        }
+    }
+
     /// How a response is read: its payload format and certainty; `None` when it is no proxy
     /// response (its function shows another event source, or nothing shows it serves API Gateway).
     fn reading(
         &self,
         facts: &SourceFacts,
         response: &ResponseObject,
-    ) -> Option<(PayloadFormat, Certainty)> {
+    ) -> Option<(PayloadFormat, Certainty, Option<Related>)> {
         let function = response
             .function()
             .or_else(|| enclosing_function(facts, response));
+        if let Some(function) = function {
+            match self.template_reading(facts, function) {
+                TemplateReading::Unknown => {}
+                TemplateReading::NotProxy => return None,
+                TemplateReading::Proxy {
+                    payload,
+                    also_other,
+                    related,
+                    ..
+                } => {
+                    let certainty = if also_other {
+                        Certainty::Likely
+                    } else {
+                        Certainty::Sure
+                    };
+                    if certainty == Certainty::Likely && !carries_payload(response) {
+                        return None;
+                    }
+                    return Some((payload, certainty, Some(related)));
+                }
+            }
+        }
         let certainty = match function {
             None => Certainty::Likely,
             Some(function) => {
@@ -79,19 +217,21 @@ impl FileContext {
                 }
             }
         };
-        // Where the code may serve something else, only an object with a body or headers is
-        // surely meant as a response: `{"statusCode": 200, "success": true}` reports a step's result.
-        let carries_payload = response
-            .entries
-            .iter()
-            .any(|entry| OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
-        if certainty == Certainty::Likely
-            && !(carries_payload && is_response_shaped(response, PayloadFormat::Rest))
-        {
+        if certainty == Certainty::Likely && !carries_payload(response) {
             return None;
         }
-        Some((PayloadFormat::Rest, certainty))
+        Some((PayloadFormat::Rest, certainty, None))
     }
+}
+
+/// Where the code may serve something else, only an object with a body or headers is surely meant
+/// as a response: `{"statusCode": 200, "success": true}` reports a step's result.
+fn carries_payload(response: &ResponseObject) -> bool {
+    response
+        .entries
+        .iter()
+        .any(|entry| OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
+        && is_response_shaped(response, PayloadFormat::Rest)
 }
 
 /// A function and the helpers/handlers it returns through, up to its handler.
@@ -142,7 +282,7 @@ pub fn analyze(
         ));
     }
     if kind.is_template() {
-        findings.extend(analyze_template(kind, tree, text));
+        findings.extend(analyze_template(kind, tree, text, context));
         findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         findings.dedup();
         return findings;
@@ -160,30 +300,45 @@ pub fn analyze(
         }
     };
     // Which objects are proxy responses, and how each is read: decided once for every rule.
-    let readings: Vec<(&ResponseObject, PayloadFormat, Certainty)> = facts
+    let readings: Vec<(&ResponseObject, PayloadFormat, Certainty, Option<Related>)> = facts
         .responses
         .iter()
         .filter_map(|response| {
-            let (payload, certainty) = context.reading(&facts, response)?;
-            Some((response, payload, certainty))
+            let (payload, certainty, related) = context.reading(&facts, response)?;
+            Some((response, payload, certainty, related))
         })
         .collect();
+    let source_ctx = SourceContext {
+        facts: &facts,
+        text,
+        file: context,
+    };
     for rule in REGISTRY {
-        let Check::Response(check) = rule.check else {
-            continue;
-        };
-        let result = guarded(rule.meta.code, || {
-            let mut sink = Sink::new(&rule.meta);
-            for &(response, payload, certainty) in &readings {
-                let ctx = ResponseContext {
-                    facts: &facts,
-                    text,
-                    payload,
-                    certainty,
-                };
-                check(&ctx, response, &mut sink);
+        let result = guarded(rule.meta.code, || match rule.check {
+            Check::Response(check) => {
+                let mut found = Vec::new();
+                for (response, payload, certainty, related) in &readings {
+                    let ctx = ResponseContext {
+                        facts: &facts,
+                        text,
+                        payload: *payload,
+                        certainty: *certainty,
+                    };
+                    let mut sink = Sink::new(&rule.meta);
+                    check(&ctx, response, &mut sink);
+                    for mut finding in sink.into_findings() {
+                        finding.related.extend(related.clone());
+                        found.push(finding);
+                    }
+                }
+                found
             }
-            sink.into_findings()
+            Check::Source(check) => {
+                let mut sink = Sink::new(&rule.meta);
+                check(&source_ctx, &mut sink);
+                sink.into_findings()
+            }
+            Check::Template(_) | Check::Builtin => Vec::new(),
         });
         match result {
             Ok(found) => findings.extend(found),
@@ -200,7 +355,12 @@ pub fn analyze(
 }
 
 /// Builds the template model and its graph once, then runs every template rule on them.
-fn analyze_template(kind: FileKind, tree: &Tree, text: &str) -> Vec<Finding> {
+fn analyze_template(
+    kind: FileKind,
+    tree: &Tree,
+    text: &str,
+    context: &FileContext,
+) -> Vec<Finding> {
     let model = guarded("reading the template", || {
         let template = templates::parse(kind, tree, text)?;
         let graph = Graph::build(&template);
@@ -221,6 +381,7 @@ fn analyze_template(kind: FileKind, tree: &Tree, text: &str) -> Vec<Finding> {
         template: &template,
         graph: &graph,
         text,
+        file: context,
     };
     let mut findings = Vec::new();
     for rule in REGISTRY {

@@ -229,7 +229,8 @@ fn fix_applies_every_safe_fix_once_and_diff_shows_it() {
     for fixture in fixture_paths() {
         let source = fixture_source(&fixture);
         let name = fixture.file_name().expect("a file name");
-        let before = gatelint::workspace::analyze_text(&fixture, &source, &config);
+        let before =
+            gatelint::workspace::analyze_text(&fixture, &source, &config, &Default::default());
         let addressed: Vec<&str> = before
             .iter()
             .filter(|finding| finding.fixes.iter().any(|fix| fix.safe))
@@ -276,7 +277,8 @@ fn fix_applies_every_safe_fix_once_and_diff_shows_it() {
             patched_lines += 1;
         }
         assert!(patched_lines > 0);
-        let after = gatelint::workspace::analyze_text(&fixture, &fixed, &config);
+        let after =
+            gatelint::workspace::analyze_text(&fixture, &fixed, &config, &Default::default());
         assert!(
             !after
                 .iter()
@@ -495,4 +497,47 @@ fn config_selects_regrades_excludes_and_reports_its_problems() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("missing.toml"), "{stderr}");
+}
+
+#[test]
+fn json_related_points_at_the_template_line() {
+    let output = gatelint(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/apps/python_orders",
+    ]);
+    let json = json_of(&output);
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    let slow = diagnostics
+        .iter()
+        .find(|d| d["code"] == "GL403")
+        .expect("the 12 s sleep behind an 8 s Timeout is found");
+    assert_eq!(
+        slow["path"],
+        "tests/fixtures/apps/python_orders/slow/report.py"
+    );
+    let related = &slow["related"][0];
+    assert_eq!(
+        related["path"],
+        "tests/fixtures/apps/python_orders/template.yaml"
+    );
+    // `      Timeout: 8` in the SlowReport function.
+    let template =
+        std::fs::read_to_string(repo().join("tests/fixtures/apps/python_orders/template.yaml"))
+            .expect("the fixture template");
+    let line = template
+        .lines()
+        .position(|line| line.trim() == "Timeout: 8")
+        .expect("the timeout line")
+        + 1;
+    assert_eq!(related["range"]["start"]["line"], line);
+    assert_eq!(related["range"]["start"]["column"], 16);
+    // The same handler, behind an HTTP API, is silent; behind the REST API it is not.
+    let paths: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d["code"] == "GL103")
+        .filter_map(|d| d["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["tests/fixtures/apps/python_orders/rest/app.py"]);
 }

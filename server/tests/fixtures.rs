@@ -31,6 +31,11 @@ fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")
 }
 
+/// Small SAM apps (a template and handler folders), each checked as one workspace.
+fn apps_root() -> PathBuf {
+    fixtures_root().join("apps")
+}
+
 fn fixture_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![fixtures_root()];
@@ -40,7 +45,9 @@ fn fixture_files() -> Vec<PathBuf> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            if path.is_dir() && path == apps_root() {
+                // Whole apps are checked as workspaces by their own test.
+            } else if path.is_dir() {
                 stack.push(path);
             } else if !path.to_string_lossy().ends_with(".findings") {
                 files.push(path);
@@ -259,4 +266,82 @@ fn every_fix_resolves_its_finding() {
             insta::assert_snapshot!(name, snapshot);
         });
     }
+}
+
+/// The files of one app fixture, relative to it.
+fn app_files(app: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![app.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)
+            .expect("app folders are readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(app).expect("under the app").to_path_buf());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Each app is copied, annotations stripped, to a temporary folder and checked as a workspace
+/// (exactly as `gatelint check` does); each file's findings are compared with its annotations.
+#[test]
+fn app_fixtures_have_exactly_the_annotated_findings() {
+    let update = std::env::var_os("UPDATE_FIXTURES").is_some();
+    let mut failures = Vec::new();
+    let Ok(apps) = std::fs::read_dir(apps_root()) else {
+        return;
+    };
+    let mut apps: Vec<PathBuf> = apps.flatten().map(|entry| entry.path()).collect();
+    apps.sort();
+    for app in apps.iter().filter(|app| app.is_dir()) {
+        let name = app.file_name().expect("a folder name").to_string_lossy();
+        let copy = std::env::temp_dir().join(format!("gatelint-app-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&copy);
+        let files = app_files(app);
+        for file in &files {
+            let text = std::fs::read_to_string(app.join(file)).expect("fixtures are UTF-8");
+            let target = copy.join(file);
+            std::fs::create_dir_all(target.parent().expect("a parent")).expect("temp is writable");
+            std::fs::write(&target, strip_annotations(&text, comment_token(file)))
+                .expect("temp is writable");
+        }
+        let checked = gatelint::workspace::check_paths(std::slice::from_ref(&copy));
+        for file in &files {
+            let original = std::fs::read_to_string(app.join(file)).expect("fixtures are UTF-8");
+            let source = strip_annotations(&original, comment_token(file));
+            let findings = checked
+                .reports
+                .iter()
+                .find(|report| report.path.ends_with(file) && report.path.starts_with(&copy))
+                .map(|report| report.findings.clone())
+                .unwrap_or_default();
+            let actual = render(file, &source, &findings);
+            if actual != original {
+                if update {
+                    std::fs::write(app.join(file), &actual).expect("fixture is writable");
+                } else {
+                    failures.push(format!(
+                        "{}/{}:\n{}",
+                        name,
+                        file.display(),
+                        diff(&original, &actual, ("expected", "actual"))
+                    ));
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&copy);
+    }
+    assert!(
+        failures.is_empty(),
+        "{} app fixture file(s) differ (UPDATE_FIXTURES=1 rewrites them):\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -36,6 +36,11 @@ struct Client {
 impl Client {
     /// Starts `gatelint server` and initializes it, offering `utf-8` when asked to.
     fn start(offer_utf8: bool) -> (Client, Value) {
+        Client::start_with(offer_utf8, Value::Null)
+    }
+
+    /// Starts the server with `root_uri` as its workspace folder.
+    fn start_with(offer_utf8: bool, root_uri: Value) -> (Client, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_gatelint"))
             .arg("server")
             .env(
@@ -75,7 +80,7 @@ impl Client {
             "initialize",
             json!({
                 "processId": null,
-                "rootUri": null,
+                "rootUri": root_uri,
                 "capabilities": { "general": general },
             }),
         );
@@ -731,4 +736,101 @@ fn rediagnoses_a_2000_line_file_after_a_one_character_edit() {
         timings[timings.len() - 1],
     );
     assert_eq!(client.shutdown().code(), Some(0));
+}
+
+/// A small SAM app on disk: a template whose function runs `slow/report.py` with `Timeout: 8`.
+fn write_sam_app(name: &str) -> (std::path::PathBuf, String, String) {
+    let root = std::env::temp_dir().join(format!("gatelint-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("slow")).expect("temp is writable");
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  SlowReport:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: slow/\n      Handler: report.handler\n      Runtime: python3.12\n      Timeout: 8\n      Events:\n        Report:\n          Type: Api\n          Properties:\n            Path: /report\n            Method: get\n";
+    let handler = "import json\nimport time\n\n\ndef handler(event, context):\n    time.sleep(12)\n    return {\"statusCode\": 200, \"body\": json.dumps({\"ready\": True})}\n";
+    std::fs::write(root.join("template.yaml"), template).expect("temp is writable");
+    std::fs::write(root.join("slow/report.py"), handler).expect("temp is writable");
+    (root, template.to_owned(), handler.to_owned())
+}
+
+fn file_uri(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Starts a server on `root` and waits until its background indexing has finished.
+fn start_indexed(root: &std::path::Path) -> Client {
+    let (mut client, _) = Client::start_with(false, json!(file_uri(root)));
+    client.wait_for("the end of indexing", |message| {
+        message["method"] == "$/progress" && message["params"]["value"]["kind"] == "end"
+    });
+    client
+}
+
+#[test]
+fn editing_a_template_timeout_rediagnoses_the_handler() {
+    let (root, template, handler) = write_sam_app("timeout");
+    let mut client = start_indexed(&root);
+    let handler_uri = file_uri(&root.join("slow/report.py"));
+    let template_uri = file_uri(&root.join("template.yaml"));
+    client.open(&handler_uri, &handler);
+    let diagnostics = client.diagnostics(&handler_uri, Some(1));
+    assert_eq!(codes(&diagnostics), ["GL403"], "{diagnostics:#?}");
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], template_uri);
+    assert_eq!(
+        related["location"]["range"],
+        client.range_of(&template, "8")
+    );
+
+    client.open(&template_uri, &template);
+    let at = template.find("Timeout: 8").expect("the timeout") + "Timeout: ".len();
+    let start = client.position(&template, at);
+    let end = client.position(&template, at + 1);
+    client.change(
+        &template_uri,
+        2,
+        vec![json!({ "range": { "start": start, "end": end }, "text": "20" })],
+    );
+    // The handler was not edited: its version stays 1, and its findings follow the template.
+    client.wait_for("the handler re-diagnosed without GL403", |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == handler_uri.as_str()
+            && message["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|diagnostics| diagnostics.is_empty())
+    });
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn go_to_definition_from_handler_lands_on_the_function() {
+    let (root, template, handler) = write_sam_app("definition");
+    let mut client = start_indexed(&root);
+    let template_uri = file_uri(&root.join("template.yaml"));
+    client.open(&template_uri, &template);
+    let at = template.find("report.handler").expect("the handler") + 3;
+    let position = client.position(&template, at);
+    let location = client.request(
+        "textDocument/definition",
+        json!({ "textDocument": { "uri": template_uri }, "position": position }),
+    );
+    assert_eq!(location["uri"], file_uri(&root.join("slow/report.py")));
+    let name = handler.find("handler(").expect("the function name");
+    assert_eq!(
+        location["range"],
+        json!({
+            "start": client.position(&handler, name),
+            "end": client.position(&handler, name + "handler".len()),
+        })
+    );
+    let handler_uri = file_uri(&root.join("slow/report.py"));
+    client.open(&handler_uri, &handler);
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": handler_uri } }),
+    );
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "GET /report via ServerlessRestApi (template.yaml)"
+    );
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -4,10 +4,11 @@
 
 use std::path::Path;
 
+use crate::analysis::FileContext;
 use crate::config::Config;
 use crate::fixes;
 use crate::rules::{Edit, Finding, Fix};
-use crate::workspace::{self, FileReport};
+use crate::workspace::{self, normalize, Checked};
 
 /// A file converges in a round or two; the bound stops a pair of fixes that would undo each other.
 const MAX_ROUNDS: usize = 10;
@@ -20,7 +21,13 @@ pub struct Fixed {
     pub applied: usize,
 }
 
-pub fn fix_file(path: &Path, text: &str, findings: &[Finding], config: &Config) -> Option<Fixed> {
+pub fn fix_file(
+    path: &Path,
+    text: &str,
+    findings: &[Finding],
+    config: &Config,
+    context: &FileContext,
+) -> Option<Fixed> {
     let mut current = text.to_owned();
     let mut current_findings = findings.to_vec();
     let mut applied = 0;
@@ -36,7 +43,7 @@ pub fn fix_file(path: &Path, text: &str, findings: &[Finding], config: &Config) 
         }
         applied += chosen.len();
         current = next;
-        current_findings = workspace::analyze_text(path, &current, config);
+        current_findings = workspace::analyze_text(path, &current, config, context);
     }
     (applied > 0).then_some(Fixed {
         text: current,
@@ -92,13 +99,22 @@ pub struct Changed {
 
 /// Fixes every report's text in memory (its findings become those of the fixed text); the
 /// caller writes the files (`--fix`) or prints the diff (`--diff`).
-pub fn fix_reports(reports: &mut [FileReport], config: &Config) -> Vec<Changed> {
+pub fn fix_reports(checked: &mut Checked, config: &Config) -> Vec<Changed> {
     use rayon::prelude::*;
-    reports
+    let index = &checked.index;
+    checked
+        .reports
         .par_iter_mut()
         .enumerate()
         .filter_map(|(position, report)| {
-            let fixed = fix_file(&report.path, &report.text, &report.findings, config)?;
+            let context = index.context(&normalize(&report.path));
+            let fixed = fix_file(
+                &report.path,
+                &report.text,
+                &report.findings,
+                config,
+                &context,
+            )?;
             let before = std::mem::replace(&mut report.text, fixed.text);
             report.findings = fixed.findings;
             Some(Changed {

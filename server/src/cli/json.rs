@@ -7,15 +7,24 @@ use serde_json::{json, Value};
 use super::display_path;
 use crate::rules::{Finding, REGISTRY};
 use crate::text::{Encoding, LineIndex, TextRange};
-use crate::workspace::FileReport;
+use crate::workspace::{normalize, FileReport, WorkspaceIndex};
 
-pub fn render(reports: &[FileReport], cwd: &Path) -> String {
+/// Renders the reports; related locations in other files are positioned in the texts the index
+/// holds (the same texts the analysis read), not re-read from disk.
+pub fn render(reports: &[FileReport], index: &WorkspaceIndex, cwd: &Path) -> String {
     let mut diagnostics = Vec::new();
     for report in reports {
-        let index = LineIndex::new(&report.text);
+        let line_index = LineIndex::new(&report.text);
         let path = display_path(report, cwd);
         for finding in &report.findings {
-            diagnostics.push(diagnostic(finding, &path, &report.text, &index, cwd));
+            diagnostics.push(diagnostic(
+                finding,
+                &path,
+                &report.text,
+                &line_index,
+                index,
+                cwd,
+            ));
         }
     }
     let mut out =
@@ -25,7 +34,14 @@ pub fn render(reports: &[FileReport], cwd: &Path) -> String {
     out
 }
 
-fn diagnostic(finding: &Finding, path: &str, text: &str, index: &LineIndex, cwd: &Path) -> Value {
+fn diagnostic(
+    finding: &Finding,
+    path: &str,
+    text: &str,
+    index: &LineIndex,
+    workspace: &WorkspaceIndex,
+    cwd: &Path,
+) -> Value {
     let category = REGISTRY
         .iter()
         .find(|rule| rule.meta.code == finding.code)
@@ -51,14 +67,14 @@ fn diagnostic(finding: &Finding, path: &str, text: &str, index: &LineIndex, cwd:
     let related: Vec<Value> = finding
         .related
         .iter()
-        .map(|related| {
-            let other = std::fs::read_to_string(&related.path).unwrap_or_default();
+        .filter_map(|related| {
+            let other = workspace.text(&normalize(&related.path))?;
             let other_index = LineIndex::new(&other);
-            json!({
+            Some(json!({
                 "path": relative(&related.path, cwd),
                 "range": range(related.range, &other, &other_index),
                 "message": related.message,
-            })
+            }))
         })
         .collect();
     json!({

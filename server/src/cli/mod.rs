@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use crate::config::Config;
 use crate::knowledge;
 use crate::rules::{self, Severity};
-use crate::workspace::{self, FileReport};
+use crate::workspace::{self, Checked, FileReport};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -63,14 +63,14 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let mut reports = workspace::check_paths_with(&paths, &config);
+    let mut checked = workspace::check_paths_with(&paths, &config);
     if options.diff {
-        return print_diff(&mut reports, &config, &cwd);
+        return print_diff(&mut checked, &config, &cwd);
     }
     if options.fix {
-        let changed = fix::fix_reports(&mut reports, &config);
+        let changed = fix::fix_reports(&mut checked, &config);
         for change in &changed {
-            let report = &reports[change.report];
+            let report = &checked.reports[change.report];
             if let Err(error) = std::fs::write(&report.path, &report.text) {
                 eprintln!("gatelint: cannot write {}: {error}", report.path.display());
                 return ExitCode::from(2);
@@ -84,11 +84,12 @@ pub fn check(options: &CheckOptions) -> ExitCode {
             if changed.len() == 1 { "" } else { "s" }
         );
     }
+    let reports = &checked.reports;
     let output = match options.format {
-        OutputFormat::Json => json::render(&reports, &cwd),
-        OutputFormat::Sarif => sarif::render(&reports, &cwd),
-        OutputFormat::Github => github::render(&reports, &cwd),
-        OutputFormat::Human => human::render(&reports, &cwd, colour_wanted()),
+        OutputFormat::Json => json::render(reports, &checked.index, &cwd),
+        OutputFormat::Sarif => sarif::render(reports, &cwd),
+        OutputFormat::Github => github::render(reports, &cwd),
+        OutputFormat::Human => human::render(reports, &cwd, colour_wanted()),
     };
     if write_stdout(&output).is_err() {
         return ExitCode::from(2);
@@ -101,8 +102,9 @@ pub fn check(options: &CheckOptions) -> ExitCode {
 }
 
 /// `--diff`: the unified diff of every safe fix, nothing written.
-fn print_diff(reports: &mut [FileReport], config: &Config, cwd: &Path) -> ExitCode {
-    let changed = fix::fix_reports(reports, config);
+fn print_diff(checked: &mut Checked, config: &Config, cwd: &Path) -> ExitCode {
+    let changed = fix::fix_reports(checked, config);
+    let reports = &checked.reports;
     let mut output = String::new();
     for change in &changed {
         let report = &reports[change.report];

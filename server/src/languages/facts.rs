@@ -13,6 +13,21 @@ pub struct SourceFacts {
     pub responses: Vec<ResponseObject>,
     /// Facts the quick fixes need about the file (imports present, where to add one).
     pub edit_context: EditContext,
+    /// Waits whose duration the file states (`time.sleep(12)`), for the time-budget rules.
+    pub waits: Vec<Wait>,
+}
+
+/// A call that waits a constant time, multiplied through the constant-bound loops around it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wait {
+    /// The call (`time.sleep(12)`).
+    pub range: TextRange,
+    /// The call as written, for messages.
+    pub call: String,
+    /// Seconds this call waits in total over the loops around it.
+    pub seconds: f64,
+    /// How many times the loops around it run it (1 outside loops).
+    pub repeats: u64,
 }
 
 impl SourceFacts {
@@ -22,6 +37,7 @@ impl SourceFacts {
             functions: Vec::new(),
             responses: Vec::new(),
             edit_context: EditContext::default(),
+            waits: Vec::new(),
         }
     }
 

@@ -8,6 +8,7 @@ mod python;
 mod query;
 mod rust;
 mod scopes;
+pub mod symbols;
 
 pub use facts::*;
 

@@ -210,3 +210,14 @@ pub fn config_diagnostic(
         ..Diagnostic::default()
     }
 }
+
+/// A location in a file given by its text.
+pub fn location(uri: Uri, text: &str, range: TextRange, encoding: Encoding) -> Location {
+    let index = LineIndex::new(text);
+    let positions = Positions {
+        text,
+        index: &index,
+        encoding,
+    };
+    Location::new(uri, positions.range(range))
+}

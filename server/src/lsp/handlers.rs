@@ -2,8 +2,8 @@
 //! LSP plumbing, so the server wraps them in a panic guard and the tests of the binary exercise them.
 
 use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, Hover, HoverContents,
-    MarkupContent, MarkupKind, Position, Range, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, Diagnostic, Hover,
+    HoverContents, MarkupContent, MarkupKind, Position, Range, WorkspaceEdit,
 };
 
 use super::convert::{self, OtherFile, Positions};
@@ -153,4 +153,44 @@ pub fn wants_quick_fixes(only: Option<&[CodeActionKind]>) -> bool {
     };
     only.iter()
         .any(|kind| kind.as_str().is_empty() || *kind == CodeActionKind::QUICKFIX)
+}
+
+/// Code lenses over a handler's functions: the routes that invoke each (`GET /orders via
+/// OrdersApi`), from the templates linked to this file.
+pub fn route_lenses(
+    snapshot: &Snapshot,
+    index: &crate::workspace::WorkspaceIndex,
+    path: &std::path::Path,
+    encoding: Encoding,
+) -> Vec<CodeLens> {
+    let positions = Positions::of(snapshot, encoding);
+    let mut lenses = Vec::new();
+    for (function, template, invocations) in index.routes(path) {
+        let range = function
+            .as_deref()
+            .and_then(|name| index.symbol(path, name))
+            .unwrap_or(TextRange::empty(0));
+        let template_name = template
+            .file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        let routes: Vec<String> = invocations
+            .iter()
+            .map(|invocation| invocation.route.clone())
+            .collect();
+        let title = if routes.is_empty() {
+            format!("no API route invokes this handler ({template_name})")
+        } else {
+            format!("{} ({template_name})", routes.join(", "))
+        };
+        lenses.push(CodeLens {
+            range: positions.range(range),
+            command: Some(Command {
+                title,
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        });
+    }
+    lenses
 }

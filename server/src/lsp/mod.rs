@@ -8,28 +8,32 @@ mod framing;
 mod handlers;
 mod store;
 
+use std::collections::HashSet;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
-    CodeActionResponse, Diagnostic, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileSystemWatcher, GlobPattern, Hover,
-    HoverParams, HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams,
-    Registration, ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind,
-    TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Uri,
+    CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, Diagnostic,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileChangeType, GotoDefinitionParams,
+    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, NumberOrString, OneOf, Registration, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
-use crate::analysis::{self, FileContext};
+use crate::analysis;
 use crate::config::{self, Config, SourceFile};
+use crate::languages::FileKind;
 use crate::rules::Finding;
 use crate::text::Encoding;
+use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use store::{ChangeOutcome, DocumentStore, Snapshot};
 
 /// Runs the language server on stdin/stdout until the client sends `exit`. The exit status is 0
@@ -98,16 +102,23 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
 }
 
 struct Server {
+    state: Arc<State>,
+    shutdown_requested: Arc<AtomicBool>,
+}
+
+/// What the request handlers and the background indexer share.
+struct State {
     client: Client,
     documents: DocumentStore,
     encoding: OnceLock<Encoding>,
-    shutdown_requested: Arc<AtomicBool>,
-    /// The workspace root, where `gatelint.toml` is read from.
-    root: OnceLock<std::path::PathBuf>,
+    /// The workspace index: files of the workspace folders, overlaid with the open documents.
+    index: RwLock<WorkspaceIndex>,
+    /// The workspace folders, from `initialize`.
+    folders: Mutex<Vec<PathBuf>>,
+    /// The first workspace folder, where `gatelint.toml` is read from.
+    root: OnceLock<PathBuf>,
     /// The configuration in force; replaced when `gatelint.toml` changes.
     config: RwLock<Arc<Config>>,
-    /// Whether the client lets us register a file watcher for `gatelint.toml`.
-    can_watch_files: AtomicBool,
 }
 
 /// Diagnostics ready to publish for one version of a document.
@@ -120,16 +131,29 @@ struct Publication {
 impl Server {
     fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
         Self {
-            client,
-            documents: DocumentStore::default(),
-            encoding: OnceLock::new(),
+            state: Arc::new(State {
+                client,
+                documents: DocumentStore::default(),
+                encoding: OnceLock::new(),
+                index: RwLock::new(WorkspaceIndex::default()),
+                folders: Mutex::new(Vec::new()),
+                root: OnceLock::new(),
+                config: RwLock::new(Arc::new(Config::default())),
+            }),
             shutdown_requested,
-            root: OnceLock::new(),
-            config: RwLock::new(Arc::new(Config::default())),
-            can_watch_files: AtomicBool::new(false),
         }
     }
+}
 
+impl std::ops::Deref for Server {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl State {
     fn config(&self) -> Arc<Config> {
         let config = self
             .config
@@ -188,11 +212,7 @@ impl Server {
                     .await;
             }
         }
-        let uris = self.documents.forget_findings();
-        for uri in uris {
-            let publication = guarded("re-analysis", || self.diagnose(&uri)).flatten();
-            self.publish(publication).await;
-        }
+        self.rediagnose_all().await;
     }
 
     fn is_config_file(uri: &Uri) -> bool {
@@ -215,11 +235,12 @@ impl Server {
             if config.is_excluded(&snapshot.path) {
                 return Vec::new();
             }
+            let context = self.read_index().context(&normalize(&snapshot.path));
             let findings = analysis::analyze(
                 snapshot.kind,
                 snapshot.tree.as_ref(),
                 &snapshot.text,
-                &FileContext::default(),
+                &context,
             );
             let file = SourceFile {
                 kind: snapshot.kind,
@@ -279,13 +300,137 @@ impl Server {
     }
 
     /// The text of another file, for related information and fixes that reach into it: the open
-    /// document if there is one, else the file on disk.
+    /// document if there is one, else the indexed text, else the file on disk.
     fn other_file(&self, path: &Path) -> Option<(Uri, String)> {
         if let Some(open) = self.documents.text_at(path) {
             return Some(open);
         }
+        if let Some(text) = self.read_index().text(&normalize(path)) {
+            return Some((Uri::from_file_path(path)?, text.to_string()));
+        }
         let text = std::fs::read_to_string(path).ok()?;
         Some((Uri::from_file_path(path)?, text))
+    }
+
+    fn read_index(&self) -> std::sync::RwLockReadGuard<'_, WorkspaceIndex> {
+        self.index
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn write_index(&self) -> std::sync::RwLockWriteGuard<'_, WorkspaceIndex> {
+        self.index
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Puts a file's current text into the index and relinks; returns the files whose findings
+    /// depend on it, before and after the change.
+    fn update_index(&self, path: &Path, text: Option<&str>) -> HashSet<PathBuf> {
+        let path = normalize(path);
+        let mut index = self.write_index();
+        let mut affected = index.dependants(&path);
+        let kind = text.and_then(|text| FileKind::detect(&path, text));
+        match (kind, text) {
+            (Some(kind), Some(text)) => {
+                index.insert(path.clone(), IndexedFile::new(kind, Arc::from(text)))
+            }
+            _ => {
+                index.remove(&path);
+            }
+        }
+        index.relink();
+        affected.extend(index.dependants(&path));
+        affected.remove(&path);
+        affected
+    }
+
+    /// Re-diagnoses the open documents among `paths` (their context changed, not their text).
+    async fn rediagnose(&self, paths: &HashSet<PathBuf>) {
+        let uris = self
+            .documents
+            .invalidate(|path| paths.contains(&normalize(path)));
+        for uri in uris {
+            let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
+            self.publish(publication).await;
+        }
+    }
+
+    /// Indexes the workspace folders in the background, reporting `$/progress`, then overlays the
+    /// open documents and re-diagnoses them with what the index now knows.
+    async fn index_workspace(self: Arc<Self>) {
+        let folders = self
+            .folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        if folders.is_empty() {
+            return;
+        }
+        let token = NumberOrString::String("gatelint/indexing".into());
+        let progress = match self.client.create_work_done_progress(token.clone()).await {
+            Ok(()) => Some(
+                self.client
+                    .progress(token, "gatelint: indexing the workspace")
+                    .begin()
+                    .await,
+            ),
+            Err(_) => None,
+        };
+        let started = std::time::Instant::now();
+        let indexing_folders = folders.clone();
+        let built = tokio::task::spawn_blocking(move || {
+            guarded("indexing", || workspace::index_folders(&indexing_folders))
+        })
+        .await
+        .ok()
+        .flatten();
+        let Some(mut built) = built else {
+            if let Some(progress) = progress {
+                progress.finish_with_message("indexing failed").await;
+            }
+            return;
+        };
+        for (path, text) in self.documents.open_texts() {
+            if let Some(kind) = FileKind::detect(&path, &text) {
+                built.insert(normalize(&path), IndexedFile::new(kind, Arc::from(text)));
+            }
+        }
+        built.relink();
+        let count = built.len();
+        *self.write_index() = built;
+        tracing::info!("indexed {count} files in {:?}", started.elapsed());
+        if let Some(progress) = progress {
+            progress
+                .finish_with_message(format!("{count} files indexed"))
+                .await;
+        }
+        self.rediagnose_all().await;
+    }
+
+    async fn rediagnose_all(&self) {
+        for uri in self.documents.invalidate(|_| true) {
+            let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
+            self.publish(publication).await;
+        }
+    }
+
+    /// Asks the client to tell us about file changes on disk.
+    async fn watch_files(&self) {
+        let options = serde_json::json!({
+            "watchers": [
+                { "globPattern": "**/*.{py,js,mjs,cjs,ts,mts,cts,tsx,rs,yaml,yml,json,template}" },
+                { "globPattern": format!("**/{}", config::FILE_NAME) },
+            ]
+        });
+        let registration = Registration {
+            id: "gatelint-watched-files".into(),
+            method: "workspace/didChangeWatchedFiles".into(),
+            register_options: Some(options),
+        };
+        if let Err(error) = self.client.register_capability(vec![registration]).await {
+            tracing::info!("the client does not watch files for us: {error:?}");
+        }
     }
 }
 
@@ -297,27 +442,30 @@ impl LanguageServer for Server {
         }
         let encoding = self.encoding();
         tracing::info!("position encoding: {encoding:?}");
-        let root = params
+        let mut folders: Vec<PathBuf> = params
             .workspace_folders
-            .as_ref()
-            .and_then(|folders| folders.first())
-            .map(|folder| store::path_of(&folder.uri))
-            .or_else(|| {
-                #[allow(deprecated)]
-                params.root_uri.as_ref().map(store::path_of)
-            });
-        let can_watch = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|workspace| workspace.did_change_watched_files.as_ref())
-            .and_then(|watched| watched.dynamic_registration)
-            .unwrap_or(false);
-        self.can_watch_files.store(can_watch, Ordering::SeqCst);
-        if let Some(root) = root {
-            let _ = self.root.set(root);
+            .iter()
+            .flatten()
+            .filter_map(|folder| folder.uri.to_file_path().map(|path| path.into_owned()))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(
+                params
+                    .root_uri
+                    .as_ref()
+                    .and_then(|uri| uri.to_file_path().map(|path| path.into_owned())),
+            );
+        }
+        *self.write_index() = WorkspaceIndex::new(&folders);
+        if let Some(root) = folders.first() {
+            let _ = self.root.set(root.clone());
             guarded("reading gatelint.toml", || self.load_config());
         }
+        *self
+            .folders
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = folders;
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(convert::encoding_kind(encoding)),
@@ -330,6 +478,10 @@ impl LanguageServer for Server {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                definition_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
@@ -348,41 +500,13 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
-        // Ask to hear of `gatelint.toml` changing on disk; clients without dynamic registration
-        // still tell us when it is saved in the editor (didSave).
-        if !self.can_watch_files.load(Ordering::SeqCst) {
-            return;
-        }
-        let options = DidChangeWatchedFilesRegistrationOptions {
-            watchers: vec![FileSystemWatcher {
-                glob_pattern: GlobPattern::String(format!("**/{}", config::FILE_NAME)),
-                kind: None,
-            }],
-        };
-        let registration = Registration {
-            id: "gatelint-config-watcher".into(),
-            method: "workspace/didChangeWatchedFiles".into(),
-            register_options: serde_json::to_value(options).ok(),
-        };
-        if let Err(error) = self.client.register_capability(vec![registration]).await {
-            tracing::info!("the client does not watch gatelint.toml for us: {error}");
-        }
-    }
-
-    async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        if Self::is_config_file(&params.text_document.uri) {
-            self.reload_config().await;
-        }
-    }
-
-    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        if params
-            .changes
-            .iter()
-            .any(|change| Self::is_config_file(&change.uri))
-        {
-            self.reload_config().await;
-        }
+        // In the background: the client answers the registration whenever it likes, and the
+        // server must keep serving (and exit on `exit`) meanwhile.
+        let state = Arc::clone(&self.state);
+        tokio::spawn(async move {
+            state.watch_files().await;
+            state.index_workspace().await;
+        });
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -393,13 +517,20 @@ impl LanguageServer for Server {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let uri = document.uri.clone();
-        let publication = guarded("didOpen", || {
+        let path = document.uri.to_file_path().map(|path| path.into_owned());
+        let affected = guarded("didOpen", || {
+            let affected = path
+                .as_ref()
+                .map(|path| self.update_index(path, Some(&document.text)))
+                .unwrap_or_default();
             self.documents
                 .open(document.uri, document.version, document.text);
-            self.diagnose(&uri)
+            affected
         })
-        .flatten();
+        .unwrap_or_default();
+        let publication = guarded("didOpen", || self.diagnose(&uri)).flatten();
         self.publish(publication).await;
+        self.rediagnose(&affected).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -415,7 +546,11 @@ impl LanguageServer for Server {
                 .documents
                 .change(&uri, version, &changes, self.encoding())
             {
-                ChangeOutcome::Applied => self.diagnose(&uri),
+                ChangeOutcome::Applied => {
+                    let snapshot = self.documents.snapshot(&uri)?;
+                    let affected = self.update_index(&snapshot.path, Some(&snapshot.text));
+                    Some((self.diagnose(&uri), affected))
+                }
                 ChangeOutcome::NotOpen => {
                     tracing::warn!("ignoring a change to {} which is not open", uri.as_str());
                     None
@@ -430,14 +565,64 @@ impl LanguageServer for Server {
             }
         })
         .flatten();
-        self.publish(publication).await;
+        if let Some((publication, affected)) = publication {
+            self.publish(publication).await;
+            self.rediagnose(&affected).await;
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        if State::is_config_file(&params.text_document.uri) {
+            self.reload_config().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params
+            .changes
+            .iter()
+            .any(|change| State::is_config_file(&change.uri))
+        {
+            self.reload_config().await;
+        }
+        let mut affected = HashSet::new();
+        for change in params.changes {
+            let Some(path) = change.uri.to_file_path().map(|path| path.into_owned()) else {
+                continue;
+            };
+            // An open document's text is the editor's, not the disk's.
+            if self.documents.text_at(&path).is_some() {
+                continue;
+            }
+            let text = if change.typ == FileChangeType::DELETED {
+                None
+            } else {
+                std::fs::read_to_string(&path).ok()
+            };
+            affected.extend(
+                guarded("didChangeWatchedFiles", || {
+                    self.update_index(&path, text.as_deref())
+                })
+                .unwrap_or_default(),
+            );
+        }
+        self.rediagnose(&affected).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         let was_open = guarded("didClose", || self.documents.close(&uri)).unwrap_or(false);
         if was_open {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+            // The index goes back to the text on disk.
+            if let Some(path) = uri.to_file_path().map(|path| path.into_owned()) {
+                let text = std::fs::read_to_string(&path).ok();
+                let affected = guarded("didClose", || self.update_index(&path, text.as_deref()))
+                    .unwrap_or_default();
+                self.rediagnose(&affected).await;
+            }
         }
     }
 
@@ -447,6 +632,38 @@ impl LanguageServer for Server {
             let snapshot = self.documents.snapshot(&at.text_document.uri)?;
             let findings = self.findings(&snapshot);
             handlers::hover(&snapshot, &findings, at.position, self.encoding())
+        })
+        .flatten())
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let at = params.text_document_position_params;
+        Ok(guarded("definition", || {
+            let snapshot = self.documents.snapshot(&at.text_document.uri)?;
+            let offset = convert::Positions::of(&snapshot, self.encoding()).offset(at.position);
+            let (path, range) = self
+                .read_index()
+                .definition(&normalize(&snapshot.path), offset)?;
+            let (uri, text) = self.other_file(&path)?;
+            let location = convert::location(uri, &text, range, self.encoding());
+            Some(GotoDefinitionResponse::Scalar(location))
+        })
+        .flatten())
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(guarded("codeLens", || {
+            let snapshot = self.documents.snapshot(&params.text_document.uri)?;
+            let lenses = handlers::route_lenses(
+                &snapshot,
+                &self.read_index(),
+                &normalize(&snapshot.path),
+                self.encoding(),
+            );
+            Some(lenses)
         })
         .flatten())
     }

@@ -138,18 +138,30 @@ impl DocumentStore {
     }
 
     /// The current version of an open document.
-    /// Drops every remembered finding (the configuration changed) and lists the open documents,
-    /// which need analysing again.
-    pub fn forget_findings(&self) -> Vec<Uri> {
-        let mut documents = self.lock();
-        for open in documents.values_mut() {
-            open.findings = None;
-        }
-        documents.keys().cloned().collect()
-    }
-
     pub fn version(&self, uri: &Uri) -> Option<i32> {
         self.lock().get(uri).map(|open| open.version)
+    }
+
+    /// Forgets the findings of the open documents whose path `matches` (their context changed);
+    /// returns their URIs.
+    pub fn invalidate(&self, matches: impl Fn(&Path) -> bool) -> Vec<Uri> {
+        let mut documents = self.lock();
+        documents
+            .iter_mut()
+            .filter(|(_, open)| matches(&open.path))
+            .map(|(uri, open)| {
+                open.findings = None;
+                uri.clone()
+            })
+            .collect()
+    }
+
+    /// The path and text of every open document.
+    pub fn open_texts(&self) -> Vec<(PathBuf, String)> {
+        self.lock()
+            .values()
+            .map(|open| (open.path.clone(), open.document.text().to_owned()))
+            .collect()
     }
 
     /// The text of an open document at `path`, if one is open there.

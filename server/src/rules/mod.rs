@@ -4,6 +4,7 @@
 
 pub mod config;
 mod docs;
+pub mod handler_link;
 pub mod permission;
 pub mod proxy_response;
 mod registry;
@@ -123,6 +124,8 @@ pub enum Check {
     Response(fn(&ResponseContext<'_>, &ResponseObject, &mut Sink)),
     /// Called once for each SAM/CloudFormation template.
     Template(fn(&TemplateContext<'_>, &mut Sink)),
+    /// Called once for each handler file, with what the workspace knows about it.
+    Source(fn(&SourceContext<'_>, &mut Sink)),
     /// Not run by the analysis: findings raised by the analysis itself (unparsable file, a rule
     /// that panicked), documented like any other rule.
     Builtin,
@@ -145,11 +148,21 @@ pub struct ResponseContext<'a> {
     pub certainty: crate::analysis::Certainty,
 }
 
-/// What a template rule reads: the model, its integration graph and the text.
+/// What a template rule reads: the model, its integration graph and the text, and what the
+/// workspace found linking its functions to code.
 pub struct TemplateContext<'a> {
     pub template: &'a Template,
     pub graph: &'a Graph,
     pub text: &'a str,
+    pub file: &'a crate::analysis::FileContext,
+}
+
+/// What a whole-file handler rule reads: the file's facts, its text, and the template functions
+/// linked to its handlers.
+pub struct SourceContext<'a> {
+    pub facts: &'a SourceFacts,
+    pub text: &'a str,
+    pub file: &'a crate::analysis::FileContext,
 }
 
 /// One finding in one file.

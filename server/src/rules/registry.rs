@@ -1,4 +1,6 @@
-use super::{config, permission, proxy_response, status_mapping, throttle, timeout, Rule};
+use super::{
+    config, handler_link, permission, proxy_response, status_mapping, throttle, timeout, Rule,
+};
 
 /// Every rule, in code order. Adding a rule adds its file and one line here.
 pub static REGISTRY: &[&Rule] = &[
@@ -19,10 +21,13 @@ pub static REGISTRY: &[&Rule] = &[
     &permission::source_arn::RULE,
     &timeout::function_timeout::RULE,
     &timeout::integration_timeout::RULE,
+    &timeout::slow_code::RULE,
     &status_mapping::undeclared_status::RULE,
     &status_mapping::error_pattern::RULE,
     &throttle::zero_concurrency::RULE,
     &throttle::burst_exceeds_concurrency::RULE,
+    &handler_link::handler_not_found::RULE,
+    &handler_link::code_uri_not_found::RULE,
     &config::UNREADABLE_FILE,
     &config::UNPARSABLE_FILE,
     &config::RULE_PANICKED,

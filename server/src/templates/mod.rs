@@ -2,6 +2,7 @@
 //! exact ranges ([`value`]), the model of resources, parameters, `Globals` and intrinsics
 //! ([`model`]), and the integration graph of which API invokes which function ([`graph`]).
 
+pub mod functions;
 pub mod graph;
 pub mod model;
 pub mod value;

@@ -1,14 +1,21 @@
 //! The files gatelint looks at: finding them under the paths given (respecting `.gitignore`),
-//! reading them, and analysing each. The cross-file index (template → handler links) grows here.
+//! reading them into the workspace [`index`] (which links templates to handlers), and analysing
+//! each with what the index knows about it. `gatelint check` and the language server build the
+//! same index, so they agree.
+
+pub mod index;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use rayon::prelude::*;
 
 use crate::analysis::{self, FileContext};
 use crate::config::{Config, SourceFile};
 use crate::languages::FileKind;
 use crate::rules::{config, Finding, Sink};
 use crate::text::{Document, TextRange};
+pub use index::{normalize, IndexedFile, WorkspaceIndex};
 
 /// Files larger than this are reported and not parsed.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -29,22 +36,56 @@ struct Input {
     named: bool,
 }
 
-/// Finds, reads and analyses every handler and template under `paths`, in parallel (rayon's
-/// pool: one thread per core), with the default configuration.
-pub fn check_paths(paths: &[PathBuf]) -> Vec<FileReport> {
+/// The result of a check: each file's findings, and the index (for the texts of related files).
+#[derive(Debug)]
+pub struct Checked {
+    pub reports: Vec<FileReport>,
+    pub index: WorkspaceIndex,
+}
+
+/// The roots a set of paths spans: folders as given, a named file's folder.
+pub fn roots_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .map(|path| {
+            if path.is_dir() {
+                path.clone()
+            } else {
+                path.parent()
+                    .filter(|parent| !parent.as_os_str().is_empty())
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+            }
+        })
+        .collect()
+}
+
+/// Finds and reads every handler and template under `paths` into an index, links them, and
+/// analyses each file with what the index knows about it; in parallel (rayon's pool: one thread
+/// per core), with the default configuration.
+pub fn check_paths(paths: &[PathBuf]) -> Checked {
     check_paths_with(paths, &Config::default())
 }
 
 /// [`check_paths`] under a configuration: excluded files are skipped, findings pass through
 /// [`Config::finish`], and the configuration file's own problems come first as its report.
-pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Vec<FileReport> {
+pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     let mut inputs = collect_inputs(paths);
     inputs.retain(|input| !config.is_excluded(&input.path));
-    use rayon::prelude::*;
-    let mut reports: Vec<FileReport> = inputs
+    let (index, mut reports) = build_index(&roots_of(paths), &inputs);
+    let analysed: Vec<FileReport> = inputs
         .par_iter()
-        .filter_map(|input| check_input(input, config))
+        .filter_map(|input| {
+            let path = normalize(&input.path);
+            let file = index.file(&path)?;
+            let findings = analyze_text(&input.path, &file.text, config, &index.context(&path));
+            Some(FileReport {
+                path: input.path.clone(),
+                text: file.text.to_string(),
+                findings,
+            })
+        })
         .collect();
+    reports.extend(analysed);
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     if let (Some(path), false) = (&config.path, config.problems.is_empty()) {
         reports.insert(
@@ -56,25 +97,57 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Vec<FileReport> {
             },
         );
     }
-    reports
+    Checked { reports, index }
 }
 
-/// The findings of one file's text as `check` reports them: analysed, then configured.
-pub fn analyze_text(path: &Path, text: &str, config: &Config) -> Vec<Finding> {
+/// The findings of one file's text as `check` reports them: analysed with what the workspace
+/// knows about the file, then configured.
+pub fn analyze_text(
+    path: &Path,
+    text: &str,
+    config: &Config,
+    context: &FileContext,
+) -> Vec<Finding> {
     let kind = FileKind::detect(path, text);
     let document = Document::new(kind, text.to_owned());
-    let findings = analysis::analyze(
-        kind,
-        document.tree(),
-        document.text(),
-        &FileContext::default(),
-    );
+    let findings = analysis::analyze(kind, document.tree(), document.text(), context);
     let file = SourceFile {
         kind,
         tree: document.tree(),
         text: document.text(),
     };
     config.finish(&file, findings)
+}
+
+/// Reads the inputs in parallel into a linked index; files that cannot be read become reports.
+fn build_index(roots: &[PathBuf], inputs: &[Input]) -> (WorkspaceIndex, Vec<FileReport>) {
+    let read: Vec<Result<(PathBuf, IndexedFile), FileReport>> = inputs
+        .par_iter()
+        .filter_map(|input| match read_input(input) {
+            Ok(Some((kind, text))) => Some(Ok((
+                normalize(&input.path),
+                IndexedFile::new(kind, Arc::from(text)),
+            ))),
+            Ok(None) => None,
+            Err(report) => Some(Err(report)),
+        })
+        .collect();
+    let mut index = WorkspaceIndex::new(roots);
+    let mut reports = Vec::new();
+    for entry in read {
+        match entry {
+            Ok((path, file)) => index.insert(path, file),
+            Err(report) => reports.push(report),
+        }
+    }
+    index.relink();
+    (index, reports)
+}
+
+/// Indexes every handler and template under the workspace folders (for the language server).
+pub fn index_folders(folders: &[PathBuf]) -> WorkspaceIndex {
+    let inputs = collect_inputs(folders);
+    build_index(folders, &inputs).0
 }
 
 fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
@@ -154,66 +227,46 @@ fn is_candidate(path: &Path) -> bool {
     )
 }
 
-fn check_input(input: &Input, config: &Config) -> Option<FileReport> {
-    let unreadable = |reason: String| {
-        Some(FileReport {
-            path: input.path.clone(),
-            text: String::new(),
-            findings: vec![report_unreadable(reason)],
-        })
+/// Reads a file: its kind and text, `None` when it is not gatelint's business, or a report of
+/// why it cannot be read.
+fn read_input(input: &Input) -> Result<Option<(FileKind, String)>, FileReport> {
+    let unreadable = |reason: String| FileReport {
+        path: input.path.clone(),
+        text: String::new(),
+        findings: vec![report_unreadable(reason)],
     };
     match std::fs::metadata(&input.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
-            return unreadable(format!(
+            return Err(unreadable(format!(
             "{} is {} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked",
             input.path.display(),
             metadata.len()
-        ))
+        )))
         }
         Ok(_) => {}
-        Err(error) => return unreadable(format!("cannot read {}: {error}", input.path.display())),
-    }
-    let bytes = match std::fs::read(&input.path) {
-        Ok(bytes) => bytes,
-        Err(error) => return unreadable(format!("cannot read {}: {error}", input.path.display())),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
         Err(error) => {
-            return unreadable(format!(
-                "{} is not UTF-8 text ({error}); it was not checked",
+            return Err(unreadable(format!(
+                "cannot read {}: {error}",
                 input.path.display()
-            ))
+            )))
         }
-    };
-    let Some(kind) = FileKind::detect(&input.path, &text) else {
-        return if input.named {
-            unreadable(format!(
-                "{} is neither a Lambda handler (Python, JavaScript, TypeScript, Rust) nor a SAM/CloudFormation template",
-                input.path.display()
-            ))
-        } else {
-            None
-        };
-    };
-    let document = Document::new(Some(kind), text);
-    let findings = analysis::analyze(
-        Some(kind),
-        document.tree(),
-        document.text(),
-        &FileContext::default(),
-    );
-    let file = SourceFile {
-        kind: Some(kind),
-        tree: document.tree(),
-        text: document.text(),
-    };
-    let findings = config.finish(&file, findings);
-    Some(FileReport {
-        path: input.path.clone(),
-        text: document.text().to_owned(),
-        findings,
-    })
+    }
+    let bytes = std::fs::read(&input.path)
+        .map_err(|error| unreadable(format!("cannot read {}: {error}", input.path.display())))?;
+    let text = String::from_utf8(bytes).map_err(|error| {
+        unreadable(format!(
+            "{} is not UTF-8 text ({error}); it was not checked",
+            input.path.display()
+        ))
+    })?;
+    match FileKind::detect(&input.path, &text) {
+        Some(kind) => Ok(Some((kind, text))),
+        None if input.named => Err(unreadable(format!(
+            "{} is neither a Lambda handler (Python, JavaScript, TypeScript, Rust) nor a SAM/CloudFormation template",
+            input.path.display()
+        ))),
+        None => Ok(None),
+    }
 }
 
 fn report_unreadable(reason: String) -> Finding {

@@ -3,3 +3,4 @@
 
 pub mod function_timeout;
 pub mod integration_timeout;
+pub mod slow_code;

@@ -1,0 +1,156 @@
+use crate::analysis::HandlerContext;
+use crate::rules::timeout::function_timeout::format_number;
+use crate::rules::{Category, Check, Related, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::templates::functions::Invocation;
+use crate::templates::graph::REST_TIMEOUT_MILLIS;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL403",
+        name: "wait-exceeds-time-budget",
+        category: Category::Timeout,
+        severity: Severity::Warning,
+        summary: "A handler waits a constant time (sleeps, multiplied through constant loops) longer than its time budget.",
+        aws_error: "504 {\"message\": \"Endpoint request timed out\"}, or 502 with `Task timed out after N seconds` in the function log",
+        why: "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
+              `Task timed out`, and API Gateway answers 502) and the integration timeout (API Gateway stops \
+              waiting: 504). Without a template gatelint assumes API Gateway's 29 s REST limit for a handler \
+              that shows it serves API Gateway. A `time.sleep`/`asyncio.sleep` with a constant duration, \
+              repeated by `for _ in range(K)` loops, that alone outlasts the budget makes that code path fail \
+              every time it runs.",
+        fix: "Wait less (or not at all: retry with a short backoff and a total deadline below the budget), or \
+              move the slow work out of the request (queue it and answer 202). Raising `Timeout` only helps up \
+              to the integration timeout.",
+        before: "def lambda_handler(event, context):\n    time.sleep(12)  # Timeout: 8\n    return {\"statusCode\": 200, \"body\": \"done\"}",
+        after: "def lambda_handler(event, context):\n    queue.send_message(MessageBody=event[\"body\"])\n    return {\"statusCode\": 202, \"body\": \"accepted\"}",
+        example_language: "python",
+    },
+    check: Check::Source(check),
+};
+
+/// A handler's time budget and where it comes from.
+struct Budget {
+    millis: f64,
+    source: String,
+    related: Option<Related>,
+    /// What happens when it runs out.
+    outcome: &'static str,
+}
+
+fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
+    let facts = ctx.facts;
+    for (index, handler) in facts.functions.iter().enumerate() {
+        if !handler.role.is_handler() {
+            continue;
+        }
+        let contexts = ctx
+            .file
+            .contexts_of(facts, crate::languages::FunctionId(index));
+        let budget = if contexts.is_empty() {
+            // Without a template, only a handler that shows it serves API Gateway has a known budget.
+            handler.api_evidence.as_ref().map(|_| Budget {
+                millis: REST_TIMEOUT_MILLIS,
+                source:
+                    "API Gateway's 29 s REST integration limit (no template links this handler)"
+                        .into(),
+                related: None,
+                outcome: "API Gateway answers 504 (Endpoint request timed out)",
+            })
+        } else {
+            tightest_budget(&contexts)
+        };
+        let Some(budget) = budget else {
+            continue;
+        };
+        for wait in &facts.waits {
+            if !(handler.range.start <= wait.range.start && wait.range.end <= handler.range.end) {
+                continue;
+            }
+            if wait.seconds * 1000.0 <= budget.millis {
+                continue;
+            }
+            let repeated = if wait.repeats > 1 {
+                format!(" ({} times in a loop)", wait.repeats)
+            } else {
+                String::new()
+            };
+            let finding = sink.report(
+                wait.range,
+                format!(
+                    "`{}` waits {} s{repeated}, longer than this handler's time budget of {} s ({}): {}",
+                    wait.call,
+                    format_number(wait.seconds),
+                    format_number(budget.millis / 1000.0),
+                    budget.source,
+                    budget.outcome
+                ),
+            );
+            finding.related.extend(budget.related.clone());
+        }
+    }
+}
+
+/// The smallest budget over the template functions that run this handler.
+fn tightest_budget(contexts: &[&HandlerContext]) -> Option<Budget> {
+    contexts
+        .iter()
+        .filter_map(|context| {
+            let (millis, decided_by) = context.function.budget()?;
+            Some(describe(context, millis, decided_by))
+        })
+        .min_by(|a, b| a.millis.total_cmp(&b.millis))
+}
+
+fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocation>) -> Budget {
+    let template = context.template.file_name().map_or_else(
+        || "the template".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
+    let function = &context.function;
+    match decided_by {
+        Some(invocation) => Budget {
+            millis,
+            source: format!(
+                "the integration timeout of {} in {template}",
+                invocation.description
+            ),
+            related: Some(Related {
+                path: context.template.clone(),
+                range: invocation.timeout_range.unwrap_or(invocation.range),
+                message: format!(
+                    "{} waits at most {} s",
+                    invocation.description,
+                    format_number(invocation.timeout_millis / 1000.0)
+                ),
+            }),
+            outcome: "API Gateway answers 504 (Endpoint request timed out)",
+        },
+        None => {
+            let origin = match (function.timeout_range, function.timeout_from_globals) {
+                (Some(_), true) => format!(
+                    "Globals.Function.Timeout for {} in {template}",
+                    function.logical_id
+                ),
+                (Some(_), false) => format!("Timeout of {} in {template}", function.logical_id),
+                (None, _) => format!(
+                    "Lambda's default Timeout of 3 s for {} in {template}",
+                    function.logical_id
+                ),
+            };
+            Budget {
+                millis,
+                source: origin,
+                related: Some(Related {
+                    path: context.template.clone(),
+                    range: function.timeout_range.unwrap_or(function.id_range),
+                    message: format!(
+                        "{} may run {} s",
+                        function.logical_id,
+                        format_number(function.timeout_seconds)
+                    ),
+                }),
+                outcome: "Lambda stops it (Task timed out) and API Gateway answers 502",
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! What a template says about each Lambda function's code and invocation: its runtime, `Handler`,
+//! `CodeUri` (own or from `Globals`), build metadata, timeout, and — from the integration graph —
+//! which APIs invoke it, how, and whether other event sources do. No file system access: the
+//! workspace resolves these against the files it holds.
+
+use super::graph::{ApiKind, EdgeRole, Graph, IntegrationKind};
+use super::model::{Template, DEFAULT_FUNCTION_TIMEOUT_SECONDS, LAMBDA_FUNCTION_TYPES};
+use super::value::Value;
+use crate::text::TextRange;
+
+/// A string read from the template, with where it is written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Written {
+    pub text: String,
+    pub range: TextRange,
+}
+
+/// The language family of a Lambda runtime, as far as gatelint links handlers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeFamily {
+    Python,
+    Node,
+    /// `provided.*` with `Metadata.BuildMethod: rust-cargolambda`.
+    Rust,
+    /// Java, .NET, Go, Ruby, custom runtimes, container images: not analysed, never flagged.
+    Other,
+}
+
+/// How an authorizer answers, which decides the response format it must return.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthorizerKind {
+    /// REST API `TOKEN`/`REQUEST` authorizers, and HTTP API authorizers with payload 1.0 or
+    /// without simple responses: an IAM policy document.
+    Policy,
+    /// HTTP API with `EnableSimpleResponses`: `{"isAuthorized": bool}`.
+    Simple,
+}
+
+/// One API edge that invokes the function, reduced to what handler rules read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Invocation {
+    /// `GET /orders of OrdersApi (REST API)`.
+    pub description: String,
+    /// `GET /orders via OrdersApi`, for navigation.
+    pub route: String,
+    pub api_kind: ApiKind,
+    pub kind: IntegrationKind,
+    /// `1.0` or `2.0`.
+    pub payload_version: String,
+    pub timeout_millis: f64,
+    /// Where the integration timeout is written, when it is.
+    pub timeout_range: Option<TextRange>,
+    pub authorizer: Option<AuthorizerKind>,
+    /// Where the edge is declared (the event, the integration URI, the authorizer).
+    pub range: TextRange,
+}
+
+/// A Lambda function of a template and everything needed to link and reason about its code.
+#[derive(Clone, Debug)]
+pub struct FunctionSpec {
+    pub logical_id: String,
+    pub id_range: TextRange,
+    pub runtime: Option<Written>,
+    pub family: RuntimeFamily,
+    pub handler: Option<Written>,
+    /// `CodeUri` (SAM) or `Code` when a string; `None` when absent, an S3 location or a parameter.
+    pub code_uri: Option<Written>,
+    /// Whether the code location is something gatelint cannot follow (S3, an intrinsic).
+    pub code_elsewhere: bool,
+    /// `PackageType: Image`: no handler file to link.
+    pub image: bool,
+    /// Inline code (`InlineCode`, `Code.ZipFile`), with where its text is.
+    pub inline_code: Option<Written>,
+    /// esbuild `Metadata.BuildProperties.EntryPoints`.
+    pub entry_points: Vec<String>,
+    /// `Metadata.BuildMethod`.
+    pub build_method: Option<String>,
+    /// Cargo Lambda `Metadata.BuildProperties.Binary`.
+    pub binary: Option<String>,
+    /// Effective timeout in seconds, and where it is written (`None`: Lambda's default of 3 s).
+    pub timeout_seconds: f64,
+    pub timeout_range: Option<TextRange>,
+    pub timeout_from_globals: bool,
+    pub invocations: Vec<Invocation>,
+    /// Whether the template gives it non-API event sources (SQS, schedules, S3, ...).
+    pub other_sources: bool,
+}
+
+impl FunctionSpec {
+    /// The smallest time budget over the APIs that invoke it: the function's own timeout or the
+    /// integration's, whichever ends first, in milliseconds, with which one decides.
+    pub fn budget(&self) -> Option<(f64, Option<&Invocation>)> {
+        let function_millis = self.timeout_seconds * 1000.0;
+        let tightest = self
+            .invocations
+            .iter()
+            .filter(|invocation| invocation.authorizer.is_none())
+            .min_by(|a, b| a.timeout_millis.total_cmp(&b.timeout_millis))?;
+        if tightest.timeout_millis < function_millis {
+            Some((tightest.timeout_millis, Some(tightest)))
+        } else {
+            Some((function_millis, None))
+        }
+    }
+}
+
+/// Event types that are not API Gateway.
+const NON_API_EVENT_TYPES: &[&str] = &[
+    "SQS",
+    "SNS",
+    "S3",
+    "Schedule",
+    "ScheduleV2",
+    "Kinesis",
+    "DynamoDB",
+    "EventBridgeRule",
+    "CloudWatchEvent",
+    "CloudWatchLogs",
+    "MSK",
+    "MQ",
+    "SelfManagedKafka",
+    "DocumentDB",
+    "IoTRule",
+    "AlexaSkill",
+    "Cognito",
+];
+
+/// The Lambda functions of a template with their code locations and invocations.
+pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
+    let mut specs = Vec::new();
+    for resource in &template.resources {
+        if !LAMBDA_FUNCTION_TYPES.contains(&resource.type_name.as_str()) {
+            continue;
+        }
+        let sam = resource.is("AWS::Serverless::Function");
+        let written = |key: &str| {
+            let (value, _) = template.effective_property(resource, key)?;
+            Some(Written {
+                text: template.string(value)?,
+                range: value.range,
+            })
+        };
+        let runtime = written("Runtime");
+        let handler = written("Handler");
+        let image = written("PackageType").is_some_and(|package| package.text == "Image")
+            || resource.property("ImageUri").is_some();
+        let metadata = resource.definition.get("Metadata");
+        let build_method = metadata
+            .and_then(|metadata| metadata.get("BuildMethod"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let build_properties = metadata.and_then(|metadata| metadata.get("BuildProperties"));
+        let entry_points = build_properties
+            .and_then(|properties| properties.get("EntryPoints"))
+            .map(|points| {
+                points
+                    .items()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let binary = build_properties
+            .and_then(|properties| properties.get("Binary"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let (code_uri, code_elsewhere, inline_code) = if sam {
+            let code = template.effective_property(resource, "CodeUri");
+            let inline = written("InlineCode");
+            match code {
+                Some((value, _)) => match template.string(value) {
+                    Some(text) if !text.starts_with("s3://") => (
+                        Some(Written {
+                            text,
+                            range: value.range,
+                        }),
+                        false,
+                        inline,
+                    ),
+                    _ => (None, true, inline),
+                },
+                None => (None, inline.is_none(), inline),
+            }
+        } else {
+            let code = resource.property("Code");
+            let inline = code.and_then(|code| code.get("ZipFile")).and_then(|value| {
+                Some(Written {
+                    text: value.as_str()?.to_owned(),
+                    range: value.range,
+                })
+            });
+            // A string `Code` is a local path that `aws cloudformation package` uploads.
+            let local = code.and_then(|value| {
+                Some(Written {
+                    text: value.as_str()?.to_owned(),
+                    range: value.range,
+                })
+            });
+            let elsewhere = local.is_none() && inline.is_none();
+            (local, elsewhere, inline)
+        };
+        let family = match runtime.as_ref().map(|runtime| runtime.text.as_str()) {
+            Some(name) if name.starts_with("python") => RuntimeFamily::Python,
+            Some(name) if name.starts_with("nodejs") => RuntimeFamily::Node,
+            Some(name)
+                if name.starts_with("provided")
+                    && build_method.as_deref() == Some("rust-cargolambda") =>
+            {
+                RuntimeFamily::Rust
+            }
+            _ => RuntimeFamily::Other,
+        };
+        let timeout = template.effective_number(resource, "Timeout");
+        let invocations = graph
+            .edges_of(&resource.logical_id)
+            .map(|edge| {
+                let authorizer = match &edge.role {
+                    EdgeRole::Route => None,
+                    EdgeRole::Authorizer { name } => Some(authorizer_kind(template, edge, name)),
+                };
+                Invocation {
+                    description: edge.describe(),
+                    route: match &edge.role {
+                        EdgeRole::Route => {
+                            format!("{} {} via {}", edge.method, edge.path, edge.api)
+                        }
+                        EdgeRole::Authorizer { name } => {
+                            format!("authorizer {name} of {}", edge.api)
+                        }
+                    },
+                    api_kind: edge.api_kind,
+                    kind: edge.kind,
+                    payload_version: edge.payload_version.clone(),
+                    timeout_millis: edge.timeout.millis,
+                    timeout_range: edge.timeout.range,
+                    authorizer,
+                    range: edge.range,
+                }
+            })
+            .collect();
+        let other_sources = resource
+            .property("Events")
+            .map(Value::entries)
+            .unwrap_or_default()
+            .iter()
+            .any(|event| {
+                event
+                    .value
+                    .get("Type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|kind| NON_API_EVENT_TYPES.contains(&kind))
+            });
+        specs.push(FunctionSpec {
+            logical_id: resource.logical_id.clone(),
+            id_range: resource.id_range,
+            runtime,
+            family,
+            handler,
+            code_uri,
+            code_elsewhere,
+            image,
+            inline_code,
+            entry_points,
+            build_method,
+            binary,
+            timeout_seconds: timeout
+                .map_or(DEFAULT_FUNCTION_TIMEOUT_SECONDS, |number| number.value),
+            timeout_range: timeout.map(|number| number.written_range),
+            timeout_from_globals: timeout.is_some_and(|number| number.from_globals),
+            invocations,
+            other_sources,
+        });
+    }
+    specs
+}
+
+/// Whether an authorizer answers with a policy or a simple response: HTTP API authorizers with
+/// `EnableSimpleResponses: true` (SAM `Auth`) or `EnableSimpleResponses` on an
+/// `AWS::ApiGatewayV2::Authorizer` answer `{"isAuthorized": ...}`.
+fn authorizer_kind(template: &Template, edge: &super::graph::Edge, name: &str) -> AuthorizerKind {
+    if edge.api_kind != ApiKind::Http {
+        return AuthorizerKind::Policy;
+    }
+    let declared = template.resources.get(edge.declared_in);
+    let simple = declared.and_then(|resource| {
+        if resource.is("AWS::ApiGatewayV2::Authorizer") {
+            return resource.property("EnableSimpleResponses");
+        }
+        resource
+            .property("Auth")?
+            .get("Authorizers")?
+            .get(name)?
+            .get("EnableSimpleResponses")
+    });
+    if simple.and_then(Value::as_bool) == Some(true) {
+        AuthorizerKind::Simple
+    } else {
+        AuthorizerKind::Policy
+    }
+}
+
+/// A `Handler` or `CodeUri` that points at no file or function, found by the workspace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkProblem {
+    pub logical_id: String,
+    /// Whether an API invokes the function (then the failure reaches clients as 502).
+    pub api_invoked: bool,
+    pub kind: LinkProblemKind,
+    /// The template value the problem is reported on (`Handler` or `CodeUri`).
+    pub range: TextRange,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LinkProblemKind {
+    /// `CodeUri` names a folder that does not exist (the path as resolved, for the message).
+    CodeUriMissing { resolved: String },
+    /// `Handler` names a module file that exists under none of the names the runtime tries.
+    FileMissing { handler: String, tried: Vec<String> },
+    /// The module exists but does not define (Python) or export (Node) the function.
+    FunctionMissing {
+        function: String,
+        file: String,
+        /// The functions the file does define/export, offered as replacements.
+        available: Vec<String>,
+        /// The range of the function part inside the `Handler` value (what a fix replaces).
+        function_range: Option<TextRange>,
+    },
+}

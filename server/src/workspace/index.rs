@@ -1,0 +1,591 @@
+//! The workspace index: every handler and template file under the workspace roots with its text
+//! and what linking needs (a handler module's exported names, a template's Lambda functions), and
+//! the links from each template function to the handler file and function its `CodeUri` +
+//! `Handler` name. Paths are absolute and lexically normalised; a `CodeUri` that leads outside the
+//! roots is never read.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use crate::analysis::{FileContext, HandlerContext};
+use crate::languages::symbols::{self, Symbol};
+use crate::languages::FileKind;
+use crate::templates::functions::{
+    self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
+};
+use crate::templates::{self, Graph};
+use crate::text::{Document, TextRange};
+
+/// What the index keeps of one file.
+#[derive(Debug)]
+pub struct IndexedFile {
+    pub kind: FileKind,
+    pub text: Arc<str>,
+    pub content: Content,
+}
+
+#[derive(Debug)]
+pub enum Content {
+    /// A handler module: the names it exposes (`None`: cannot be known from the file).
+    Handler { exports: Option<Vec<Symbol>> },
+    /// A template: its Lambda functions.
+    Template { functions: Vec<FunctionSpec> },
+}
+
+impl IndexedFile {
+    /// Parses a file's text and keeps what linking needs.
+    pub fn new(kind: FileKind, text: Arc<str>) -> IndexedFile {
+        let document = Document::new(Some(kind), text.to_string());
+        let content = match document.tree() {
+            Some(tree) if kind.is_template() => {
+                let functions = templates::parse(kind, tree, &text)
+                    .map(|template| {
+                        let graph = Graph::build(&template);
+                        functions::function_specs(&template, &graph)
+                    })
+                    .unwrap_or_default();
+                Content::Template { functions }
+            }
+            Some(tree) => Content::Handler {
+                exports: symbols::exported_names(kind, tree, &text),
+            },
+            None => Content::Handler { exports: None },
+        };
+        IndexedFile {
+            kind,
+            text,
+            content,
+        }
+    }
+}
+
+/// A template function linked to the handler file that holds its code.
+#[derive(Clone, Debug)]
+pub struct HandlerLink {
+    pub template: PathBuf,
+    pub function: FunctionSpec,
+    pub file: PathBuf,
+    /// The handler function's name; `None` for a Rust crate (its `service_fn` handler).
+    pub function_name: Option<String>,
+}
+
+/// The index of a workspace.
+#[derive(Debug, Default)]
+pub struct WorkspaceIndex {
+    roots: Vec<PathBuf>,
+    files: HashMap<PathBuf, IndexedFile>,
+    links: Vec<HandlerLink>,
+    /// Indexes into `links` by handler file and by template.
+    links_by_file: HashMap<PathBuf, Vec<usize>>,
+    links_by_template: HashMap<PathBuf, Vec<usize>>,
+    problems: HashMap<PathBuf, Vec<LinkProblem>>,
+}
+
+/// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
+pub fn normalize(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl WorkspaceIndex {
+    pub fn new(roots: &[PathBuf]) -> WorkspaceIndex {
+        WorkspaceIndex {
+            roots: roots.iter().map(|root| normalize(root)).collect(),
+            ..WorkspaceIndex::default()
+        }
+    }
+
+    pub fn roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    pub fn add_root(&mut self, root: &Path) {
+        let root = normalize(root);
+        if !self.roots.contains(&root) {
+            self.roots.push(root);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn file(&self, path: &Path) -> Option<&IndexedFile> {
+        self.files.get(path)
+    }
+
+    pub fn text(&self, path: &Path) -> Option<Arc<str>> {
+        self.files.get(path).map(|file| Arc::clone(&file.text))
+    }
+
+    pub fn links(&self) -> &[HandlerLink] {
+        &self.links
+    }
+
+    /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards.
+    pub fn insert(&mut self, path: PathBuf, file: IndexedFile) {
+        self.files.insert(path, file);
+    }
+
+    pub fn remove(&mut self, path: &Path) -> bool {
+        self.files.remove(path).is_some()
+    }
+
+    fn within_roots(&self, path: &Path) -> bool {
+        self.roots.iter().any(|root| path.starts_with(root))
+    }
+
+    /// The files whose findings depend on `path`: the handlers a template links to, or the
+    /// templates that link to a handler file.
+    pub fn dependants(&self, path: &Path) -> HashSet<PathBuf> {
+        let handlers = self.links_of_template(path).map(|link| link.file.clone());
+        let templates = self.links_of_file(path).map(|link| link.template.clone());
+        handlers.chain(templates).collect()
+    }
+
+    /// The links whose handler is in `path`.
+    fn links_of_file<'a>(&'a self, path: &Path) -> impl Iterator<Item = &'a HandlerLink> + 'a {
+        self.links_by_file
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.links[at])
+    }
+
+    /// The links a template declares.
+    fn links_of_template<'a>(&'a self, path: &Path) -> impl Iterator<Item = &'a HandlerLink> + 'a {
+        self.links_by_template
+            .get(path)
+            .into_iter()
+            .flatten()
+            .map(|&at| &self.links[at])
+    }
+
+    /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
+    /// the paths given, or ignored build output) are read from disk when inside the roots.
+    pub fn relink(&mut self) {
+        let templates: Vec<(PathBuf, Vec<FunctionSpec>)> = self
+            .files
+            .iter()
+            .filter_map(|(path, file)| match &file.content {
+                Content::Template { functions } => Some((path.clone(), functions.clone())),
+                Content::Handler { .. } => None,
+            })
+            .collect();
+        let mut links = Vec::new();
+        let mut problems: HashMap<PathBuf, Vec<LinkProblem>> = HashMap::new();
+        for (template, specs) in templates {
+            for spec in specs {
+                match self.resolve(&template, &spec) {
+                    Resolution::Linked {
+                        file,
+                        function_name,
+                    } => links.push(HandlerLink {
+                        template: template.clone(),
+                        function: spec,
+                        file,
+                        function_name,
+                    }),
+                    Resolution::Problem(problem) => {
+                        problems.entry(template.clone()).or_default().push(problem)
+                    }
+                    Resolution::NotAnalysed => {}
+                }
+            }
+        }
+        links.sort_by(|a, b| {
+            (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start))
+        });
+        self.links_by_file.clear();
+        self.links_by_template.clear();
+        for (at, link) in links.iter().enumerate() {
+            self.links_by_file
+                .entry(link.file.clone())
+                .or_default()
+                .push(at);
+            self.links_by_template
+                .entry(link.template.clone())
+                .or_default()
+                .push(at);
+        }
+        self.links = links;
+        self.problems = problems;
+    }
+
+    /// Whether a file exists: indexed, or on disk inside the roots (then indexed now).
+    fn load(&mut self, path: &Path) -> bool {
+        if self.files.contains_key(path) {
+            return true;
+        }
+        if !self.within_roots(path) || !path.is_file() {
+            return false;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return false;
+        };
+        let Some(kind) = FileKind::detect(path, &text) else {
+            return false;
+        };
+        let file = IndexedFile::new(kind, Arc::from(text));
+        self.files.insert(path.to_path_buf(), file);
+        true
+    }
+
+    fn resolve(&mut self, template: &Path, spec: &FunctionSpec) -> Resolution {
+        // Inline code wins over `CodeUri` (SAM uses it); a wrapper script (`run.sh` behind the
+        // Lambda Web Adapter) is no module of the runtime.
+        if spec.image
+            || spec.family == RuntimeFamily::Other
+            || spec.code_elsewhere
+            || spec.inline_code.is_some()
+            || spec
+                .handler
+                .as_ref()
+                .is_some_and(|handler| handler.text.ends_with(".sh"))
+        {
+            return Resolution::NotAnalysed;
+        }
+        let Some(code_uri) = &spec.code_uri else {
+            return Resolution::NotAnalysed;
+        };
+        let base = template.parent().unwrap_or(Path::new("/"));
+        let code_dir = normalize(&base.join(&code_uri.text));
+        if !self.within_roots(&code_dir) || is_archive(&code_uri.text) {
+            return Resolution::NotAnalysed;
+        }
+        if !code_dir.is_dir() {
+            // A single file as `CodeUri` is packaged as is.
+            if code_dir.exists() || looks_like_build_output(&code_uri.text) {
+                return Resolution::NotAnalysed;
+            }
+            return Resolution::Problem(LinkProblem {
+                logical_id: spec.logical_id.clone(),
+                api_invoked: !spec.invocations.is_empty(),
+                kind: LinkProblemKind::CodeUriMissing {
+                    resolved: display_relative(&code_dir, base),
+                },
+                range: code_uri.range,
+            });
+        }
+        match spec.family {
+            RuntimeFamily::Python => self.resolve_module(spec, &code_dir, base, Module::Python),
+            RuntimeFamily::Node => self.resolve_module(spec, &code_dir, base, Module::Node),
+            RuntimeFamily::Rust => {
+                if !code_dir.join("Cargo.toml").is_file() {
+                    return Resolution::NotAnalysed;
+                }
+                let binary = spec
+                    .binary
+                    .as_ref()
+                    .map(|name| code_dir.join("src/bin").join(format!("{name}.rs")));
+                let candidates = binary.into_iter().chain([code_dir.join("src/main.rs")]);
+                for candidate in candidates {
+                    if self.load(&candidate) {
+                        return Resolution::Linked {
+                            file: candidate,
+                            function_name: None,
+                        };
+                    }
+                }
+                Resolution::NotAnalysed
+            }
+            RuntimeFamily::Other => Resolution::NotAnalysed,
+        }
+    }
+
+    fn resolve_module(
+        &mut self,
+        spec: &FunctionSpec,
+        code_dir: &Path,
+        base: &Path,
+        module: Module,
+    ) -> Resolution {
+        let Some(handler) = &spec.handler else {
+            return Resolution::NotAnalysed;
+        };
+        let Some((module_path, function)) = module.split(&handler.text) else {
+            return Resolution::NotAnalysed;
+        };
+        let mut candidates = module.candidates(code_dir, &module_path);
+        // esbuild builds the bundle from its entry points: the TypeScript source is the handler.
+        let esbuild = spec.build_method.as_deref() == Some("esbuild");
+        if esbuild {
+            let stem = Path::new(&module_path)
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned());
+            let matching: Vec<&String> = spec
+                .entry_points
+                .iter()
+                .filter(|entry| {
+                    Path::new(entry.as_str())
+                        .file_stem()
+                        .map(|name| name.to_string_lossy().into_owned())
+                        == stem
+                })
+                .collect();
+            let chosen = match (matching.as_slice(), spec.entry_points.as_slice()) {
+                ([only], _) => Some((*only).clone()),
+                ([], [only]) => Some(only.clone()),
+                _ => None,
+            };
+            match chosen {
+                Some(entry) => candidates.insert(0, normalize(&code_dir.join(entry))),
+                // Without a known entry point the bundle's source cannot be told.
+                None if !spec.entry_points.is_empty() => return Resolution::NotAnalysed,
+                None => {}
+            }
+        }
+        let found = candidates
+            .iter()
+            .find(|candidate| self.load(candidate))
+            .cloned();
+        let Some(file) = found else {
+            // TypeScript compiled by `tsc` or a bundler: the handler names build output that is
+            // not in the workspace. Without knowing the build, say nothing.
+            if module == Module::Node && (esbuild || has_build_setup(code_dir)) {
+                return Resolution::NotAnalysed;
+            }
+            return Resolution::Problem(LinkProblem {
+                logical_id: spec.logical_id.clone(),
+                api_invoked: !spec.invocations.is_empty(),
+                kind: LinkProblemKind::FileMissing {
+                    handler: handler.text.clone(),
+                    tried: candidates
+                        .iter()
+                        .map(|candidate| display_relative(candidate, base))
+                        .collect(),
+                },
+                range: handler.range,
+            });
+        };
+        let exports = match self.files.get(&file).map(|indexed| &indexed.content) {
+            Some(Content::Handler { exports }) => exports.as_ref(),
+            _ => None,
+        };
+        if let Some(exports) = exports {
+            if !exports.iter().any(|symbol| symbol.name == function) {
+                let mut available: Vec<String> = exports
+                    .iter()
+                    .filter(|symbol| symbol.is_function)
+                    .map(|symbol| symbol.name.clone())
+                    .collect();
+                available.dedup();
+                return Resolution::Problem(LinkProblem {
+                    logical_id: spec.logical_id.clone(),
+                    api_invoked: !spec.invocations.is_empty(),
+                    kind: LinkProblemKind::FunctionMissing {
+                        function: function.clone(),
+                        file: display_relative(&file, base),
+                        available,
+                        function_range: function_part_range(handler, &function),
+                    },
+                    range: handler.range,
+                });
+            }
+        }
+        Resolution::Linked {
+            file,
+            function_name: Some(function),
+        }
+    }
+
+    /// What the workspace says about one file, for [`crate::analysis::analyze`].
+    pub fn context(&self, path: &Path) -> FileContext {
+        let mut context = FileContext {
+            link_problems: self.problems.get(path).cloned().unwrap_or_default(),
+            ..FileContext::default()
+        };
+        for link in self.links_of_file(path) {
+            let handler = HandlerContext {
+                template: link.template.clone(),
+                function: link.function.clone(),
+            };
+            match &link.function_name {
+                Some(name) => context
+                    .handlers
+                    .entry(name.clone())
+                    .or_default()
+                    .push(handler),
+                None => context.whole_file.push(handler),
+            }
+        }
+        context
+    }
+
+    /// Go to definition from a template's `Handler` value: the linked file and the function's
+    /// name (or the file's start when the function cannot be pinned down).
+    pub fn definition(&self, template: &Path, offset: usize) -> Option<(PathBuf, TextRange)> {
+        let link = self.links_of_template(template).find(|link| {
+            link.function
+                .handler
+                .as_ref()
+                .is_some_and(|handler| handler.range.contains(offset))
+        })?;
+        let target = self.files.get(&link.file)?;
+        let range = match (&link.function_name, &target.content) {
+            (
+                Some(name),
+                Content::Handler {
+                    exports: Some(exports),
+                },
+            ) => exports
+                .iter()
+                .find(|symbol| &symbol.name == name)
+                .map(|symbol| symbol.range),
+            _ => None,
+        };
+        Some((link.file.clone(), range.unwrap_or(TextRange::empty(0))))
+    }
+
+    /// The routes invoking each linked function of a handler file: `(function name or None for
+    /// the whole file, template, route descriptions)`.
+    pub fn routes(&self, path: &Path) -> Vec<(Option<String>, PathBuf, Vec<Invocation>)> {
+        self.links_of_file(path)
+            .map(|link| {
+                (
+                    link.function_name.clone(),
+                    link.template.clone(),
+                    link.function.invocations.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Where a handler file's exported name is defined.
+    pub fn symbol(&self, path: &Path, name: &str) -> Option<TextRange> {
+        match &self.files.get(path)?.content {
+            Content::Handler {
+                exports: Some(exports),
+            } => exports
+                .iter()
+                .find(|symbol| symbol.name == name)
+                .map(|symbol| symbol.range),
+            _ => None,
+        }
+    }
+}
+
+enum Resolution {
+    Linked {
+        file: PathBuf,
+        function_name: Option<String>,
+    },
+    Problem(LinkProblem),
+    NotAnalysed,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Module {
+    Python,
+    Node,
+}
+
+impl Module {
+    /// Splits a `Handler` into the module path (`/`-separated, no extension) and the function.
+    fn split(self, handler: &str) -> Option<(String, String)> {
+        match self {
+            // The Python runtime imports `a.b` for `a/b.handler` and `a.b.handler` alike.
+            Module::Python => {
+                let (module, function) = handler.rsplit_once('.')?;
+                let module = module.replace('.', "/");
+                (!module.is_empty() && !function.is_empty()).then_some((module, function.into()))
+            }
+            // Node: the module is everything up to the first `.` after the last `/`; the rest is
+            // the exported function (a nested `a.b` path names its first part).
+            Module::Node => {
+                let file_start = handler.rfind('/').map_or(0, |at| at + 1);
+                let dot = file_start + handler[file_start..].find('.')?;
+                let module = &handler[..dot];
+                let function = handler[dot + 1..].split('.').next()?;
+                (!module.is_empty() && !function.is_empty())
+                    .then(|| (module.to_owned(), function.to_owned()))
+            }
+        }
+    }
+
+    fn candidates(self, code_dir: &Path, module_path: &str) -> Vec<PathBuf> {
+        let base = code_dir.join(module_path);
+        let with =
+            |extension: &str| normalize(&PathBuf::from(format!("{}{extension}", base.display())));
+        match self {
+            Module::Python => vec![with(".py"), normalize(&base.join("__init__.py"))],
+            Module::Node => [".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"]
+                .iter()
+                .map(|extension| with(extension))
+                .collect(),
+        }
+    }
+}
+
+/// The range of `function` inside a `Handler` value (its last occurrence, after the module).
+fn function_part_range(handler: &functions::Written, function: &str) -> Option<TextRange> {
+    if !handler.text.ends_with(function) {
+        return None;
+    }
+    // A plain scalar spans the text itself; a quoted one has a quote on each side.
+    let closing = match handler.range.len().checked_sub(handler.text.len())? {
+        0 => 0,
+        2 => 1,
+        _ => return None,
+    };
+    let end = handler.range.end - closing;
+    Some(TextRange::new(end - function.len(), end))
+}
+
+fn is_archive(code_uri: &str) -> bool {
+    let lower = code_uri.to_ascii_lowercase();
+    [".zip", ".jar", ".war"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// A `CodeUri` that a build step produces (`dist/`, `build/`, `target/...`, `.aws-sam/...`).
+fn looks_like_build_output(code_uri: &str) -> bool {
+    Path::new(code_uri).components().any(|component| {
+        matches!(
+            component.as_os_str().to_str(),
+            Some(
+                "dist"
+                    | "build"
+                    | "out"
+                    | "target"
+                    | ".aws-sam"
+                    | "bin"
+                    | "lib"
+                    | "artifacts"
+                    | ".build"
+            )
+        )
+    })
+}
+
+/// Whether a Node code folder builds its handler (TypeScript, a bundler, a build script).
+fn has_build_setup(code_dir: &Path) -> bool {
+    if code_dir.join("tsconfig.json").is_file() {
+        return true;
+    }
+    std::fs::read_to_string(code_dir.join("package.json"))
+        .is_ok_and(|package| package.contains("\"build\"") || package.contains("typescript"))
+}
+
+fn display_relative(path: &Path, base: &Path) -> String {
+    path.strip_prefix(base)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
