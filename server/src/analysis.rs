@@ -85,7 +85,9 @@ impl FileContext {
             .entries
             .iter()
             .any(|entry| OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()));
-        if certainty == Certainty::Likely && !(carries_payload && is_response_shaped(response, PayloadFormat::Rest)) {
+        if certainty == Certainty::Likely
+            && !(carries_payload && is_response_shaped(response, PayloadFormat::Rest))
+        {
             return None;
         }
         Some((PayloadFormat::Rest, certainty))

@@ -11,7 +11,6 @@ import {
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 const SECTION = 'gatelint';
@@ -58,10 +57,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   const command = serverCommand(context, settings);
   outputChannel.info(`Starting ${command} server`);
   const extraEnv = settings.get<Record<string, string>>('server.extraEnv', {});
+  // No `transport`: vscode-languageclient would append `--stdio`, and stdio is the default.
   const executable: Executable = {
     command,
     args: ['server'],
-    transport: TransportKind.stdio,
     options: { env: { ...process.env, ...extraEnv } },
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
