@@ -172,6 +172,35 @@ mod tests {
     }
 
     #[test]
+    fn explains_each_text_developers_search_for() {
+        let first = |text: &str| explain(text).first().map(|error| error.title);
+        for (text, title) in [
+            ("Lambda.Unknown", "Lambda.Unknown"),
+            (
+                "Malformed Lambda proxy response",
+                "Malformed Lambda proxy response",
+            ),
+            (
+                "Internal server error",
+                "Internal server error from an unhandled exception",
+            ),
+            ("Endpoint request timed out", "Endpoint request timed out"),
+            ("TooManyRequestsException", "Too many requests (throttled)"),
+            ("Rate exceeded", "Too many requests (throttled)"),
+            (
+                "Invalid permissions on Lambda function",
+                "Invalid permissions on Lambda function",
+            ),
+            (
+                "Execution failed due to configuration error",
+                "Execution failed due to configuration error",
+            ),
+        ] {
+            assert_eq!(first(text), Some(title), "{text}");
+        }
+    }
+
+    #[test]
     fn categories_exist() {
         for error in AWS_ERRORS {
             for category in error.categories {

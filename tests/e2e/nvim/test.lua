@@ -1,0 +1,188 @@
+-- End-to-end test of gatelint in real Neovim (0.11+), through the config users install:
+--   nvim --headless --clean -l test.lua REPOSITORY GATELINT_BINARY WORKSPACE
+-- WORKSPACE is a scratch copy of tests/demo/sam-app (run.sh makes it; this script edits its files).
+-- Prints one line per check, then `N passed, M failed` and PASS or FAIL; exits 1 on any failure.
+
+local repository, binary, workspace = arg[1], arg[2], arg[3]
+if not (repository and binary and workspace) then
+  io.stderr:write('usage: nvim --headless --clean -l test.lua REPOSITORY GATELINT_BINARY WORKSPACE\n')
+  os.exit(2)
+end
+
+local TIMEOUT_MS = 15000
+local passed, failed = 0, 0
+
+local function check(name, ok, detail)
+  if ok then
+    passed = passed + 1
+    print(('ok    %s'):format(name))
+  else
+    failed = failed + 1
+    print(('FAIL  %s%s'):format(name, detail and (': ' .. detail) or ''))
+  end
+  return ok
+end
+
+local function finish()
+  print(('%d passed, %d failed'):format(passed, failed))
+  print(failed == 0 and 'PASS nvim e2e' or 'FAIL nvim e2e')
+  for _, client in ipairs(vim.lsp.get_clients()) do
+    client:stop(true)
+  end
+  os.exit(failed == 0 and 0 or 1)
+end
+
+-- Whatever goes wrong below, end with the summary line instead of a Lua traceback.
+local function guarded(name, work)
+  local ok, err = xpcall(work, debug.traceback)
+  if not ok then
+    check(name, false, tostring(err))
+  end
+end
+
+-- The shipped config, found on 'runtimepath' exactly as a user's would be; only the binary differs.
+vim.opt.runtimepath:prepend(repository .. '/editors/nvim')
+vim.cmd('filetype on')
+vim.lsp.config('gatelint', { cmd = { binary, 'server' } })
+vim.lsp.enable('gatelint')
+
+local function open(relative)
+  vim.cmd.edit(vim.fn.fnameescape(workspace .. '/' .. relative))
+  return vim.api.nvim_get_current_buf()
+end
+
+local function client_of(buffer)
+  local attached = vim.wait(TIMEOUT_MS, function()
+    return #vim.lsp.get_clients({ bufnr = buffer, name = 'gatelint' }) > 0
+  end, 50)
+  return attached and vim.lsp.get_clients({ bufnr = buffer, name = 'gatelint' })[1] or nil
+end
+
+local function diagnostics_with(buffer, code)
+  return vim.tbl_filter(function(diagnostic)
+    return diagnostic.code == code
+  end, vim.diagnostic.get(buffer))
+end
+
+local function wait_for(buffer, code, present)
+  vim.wait(TIMEOUT_MS, function()
+    return (#diagnostics_with(buffer, code) > 0) == present
+  end, 50)
+  return diagnostics_with(buffer, code)
+end
+
+local function hover_text(buffer, client, line, character)
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(buffer) },
+    position = { line = line, character = character },
+  }
+  local response = client:request_sync('textDocument/hover', params, TIMEOUT_MS, buffer)
+  if not (response and response.result and response.result.contents) then
+    return ''
+  end
+  local contents = response.result.contents
+  return type(contents) == 'table' and (contents.value or '') or tostring(contents)
+end
+
+-- Applies the preferred quick fix at the diagnostic through vim.lsp.buf.code_action, the command
+-- users map (`gra` by default), and waits for the buffer to change.
+local function apply_quick_fix(buffer, diagnostic)
+  vim.api.nvim_win_set_cursor(0, { diagnostic.lnum + 1, diagnostic.col })
+  local before = vim.api.nvim_buf_get_changedtick(buffer)
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      return action.isPreferred == true
+    end,
+  })
+  vim.wait(TIMEOUT_MS, function()
+    return vim.api.nvim_buf_get_changedtick(buffer) ~= before
+  end, 50)
+  return vim.api.nvim_buf_get_changedtick(buffer) ~= before
+end
+
+local function line_of(buffer, line)
+  return vim.api.nvim_buf_get_lines(buffer, line, line + 1, false)[1] or ''
+end
+
+-- A handler: a malformed proxy response (GL101 on `"status"`).
+guarded('python handler', function()
+  local buffer = open('hello_world/app.py')
+  local client = client_of(buffer)
+  if not check('client attaches to hello_world/app.py', client ~= nil) then
+    return
+  end
+  check(
+    'root_dir is the SAM app (template.yaml marker)',
+    client.root_dir == vim.fs.normalize(workspace),
+    tostring(client.root_dir)
+  )
+
+  local found = wait_for(buffer, 'GL101', true)
+  local diagnostic = found[1]
+  if not check('GL101 diagnostic on `"status"`', diagnostic ~= nil and diagnostic.lnum == 6 and diagnostic.col == 16,
+      vim.inspect(vim.diagnostic.get(buffer))) then
+    return
+  end
+  check('its severity is error', diagnostic.severity == vim.diagnostic.severity.ERROR)
+  check('GL106 diagnostic on the dict body', #diagnostics_with(buffer, 'GL106') == 1)
+
+  local hover = hover_text(buffer, client, diagnostic.lnum, diagnostic.col + 2)
+  check(
+    'hover shows the rule docs',
+    hover:find('unknown-response-key', 1, true) ~= nil and hover:find('Malformed Lambda proxy response', 1, true) ~= nil,
+    hover
+  )
+
+  check('quick fix applies', apply_quick_fix(buffer, diagnostic))
+  check('the fix renames `status` to `statusCode`', line_of(buffer, 6):find('"statusCode": 400', 1, true) ~= nil, line_of(buffer, 6))
+  check('GL101 is gone after the fix', #wait_for(buffer, 'GL101', false) == 0)
+  check('GL106 is still reported', #diagnostics_with(buffer, 'GL106') == 1)
+
+  if client.server_capabilities.definitionProvider then
+    local params = vim.lsp.util.make_position_params(0, client.offset_encoding)
+    local response = client:request_sync('textDocument/definition', params, TIMEOUT_MS, buffer)
+    check('go to definition answers', response ~= nil and response.err == nil, vim.inspect(response))
+  else
+    print('skip  go to definition: the server does not offer textDocument/definition yet')
+  end
+end)
+
+-- A template: a function timeout above the REST API's 29 s (GL401, fix: Timeout 29).
+guarded('template', function()
+  local buffer = open('template.yaml')
+  local client = client_of(buffer)
+  if not check('client attaches to template.yaml', client ~= nil) then
+    return
+  end
+  local diagnostic = wait_for(buffer, 'GL401', true)[1]
+  if not check('GL401 diagnostic on `Timeout: 60`', diagnostic ~= nil and line_of(buffer, diagnostic.lnum):find('Timeout: 60', 1, true) ~= nil,
+      vim.inspect(vim.diagnostic.get(buffer))) then
+    return
+  end
+  check('its severity is warning', diagnostic.severity == vim.diagnostic.severity.WARN)
+  local hover = hover_text(buffer, client, diagnostic.lnum, diagnostic.col)
+  check('template hover shows the rule docs', hover:find('function-timeout-exceeds-integration', 1, true) ~= nil, hover)
+  local fixed_line = diagnostic.lnum
+  check('template quick fix applies', apply_quick_fix(buffer, diagnostic))
+  check('the fix sets Timeout to 29', line_of(buffer, fixed_line):find('Timeout: 29', 1, true) ~= nil, line_of(buffer, fixed_line))
+  check('GL401 is gone after the fix', #wait_for(buffer, 'GL401', false) == 0)
+end)
+
+-- An AWS error text in a comment: hover explains it.
+guarded('error text hover', function()
+  local buffer = open('hello_world/app.py')
+  local client = client_of(buffer)
+  if not client then
+    return check('client attaches for the error text hover', false)
+  end
+  vim.api.nvim_buf_set_lines(buffer, 0, 0, false, { '# Prod answered: Endpoint request timed out' })
+  local hover = hover_text(buffer, client, 0, 25)
+  check(
+    'hover on "Endpoint request timed out" explains it and names GL401',
+    hover:find('Endpoint request timed out', 1, true) ~= nil and hover:find('GL401', 1, true) ~= nil,
+    hover
+  )
+end)
+
+finish()

@@ -1,0 +1,371 @@
+// End-to-end test of the gatelint extension in real VS Code: code-server serves the workbench on
+// 127.0.0.1, Debian's Chromium renders it headless, Playwright types and looks like a user would.
+//
+//   node e2e.mjs VSIX REPOSITORY
+//
+// The workspace is a scratch copy of tests/demo/sam-app. Screenshots go to ./screenshots/.
+// Prints one line per check, then `N passed, M failed`; exits 1 on any failure. Every wait has a
+// timeout and a watchdog ends the whole run, so it can never hang CI.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const [vsix, repository] = process.argv.slice(2);
+if (!vsix || !repository) {
+  console.error('usage: node e2e.mjs VSIX REPOSITORY');
+  process.exit(2);
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const codeServer = path.join(here, 'node_modules', '.bin', 'code-server');
+const screenshots = path.join(here, 'screenshots');
+const RUN_TIMEOUT_MS = 240_000;
+const WAIT_MS = 60_000;
+
+let passed = 0;
+let failed = 0;
+function check(name, ok, detail = '') {
+  if (ok) {
+    passed += 1;
+    console.log(`ok    ${name}`);
+  } else {
+    failed += 1;
+    console.log(`FAIL  ${name}${detail ? `: ${detail}` : ''}`);
+  }
+  return ok;
+}
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'gatelint-vscode-e2e-'));
+const userDataDir = path.join(scratch, 'user-data');
+const extensionsDir = path.join(scratch, 'extensions');
+const workspace = path.join(scratch, 'sam-app');
+let server;
+let browser;
+let page;
+
+async function cleanUp() {
+  await browser?.close().catch(() => {});
+  if (server && server.exitCode === null) {
+    // code-server runs in its own process group: end it and every child it started.
+    try {
+      process.kill(-server.pid, 'SIGTERM');
+    } catch {}
+    const ended = await Promise.race([
+      new Promise((resolve) => server.once('exit', () => resolve(true))),
+      sleep(5_000).then(() => false),
+    ]);
+    if (!ended) {
+      try {
+        process.kill(-server.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
+
+function summary() {
+  console.log(`${passed} passed, ${failed} failed`);
+  console.log(failed === 0 ? 'PASS vscode e2e' : 'FAIL vscode e2e');
+}
+
+const watchdog = setTimeout(async () => {
+  check(`the run ends within ${RUN_TIMEOUT_MS / 1000} s`, false);
+  await cleanUp();
+  summary();
+  process.exit(1);
+}, RUN_TIMEOUT_MS);
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(url) {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) {
+        return true;
+      }
+    } catch {}
+    if (server.exitCode !== null) {
+      return false;
+    }
+    await sleep(250);
+  }
+  return false;
+}
+
+function prepareWorkspace() {
+  fs.cpSync(path.join(repository, 'tests', 'demo', 'sam-app'), workspace, { recursive: true });
+  // A template finding to check: a function timeout above the REST API's 29 s (GL401).
+  const template = path.join(workspace, 'template.yaml');
+  const marker = '      Runtime: nodejs20.x\n';
+  const text = fs.readFileSync(template, 'utf8');
+  if (!text.includes(marker)) {
+    throw new Error('the demo template changed: update tests/e2e/vscode/e2e.mjs');
+  }
+  fs.writeFileSync(template, text.replace(marker, `${marker}      Timeout: 60\n`));
+
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'security.workspace.trust.enabled': false,
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'editor.hover.delay': 200,
+    'editor.minimap.enabled': false,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'gatelint.trace.server': 'messages',
+  };
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(settings, null, 2),
+  );
+}
+
+function installExtension() {
+  const result = spawnSync(
+    codeServer,
+    ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix],
+    { encoding: 'utf8', timeout: 120_000 },
+  );
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  return check('the .vsix installs into code-server', result.status === 0 && /gatelint/i.test(output), output);
+}
+
+async function startCodeServer(port) {
+  const log = fs.openSync(path.join(scratch, 'code-server.log'), 'w');
+  server = spawn(
+    codeServer,
+    [
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--user-data-dir', userDataDir,
+      '--extensions-dir', extensionsDir,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      workspace,
+    ],
+    { detached: true, stdio: ['ignore', log, log] },
+  );
+  const healthy = await waitForHealth(`http://127.0.0.1:${port}/healthz`);
+  return check('code-server answers on 127.0.0.1', healthy, fs.readFileSync(path.join(scratch, 'code-server.log'), 'utf8'));
+}
+
+async function shoot(page, name) {
+  const file = path.join(screenshots, name);
+  await page.screenshot({ path: file });
+  console.log(`      screenshot ${path.relative(repository, file)}`);
+}
+
+async function openFile(page, relative) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(relative);
+  // Pick the row of this file, not whatever row (recently opened) comes first before the filter.
+  const name = path.basename(relative);
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await page.locator(`.tab.active:has-text("${name}")`).waitFor({ timeout: 15_000 });
+  await page.locator('.monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
+}
+
+// The rendered editor line holding `text`, and the squiggle of class `squiggle` drawn on it.
+async function squiggleOn(page, squiggle, text) {
+  const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
+  const lineBox = await line.boundingBox();
+  if (!lineBox) {
+    return null;
+  }
+  for (const decoration of await page.locator(`.monaco-editor .${squiggle}`).all()) {
+    const box = await decoration.boundingBox();
+    if (box && box.y + box.height / 2 >= lineBox.y && box.y + box.height / 2 <= lineBox.y + lineBox.height) {
+      return box;
+    }
+  }
+  return null;
+}
+
+async function waitForSquiggle(page, squiggle, text, present) {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const box = await squiggleOn(page, squiggle, text);
+    if (Boolean(box) === present) {
+      return box ?? true;
+    }
+    await sleep(250);
+  }
+  return null;
+}
+
+async function hoverText(page, box, expected) {
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.move(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2);
+  const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: expected }).first();
+  try {
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    return await hover.innerText();
+  } catch {
+    const shown = await page.locator('.monaco-hover').allInnerTexts();
+    return shown.join('\n');
+  }
+}
+
+// Puts the cursor on the finding, opens Quick Fix (Ctrl+.), and picks the action titled `title`.
+async function applyQuickFix(page, box, title, menuScreenshot) {
+  await page.mouse.click(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+.');
+  const action = page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
+  try {
+    await action.waitFor({ state: 'visible', timeout: 15_000 });
+  } catch {
+    return false;
+  }
+  await shoot(page, menuScreenshot);
+  await action.click();
+  return true;
+}
+
+async function lineShows(page, text) {
+  try {
+    await page.locator('.monaco-editor .view-line', { hasText: text }).first().waitFor({ timeout: 15_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function run() {
+  fs.rmSync(screenshots, { recursive: true, force: true });
+  fs.mkdirSync(screenshots, { recursive: true });
+  prepareWorkspace();
+  if (!installExtension()) {
+    return;
+  }
+  const port = await freePort();
+  if (!(await startCodeServer(port))) {
+    return;
+  }
+
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    timeout: 30_000,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.setDefaultTimeout(30_000);
+  await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: WAIT_MS });
+  check('the workbench loads', true);
+
+  // A handler: `"status"` instead of `statusCode` (GL101, error) and its rename fix.
+  await openFile(page, 'hello_world/app.py');
+  const handlerLine = '"status": 400';
+  const squiggle = await waitForSquiggle(page, 'squiggly-error', handlerLine, true);
+  check('error squiggle on `"status": 400` in hello_world/app.py', squiggle);
+  await shoot(page, '01-handler-squiggle.png');
+  if (squiggle) {
+    const hover = await hoverText(page, squiggle, 'unknown-response-key');
+    check(
+      'hover shows GL101 and its rule docs',
+      hover.includes('unknown-response-key') && hover.includes('Malformed Lambda proxy response'),
+      hover,
+    );
+    await shoot(page, '02-handler-hover.png');
+    check(
+      'Quick Fix (Ctrl+.) offers and applies "Rename `status` to `statusCode`"',
+      await applyQuickFix(page, squiggle, 'Rename `status` to `statusCode`', '03-handler-quick-fix-menu.png'),
+    );
+    check('the line now reads `"statusCode": 400`', await lineShows(page, '"statusCode": 400'));
+    check('the squiggle on that line is gone', await waitForSquiggle(page, 'squiggly-error', '"statusCode": 400', false));
+    check('the dict body keeps its squiggle (GL106)', await squiggleOn(page, 'squiggly-error', '"body": {"message"'));
+    await page.mouse.move(5, 5);
+    await shoot(page, '04-handler-fixed.png');
+  }
+
+  // A template: a function timeout above the REST API's 29 s (GL401, warning) and its fix.
+  await openFile(page, 'template.yaml');
+  const templateLine = 'Timeout: 60';
+  const warning = await waitForSquiggle(page, 'squiggly-warning', templateLine, true);
+  check('warning squiggle on `Timeout: 60` in template.yaml', warning);
+  await shoot(page, '05-template-squiggle.png');
+  if (warning) {
+    const hover = await hoverText(page, warning, 'function-timeout-exceeds-integration');
+    check('hover shows GL401 and its rule docs', hover.includes('function-timeout-exceeds-integration'), hover);
+    await shoot(page, '06-template-hover.png');
+    check(
+      'Quick Fix (Ctrl+.) offers and applies "Set Timeout to 29"',
+      await applyQuickFix(page, warning, 'Set Timeout to 29', '07-template-quick-fix-menu.png'),
+    );
+    check('the line now reads `Timeout: 29`', await lineShows(page, 'Timeout: 29'));
+    check('the warning squiggle is gone', await waitForSquiggle(page, 'squiggly-warning', 'Timeout: 29', false));
+    await page.mouse.move(5, 5);
+    await shoot(page, '08-template-fixed.png');
+  }
+}
+
+// On failure, the extension's output channel (the server's stderr and the LSP trace) says why.
+function printServerLogs() {
+  const logs = path.join(userDataDir, 'logs');
+  if (!fs.existsSync(logs)) {
+    return;
+  }
+  for (const entry of fs.readdirSync(logs, { recursive: true })) {
+    if (/gatelint.*\.log$/i.test(path.basename(String(entry)))) {
+      const text = fs.readFileSync(path.join(logs, String(entry)), 'utf8');
+      console.log(`--- ${entry} (last 4000 characters)\n${text.slice(-4000)}`);
+    }
+  }
+}
+
+try {
+  await run();
+} catch (error) {
+  check('the run completes', false, error?.stack ?? String(error));
+  await page?.screenshot({ path: path.join(screenshots, 'failure.png') }).catch(() => {});
+} finally {
+  clearTimeout(watchdog);
+  if (failed > 0) {
+    printServerLogs();
+  }
+  await cleanUp();
+  summary();
+  process.exit(failed === 0 ? 0 : 1);
+}
