@@ -53,7 +53,9 @@ pub fn run() -> ExitCode {
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown_requested);
     runtime.block_on(async move {
-        let (service, socket) = LspService::new(|client| Server::new(client, flag));
+        let (service, socket) = LspService::build(|client| Server::new(client, flag))
+            .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
+            .finish();
         Transport::new(
             framing::guarded_input(tokio::io::stdin()),
             tokio::io::stdout(),
@@ -101,6 +103,22 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
     }
 }
 
+/// A debugging aid, not part of LSP: the text and version the server holds for an open document
+/// (`{"uri": ...}` → `{"version": n, "text": "..."}`, or `null` when it is not open). Tests use it
+/// to prove that no edit is lost; a user can send it to check that the editor and gatelint agree.
+pub const DOCUMENT_TEXT_METHOD: &str = "gatelint/documentText";
+
+#[derive(serde::Deserialize)]
+struct DocumentTextParams {
+    uri: Uri,
+}
+
+#[derive(serde::Serialize)]
+struct DocumentText {
+    version: i32,
+    text: String,
+}
+
 struct Server {
     state: Arc<State>,
     shutdown_requested: Arc<AtomicBool>,
@@ -142,6 +160,18 @@ impl Server {
             }),
             shutdown_requested,
         }
+    }
+}
+
+impl Server {
+    async fn document_text(&self, params: DocumentTextParams) -> Result<Option<DocumentText>> {
+        Ok(self
+            .documents
+            .snapshot(&params.uri)
+            .map(|snapshot| DocumentText {
+                version: snapshot.version,
+                text: snapshot.text.to_string(),
+            }))
     }
 }
 
