@@ -269,8 +269,21 @@ pub fn analyze(
     text: &str,
     context: &FileContext,
 ) -> Vec<Finding> {
-    let (Some(kind), Some(tree)) = (kind, tree) else {
+    let Some(kind) = kind else {
         return Vec::new();
+    };
+    let Some(tree) = tree else {
+        // Not parsed: nested deeper than gatelint reads (see `text::MAX_TREE_DEPTH`).
+        return vec![builtin_finding(
+            &rules::config::UNPARSABLE_FILE.meta,
+            TextRange::empty(0),
+            format!(
+                "gatelint did not parse this file: it nests deeper than it reads ({} syntax \
+                 levels, or YAML indented over {} columns); nothing in it was checked",
+                crate::text::MAX_TREE_DEPTH,
+                crate::text::MAX_YAML_INDENT
+            ),
+        )];
     };
     let mut findings = Vec::new();
     if let Some(error) = first_syntax_error(tree, text) {
@@ -315,6 +328,7 @@ pub fn analyze(
     };
     for rule in REGISTRY {
         let result = guarded(rule.meta.code, || match rule.check {
+            _ if panic_requested(rule.meta.code) => panic!("{TEST_PANIC_VARIABLE} asked for it"),
             Check::Response(check) => {
                 let mut found = Vec::new();
                 for (response, payload, certainty, related) in &readings {
@@ -389,6 +403,9 @@ fn analyze_template(
             continue;
         };
         let result = guarded(rule.meta.code, || {
+            if panic_requested(rule.meta.code) {
+                panic!("{TEST_PANIC_VARIABLE} asked for it");
+            }
             let mut sink = Sink::new(&rule.meta);
             check(&ctx, &mut sink);
             sink.into_findings()
@@ -409,6 +426,20 @@ fn builtin_finding(meta: &'static rules::RuleMeta, range: TextRange, message: St
     let mut sink = Sink::new(meta);
     sink.report(range, message);
     sink.into_findings().remove(0)
+}
+
+/// A test hook, not a setting: `GATELINT_TEST_PANIC=<rule code>` makes that rule panic in every file
+/// it runs on, so tests can prove through the real binary that a failing rule is isolated (reported
+/// as GL903 and logged, while the other rules and files still report).
+pub const TEST_PANIC_VARIABLE: &str = "GATELINT_TEST_PANIC";
+
+/// Whether the test hook asks `code` to panic (the variable is read once per process).
+fn panic_requested(code: &str) -> bool {
+    static REQUESTED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    REQUESTED
+        .get_or_init(|| std::env::var(TEST_PANIC_VARIABLE).ok())
+        .as_deref()
+        == Some(code)
 }
 
 /// Runs `work`, turning a panic into a message (logged) instead of taking the process down.

@@ -265,6 +265,9 @@ impl State {
             if config.is_excluded(&snapshot.path) {
                 return Vec::new();
             }
+            if store::too_large(&snapshot.text) {
+                return vec![workspace::too_large(snapshot.text.len() as u64)];
+            }
             let context = self.read_index().context(&normalize(&snapshot.path));
             let findings = analysis::analyze(
                 snapshot.kind,
@@ -360,7 +363,9 @@ impl State {
         let path = normalize(path);
         let mut index = self.write_index();
         let mut affected = index.dependants(&path);
-        let kind = text.and_then(|text| FileKind::detect(&path, text));
+        let kind = text
+            .filter(|text| !store::too_large(text))
+            .and_then(|text| FileKind::detect(&path, text));
         match (kind, text) {
             (Some(kind), Some(text)) => {
                 index.insert(path.clone(), IndexedFile::new(kind, Arc::from(text)))

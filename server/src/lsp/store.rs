@@ -47,6 +47,15 @@ pub enum ChangeOutcome {
     },
 }
 
+/// A document's kind; `None` (not parsed) over the size limit, where it gets a finding of its own.
+fn kind_of(path: &Path, text: &str) -> Option<FileKind> {
+    FileKind::detect(path, text).filter(|_| !too_large(text))
+}
+
+pub fn too_large(text: &str) -> bool {
+    text.len() as u64 > crate::workspace::MAX_FILE_BYTES
+}
+
 #[derive(Default)]
 pub struct DocumentStore {
     documents: Mutex<HashMap<Uri, OpenDocument>>,
@@ -63,7 +72,7 @@ impl DocumentStore {
 
     pub fn open(&self, uri: Uri, version: i32, text: String) {
         let path = path_of(&uri);
-        let kind = FileKind::detect(&path, &text);
+        let kind = kind_of(&path, &text);
         let document = Document::new(kind, text);
         let line_index = Arc::new(LineIndex::new(document.text()));
         self.lock().insert(
@@ -99,7 +108,7 @@ impl DocumentStore {
         open.document.apply_changes(changes, encoding);
         // A YAML or JSON file is a template only once its text says so; it may start or stop
         // looking like one as it is edited.
-        let kind = FileKind::detect(&open.path, open.document.text());
+        let kind = kind_of(&open.path, open.document.text());
         if kind != open.document.kind() {
             open.document = Document::new(kind, open.document.text().to_owned());
         }

@@ -110,11 +110,66 @@ impl Document {
     }
 }
 
-/// Parses `text` as `kind`, reusing `old` (already edited) when given.
+/// How deep a syntax tree may nest for gatelint to read it. The extractors and the template reader
+/// walk trees recursively; real handlers and templates stay far below this, and a deeper tree (a
+/// generated file, an attack) is not analysed rather than overflowing a thread's stack.
+pub const MAX_TREE_DEPTH: usize = 400;
+
+/// How far a YAML line may be indented (block nesting) for gatelint to parse it: the YAML grammar's
+/// scanner overruns its state buffer (an abort) past about 250 nested block levels.
+pub const MAX_YAML_INDENT: usize = 200;
+
+/// Parses `text` as `kind`, reusing `old` (already edited) when given; `None` when it cannot be
+/// parsed, or nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]).
 pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    if kind == FileKind::YamlTemplate && yaml_indent(text) > MAX_YAML_INDENT {
+        return None;
+    }
     let mut parser = Parser::new();
     parser.set_language(&kind.tree_sitter_language()).ok()?;
-    parser.parse(text, old)
+    let tree = parser.parse(text, old)?;
+    (depth(&tree) <= MAX_TREE_DEPTH).then_some(tree)
+}
+
+/// The deepest nesting of a tree's nodes, walked without recursion.
+fn depth(tree: &Tree) -> usize {
+    let mut cursor = tree.walk();
+    let (mut depth, mut deepest) = (0, 0);
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            deepest = deepest.max(depth);
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return deepest;
+            }
+            depth -= 1;
+        }
+    }
+}
+
+/// The widest block-nesting prefix of any line: indentation plus block indicators (`- `, `? `,
+/// `: `), an upper bound of how deep the YAML scanner's indentation stack grows on that line.
+fn yaml_indent(text: &str) -> usize {
+    text.lines()
+        .map(|line| {
+            let bytes = line.as_bytes();
+            let mut at = 0;
+            while at < bytes.len() {
+                match bytes[at] {
+                    b' ' | b'\t' => at += 1,
+                    b'-' | b'?' | b':' if matches!(bytes.get(at + 1), Some(b' ' | b'\t')) => {
+                        at += 2
+                    }
+                    _ => break,
+                }
+            }
+            at
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -146,8 +146,19 @@ impl WorkspaceIndex {
         self.files.remove(path).is_some()
     }
 
+    /// Whether a path is inside a root, lexically and, when it exists, once symbolic links are
+    /// resolved: a link inside the workspace never leads a read outside it.
     fn within_roots(&self, path: &Path) -> bool {
-        self.roots.iter().any(|root| path.starts_with(root))
+        if !self.roots.iter().any(|root| path.starts_with(root)) {
+            return false;
+        }
+        let Ok(real) = std::fs::canonicalize(path) else {
+            // Not on disk (yet): nothing is read from it.
+            return true;
+        };
+        self.roots.iter().any(|root| {
+            std::fs::canonicalize(root).is_ok_and(|real_root| real.starts_with(real_root))
+        })
     }
 
     /// The files whose findings depend on `path`: the handlers a template links to, or the
@@ -232,8 +243,12 @@ impl WorkspaceIndex {
         if self.files.contains_key(path) {
             return true;
         }
-        if !self.within_roots(path) || !path.is_file() {
+        if !self.within_roots(path) {
             return false;
+        }
+        match std::fs::metadata(path) {
+            Ok(metadata) if metadata.is_file() && metadata.len() <= super::MAX_FILE_BYTES => {}
+            _ => return false,
         }
         let Ok(text) = std::fs::read_to_string(path) else {
             return false;
@@ -357,7 +372,9 @@ impl WorkspaceIndex {
         let Some(file) = found else {
             // TypeScript compiled by `tsc` or a bundler: the handler names build output that is
             // not in the workspace. Without knowing the build, say nothing.
-            if module == Module::Node && (esbuild || has_build_setup(code_dir)) {
+            if module == Module::Node
+                && (esbuild || (self.within_roots(code_dir) && has_build_setup(code_dir)))
+            {
                 return Resolution::NotAnalysed;
             }
             return Resolution::Problem(LinkProblem {

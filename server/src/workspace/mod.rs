@@ -237,11 +237,18 @@ fn read_input(input: &Input) -> Result<Option<(FileKind, String)>, FileReport> {
     };
     match std::fs::metadata(&input.path) {
         Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
+            return Err(FileReport {
+                path: input.path.clone(),
+                text: String::new(),
+                findings: vec![too_large(metadata.len())],
+            })
+        }
+        // A FIFO or a device would block the read or never end.
+        Ok(metadata) if !metadata.is_file() => {
             return Err(unreadable(format!(
-            "{} is {} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked",
-            input.path.display(),
-            metadata.len()
-        )))
+                "{} is not a regular file; it was not read",
+                input.path.display()
+            )))
         }
         Ok(_) => {}
         Err(error) => {
@@ -267,6 +274,13 @@ fn read_input(input: &Input) -> Result<Option<(FileKind, String)>, FileReport> {
         ))),
         None => Ok(None),
     }
+}
+
+/// The finding for a file over [`MAX_FILE_BYTES`] (not read, not parsed).
+pub fn too_large(bytes: u64) -> Finding {
+    report_unreadable(format!(
+        "this file is {bytes} bytes, over gatelint's limit of {MAX_FILE_BYTES} bytes; it was not checked"
+    ))
 }
 
 fn report_unreadable(reason: String) -> Finding {
