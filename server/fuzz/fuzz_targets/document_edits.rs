@@ -55,8 +55,12 @@ fuzz_target!(|input: Input| {
                 continue;
             }
             // Positions are computed on the text as it is before this change, as LSP sends them.
-            let start = floor_char_boundary(&expected, usize::from(edit.start) % (expected.len() + 1));
-            let end = floor_char_boundary(&expected, (start + usize::from(edit.length)).min(expected.len()));
+            let start =
+                floor_char_boundary(&expected, usize::from(edit.start) % (expected.len() + 1));
+            let end = floor_char_boundary(
+                &expected,
+                (start + usize::from(edit.length)).min(expected.len()),
+            );
             let lines = LineIndex::new(&expected);
             let range = (
                 lines.line_col(&expected, start, encoding),

@@ -55,15 +55,21 @@ pub fn check_json(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> (Vec<Value
     (diagnostics, stderr)
 }
 
+/// A number no other call in this process gets.
+fn unique() -> usize {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A fresh folder under the system's temporary folder, removed when dropped.
 pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
     pub fn new(name: &str) -> TempDir {
         let path = std::env::temp_dir().join(format!(
-            "gatelint-{name}-{}-{:?}",
+            "gatelint-{name}-{}-{}",
             std::process::id(),
-            std::thread::current().id()
+            unique()
         ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("a temporary folder");
@@ -100,9 +106,9 @@ impl Client {
     /// (stderr) goes to a file the test may read.
     pub fn start(root: Option<&Path>, env: &[(&str, &str)]) -> Client {
         let stderr_path = std::env::temp_dir().join(format!(
-            "gatelint-server-log-{}-{:?}",
+            "gatelint-server-log-{}-{}",
             std::process::id(),
-            std::thread::current().id()
+            unique()
         ));
         let log = std::fs::File::create(&stderr_path).expect("a log file");
         let mut child = Command::new(env!("CARGO_BIN_EXE_gatelint"))
