@@ -211,6 +211,18 @@ mod tests {
     }
 
     #[test]
+    fn too_deep_texts_are_not_parsed() {
+        // 300 nested block sequences on one line overran the YAML scanner's state buffer (abort).
+        let yaml = format!("AWSTemplateFormatVersion: x\nX:\n  {}1\n", "- ".repeat(300));
+        assert!(parse(FileKind::YamlTemplate, &yaml, None).is_none());
+        // 10,000 nested objects overflowed the stack of the recursive template reader.
+        let json = format!("{{\"a\": {}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(FileKind::JsonTemplate, &json, None).is_none());
+        let shallow = format!("x = {}1{}\n", "[".repeat(50), "]".repeat(50));
+        assert!(parse(FileKind::Python, &shallow, None).is_some());
+    }
+
+    #[test]
     fn full_replacement_and_out_of_range_positions() {
         let mut doc = Document::new(Some(FileKind::Python), "x = 1\n".to_owned());
         doc.apply_changes(
