@@ -34,7 +34,7 @@ seed() {
     template_json) find tests/fixtures tests/demo -name '*.json' -path '*template*' ;;
     document_edits) find tests/fixtures/python tests/fixtures/templates -type f ;;
     workspace) ;;
-  esac | grep -v node_modules | while read -r file; do
+  esac | { grep -v node_modules || true; } | while read -r file; do
     cp "$file" "$dir/seed-$(echo "$file" | tr '/' '_')"
   done
   if [ "$target" = workspace ]; then
@@ -64,7 +64,7 @@ for target in "${targets[@]}"; do
     status=1
     tail -n 60 "$log"
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1)
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)
   summary+=("$target: ${runs:-?} executions in ${seconds}s, $result")
   rm -f "$log"
 done
