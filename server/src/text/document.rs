@@ -211,6 +211,14 @@ mod tests {
     }
 
     #[test]
+    fn edits_after_a_lone_carriage_return_land_where_sent() {
+        // Found by fuzzing (document_edits): the edit went before the `\r`s.
+        let mut doc = Document::new(Some(FileKind::Python), "import a,\r\r\r b\nx = 1\n".into());
+        doc.apply_changes(&[change(at(0, 11), at(1, 1), "")], Encoding::Utf8);
+        assert_eq!(doc.text(), "import a,\r\r = 1\n");
+    }
+
+    #[test]
     fn too_deep_texts_are_not_parsed() {
         // 300 nested block sequences on one line overran the YAML scanner's state buffer (abort).
         let yaml = format!("AWSTemplateFormatVersion: x\nX:\n  {}1\n", "- ".repeat(300));

@@ -111,8 +111,11 @@ pub(crate) fn byte_in_line(
     let wanted = col as usize;
     let mut counted = 0usize;
     let mut bytes = 0usize;
-    for ch in line {
-        if ch == '\n' || ch == '\r' {
+    let mut line = line.peekable();
+    while let Some(ch) = line.next() {
+        // The line ends at `\n` or `\r\n`; a `\r` elsewhere is a character of the line, as
+        // [`LineIndex::line_col`] counts it (else positions after it could not be reached).
+        if ch == '\n' || (ch == '\r' && line.peek() == Some(&'\n')) {
             break;
         }
         let width = match encoding {
@@ -149,6 +152,23 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "a = 1\nmsg = \"héllo 世界 🚀\" # x\r\nend";
+
+    #[test]
+    fn a_lone_carriage_return_is_a_character_both_ways() {
+        // Found by fuzzing (document_edits): positions after a `\r` inside a line landed before it.
+        let text = "from x import a,\r\r\r b\r\n\r\rc\r";
+        let index = LineIndex::new(text);
+        for offset in (0..=text.len()).filter(|at| *at != text.find("\r\n").unwrap() + 1) {
+            for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
+                let position = index.line_col(text, offset, encoding);
+                assert_eq!(
+                    index.offset(text, position, encoding),
+                    offset,
+                    "{position:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn converts_offsets_in_every_encoding() {
