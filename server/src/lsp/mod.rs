@@ -327,19 +327,26 @@ impl State {
     /// Puts a file's current text into the index and relinks; returns the files whose findings
     /// depend on it, before and after the change.
     fn update_index(&self, path: &Path, text: Option<&str>) -> HashSet<PathBuf> {
+        let file = text.and_then(|text| {
+            let kind = FileKind::detect(path, text)?;
+            Some(IndexedFile::new(kind, Arc::from(text)))
+        });
+        self.update_index_with(path, file)
+    }
+
+    /// [`Self::update_index`] for an open document: its tree is already parsed.
+    fn update_index_from(&self, snapshot: &Snapshot) -> HashSet<PathBuf> {
+        let file = snapshot.kind.map(|kind| {
+            IndexedFile::with_tree(kind, Arc::clone(&snapshot.text), snapshot.tree.as_ref())
+        });
+        self.update_index_with(&snapshot.path, file)
+    }
+
+    fn update_index_with(&self, path: &Path, file: Option<IndexedFile>) -> HashSet<PathBuf> {
         let path = normalize(path);
         let mut index = self.write_index();
         let mut affected = index.dependants(&path);
-        let kind = text.and_then(|text| FileKind::detect(&path, text));
-        match (kind, text) {
-            (Some(kind), Some(text)) => {
-                index.insert(path.clone(), IndexedFile::new(kind, Arc::from(text)))
-            }
-            _ => {
-                index.remove(&path);
-            }
-        }
-        index.relink();
+        index.update(&path, file);
         affected.extend(index.dependants(&path));
         affected.remove(&path);
         affected
@@ -548,7 +555,7 @@ impl LanguageServer for Server {
             {
                 ChangeOutcome::Applied => {
                     let snapshot = self.documents.snapshot(&uri)?;
-                    let affected = self.update_index(&snapshot.path, Some(&snapshot.text));
+                    let affected = self.update_index_from(&snapshot);
                     Some((self.diagnose(&uri), affected))
                 }
                 ChangeOutcome::NotOpen => {

@@ -16,6 +16,7 @@ use crate::templates::functions::{
 };
 use crate::templates::{self, Graph};
 use crate::text::{Document, TextRange};
+use tree_sitter::Tree;
 
 /// What the index keeps of one file.
 #[derive(Debug)]
@@ -37,7 +38,13 @@ impl IndexedFile {
     /// Parses a file's text and keeps what linking needs.
     pub fn new(kind: FileKind, text: Arc<str>) -> IndexedFile {
         let document = Document::new(Some(kind), text.to_string());
-        let content = match document.tree() {
+        IndexedFile::with_tree(kind, text, document.tree())
+    }
+
+    /// Keeps what linking needs from a file already parsed (an open document's tree, which is
+    /// kept up to date incrementally): no second parse.
+    pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
+        let content = match tree {
             Some(tree) if kind.is_template() => {
                 let functions = templates::parse(kind, tree, &text)
                     .map(|template| {
@@ -176,6 +183,32 @@ impl WorkspaceIndex {
             .map(|&at| &self.links[at])
     }
 
+    /// Adds, replaces (`Some`) or removes (`None`) one file and updates the links as far as the
+    /// change requires: nothing when a handler keeps the names it exports, the template's own
+    /// links when a template changes, every link otherwise (a file appeared or disappeared, or a
+    /// handler's exported names changed). The path must be normalised.
+    pub fn update(&mut self, path: &Path, file: Option<IndexedFile>) {
+        let old = match file {
+            Some(file) => self.files.insert(path.to_path_buf(), file),
+            None => self.files.remove(path),
+        };
+        let new = self.files.get(path);
+        match (
+            old.as_ref().map(|file| &file.content),
+            new.map(|file| &file.content),
+        ) {
+            (
+                Some(Content::Handler { exports: before }),
+                Some(Content::Handler { exports: after }),
+            ) if same_names(before.as_deref(), after.as_deref()) => {}
+            (Some(Content::Template { .. }), Some(Content::Template { .. })) => {
+                self.relink_template(path)
+            }
+            (None, None) => {}
+            _ => self.relink(),
+        }
+    }
+
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
@@ -190,30 +223,65 @@ impl WorkspaceIndex {
         let mut links = Vec::new();
         let mut problems: HashMap<PathBuf, Vec<LinkProblem>> = HashMap::new();
         for (template, specs) in templates {
-            for spec in specs {
-                match self.resolve(&template, &spec) {
-                    Resolution::Linked {
-                        file,
-                        function_name,
-                    } => links.push(HandlerLink {
-                        template: template.clone(),
-                        function: spec,
-                        file,
-                        function_name,
-                    }),
-                    Resolution::Problem(problem) => {
-                        problems.entry(template.clone()).or_default().push(problem)
-                    }
-                    Resolution::NotAnalysed => {}
-                }
+            self.resolve_template(&template, specs, &mut links, &mut problems);
+        }
+        self.links = links;
+        self.problems = problems;
+        self.sort_links();
+    }
+
+    /// Recomputes the links of one template, keeping the others: what a template's own text
+    /// decides (its functions' `CodeUri` and `Handler`) cannot change another template's links.
+    fn relink_template(&mut self, template: &Path) {
+        let specs = match self.files.get(template).map(|file| &file.content) {
+            Some(Content::Template { functions }) => functions.clone(),
+            _ => Vec::new(),
+        };
+        let mut links = std::mem::take(&mut self.links);
+        links.retain(|link| link.template != template);
+        let mut problems = std::mem::take(&mut self.problems);
+        problems.remove(template);
+        self.resolve_template(template, specs, &mut links, &mut problems);
+        self.links = links;
+        self.problems = problems;
+        self.sort_links();
+    }
+
+    fn resolve_template(
+        &mut self,
+        template: &Path,
+        specs: Vec<FunctionSpec>,
+        links: &mut Vec<HandlerLink>,
+        problems: &mut HashMap<PathBuf, Vec<LinkProblem>>,
+    ) {
+        for spec in specs {
+            match self.resolve(template, &spec) {
+                Resolution::Linked {
+                    file,
+                    function_name,
+                } => links.push(HandlerLink {
+                    template: template.to_path_buf(),
+                    function: spec,
+                    file,
+                    function_name,
+                }),
+                Resolution::Problem(problem) => problems
+                    .entry(template.to_path_buf())
+                    .or_default()
+                    .push(problem),
+                Resolution::NotAnalysed => {}
             }
         }
-        links.sort_by(|a, b| {
+    }
+
+    /// Orders the links (by template, then position) and rebuilds the maps into them.
+    fn sort_links(&mut self) {
+        self.links.sort_by(|a, b| {
             (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start))
         });
         self.links_by_file.clear();
         self.links_by_template.clear();
-        for (at, link) in links.iter().enumerate() {
+        for (at, link) in self.links.iter().enumerate() {
             self.links_by_file
                 .entry(link.file.clone())
                 .or_default()
@@ -223,8 +291,6 @@ impl WorkspaceIndex {
                 .or_default()
                 .push(at);
         }
-        self.links = links;
-        self.problems = problems;
     }
 
     /// Whether a file exists: indexed, or on disk inside the roots (then indexed now).
@@ -545,6 +611,22 @@ fn function_part_range(handler: &functions::Written, function: &str) -> Option<T
     };
     let end = handler.range.end - closing;
     Some(TextRange::new(end - function.len(), end))
+}
+
+/// Whether two handler files export the same names (what linking reads of them), whatever
+/// their positions.
+fn same_names(before: Option<&[Symbol]>, after: Option<&[Symbol]>) -> bool {
+    match (before, after) {
+        (Some(before), Some(after)) => {
+            before.len() == after.len()
+                && before
+                    .iter()
+                    .zip(after)
+                    .all(|(a, b)| a.name == b.name && a.is_function == b.is_function)
+        }
+        (None, None) => true,
+        _ => false,
+    }
 }
 
 fn is_archive(code_uri: &str) -> bool {
