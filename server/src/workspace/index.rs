@@ -671,3 +671,96 @@ fn display_relative(path: &Path, base: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.list_orders\n      Runtime: python3.12\n      Events:\n        List:\n          Type: Api\n          Properties:\n            Path: /orders\n            Method: get\n";
+    const HANDLER: &str =
+        "def list_orders(event, context):\n    return {\"statusCode\": 200, \"body\": \"[]\"}\n";
+
+    fn file(path: &Path, text: &str) -> IndexedFile {
+        let kind = FileKind::detect(path, text).expect("a known kind");
+        IndexedFile::new(kind, Arc::from(text))
+    }
+
+    /// What the links and problems say, comparable.
+    fn summary(index: &WorkspaceIndex) -> (Vec<String>, Vec<String>) {
+        let links = index
+            .links()
+            .iter()
+            .map(|link| {
+                format!(
+                    "{} {} {:?} -> {} {:?}",
+                    link.template.display(),
+                    link.function.logical_id,
+                    link.function.handler.as_ref().map(|handler| handler.range),
+                    link.file.display(),
+                    link.function_name
+                )
+            })
+            .collect();
+        let mut problems: Vec<String> = index
+            .problems
+            .iter()
+            .map(|(path, problems)| format!("{} {problems:?}", path.display()))
+            .collect();
+        problems.sort();
+        (links, problems)
+    }
+
+    /// The same files indexed from scratch.
+    fn fresh(root: &Path, files: &[(&Path, &str)]) -> WorkspaceIndex {
+        let mut index = WorkspaceIndex::new(&[root.to_path_buf()]);
+        for (path, text) in files {
+            index.insert(path.to_path_buf(), file(path, text));
+        }
+        index.relink();
+        index
+    }
+
+    #[test]
+    fn updating_one_file_links_as_indexing_from_scratch() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-update-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("orders")).expect("temp is writable");
+        let template = root.join("template.yaml");
+        let handler = root.join("orders/app.py");
+        std::fs::write(&template, TEMPLATE).expect("temp is writable");
+        std::fs::write(&handler, HANDLER).expect("temp is writable");
+        let mut index = fresh(&root, &[(&template, TEMPLATE), (&handler, HANDLER)]);
+        assert_eq!(index.links().len(), 1);
+
+        // A template edit that moves the handler's range, then one that renames the function.
+        for edited in [
+            TEMPLATE.replace("Resources:\n", "Resources:\n\n\n"),
+            TEMPLATE.replace("app.list_orders", "app.get_orders"),
+        ] {
+            index.update(&template, Some(file(&template, &edited)));
+            let expected = fresh(&root, &[(&template, &edited), (&handler, HANDLER)]);
+            assert_eq!(summary(&index), summary(&expected));
+        }
+        assert!(index.links().is_empty(), "get_orders does not exist yet");
+
+        // The handler gains the function: its exported names changed, the link appears.
+        let renamed = HANDLER.replace("list_orders", "get_orders");
+        index.update(&handler, Some(file(&handler, &renamed)));
+        let edited = TEMPLATE.replace("app.list_orders", "app.get_orders");
+        let expected = fresh(&root, &[(&template, &edited), (&handler, &renamed)]);
+        assert_eq!(summary(&index), summary(&expected));
+        assert_eq!(index.links().len(), 1);
+
+        // An edit inside the handler that keeps its names leaves the links as they are.
+        let body = renamed.replace("\"[]\"", "\"[1]\"");
+        index.update(&handler, Some(file(&handler, &body)));
+        assert_eq!(summary(&index), summary(&expected));
+
+        // The template is closed and gone: no links are left.
+        index.update(&template, None);
+        assert!(index.links().is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+}
