@@ -7,7 +7,7 @@
 mod document;
 mod line_index;
 
-pub use document::{Document, TextChange};
+pub use document::{parse, Document, TextChange};
 pub use line_index::{floor_char_boundary, Encoding, LineCol, LineIndex};
 
 /// A half-open range of byte offsets into a file's text.

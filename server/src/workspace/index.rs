@@ -15,7 +15,8 @@ use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
 use crate::templates::{self, Graph};
-use crate::text::{Document, TextRange};
+use crate::text::parse;
+use crate::text::TextRange;
 use tree_sitter::Tree;
 
 /// What the index keeps of one file.
@@ -37,8 +38,8 @@ pub enum Content {
 impl IndexedFile {
     /// Parses a file's text and keeps what linking needs.
     pub fn new(kind: FileKind, text: Arc<str>) -> IndexedFile {
-        let document = Document::new(Some(kind), text.to_string());
-        IndexedFile::with_tree(kind, text, document.tree())
+        let tree = parse(kind, &text, None);
+        IndexedFile::with_tree(kind, text, tree.as_ref())
     }
 
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
