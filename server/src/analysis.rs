@@ -16,7 +16,7 @@ use crate::rules::{
     TemplateContext, REGISTRY,
 };
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
-use crate::templates::{self, Graph, IntegrationKind};
+use crate::templates::{IntegrationKind, TemplateModel};
 use crate::text::TextRange;
 
 /// What the rest of the workspace says about a file: for a handler file, the template functions
@@ -269,6 +269,18 @@ pub fn analyze(
     text: &str,
     context: &FileContext,
 ) -> Vec<Finding> {
+    analyze_with_model(kind, tree, text, context, None)
+}
+
+/// [`analyze`], given a template's model already read from the same text (by the workspace
+/// index), so that a large template is not read twice.
+pub fn analyze_with_model(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+) -> Vec<Finding> {
     let (Some(kind), Some(tree)) = (kind, tree) else {
         return Vec::new();
     };
@@ -282,7 +294,7 @@ pub fn analyze(
         ));
     }
     if kind.is_template() {
-        findings.extend(analyze_template(kind, tree, text, context));
+        findings.extend(analyze_template(kind, tree, text, context, model));
         findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         findings.dedup();
         return findings;
@@ -354,32 +366,39 @@ pub fn analyze(
     findings
 }
 
-/// Builds the template model and its graph once, then runs every template rule on them.
+/// Builds the template model and its graph once (unless given), then runs every template rule on
+/// them.
 fn analyze_template(
     kind: FileKind,
     tree: &Tree,
     text: &str,
     context: &FileContext,
+    model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
-    let model = guarded("reading the template", || {
-        let template = templates::parse(kind, tree, text)?;
-        let graph = Graph::build(&template);
-        Some((template, graph))
-    });
-    let (template, graph) = match model {
-        Ok(Some(model)) => model,
-        Ok(None) => return Vec::new(),
-        Err(message) => {
-            return vec![builtin_finding(
-                &rules::config::RULE_PANICKED.meta,
-                TextRange::empty(0),
-                message,
-            )]
+    let built;
+    let model = match model {
+        Some(model) => model,
+        None => {
+            built = match guarded("reading the template", || {
+                TemplateModel::read(kind, tree, text)
+            }) {
+                Ok(Some(model)) => model,
+                Ok(None) => return Vec::new(),
+                Err(message) => {
+                    return vec![builtin_finding(
+                        &rules::config::RULE_PANICKED.meta,
+                        TextRange::empty(0),
+                        message,
+                    )]
+                }
+            };
+            &built
         }
     };
+    let (template, graph) = (&model.template, &model.graph);
     let ctx = TemplateContext {
-        template: &template,
-        graph: &graph,
+        template,
+        graph,
         text,
         file: context,
     };

@@ -161,9 +161,9 @@ fn main() {
         let handler_edits = [
             (
                 &inputs.python_handler,
-                "# the order is looked up in version 140",
+                "# the order is looked up in version 40",
             ),
-            (&inputs.typescript_handler, "// payment 140 is read"),
+            (&inputs.typescript_handler, "// payment 40 is read"),
         ];
         for (path, needle) in handler_edits {
             eprintln!("server: edits in {}", path.display());

@@ -235,12 +235,22 @@ impl State {
             if config.is_excluded(&snapshot.path) {
                 return Vec::new();
             }
-            let context = self.read_index().context(&normalize(&snapshot.path));
-            let findings = analysis::analyze(
+            let path = normalize(&snapshot.path);
+            let (context, model) = {
+                let index = self.read_index();
+                // The template's model the index read from this very text, if it did.
+                let model = index
+                    .file(&path)
+                    .filter(|file| *file.text == *snapshot.text)
+                    .and_then(|file| file.model.clone());
+                (index.context(&path), model)
+            };
+            let findings = analysis::analyze_with_model(
                 snapshot.kind,
                 snapshot.tree.as_ref(),
                 &snapshot.text,
                 &context,
+                model.as_deref(),
             );
             let file = SourceFile {
                 kind: snapshot.kind,

@@ -13,6 +13,23 @@ pub use value::{Entry, Value, ValueKind};
 
 use crate::languages::FileKind;
 
+/// A template read once: its model and integration graph, shared by the workspace index (which
+/// links its functions) and the analysis (which runs the template rules on it).
+#[derive(Debug)]
+pub struct TemplateModel {
+    pub template: Template,
+    pub graph: Graph,
+}
+
+impl TemplateModel {
+    /// Reads a parsed template file; `None` for other kinds or an empty document.
+    pub fn read(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<TemplateModel> {
+        let template = parse(kind, tree, text)?;
+        let graph = Graph::build(&template);
+        Some(TemplateModel { template, graph })
+    }
+}
+
 /// Reads a parsed template file into the model; `None` for other kinds or an empty document.
 pub fn parse(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<Template> {
     let (root, syntax) = match kind {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use crate::text::TextRange;
 
@@ -466,41 +466,52 @@ pub fn from_json(tree: &Tree, text: &str) -> Option<Value> {
     let value = root
         .named_children(&mut cursor)
         .find(|node| node.kind() != "comment")?;
-    Some(json_value(value, text))
+    // One cursor walks the whole document: a cursor per node, and looking pairs' children up by
+    // field name, cost more than the parse on a large template.
+    let mut cursor = value.walk();
+    Some(json_value(&mut cursor, text))
 }
 
-fn json_value(node: Node<'_>, text: &str) -> Value {
+/// The value at the cursor's node; the cursor is back on that node when it returns.
+fn json_value(cursor: &mut TreeCursor<'_>, text: &str) -> Value {
+    let node = cursor.node();
     let range = TextRange::of_node(&node);
     let source = range.slice(text);
-    let mut cursor = node.walk();
     let kind = match node.kind() {
         "object" => {
             let mut entries = Vec::new();
-            for pair in node.named_children(&mut cursor) {
-                if pair.kind() != "pair" {
-                    continue;
+            for_each_child(cursor, |cursor| {
+                if cursor.node().kind() != "pair" {
+                    return;
                 }
-                let (Some(key), Some(value)) = (
-                    pair.child_by_field_name("key"),
-                    pair.child_by_field_name("value"),
-                ) else {
-                    continue;
-                };
-                let key_range = TextRange::of_node(&key);
-                entries.push(Entry {
-                    key: json_string(key_range.slice(text)),
-                    key_range,
-                    value: json_value(value, text),
+                let mut key = None;
+                let mut value = None;
+                for_each_child(cursor, |cursor| match cursor.field_name() {
+                    Some("key") if key.is_none() => key = Some(cursor.node()),
+                    Some("value") if value.is_none() => value = Some(json_value(cursor, text)),
+                    _ => {}
                 });
-            }
+                if let (Some(key), Some(value)) = (key, value) {
+                    let key_range = TextRange::of_node(&key);
+                    entries.push(Entry {
+                        key: json_string(key_range.slice(text)),
+                        key_range,
+                        value,
+                    });
+                }
+            });
             return Value::new(range, ValueKind::Map(entries)).into_long_form();
         }
-        "array" => ValueKind::Seq(
-            node.named_children(&mut cursor)
-                .filter(|item| item.kind() != "comment")
-                .map(|item| json_value(item, text))
-                .collect(),
-        ),
+        "array" => {
+            let mut items = Vec::new();
+            for_each_child(cursor, |cursor| {
+                let item = cursor.node();
+                if item.is_named() && item.kind() != "comment" {
+                    items.push(json_value(cursor, text));
+                }
+            });
+            ValueKind::Seq(items)
+        }
         "string" => ValueKind::Str(json_string(source)),
         "number" => source
             .parse()
@@ -511,6 +522,20 @@ fn json_value(node: Node<'_>, text: &str) -> Value {
         _ => ValueKind::Null,
     };
     Value::new(range, kind)
+}
+
+/// Calls `visit` with the cursor on each child of its node in turn, then puts it back on the node.
+fn for_each_child<'t>(cursor: &mut TreeCursor<'t>, mut visit: impl FnMut(&mut TreeCursor<'t>)) {
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        visit(cursor);
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    cursor.goto_parent();
 }
 
 fn json_string(source: &str) -> String {

@@ -14,7 +14,7 @@ use crate::languages::FileKind;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{self, Graph};
+use crate::templates::TemplateModel;
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
@@ -25,6 +25,8 @@ pub struct IndexedFile {
     pub kind: FileKind,
     pub text: Arc<str>,
     pub content: Content,
+    /// A template's model, read once for linking and kept for its analysis.
+    pub model: Option<Arc<TemplateModel>>,
 }
 
 #[derive(Debug)]
@@ -45,13 +47,13 @@ impl IndexedFile {
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
+        let mut model = None;
         let content = match tree {
             Some(tree) if kind.is_template() => {
-                let functions = templates::parse(kind, tree, &text)
-                    .map(|template| {
-                        let graph = Graph::build(&template);
-                        functions::function_specs(&template, &graph)
-                    })
+                model = TemplateModel::read(kind, tree, &text).map(Arc::new);
+                let functions = model
+                    .as_ref()
+                    .map(|model| functions::function_specs(&model.template, &model.graph))
                     .unwrap_or_default();
                 Content::Template { functions }
             }
@@ -64,6 +66,7 @@ impl IndexedFile {
             kind,
             text,
             content,
+            model,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::analysis::{self, FileContext};
 use crate::config::{Config, SourceFile};
 use crate::languages::FileKind;
 use crate::rules::{config, Finding, Sink};
+use crate::templates::TemplateModel;
 use crate::text::parse;
 use crate::text::TextRange;
 pub use index::{normalize, IndexedFile, WorkspaceIndex};
@@ -87,6 +88,7 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
                 &file.text,
                 config,
                 &index.context(&path),
+                file.model.as_deref(),
             );
             Some(FileReport {
                 path: input.path.clone(),
@@ -120,7 +122,7 @@ pub fn analyze_text(
 ) -> Vec<Finding> {
     let kind = FileKind::detect(path, text);
     let tree = kind.and_then(|kind| parse(kind, text, None));
-    analyze_parsed(kind, tree.as_ref(), text, config, context)
+    analyze_parsed(kind, tree.as_ref(), text, config, context, None)
 }
 
 /// [`analyze_text`] for a file already parsed.
@@ -130,8 +132,9 @@ fn analyze_parsed(
     text: &str,
     config: &Config,
     context: &FileContext,
+    model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
-    let findings = analysis::analyze(kind, tree, text, context);
+    let findings = analysis::analyze_with_model(kind, tree, text, context, model);
     let file = SourceFile { kind, tree, text };
     config.finish(&file, findings)
 }
