@@ -5,7 +5,9 @@
 //! after one-character edits, RSS). Prints one table. Nothing here asserts a time.
 //!
 //! Environment: `GATELINT_BENCH_RUNS` (whole runs per figure, default 10), `GATELINT_BENCH_CFN_RUNS`
-//! (cfn-lint runs, default 3), `GATELINT_BENCH_EDITS` (edits per file, default 200),
+//! (cfn-lint runs, default 3), `GATELINT_BENCH_CFN_LIMIT` (seconds before a cfn-lint run is
+//! stopped and reported as unfinished, default 600), `GATELINT_BENCH_EDITS` (edits per file,
+//! default 200),
 //! `GATELINT_BENCH_ONLY` (a comma-separated subset of `check,parse,cfn,server,edits`).
 
 #[path = "../../tests/support/lsp_client.rs"]
@@ -40,6 +42,7 @@ fn main() {
         binary: PathBuf::from(env!("CARGO_BIN_EXE_gatelint")),
         runs: env_number("GATELINT_BENCH_RUNS", 10),
         cfn_runs: env_number("GATELINT_BENCH_CFN_RUNS", 3),
+        cfn_limit: env_number("GATELINT_BENCH_CFN_LIMIT", 600) as u64,
         edits: env_number("GATELINT_BENCH_EDITS", 200),
         only: std::env::var("GATELINT_BENCH_ONLY").ok(),
     };
@@ -60,14 +63,17 @@ fn main() {
             ),
             (&template, &inputs.template, vec![inputs.template.clone()]),
         ] {
-            let check = bench.wants("check").then(|| {
-                eprintln!("gatelint check {label}");
-                bench.process(bench.runs, || {
-                    let mut command = Command::new(&bench.binary);
-                    command.args(["check", "--format", "json"]).arg(path);
-                    command
+            let check = bench
+                .wants("check")
+                .then(|| {
+                    eprintln!("gatelint check {label}");
+                    bench.process(bench.runs, Duration::from_secs(600), || {
+                        let mut command = Command::new(&bench.binary);
+                        command.args(["check", "--format", "json"]).arg(path);
+                        command
+                    })
                 })
-            });
+                .flatten();
             if let Some(check) = &check {
                 table.row(&format!("`gatelint check` {label}"), check, None);
             }
@@ -86,22 +92,25 @@ fn main() {
                 match cfn_lint() {
                     Some(cfn) => {
                         eprintln!("cfn-lint {label} ({} templates)", templates.len());
-                        let measured = bench.process(bench.cfn_runs, || {
+                        let limit = Duration::from_secs(bench.cfn_limit);
+                        let measured = bench.process(bench.cfn_runs, limit, || {
                             let mut command = cfn.command();
                             command.args(&templates);
                             command
                         });
-                        let ratio = check.as_ref().map(|check| {
-                            format!(
-                                "cfn-lint = {:.0}× check",
-                                measured.time.median() / check.time.median()
-                            )
-                        });
-                        table.row(
-                            &format!("cfn-lint {label}, {} templates", templates.len()),
-                            &measured,
-                            ratio,
-                        );
+                        let figure = format!("cfn-lint {label}, {} templates", templates.len());
+                        match measured {
+                            Some(measured) => {
+                                let ratio = check.as_ref().map(|check| {
+                                    format!(
+                                        "cfn-lint = {:.0}× check",
+                                        measured.time.median() / check.time.median()
+                                    )
+                                });
+                                table.row(&figure, &measured, ratio);
+                            }
+                            None => table.unfinished(&figure, limit, check.as_ref()),
+                        }
                     }
                     None => table.note(
                         "cfn-lint is not installed (`pip install --target target/cfn-lint cfn-lint`): skipped",
@@ -203,6 +212,8 @@ struct Bench {
     binary: PathBuf,
     runs: usize,
     cfn_runs: usize,
+    /// Seconds after which a cfn-lint run is stopped and reported as unfinished.
+    cfn_limit: u64,
     edits: usize,
     only: Option<String>,
 }
@@ -214,19 +225,25 @@ impl Bench {
             .is_none_or(|only| only.split(',').any(|name| name.trim() == part))
     }
 
-    /// Runs a command `runs` times: wall time and peak RSS of each run.
-    fn process(&self, runs: usize, command: impl Fn() -> Command) -> Measured {
+    /// Runs a command `runs` times: wall time and peak RSS of each run; `None` when a run takes
+    /// longer than `limit`.
+    fn process(
+        &self,
+        runs: usize,
+        limit: Duration,
+        command: impl Fn() -> Command,
+    ) -> Option<Measured> {
         let mut times = Vec::new();
         let mut rss = Vec::new();
         for _ in 0..runs {
-            let (time, peak) = run_measured(command());
+            let (time, peak) = run_measured(command(), limit)?;
             times.push(time);
             rss.push(peak as f64);
         }
-        Measured {
+        Some(Measured {
             time: Samples::from_durations(&times),
             rss_kb: Some(Samples(rss)),
-        }
+        })
     }
 
     /// didChange → publishDiagnostics latency of one-character edits typed after `needle`.
@@ -292,29 +309,40 @@ fn file_uri(path: &Path) -> String {
     format!("file://{}", normal.display())
 }
 
-/// Spawns a command with its output discarded; returns its wall time and peak RSS in kB.
-fn run_measured(mut command: Command) -> (Duration, u64) {
+/// Spawns a command with its output discarded; returns its wall time and peak RSS in kB, or
+/// `None` when it ran longer than `limit` (it is killed then).
+fn run_measured(mut command: Command, limit: Duration) -> Option<(Duration, u64)> {
     command.stdout(Stdio::null()).stderr(Stdio::null());
     let started = Instant::now();
-    let child = match command.spawn() {
+    let mut child = match command.spawn() {
         Ok(child) => child,
         Err(error) => {
             eprintln!("cannot start {command:?}: {error}");
-            return (Duration::ZERO, 0);
+            return None;
         }
     };
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: `rusage` is plain data, zero is a valid value, and wait4 fills it for our child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: waits for our own child, which `child` does not reap elsewhere.
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    let took = started.elapsed();
-    if waited != pid {
-        eprintln!("wait4 failed for {command:?}");
+    loop {
+        // SAFETY: polls our own child, which `child` does not reap elsewhere.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
+            // Linux reports ru_maxrss in kilobytes.
+            return Some((started.elapsed(), usage.ru_maxrss.max(0) as u64));
+        }
+        if waited < 0 {
+            eprintln!("wait4 failed for {command:?}");
+            return None;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(2));
     }
-    // Linux reports ru_maxrss in kilobytes.
-    (took, usage.ru_maxrss.max(0) as u64)
 }
 
 /// (VmRSS, VmHWM) of a process in kB.
@@ -531,6 +559,25 @@ impl Table {
                 ms(samples.percentile(99.0)),
                 ms(samples.max())
             ),
+        ]);
+    }
+
+    /// A run stopped after `limit`: its time is only known to be longer.
+    fn unfinished(&mut self, figure: &str, limit: Duration, check: Option<&Measured>) {
+        let seconds = limit.as_secs();
+        self.rows.push([
+            figure.to_owned(),
+            format!("> {seconds} s"),
+            "stopped".to_owned(),
+            String::new(),
+            check
+                .map(|check| {
+                    format!(
+                        "cfn-lint > {:.0}× check",
+                        limit.as_secs_f64() * 1e3 / check.time.median()
+                    )
+                })
+                .unwrap_or_default(),
         ]);
     }
 
