@@ -213,7 +213,7 @@ impl Template {
     pub fn mark_unread(&mut self, unread: Vec<TextRange>) {
         for range in &unread {
             if let Some(resource) = self.resources.iter_mut().find(|resource| {
-                resource.range.start <= range.start && range.end <= resource.range.end
+                resource.id_range.start <= range.start && range.end <= resource.range.end
             }) {
                 resource.incomplete = true;
             }
@@ -224,11 +224,16 @@ impl Template {
     /// Whether everything outside resources marked incomplete was read: rules may reason about
     /// what the template lacks only then.
     pub fn is_complete(&self) -> bool {
-        self.unread.iter().all(|range| {
-            self.resources.iter().any(|resource| {
-                resource.range.start <= range.start && range.end <= resource.range.end
+        let unknown_type = self
+            .resources
+            .iter()
+            .any(|resource| resource.incomplete && resource.type_name.is_empty());
+        !unknown_type
+            && self.unread.iter().all(|range| {
+                self.resources.iter().any(|resource| {
+                    resource.id_range.start <= range.start && range.end <= resource.range.end
+                })
             })
-        })
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&Resource> {

@@ -40,7 +40,16 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
             Syntax::Json,
         ),
         FileKind::YamlTemplate if line_count(text) > MAX_PIECE_LINES => {
-            let (root, errors, first_error) = read_yaml_in_pieces(text);
+            let (root, errors, first_error) = match read_yaml_in_pieces(text, MAX_PIECE_LINES) {
+                (_, errors, _) if !errors.is_empty() => read_yaml_in_pieces(text, 0),
+                read => read,
+            };
+            (root, errors, first_error, Syntax::Yaml)
+        }
+        // tree-sitter's error recovery may swallow much more than the bad line; parsing each
+        // top-level section and each resource on its own keeps the damage to where it is.
+        FileKind::YamlTemplate if tree.root_node().has_error() => {
+            let (root, errors, first_error) = read_yaml_in_pieces(text, 0);
             (root, errors, first_error, Syntax::Yaml)
         }
         FileKind::YamlTemplate => (
@@ -142,9 +151,10 @@ fn starts_entry_at(line: &str, indent: usize) -> bool {
         && !content.starts_with("...")
 }
 
-/// Cuts a long YAML text into pieces under [`MAX_PIECE_LINES`] lines: whole top-level sections,
-/// and the entries of a long `Resources` section in runs.
-fn split_pieces(text: &str) -> Vec<Piece> {
+/// Cuts a YAML text into pieces of at most `max_lines` lines where it can: whole top-level
+/// sections, and the entries of a longer `Resources` section in runs (with 0, every section and
+/// every resource is a piece of its own).
+fn split_pieces(text: &str, max_lines: usize) -> Vec<Piece> {
     let starts = line_starts(text);
     let line = |at: usize| {
         let end = starts.get(at + 1).copied().unwrap_or(text.len());
@@ -175,7 +185,7 @@ fn split_pieces(text: &str) -> Vec<Piece> {
                 .strip_prefix("Resources:")
                 .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
         };
-        if is_resources && next - first > MAX_PIECE_LINES {
+        if is_resources && next - first > max_lines {
             // The key line joins the root run; the entries are cut at the first entry's indent.
             let run_start = root_run.take().unwrap_or(first);
             pieces.push(Piece {
@@ -203,7 +213,7 @@ fn split_pieces(text: &str) -> Vec<Piece> {
             let mut run_start = entries[0];
             for pair in entries.windows(2) {
                 let (entry, following) = (pair[0], pair[1]);
-                if following - run_start > MAX_PIECE_LINES && entry > run_start {
+                if following - run_start > max_lines && entry > run_start {
                     pieces.push(Piece {
                         start: offset(run_start),
                         end: offset(entry),
@@ -220,7 +230,7 @@ fn split_pieces(text: &str) -> Vec<Piece> {
             continue;
         }
         match root_run {
-            Some(run_start) if next - run_start > MAX_PIECE_LINES => {
+            Some(run_start) if next - run_start > max_lines => {
                 pieces.push(Piece {
                     start: offset(run_start),
                     end: offset(first),
@@ -243,9 +253,13 @@ fn split_pieces(text: &str) -> Vec<Piece> {
     pieces
 }
 
-/// Parses a long YAML text piece by piece and stitches the root mapping back together. Returns
-/// the value, the unread ranges, and the first syntax error, all in offsets of the whole text.
-fn read_yaml_in_pieces(text: &str) -> (Option<Value>, Vec<TextRange>, Option<TextRange>) {
+/// Parses a YAML text piece by piece (see [`split_pieces`]) and stitches the root mapping back
+/// together. Returns the value, the unread ranges, and the first syntax error, all in offsets of
+/// the whole text.
+fn read_yaml_in_pieces(
+    text: &str,
+    max_lines: usize,
+) -> (Option<Value>, Vec<TextRange>, Option<TextRange>) {
     let mut parser = Parser::new();
     if parser
         .set_language(&FileKind::YamlTemplate.tree_sitter_language())
@@ -257,7 +271,7 @@ fn read_yaml_in_pieces(text: &str) -> (Option<Value>, Vec<TextRange>, Option<Tex
     let mut root: Vec<Entry> = Vec::new();
     let mut errors = Vec::new();
     let mut first_error = None;
-    for piece in split_pieces(text) {
+    for piece in split_pieces(text, max_lines) {
         let piece_text = &text[piece.start..piece.end];
         let Some(tree) = parser.parse(piece_text, None) else {
             errors.push(TextRange::new(piece.start, piece.end));
@@ -269,7 +283,14 @@ fn read_yaml_in_pieces(text: &str) -> (Option<Value>, Vec<TextRange>, Option<Tex
         if first_error.is_none() {
             first_error = first_syntax_error(&tree, piece_text).map(shift);
         }
-        let Some(value) = reader.read(&tree, piece.start) else {
+        let has_error = tree.root_node().has_error();
+        let value = if has_error && piece.in_resources && max_lines == 0 {
+            // One resource the grammar cannot read: keep its logical id and type, marked unread.
+            unreadable_resource(text, piece)
+        } else {
+            reader.read(&tree, piece.start)
+        };
+        let Some(value) = value else {
             continue;
         };
         let ValueKind::Map(entries) = value.kind else {
@@ -304,6 +325,60 @@ fn read_yaml_in_pieces(text: &str) -> (Option<Value>, Vec<TextRange>, Option<Tex
         kind: ValueKind::Map(root),
     });
     (value, errors, first_error)
+}
+
+/// A resource entry the grammar cannot read, as a mapping of its logical id to its `Type` alone,
+/// both found by their lines: `Id:` at the entry's indentation and the first `Type:` below it.
+fn unreadable_resource(text: &str, piece: Piece) -> Option<Value> {
+    let entry = &text[piece.start..piece.end];
+    let id_start = entry.len() - entry.trim_start_matches(' ').len();
+    let id_end = id_start + entry[id_start..].find(':')?;
+    let quotes: &[char] = &['"', '\''];
+    let logical_id = entry[id_start..id_end]
+        .trim()
+        .trim_matches(quotes)
+        .to_owned();
+    let mut line_start = entry.find('\n')? + 1;
+    let mut type_entry = None;
+    while line_start < entry.len() {
+        let line_end = entry[line_start..]
+            .find('\n')
+            .map_or(entry.len(), |at| line_start + at);
+        let line = &entry[line_start..line_end];
+        let content = line.trim_start_matches(' ');
+        if let Some(rest) = content.strip_prefix("Type:") {
+            let value_start = line_start + (line.len() - content.len()) + "Type:".len();
+            let value_text = rest.trim();
+            let value_start = value_start + (rest.len() - rest.trim_start().len());
+            let key_start = piece.start + line_start + (line.len() - content.len());
+            type_entry = Some(Entry {
+                key: "Type".into(),
+                key_range: TextRange::new(key_start, key_start + "Type".len()),
+                value: Value {
+                    range: TextRange::new(
+                        piece.start + value_start,
+                        piece.start + value_start + value_text.len(),
+                    ),
+                    kind: ValueKind::Str(value_text.trim_matches(quotes).to_owned()),
+                },
+            });
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    let key_range = TextRange::new(piece.start + id_start, piece.start + id_end);
+    let definition = Value {
+        range: TextRange::new(key_range.end, piece.end),
+        kind: ValueKind::Map(type_entry.into_iter().collect()),
+    };
+    Some(Value {
+        range: TextRange::new(piece.start, piece.end),
+        kind: ValueKind::Map(vec![Entry {
+            key: logical_id,
+            key_range,
+            value: definition,
+        }]),
+    })
 }
 
 #[cfg(test)]
@@ -378,7 +453,7 @@ mod tests {
     fn a_long_yaml_text_is_cut_under_the_limit_at_entries() {
         let text = long_template(9_000);
         assert!(line_count(&text) > 2 * MAX_PIECE_LINES);
-        let pieces = split_pieces(&text);
+        let pieces = split_pieces(&text, MAX_PIECE_LINES);
         assert!(pieces.len() >= 3, "{pieces:?}");
         assert_eq!(pieces.first().map(|p| p.start), Some(0));
         assert_eq!(pieces.last().map(|p| p.end), Some(text.len()));
