@@ -3,11 +3,13 @@
 //! ([`model`]), and the integration graph of which API invokes which function ([`graph`]).
 
 pub mod graph;
+pub mod hover;
 pub mod model;
 pub mod read;
 pub mod value;
 
 pub use graph::{ApiKind, Edge, EdgeRole, Graph, IntegrationKind};
+pub use hover::hover_at;
 pub use model::{FunctionRef, Number, Resource, Syntax, Template};
 pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
