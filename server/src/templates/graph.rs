@@ -119,6 +119,10 @@ impl Edge {
             EdgeRole::Route if self.path == "*" => {
                 format!("{} ({})", self.api, self.api_kind.name())
             }
+            // A WebSocket route key (`$connect`, `sendmessage`) has no method.
+            EdgeRole::Route if self.method == "*" => {
+                format!("{} of {} ({})", self.path, self.api, self.api_kind.name())
+            }
             EdgeRole::Route => format!(
                 "{} {} of {} ({})",
                 self.method,

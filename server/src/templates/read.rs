@@ -320,7 +320,7 @@ fn read_yaml_in_pieces(
         }
     }
     let range = TextRange::new(0, text.len());
-    let value = (!root.is_empty()).then(|| Value {
+    let value = (!root.is_empty()).then_some(Value {
         range,
         kind: ValueKind::Map(root),
     });
