@@ -17,7 +17,7 @@ use crate::rules::{
 };
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
 use crate::templates::{self, Graph, IntegrationKind};
-use crate::text::TextRange;
+use crate::text::{first_syntax_error, TextRange};
 
 /// What the rest of the workspace says about a file: for a handler file, the template functions
 /// whose `Handler` names its functions; for a template, what linking its functions to code found.
@@ -272,20 +272,15 @@ pub fn analyze(
     let (Some(kind), Some(tree)) = (kind, tree) else {
         return Vec::new();
     };
-    let mut findings = Vec::new();
-    if let Some(error) = first_syntax_error(tree, text) {
-        findings.push(builtin_finding(
-            &rules::config::UNPARSABLE_FILE.meta,
-            error,
-            "gatelint could not parse this part of the file; findings around it may be missing"
-                .into(),
-        ));
-    }
     if kind.is_template() {
-        findings.extend(analyze_template(kind, tree, text, context));
+        let mut findings = analyze_template(kind, tree, text, context);
         findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         findings.dedup();
         return findings;
+    }
+    let mut findings = Vec::new();
+    if let Some(error) = first_syntax_error(tree, text) {
+        findings.push(unparsable(error));
     }
     let facts = match guarded("extracting facts", || languages::extract(kind, tree, text)) {
         Ok(Some(facts)) => facts,
@@ -354,7 +349,17 @@ pub fn analyze(
     findings
 }
 
-/// Builds the template model and its graph once, then runs every template rule on them.
+fn unparsable(range: TextRange) -> Finding {
+    builtin_finding(
+        &rules::config::UNPARSABLE_FILE.meta,
+        range,
+        "gatelint could not parse this part of the file; findings around it may be missing".into(),
+    )
+}
+
+/// Builds the template model and its graph once, then runs every template rule on them. Rules
+/// say nothing about resources the parser could not read whole, and nothing at all when text
+/// outside resources could not be read.
 fn analyze_template(
     kind: FileKind,
     tree: &Tree,
@@ -362,13 +367,12 @@ fn analyze_template(
     context: &FileContext,
 ) -> Vec<Finding> {
     let model = guarded("reading the template", || {
-        let template = templates::parse(kind, tree, text)?;
-        let graph = Graph::build(&template);
-        Some((template, graph))
+        let read = templates::read(kind, tree, text);
+        let graph = read.template.as_ref().map(Graph::build);
+        (read, graph)
     });
-    let (template, graph) = match model {
-        Ok(Some(model)) => model,
-        Ok(None) => return Vec::new(),
+    let (read, graph) = match model {
+        Ok(model) => model,
         Err(message) => {
             return vec![builtin_finding(
                 &rules::config::RULE_PANICKED.meta,
@@ -377,13 +381,25 @@ fn analyze_template(
             )]
         }
     };
+    let mut findings: Vec<Finding> = read.syntax_error.map(unparsable).into_iter().collect();
+    let (Some(template), Some(graph)) = (read.template, graph) else {
+        return findings;
+    };
+    if !template.is_complete() {
+        return findings;
+    }
+    let incomplete: Vec<TextRange> = template
+        .resources
+        .iter()
+        .filter(|resource| resource.incomplete)
+        .map(|resource| resource.range)
+        .collect();
     let ctx = TemplateContext {
         template: &template,
         graph: &graph,
         text,
         file: context,
     };
-    let mut findings = Vec::new();
     for rule in REGISTRY {
         let Check::Template(check) = rule.check else {
             continue;
@@ -394,7 +410,11 @@ fn analyze_template(
             sink.into_findings()
         });
         match result {
-            Ok(found) => findings.extend(found),
+            Ok(found) => findings.extend(found.into_iter().filter(|finding| {
+                !incomplete
+                    .iter()
+                    .any(|range| range.contains(finding.range.start))
+            })),
             Err(message) => findings.push(builtin_finding(
                 &rules::config::RULE_PANICKED.meta,
                 TextRange::empty(0),
@@ -424,45 +444,4 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T, String> {
             "gatelint internal error in {what}: {reason}; other rules still ran. Please report it."
         )
     })
-}
-
-/// Where the first syntax error is: the first line of the first ERROR or MISSING node.
-fn first_syntax_error(tree: &Tree, text: &str) -> Option<TextRange> {
-    let node = first_error_node(tree)?;
-    let start = node.start_byte().min(text.len());
-    let end = node.end_byte().min(text.len()).max(start);
-    let line_end = text[start..end].find('\n').map_or(end, |at| start + at);
-    Some(TextRange::new(start, line_end))
-}
-
-fn first_error_node(tree: &Tree) -> Option<tree_sitter::Node<'_>> {
-    let root = tree.root_node();
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node.is_missing() {
-            return Some(node);
-        }
-        // An ERROR node often wraps everything from the last good statement on; the innermost
-        // first ERROR is where the text really goes wrong.
-        let mut children = node.walk();
-        let nested_error = node.children(&mut children).any(|child| child.has_error());
-        if node.is_error() && !nested_error {
-            return Some(node);
-        }
-        if node.has_error() && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return None;
-            }
-        }
-    }
 }

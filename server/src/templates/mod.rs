@@ -4,23 +4,23 @@
 
 pub mod functions;
 pub mod graph;
+pub mod hover;
 pub mod model;
+pub mod read;
 pub mod value;
 
 pub use graph::{ApiKind, Edge, EdgeRole, Graph, IntegrationKind};
+pub use hover::hover_at;
 pub use model::{FunctionRef, Number, Resource, Syntax, Template};
+pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
 
 use crate::languages::FileKind;
 
 /// Reads a parsed template file into the model; `None` for other kinds or an empty document.
+/// [`read`] also says whether the file has a real syntax error.
 pub fn parse(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<Template> {
-    let (root, syntax) = match kind {
-        FileKind::YamlTemplate => (value::from_yaml(tree, text)?, Syntax::Yaml),
-        FileKind::JsonTemplate => (value::from_json(tree, text)?, Syntax::Json),
-        _ => return None,
-    };
-    Some(Template::from_value(root, syntax))
+    read(kind, tree, text).template
 }
 
 /// Whether a YAML or JSON text is a CloudFormation/SAM template: it declares the template format

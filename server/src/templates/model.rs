@@ -31,6 +31,8 @@ pub struct Template {
     pub resources_range: Option<TextRange>,
     /// The key range of `Resources` (for a template that has no entries yet).
     pub resources_key_range: Option<TextRange>,
+    /// Text the parser could not read; the model may miss what is written there.
+    pub unread: Vec<TextRange>,
 }
 
 /// One resource.
@@ -42,6 +44,8 @@ pub struct Resource {
     pub range: TextRange,
     pub type_name: String,
     pub definition: Value,
+    /// Whether part of the definition could not be read: rules say nothing about it.
+    pub incomplete: bool,
 }
 
 #[derive(Debug)]
@@ -116,6 +120,7 @@ impl Template {
             is_sam: false,
             resources_range: None,
             resources_key_range: None,
+            unread: Vec::new(),
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;
@@ -189,6 +194,7 @@ impl Template {
                             range: entry.value.range,
                             type_name,
                             definition: entry.value,
+                            incomplete: false,
                         });
                     }
                 }
@@ -200,6 +206,34 @@ impl Template {
             .iter()
             .any(|resource| resource.type_name.starts_with("AWS::Serverless::"));
         template
+    }
+
+    /// Records the text the parser could not read: a resource whose definition holds some of it
+    /// is incomplete; unread text anywhere else leaves the whole template incomplete.
+    pub fn mark_unread(&mut self, unread: Vec<TextRange>) {
+        for range in &unread {
+            if let Some(resource) = self.resources.iter_mut().find(|resource| {
+                resource.id_range.start <= range.start && range.end <= resource.range.end
+            }) {
+                resource.incomplete = true;
+            }
+        }
+        self.unread = unread;
+    }
+
+    /// Whether everything outside resources marked incomplete was read: rules may reason about
+    /// what the template lacks only then.
+    pub fn is_complete(&self) -> bool {
+        let unknown_type = self
+            .resources
+            .iter()
+            .any(|resource| resource.incomplete && resource.type_name.is_empty());
+        !unknown_type
+            && self.unread.iter().all(|range| {
+                self.resources.iter().any(|resource| {
+                    resource.id_range.start <= range.start && range.end <= resource.range.end
+                })
+            })
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&Resource> {

@@ -6,9 +6,11 @@
 
 mod document;
 mod line_index;
+mod syntax;
 
 pub use document::{Document, TextChange};
 pub use line_index::{floor_char_boundary, Encoding, LineCol, LineIndex};
+pub use syntax::{error_ranges, first_syntax_error};
 
 /// A half-open range of byte offsets into a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
