@@ -2,6 +2,7 @@
 //! name, category, default severity, documentation and check — and the [`REGISTRY`] lists them.
 //! Hover, `gatelint rule`, `gatelint explain` and the README's rules table all read [`RuleMeta`].
 
+pub mod authorizer_response;
 pub mod config;
 mod docs;
 pub mod handler_link;
