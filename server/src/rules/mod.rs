@@ -5,6 +5,7 @@
 pub mod authorizer_response;
 pub mod config;
 mod docs;
+pub mod error_handling;
 pub mod handler_link;
 pub mod permission;
 pub mod proxy_response;

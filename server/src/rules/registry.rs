@@ -1,6 +1,6 @@
 use super::{
-    authorizer_response, config, handler_link, permission, proxy_response, status_mapping,
-    throttle, timeout, Rule,
+    authorizer_response, config, error_handling, handler_link, permission, proxy_response,
+    status_mapping, throttle, timeout, Rule,
 };
 
 /// Every rule, in code order. Adding a rule adds its file and one line here.
@@ -30,6 +30,7 @@ pub static REGISTRY: &[&Rule] = &[
     &status_mapping::error_pattern::RULE,
     &throttle::zero_concurrency::RULE,
     &throttle::burst_exceeds_concurrency::RULE,
+    &error_handling::uncaught_exception::RULE,
     &handler_link::handler_not_found::RULE,
     &handler_link::code_uri_not_found::RULE,
     &config::UNREADABLE_FILE,
