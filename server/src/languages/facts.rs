@@ -17,6 +17,18 @@ pub struct SourceFacts {
     pub waits: Vec<Wait>,
     /// `raise`/`throw` statements in a handler's own body that no surrounding `try` handles.
     pub escapes: Vec<Escape>,
+    /// HTTP calls made with no timeout (`requests.get(url)`, `fetch(url)`).
+    pub untimed_calls: Vec<UntimedCall>,
+}
+
+/// An HTTP call that waits as long as the server takes: no timeout, no abort signal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntimedCall {
+    pub range: TextRange,
+    /// The callee as written (`requests.get`, `fetch`).
+    pub callee: String,
+    /// What would bound it (`timeout=`, an `AbortSignal`).
+    pub remedy: &'static str,
 }
 
 /// A `raise`/`throw` written in a handler's own body (not in a nested function, not in an
@@ -63,6 +75,7 @@ impl SourceFacts {
             edit_context: EditContext::default(),
             waits: Vec::new(),
             escapes: Vec::new(),
+            untimed_calls: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@ mod query;
 mod rust;
 mod scopes;
 pub mod symbols;
+mod timing;
 
 pub use facts::*;
 

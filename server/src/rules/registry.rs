@@ -26,6 +26,7 @@ pub static REGISTRY: &[&Rule] = &[
     &timeout::function_timeout::RULE,
     &timeout::integration_timeout::RULE,
     &timeout::slow_code::RULE,
+    &timeout::untimed_call::RULE,
     &status_mapping::undeclared_status::RULE,
     &status_mapping::error_pattern::RULE,
     &throttle::zero_concurrency::RULE,
