@@ -5,7 +5,9 @@
 //! Deliberately narrow: statements in nested functions run elsewhere; a `raise`/`throw` inside an
 //! `except`/`catch` block re-raises a failure the code already saw (a choice to fail the
 //! invocation); any `try` with an `except`/`catch` counts as handling what its body raises (the
-//! exception types are not checked); raises in helpers are not followed.
+//! exception types are not checked); raises in helpers are not followed; a raise under a test of
+//! the HTTP method (`if event["httpMethod"] != "GET": raise ...`) guards a route the API never
+//! sends another method to, so it is not read as reachable.
 
 use tree_sitter::Node;
 
@@ -122,7 +124,7 @@ fn collect<'t>(
             body = None;
         }
         let mut raises = Vec::new();
-        walk(block, syntax, &mut raises);
+        walk(block, text, syntax, &mut raises);
         facts.escapes.extend(raises.into_iter().map(|raise| Escape {
             range: TextRange::of_node(&raise),
             handler: FunctionId(index),
@@ -131,8 +133,11 @@ fn collect<'t>(
     }
 }
 
-fn walk<'t>(node: Node<'t>, syntax: &Syntax, raises: &mut Vec<Node<'t>>) {
+fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'t>>) {
     if syntax.nested.contains(&node.kind()) {
+        return;
+    }
+    if node.kind() == "if_statement" && is_method_guard(node, text) {
         return;
     }
     if node.kind() == syntax.raise {
@@ -150,15 +155,27 @@ fn walk<'t>(node: Node<'t>, syntax: &Syntax, raises: &mut Vec<Node<'t>>) {
             let body = node.child_by_field_name("body").map(|body| body.id());
             for child in children {
                 if Some(child.id()) != body && !syntax.catch_kinds.contains(&child.kind()) {
-                    walk(child, syntax, raises);
+                    walk(child, text, syntax, raises);
                 }
             }
             return;
         }
     }
     for child in children {
-        walk(child, syntax, raises);
+        walk(child, text, syntax, raises);
     }
+}
+
+/// Whether an `if` tests the request's HTTP method: what it raises answers methods the API does not
+/// route to the handler.
+fn is_method_guard(node: Node<'_>, text: &str) -> bool {
+    node.child_by_field_name("condition")
+        .is_some_and(|condition| {
+            let condition = &text[condition.byte_range()];
+            ["httpMethod", "http.method", "[\"method\"]", "['method']"]
+                .iter()
+                .any(|marker| condition.contains(marker))
+        })
 }
 
 fn has_multiline_string(node: Node<'_>, syntax: &Syntax) -> bool {
