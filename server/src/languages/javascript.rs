@@ -125,6 +125,8 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_functions();
     extractor.collect_responses();
     extractor.collect_evidence();
+    super::escapes::collect_javascript(root, text, &mut extractor.facts);
+    super::timing::collect_javascript(root, text, &mut extractor.facts);
     extractor.facts
 }
 

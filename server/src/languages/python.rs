@@ -87,6 +87,8 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_evidence(&matches);
     extractor.collect_edit_context(root, &matches);
     collect_waits(root, text, 1, &mut extractor.facts.waits);
+    super::escapes::collect_python(root, text, &mut extractor.facts);
+    super::timing::collect_python(root, text, &mut extractor.facts);
     extractor.facts
 }
 

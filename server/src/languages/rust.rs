@@ -68,6 +68,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_responses(root);
     extractor.collect_evidence(root);
     extractor.facts.edit_context.has_json_import = uses_bare_json_macro(root, text);
+    super::timing::collect_rust(root, text, &mut extractor.facts);
     extractor.facts
 }
 
