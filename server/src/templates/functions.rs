@@ -180,7 +180,17 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     ),
                     _ => (None, true, inline),
                 },
-                None => (None, inline.is_none(), inline),
+                // Without `CodeUri` or `InlineCode`, the SAM CLI builds and packages the template's
+                // own folder.
+                None if inline.is_none() => (
+                    Some(Written {
+                        text: ".".to_owned(),
+                        range: resource.id_range,
+                    }),
+                    false,
+                    None,
+                ),
+                None => (None, false, inline),
             }
         } else {
             let code = resource.property("Code");
