@@ -12,10 +12,11 @@ use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
-    self, Check, Finding, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
+    self, Check, Edit, Finding, Fix, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
     TemplateContext, REGISTRY,
 };
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
+use crate::templates::inline::Embedded;
 use crate::templates::{self, Graph, IntegrationKind};
 use crate::text::{first_syntax_error, TextRange};
 
@@ -422,7 +423,73 @@ fn analyze_template(
             )),
         }
     }
+    match guarded("inline code", || {
+        inline_code_findings(&template, &graph, text)
+    }) {
+        Ok(found) => findings.extend(found),
+        Err(message) => findings.push(builtin_finding(
+            &rules::config::RULE_PANICKED.meta,
+            TextRange::empty(0),
+            message,
+        )),
+    }
     findings
+}
+
+/// Findings in handler code written inside the template (`InlineCode`, `Code.ZipFile`), analysed
+/// as the handler of its function and mapped back onto the template's lines.
+fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for spec in templates::functions::function_specs(template, graph) {
+        let Some(embedded) = Embedded::of(&spec, text) else {
+            continue;
+        };
+        let document = crate::text::Document::new(Some(embedded.kind), embedded.code.clone());
+        let mut context = FileContext::default();
+        context.handlers.insert(
+            embedded.function_name.clone(),
+            vec![HandlerContext {
+                template: PathBuf::new(),
+                function: spec.clone(),
+            }],
+        );
+        for finding in analyze(
+            Some(embedded.kind),
+            document.tree(),
+            &embedded.code,
+            &context,
+        ) {
+            let Some(range) = embedded.map_range(finding.range) else {
+                continue;
+            };
+            let fixes = finding
+                .fixes
+                .into_iter()
+                .filter_map(|fix| {
+                    let edits = fix
+                        .edits
+                        .into_iter()
+                        .map(|edit| {
+                            Some(Edit {
+                                path: None,
+                                range: embedded.map_range(edit.range)?,
+                                new_text: embedded.indent_inserted(&edit.new_text),
+                            })
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    Some(Fix { edits, ..fix })
+                })
+                .collect();
+            // The related places would be this template itself: the finding already is.
+            found.push(Finding {
+                range,
+                fixes,
+                related: Vec::new(),
+                ..finding
+            });
+        }
+    }
+    found
 }
 
 fn builtin_finding(meta: &'static rules::RuleMeta, range: TextRange, message: String) -> Finding {

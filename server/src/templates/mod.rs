@@ -5,6 +5,7 @@
 pub mod functions;
 pub mod graph;
 pub mod hover;
+pub mod inline;
 pub mod model;
 pub mod read;
 pub mod value;
