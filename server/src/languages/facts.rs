@@ -159,6 +159,25 @@ pub struct ResponseObject {
 }
 
 impl ResponseObject {
+    /// A response object; findings about it as a whole are shown on its first line.
+    pub fn new(
+        range: TextRange,
+        text: &str,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+        style: ObjectStyle,
+    ) -> Self {
+        Self {
+            range,
+            anchor: range.first_line(text),
+            entries,
+            opaque: shape == ObjectShape::Opaque,
+            origin,
+            style,
+        }
+    }
+
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().rev().find(|entry| entry.key == key)
     }

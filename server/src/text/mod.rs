@@ -50,6 +50,15 @@ impl TextRange {
         Self::new(node.start_byte(), node.end_byte())
     }
 
+    /// The part of the range on its first line (all of it when it is on one line).
+    pub fn first_line(&self, text: &str) -> TextRange {
+        let end = self
+            .slice(text)
+            .find('\n')
+            .map_or(self.end, |at| self.start + at);
+        TextRange::new(self.start, end)
+    }
+
     pub fn slice<'t>(&self, text: &'t str) -> &'t str {
         text.get(self.start..self.end).unwrap_or("")
     }

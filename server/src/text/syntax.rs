@@ -10,8 +10,7 @@ pub fn first_syntax_error(tree: &Tree, text: &str) -> Option<TextRange> {
     let node = first_error_node(tree)?;
     let start = node.start_byte().min(text.len());
     let end = node.end_byte().min(text.len()).max(start);
-    let line_end = text[start..end].find('\n').map_or(end, |at| start + at);
-    Some(TextRange::new(start, line_end))
+    Some(TextRange::new(start, end).first_line(text))
 }
 
 fn first_error_node(tree: &Tree) -> Option<Node<'_>> {
