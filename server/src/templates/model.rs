@@ -331,13 +331,15 @@ impl Template {
                     ValueKind::Seq(items) => (items.first()?.as_str()?, items.get(1)),
                     _ => return None,
                 };
-                sub_variables(text).find_map(|variable| {
-                    let logical_id = variable.split('.').next().unwrap_or(variable);
-                    match variables.and_then(|map| map.get(logical_id)) {
-                        Some(bound) => self.function_ref_within(bound, depth - 1),
-                        None => self.function_named(logical_id, value.range, depth),
-                    }
-                })
+                sub_variables(text)
+                    .find_map(|variable| {
+                        let logical_id = variable.split('.').next().unwrap_or(variable);
+                        match variables.and_then(|map| map.get(logical_id)) {
+                            Some(bound) => self.function_ref_within(bound, depth - 1),
+                            None => self.function_named(logical_id, value.range, depth),
+                        }
+                    })
+                    .or_else(|| self.function_by_physical_name(text, value.range))
             }
             "Fn::Join" => argument
                 .items()
@@ -354,6 +356,48 @@ impl Template {
             }
             _ => None,
         }
+    }
+
+    /// The function an invocation URI names by its physical name
+    /// (`...:function:${AWS::StackName}-Orders:live/invocations`) when a function of the template
+    /// declares that `FunctionName`, written the same way.
+    fn function_by_physical_name(&self, uri: &str, range: TextRange) -> Option<FunctionRef> {
+        let after = uri.split_once(":function:")?.1;
+        let after = after.strip_suffix("/invocations").unwrap_or(after);
+        // Cut an alias or version qualifier: the first `:` outside a `${...}` variable.
+        let mut depth = 0usize;
+        let mut end = after.len();
+        let bytes = after.as_bytes();
+        for (index, byte) in bytes.iter().enumerate() {
+            match byte {
+                b'$' if bytes.get(index + 1) == Some(&b'{') => depth += 1,
+                b'}' if depth > 0 => depth -= 1,
+                b':' if depth == 0 => {
+                    end = index;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let name = &after[..end];
+        if name.is_empty() {
+            return None;
+        }
+        self.resources
+            .iter()
+            .filter(|resource| LAMBDA_FUNCTION_TYPES.contains(&resource.type_name.as_str()))
+            .find(|resource| {
+                resource.property("FunctionName").is_some_and(|declared| {
+                    declared.as_str() == Some(name)
+                        || declared.intrinsic().is_some_and(|(call, text)| {
+                            call == "Fn::Sub" && text.as_str() == Some(name)
+                        })
+                })
+            })
+            .map(|resource| FunctionRef {
+                logical_id: resource.logical_id.clone(),
+                range,
+            })
     }
 
     fn function_named(&self, name: &str, range: TextRange, depth: usize) -> Option<FunctionRef> {
