@@ -562,3 +562,25 @@ fn go_to_definition_from_handler_lands_on_the_function() {
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn hovering_a_template_timeout_explains_it_and_names_the_invoking_api() {
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 20\n      Events:\n        Get:\n          Type: HttpApi\n          Properties:\n            Path: /orders\n            Method: get\n";
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/template.yaml";
+    client.open(uri, TEMPLATE);
+    assert!(client.diagnostics(uri, Some(1)).is_empty());
+    let at = TEMPLATE.find("20\n").expect("the Timeout value");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": client.position(TEMPLATE, at) }),
+    );
+    assert_eq!(hover["contents"]["kind"], "markdown");
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(markdown.starts_with("**Timeout**"), "{markdown}");
+    assert!(
+        markdown.contains("GET /orders of ServerlessHttpApi (HTTP API): waits 30 s, payload 2.0"),
+        "{markdown}"
+    );
+    client.shutdown();
+}

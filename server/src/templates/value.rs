@@ -180,37 +180,74 @@ const ALIAS_BUDGET: usize = 100_000;
 
 /// Reads a tree-sitter-yaml tree (the first document of the stream).
 pub fn from_yaml(tree: &Tree, text: &str) -> Option<Value> {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let document = root
-        .named_children(&mut cursor)
-        .find(|node| node.kind() == "document")?;
-    let mut reader = YamlReader {
-        text,
-        anchors: HashMap::new(),
-        alias_budget: ALIAS_BUDGET,
-    };
-    let mut cursor = document.walk();
-    let content = document
-        .named_children(&mut cursor)
-        .find(|node| matches!(node.kind(), "block_node" | "flow_node"))?;
-    Some(reader.node(content))
+    YamlReader::new(text).document(tree, 0)
+}
+
+/// Reads a YAML text parsed in pieces: each tree is of the text from its byte offset on, and
+/// holds one mapping whose entries belong to the same parent (the root, or `Resources`).
+/// Anchors defined in one piece are seen by the pieces after it, as in one parse.
+pub struct YamlPieces<'t> {
+    reader: YamlReader<'t>,
+}
+
+impl<'t> YamlPieces<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            reader: YamlReader::new(text),
+        }
+    }
+
+    /// The value of the piece parsed into `tree` from byte `base` of the text.
+    pub fn read(&mut self, tree: &Tree, base: usize) -> Option<Value> {
+        self.reader.document(tree, base)
+    }
 }
 
 struct YamlReader<'t> {
+    /// The whole text; node offsets are relative to `base` within it.
     text: &'t str,
+    base: usize,
     anchors: HashMap<String, (Value, usize)>,
     alias_budget: usize,
 }
 
-impl YamlReader<'_> {
+impl<'t> YamlReader<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            base: 0,
+            anchors: HashMap::new(),
+            alias_budget: ALIAS_BUDGET,
+        }
+    }
+
+    fn document(&mut self, tree: &Tree, base: usize) -> Option<Value> {
+        self.base = base;
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let document = root
+            .named_children(&mut cursor)
+            .find(|node| node.kind() == "document")?;
+        let mut cursor = document.walk();
+        let content = document
+            .named_children(&mut cursor)
+            .find(|node| matches!(node.kind(), "block_node" | "flow_node"))?;
+        Some(self.node(content))
+    }
+
+    /// A node's range in the whole text.
+    fn range(&self, node: Node<'_>) -> TextRange {
+        let local = TextRange::of_node(&node);
+        TextRange::new(local.start + self.base, local.end + self.base)
+    }
+
     fn slice(&self, node: Node<'_>) -> &str {
-        TextRange::of_node(&node).slice(self.text)
+        self.range(node).slice(self.text)
     }
 
     /// A `block_node`, `flow_node` or any content node.
     fn node(&mut self, node: Node<'_>) -> Value {
-        let range = TextRange::of_node(&node);
+        let range = self.range(node);
         if !matches!(node.kind(), "block_node" | "flow_node") {
             return self.content(node);
         }
@@ -251,7 +288,7 @@ impl YamlReader<'_> {
     }
 
     fn content(&mut self, node: Node<'_>) -> Value {
-        let range = TextRange::of_node(&node);
+        let range = self.range(node);
         let mut cursor = node.walk();
         let kind = match node.kind() {
             "block_mapping" | "flow_mapping" => {
@@ -283,16 +320,14 @@ impl YamlReader<'_> {
                                 .named_children(&mut inner)
                                 .find(|child| child.kind() != "comment")
                                 .map(|child| self.node(child))
-                                .unwrap_or_else(|| {
-                                    Value::new(TextRange::of_node(&item), ValueKind::Null)
-                                });
+                                .unwrap_or_else(|| Value::new(self.range(item), ValueKind::Null));
                             items.push(value);
                         }
                         "flow_node" => items.push(self.node(item)),
                         "flow_pair" => {
                             let entries = self.pair(item).into_iter().collect();
                             items.push(
-                                Value::new(TextRange::of_node(&item), ValueKind::Map(entries))
+                                Value::new(self.range(item), ValueKind::Map(entries))
                                     .into_long_form(),
                             );
                         }

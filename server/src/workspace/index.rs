@@ -50,11 +50,12 @@ impl IndexedFile {
         let mut model = None;
         let content = match tree {
             Some(tree) if kind.is_template() => {
-                model = TemplateModel::read(kind, tree, &text).map(Arc::new);
-                let functions = model
-                    .as_ref()
-                    .map(|model| functions::function_specs(&model.template, &model.graph))
-                    .unwrap_or_default();
+                let read = TemplateModel::read(kind, tree, &text);
+                let functions = match (&read.read.template, &read.graph) {
+                    (Some(template), Some(graph)) => functions::function_specs(template, graph),
+                    _ => Vec::new(),
+                };
+                model = Some(Arc::new(read));
                 Content::Template { functions }
             }
             Some(tree) => Content::Handler {
