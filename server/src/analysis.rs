@@ -12,12 +12,13 @@ use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
-    self, Check, Finding, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
+    self, Check, Edit, Finding, Fix, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
     TemplateContext, REGISTRY,
 };
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
-use crate::templates::{self, Graph, IntegrationKind};
-use crate::text::TextRange;
+use crate::templates::inline::Embedded;
+use crate::templates::{self, Graph, IntegrationKind, TemplateModel};
+use crate::text::{first_syntax_error, TextRange};
 
 /// What the rest of the workspace says about a file: for a handler file, the template functions
 /// whose `Handler` names its functions; for a template, what linking its functions to code found.
@@ -269,6 +270,18 @@ pub fn analyze(
     text: &str,
     context: &FileContext,
 ) -> Vec<Finding> {
+    analyze_with_model(kind, tree, text, context, None)
+}
+
+/// [`analyze`], given a template's model already read from the same text (by the workspace
+/// index), so that a large template is not read twice.
+pub fn analyze_with_model(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+) -> Vec<Finding> {
     let Some(kind) = kind else {
         return Vec::new();
     };
@@ -285,20 +298,15 @@ pub fn analyze(
             ),
         )];
     };
-    let mut findings = Vec::new();
-    if let Some(error) = first_syntax_error(tree, text) {
-        findings.push(builtin_finding(
-            &rules::config::UNPARSABLE_FILE.meta,
-            error,
-            "gatelint could not parse this part of the file; findings around it may be missing"
-                .into(),
-        ));
-    }
     if kind.is_template() {
-        findings.extend(analyze_template(kind, tree, text, context));
+        let mut findings = analyze_template(kind, tree, text, context, model);
         findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         findings.dedup();
         return findings;
+    }
+    let mut findings = Vec::new();
+    if let Some(error) = first_syntax_error(tree, text) {
+        findings.push(unparsable(error));
     }
     let facts = match guarded("extracting facts", || languages::extract(kind, tree, text)) {
         Ok(Some(facts)) => facts,
@@ -368,36 +376,67 @@ pub fn analyze(
     findings
 }
 
-/// Builds the template model and its graph once, then runs every template rule on them.
+fn unparsable(range: TextRange) -> Finding {
+    builtin_finding(
+        &rules::config::UNPARSABLE_FILE.meta,
+        range,
+        "gatelint could not parse this part of the file; findings around it may be missing".into(),
+    )
+}
+
+/// Builds the template model and its graph once, then runs every template rule on them. Rules
+/// say nothing about resources the parser could not read whole, and nothing at all when text
+/// outside resources could not be read.
 fn analyze_template(
     kind: FileKind,
     tree: &Tree,
     text: &str,
     context: &FileContext,
+    model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
-    let model = guarded("reading the template", || {
-        let template = templates::parse(kind, tree, text)?;
-        let graph = Graph::build(&template);
-        Some((template, graph))
-    });
-    let (template, graph) = match model {
-        Ok(Some(model)) => model,
-        Ok(None) => return Vec::new(),
-        Err(message) => {
-            return vec![builtin_finding(
-                &rules::config::RULE_PANICKED.meta,
-                TextRange::empty(0),
-                message,
-            )]
+    let built;
+    let model = match model {
+        Some(model) => model,
+        None => {
+            built = match guarded("reading the template", || {
+                TemplateModel::read(kind, tree, text)
+            }) {
+                Ok(model) => model,
+                Err(message) => {
+                    return vec![builtin_finding(
+                        &rules::config::RULE_PANICKED.meta,
+                        TextRange::empty(0),
+                        message,
+                    )]
+                }
+            };
+            &built
         }
     };
+    let mut findings: Vec<Finding> = model
+        .read
+        .syntax_error
+        .map(unparsable)
+        .into_iter()
+        .collect();
+    let (Some(template), Some(graph)) = (&model.read.template, &model.graph) else {
+        return findings;
+    };
+    if !template.is_complete() {
+        return findings;
+    }
+    let incomplete: Vec<TextRange> = template
+        .resources
+        .iter()
+        .filter(|resource| resource.incomplete)
+        .map(|resource| resource.range)
+        .collect();
     let ctx = TemplateContext {
-        template: &template,
-        graph: &graph,
+        template,
+        graph,
         text,
         file: context,
     };
-    let mut findings = Vec::new();
     for rule in REGISTRY {
         let Check::Template(check) = rule.check else {
             continue;
@@ -411,7 +450,11 @@ fn analyze_template(
             sink.into_findings()
         });
         match result {
-            Ok(found) => findings.extend(found),
+            Ok(found) => findings.extend(found.into_iter().filter(|finding| {
+                !incomplete
+                    .iter()
+                    .any(|range| range.contains(finding.range.start))
+            })),
             Err(message) => findings.push(builtin_finding(
                 &rules::config::RULE_PANICKED.meta,
                 TextRange::empty(0),
@@ -419,7 +462,73 @@ fn analyze_template(
             )),
         }
     }
+    match guarded("inline code", || {
+        inline_code_findings(template, graph, text)
+    }) {
+        Ok(found) => findings.extend(found),
+        Err(message) => findings.push(builtin_finding(
+            &rules::config::RULE_PANICKED.meta,
+            TextRange::empty(0),
+            message,
+        )),
+    }
     findings
+}
+
+/// Findings in handler code written inside the template (`InlineCode`, `Code.ZipFile`), analysed
+/// as the handler of its function and mapped back onto the template's lines.
+fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &str) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for spec in templates::functions::function_specs(template, graph) {
+        let Some(embedded) = Embedded::of(&spec, text) else {
+            continue;
+        };
+        let document = crate::text::Document::new(Some(embedded.kind), embedded.code.clone());
+        let mut context = FileContext::default();
+        context.handlers.insert(
+            embedded.function_name.clone(),
+            vec![HandlerContext {
+                template: PathBuf::new(),
+                function: spec.clone(),
+            }],
+        );
+        for finding in analyze(
+            Some(embedded.kind),
+            document.tree(),
+            &embedded.code,
+            &context,
+        ) {
+            let Some(range) = embedded.map_range(finding.range) else {
+                continue;
+            };
+            let fixes = finding
+                .fixes
+                .into_iter()
+                .filter_map(|fix| {
+                    let edits = fix
+                        .edits
+                        .into_iter()
+                        .map(|edit| {
+                            Some(Edit {
+                                path: None,
+                                range: embedded.map_range(edit.range)?,
+                                new_text: embedded.indent_inserted(&edit.new_text),
+                            })
+                        })
+                        .collect::<Option<Vec<_>>>()?;
+                    Some(Fix { edits, ..fix })
+                })
+                .collect();
+            // The related places would be this template itself: the finding already is.
+            found.push(Finding {
+                range,
+                fixes,
+                related: Vec::new(),
+                ..finding
+            });
+        }
+    }
+    found
 }
 
 fn builtin_finding(meta: &'static rules::RuleMeta, range: TextRange, message: String) -> Finding {
@@ -455,45 +564,4 @@ fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T, String> {
             "gatelint internal error in {what}: {reason}; other rules still ran. Please report it."
         )
     })
-}
-
-/// Where the first syntax error is: the first line of the first ERROR or MISSING node.
-fn first_syntax_error(tree: &Tree, text: &str) -> Option<TextRange> {
-    let node = first_error_node(tree)?;
-    let start = node.start_byte().min(text.len());
-    let end = node.end_byte().min(text.len()).max(start);
-    let line_end = text[start..end].find('\n').map_or(end, |at| start + at);
-    Some(TextRange::new(start, line_end))
-}
-
-fn first_error_node(tree: &Tree) -> Option<tree_sitter::Node<'_>> {
-    let root = tree.root_node();
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node.is_missing() {
-            return Some(node);
-        }
-        // An ERROR node often wraps everything from the last good statement on; the innermost
-        // first ERROR is where the text really goes wrong.
-        let mut children = node.walk();
-        let nested_error = node.children(&mut children).any(|child| child.has_error());
-        if node.is_error() && !nested_error {
-            return Some(node);
-        }
-        if node.has_error() && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return None;
-            }
-        }
-    }
 }

@@ -15,6 +15,42 @@ pub struct SourceFacts {
     pub edit_context: EditContext,
     /// Waits whose duration the file states (`time.sleep(12)`), for the time-budget rules.
     pub waits: Vec<Wait>,
+    /// `raise`/`throw` statements in a handler's own body that no surrounding `try` handles.
+    pub escapes: Vec<Escape>,
+    /// HTTP calls made with no timeout (`requests.get(url)`, `fetch(url)`).
+    pub untimed_calls: Vec<UntimedCall>,
+}
+
+/// An HTTP call that waits as long as the server takes: no timeout, no abort signal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UntimedCall {
+    pub range: TextRange,
+    /// The callee as written (`requests.get`, `fetch`).
+    pub callee: String,
+    /// What would bound it (`timeout=`, an `AbortSignal`).
+    pub remedy: &'static str,
+}
+
+/// A `raise`/`throw` written in a handler's own body (not in a nested function, not in an
+/// `except`/`catch` block) with no `try` around it that has an `except`/`catch`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Escape {
+    pub range: TextRange,
+    pub handler: FunctionId,
+    /// The handler's statements, for a fix that wraps them; `None` when they cannot be re-indented
+    /// safely (a multi-line string literal, statements on the line of the opening brace).
+    pub body: Option<HandlerBody>,
+}
+
+/// A handler's statements as a block of whole lines.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HandlerBody {
+    /// From the start of the first statement's line (after a docstring) to the end of the last.
+    pub range: TextRange,
+    /// The indentation of the statements.
+    pub indent: String,
+    /// One level of indentation as the file writes it.
+    pub unit: String,
 }
 
 /// A call that waits a constant time, multiplied through the constant-bound loops around it.
@@ -38,6 +74,8 @@ impl SourceFacts {
             responses: Vec::new(),
             edit_context: EditContext::default(),
             waits: Vec::new(),
+            escapes: Vec::new(),
+            untimed_calls: Vec::new(),
         }
     }
 
@@ -121,6 +159,25 @@ pub struct ResponseObject {
 }
 
 impl ResponseObject {
+    /// A response object; findings about it as a whole are shown on its first line.
+    pub fn new(
+        range: TextRange,
+        text: &str,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+        style: ObjectStyle,
+    ) -> Self {
+        Self {
+            range,
+            anchor: range.first_line(text),
+            entries,
+            opaque: shape == ObjectShape::Opaque,
+            origin,
+            style,
+        }
+    }
+
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().rev().find(|entry| entry.key == key)
     }

@@ -11,6 +11,7 @@ use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
+use super::scopes::{KeyAssignment, Update};
 use super::{FileKind, Language};
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
@@ -125,6 +126,8 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_functions();
     extractor.collect_responses();
     extractor.collect_evidence();
+    super::escapes::collect_javascript(root, text, &mut extractor.facts);
+    super::timing::collect_javascript(root, text, &mut extractor.facts);
     extractor.facts
 }
 
@@ -135,23 +138,6 @@ struct Binding<'t> {
     name: &'t str,
     value: Option<Node<'t>>,
     /// Visible from this byte on.
-    at: usize,
-}
-
-/// `target.key = value` or `target[key] = value`.
-struct MemberAssignment<'t> {
-    scope: Option<usize>,
-    target: &'t str,
-    key: Node<'t>,
-    value: Node<'t>,
-    at: usize,
-}
-
-/// `Object.assign(target, ...)`.
-struct Update<'t> {
-    scope: Option<usize>,
-    target: &'t str,
-    arguments: Node<'t>,
     at: usize,
 }
 
@@ -194,7 +180,7 @@ struct Extractor<'t> {
     /// Function node id → the handler or helper it is in `facts.functions`.
     by_node: HashMap<usize, FunctionId>,
     bindings: Vec<Binding<'t>>,
-    member_assignments: Vec<MemberAssignment<'t>>,
+    member_assignments: Vec<KeyAssignment<'t>>,
     updates: Vec<Update<'t>>,
     seen_objects: HashSet<usize>,
 }
@@ -240,7 +226,7 @@ impl<'t> Extractor<'t> {
                 captures.get("member_key"),
                 captures.get("value"),
             ) {
-                members.push(MemberAssignment {
+                members.push(KeyAssignment {
                     scope: scope_of(assignment),
                     target: TextRange::of_node(&target).slice(text),
                     key,
@@ -838,18 +824,15 @@ impl<'t> Extractor<'t> {
         shape: ObjectShape,
         origin: Origin,
     ) -> ResponseObject {
-        let range = TextRange::of_node(&node);
-        let first_line_end = self.text[range.start..range.end]
-            .find('\n')
-            .map_or(range.end, |at| range.start + at);
-        ResponseObject {
-            range,
-            anchor: TextRange::new(range.start, first_line_end),
+        let style = object_style(node, self.text);
+        ResponseObject::new(
+            TextRange::of_node(&node),
+            self.text,
             entries,
-            opaque: shape == ObjectShape::Opaque,
+            shape,
             origin,
-            style: object_style(node, self.text),
-        }
+            style,
+        )
     }
 
     /// The entries of an object literal; spreads and computed keys make it opaque. Entries whose

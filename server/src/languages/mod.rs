@@ -2,6 +2,7 @@
 //! languages — the extraction of [`SourceFacts`] (handlers, helpers and the response values they
 //! return) that the rules read. Each language module turns its syntax into the same neutral model.
 
+mod escapes;
 pub mod facts;
 mod javascript;
 mod python;
@@ -9,6 +10,7 @@ mod query;
 mod rust;
 mod scopes;
 pub mod symbols;
+mod timing;
 
 pub use facts::*;
 

@@ -7,7 +7,7 @@ use tree_sitter::{Node, Tree};
 
 use super::facts::*;
 use super::query::{grammar_query_set, Matches, QueryFile};
-use super::scopes::{ScopeIndex, ScopeKind};
+use super::scopes::{KeyAssignment, ScopeIndex, ScopeKind, Update};
 use super::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
@@ -87,6 +87,8 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_evidence(&matches);
     extractor.collect_edit_context(root, &matches);
     collect_waits(root, text, 1, &mut extractor.facts.waits);
+    super::escapes::collect_python(root, text, &mut extractor.facts);
+    super::timing::collect_python(root, text, &mut extractor.facts);
     extractor.facts
 }
 
@@ -179,21 +181,6 @@ struct Binding<'t> {
     at: usize,
 }
 
-struct ItemAssignment<'t> {
-    scope: Option<usize>,
-    target: &'t str,
-    key: Node<'t>,
-    value: Node<'t>,
-    at: usize,
-}
-
-struct Update<'t> {
-    scope: Option<usize>,
-    target: &'t str,
-    arguments: Node<'t>,
-    at: usize,
-}
-
 struct Extractor<'t> {
     text: &'t str,
     scopes: ScopeIndex,
@@ -205,7 +192,7 @@ struct Extractor<'t> {
     event_params: HashMap<FunctionId, &'t str>,
     /// Bindings by name, in document order.
     bindings: HashMap<&'t str, Vec<Binding<'t>>>,
-    item_assignments: Vec<ItemAssignment<'t>>,
+    item_assignments: Vec<KeyAssignment<'t>>,
     updates: Vec<Update<'t>>,
     seen_objects: HashSet<usize>,
 }
@@ -347,7 +334,7 @@ impl<'t> Extractor<'t> {
                 captures.get("item_key"),
                 value,
             ) {
-                self.item_assignments.push(ItemAssignment {
+                self.item_assignments.push(KeyAssignment {
                     scope: self.scopes.binding_scope(assignment),
                     target: TextRange::of_node(&target).slice(text),
                     key,
@@ -539,25 +526,20 @@ impl<'t> Extractor<'t> {
         shape: ObjectShape,
         origin: Origin,
     ) -> ResponseObject {
-        let range = TextRange::of_node(&node);
-        let first_line_end = self.text[range.start..range.end]
-            .find('\n')
-            .map_or(range.end, |at| range.start + at);
-        let anchor = TextRange::new(range.start, first_line_end);
         let entry_form = if node.kind() == "call" {
             EntryForm::Keyword
         } else {
             EntryForm::QuotedKey
         };
         let style = object_style(node, self.text, entry_form);
-        ResponseObject {
-            range,
-            anchor,
+        ResponseObject::new(
+            TextRange::of_node(&node),
+            self.text,
             entries,
-            opaque: shape == ObjectShape::Opaque,
+            shape,
             origin,
             style,
-        }
+        )
     }
 
     /// The entries of a dict literal or `dict(...)` call.

@@ -68,6 +68,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_responses(root);
     extractor.collect_evidence(root);
     extractor.facts.edit_context.has_json_import = uses_bare_json_macro(root, text);
+    super::timing::collect_rust(root, text, &mut extractor.facts);
     extractor.facts
 }
 
@@ -430,14 +431,7 @@ impl<'t> Extractor<'t> {
             self.text,
             EntryForm::QuotedKey,
         );
-        ResponseObject {
-            range,
-            anchor: first_line(range, self.text),
-            entries,
-            opaque: shape == ObjectShape::Opaque,
-            origin,
-            style,
-        }
+        ResponseObject::new(range, self.text, entries, shape, origin, style)
     }
 
     /// `ApiGatewayProxyResponse { status_code: 200, body: Some(...), ..Default::default() }`: the
@@ -494,7 +488,7 @@ impl<'t> Extractor<'t> {
         let first = fields.named_children(&mut cursor).next();
         ResponseObject {
             range,
-            anchor: first_line(range, self.text),
+            anchor: range.first_line(self.text),
             // Without a base (`..Default::default()`), a struct missing `status_code` would not
             // compile; either way its keys are the type's, so presence checks have nothing to say.
             opaque: has_base || !entries.iter().any(|entry| entry.key == "statusCode"),
@@ -1093,14 +1087,6 @@ fn inside_lambda_http_run(call: Node<'_>, text: &str) -> bool {
 }
 
 /// The first line of a range, where object-level findings are shown.
-fn first_line(range: TextRange, text: &str) -> TextRange {
-    let end = range
-        .slice(text)
-        .find('\n')
-        .map_or(range.end, |at| range.start + at);
-    TextRange::new(range.start, end)
-}
-
 /// Where and how a new entry goes into an object, given its first entry (if any).
 fn object_style(
     container: Node<'_>,

@@ -1,8 +1,25 @@
-//! Which function, lambda or class a position lies in, answered from the scope nodes a query
+//! Scopes, and what code assigns in them. Which function, lambda or class a position lies in, answered from the scope nodes a query
 //! captured, without walking parents: tree-sitter finds a node's parent by descending from the
 //! root, so a walk up per lookup would make extraction quadratic in wide files.
 
 use tree_sitter::Node;
+
+/// `target[key] = value` (or `target.key = value`): an entry set on an object after its literal.
+pub(super) struct KeyAssignment<'t> {
+    pub scope: Option<usize>,
+    pub target: &'t str,
+    pub key: Node<'t>,
+    pub value: Node<'t>,
+    pub at: usize,
+}
+
+/// `target.update(...)` / `Object.assign(target, ...)`: entries merged into an object.
+pub(super) struct Update<'t> {
+    pub scope: Option<usize>,
+    pub target: &'t str,
+    pub arguments: Node<'t>,
+    pub at: usize,
+}
 
 /// The kind of a scope node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

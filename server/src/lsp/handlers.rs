@@ -11,6 +11,7 @@ use super::store::Snapshot;
 use crate::config;
 use crate::knowledge;
 use crate::rules::{self, Finding};
+use crate::templates;
 use crate::text::{Encoding, TextRange};
 
 /// Hover: the documentation of the rules whose findings cover `position`, each under its finding's
@@ -43,6 +44,15 @@ pub fn hover(
             positions.range(first.range),
         ));
     }
+    if let Some(text) = template_hover(snapshot, offset) {
+        return Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: text,
+            }),
+            range: None,
+        });
+    }
     let range = error_text_range(snapshot, offset)?;
     let found = knowledge::explain(range.slice(&snapshot.text));
     if found.is_empty() {
@@ -52,6 +62,14 @@ pub fn hover(
         rules::explain_markdown(&found),
         positions.range(range),
     ))
+}
+
+/// In a template, what the setting under the cursor means for API Gateway.
+fn template_hover(snapshot: &Snapshot, offset: usize) -> Option<String> {
+    let kind = snapshot.kind.filter(|kind| kind.is_template())?;
+    let template = templates::parse(kind, snapshot.tree.as_ref()?, &snapshot.text)?;
+    let graph = templates::Graph::build(&template);
+    templates::hover_at(&template, &graph, offset)
 }
 
 /// Where an AWS error text may be written at `offset`: the string literal or comment holding it,

@@ -119,6 +119,17 @@ struct DocumentText {
     text: String,
 }
 
+/// Hands the heap pages freed after indexing (the parse trees of every file, dropped once their
+/// names and functions are read) back to the system: glibc keeps them in its per-thread arenas
+/// otherwise, and the server would hold the peak of indexing for its whole life.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns unused pages of the allocator's own arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 struct Server {
     state: Arc<State>,
     shutdown_requested: Arc<AtomicBool>,
@@ -268,12 +279,22 @@ impl State {
             if store::too_large(&snapshot.text) {
                 return vec![workspace::too_large(snapshot.text.len() as u64)];
             }
-            let context = self.read_index().context(&normalize(&snapshot.path));
-            let findings = analysis::analyze(
+            let path = normalize(&snapshot.path);
+            let (context, model) = {
+                let index = self.read_index();
+                // The template's model the index read from this very text, if it did.
+                let model = index
+                    .file(&path)
+                    .filter(|file| *file.text == *snapshot.text)
+                    .and_then(|file| file.model.clone());
+                (index.context(&path), model)
+            };
+            let findings = analysis::analyze_with_model(
                 snapshot.kind,
                 snapshot.tree.as_ref(),
                 &snapshot.text,
                 &context,
+                model.as_deref(),
             );
             let file = SourceFile {
                 kind: snapshot.kind,
@@ -360,21 +381,29 @@ impl State {
     /// Puts a file's current text into the index and relinks; returns the files whose findings
     /// depend on it, before and after the change.
     fn update_index(&self, path: &Path, text: Option<&str>) -> HashSet<PathBuf> {
+        // A file over the size limit is left out of the index, as `check` leaves it.
+        let file = text
+            .filter(|text| !store::too_large(text))
+            .and_then(|text| {
+                let kind = FileKind::detect(path, text)?;
+                Some(IndexedFile::new(kind, Arc::from(text)))
+            });
+        self.update_index_with(path, file)
+    }
+
+    /// [`Self::update_index`] for an open document: its tree is already parsed.
+    fn update_index_from(&self, snapshot: &Snapshot) -> HashSet<PathBuf> {
+        let file = snapshot.kind.map(|kind| {
+            IndexedFile::with_tree(kind, Arc::clone(&snapshot.text), snapshot.tree.as_ref())
+        });
+        self.update_index_with(&snapshot.path, file)
+    }
+
+    fn update_index_with(&self, path: &Path, file: Option<IndexedFile>) -> HashSet<PathBuf> {
         let path = normalize(path);
         let mut index = self.write_index();
         let mut affected = index.dependants(&path);
-        let kind = text
-            .filter(|text| !store::too_large(text))
-            .and_then(|text| FileKind::detect(&path, text));
-        match (kind, text) {
-            (Some(kind), Some(text)) => {
-                index.insert(path.clone(), IndexedFile::new(kind, Arc::from(text)))
-            }
-            _ => {
-                index.remove(&path);
-            }
-        }
-        index.relink();
+        index.update(&path, file);
         affected.extend(index.dependants(&path));
         affected.remove(&path);
         affected
@@ -434,6 +463,7 @@ impl State {
         built.relink();
         let count = built.len();
         *self.write_index() = built;
+        release_free_memory();
         tracing::info!("indexed {count} files in {:?}", started.elapsed());
         if let Some(progress) = progress {
             progress
@@ -583,7 +613,7 @@ impl LanguageServer for Server {
             {
                 ChangeOutcome::Applied => {
                     let snapshot = self.documents.snapshot(&uri)?;
-                    let affected = self.update_index(&snapshot.path, Some(&snapshot.text));
+                    let affected = self.update_index_from(&snapshot);
                     Some((self.diagnose(&uri), affected))
                 }
                 ChangeOutcome::NotOpen => {

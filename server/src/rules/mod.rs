@@ -2,8 +2,10 @@
 //! name, category, default severity, documentation and check — and the [`REGISTRY`] lists them.
 //! Hover, `gatelint rule`, `gatelint explain` and the README's rules table all read [`RuleMeta`].
 
+pub mod authorizer_response;
 pub mod config;
 mod docs;
+pub mod error_handling;
 pub mod handler_link;
 pub mod permission;
 pub mod proxy_response;

@@ -1,5 +1,6 @@
 use super::{
-    config, handler_link, permission, proxy_response, status_mapping, throttle, timeout, Rule,
+    authorizer_response, config, error_handling, handler_link, permission, proxy_response,
+    status_mapping, throttle, timeout, Rule,
 };
 
 /// Every rule, in code order. Adding a rule adds its file and one line here.
@@ -16,16 +17,21 @@ pub static REGISTRY: &[&Rule] = &[
     &proxy_response::numeric_header_value::RULE,
     &proxy_response::invalid_multi_value_headers::RULE,
     &proxy_response::non_boolean_base64_flag::RULE,
+    &authorizer_response::context_value::RULE,
+    &authorizer_response::malformed_policy::RULE,
+    &authorizer_response::simple_response::RULE,
     &permission::missing_permission::RULE,
     &permission::principal::RULE,
     &permission::source_arn::RULE,
     &timeout::function_timeout::RULE,
     &timeout::integration_timeout::RULE,
     &timeout::slow_code::RULE,
+    &timeout::untimed_call::RULE,
     &status_mapping::undeclared_status::RULE,
     &status_mapping::error_pattern::RULE,
     &throttle::zero_concurrency::RULE,
     &throttle::burst_exceeds_concurrency::RULE,
+    &error_handling::uncaught_exception::RULE,
     &handler_link::handler_not_found::RULE,
     &handler_link::code_uri_not_found::RULE,
     &config::UNREADABLE_FILE,

@@ -5,7 +5,7 @@
 
 use super::graph::{ApiKind, EdgeRole, Graph, IntegrationKind};
 use super::model::{Template, DEFAULT_FUNCTION_TIMEOUT_SECONDS, LAMBDA_FUNCTION_TYPES};
-use super::value::Value;
+use super::value::{Value, ValueKind};
 use crate::text::TextRange;
 
 /// A string read from the template, with where it is written.
@@ -125,9 +125,70 @@ const NON_API_EVENT_TYPES: &[&str] = &[
     "Cognito",
 ];
 
+/// Resources that invoke the Lambda functions they name, other than through API Gateway: a
+/// function named by one is invoked some other way (a state machine's task, a queue, a rule).
+const INVOKER_TYPES: &[&str] = &[
+    "AWS::Serverless::StateMachine",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::Lambda::EventSourceMapping",
+    "AWS::Lambda::Url",
+    "AWS::Events::Rule",
+    "AWS::Scheduler::Schedule",
+    "AWS::SNS::Subscription",
+    "AWS::SNS::Topic",
+    "AWS::S3::Bucket",
+    "AWS::Pipes::Pipe",
+    "AWS::Logs::SubscriptionFilter",
+    "AWS::IoT::TopicRule",
+    "AWS::CloudFormation::CustomResource",
+];
+
+/// The logical ids of functions that some other resource of the template invokes.
+fn invoked_by_other_resources(template: &Template) -> std::collections::HashSet<String> {
+    template
+        .resources
+        .iter()
+        .filter(|resource| {
+            INVOKER_TYPES.contains(&resource.type_name.as_str())
+                || resource.type_name.starts_with("Custom::")
+        })
+        .filter_map(|resource| resource.definition.get("Properties"))
+        .fold(std::collections::HashSet::new(), |mut found, properties| {
+            references_within(template, properties, &mut found, 16);
+            found
+        })
+}
+
+/// Every resource an intrinsic anywhere inside `value` names (maps and lists walked, bounded).
+fn references_within(
+    template: &Template,
+    value: &Value,
+    found: &mut std::collections::HashSet<String>,
+    depth: usize,
+) {
+    if depth == 0 {
+        return;
+    }
+    match &value.kind {
+        ValueKind::Map(entries) => {
+            for entry in entries {
+                references_within(template, &entry.value, found, depth - 1);
+            }
+        }
+        ValueKind::Seq(items) => {
+            for item in items {
+                references_within(template, item, found, depth - 1);
+            }
+        }
+        ValueKind::Intrinsic(_) => found.extend(template.referenced_resources(value)),
+        _ => {}
+    }
+}
+
 /// The Lambda functions of a template with their code locations and invocations.
 pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
     let mut specs = Vec::new();
+    let invoked_elsewhere = invoked_by_other_resources(template);
     for resource in &template.resources {
         if !LAMBDA_FUNCTION_TYPES.contains(&resource.type_name.as_str()) {
             continue;
@@ -180,7 +241,17 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     ),
                     _ => (None, true, inline),
                 },
-                None => (None, inline.is_none(), inline),
+                // Without `CodeUri` or `InlineCode`, the SAM CLI builds and packages the template's
+                // own folder.
+                None if inline.is_none() => (
+                    Some(Written {
+                        text: ".".to_owned(),
+                        range: resource.id_range,
+                    }),
+                    false,
+                    None,
+                ),
+                None => (None, false, inline),
             }
         } else {
             let code = resource.property("Code");
@@ -250,7 +321,9 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     .get("Type")
                     .and_then(Value::as_str)
                     .is_some_and(|kind| NON_API_EVENT_TYPES.contains(&kind))
-            });
+            })
+            || invoked_elsewhere.contains(&resource.logical_id)
+            || resource.property("FunctionUrlConfig").is_some();
         specs.push(FunctionSpec {
             logical_id: resource.logical_id.clone(),
             id_range: resource.id_range,

@@ -102,6 +102,10 @@ pub struct Edge {
     pub timeout: IntegrationTimeout,
     /// Whether SAM creates the invoke permission itself (function `Events`, `Auth` authorizers).
     pub implicit_permission: bool,
+    /// Whether API Gateway invokes the function asynchronously (a non-proxy integration setting
+    /// `X-Amz-Invocation-Type: 'Event'`): it answers at once, and neither the function's run time
+    /// nor its errors reach the client.
+    pub asynchronous: bool,
     /// The resource that declares the edge (index into `Template::resources`).
     pub declared_in: usize,
     /// Where the edge is written: the event, the integration URI, the authorizer.
@@ -114,6 +118,10 @@ impl Edge {
         match &self.role {
             EdgeRole::Route if self.path == "*" => {
                 format!("{} ({})", self.api, self.api_kind.name())
+            }
+            // A WebSocket route key (`$connect`, `sendmessage`) has no method.
+            EdgeRole::Route if self.method == "*" => {
+                format!("{} of {} ({})", self.path, self.api, self.api_kind.name())
             }
             EdgeRole::Route => format!(
                 "{} {} of {} ({})",
@@ -148,6 +156,17 @@ impl Graph {
         for (index, resource) in template.resources.iter().enumerate() {
             builder.resource(index, resource);
         }
+        // An edge declared in, or pointing at, a resource the parser could not read whole may be
+        // wrong: the rules hear nothing of it.
+        let incomplete = |logical_id: &str| {
+            template
+                .resource(logical_id)
+                .is_some_and(|resource| resource.incomplete)
+        };
+        builder.edges.retain(|edge| {
+            !template.resources[edge.declared_in].incomplete
+                && !incomplete(&edge.function.logical_id)
+        });
         let mut by_function: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, edge) in builder.edges.iter().enumerate() {
             by_function
@@ -298,6 +317,7 @@ impl Builder<'_> {
                 payload_version,
                 timeout: self.timeout(property("TimeoutInMillis"), kind),
                 implicit_permission: true,
+                asynchronous: false,
                 declared_in: index,
                 range: event.key_range,
             });
@@ -344,6 +364,8 @@ impl Builder<'_> {
             payload_version: "1.0".into(),
             timeout: self.timeout(integration.get("TimeoutInMillis"), api_kind),
             implicit_permission: false,
+            asynchronous: kind == IntegrationKind::NonProxy
+                && is_event_invocation(self.template, integration.get("RequestParameters")),
             declared_in: index,
         });
     }
@@ -428,6 +450,7 @@ impl Builder<'_> {
                 payload_version: payload_version.clone(),
                 timeout,
                 implicit_permission: false,
+                asynchronous: false,
                 declared_in: index,
             });
         }
@@ -482,6 +505,7 @@ impl Builder<'_> {
                 range: None,
             },
             implicit_permission,
+            asynchronous: false,
             declared_in: index,
         });
     }
@@ -567,6 +591,8 @@ impl Builder<'_> {
                     payload_version,
                     timeout: self.timeout(integration.get("timeoutInMillis"), api_kind),
                     implicit_permission: false,
+                    asynchronous: kind == IntegrationKind::NonProxy
+                        && is_event_invocation(self.template, integration.get("requestParameters")),
                     declared_in: index,
                 });
             }
@@ -601,6 +627,15 @@ fn integration_kind(value: Option<String>) -> Option<IntegrationKind> {
         "AWS" => Some(IntegrationKind::NonProxy),
         _ => None,
     }
+}
+
+/// Whether integration request parameters set `X-Amz-Invocation-Type` to `'Event'` (a quoted
+/// literal in API Gateway's mapping syntax): Lambda queues the event and answers 202 at once.
+pub fn is_event_invocation(template: &Template, parameters: Option<&Value>) -> bool {
+    parameters
+        .and_then(|parameters| parameters.get("integration.request.header.X-Amz-Invocation-Type"))
+        .and_then(|value| template.string(value))
+        .is_some_and(|value| value.trim_matches('\'').eq_ignore_ascii_case("Event"))
 }
 
 /// How to name an API given by a value gatelint cannot follow (a parameter, an import).

@@ -31,6 +31,8 @@ pub struct Template {
     pub resources_range: Option<TextRange>,
     /// The key range of `Resources` (for a template that has no entries yet).
     pub resources_key_range: Option<TextRange>,
+    /// Text the parser could not read; the model may miss what is written there.
+    pub unread: Vec<TextRange>,
 }
 
 /// One resource.
@@ -42,6 +44,8 @@ pub struct Resource {
     pub range: TextRange,
     pub type_name: String,
     pub definition: Value,
+    /// Whether part of the definition could not be read: rules say nothing about it.
+    pub incomplete: bool,
 }
 
 #[derive(Debug)]
@@ -116,6 +120,7 @@ impl Template {
             is_sam: false,
             resources_range: None,
             resources_key_range: None,
+            unread: Vec::new(),
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;
@@ -189,6 +194,7 @@ impl Template {
                             range: entry.value.range,
                             type_name,
                             definition: entry.value,
+                            incomplete: false,
                         });
                     }
                 }
@@ -200,6 +206,34 @@ impl Template {
             .iter()
             .any(|resource| resource.type_name.starts_with("AWS::Serverless::"));
         template
+    }
+
+    /// Records the text the parser could not read: a resource whose definition holds some of it
+    /// is incomplete; unread text anywhere else leaves the whole template incomplete.
+    pub fn mark_unread(&mut self, unread: Vec<TextRange>) {
+        for range in &unread {
+            if let Some(resource) = self.resources.iter_mut().find(|resource| {
+                resource.id_range.start <= range.start && range.end <= resource.range.end
+            }) {
+                resource.incomplete = true;
+            }
+        }
+        self.unread = unread;
+    }
+
+    /// Whether everything outside resources marked incomplete was read: rules may reason about
+    /// what the template lacks only then.
+    pub fn is_complete(&self) -> bool {
+        let unknown_type = self
+            .resources
+            .iter()
+            .any(|resource| resource.incomplete && resource.type_name.is_empty());
+        !unknown_type
+            && self.unread.iter().all(|range| {
+                self.resources.iter().any(|resource| {
+                    resource.id_range.start <= range.start && range.end <= resource.range.end
+                })
+            })
     }
 
     pub fn resource(&self, logical_id: &str) -> Option<&Resource> {
@@ -297,13 +331,15 @@ impl Template {
                     ValueKind::Seq(items) => (items.first()?.as_str()?, items.get(1)),
                     _ => return None,
                 };
-                sub_variables(text).find_map(|variable| {
-                    let logical_id = variable.split('.').next().unwrap_or(variable);
-                    match variables.and_then(|map| map.get(logical_id)) {
-                        Some(bound) => self.function_ref_within(bound, depth - 1),
-                        None => self.function_named(logical_id, value.range, depth),
-                    }
-                })
+                sub_variables(text)
+                    .find_map(|variable| {
+                        let logical_id = variable.split('.').next().unwrap_or(variable);
+                        match variables.and_then(|map| map.get(logical_id)) {
+                            Some(bound) => self.function_ref_within(bound, depth - 1),
+                            None => self.function_named(logical_id, value.range, depth),
+                        }
+                    })
+                    .or_else(|| self.function_by_physical_name(text, value.range))
             }
             "Fn::Join" => argument
                 .items()
@@ -320,6 +356,48 @@ impl Template {
             }
             _ => None,
         }
+    }
+
+    /// The function an invocation URI names by its physical name
+    /// (`...:function:${AWS::StackName}-Orders:live/invocations`) when a function of the template
+    /// declares that `FunctionName`, written the same way.
+    fn function_by_physical_name(&self, uri: &str, range: TextRange) -> Option<FunctionRef> {
+        let after = uri.split_once(":function:")?.1;
+        let after = after.strip_suffix("/invocations").unwrap_or(after);
+        // Cut an alias or version qualifier: the first `:` outside a `${...}` variable.
+        let mut depth = 0usize;
+        let mut end = after.len();
+        let bytes = after.as_bytes();
+        for (index, byte) in bytes.iter().enumerate() {
+            match byte {
+                b'$' if bytes.get(index + 1) == Some(&b'{') => depth += 1,
+                b'}' if depth > 0 => depth -= 1,
+                b':' if depth == 0 => {
+                    end = index;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let name = &after[..end];
+        if name.is_empty() {
+            return None;
+        }
+        self.resources
+            .iter()
+            .filter(|resource| LAMBDA_FUNCTION_TYPES.contains(&resource.type_name.as_str()))
+            .find(|resource| {
+                resource.property("FunctionName").is_some_and(|declared| {
+                    declared.as_str() == Some(name)
+                        || declared.intrinsic().is_some_and(|(call, text)| {
+                            call == "Fn::Sub" && text.as_str() == Some(name)
+                        })
+                })
+            })
+            .map(|resource| FunctionRef {
+                logical_id: resource.logical_id.clone(),
+                range,
+            })
     }
 
     fn function_named(&self, name: &str, range: TextRange, depth: usize) -> Option<FunctionRef> {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::{Node, Tree, TreeCursor};
 
 use crate::text::TextRange;
 
@@ -180,37 +180,74 @@ const ALIAS_BUDGET: usize = 100_000;
 
 /// Reads a tree-sitter-yaml tree (the first document of the stream).
 pub fn from_yaml(tree: &Tree, text: &str) -> Option<Value> {
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    let document = root
-        .named_children(&mut cursor)
-        .find(|node| node.kind() == "document")?;
-    let mut reader = YamlReader {
-        text,
-        anchors: HashMap::new(),
-        alias_budget: ALIAS_BUDGET,
-    };
-    let mut cursor = document.walk();
-    let content = document
-        .named_children(&mut cursor)
-        .find(|node| matches!(node.kind(), "block_node" | "flow_node"))?;
-    Some(reader.node(content))
+    YamlReader::new(text).document(tree, 0)
+}
+
+/// Reads a YAML text parsed in pieces: each tree is of the text from its byte offset on, and
+/// holds one mapping whose entries belong to the same parent (the root, or `Resources`).
+/// Anchors defined in one piece are seen by the pieces after it, as in one parse.
+pub struct YamlPieces<'t> {
+    reader: YamlReader<'t>,
+}
+
+impl<'t> YamlPieces<'t> {
+    pub fn new(text: &'t str) -> Self {
+        Self {
+            reader: YamlReader::new(text),
+        }
+    }
+
+    /// The value of the piece parsed into `tree` from byte `base` of the text.
+    pub fn read(&mut self, tree: &Tree, base: usize) -> Option<Value> {
+        self.reader.document(tree, base)
+    }
 }
 
 struct YamlReader<'t> {
+    /// The whole text; node offsets are relative to `base` within it.
     text: &'t str,
+    base: usize,
     anchors: HashMap<String, (Value, usize)>,
     alias_budget: usize,
 }
 
-impl YamlReader<'_> {
+impl<'t> YamlReader<'t> {
+    fn new(text: &'t str) -> Self {
+        Self {
+            text,
+            base: 0,
+            anchors: HashMap::new(),
+            alias_budget: ALIAS_BUDGET,
+        }
+    }
+
+    fn document(&mut self, tree: &Tree, base: usize) -> Option<Value> {
+        self.base = base;
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        let document = root
+            .named_children(&mut cursor)
+            .find(|node| node.kind() == "document")?;
+        let mut cursor = document.walk();
+        let content = document
+            .named_children(&mut cursor)
+            .find(|node| matches!(node.kind(), "block_node" | "flow_node"))?;
+        Some(self.node(content))
+    }
+
+    /// A node's range in the whole text.
+    fn range(&self, node: Node<'_>) -> TextRange {
+        let local = TextRange::of_node(&node);
+        TextRange::new(local.start + self.base, local.end + self.base)
+    }
+
     fn slice(&self, node: Node<'_>) -> &str {
-        TextRange::of_node(&node).slice(self.text)
+        self.range(node).slice(self.text)
     }
 
     /// A `block_node`, `flow_node` or any content node.
     fn node(&mut self, node: Node<'_>) -> Value {
-        let range = TextRange::of_node(&node);
+        let range = self.range(node);
         if !matches!(node.kind(), "block_node" | "flow_node") {
             return self.content(node);
         }
@@ -251,7 +288,7 @@ impl YamlReader<'_> {
     }
 
     fn content(&mut self, node: Node<'_>) -> Value {
-        let range = TextRange::of_node(&node);
+        let range = self.range(node);
         let mut cursor = node.walk();
         let kind = match node.kind() {
             "block_mapping" | "flow_mapping" => {
@@ -283,16 +320,14 @@ impl YamlReader<'_> {
                                 .named_children(&mut inner)
                                 .find(|child| child.kind() != "comment")
                                 .map(|child| self.node(child))
-                                .unwrap_or_else(|| {
-                                    Value::new(TextRange::of_node(&item), ValueKind::Null)
-                                });
+                                .unwrap_or_else(|| Value::new(self.range(item), ValueKind::Null));
                             items.push(value);
                         }
                         "flow_node" => items.push(self.node(item)),
                         "flow_pair" => {
                             let entries = self.pair(item).into_iter().collect();
                             items.push(
-                                Value::new(TextRange::of_node(&item), ValueKind::Map(entries))
+                                Value::new(self.range(item), ValueKind::Map(entries))
                                     .into_long_form(),
                             );
                         }
@@ -466,41 +501,52 @@ pub fn from_json(tree: &Tree, text: &str) -> Option<Value> {
     let value = root
         .named_children(&mut cursor)
         .find(|node| node.kind() != "comment")?;
-    Some(json_value(value, text))
+    // One cursor walks the whole document: a cursor per node, and looking pairs' children up by
+    // field name, cost more than the parse on a large template.
+    let mut cursor = value.walk();
+    Some(json_value(&mut cursor, text))
 }
 
-fn json_value(node: Node<'_>, text: &str) -> Value {
+/// The value at the cursor's node; the cursor is back on that node when it returns.
+fn json_value(cursor: &mut TreeCursor<'_>, text: &str) -> Value {
+    let node = cursor.node();
     let range = TextRange::of_node(&node);
     let source = range.slice(text);
-    let mut cursor = node.walk();
     let kind = match node.kind() {
         "object" => {
             let mut entries = Vec::new();
-            for pair in node.named_children(&mut cursor) {
-                if pair.kind() != "pair" {
-                    continue;
+            for_each_child(cursor, |cursor| {
+                if cursor.node().kind() != "pair" {
+                    return;
                 }
-                let (Some(key), Some(value)) = (
-                    pair.child_by_field_name("key"),
-                    pair.child_by_field_name("value"),
-                ) else {
-                    continue;
-                };
-                let key_range = TextRange::of_node(&key);
-                entries.push(Entry {
-                    key: json_string(key_range.slice(text)),
-                    key_range,
-                    value: json_value(value, text),
+                let mut key = None;
+                let mut value = None;
+                for_each_child(cursor, |cursor| match cursor.field_name() {
+                    Some("key") if key.is_none() => key = Some(cursor.node()),
+                    Some("value") if value.is_none() => value = Some(json_value(cursor, text)),
+                    _ => {}
                 });
-            }
+                if let (Some(key), Some(value)) = (key, value) {
+                    let key_range = TextRange::of_node(&key);
+                    entries.push(Entry {
+                        key: json_string(key_range.slice(text)),
+                        key_range,
+                        value,
+                    });
+                }
+            });
             return Value::new(range, ValueKind::Map(entries)).into_long_form();
         }
-        "array" => ValueKind::Seq(
-            node.named_children(&mut cursor)
-                .filter(|item| item.kind() != "comment")
-                .map(|item| json_value(item, text))
-                .collect(),
-        ),
+        "array" => {
+            let mut items = Vec::new();
+            for_each_child(cursor, |cursor| {
+                let item = cursor.node();
+                if item.is_named() && item.kind() != "comment" {
+                    items.push(json_value(cursor, text));
+                }
+            });
+            ValueKind::Seq(items)
+        }
         "string" => ValueKind::Str(json_string(source)),
         "number" => source
             .parse()
@@ -511,6 +557,20 @@ fn json_value(node: Node<'_>, text: &str) -> Value {
         _ => ValueKind::Null,
     };
     Value::new(range, kind)
+}
+
+/// Calls `visit` with the cursor on each child of its node in turn, then puts it back on the node.
+fn for_each_child<'t>(cursor: &mut TreeCursor<'t>, mut visit: impl FnMut(&mut TreeCursor<'t>)) {
+    if !cursor.goto_first_child() {
+        return;
+    }
+    loop {
+        visit(cursor);
+        if !cursor.goto_next_sibling() {
+            break;
+        }
+    }
+    cursor.goto_parent();
 }
 
 fn json_string(source: &str) -> String {

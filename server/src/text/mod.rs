@@ -6,9 +6,11 @@
 
 mod document;
 mod line_index;
+mod syntax;
 
-pub use document::{Document, TextChange, MAX_TREE_DEPTH, MAX_YAML_INDENT};
+pub use document::{parse, Document, TextChange, MAX_TREE_DEPTH, MAX_YAML_INDENT};
 pub use line_index::{floor_char_boundary, Encoding, LineCol, LineIndex};
+pub use syntax::{error_ranges, first_syntax_error};
 
 /// A half-open range of byte offsets into a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -46,6 +48,15 @@ impl TextRange {
 
     pub fn of_node(node: &tree_sitter::Node<'_>) -> Self {
         Self::new(node.start_byte(), node.end_byte())
+    }
+
+    /// The part of the range on its first line (all of it when it is on one line).
+    pub fn first_line(&self, text: &str) -> TextRange {
+        let end = self
+            .slice(text)
+            .find('\n')
+            .map_or(self.end, |at| self.start + at);
+        TextRange::new(self.start, end)
     }
 
     pub fn slice<'t>(&self, text: &'t str) -> &'t str {

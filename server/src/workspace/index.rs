@@ -14,8 +14,10 @@ use crate::languages::FileKind;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{self, Graph};
-use crate::text::{Document, TextRange};
+use crate::templates::TemplateModel;
+use crate::text::parse;
+use crate::text::TextRange;
+use tree_sitter::Tree;
 
 /// What the index keeps of one file.
 #[derive(Debug)]
@@ -23,6 +25,8 @@ pub struct IndexedFile {
     pub kind: FileKind,
     pub text: Arc<str>,
     pub content: Content,
+    /// A template's model, read once for linking and kept for its analysis.
+    pub model: Option<Arc<TemplateModel>>,
 }
 
 #[derive(Debug)]
@@ -36,15 +40,22 @@ pub enum Content {
 impl IndexedFile {
     /// Parses a file's text and keeps what linking needs.
     pub fn new(kind: FileKind, text: Arc<str>) -> IndexedFile {
-        let document = Document::new(Some(kind), text.to_string());
-        let content = match document.tree() {
+        let tree = parse(kind, &text, None);
+        IndexedFile::with_tree(kind, text, tree.as_ref())
+    }
+
+    /// Keeps what linking needs from a file already parsed (an open document's tree, which is
+    /// kept up to date incrementally): no second parse.
+    pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
+        let mut model = None;
+        let content = match tree {
             Some(tree) if kind.is_template() => {
-                let functions = templates::parse(kind, tree, &text)
-                    .map(|template| {
-                        let graph = Graph::build(&template);
-                        functions::function_specs(&template, &graph)
-                    })
-                    .unwrap_or_default();
+                let read = TemplateModel::read(kind, tree, &text);
+                let functions = match (&read.read.template, &read.graph) {
+                    (Some(template), Some(graph)) => functions::function_specs(template, graph),
+                    _ => Vec::new(),
+                };
+                model = Some(Arc::new(read));
                 Content::Template { functions }
             }
             Some(tree) => Content::Handler {
@@ -56,6 +67,7 @@ impl IndexedFile {
             kind,
             text,
             content,
+            model,
         }
     }
 }
@@ -187,6 +199,32 @@ impl WorkspaceIndex {
             .map(|&at| &self.links[at])
     }
 
+    /// Adds, replaces (`Some`) or removes (`None`) one file and updates the links as far as the
+    /// change requires: nothing when a handler keeps the names it exports, the template's own
+    /// links when a template changes, every link otherwise (a file appeared or disappeared, or a
+    /// handler's exported names changed). The path must be normalised.
+    pub fn update(&mut self, path: &Path, file: Option<IndexedFile>) {
+        let old = match file {
+            Some(file) => self.files.insert(path.to_path_buf(), file),
+            None => self.files.remove(path),
+        };
+        let new = self.files.get(path);
+        match (
+            old.as_ref().map(|file| &file.content),
+            new.map(|file| &file.content),
+        ) {
+            (
+                Some(Content::Handler { exports: before }),
+                Some(Content::Handler { exports: after }),
+            ) if same_names(before.as_deref(), after.as_deref()) => {}
+            (Some(Content::Template { .. }), Some(Content::Template { .. })) => {
+                self.relink_template(path)
+            }
+            (None, None) => {}
+            _ => self.relink(),
+        }
+    }
+
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
@@ -201,30 +239,65 @@ impl WorkspaceIndex {
         let mut links = Vec::new();
         let mut problems: HashMap<PathBuf, Vec<LinkProblem>> = HashMap::new();
         for (template, specs) in templates {
-            for spec in specs {
-                match self.resolve(&template, &spec) {
-                    Resolution::Linked {
-                        file,
-                        function_name,
-                    } => links.push(HandlerLink {
-                        template: template.clone(),
-                        function: spec,
-                        file,
-                        function_name,
-                    }),
-                    Resolution::Problem(problem) => {
-                        problems.entry(template.clone()).or_default().push(problem)
-                    }
-                    Resolution::NotAnalysed => {}
-                }
+            self.resolve_template(&template, specs, &mut links, &mut problems);
+        }
+        self.links = links;
+        self.problems = problems;
+        self.sort_links();
+    }
+
+    /// Recomputes the links of one template, keeping the others: what a template's own text
+    /// decides (its functions' `CodeUri` and `Handler`) cannot change another template's links.
+    fn relink_template(&mut self, template: &Path) {
+        let specs = match self.files.get(template).map(|file| &file.content) {
+            Some(Content::Template { functions }) => functions.clone(),
+            _ => Vec::new(),
+        };
+        let mut links = std::mem::take(&mut self.links);
+        links.retain(|link| link.template != template);
+        let mut problems = std::mem::take(&mut self.problems);
+        problems.remove(template);
+        self.resolve_template(template, specs, &mut links, &mut problems);
+        self.links = links;
+        self.problems = problems;
+        self.sort_links();
+    }
+
+    fn resolve_template(
+        &mut self,
+        template: &Path,
+        specs: Vec<FunctionSpec>,
+        links: &mut Vec<HandlerLink>,
+        problems: &mut HashMap<PathBuf, Vec<LinkProblem>>,
+    ) {
+        for spec in specs {
+            match self.resolve(template, &spec) {
+                Resolution::Linked {
+                    file,
+                    function_name,
+                } => links.push(HandlerLink {
+                    template: template.to_path_buf(),
+                    function: spec,
+                    file,
+                    function_name,
+                }),
+                Resolution::Problem(problem) => problems
+                    .entry(template.to_path_buf())
+                    .or_default()
+                    .push(problem),
+                Resolution::NotAnalysed => {}
             }
         }
-        links.sort_by(|a, b| {
+    }
+
+    /// Orders the links (by template, then position) and rebuilds the maps into them.
+    fn sort_links(&mut self) {
+        self.links.sort_by(|a, b| {
             (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start))
         });
         self.links_by_file.clear();
         self.links_by_template.clear();
-        for (at, link) in links.iter().enumerate() {
+        for (at, link) in self.links.iter().enumerate() {
             self.links_by_file
                 .entry(link.file.clone())
                 .or_default()
@@ -234,8 +307,6 @@ impl WorkspaceIndex {
                 .or_default()
                 .push(at);
         }
-        self.links = links;
-        self.problems = problems;
     }
 
     /// Whether a file exists: indexed, or on disk inside the roots (then indexed now).
@@ -564,6 +635,22 @@ fn function_part_range(handler: &functions::Written, function: &str) -> Option<T
     Some(TextRange::new(end - function.len(), end))
 }
 
+/// Whether two handler files export the same names (what linking reads of them), whatever
+/// their positions.
+fn same_names(before: Option<&[Symbol]>, after: Option<&[Symbol]>) -> bool {
+    match (before, after) {
+        (Some(before), Some(after)) => {
+            before.len() == after.len()
+                && before
+                    .iter()
+                    .zip(after)
+                    .all(|(a, b)| a.name == b.name && a.is_function == b.is_function)
+        }
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 fn is_archive(code_uri: &str) -> bool {
     let lower = code_uri.to_ascii_lowercase();
     [".zip", ".jar", ".war"]
@@ -605,4 +692,97 @@ fn display_relative(path: &Path, base: &Path) -> String {
         .unwrap_or(path)
         .to_string_lossy()
         .replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.list_orders\n      Runtime: python3.12\n      Events:\n        List:\n          Type: Api\n          Properties:\n            Path: /orders\n            Method: get\n";
+    const HANDLER: &str =
+        "def list_orders(event, context):\n    return {\"statusCode\": 200, \"body\": \"[]\"}\n";
+
+    fn file(path: &Path, text: &str) -> IndexedFile {
+        let kind = FileKind::detect(path, text).expect("a known kind");
+        IndexedFile::new(kind, Arc::from(text))
+    }
+
+    /// What the links and problems say, comparable.
+    fn summary(index: &WorkspaceIndex) -> (Vec<String>, Vec<String>) {
+        let links = index
+            .links()
+            .iter()
+            .map(|link| {
+                format!(
+                    "{} {} {:?} -> {} {:?}",
+                    link.template.display(),
+                    link.function.logical_id,
+                    link.function.handler.as_ref().map(|handler| handler.range),
+                    link.file.display(),
+                    link.function_name
+                )
+            })
+            .collect();
+        let mut problems: Vec<String> = index
+            .problems
+            .iter()
+            .map(|(path, problems)| format!("{} {problems:?}", path.display()))
+            .collect();
+        problems.sort();
+        (links, problems)
+    }
+
+    /// The same files indexed from scratch.
+    fn fresh(root: &Path, files: &[(&Path, &str)]) -> WorkspaceIndex {
+        let mut index = WorkspaceIndex::new(&[root.to_path_buf()]);
+        for (path, text) in files {
+            index.insert(path.to_path_buf(), file(path, text));
+        }
+        index.relink();
+        index
+    }
+
+    #[test]
+    fn updating_one_file_links_as_indexing_from_scratch() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-update-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("orders")).expect("temp is writable");
+        let template = root.join("template.yaml");
+        let handler = root.join("orders/app.py");
+        std::fs::write(&template, TEMPLATE).expect("temp is writable");
+        std::fs::write(&handler, HANDLER).expect("temp is writable");
+        let mut index = fresh(&root, &[(&template, TEMPLATE), (&handler, HANDLER)]);
+        assert_eq!(index.links().len(), 1);
+
+        // A template edit that moves the handler's range, then one that renames the function.
+        for edited in [
+            TEMPLATE.replace("Resources:\n", "Resources:\n\n\n"),
+            TEMPLATE.replace("app.list_orders", "app.get_orders"),
+        ] {
+            index.update(&template, Some(file(&template, &edited)));
+            let expected = fresh(&root, &[(&template, &edited), (&handler, HANDLER)]);
+            assert_eq!(summary(&index), summary(&expected));
+        }
+        assert!(index.links().is_empty(), "get_orders does not exist yet");
+
+        // The handler gains the function: its exported names changed, the link appears.
+        let renamed = HANDLER.replace("list_orders", "get_orders");
+        index.update(&handler, Some(file(&handler, &renamed)));
+        let edited = TEMPLATE.replace("app.list_orders", "app.get_orders");
+        let expected = fresh(&root, &[(&template, &edited), (&handler, &renamed)]);
+        assert_eq!(summary(&index), summary(&expected));
+        assert_eq!(index.links().len(), 1);
+
+        // An edit inside the handler that keeps its names leaves the links as they are.
+        let body = renamed.replace("\"[]\"", "\"[1]\"");
+        index.update(&handler, Some(file(&handler, &body)));
+        assert_eq!(summary(&index), summary(&expected));
+
+        // The template is closed and gone: no links are left.
+        index.update(&template, None);
+        assert!(index.links().is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

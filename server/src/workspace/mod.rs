@@ -5,16 +5,20 @@
 
 pub mod index;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
+use tree_sitter::Tree;
 
 use crate::analysis::{self, FileContext};
 use crate::config::{Config, SourceFile};
 use crate::languages::FileKind;
 use crate::rules::{config, Finding, Sink};
-use crate::text::{Document, TextRange};
+use crate::templates::TemplateModel;
+use crate::text::parse;
+use crate::text::TextRange;
 pub use index::{normalize, IndexedFile, WorkspaceIndex};
 
 /// Files larger than this are reported and not parsed.
@@ -71,13 +75,21 @@ pub fn check_paths(paths: &[PathBuf]) -> Checked {
 pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     let mut inputs = collect_inputs(paths);
     inputs.retain(|input| !config.is_excluded(&input.path));
-    let (index, mut reports) = build_index(&roots_of(paths), &inputs);
+    let (index, mut reports, trees) = build_index(&roots_of(paths), &inputs);
     let analysed: Vec<FileReport> = inputs
         .par_iter()
         .filter_map(|input| {
             let path = normalize(&input.path);
             let file = index.file(&path)?;
-            let findings = analyze_text(&input.path, &file.text, config, &index.context(&path));
+            // The tree parsed for the index: each file is parsed once.
+            let findings = analyze_parsed(
+                Some(file.kind),
+                trees.get(&path),
+                &file.text,
+                config,
+                &index.context(&path),
+                file.model.as_deref(),
+            );
             Some(FileReport {
                 path: input.path.clone(),
                 text: file.text.to_string(),
@@ -109,39 +121,59 @@ pub fn analyze_text(
     context: &FileContext,
 ) -> Vec<Finding> {
     let kind = FileKind::detect(path, text);
-    let document = Document::new(kind, text.to_owned());
-    let findings = analysis::analyze(kind, document.tree(), document.text(), context);
-    let file = SourceFile {
-        kind,
-        tree: document.tree(),
-        text: document.text(),
-    };
+    let tree = kind.and_then(|kind| parse(kind, text, None));
+    analyze_parsed(kind, tree.as_ref(), text, config, context, None)
+}
+
+/// [`analyze_text`] for a file already parsed.
+fn analyze_parsed(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    config: &Config,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+) -> Vec<Finding> {
+    let findings = analysis::analyze_with_model(kind, tree, text, context, model);
+    let file = SourceFile { kind, tree, text };
     config.finish(&file, findings)
 }
 
 /// Reads the inputs in parallel into a linked index; files that cannot be read become reports.
-fn build_index(roots: &[PathBuf], inputs: &[Input]) -> (WorkspaceIndex, Vec<FileReport>) {
-    let read: Vec<Result<(PathBuf, IndexedFile), FileReport>> = inputs
+/// Returns the trees parsed on the way too, for the analysis.
+fn build_index(
+    roots: &[PathBuf],
+    inputs: &[Input],
+) -> (WorkspaceIndex, Vec<FileReport>, HashMap<PathBuf, Tree>) {
+    type Read = (PathBuf, IndexedFile, Option<Tree>);
+    let read: Vec<Result<Read, FileReport>> = inputs
         .par_iter()
         .filter_map(|input| match read_input(input) {
-            Ok(Some((kind, text))) => Some(Ok((
-                normalize(&input.path),
-                IndexedFile::new(kind, Arc::from(text)),
-            ))),
+            Ok(Some((kind, text))) => {
+                let tree = parse(kind, &text, None);
+                let file = IndexedFile::with_tree(kind, Arc::from(text), tree.as_ref());
+                Some(Ok((normalize(&input.path), file, tree)))
+            }
             Ok(None) => None,
             Err(report) => Some(Err(report)),
         })
         .collect();
     let mut index = WorkspaceIndex::new(roots);
     let mut reports = Vec::new();
+    let mut trees = HashMap::new();
     for entry in read {
         match entry {
-            Ok((path, file)) => index.insert(path, file),
+            Ok((path, file, tree)) => {
+                if let Some(tree) = tree {
+                    trees.insert(path.clone(), tree);
+                }
+                index.insert(path, file);
+            }
             Err(report) => reports.push(report),
         }
     }
     index.relink();
-    (index, reports)
+    (index, reports, trees)
 }
 
 /// Indexes every handler and template under the workspace folders (for the language server).

@@ -114,14 +114,11 @@ async function waitForHealth(url) {
 
 function prepareWorkspace() {
   fs.cpSync(path.join(repository, 'tests', 'demo', 'sam-app'), workspace, { recursive: true });
-  // A template finding to check: a function timeout above the REST API's 29 s (GL401).
-  const template = path.join(workspace, 'template.yaml');
-  const marker = '      Runtime: nodejs20.x\n';
-  const text = fs.readFileSync(template, 'utf8');
-  if (!text.includes(marker)) {
+  // The template finding to check: the demo's function timeout above the REST API's 29 s (GL401).
+  const template = fs.readFileSync(path.join(workspace, 'template.yaml'), 'utf8');
+  if (!template.includes('      Timeout: 60\n')) {
     throw new Error('the demo template changed: update tests/e2e/vscode/e2e.mjs');
   }
-  fs.writeFileSync(template, text.replace(marker, `${marker}      Timeout: 60\n`));
 
   const settings = {
     'workbench.startupEditor': 'none',
@@ -226,7 +223,17 @@ async function waitForSquiggle(page, squiggle, text, present) {
   return null;
 }
 
-async function hoverText(page, box, expected) {
+// Where a squiggle is now: code lenses appear above handlers once the workspace is indexed and move
+// the lines below them, so a box measured earlier may point at another line.
+async function currentBox(page, squiggle, text) {
+  return (await waitForSquiggle(page, squiggle, text, true)) || null;
+}
+
+async function hoverText(page, squiggle, text, expected) {
+  const box = await currentBox(page, squiggle, text);
+  if (!box) {
+    return '';
+  }
   await page.mouse.move(box.x + 2, box.y + box.height / 2);
   await page.mouse.move(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2);
   const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: expected }).first();
@@ -240,7 +247,11 @@ async function hoverText(page, box, expected) {
 }
 
 // Puts the cursor on the finding, opens Quick Fix (Ctrl+.), and picks the action titled `title`.
-async function applyQuickFix(page, box, title, menuScreenshot) {
+async function applyQuickFix(page, squiggle, text, title, menuScreenshot) {
+  const box = await currentBox(page, squiggle, text);
+  if (!box) {
+    return false;
+  }
   await page.mouse.click(box.x + Math.min(box.width / 2, 12), box.y + box.height / 2);
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+.');
@@ -302,7 +313,7 @@ async function run() {
   check('error squiggle on `"status": 400` in hello_world/app.py', squiggle);
   await shoot(page, '01-handler-squiggle.png');
   if (squiggle) {
-    const hover = await hoverText(page, squiggle, 'unknown-response-key');
+    const hover = await hoverText(page, 'squiggly-error', handlerLine, 'unknown-response-key');
     check(
       'hover shows GL101 and its rule docs',
       hover.includes('unknown-response-key') && hover.includes('Malformed Lambda proxy response'),
@@ -311,7 +322,7 @@ async function run() {
     await shoot(page, '02-handler-hover.png');
     check(
       'Quick Fix (Ctrl+.) offers and applies "Rename `status` to `statusCode`"',
-      await applyQuickFix(page, squiggle, 'Rename `status` to `statusCode`', '03-handler-quick-fix-menu.png'),
+      await applyQuickFix(page, 'squiggly-error', handlerLine, 'Rename `status` to `statusCode`', '03-handler-quick-fix-menu.png'),
     );
     check('the line now reads `"statusCode": 400`', await lineShows(page, '"statusCode": 400'));
     check('the squiggle on that line is gone', await waitForSquiggle(page, 'squiggly-error', '"statusCode": 400', false));
@@ -327,12 +338,12 @@ async function run() {
   check('warning squiggle on `Timeout: 60` in template.yaml', warning);
   await shoot(page, '05-template-squiggle.png');
   if (warning) {
-    const hover = await hoverText(page, warning, 'function-timeout-exceeds-integration');
+    const hover = await hoverText(page, 'squiggly-warning', templateLine, 'function-timeout-exceeds-integration');
     check('hover shows GL401 and its rule docs', hover.includes('function-timeout-exceeds-integration'), hover);
     await shoot(page, '06-template-hover.png');
     check(
       'Quick Fix (Ctrl+.) offers and applies "Set Timeout to 29"',
-      await applyQuickFix(page, warning, 'Set Timeout to 29', '07-template-quick-fix-menu.png'),
+      await applyQuickFix(page, 'squiggly-warning', templateLine, 'Set Timeout to 29', '07-template-quick-fix-menu.png'),
     );
     check('the line now reads `Timeout: 29`', await lineShows(page, 'Timeout: 29'));
     check('the warning squiggle is gone', await waitForSquiggle(page, 'squiggly-warning', 'Timeout: 29', false));

@@ -108,6 +108,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// How `permission` relates to `edge`.
 pub fn coverage(template: &Template, permission: &Permission<'_>, edge: &Edge) -> Coverage {
+    // A permission the parser could not read whole may be the one that covers the edge.
+    if permission.resource.incomplete {
+        return Coverage::Covers;
+    }
     match &permission.function {
         Some(function) if *function != edge.function.logical_id => return Coverage::Unrelated,
         _ => {}
@@ -163,35 +167,108 @@ fn arn_coverage(template: &Template, source_arn: &Value, edge: &Edge) -> Coverag
     if !apis.contains(&edge.api) {
         return Coverage::OtherApi(first.clone());
     }
-    if edge.role != EdgeRole::Route || edge.method == "*" || edge.path == "*" {
+    if edge.role != EdgeRole::Route
+        || edge.method == "*"
+        || edge.path == "*"
+        || edge.path == "$default"
+    {
         return Coverage::Covers;
     }
     let Some(tail) = arn_tail(source_arn, &edge.api) else {
         return Coverage::Covers;
     };
-    let pattern: Vec<&str> = tail.split('/').filter(|part| !part.is_empty()).collect();
-    // [stage, method, path...]; the stage is not checked (stages are rarely in the template).
-    let Some((_, rest)) = pattern.split_first() else {
-        return Coverage::Covers;
+    // Lambda compares the caller's ARN `api-id/stage/METHOD/path` with `ArnLike`: `*` matches any
+    // run of characters, `/` included, and `?` any one character.
+    let method = if edge.method == "ANY" {
+        RouteToken::AnySegment
+    } else {
+        RouteToken::Text(edge.method.clone())
     };
-    let Some((method, path_pattern)) = rest.split_first() else {
-        return Coverage::Covers;
-    };
-    let method_ok = *method == "*"
-        || method.contains('*')
-        || edge.method == "ANY"
-        || method.eq_ignore_ascii_case(&edge.method);
-    let path: Vec<&str> = edge
-        .path
-        .split('/')
-        .filter(|part| !part.is_empty())
-        .collect();
-    let path_ok = edge.path == "$default" || segments_match(path_pattern, &path);
-    if method_ok && path_ok {
+    let mut route = vec![
+        RouteToken::Text("/".into()),
+        RouteToken::AnySegment,
+        RouteToken::Text("/".into()),
+        method,
+    ];
+    for segment in edge.path.split('/').filter(|part| !part.is_empty()) {
+        route.push(RouteToken::Text("/".into()));
+        // A path parameter is a value at run time, and may be written either way in the ARN.
+        route.push(if segment.starts_with('{') {
+            RouteToken::AnySegment
+        } else {
+            RouteToken::Text(segment.to_owned())
+        });
+    }
+    let pattern = tail.strip_suffix('/').unwrap_or(&tail);
+    if arn_like(pattern, &route) || arn_like(&format!("{pattern}/"), &route) {
         Coverage::Covers
     } else {
         Coverage::OtherRoute
     }
+}
+
+/// A piece of the ARN API Gateway presents for a route.
+enum RouteToken {
+    Text(String),
+    /// A value gatelint cannot know (the stage, a path parameter): any run of non-`/` characters.
+    AnySegment,
+}
+
+/// `ArnLike` matching of a `SourceArn` tail against a route, by dynamic programming over
+/// (pattern position, route position); a path parameter in the pattern matches any segment.
+fn arn_like(pattern: &str, route: &[RouteToken]) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Piece {
+        Char(char),
+        AnyRun,
+        AnyChar,
+    }
+    let mut pieces = Vec::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => pieces.push(Piece::AnyRun),
+            '?' => pieces.push(Piece::AnyChar),
+            '{' => {
+                // `{id}` in the pattern stands for a run-time value: any segment.
+                for next in chars.by_ref() {
+                    if next == '}' {
+                        break;
+                    }
+                }
+                pieces.push(Piece::AnyRun);
+            }
+            other => pieces.push(Piece::Char(other)),
+        }
+    }
+    // The route as characters, an unknown segment as one marker.
+    let mut text: Vec<Option<char>> = Vec::new();
+    for token in route {
+        match token {
+            RouteToken::Text(part) => text.extend(part.chars().map(Some)),
+            RouteToken::AnySegment => text.push(None),
+        }
+    }
+    // matches[i][j]: pieces[i..] match text[j..].
+    let mut matches = vec![vec![false; text.len() + 1]; pieces.len() + 1];
+    matches[pieces.len()][text.len()] = true;
+    for i in (0..pieces.len()).rev() {
+        for j in (0..=text.len()).rev() {
+            matches[i][j] = match (pieces[i], text.get(j)) {
+                (Piece::AnyRun, Some(_)) => matches[i + 1][j] || matches[i][j + 1],
+                (Piece::AnyRun, None) => matches[i + 1][j],
+                (_, None) => false,
+                // An unknown segment may be written as literal characters: consume them while
+                // they stay within one segment, or stop.
+                (Piece::Char(c), Some(None)) => {
+                    c != '/' && (matches[i + 1][j] || matches[i + 1][j + 1])
+                }
+                (Piece::AnyChar, Some(_)) => matches[i + 1][j + 1],
+                (Piece::Char(c), Some(Some(t))) => c == *t && matches[i + 1][j + 1],
+            };
+        }
+    }
+    matches[0][0]
 }
 
 /// The text of a `SourceArn` after the API's id: `/*/GET/orders`. Other variables read as `*`.
@@ -246,44 +323,6 @@ fn render_sub(text: &str, api: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Path segments against a pattern: `*` matches any run of segments (or within one), and a
-/// path parameter (`{id}`, `{proxy+}`) on either side matches any segment.
-fn segments_match(pattern: &[&str], path: &[&str]) -> bool {
-    match (pattern.split_first(), path.split_first()) {
-        (None, None) => true,
-        (Some((&"*", [])), _) => true,
-        (Some((&"*", rest)), Some((_, path_rest))) => {
-            segments_match(rest, path) || segments_match(pattern, path_rest)
-        }
-        (Some((&"*", rest)), None) => segments_match(rest, path),
-        (Some((segment, rest)), Some((part, path_rest))) => {
-            let one = segment == part
-                || part.starts_with('{')
-                || segment.starts_with('{')
-                || (segment.contains('*') && glob(segment, part));
-            if part.ends_with("+}") {
-                return true;
-            }
-            one && segments_match(rest, path_rest)
-        }
-        _ => false,
-    }
-}
-
-fn glob(pattern: &str, text: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == text,
-        Some((prefix, rest)) => {
-            let Some(text) = text.strip_prefix(prefix) else {
-                return false;
-            };
-            (0..=text.len())
-                .filter(|at| text.is_char_boundary(*at))
-                .any(|at| glob(rest, &text[at..]))
-        }
-    }
 }
 
 /// Edges that need an explicit permission and have none covering them, with the coverage of

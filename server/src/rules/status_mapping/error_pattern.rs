@@ -23,7 +23,10 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
     for mapping in mappings(ctx.template) {
-        if !mapping.lambda_non_proxy || mapping.responses.iter().any(|(_, pattern)| *pattern) {
+        if !mapping.lambda_non_proxy
+            || mapping.asynchronous
+            || mapping.responses.iter().any(|(_, pattern)| *pattern)
+        {
             continue;
         }
         let function = mapping

@@ -4,6 +4,7 @@
 pub mod error_pattern;
 pub mod undeclared_status;
 
+use crate::templates::graph::is_event_invocation;
 use crate::templates::{Template, Value, ValueKind};
 use crate::text::TextRange;
 
@@ -15,6 +16,9 @@ pub struct Mapping<'t> {
     pub type_range: TextRange,
     /// Whether the integration is a non-proxy Lambda (`AWS`) integration.
     pub lambda_non_proxy: bool,
+    /// Whether it invokes the function asynchronously (`X-Amz-Invocation-Type: 'Event'`), so the
+    /// function's errors never come back to API Gateway.
+    pub asynchronous: bool,
     pub function: Option<String>,
     /// Each integration response: its status value and whether it has a selection pattern.
     pub responses: Vec<(&'t Value, bool)>,
@@ -91,6 +95,7 @@ pub fn mappings(template: &Template) -> Vec<Mapping<'_>> {
                 method_properties: resource.properties(),
                 type_range: kind.range,
                 lambda_non_proxy: lambda && kind_text.eq_ignore_ascii_case("AWS"),
+                asynchronous: is_event_invocation(template, integration.get("RequestParameters")),
                 function,
                 responses,
                 method_statuses,
@@ -143,6 +148,10 @@ pub fn mappings(template: &Template) -> Vec<Mapping<'_>> {
                     method_properties: None,
                     type_range: kind.range,
                     lambda_non_proxy: lambda && kind_text.eq_ignore_ascii_case("aws"),
+                    asynchronous: is_event_invocation(
+                        template,
+                        integration.get("requestParameters"),
+                    ),
                     function,
                     responses,
                     method_statuses,

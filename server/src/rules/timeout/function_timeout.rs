@@ -39,7 +39,10 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             .edges_of(&function.logical_id)
             // An out-of-range TimeoutInMillis is integration-timeout-out-of-range's finding.
             .filter(|edge| {
-                edge.role == EdgeRole::Route && edge.timeout.millis >= MIN_TIMEOUT_MILLIS
+                edge.role == EdgeRole::Route
+                    && edge.timeout.millis >= MIN_TIMEOUT_MILLIS
+                    // API Gateway does not wait for an asynchronous invocation.
+                    && !edge.asynchronous
             })
             .min_by(|a, b| budget_millis(a).total_cmp(&budget_millis(b)))
         else {

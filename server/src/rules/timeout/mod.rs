@@ -4,3 +4,4 @@
 pub mod function_timeout;
 pub mod integration_timeout;
 pub mod slow_code;
+pub mod untimed_call;

@@ -15,8 +15,10 @@ pub static RULE: Rule = Rule {
         why: "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
               `Task timed out`, and API Gateway answers 502) and the integration timeout (API Gateway stops \
               waiting: 504). Without a template gatelint assumes API Gateway's 29 s REST limit for a handler \
-              that shows it serves API Gateway. A `time.sleep`/`asyncio.sleep` with a constant duration, \
-              repeated by `for _ in range(K)` loops, that alone outlasts the budget makes that code path fail \
+              that shows it serves API Gateway. A wait with a constant duration (`time.sleep`/`asyncio.sleep` in \
+              Python, an awaited `setTimeout` promise or local `sleep(ms)` helper in Node, `tokio::time::sleep`/\
+              `std::thread::sleep` in Rust), repeated by constant-bound loops (`for _ in range(K)`, \
+              `for (let i = 0; i < K; i++)`, `for _ in 0..K`), that alone outlasts the budget makes that code path fail \
               every time it runs.",
         fix: "Wait less (or not at all: retry with a short backoff and a total deadline below the budget), or \
               move the slow work out of the request (queue it and answer 202). Raising `Timeout` only helps up \
@@ -29,37 +31,43 @@ pub static RULE: Rule = Rule {
 };
 
 /// A handler's time budget and where it comes from.
-struct Budget {
-    millis: f64,
-    source: String,
-    related: Option<Related>,
+pub(crate) struct Budget {
+    pub millis: f64,
+    pub source: String,
+    pub related: Option<Related>,
     /// What happens when it runs out.
-    outcome: &'static str,
+    pub outcome: &'static str,
+}
+
+/// The time budget of the handler at `index`: the tightest over the template functions that run
+/// it, or API Gateway's 29 s when no template links it but the code shows it serves API Gateway.
+pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Budget> {
+    let facts = ctx.facts;
+    let handler = facts.functions.get(index)?;
+    if !handler.role.is_handler() {
+        return None;
+    }
+    let contexts = ctx
+        .file
+        .contexts_of(facts, crate::languages::FunctionId(index));
+    if contexts.is_empty() {
+        // Without a template, only a handler that shows it serves API Gateway has a known budget.
+        handler.api_evidence.as_ref().map(|_| Budget {
+            millis: REST_TIMEOUT_MILLIS,
+            source: "API Gateway's 29 s REST integration limit (no template links this handler)"
+                .into(),
+            related: None,
+            outcome: "API Gateway answers 504 (Endpoint request timed out)",
+        })
+    } else {
+        tightest_budget(&contexts)
+    }
 }
 
 fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let facts = ctx.facts;
     for (index, handler) in facts.functions.iter().enumerate() {
-        if !handler.role.is_handler() {
-            continue;
-        }
-        let contexts = ctx
-            .file
-            .contexts_of(facts, crate::languages::FunctionId(index));
-        let budget = if contexts.is_empty() {
-            // Without a template, only a handler that shows it serves API Gateway has a known budget.
-            handler.api_evidence.as_ref().map(|_| Budget {
-                millis: REST_TIMEOUT_MILLIS,
-                source:
-                    "API Gateway's 29 s REST integration limit (no template links this handler)"
-                        .into(),
-                related: None,
-                outcome: "API Gateway answers 504 (Endpoint request timed out)",
-            })
-        } else {
-            tightest_budget(&contexts)
-        };
-        let Some(budget) = budget else {
+        let Some(budget) = handler_budget(ctx, index) else {
             continue;
         };
         for wait in &facts.waits {

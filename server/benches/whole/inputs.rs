@@ -1,0 +1,457 @@
+//! The benchmark's inputs, generated deterministically (no randomness, no network): two 2,000-line
+//! handler modules, a ~5 MB SAM template with 2,000 functions, and a 5,000-file monorepo of SAM
+//! apps with handlers in Python, JavaScript, TypeScript and Rust.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value};
+
+/// Where the generated inputs live, and what the benchmark measures on them.
+pub struct Inputs {
+    /// The monorepo: `FILES` files in SAM apps (the first app holds the two large handlers).
+    pub monorepo: PathBuf,
+    /// The number of files written under `monorepo`.
+    pub monorepo_files: usize,
+    /// Its templates (what cfn-lint gets).
+    pub monorepo_templates: Vec<PathBuf>,
+    /// The 2,000-line Python and TypeScript handlers (inside the monorepo's first app).
+    pub python_handler: PathBuf,
+    pub typescript_handler: PathBuf,
+    /// The folder of the large template (with the code its functions run).
+    pub template_dir: PathBuf,
+    /// The large template, JSON.
+    pub template: PathBuf,
+}
+
+/// Files in the monorepo.
+pub const FILES: usize = 5_000;
+/// Functions in the large template.
+pub const TEMPLATE_FUNCTIONS: usize = 2_000;
+/// Lines of each large handler.
+pub const HANDLER_LINES: usize = 2_000;
+
+/// Writes every input under `root` (replacing what a previous run left there).
+pub fn generate(root: &Path) -> std::io::Result<Inputs> {
+    let _ = std::fs::remove_dir_all(root);
+    let monorepo = root.join("monorepo");
+    let (monorepo_files, monorepo_templates) = write_monorepo(&monorepo)?;
+    let template_dir = root.join("template");
+    let template = template_dir.join("template.json");
+    write(&template, &large_template())?;
+    write(&template_dir.join("src/app.py"), &template_handlers())?;
+    Ok(Inputs {
+        python_handler: monorepo.join("large/orders/app.py"),
+        typescript_handler: monorepo.join("large/payments/app.ts"),
+        monorepo,
+        monorepo_files,
+        monorepo_templates,
+        template_dir,
+        template,
+    })
+}
+
+fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text)
+}
+
+/// A 2,000-line Python module of API handlers and helpers; every seventh returns a dict body.
+pub fn python_handler() -> String {
+    let mut text = String::from(
+        "\"\"\"Order handlers behind the REST API.\"\"\"\n\nimport json\nimport logging\nimport os\n\nimport boto3\n\nLOG = logging.getLogger(__name__)\nTABLE = boto3.resource(\"dynamodb\").Table(os.environ.get(\"TABLE\", \"orders\"))\n",
+    );
+    let mut index = 0;
+    while text.lines().count() < HANDLER_LINES {
+        let body = if index % 7 == 0 {
+            "{\"id\": order_id, \"items\": items}".to_owned()
+        } else {
+            "json.dumps({\"id\": order_id, \"items\": items})".to_owned()
+        };
+        let _ = write!(
+            text,
+            "\n\ndef _load_{index}(order_id):\n\
+             \x20   \"\"\"Reads order {index} from the table.\"\"\"\n\
+             \x20   item = TABLE.get_item(Key={{\"pk\": order_id, \"sk\": \"v{index}\"}}).get(\"Item\")\n\
+             \x20   if item is None:\n\
+             \x20       return []\n\
+             \x20   return [line for line in item.get(\"lines\", []) if line.get(\"quantity\", 0) > 0]\n\
+             \n\n\
+             def handler_{index}(event, context):\n\
+             \x20   \"\"\"GET /orders/{{id}}/v{index}\"\"\"\n\
+             \x20   order_id = (event.get(\"pathParameters\") or {{}}).get(\"id\")\n\
+             \x20   if not order_id:\n\
+             \x20       return {{\"statusCode\": 400, \"body\": json.dumps({{\"error\": \"missing id\"}})}}\n\
+             \x20   # the order is looked up in version {index} of the table\n\
+             \x20   items = _load_{index}(order_id)\n\
+             \x20   LOG.info(\"order %s has %d items\", order_id, len(items))\n\
+             \x20   return {{\n\
+             \x20       \"statusCode\": 200,\n\
+             \x20       \"headers\": {{\"Content-Type\": \"application/json\"}},\n\
+             \x20       \"body\": {body},\n\
+             \x20   }}\n"
+        );
+        index += 1;
+    }
+    text
+}
+
+/// A 2,000-line TypeScript module of HTTP API handlers; every seventh returns a numeric header.
+pub fn typescript_handler() -> String {
+    let mut text = String::from(
+        "import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';\nimport { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';\n\nconst client = new DynamoDBClient({});\nconst TABLE = process.env.TABLE ?? 'payments';\n",
+    );
+    let mut index = 0;
+    while text.lines().count() < HANDLER_LINES {
+        let header = if index % 7 == 0 {
+            "'X-Version': 1"
+        } else {
+            "'X-Version': '1'"
+        };
+        let _ = write!(
+            text,
+            "\ninterface Payment{index} {{\n  id: string;\n  amount: number;\n  currency: string;\n}}\n\n\
+             async function load{index}(id: string): Promise<Payment{index} | undefined> {{\n\
+             \x20 const result = await client.send(new GetItemCommand({{ TableName: TABLE, Key: {{ pk: {{ S: id }} }} }}));\n\
+             \x20 if (!result.Item) {{\n\
+             \x20   return undefined;\n\
+             \x20 }}\n\
+             \x20 return {{ id, amount: Number(result.Item.amount?.N ?? 0), currency: result.Item.currency?.S ?? 'EUR' }};\n\
+             }}\n\n\
+             export const handler{index} = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {{\n\
+             \x20 const id = event.pathParameters?.id;\n\
+             \x20 if (!id) {{\n\
+             \x20   return {{ statusCode: 400, body: JSON.stringify({{ error: 'missing id' }}) }};\n\
+             \x20 }}\n\
+             \x20 // payment {index} is read from the table\n\
+             \x20 const payment = await load{index}(id);\n\
+             \x20 return {{\n\
+             \x20   statusCode: payment ? 200 : 404,\n\
+             \x20   headers: {{ 'Content-Type': 'application/json', {header} }},\n\
+             \x20   body: JSON.stringify(payment ?? {{ error: 'not found' }}),\n\
+             \x20 }};\n\
+             }};\n"
+        );
+        index += 1;
+    }
+    text
+}
+
+/// The template of the monorepo's first app: routes to a few of the large handlers' functions.
+fn large_app_template() -> String {
+    let mut text = String::from("AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n");
+    for index in (0..40).step_by(4) {
+        let _ = write!(
+            text,
+            "  Order{index}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.handler_{index}\n      Runtime: python3.12\n      Timeout: 10\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /orders/{{id}}/v{index}\n            Method: get\n\
+             \x20 Payment{index}:\n    Type: AWS::Serverless::Function\n    Metadata:\n      BuildMethod: esbuild\n      BuildProperties:\n        EntryPoints:\n          - app.ts\n    Properties:\n      CodeUri: payments/\n      Handler: app.handler{index}\n      Runtime: nodejs20.x\n      Events:\n        Get:\n          Type: HttpApi\n          Properties:\n            Path: /payments/{{id}}/v{index}\n            Method: get\n"
+        );
+    }
+    text
+}
+
+const PYTHON: &str = r#"import json
+import os
+import time
+
+import boto3
+
+TABLE = boto3.resource("dynamodb").Table(os.environ["TABLE"])
+
+
+def lambda_handler(event, context):
+    item_id = (event.get("pathParameters") or {}).get("id")
+    if item_id == "slow":
+        time.sleep(SLEEP)
+    item = TABLE.get_item(Key={"pk": item_id}).get("Item")
+    if item is None:
+        return {"statusCode": 404, "body": json.dumps({"error": "not found"})}
+    return {"statusCode": 200, "body": json.dumps({"id": item_id, "n": NUM})}
+
+
+def helper_NUM(value):
+    return value * 2
+"#;
+
+const NODE: &str = r#"import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+
+const client = new DynamoDBClient({});
+
+export const handler = async (event) => {
+  const id = event.pathParameters?.id;
+  if (!id) {
+    return { statusCode: 400, body: JSON.stringify({ error: 'missing id' }) };
+  }
+  const result = await client.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { pk: { S: id } } }));
+  return { statusCode: 200, body: JSON.stringify({ id, n: NUM, item: result.Item }) };
+};
+"#;
+
+const TYPESCRIPT: &str = r#"import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+
+export const lambdaHandler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyResultV2> => {
+  const id = event.pathParameters?.id;
+  return { statusCode: 200, body: JSON.stringify({ id, n: NUM }) };
+};
+"#;
+
+const RUST: &str = r#"use lambda_http::{run, service_fn, Body, Error, Request, RequestExt, Response};
+
+async fn handler(event: Request) -> Result<Response<Body>, Error> {
+    let id = event
+        .path_parameters_ref()
+        .and_then(|params| params.first("id"))
+        .unwrap_or("none")
+        .to_owned();
+    let body = format!("{{\"id\":\"{id}\",\"n\":NUM}}");
+    Ok(Response::builder()
+        .status(200)
+        .header("content-type", "application/json")
+        .body(body.into())?)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    run(service_fn(handler)).await
+}
+"#;
+
+const CARGO_TOML: &str = "[package]\nname = \"fnNUM\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[dependencies]\nlambda_http = \"0.13\"\ntokio = { version = \"1\", features = [\"macros\"] }\n";
+
+const FUNCTIONS_PER_APP: usize = 24;
+
+/// Writes the monorepo; returns how many files it holds and its templates.
+fn write_monorepo(root: &Path) -> std::io::Result<(usize, Vec<PathBuf>)> {
+    let large = root.join("large");
+    write(&large.join("template.yaml"), &large_app_template())?;
+    write(&large.join("orders/app.py"), &python_handler())?;
+    write(&large.join("payments/app.ts"), &typescript_handler())?;
+    let mut written = 3;
+    let mut templates = vec![large.join("template.yaml")];
+    let mut app = 0;
+    let mut n = 0;
+    while written < FILES {
+        let folder = root.join(format!("services/app{app:03}"));
+        let mut resources = String::new();
+        written += 1; // the template
+        for _ in 0..FUNCTIONS_PER_APP {
+            let kind = n % 4;
+            let needed = if kind == 3 { 2 } else { 1 };
+            if written + needed > FILES {
+                break;
+            }
+            let code = folder.join(format!("fn{n}"));
+            let number = n.to_string();
+            let (runtime, handler, build) = match kind {
+                0 => {
+                    let sleep = if n % 10 == 0 { "40" } else { "1" };
+                    let text = PYTHON.replace("SLEEP", sleep).replace("NUM", &number);
+                    write(&code.join("app.py"), &text)?;
+                    ("python3.12", "app.lambda_handler", "")
+                }
+                1 => {
+                    write(&code.join("index.mjs"), &NODE.replace("NUM", &number))?;
+                    ("nodejs20.x", "index.handler", "")
+                }
+                2 => {
+                    write(&code.join("app.ts"), &TYPESCRIPT.replace("NUM", &number))?;
+                    (
+                        "nodejs20.x",
+                        "app.lambdaHandler",
+                        "    Metadata:\n      BuildMethod: esbuild\n      BuildProperties:\n        EntryPoints:\n          - app.ts\n",
+                    )
+                }
+                _ => {
+                    write(&code.join("src/main.rs"), &RUST.replace("NUM", &number))?;
+                    write(
+                        &code.join("Cargo.toml"),
+                        &CARGO_TOML.replace("NUM", &number),
+                    )?;
+                    (
+                        "provided.al2023",
+                        "bootstrap",
+                        "    Metadata:\n      BuildMethod: rust-cargolambda\n",
+                    )
+                }
+            };
+            written += needed;
+            let event = if n % 2 == 0 { "Api" } else { "HttpApi" };
+            let timeout = if n % 5 == 0 { 8 } else { 20 };
+            let _ = write!(
+                resources,
+                "  Fn{n}:\n    Type: AWS::Serverless::Function\n{build}    Properties:\n      CodeUri: fn{n}/\n      Handler: {handler}\n      Runtime: {runtime}\n      Timeout: {timeout}\n      Environment:\n        Variables:\n          TABLE: !Ref Table\n      Policies:\n        - DynamoDBReadPolicy:\n            TableName: !Ref Table\n      Events:\n        Call:\n          Type: {event}\n          Properties:\n            Path: /fn{n}/{{id}}\n            Method: get\n"
+            );
+            n += 1;
+        }
+        let template = format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nDescription: service {app}\nResources:\n  Table:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: pk\n          AttributeType: S\n      KeySchema:\n        - AttributeName: pk\n          KeyType: HASH\n{resources}"
+        );
+        write(&folder.join("template.yaml"), &template)?;
+        templates.push(folder.join("template.yaml"));
+        app += 1;
+    }
+    Ok((written, templates))
+}
+
+/// The code the large template's functions run: one module, fifty handlers.
+fn template_handlers() -> String {
+    let mut text = String::from("import json\n");
+    for index in 0..50 {
+        let _ = write!(
+            text,
+            "\n\ndef handler_{index}(event, context):\n    return {{\"statusCode\": 200, \"body\": json.dumps({{\"n\": {index}}})}}\n"
+        );
+    }
+    text.push_str("\n\ndef authorize(event, context):\n    allowed = event.get(\"authorizationToken\") == \"allow\"\n    return {\"principalId\": \"user\", \"policyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [{\"Action\": \"execute-api:Invoke\", \"Effect\": \"Allow\" if allowed else \"Deny\", \"Resource\": event[\"methodArn\"]}]}}\n");
+    text
+}
+
+/// A SAM template of `TEMPLATE_FUNCTIONS` functions, each behind a REST API event (with a Lambda
+/// token authorizer on every fourth), an HTTP API event, a hand-written `AWS::ApiGateway::Method`
+/// on a second REST API and its `AWS::Lambda::Permission` (missing on every fiftieth), in JSON.
+fn large_template() -> String {
+    let mut resources = Map::new();
+    resources.insert(
+        "SharedApi".into(),
+        json!({
+            "Type": "AWS::Serverless::Api",
+            "Properties": {
+                "StageName": { "Ref": "Stage" },
+                "Auth": {
+                    "Authorizers": {
+                        "TokenAuth": {
+                            "FunctionArn": { "Fn::GetAtt": ["AuthorizerFunction", "Arn"] },
+                            "Identity": { "Header": "Authorization" },
+                        }
+                    }
+                },
+            }
+        }),
+    );
+    resources.insert(
+        "AuthorizerFunction".into(),
+        json!({
+            "Type": "AWS::Serverless::Function",
+            "Properties": { "CodeUri": "src/", "Handler": "app.authorize", "Timeout": 5 }
+        }),
+    );
+    resources.insert(
+        "ManualApi".into(),
+        json!({ "Type": "AWS::ApiGateway::RestApi", "Properties": { "Name": "manual" } }),
+    );
+    resources.insert(
+        "ManualAuthorizer".into(),
+        json!({
+            "Type": "AWS::ApiGateway::Authorizer",
+            "Properties": {
+                "Name": "manual-token",
+                "Type": "TOKEN",
+                "RestApiId": { "Ref": "ManualApi" },
+                "IdentitySource": "method.request.header.Authorization",
+                "AuthorizerUri": { "Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${AuthorizerFunction.Arn}/invocations" },
+            }
+        }),
+    );
+    resources.insert(
+        "ManualAuthorizerPermission".into(),
+        json!({
+            "Type": "AWS::Lambda::Permission",
+            "Properties": {
+                "Action": "lambda:InvokeFunction",
+                "FunctionName": { "Fn::GetAtt": ["AuthorizerFunction", "Arn"] },
+                "Principal": "apigateway.amazonaws.com",
+                "SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ManualApi}/authorizers/*" },
+            }
+        }),
+    );
+    for n in 0..TEMPLATE_FUNCTIONS {
+        let name = format!("Function{n:05}");
+        let timeout = if n % 97 == 0 {
+            json!({ "Ref": "LongTimeout" })
+        } else {
+            json!(5 + n % 20)
+        };
+        let variables: Map<String, Value> = (0..4)
+            .map(|v| {
+                (
+                    format!("VAR_{v}"),
+                    json!({ "Fn::Sub": format!("${{AWS::StackName}}-{name}-value-{v}-padding") }),
+                )
+            })
+            .collect();
+        let mut rest_event = json!({
+            "RestApiId": { "Ref": "SharedApi" },
+            "Path": format!("/items/{n}"),
+            "Method": "get",
+        });
+        if n % 4 == 0 {
+            rest_event["Auth"] = json!({ "Authorizer": "TokenAuth" });
+        }
+        resources.insert(
+            name.clone(),
+            json!({
+                "Type": "AWS::Serverless::Function",
+                "Metadata": { "Description": format!("Serves GET /items/{n} and POST /h/{n}") },
+                "Properties": {
+                    "CodeUri": "src/",
+                    "Handler": format!("app.handler_{}", n % 50),
+                    "Timeout": timeout,
+                    "Environment": { "Variables": variables },
+                    "Policies": [ { "DynamoDBCrudPolicy": { "TableName": { "Fn::Sub": "${AWS::StackName}-table" } } } ],
+                    "Events": {
+                        "Get": { "Type": "Api", "Properties": rest_event },
+                        "Http": { "Type": "HttpApi", "Properties": { "Path": format!("/h/{n}"), "Method": "post" } },
+                    },
+                }
+            }),
+        );
+        let mut method = json!({
+            "Type": "AWS::ApiGateway::Method",
+            "Properties": {
+                "RestApiId": { "Ref": "ManualApi" },
+                "ResourceId": { "Fn::GetAtt": ["ManualApi", "RootResourceId"] },
+                "HttpMethod": "GET",
+                "AuthorizationType": "NONE",
+                "Integration": {
+                    "Type": "AWS_PROXY",
+                    "IntegrationHttpMethod": "POST",
+                    "Uri": { "Fn::Sub": format!("arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{name}.Arn}}/invocations") },
+                },
+            }
+        });
+        if n % 3 == 0 {
+            method["Properties"]["AuthorizationType"] = json!("CUSTOM");
+            method["Properties"]["AuthorizerId"] = json!({ "Ref": "ManualAuthorizer" });
+        }
+        resources.insert(format!("{name}Method"), method);
+        if n % 50 != 0 {
+            resources.insert(
+                format!("{name}Permission"),
+                json!({
+                    "Type": "AWS::Lambda::Permission",
+                    "Properties": {
+                        "Action": "lambda:InvokeFunction",
+                        "FunctionName": { "Fn::GetAtt": [name, "Arn"] },
+                        "Principal": "apigateway.amazonaws.com",
+                        "SourceArn": { "Fn::Sub": "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${ManualApi}/*" },
+                    }
+                }),
+            );
+        }
+    }
+    let template = json!({
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::Serverless-2016-10-31",
+        "Parameters": {
+            "Stage": { "Type": "String", "Default": "prod" },
+            "LongTimeout": { "Type": "Number", "Default": 40 },
+        },
+        "Globals": { "Function": { "Runtime": "python3.12", "MemorySize": 512 } },
+        "Resources": resources,
+    });
+    let mut text = serde_json::to_string_pretty(&template).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,606 @@
+//! Whole-run benchmark: `cargo bench --bench whole`. Generates its inputs (see [`inputs`]) under
+//! `target/bench-inputs/`, then measures `gatelint check` (wall time and peak RSS of the release
+//! binary), cfn-lint on the same templates when it is installed, the bare tree-sitter parse of the
+//! same files (the floor), and the language server (initialize, indexing, re-diagnosis latency
+//! after one-character edits, RSS). Prints one table. Nothing here asserts a time.
+//!
+//! Environment: `GATELINT_BENCH_RUNS` (whole runs per figure, default 10), `GATELINT_BENCH_CFN_RUNS`
+//! (cfn-lint runs, default 3), `GATELINT_BENCH_CFN_LIMIT` (seconds before a cfn-lint run is
+//! stopped and reported as unfinished, default 600), `GATELINT_BENCH_EDITS` (edits per file,
+//! default 200),
+//! `GATELINT_BENCH_ONLY` (a comma-separated subset of `check,parse,cfn,server,edits`).
+
+#[path = "../../tests/support/lsp_client.rs"]
+mod lsp_client;
+
+mod inputs;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use gatelint::languages::FileKind;
+use gatelint::text::Document;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+
+use lsp_client::Client;
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported (the table is whole).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-inputs");
+    eprintln!("generating inputs under {}", root.display());
+    let inputs = match inputs::generate(&root) {
+        Ok(inputs) => inputs,
+        Err(error) => {
+            eprintln!("cannot write the benchmark inputs: {error}");
+            std::process::exit(2);
+        }
+    };
+    let template_bytes = std::fs::metadata(&inputs.template).map_or(0, |meta| meta.len());
+    let bench = Bench {
+        binary: PathBuf::from(env!("CARGO_BIN_EXE_gatelint")),
+        runs: env_number("GATELINT_BENCH_RUNS", 10),
+        cfn_runs: env_number("GATELINT_BENCH_CFN_RUNS", 3),
+        cfn_limit: env_number("GATELINT_BENCH_CFN_LIMIT", 600) as u64,
+        edits: env_number("GATELINT_BENCH_EDITS", 200),
+        only: std::env::var("GATELINT_BENCH_ONLY").ok(),
+    };
+    let mut table = Table::default();
+    let monorepo = format!("monorepo ({} files)", inputs.monorepo_files);
+    let template = format!(
+        "template ({:.1} MB, {} functions)",
+        template_bytes as f64 / 1e6,
+        inputs::TEMPLATE_FUNCTIONS
+    );
+
+    if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
+        for (label, path, templates) in [
+            (
+                &monorepo,
+                &inputs.monorepo,
+                inputs.monorepo_templates.clone(),
+            ),
+            (&template, &inputs.template, vec![inputs.template.clone()]),
+        ] {
+            let check = bench
+                .wants("check")
+                .then(|| {
+                    eprintln!("gatelint check {label}");
+                    bench.process(bench.runs, Duration::from_secs(600), || {
+                        let mut command = Command::new(&bench.binary);
+                        command.args(["check", "--format", "json"]).arg(path);
+                        command
+                    })
+                })
+                .flatten();
+            if let Some(check) = &check {
+                table.row(&format!("`gatelint check` {label}"), check, None);
+            }
+            if bench.wants("parse") {
+                eprintln!("tree-sitter parse {label}");
+                let parse = parse_floor(path, bench.runs);
+                let ratio = check.as_ref().map(|check| {
+                    format!(
+                        "check = {:.1}× parse",
+                        check.time.median() / parse.time.median()
+                    )
+                });
+                table.row(&format!("tree-sitter parse only, {label}"), &parse, ratio);
+            }
+            if bench.wants("cfn") {
+                match cfn_lint() {
+                    Some(cfn) => {
+                        eprintln!("cfn-lint {label} ({} templates)", templates.len());
+                        let limit = Duration::from_secs(bench.cfn_limit);
+                        let measured = bench.process(bench.cfn_runs, limit, || {
+                            let mut command = cfn.command();
+                            command.args(&templates);
+                            command
+                        });
+                        let figure = format!("cfn-lint {label}, {} templates", templates.len());
+                        match measured {
+                            Some(measured) => {
+                                let ratio = check.as_ref().map(|check| {
+                                    format!(
+                                        "cfn-lint = {:.0}× check",
+                                        measured.time.median() / check.time.median()
+                                    )
+                                });
+                                table.row(&figure, &measured, ratio);
+                            }
+                            None => table.unfinished(&figure, limit, check.as_ref()),
+                        }
+                    }
+                    None => table.note(
+                        "cfn-lint is not installed (`pip install --target target/cfn-lint cfn-lint`): skipped",
+                    ),
+                }
+            }
+        }
+    }
+
+    if bench.wants("server") {
+        eprintln!("server: initialize");
+        let initialize = Measured::time_only(
+            (0..bench.runs)
+                .map(|_| {
+                    let mut client = Client::spawn(&bench.binary);
+                    let started = Instant::now();
+                    client.initialize(false, Value::Null);
+                    let took = started.elapsed();
+                    let _ = client.shutdown();
+                    took
+                })
+                .collect(),
+        );
+        table.row("server: `initialize` answered", &initialize, None);
+
+        eprintln!("server: indexing {monorepo}");
+        let runs = bench.runs.min(5);
+        let mut times = Vec::new();
+        let mut rss = Vec::new();
+        let mut peak = Vec::new();
+        for _ in 0..runs {
+            let mut client = Client::spawn(&bench.binary);
+            let started = Instant::now();
+            client.initialize(false, json!(file_uri(&inputs.monorepo)));
+            client.wait_indexed();
+            times.push(started.elapsed());
+            let status = proc_status(client.pid());
+            rss.push(status.0);
+            peak.push(status.1);
+            let _ = client.shutdown();
+        }
+        let indexing = Measured {
+            time: Samples::from_durations(&times),
+            rss_kb: Some(Samples(peak)),
+        };
+        table.row(
+            &format!("server: index the {monorepo} (peak RSS)"),
+            &indexing,
+            Some(format!(
+                "RSS after indexing {}",
+                Samples(rss).spread_with(|kb| format!("{:.0} MB", kb / 1024.0))
+            )),
+        );
+    }
+
+    if bench.wants("edits") {
+        let handler_edits = [
+            (
+                &inputs.python_handler,
+                "# the order is looked up in version 40",
+            ),
+            (&inputs.typescript_handler, "// payment 40 is read"),
+        ];
+        for (path, needle) in handler_edits {
+            eprintln!("server: edits in {}", path.display());
+            let latencies = bench.edit_latency(&inputs.monorepo, path, needle);
+            table.latency(
+                &format!(
+                    "server: one-character edit → diagnostics, {}-line {} (workspace: {monorepo})",
+                    inputs::HANDLER_LINES,
+                    if path.extension().is_some_and(|ext| ext == "py") {
+                        "Python handler"
+                    } else {
+                        "TypeScript handler"
+                    },
+                ),
+                &latencies,
+            );
+        }
+        eprintln!("server: edits in {}", inputs.template.display());
+        let mid = format!("\"Function{:05}\"", inputs::TEMPLATE_FUNCTIONS / 2);
+        let latencies = bench.edit_latency_after(
+            &inputs.template_dir,
+            &inputs.template,
+            &mid,
+            "\"Description\": \"",
+        );
+        table.latency(
+            &format!("server: one-character edit → diagnostics, {template}"),
+            &latencies,
+        );
+    }
+
+    println!();
+    table.print(bench.runs, bench.cfn_runs, bench.edits);
+}
+
+struct Bench {
+    binary: PathBuf,
+    runs: usize,
+    cfn_runs: usize,
+    /// Seconds after which a cfn-lint run is stopped and reported as unfinished.
+    cfn_limit: u64,
+    edits: usize,
+    only: Option<String>,
+}
+
+impl Bench {
+    fn wants(&self, part: &str) -> bool {
+        self.only
+            .as_deref()
+            .is_none_or(|only| only.split(',').any(|name| name.trim() == part))
+    }
+
+    /// Runs a command `runs` times: wall time and peak RSS of each run; `None` when a run takes
+    /// longer than `limit`.
+    fn process(
+        &self,
+        runs: usize,
+        limit: Duration,
+        command: impl Fn() -> Command,
+    ) -> Option<Measured> {
+        let mut times = Vec::new();
+        let mut rss = Vec::new();
+        for _ in 0..runs {
+            let (time, peak) = run_measured(command(), limit)?;
+            times.push(time);
+            rss.push(peak as f64);
+        }
+        Some(Measured {
+            time: Samples::from_durations(&times),
+            rss_kb: Some(Samples(rss)),
+        })
+    }
+
+    /// didChange → publishDiagnostics latency of one-character edits typed after `needle`.
+    fn edit_latency(&self, workspace: &Path, file: &Path, needle: &str) -> Samples {
+        self.edit_latency_after(workspace, file, needle, "")
+    }
+
+    /// The same, typing right after the first `then` that follows `needle`.
+    fn edit_latency_after(
+        &self,
+        workspace: &Path,
+        file: &Path,
+        needle: &str,
+        then: &str,
+    ) -> Samples {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            eprintln!("cannot read {}", file.display());
+            return Samples(Vec::new());
+        };
+        let Some(found) = text.find(needle) else {
+            eprintln!("{needle} is not in {}", file.display());
+            return Samples(Vec::new());
+        };
+        let Some(after) = text[found..].find(then) else {
+            eprintln!("{then} does not follow {needle} in {}", file.display());
+            return Samples(Vec::new());
+        };
+        let at = found + after + then.len();
+        let mut client = Client::spawn(&self.binary);
+        client.initialize(false, json!(file_uri(workspace)));
+        client.wait_indexed();
+        let uri = file_uri(file);
+        client.open(&uri, &text);
+        client.diagnostics(&uri, Some(1));
+        let mut current = text;
+        let mut times = Vec::new();
+        for version in 2..(2 + self.edits as i64) {
+            let change = client.insertion(&current, at, "x");
+            current.insert(at, 'x');
+            let started = Instant::now();
+            client.change(&uri, version, vec![change]);
+            client.diagnostics(&uri, Some(version));
+            times.push(started.elapsed());
+            // Dependants' re-publications are not what is measured; do not let them pile up.
+            client.discard_unclaimed();
+        }
+        let _ = client.shutdown();
+        Samples::from_durations(&times)
+    }
+}
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|value| *value > 0)
+        .unwrap_or(default)
+}
+
+fn file_uri(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let normal = gatelint::workspace::normalize(&absolute);
+    format!("file://{}", normal.display())
+}
+
+/// Spawns a command with its output discarded; returns its wall time and peak RSS in kB, or
+/// `None` when it ran longer than `limit` (it is killed then).
+fn run_measured(mut command: Command, limit: Duration) -> Option<(Duration, u64)> {
+    command.stdout(Stdio::null()).stderr(Stdio::null());
+    let started = Instant::now();
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        Err(error) => {
+            eprintln!("cannot start {command:?}: {error}");
+            return None;
+        }
+    };
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, zero is a valid value, and wait4 fills it for our child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: polls our own child, which `child` does not reap elsewhere.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
+            // Linux reports ru_maxrss in kilobytes.
+            return Some((started.elapsed(), usage.ru_maxrss.max(0) as u64));
+        }
+        if waited < 0 {
+            eprintln!("wait4 failed for {command:?}");
+            return None;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// (VmRSS, VmHWM) of a process in kB.
+fn proc_status(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+            })
+            .unwrap_or(0.0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The floor: parsing every handler and template under `path` with tree-sitter, in-process and in
+/// parallel as `check` does (texts read beforehand, not timed).
+fn parse_floor(path: &Path, runs: usize) -> Measured {
+    let mut files = Vec::new();
+    collect(path, &mut files);
+    let texts: Vec<(FileKind, String)> = files
+        .iter()
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(file).ok()?;
+            Some((FileKind::detect(file, &text)?, text))
+        })
+        .collect();
+    let times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            let parsed: usize = texts
+                .par_iter()
+                .map(|(kind, text)| {
+                    usize::from(Document::new(Some(*kind), text.clone()).tree().is_some())
+                })
+                .sum();
+            std::hint::black_box(parsed);
+            started.elapsed()
+        })
+        .collect();
+    Measured::time_only(times)
+}
+
+fn collect(path: &Path, files: &mut Vec<PathBuf>) {
+    if path.is_file() {
+        files.push(path.to_path_buf());
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.flatten().map(|entry| entry.path()).collect();
+    entries.sort();
+    for entry in entries {
+        collect(&entry, files);
+    }
+}
+
+/// How to run cfn-lint: from `target/cfn-lint` (a `pip install --target`), else from PATH.
+struct CfnLint {
+    program: PathBuf,
+    python_path: Option<PathBuf>,
+}
+
+impl CfnLint {
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        if let Some(path) = &self.python_path {
+            command.env("PYTHONPATH", path);
+        }
+        command
+    }
+}
+
+fn cfn_lint() -> Option<CfnLint> {
+    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/cfn-lint");
+    let local = target.join("bin/cfn-lint");
+    let found = if local.is_file() {
+        CfnLint {
+            program: local,
+            python_path: Some(target),
+        }
+    } else {
+        CfnLint {
+            program: PathBuf::from("cfn-lint"),
+            python_path: None,
+        }
+    };
+    let works = found
+        .command()
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    works.then_some(found)
+}
+
+/// Samples of one figure (milliseconds for times, kB for memory).
+struct Samples(Vec<f64>);
+
+impl Samples {
+    fn from_durations(durations: &[Duration]) -> Samples {
+        Samples(durations.iter().map(|d| d.as_secs_f64() * 1e3).collect())
+    }
+
+    fn sorted(&self) -> Vec<f64> {
+        let mut sorted = self.0.clone();
+        sorted.sort_by(f64::total_cmp);
+        sorted
+    }
+
+    /// The `p`-th percentile (nearest rank).
+    fn percentile(&self, p: f64) -> f64 {
+        let sorted = self.sorted();
+        if sorted.is_empty() {
+            return f64::NAN;
+        }
+        let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+        sorted[rank.clamp(1, sorted.len()) - 1]
+    }
+
+    fn median(&self) -> f64 {
+        self.percentile(50.0)
+    }
+
+    fn min(&self) -> f64 {
+        self.sorted().first().copied().unwrap_or(f64::NAN)
+    }
+
+    fn max(&self) -> f64 {
+        self.sorted().last().copied().unwrap_or(f64::NAN)
+    }
+
+    fn spread_with(&self, show: impl Fn(f64) -> String) -> String {
+        if self.0.len() <= 1 {
+            return show(self.median());
+        }
+        format!(
+            "{} ({}–{})",
+            show(self.median()),
+            show(self.min()),
+            show(self.max())
+        )
+    }
+}
+
+struct Measured {
+    /// Milliseconds.
+    time: Samples,
+    /// Peak RSS, kB.
+    rss_kb: Option<Samples>,
+}
+
+impl Measured {
+    fn time_only(durations: Vec<Duration>) -> Measured {
+        Measured {
+            time: Samples::from_durations(&durations),
+            rss_kb: None,
+        }
+    }
+}
+
+fn ms(value: f64) -> String {
+    if value >= 100.0 {
+        format!("{value:.0} ms")
+    } else if value >= 10.0 {
+        format!("{value:.1} ms")
+    } else {
+        format!("{value:.2} ms")
+    }
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<[String; 5]>,
+    notes: Vec<String>,
+}
+
+impl Table {
+    fn row(&mut self, figure: &str, measured: &Measured, remark: Option<String>) {
+        let time = &measured.time;
+        self.rows.push([
+            figure.to_owned(),
+            ms(time.median()),
+            format!("{}–{}", ms(time.min()), ms(time.max())),
+            measured
+                .rss_kb
+                .as_ref()
+                .map(|rss| format!("{:.0} MB", rss.max() / 1024.0))
+                .unwrap_or_default(),
+            remark.unwrap_or_default(),
+        ]);
+    }
+
+    fn latency(&mut self, figure: &str, samples: &Samples) {
+        self.rows.push([
+            figure.to_owned(),
+            format!("p50 {}", ms(samples.median())),
+            format!(
+                "p10–p90 {}–{}",
+                ms(samples.percentile(10.0)),
+                ms(samples.percentile(90.0))
+            ),
+            String::new(),
+            format!(
+                "p99 {}, max {}",
+                ms(samples.percentile(99.0)),
+                ms(samples.max())
+            ),
+        ]);
+    }
+
+    /// A run stopped after `limit`: its time is only known to be longer.
+    fn unfinished(&mut self, figure: &str, limit: Duration, check: Option<&Measured>) {
+        let seconds = limit.as_secs();
+        self.rows.push([
+            figure.to_owned(),
+            format!("> {seconds} s"),
+            "stopped".to_owned(),
+            String::new(),
+            check
+                .map(|check| {
+                    format!(
+                        "cfn-lint > {:.0}× check",
+                        limit.as_secs_f64() * 1e3 / check.time.median()
+                    )
+                })
+                .unwrap_or_default(),
+        ]);
+    }
+
+    fn note(&mut self, note: &str) {
+        if !self.notes.iter().any(|known| known == note) {
+            self.notes.push(note.to_owned());
+        }
+    }
+
+    fn print(&self, runs: usize, cfn_runs: usize, edits: usize) {
+        println!("| figure | median | spread (min–max) | peak RSS | |");
+        println!("| --- | ---: | ---: | ---: | --- |");
+        for row in &self.rows {
+            println!("| {} |", row.join(" | "));
+        }
+        println!();
+        println!(
+            "{runs} runs per figure ({cfn_runs} for cfn-lint; at most 5 for indexing), {edits} edits per file; \
+             {} cores. Peak RSS of `check` and cfn-lint from wait4(2); the server's from /proc.",
+            std::thread::available_parallelism().map_or(1, usize::from)
+        );
+        for note in &self.notes {
+            println!("{note}");
+        }
+    }
+}

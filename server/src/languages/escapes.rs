@@ -1,0 +1,276 @@
+//! Exceptions a handler lets escape: `raise` (Python) and `throw` (JavaScript/TypeScript) written
+//! in a handler's own body with no `try` around them that has an `except`/`catch`. Read for the
+//! error-handling rule; one walk per handler, after the language module found the handlers.
+//!
+//! Deliberately narrow: statements in nested functions run elsewhere; a `raise`/`throw` inside an
+//! `except`/`catch` block re-raises a failure the code already saw (a choice to fail the
+//! invocation); any `try` with an `except`/`catch` counts as handling what its body raises (the
+//! exception types are not checked); raises in helpers are not followed; a raise under a test of
+//! the HTTP method (`if event["httpMethod"] != "GET": raise ...`) guards a route the API never
+//! sends another method to, so it is not read as reachable.
+
+use tree_sitter::Node;
+
+use super::facts::{Escape, FunctionId, HandlerBody, SourceFacts};
+use crate::text::TextRange;
+
+/// The syntax of one language, as far as this walk needs it.
+struct Syntax {
+    /// Node kinds whose bodies run elsewhere (functions, classes).
+    nested: &'static [&'static str],
+    raise: &'static str,
+    try_statement: &'static str,
+    /// The field or child kinds of a `try` that catch (its body is then protected).
+    catch_kinds: &'static [&'static str],
+    /// Node kinds of string literals that may span lines (re-indenting would change them).
+    strings: &'static [&'static str],
+}
+
+const PYTHON: Syntax = Syntax {
+    nested: &["function_definition", "lambda", "class_definition"],
+    raise: "raise_statement",
+    try_statement: "try_statement",
+    catch_kinds: &["except_clause", "except_group_clause"],
+    strings: &["string"],
+};
+
+const JAVASCRIPT: Syntax = Syntax {
+    nested: &[
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "function",
+        "generator_function",
+        "arrow_function",
+        "method_definition",
+        "class_declaration",
+        "class",
+    ],
+    raise: "throw_statement",
+    try_statement: "try_statement",
+    catch_kinds: &["catch_clause"],
+    strings: &["string", "template_string"],
+};
+
+/// Python: escaping `raise` statements of every handler.
+pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
+    collect(root, text, facts, &PYTHON, |function, text| {
+        // A decorator may catch what the handler raises; only well-known ones that re-raise are
+        // transparent.
+        let decorated = function
+            .parent()
+            .filter(|parent| parent.kind() == "decorated_definition");
+        if let Some(decorated) = decorated {
+            let mut cursor = decorated.walk();
+            let opaque = decorated
+                .named_children(&mut cursor)
+                .filter(|child| child.kind() == "decorator")
+                .any(|decorator| !is_transparent_decorator(&text[decorator.byte_range()]));
+            if opaque {
+                return None;
+            }
+        }
+        let block = function.child_by_field_name("body")?;
+        python_body(function, block, text)
+    });
+}
+
+/// JavaScript/TypeScript: escaping `throw` statements of every handler.
+pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
+    collect(root, text, facts, &JAVASCRIPT, |function, text| {
+        let block = function.child_by_field_name("body")?;
+        if block.kind() != "statement_block" {
+            return None;
+        }
+        javascript_body(function, block, text)
+    });
+}
+
+/// Decorators that log, trace or measure and re-raise what the handler raises.
+fn is_transparent_decorator(decorator: &str) -> bool {
+    [
+        "inject_lambda_context",
+        "capture_lambda_handler",
+        "log_metrics",
+        "xray_recorder.capture",
+    ]
+    .iter()
+    .any(|name| decorator.contains(name))
+}
+
+/// `body_of` returns the function's body block and its fix layout (`None` inside: no fix), or
+/// `None` outright when the handler must not be read at all.
+fn collect<'t>(
+    root: Node<'t>,
+    text: &str,
+    facts: &mut SourceFacts,
+    syntax: &Syntax,
+    body_of: impl Fn(Node<'t>, &str) -> Option<(Node<'t>, Option<HandlerBody>)>,
+) {
+    for (index, function) in facts.functions.iter().enumerate() {
+        if !function.role.is_handler() {
+            continue;
+        }
+        let Some(node) = root
+            .descendant_for_byte_range(function.range.start, function.range.end)
+            .filter(|node| TextRange::of_node(node) == function.range)
+        else {
+            continue;
+        };
+        let Some((block, mut body)) = body_of(node, text) else {
+            continue;
+        };
+        if body.is_some() && has_multiline_string(block, syntax) {
+            body = None;
+        }
+        let mut raises = Vec::new();
+        walk(block, text, syntax, &mut raises);
+        facts.escapes.extend(raises.into_iter().map(|raise| Escape {
+            range: TextRange::of_node(&raise),
+            handler: FunctionId(index),
+            body: body.clone(),
+        }));
+    }
+}
+
+fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'t>>) {
+    if syntax.nested.contains(&node.kind()) {
+        return;
+    }
+    if node.kind() == "if_statement" && is_method_guard(node, text) {
+        return;
+    }
+    if node.kind() == syntax.raise {
+        raises.push(node);
+        return;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+    if node.kind() == syntax.try_statement {
+        let catches = children
+            .iter()
+            .any(|child| syntax.catch_kinds.contains(&child.kind()));
+        if catches {
+            // The protected body and the handlers are skipped; `else`/`finally` still escape.
+            let body = node.child_by_field_name("body").map(|body| body.id());
+            for child in children {
+                if Some(child.id()) != body && !syntax.catch_kinds.contains(&child.kind()) {
+                    walk(child, text, syntax, raises);
+                }
+            }
+            return;
+        }
+    }
+    for child in children {
+        walk(child, text, syntax, raises);
+    }
+}
+
+/// Whether an `if` tests the request's HTTP method: what it raises answers methods the API does not
+/// route to the handler.
+fn is_method_guard(node: Node<'_>, text: &str) -> bool {
+    node.child_by_field_name("condition")
+        .is_some_and(|condition| {
+            let condition = &text[condition.byte_range()];
+            ["httpMethod", "http.method", "[\"method\"]", "['method']"]
+                .iter()
+                .any(|marker| condition.contains(marker))
+        })
+}
+
+fn has_multiline_string(node: Node<'_>, syntax: &Syntax) -> bool {
+    if syntax.strings.contains(&node.kind()) && node.start_position().row != node.end_position().row
+    {
+        return true;
+    }
+    let mut cursor = node.walk();
+    let found = node
+        .named_children(&mut cursor)
+        .any(|child| has_multiline_string(child, syntax));
+    found
+}
+
+/// The start of the line holding `at`.
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |newline| newline + 1)
+}
+
+/// The whitespace before `node` on its line, when only whitespace precedes it.
+fn indentation(node: Node<'_>, text: &str) -> Option<String> {
+    let prefix = &text[line_start(text, node.start_byte())..node.start_byte()];
+    prefix
+        .chars()
+        .all(|c| c == ' ' || c == '\t')
+        .then(|| prefix.to_owned())
+}
+
+fn layout(function: Node<'_>, first: Node<'_>, last: Node<'_>, text: &str) -> Option<HandlerBody> {
+    let indent = indentation(first, text)?;
+    // The indentation of the line the function starts on (`def`, `export const handler = ...`).
+    let outer_start = line_start(text, function.start_byte());
+    let outer: String = text[outer_start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let unit = indent.strip_prefix(outer.as_str())?.to_owned();
+    if unit.is_empty() {
+        return None;
+    }
+    Some(HandlerBody {
+        range: TextRange::new(line_start(text, first.start_byte()), last.end_byte()),
+        indent,
+        unit,
+    })
+}
+
+fn python_body<'t>(
+    function: Node<'t>,
+    block: Node<'t>,
+    text: &str,
+) -> Option<(Node<'t>, Option<HandlerBody>)> {
+    let mut cursor = block.walk();
+    let statements: Vec<Node<'t>> = block.named_children(&mut cursor).collect();
+    let is_docstring = |node: &Node<'_>| {
+        node.kind() == "expression_statement"
+            && node.named_child_count() == 1
+            && node
+                .named_child(0)
+                .is_some_and(|child| child.kind() == "string")
+    };
+    let first = statements
+        .iter()
+        .position(|statement| !is_docstring(statement))
+        .and_then(|at| statements.get(at));
+    let layout = match (first, statements.last()) {
+        // `def handler(event, context): return ...` on one line cannot be wrapped line-wise.
+        (Some(first), Some(last)) if first.start_position().row > function.start_position().row => {
+            layout(function, *first, *last, text)
+        }
+        _ => None,
+    };
+    Some((block, layout))
+}
+
+fn javascript_body<'t>(
+    function: Node<'t>,
+    block: Node<'t>,
+    text: &str,
+) -> Option<(Node<'t>, Option<HandlerBody>)> {
+    // Only an `async` handler answers through `return`; a callback handler needs `callback(...)`.
+    let is_async = function
+        .child(0)
+        .is_some_and(|child| child.kind() == "async");
+    let mut cursor = block.walk();
+    let statements: Vec<Node<'t>> = block.named_children(&mut cursor).collect();
+    let layout = match (statements.first(), statements.last()) {
+        (Some(first), Some(last))
+            if is_async
+                && first.start_position().row > block.start_position().row
+                && last.end_position().row < block.end_position().row =>
+        {
+            layout(function, *first, *last, text)
+        }
+        _ => None,
+    };
+    Some((block, layout))
+}

@@ -1,0 +1,458 @@
+//! How long handler code may wait, for the timeout rules: constant waits in JavaScript/TypeScript
+//! (`await new Promise((r) => setTimeout(r, 12000))`, a local `sleep(ms)` helper, `await
+//! setTimeout(ms)` from `timers/promises`) and Rust (`tokio::time::sleep(Duration::from_secs(12))`,
+//! `std::thread::sleep`), multiplied through constant-bound loops like Python's; and HTTP calls
+//! that have no timeout at all (Python `requests`/`urlopen`, Node `fetch`/`axios`).
+
+use std::collections::HashSet;
+
+use tree_sitter::Node;
+
+use super::facts::{SourceFacts, UntimedCall, Wait};
+use crate::text::TextRange;
+
+fn text_of<'t>(node: Node<'_>, text: &'t str) -> &'t str {
+    &text[node.byte_range()]
+}
+
+fn push_wait(waits: &mut Vec<Wait>, node: Node<'_>, text: &str, seconds: f64, repeats: u64) {
+    waits.push(Wait {
+        range: TextRange::of_node(&node),
+        call: text_of(node, text).to_owned(),
+        seconds: seconds * repeats as f64,
+        repeats,
+    });
+}
+
+fn number(node: Node<'_>, text: &str) -> Option<f64> {
+    text_of(node, text).replace('_', "").parse::<f64>().ok()
+}
+
+// ---------------------------------------------------------------- JavaScript / TypeScript waits
+
+/// JavaScript/TypeScript: constant waits and untimed HTTP calls.
+pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
+    let sleepers = javascript_sleep_helpers(root, text);
+    javascript_waits(root, text, &sleepers, 1, &mut facts.waits);
+    // A client configured once (`axios.create({ timeout })`, `axios.defaults.timeout = ...`)
+    // bounds every call; the file's calls are then left alone.
+    let axios_configured = text.contains("axios.defaults.timeout") || text.contains("timeout:");
+    javascript_untimed(root, text, axios_configured, &mut facts.untimed_calls);
+}
+
+/// Names of local functions that wait their first parameter's milliseconds: a body that makes a
+/// `new Promise` resolved by `setTimeout(resolve, ms)`.
+fn javascript_sleep_helpers(root: Node<'_>, text: &str) -> HashSet<String> {
+    let mut helpers = HashSet::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        let (name, function) = match node.kind() {
+            "function_declaration" => (node.child_by_field_name("name"), Some(node)),
+            "variable_declarator" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("value").filter(|value| {
+                    matches!(
+                        value.kind(),
+                        "arrow_function" | "function_expression" | "function"
+                    )
+                }),
+            ),
+            _ => continue,
+        };
+        let (Some(name), Some(function)) = (name, function) else {
+            continue;
+        };
+        let Some(parameter) = first_parameter(function, text) else {
+            continue;
+        };
+        let body = function
+            .child_by_field_name("body")
+            .map_or("", |body| text_of(body, text));
+        let compact: String = body.chars().filter(|c| !c.is_whitespace()).collect();
+        if compact.contains("newPromise")
+            && compact.contains(&format!(",{parameter})"))
+            && compact.contains("setTimeout(")
+        {
+            helpers.insert(text_of(name, text).to_owned());
+        }
+    }
+    helpers
+}
+
+fn first_parameter<'t>(function: Node<'_>, text: &'t str) -> Option<&'t str> {
+    if let Some(parameter) = function.child_by_field_name("parameter") {
+        return Some(text_of(parameter, text));
+    }
+    let parameters = function.child_by_field_name("parameters")?;
+    let first = parameters.named_child(0)?;
+    let name = match first.kind() {
+        "required_parameter" | "optional_parameter" => first.child_by_field_name("pattern")?,
+        _ => first,
+    };
+    (name.kind() == "identifier").then(|| text_of(name, text))
+}
+
+fn javascript_waits(
+    node: Node<'_>,
+    text: &str,
+    sleepers: &HashSet<String>,
+    repeats: u64,
+    waits: &mut Vec<Wait>,
+) {
+    if let Some(millis) = javascript_wait_millis(node, text, sleepers) {
+        push_wait(waits, node, text, millis / 1000.0, repeats);
+        return;
+    }
+    let (loop_body, bound) = match node.kind() {
+        "for_statement" => (
+            node.child_by_field_name("body").map(|body| body.id()),
+            counted_for_bound(node, text).unwrap_or(1),
+        ),
+        _ => (None, 1),
+    };
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        let child_repeats = if Some(child.id()) == loop_body {
+            repeats.saturating_mul(bound)
+        } else {
+            repeats
+        };
+        javascript_waits(child, text, sleepers, child_repeats, waits);
+    }
+}
+
+/// Milliseconds an awaited expression surely waits: `await new Promise((r) => setTimeout(r, N))`,
+/// `await sleep(N)` with a local helper, `await setTimeout(N)` (`timers/promises`).
+fn javascript_wait_millis(node: Node<'_>, text: &str, sleepers: &HashSet<String>) -> Option<f64> {
+    if node.kind() != "await_expression" {
+        return None;
+    }
+    let awaited = node.named_child(0)?;
+    match awaited.kind() {
+        "new_expression" => {
+            let constructor = awaited.child_by_field_name("constructor")?;
+            if text_of(constructor, text) != "Promise" {
+                return None;
+            }
+            let executor = awaited.child_by_field_name("arguments")?.named_child(0)?;
+            let body = executor.child_by_field_name("body")?;
+            // The executor's own `setTimeout(resolve, N)`.
+            let call = if body.kind() == "call_expression" {
+                body
+            } else {
+                let statement = body.named_child(0)?;
+                if body.named_child_count() != 1 || statement.kind() != "expression_statement" {
+                    return None;
+                }
+                statement.named_child(0)?
+            };
+            if call.kind() != "call_expression"
+                || call
+                    .child_by_field_name("function")
+                    .map(|f| text_of(f, text))
+                    != Some("setTimeout")
+            {
+                return None;
+            }
+            let delay = call.child_by_field_name("arguments")?.named_child(1)?;
+            (delay.kind() == "number")
+                .then(|| number(delay, text))
+                .flatten()
+        }
+        "call_expression" => {
+            let callee = text_of(awaited.child_by_field_name("function")?, text);
+            if callee != "setTimeout" && !sleepers.contains(callee) {
+                return None;
+            }
+            let delay = awaited.child_by_field_name("arguments")?.named_child(0)?;
+            (delay.kind() == "number")
+                .then(|| number(delay, text))
+                .flatten()
+        }
+        _ => None,
+    }
+}
+
+/// Iterations of `for (let i = A; i < B; i++)` with constant bounds.
+fn counted_for_bound(node: Node<'_>, text: &str) -> Option<u64> {
+    let initializer = node.child_by_field_name("initializer")?;
+    let condition = node.child_by_field_name("condition")?;
+    let declarator = if initializer.kind() == "variable_declarator" {
+        initializer
+    } else {
+        initializer.named_child(0)?
+    };
+    let start = number(declarator.child_by_field_name("value")?, text)?;
+    let comparison = if condition.kind() == "expression_statement" {
+        condition.named_child(0)?
+    } else {
+        condition
+    };
+    if comparison.kind() != "binary_expression" {
+        return None;
+    }
+    let operator = comparison.child_by_field_name("operator")?;
+    let end = number(comparison.child_by_field_name("right")?, text)?;
+    let count = match text_of(operator, text) {
+        "<" => end - start,
+        "<=" => end - start + 1.0,
+        _ => return None,
+    };
+    (count >= 1.0 && count.fract() == 0.0 && count < 1e6).then_some(count as u64)
+}
+
+// ---------------------------------------------------------------- JavaScript untimed calls
+
+const AXIOS_METHODS: &[(&str, usize)] = &[
+    ("axios", 1),
+    ("axios.get", 1),
+    ("axios.delete", 1),
+    ("axios.head", 1),
+    ("axios.options", 1),
+    ("axios.request", 0),
+    ("axios.post", 2),
+    ("axios.put", 2),
+    ("axios.patch", 2),
+];
+
+fn javascript_untimed(
+    node: Node<'_>,
+    text: &str,
+    axios_configured: bool,
+    calls: &mut Vec<UntimedCall>,
+) {
+    if node.kind() == "call_expression" {
+        if let (Some(function), Some(arguments)) = (
+            node.child_by_field_name("function"),
+            node.child_by_field_name("arguments"),
+        ) {
+            let callee = text_of(function, text);
+            let mut cursor = arguments.walk();
+            let args: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+            if callee == "fetch" && !args.is_empty() {
+                let bounded = match args.get(1) {
+                    None => false,
+                    Some(options) if options.kind() == "object" => {
+                        has_key(*options, text, &["signal"])
+                    }
+                    // Options built elsewhere may carry a signal.
+                    Some(_) => true,
+                };
+                if !bounded {
+                    calls.push(UntimedCall {
+                        range: TextRange::of_node(&node),
+                        callee: callee.to_owned(),
+                        remedy: "pass `signal: AbortSignal.timeout(ms)`",
+                    });
+                }
+            }
+            if let Some((_, config_at)) = AXIOS_METHODS.iter().find(|(name, _)| *name == callee) {
+                if !axios_configured && !args.is_empty() {
+                    let config = args.get(*config_at);
+                    let bounded = match config {
+                        None => false,
+                        Some(config) if config.kind() == "object" => {
+                            has_key(*config, text, &["timeout", "signal"])
+                        }
+                        Some(_) => true,
+                    };
+                    if !bounded {
+                        calls.push(UntimedCall {
+                            range: TextRange::of_node(&node),
+                            callee: callee.to_owned(),
+                            remedy: "pass `timeout: ms` in its config",
+                        });
+                    }
+                }
+            }
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        javascript_untimed(child, text, axios_configured, calls);
+    }
+}
+
+/// Whether an object literal has one of `keys` (or a spread that may carry it).
+fn has_key(object: Node<'_>, text: &str, keys: &[&str]) -> bool {
+    let mut cursor = object.walk();
+    let found = object
+        .named_children(&mut cursor)
+        .any(|entry| match entry.kind() {
+            "spread_element" => true,
+            "shorthand_property_identifier" => keys.contains(&text_of(entry, text)),
+            "pair" => entry.child_by_field_name("key").is_some_and(|key| {
+                keys.contains(&text_of(key, text).trim_matches(|c| c == '"' || c == '\''))
+            }),
+            _ => false,
+        });
+    found
+}
+
+// ---------------------------------------------------------------- Python untimed calls
+
+const REQUESTS_CALLS: &[&str] = &[
+    "requests.get",
+    "requests.post",
+    "requests.put",
+    "requests.patch",
+    "requests.delete",
+    "requests.head",
+    "requests.options",
+    "requests.request",
+];
+
+/// Python: `requests.*` without `timeout=` and `urlopen(...)` without a timeout. (`httpx` has a
+/// 5 s default timeout, so its calls are bounded.)
+pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+        if node.kind() != "call" {
+            continue;
+        }
+        let (Some(function), Some(arguments)) = (
+            node.child_by_field_name("function"),
+            node.child_by_field_name("arguments"),
+        ) else {
+            continue;
+        };
+        let callee = text_of(function, text);
+        let mut cursor = arguments.walk();
+        let args: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
+        let keyword = |name: &str| {
+            args.iter().any(|arg| {
+                (arg.kind() == "keyword_argument"
+                    && arg.child_by_field_name("name").is_some_and(|n| text_of(n, text) == name))
+                    // `**kwargs` may carry it.
+                    || arg.kind() == "dictionary_splat"
+            })
+        };
+        let positional = args
+            .iter()
+            .filter(|arg| !matches!(arg.kind(), "keyword_argument" | "dictionary_splat"))
+            .count();
+        let untimed = if REQUESTS_CALLS.contains(&callee) {
+            (!keyword("timeout")).then_some("pass `timeout=` (seconds)")
+        } else if matches!(
+            callee,
+            "urlopen" | "urllib.request.urlopen" | "request.urlopen"
+        ) {
+            // `urlopen(url, data, timeout)`.
+            (!keyword("timeout") && positional < 3).then_some("pass `timeout=` (seconds)")
+        } else {
+            None
+        };
+        if let Some(remedy) = untimed {
+            if args.is_empty() {
+                continue;
+            }
+            facts.untimed_calls.push(UntimedCall {
+                range: TextRange::of_node(&node),
+                callee: callee.to_owned(),
+                remedy,
+            });
+        }
+    }
+    facts.untimed_calls.sort_by_key(|call| call.range.start);
+}
+
+// ---------------------------------------------------------------- Rust waits
+
+/// Rust: `tokio::time::sleep(Duration::from_secs(N))`, `std::thread::sleep(...)`, multiplied
+/// through `for _ in 0..K` loops.
+pub fn collect_rust(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
+    rust_waits(root, text, 1, &mut facts.waits);
+}
+
+fn rust_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
+    if node.kind() == "call_expression" {
+        if let Some(seconds) = rust_sleep_seconds(node, text) {
+            push_wait(waits, node, text, seconds, repeats);
+            return;
+        }
+    }
+    let (loop_body, bound) = if node.kind() == "for_expression" {
+        (
+            node.child_by_field_name("body").map(|body| body.id()),
+            node.child_by_field_name("value")
+                .and_then(|range| rust_range_count(range, text))
+                .unwrap_or(1),
+        )
+    } else {
+        (None, 1)
+    };
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        // A closure's body runs when called.
+        if child.kind() == "closure_expression" {
+            continue;
+        }
+        let child_repeats = if Some(child.id()) == loop_body {
+            repeats.saturating_mul(bound)
+        } else {
+            repeats
+        };
+        rust_waits(child, text, child_repeats, waits);
+    }
+}
+
+fn rust_sleep_seconds(call: Node<'_>, text: &str) -> Option<f64> {
+    let callee = text_of(call.child_by_field_name("function")?, text);
+    let sleeps = matches!(
+        callee,
+        "sleep" | "tokio::time::sleep" | "time::sleep" | "std::thread::sleep" | "thread::sleep"
+    );
+    if !sleeps {
+        return None;
+    }
+    let duration = call.child_by_field_name("arguments")?.named_child(0)?;
+    if duration.kind() != "call_expression" {
+        return None;
+    }
+    let constructor = text_of(duration.child_by_field_name("function")?, text);
+    let amount = duration.child_by_field_name("arguments")?.named_child(0)?;
+    if !matches!(amount.kind(), "integer_literal" | "float_literal") {
+        return None;
+    }
+    let value = rust_number(text_of(amount, text))?;
+    let scale = match constructor.rsplit("::").next()? {
+        "from_secs" | "from_secs_f64" | "from_secs_f32" | "new" => 1.0,
+        "from_millis" => 0.001,
+        _ => return None,
+    };
+    Some(value * scale)
+}
+
+/// A Rust numeric literal's value (`12`, `1_500`, `12u64`, `0.5f64`).
+fn rust_number(literal: &str) -> Option<f64> {
+    let digits = literal.replace('_', "");
+    let suffixes = [
+        "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+        "f32", "f64",
+    ];
+    let bare = suffixes
+        .iter()
+        .find_map(|suffix| digits.strip_suffix(suffix))
+        .unwrap_or(&digits);
+    bare.parse().ok()
+}
+
+/// Iterations of `0..K` / `0..=K` with literal bounds.
+fn rust_range_count(range: Node<'_>, text: &str) -> Option<u64> {
+    if range.kind() != "range_expression" {
+        return None;
+    }
+    let start = rust_number(text_of(range.named_child(0)?, text))?;
+    let end = rust_number(text_of(range.named_child(1)?, text))?;
+    let inclusive = text_of(range, text).contains("..=");
+    let count = if inclusive {
+        end - start + 1.0
+    } else {
+        end - start
+    };
+    (count >= 1.0 && count.fract() == 0.0 && count < 1e6).then_some(count as u64)
+}

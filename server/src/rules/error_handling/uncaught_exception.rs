@@ -1,0 +1,254 @@
+use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
+use crate::languages::{Escape, FunctionId, HandlerBody, Language, SourceFacts};
+use crate::rules::{
+    Category, Check, Edit, Fix, Related, Rule, RuleMeta, Severity, Sink, SourceContext,
+};
+use crate::templates::graph::ApiKind;
+use crate::templates::IntegrationKind;
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL701",
+        name: "uncaught-exception",
+        category: Category::ErrorHandling,
+        severity: Severity::Warning,
+        summary: "A proxy handler raises or throws an exception that nothing in the handler catches.",
+        aws_error: "502 {\"message\": \"Internal server error\"} (REST API; the function log shows `errorMessage`/`errorType`), 500 {\"message\":\"Internal Server Error\"} (HTTP API)",
+        why: "Behind a Lambda proxy integration, API Gateway expects the function to return a response. When the \
+              function raises (Python) or throws / rejects (Node), Lambda reports a function error instead, and \
+              API Gateway answers 502 `Internal server error` (REST API) or 500 (HTTP API): the client never \
+              sees the status or message the code meant. A `raise ValueError(\"missing id\")` meant as a bad \
+              request reaches the client as a 502 with no body it can act on. gatelint reports the first \
+              `raise`/`throw` written in the handler's own body that no `try` with an `except`/`catch` \
+              surrounds, once per handler, and only for handlers that surely serve a proxy integration (the \
+              template says so, or the code reads API Gateway event keys and returns a `statusCode`). Re-raises \
+              inside `except`/`catch` blocks, raises in helper functions and frameworks that turn exceptions \
+              into responses (Powertools resolvers, middy's error handler, Express) are left alone. It is a \
+              warning, not an error: the request fails only on the path that raises, and failing the \
+              invocation can be a deliberate choice (retries, alarms on the Errors metric).",
+        fix: "Return the error response yourself (`{\"statusCode\": 400, ...}` for a bad request), or catch \
+              exceptions around the handler's body and answer 500 with a JSON body.",
+        before: "def lambda_handler(event, context):\n    order_id = event[\"pathParameters\"].get(\"id\")\n    if not order_id:\n        raise ValueError(\"missing order id\")\n    return {\"statusCode\": 200, \"body\": json.dumps(load(order_id))}",
+        after: "def lambda_handler(event, context):\n    order_id = event[\"pathParameters\"].get(\"id\")\n    if not order_id:\n        return {\"statusCode\": 400, \"body\": json.dumps({\"message\": \"missing order id\"})}\n    return {\"statusCode\": 200, \"body\": json.dumps(load(order_id))}",
+        example_language: "python",
+    },
+    check: Check::Source(check),
+};
+
+/// Words in a file that show a framework turning exceptions into responses.
+const FRAMEWORK_MARKERS: &[&str] = &[
+    "middy",
+    "serverless-http",
+    "serverless-express",
+    "express",
+    "fastify",
+    "Resolver(",
+    "Mangum",
+    "aws_wsgi",
+    "awsgi",
+    "Chalice",
+];
+
+fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
+    let facts = ctx.facts;
+    if FRAMEWORK_MARKERS
+        .iter()
+        .any(|marker| ctx.text.contains(marker))
+    {
+        return;
+    }
+    let mut reported: Vec<FunctionId> = Vec::new();
+    for escape in &facts.escapes {
+        if reported.contains(&escape.handler) {
+            continue;
+        }
+        let Some(serves) = serves_proxy(ctx, escape.handler) else {
+            continue;
+        };
+        reported.push(escape.handler);
+        let statement = escape.range.slice(ctx.text);
+        let mut shown = shorten(statement.lines().next().unwrap_or(statement).trim_end());
+        if statement.contains('\n') && !shown.ends_with('…') {
+            shown.push('…');
+        }
+        let verb = if facts.language == Language::Python {
+            "raises"
+        } else {
+            "throws"
+        };
+        let message = format!(
+            "`{}` escapes the handler: the function {verb} instead of answering, and {}",
+            shown, serves.outcome
+        );
+        let fix = escape
+            .body
+            .as_ref()
+            .map(|body| wrap_fix(facts, ctx.text, body));
+        let finding = sink.report(first_line(escape, ctx.text), message);
+        finding.with_fix(fix);
+        finding.related.extend(serves.related);
+    }
+}
+
+/// What the client gets when the handler fails, and the template line that says which API.
+struct Serves {
+    outcome: String,
+    related: Option<Related>,
+}
+
+const REST_OUTCOME: &str = "API Gateway answers 502 {\"message\": \"Internal server error\"}";
+const HTTP_OUTCOME: &str = "API Gateway answers 500 {\"message\":\"Internal Server Error\"}";
+
+/// Whether the handler surely answers a Lambda proxy integration, and how a failure looks there.
+fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> {
+    let facts = ctx.facts;
+    let contexts = ctx.file.contexts_of(facts, handler);
+    if !contexts.is_empty() {
+        let mut invocations = contexts.iter().flat_map(|context| {
+            context
+                .function
+                .invocations
+                .iter()
+                .map(move |invocation| (*context, invocation))
+        });
+        let all: Vec<_> = invocations.by_ref().collect();
+        let only_proxy = !all.is_empty()
+            && all.iter().all(|(_, invocation)| {
+                invocation.kind == IntegrationKind::Proxy && invocation.authorizer.is_none()
+            })
+            && contexts
+                .iter()
+                .all(|context| !context.function.other_sources);
+        if !only_proxy {
+            return None;
+        }
+        let rest = all
+            .iter()
+            .find(|(_, invocation)| invocation.api_kind == ApiKind::Rest);
+        let (context, invocation) = rest.or_else(|| all.first())?;
+        let outcome = if invocation.api_kind == ApiKind::Rest {
+            REST_OUTCOME
+        } else {
+            HTTP_OUTCOME
+        };
+        return Some(Serves {
+            outcome: format!("{outcome} to {}", invocation.description),
+            related: Some(context.related(invocation)),
+        });
+    }
+    let function = facts.function(handler);
+    if function.api_evidence.is_none() || function.other_source_evidence.is_some() {
+        return None;
+    }
+    let chain_returns = |predicate: &dyn Fn(&crate::languages::ResponseObject) -> bool| {
+        facts.responses.iter().any(|response| {
+            response
+                .function()
+                .is_some_and(|owner| in_chain(facts, owner, handler))
+                && predicate(response)
+        })
+    };
+    let answers_status = chain_returns(&|response| response.entry("statusCode").is_some());
+    let authorizer = chain_returns(&|response| {
+        response
+            .entries
+            .iter()
+            .any(|entry| AUTHORIZER_RESPONSE_MARKERS.contains(&entry.key.as_str()))
+    });
+    if !answers_status || authorizer {
+        return None;
+    }
+    Some(Serves {
+        outcome: format!("{REST_OUTCOME} (REST API; 500 behind an HTTP API)"),
+        related: None,
+    })
+}
+
+/// Whether `function` is `handler` or a helper it returns through.
+fn in_chain(facts: &SourceFacts, function: FunctionId, handler: FunctionId) -> bool {
+    let mut current = function;
+    for _ in 0..=facts.functions.len() {
+        if current == handler {
+            return true;
+        }
+        match facts.function(current).role {
+            crate::languages::Role::Helper { of } => current = of,
+            crate::languages::Role::Handler { .. } => return false,
+        }
+    }
+    false
+}
+
+/// The statement's first line: a multi-line `throw new Error(...)` is marked where it starts.
+fn first_line(escape: &Escape, text: &str) -> crate::text::TextRange {
+    let statement = escape.range.slice(text);
+    match statement.find('\n') {
+        Some(at) => crate::text::TextRange::new(
+            escape.range.start,
+            escape.range.start + statement[..at].trim_end().len(),
+        ),
+        None => escape.range,
+    }
+}
+
+fn shorten(statement: &str) -> String {
+    const LIMIT: usize = 60;
+    if statement.chars().count() <= LIMIT {
+        return statement.to_owned();
+    }
+    let cut: String = statement.chars().take(LIMIT).collect();
+    format!("{cut}…")
+}
+
+/// Wraps the handler's statements in `try`/`except Exception` (`try`/`catch`) answering 500.
+fn wrap_fix(facts: &SourceFacts, text: &str, body: &HandlerBody) -> Fix {
+    let HandlerBody {
+        range,
+        indent,
+        unit,
+    } = body;
+    let statements = range.slice(text);
+    let reindented: String = statements
+        .split_inclusive('\n')
+        .map(|line| {
+            if line.trim().is_empty() {
+                line.to_owned()
+            } else {
+                format!("{unit}{line}")
+            }
+        })
+        .collect();
+    let mut edits = Vec::new();
+    let replacement = match facts.language {
+        Language::Python => {
+            if !facts.edit_context.has_json_import {
+                let blank = if facts.edit_context.import_needs_blank_line {
+                    "\n"
+                } else {
+                    ""
+                };
+                edits.push(Edit::insert(
+                    facts.edit_context.import_insert_at,
+                    format!("import json\n{blank}"),
+                ));
+            }
+            format!(
+                "{indent}try:\n{reindented}\n{indent}except Exception:\n{indent}{unit}return {{\"statusCode\": 500, \"body\": json.dumps({{\"message\": \"Internal server error\"}})}}"
+            )
+        }
+        _ => format!(
+            "{indent}try {{\n{reindented}\n{indent}}} catch (error) {{\n{indent}{unit}console.error(error);\n{indent}{unit}return {{ statusCode: 500, body: JSON.stringify({{ message: \"Internal server error\" }}) }};\n{indent}}}"
+        ),
+    };
+    edits.push(Edit::replace(*range, replacement));
+    Fix {
+        // It changes what the function reports (no more function errors): for a person to review.
+        safe: false,
+        title: match facts.language {
+            Language::Python => "Wrap the handler's body in try/except returning a 500 response",
+            _ => "Wrap the handler's body in try/catch returning a 500 response",
+        }
+        .into(),
+        edits,
+    }
+}

@@ -1,0 +1,487 @@
+//! Reading a template file into the model robustly, around two limits of tree-sitter-yaml:
+//!
+//! - Its scanner keeps row numbers in 16 bits, so a YAML text longer than 32,767 lines does not
+//!   parse. Such a text is parsed in pieces cut at top-level keys and at `Resources` entries (each
+//!   piece a block mapping of its own, well under the limit), and the value trees are stitched
+//!   back with their byte offsets in the whole text.
+//! - It rejects some YAML that CloudFormation loads (see [`loader_accepts`]). A second parser,
+//!   libyaml (as PyYAML and cfn-lint use it), decides whether the text is really invalid: only then is the syntax error reported. Either
+//!   way the regions tree-sitter could not read are kept in the model, and rules stay silent
+//!   about the resources holding them.
+
+use tree_sitter::Tree;
+
+use super::model::{Syntax, Template};
+use super::value::{self, Entry, Value, ValueKind, YamlPieces};
+use crate::languages::FileKind;
+use crate::text::{error_ranges, first_syntax_error, TextRange};
+
+/// The most lines one tree-sitter-yaml parse may hold: its scanner stores rows as `int16`
+/// (32,767), and the margin keeps a piece that ends on a long entry under it.
+pub const MAX_PIECE_LINES: usize = 30_000;
+
+/// A template read from a file, and what could not be read.
+#[derive(Debug)]
+pub struct TemplateRead {
+    /// `None` for an empty document or one that is not a mapping at all.
+    pub template: Option<Template>,
+    /// The syntax error to report: tree-sitter's first error, unless a YAML loader accepts
+    /// the text (then the grammar is at fault, not the file).
+    pub syntax_error: Option<TextRange>,
+}
+
+/// Reads a template file; `tree` is tree-sitter's parse of the whole `text`.
+pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
+    let (root, errors, first_error, syntax) = match kind {
+        FileKind::JsonTemplate => (
+            value::from_json(tree, text),
+            error_ranges(tree),
+            first_syntax_error(tree, text),
+            Syntax::Json,
+        ),
+        FileKind::YamlTemplate if line_count(text) > MAX_PIECE_LINES => {
+            let (root, errors, first_error) = match read_yaml_in_pieces(text, MAX_PIECE_LINES) {
+                (_, errors, _) if !errors.is_empty() => read_yaml_in_pieces(text, 0),
+                read => read,
+            };
+            (root, errors, first_error, Syntax::Yaml)
+        }
+        // tree-sitter's error recovery may swallow much more than the bad line; parsing each
+        // top-level section and each resource on its own keeps the damage to where it is.
+        FileKind::YamlTemplate if tree.root_node().has_error() => {
+            let (root, errors, first_error) = read_yaml_in_pieces(text, 0);
+            (root, errors, first_error, Syntax::Yaml)
+        }
+        FileKind::YamlTemplate => (
+            value::from_yaml(tree, text),
+            error_ranges(tree),
+            first_syntax_error(tree, text),
+            Syntax::Yaml,
+        ),
+        _ => {
+            return TemplateRead {
+                template: None,
+                syntax_error: None,
+            }
+        }
+    };
+    let syntax_error = match first_error {
+        Some(_) if syntax == Syntax::Yaml && loader_accepts(text) => None,
+        other => other,
+    };
+    let template = root.map(|root| {
+        let mut template = Template::from_value(root, syntax);
+        template.mark_unread(errors);
+        template
+    });
+    TemplateRead {
+        template,
+        syntax_error,
+    }
+}
+
+/// Whether libyaml, the loader behind PyYAML and so behind the SAM CLI and cfn-lint, reads the
+/// whole text without error. It is as lenient as CloudFormation about indentation.
+///
+/// tree-sitter-yaml 0.7 (and strict YAML 1.2 parsers too) reject what these loaders accept: the
+/// continuation lines of a flow collection or of a multi-line quoted scalar written at the
+/// indentation of the key that holds it, not deeper (`Schema: {"a": 1,` then `"b": 2}` on the
+/// next line at the column of `Schema`; `Resource: [` ... `]` with the items at the key's column;
+/// `PolicyDocument: !Sub '{` ... `}'` closed at the key's column).
+pub fn loader_accepts(text: &str) -> bool {
+    use std::mem::MaybeUninit;
+    use unsafe_libyaml::{
+        yaml_event_delete, yaml_parser_delete, yaml_parser_initialize, yaml_parser_parse,
+        yaml_parser_set_input_string, yaml_parser_t, YAML_STREAM_END_EVENT,
+    };
+    let mut parser = MaybeUninit::<yaml_parser_t>::uninit();
+    // SAFETY: the parser is initialised before use and deleted once; it reads `text` only while
+    // `text` is borrowed here; every event is deleted after its type is read.
+    unsafe {
+        if yaml_parser_initialize(parser.as_mut_ptr()).fail {
+            return false;
+        }
+        let parser = parser.as_mut_ptr();
+        yaml_parser_set_input_string(parser, text.as_ptr(), text.len() as u64);
+        let mut event = MaybeUninit::uninit();
+        let accepted = loop {
+            if yaml_parser_parse(parser, event.as_mut_ptr()).fail {
+                break false;
+            }
+            let done = (*event.as_ptr()).type_ == YAML_STREAM_END_EVENT;
+            yaml_event_delete(event.as_mut_ptr());
+            if done {
+                break true;
+            }
+        };
+        yaml_parser_delete(parser);
+        accepted
+    }
+}
+
+fn line_count(text: &str) -> usize {
+    // Counting bytes is fast even on a 5 MB file; a final line without a newline counts too.
+    text.bytes().filter(|&byte| byte == b'\n').count() + 1
+}
+
+/// One piece of a long YAML text: a byte range holding a block mapping, whose entries belong to
+/// the root or to `Resources`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Piece {
+    start: usize,
+    end: usize,
+    in_resources: bool,
+}
+
+/// The byte offset where each line starts.
+fn line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+        .filter(|&at| at < text.len())
+        .collect()
+}
+
+/// A line that starts a mapping entry at `indent` spaces: not blank, not a comment, not a
+/// sequence item, not a document marker.
+fn starts_entry_at(line: &str, indent: usize) -> bool {
+    let content = line.trim_start_matches(' ');
+    line.len() - content.len() == indent
+        && !content.is_empty()
+        && !content.starts_with(['#', '-', '\r', '\n', '\t', '}', ']'])
+        && !content.starts_with("...")
+}
+
+/// Cuts a YAML text into pieces of at most `max_lines` lines where it can: whole top-level
+/// sections, and the entries of a longer `Resources` section in runs (with 0, every section and
+/// every resource is a piece of its own).
+fn split_pieces(text: &str, max_lines: usize) -> Vec<Piece> {
+    let starts = line_starts(text);
+    let line = |at: usize| {
+        let end = starts.get(at + 1).copied().unwrap_or(text.len());
+        &text[starts[at]..end]
+    };
+    // Top-level sections: from a key at column 0 to the next one.
+    let mut sections: Vec<usize> = (0..starts.len())
+        .filter(|&at| starts_entry_at(line(at), 0))
+        .collect();
+    if sections.first() != Some(&0) {
+        // Comments and a `---` marker before the first key belong to the first section.
+        if sections.is_empty() {
+            sections.push(0);
+        } else {
+            sections[0] = 0;
+        }
+    }
+    sections.push(starts.len());
+    let offset = |line_at: usize| starts.get(line_at).copied().unwrap_or(text.len());
+
+    let mut pieces = Vec::new();
+    let mut root_run: Option<usize> = None;
+    for window in sections.windows(2) {
+        let (first, next) = (window[0], window[1]);
+        let is_resources = {
+            let key_line = line(first.min(starts.len().saturating_sub(1)));
+            key_line
+                .strip_prefix("Resources:")
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
+        };
+        if is_resources && next - first > max_lines {
+            // The key line joins the root run; the entries are cut at the first entry's indent.
+            let run_start = root_run.take().unwrap_or(first);
+            pieces.push(Piece {
+                start: offset(run_start),
+                end: offset(first + 1),
+                in_resources: false,
+            });
+            let indent = (first + 1..next)
+                .map(line)
+                .find(|text| {
+                    let content = text.trim_start_matches(' ');
+                    !content.trim().is_empty() && !content.starts_with('#')
+                })
+                .map_or(2, |text| text.len() - text.trim_start_matches(' ').len());
+            let mut entries: Vec<usize> = (first + 1..next)
+                .filter(|&at| starts_entry_at(line(at), indent))
+                .collect();
+            if entries.first() != Some(&(first + 1)) {
+                match entries.first_mut() {
+                    Some(entry) => *entry = first + 1,
+                    None => entries.push(first + 1),
+                }
+            }
+            entries.push(next);
+            let mut run_start = entries[0];
+            for pair in entries.windows(2) {
+                let (entry, following) = (pair[0], pair[1]);
+                if following - run_start > max_lines && entry > run_start {
+                    pieces.push(Piece {
+                        start: offset(run_start),
+                        end: offset(entry),
+                        in_resources: true,
+                    });
+                    run_start = entry;
+                }
+            }
+            pieces.push(Piece {
+                start: offset(run_start),
+                end: offset(next),
+                in_resources: true,
+            });
+            continue;
+        }
+        match root_run {
+            Some(run_start) if next - run_start > max_lines => {
+                pieces.push(Piece {
+                    start: offset(run_start),
+                    end: offset(first),
+                    in_resources: false,
+                });
+                root_run = Some(first);
+            }
+            Some(_) => {}
+            None => root_run = Some(first),
+        }
+    }
+    if let Some(run_start) = root_run {
+        pieces.push(Piece {
+            start: offset(run_start),
+            end: text.len(),
+            in_resources: false,
+        });
+    }
+    pieces.retain(|piece| piece.start < piece.end);
+    pieces
+}
+
+/// Parses a YAML text piece by piece (see [`split_pieces`]) and stitches the root mapping back
+/// together. Returns the value, the unread ranges, and the first syntax error, all in offsets of
+/// the whole text.
+fn read_yaml_in_pieces(
+    text: &str,
+    max_lines: usize,
+) -> (Option<Value>, Vec<TextRange>, Option<TextRange>) {
+    let mut reader = YamlPieces::new(text);
+    let mut root: Vec<Entry> = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_error = None;
+    for piece in split_pieces(text, max_lines) {
+        let piece_text = &text[piece.start..piece.end];
+        // Through `text::parse`: a piece nested deeper than gatelint reads is left unread.
+        let Some(tree) = crate::text::parse(FileKind::YamlTemplate, piece_text, None) else {
+            errors.push(TextRange::new(piece.start, piece.end));
+            continue;
+        };
+        let shift =
+            |range: TextRange| TextRange::new(range.start + piece.start, range.end + piece.start);
+        errors.extend(error_ranges(&tree).into_iter().map(shift));
+        if first_error.is_none() {
+            first_error = first_syntax_error(&tree, piece_text).map(shift);
+        }
+        let has_error = tree.root_node().has_error();
+        let value = if has_error && piece.in_resources && max_lines == 0 {
+            // One resource the grammar cannot read: keep its logical id and type, marked unread.
+            unreadable_resource(text, piece)
+        } else {
+            reader.read(&tree, piece.start)
+        };
+        let Some(value) = value else {
+            continue;
+        };
+        let ValueKind::Map(entries) = value.kind else {
+            // A piece that is not a mapping cannot be placed: leave it unread.
+            errors.push(TextRange::new(piece.start, piece.end));
+            continue;
+        };
+        if !piece.in_resources {
+            root.extend(entries);
+            continue;
+        }
+        let Some(resources) = root.iter_mut().rev().find(|entry| entry.key == "Resources") else {
+            errors.push(TextRange::new(piece.start, piece.end));
+            continue;
+        };
+        match &mut resources.value.kind {
+            ValueKind::Map(existing) => {
+                existing.extend(entries);
+                resources.value.range.end = value.range.end;
+            }
+            _ => {
+                resources.value = Value {
+                    range: value.range,
+                    kind: ValueKind::Map(entries),
+                };
+            }
+        }
+    }
+    let range = TextRange::new(0, text.len());
+    let value = (!root.is_empty()).then_some(Value {
+        range,
+        kind: ValueKind::Map(root),
+    });
+    (value, errors, first_error)
+}
+
+/// A resource entry the grammar cannot read, as a mapping of its logical id to its `Type` alone,
+/// both found by their lines: `Id:` at the entry's indentation and the first `Type:` below it.
+fn unreadable_resource(text: &str, piece: Piece) -> Option<Value> {
+    let entry = &text[piece.start..piece.end];
+    let id_start = entry.len() - entry.trim_start_matches(' ').len();
+    let id_end = id_start + entry[id_start..].find(':')?;
+    let quotes: &[char] = &['"', '\''];
+    let logical_id = entry[id_start..id_end]
+        .trim()
+        .trim_matches(quotes)
+        .to_owned();
+    let mut line_start = entry.find('\n')? + 1;
+    let mut type_entry = None;
+    while line_start < entry.len() {
+        let line_end = entry[line_start..]
+            .find('\n')
+            .map_or(entry.len(), |at| line_start + at);
+        let line = &entry[line_start..line_end];
+        let content = line.trim_start_matches(' ');
+        if let Some(rest) = content.strip_prefix("Type:") {
+            let value_start = line_start + (line.len() - content.len()) + "Type:".len();
+            let value_text = rest.trim();
+            let value_start = value_start + (rest.len() - rest.trim_start().len());
+            let key_start = piece.start + line_start + (line.len() - content.len());
+            type_entry = Some(Entry {
+                key: "Type".into(),
+                key_range: TextRange::new(key_start, key_start + "Type".len()),
+                value: Value {
+                    range: TextRange::new(
+                        piece.start + value_start,
+                        piece.start + value_start + value_text.len(),
+                    ),
+                    kind: ValueKind::Str(value_text.trim_matches(quotes).to_owned()),
+                },
+            });
+            break;
+        }
+        line_start = line_end + 1;
+    }
+    let key_range = TextRange::new(piece.start + id_start, piece.start + id_end);
+    let definition = Value {
+        range: TextRange::new(key_range.end, piece.end),
+        kind: ValueKind::Map(type_entry.into_iter().collect()),
+    };
+    Some(Value {
+        range: TextRange::new(piece.start, piece.end),
+        kind: ValueKind::Map(vec![Entry {
+            key: logical_id,
+            key_range,
+            value: definition,
+        }]),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tree_sitter::Parser;
+
+    fn tree_of(kind: FileKind, text: &str) -> Tree {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&kind.tree_sitter_language())
+            .expect("grammar loads");
+        parser.parse(text, None).expect("parses")
+    }
+
+    /// The shapes tree-sitter-yaml 0.7 rejects and CloudFormation loads, reduced from real
+    /// templates: flow content and quoted scalars continued at the column of their key.
+    const GRAMMAR_REJECTS: [&str; 3] = [
+        "Policy:\n  Document: !Sub '{\n      \"Version\": 1\n  }'\n",
+        "Properties:\n  Schema: {\"a\": 1,\n  \"b\": 2}\n",
+        "Statement:\n  Resource: [\n  !Sub \"arn:${A}\",\n  !GetAtt B.Arn\n  ]\n",
+    ];
+
+    #[test]
+    fn grammar_rejects_valid_yaml_that_the_loader_accepts() {
+        for text in GRAMMAR_REJECTS {
+            let tree = tree_of(FileKind::YamlTemplate, text);
+            assert!(
+                tree.root_node().has_error(),
+                "tree-sitter now reads {text:?}"
+            );
+            assert!(loader_accepts(text), "{text:?}");
+        }
+        assert!(!loader_accepts("a: [1, 2\nb: 3\n"));
+        assert!(!loader_accepts("a: b: c\n"));
+        assert!(!loader_accepts("Description: \"quoted\" trailing\nA: 1\n"));
+    }
+
+    #[test]
+    fn a_template_the_grammar_rejects_reports_no_syntax_error_and_marks_the_resource() {
+        let text = "Resources:\n  Model:\n    Type: AWS::ApiGateway::Model\n    Properties:\n      Schema: {\"a\": 1,\n      \"b\": 2}\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: 10\n";
+        let tree = tree_of(FileKind::YamlTemplate, text);
+        let read = read(FileKind::YamlTemplate, &tree, text);
+        assert_eq!(read.syntax_error, None);
+        let template = read.template.expect("a template");
+        assert!(!template.unread.is_empty());
+        assert!(template.resource("Fn").is_some_and(|fn_| !fn_.incomplete));
+    }
+
+    #[test]
+    fn invalid_yaml_keeps_its_syntax_error() {
+        let text = "Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties: {Timeout: 10\n  Other: x\n";
+        let tree = tree_of(FileKind::YamlTemplate, text);
+        assert!(read(FileKind::YamlTemplate, &tree, text)
+            .syntax_error
+            .is_some());
+    }
+
+    fn long_template(functions: usize) -> String {
+        let mut text = String::from(
+            "# generated\nAWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Short: {Type: Number, Default: &short 3}\nResources:\n",
+        );
+        for n in 0..functions {
+            text.push_str(&format!(
+                "  Fn{n}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: *short\n      Description: |\n        line one\n        line two\n"
+            ));
+        }
+        text.push_str("Outputs:\n  Name:\n    Value: !Ref Fn0\n");
+        text
+    }
+
+    #[test]
+    fn a_long_yaml_text_is_cut_under_the_limit_at_entries() {
+        let text = long_template(9_000);
+        assert!(line_count(&text) > 2 * MAX_PIECE_LINES);
+        let pieces = split_pieces(&text, MAX_PIECE_LINES);
+        assert!(pieces.len() >= 3, "{pieces:?}");
+        assert_eq!(pieces.first().map(|p| p.start), Some(0));
+        assert_eq!(pieces.last().map(|p| p.end), Some(text.len()));
+        for pair in pieces.windows(2) {
+            assert_eq!(pair[0].end, pair[1].start);
+        }
+        for piece in &pieces {
+            assert!(line_count(&text[piece.start..piece.end]) <= MAX_PIECE_LINES + 1);
+            if piece.in_resources {
+                assert!(text[piece.start..].starts_with("  Fn"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_yaml_template_reads_whole_with_offsets_and_anchors() {
+        let text = long_template(9_000);
+        let tree = tree_of(FileKind::YamlTemplate, &text);
+        let read = read(FileKind::YamlTemplate, &tree, &text);
+        assert_eq!(read.syntax_error, None);
+        let template = read.template.expect("a template");
+        assert!(template.unread.is_empty(), "{:?}", template.unread);
+        assert_eq!(template.resources.len(), 9_000);
+        let last = template.resource("Fn8999").expect("the last function");
+        assert_eq!(last.id_range.slice(&text), "Fn8999");
+        let timeout = last.property("Timeout").expect("Timeout");
+        assert_eq!(timeout.as_number(), Some(3.0));
+        assert_eq!(timeout.range.slice(&text), "*short");
+        assert_eq!(
+            last.property("Description").and_then(Value::as_str),
+            Some("line one\nline two\n")
+        );
+        assert!(template.parameters.contains_key("Short"));
+        assert!(template.resources_range.is_some());
+    }
+}
