@@ -4,11 +4,14 @@
 //! `gatelint/documentText` debugging request) equals the client's, and the diagnostics it published
 //! for that version equal a fresh analysis of the same text by the library `gatelint check` uses.
 
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use gatelint::analysis::FileContext;
@@ -150,36 +153,7 @@ impl Session {
             .expect("the gatelint binary starts");
         let stdout = child.stdout.take().expect("piped");
         let stdin = child.stdin.take().expect("piped");
-        let (sender, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let Some(length) = length else { return };
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if let Ok(message) = serde_json::from_slice(&body) {
-                    if sender.send(message).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
+        let incoming = lsp_client::spawn_reader(stdout);
         let mut session = Session {
             child,
             stdin: BufWriter::new(stdin),

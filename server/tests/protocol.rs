@@ -1,9 +1,12 @@
 //! Protocol robustness: `gatelint server` spoken to with raw bytes, including what a well-behaved
 //! client never sends. The server answers correctly or ignores (with a log line) and keeps serving.
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+
+use std::io::Write;
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -28,36 +31,7 @@ impl Raw {
             .expect("the gatelint binary starts");
         let stdout = child.stdout.take().expect("piped");
         let stdin = child.stdin.take().expect("piped");
-        let (sender, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let Some(length) = length else { return };
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if let Ok(message) = serde_json::from_slice(&body) {
-                    if sender.send(message).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
+        let incoming = lsp_client::spawn_reader(stdout);
         Raw {
             child,
             stdin,

@@ -3,10 +3,13 @@
 
 #![allow(dead_code)] // Each test crate uses its own part of this module.
 
-use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+#[path = "../support/lsp_client.rs"]
+mod lsp_client;
+
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -122,36 +125,7 @@ impl Client {
             .expect("the gatelint binary starts");
         let stdout = child.stdout.take().expect("piped");
         let stdin = BufWriter::new(child.stdin.take().expect("piped"));
-        let (sender, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let Some(length) = length else { return };
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if let Ok(message) = serde_json::from_slice(&body) {
-                    if sender.send(message).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
+        let incoming = lsp_client::spawn_reader(stdout);
         let mut client = Client {
             child,
             stdin,

@@ -60,15 +60,7 @@ impl Client {
             .expect("the gatelint binary starts");
         let stdout = child.stdout.take().expect("stdout is piped");
         let stdin = child.stdin.take();
-        let (sender, incoming) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            while let Some(message) = read_message(&mut reader) {
-                if sender.send(message).is_err() {
-                    break;
-                }
-            }
-        });
+        let incoming = spawn_reader(stdout);
         Client {
             child,
             stdin,
@@ -263,6 +255,21 @@ impl Drop for Client {
 }
 
 /// Reads one Content-Length framed message; `None` at the end of the stream.
+/// Reads the server's messages on a thread of their own, so that a server writing while the test
+/// is busy never blocks; the receiver yields them in order.
+pub fn spawn_reader(stdout: impl std::io::Read + Send + 'static) -> Receiver<Value> {
+    let (sender, incoming) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stdout);
+        while let Some(message) = read_message(&mut reader) {
+            if sender.send(message).is_err() {
+                break;
+            }
+        }
+    });
+    incoming
+}
+
 pub fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
