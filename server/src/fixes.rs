@@ -15,17 +15,7 @@ pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix 
     let mut edits = Vec::new();
     let (title, replacement) = match facts.language {
         Language::Python => {
-            if !facts.edit_context.has_json_import {
-                let blank = if facts.edit_context.import_needs_blank_line {
-                    "\n"
-                } else {
-                    ""
-                };
-                edits.push(Edit::insert(
-                    facts.edit_context.import_insert_at,
-                    format!("import json\n{blank}"),
-                ));
-            }
+            edits.extend(import_json(facts));
             (
                 "Serialise the body with json.dumps(...)",
                 format!("json.dumps({expression})"),
@@ -75,6 +65,23 @@ pub fn wrap_as_response(facts: &SourceFacts, text: &str, range: TextRange) -> Fi
         title: "Return it as the JSON body of a 200 response".into(),
         edits,
     }
+}
+
+/// The edit that adds `import json` to a Python file that lacks it (after the docstring and
+/// `__future__` imports, before the other imports).
+pub fn import_json(facts: &SourceFacts) -> Option<Edit> {
+    if facts.language != Language::Python || facts.edit_context.has_json_import {
+        return None;
+    }
+    let blank = if facts.edit_context.import_needs_blank_line {
+        "\n"
+    } else {
+        ""
+    };
+    Some(Edit::insert(
+        facts.edit_context.import_insert_at,
+        format!("import json\n{blank}"),
+    ))
 }
 
 /// Converts the scalar at `range` to a string: `str(x)`, `String(x)`, `x.to_string()`; a

@@ -357,7 +357,7 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
 }
 
 /// Drops `.` components and resolves `..` lexically (without touching the file system).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     use std::path::Component;
     let mut out = PathBuf::new();
     for component in path.components() {

@@ -5,7 +5,7 @@
 //! roots is never read.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::{FileContext, HandlerContext};
@@ -97,17 +97,7 @@ pub struct WorkspaceIndex {
 /// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
 pub fn normalize(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for component in absolute.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::config::normalize(&absolute)
 }
 
 impl WorkspaceIndex {

@@ -221,17 +221,7 @@ fn wrap_fix(facts: &SourceFacts, text: &str, body: &HandlerBody) -> Fix {
     let mut edits = Vec::new();
     let replacement = match facts.language {
         Language::Python => {
-            if !facts.edit_context.has_json_import {
-                let blank = if facts.edit_context.import_needs_blank_line {
-                    "\n"
-                } else {
-                    ""
-                };
-                edits.push(Edit::insert(
-                    facts.edit_context.import_insert_at,
-                    format!("import json\n{blank}"),
-                ));
-            }
+            edits.extend(crate::fixes::import_json(facts));
             format!(
                 "{indent}try:\n{reindented}\n{indent}except Exception:\n{indent}{unit}return {{\"statusCode\": 500, \"body\": json.dumps({{\"message\": \"Internal server error\"}})}}"
             )
