@@ -22,6 +22,8 @@ pub struct Inputs {
     pub template_dir: PathBuf,
     /// The large template, JSON.
     pub template: PathBuf,
+    /// The same template in YAML (short-form intrinsics), next to it.
+    pub yaml_template: PathBuf,
 }
 
 /// Files in the monorepo.
@@ -38,7 +40,10 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
     let (monorepo_files, monorepo_templates) = write_monorepo(&monorepo)?;
     let template_dir = root.join("template");
     let template = template_dir.join("template.json");
-    write(&template, &large_template())?;
+    let yaml_template = template_dir.join("template.yaml");
+    let large = large_template();
+    write(&template, &large_json(&large))?;
+    write(&yaml_template, &large_yaml(&large))?;
     write(&template_dir.join("src/app.py"), &template_handlers())?;
     Ok(Inputs {
         python_handler: monorepo.join("large/orders/app.py"),
@@ -48,6 +53,7 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
         monorepo_templates,
         template_dir,
         template,
+        yaml_template,
     })
 }
 
@@ -310,8 +316,8 @@ fn template_handlers() -> String {
 
 /// A SAM template of `TEMPLATE_FUNCTIONS` functions, each behind a REST API event (with a Lambda
 /// token authorizer on every fourth), an HTTP API event, a hand-written `AWS::ApiGateway::Method`
-/// on a second REST API and its `AWS::Lambda::Permission` (missing on every fiftieth), in JSON.
-fn large_template() -> String {
+/// on a second REST API and its `AWS::Lambda::Permission` (missing on every fiftieth).
+fn large_template() -> Value {
     let mut resources = Map::new();
     resources.insert(
         "SharedApi".into(),
@@ -441,7 +447,7 @@ fn large_template() -> String {
             );
         }
     }
-    let template = json!({
+    json!({
         "AWSTemplateFormatVersion": "2010-09-09",
         "Transform": "AWS::Serverless-2016-10-31",
         "Parameters": {
@@ -450,8 +456,99 @@ fn large_template() -> String {
         },
         "Globals": { "Function": { "Runtime": "python3.12", "MemorySize": 512 } },
         "Resources": resources,
-    });
-    let mut text = serde_json::to_string_pretty(&template).unwrap_or_default();
+    })
+}
+
+/// The large template as pretty-printed JSON.
+fn large_json(template: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(template).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The large template as block YAML, written the way SAM templates are: `!Ref`, `!Sub` and
+/// `!GetAtt` short forms, plain scalars where YAML reads them back as the same string.
+fn large_yaml(template: &Value) -> String {
+    let mut text = String::new();
+    yaml_entries(&mut text, template, 0);
+    text
+}
+
+fn yaml_entries(text: &mut String, value: &Value, indent: usize) {
+    let Value::Object(entries) = value else {
+        return;
+    };
+    for (key, value) in entries {
+        let _ = write!(text, "{:indent$}{key}:", "");
+        yaml_value(text, value, indent);
+    }
+}
+
+/// Writes a value after a `key:` or `-` already written on the current line.
+fn yaml_value(text: &mut String, value: &Value, indent: usize) {
+    if let Some(short) = short_form(value) {
+        let _ = writeln!(text, " {short}");
+        return;
+    }
+    match value {
+        Value::Object(entries) if !entries.is_empty() => {
+            text.push('\n');
+            yaml_entries(text, value, indent + 2);
+        }
+        Value::Array(items) if !items.is_empty() => {
+            text.push('\n');
+            for item in items {
+                let _ = write!(text, "{:width$}-", "", width = indent + 2);
+                match item {
+                    Value::Object(_) if short_form(item).is_none() => {
+                        // The first entry on the dash's line, the others under it.
+                        let mut nested = String::new();
+                        yaml_entries(&mut nested, item, indent + 4);
+                        text.push(' ');
+                        text.push_str(nested.trim_start());
+                    }
+                    _ => yaml_value(text, item, indent + 2),
+                }
+            }
+        }
+        Value::Object(_) => text.push_str(" {}\n"),
+        Value::Array(_) => text.push_str(" []\n"),
+        other => {
+            let _ = writeln!(text, " {}", yaml_scalar(other));
+        }
+    }
+}
+
+/// `!Ref`, `!Sub` and `!GetAtt` for the intrinsic functions written as one-entry mappings.
+fn short_form(value: &Value) -> Option<String> {
+    let Value::Object(entries) = value else {
+        return None;
+    };
+    let (key, argument) = entries.iter().next().filter(|_| entries.len() == 1)?;
+    match (key.as_str(), argument) {
+        ("Ref", Value::String(name)) => Some(format!("!Ref {name}")),
+        ("Fn::Sub", Value::String(_)) => Some(format!("!Sub {}", yaml_scalar(argument))),
+        ("Fn::GetAtt", Value::Array(parts)) => {
+            let parts: Option<Vec<&str>> = parts.iter().map(Value::as_str).collect();
+            Some(format!("!GetAtt {}", parts?.join(".")))
+        }
+        _ => None,
+    }
+}
+
+fn yaml_scalar(value: &Value) -> String {
+    match value {
+        Value::String(string) => {
+            let plain = !string.is_empty()
+                && string.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+                && string.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
+                && !matches!(string.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off");
+            if plain {
+                string.clone()
+            } else {
+                format!("'{}'", string.replace('\'', "''"))
+            }
+        }
+        other => other.to_string(),
+    }
 }

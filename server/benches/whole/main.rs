@@ -53,6 +53,12 @@ fn main() {
         template_bytes as f64 / 1e6,
         inputs::TEMPLATE_FUNCTIONS
     );
+    let yaml_bytes = std::fs::metadata(&inputs.yaml_template).map_or(0, |meta| meta.len());
+    let yaml_template = format!(
+        "YAML template ({:.1} MB, the same {} functions)",
+        yaml_bytes as f64 / 1e6,
+        inputs::TEMPLATE_FUNCTIONS
+    );
 
     if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
         for (label, path, templates) in [
@@ -62,6 +68,11 @@ fn main() {
                 inputs.monorepo_templates.clone(),
             ),
             (&template, &inputs.template, vec![inputs.template.clone()]),
+            (
+                &yaml_template,
+                &inputs.yaml_template,
+                vec![inputs.yaml_template.clone()],
+            ),
         ] {
             let check = bench
                 .wants("check")
@@ -190,18 +201,28 @@ fn main() {
                 &latencies,
             );
         }
-        eprintln!("server: edits in {}", inputs.template.display());
-        let mid = format!("\"Function{:05}\"", inputs::TEMPLATE_FUNCTIONS / 2);
-        let latencies = bench.edit_latency_after(
-            &inputs.template_dir,
-            &inputs.template,
-            &mid,
-            "\"Description\": \"",
-        );
-        table.latency(
-            &format!("server: one-character edit → diagnostics, {template}"),
-            &latencies,
-        );
+        let middle = inputs::TEMPLATE_FUNCTIONS / 2;
+        for (path, label, needle, then) in [
+            (
+                &inputs.template,
+                &template,
+                format!("\"Function{middle:05}\""),
+                "\"Description\": \"",
+            ),
+            (
+                &inputs.yaml_template,
+                &yaml_template,
+                format!("  Function{middle:05}:\n"),
+                "Description: '",
+            ),
+        ] {
+            eprintln!("server: edits in {}", path.display());
+            let latencies = bench.edit_latency_after(&inputs.template_dir, path, &needle, then);
+            table.latency(
+                &format!("server: one-character edit → diagnostics, {label}"),
+                &latencies,
+            );
+        }
     }
 
     println!();
