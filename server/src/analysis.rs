@@ -479,6 +479,18 @@ fn analyze_template(
 /// as the handler of its function and mapped back onto the template's lines.
 fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &str) -> Vec<Finding> {
     let mut found = Vec::new();
+    // Reading every function's spec costs more than the rules on a large template: only a
+    // template that writes code inline (SAM `InlineCode`, also from `Globals`; `Code.ZipFile`)
+    // has any.
+    let inline = |resource: &templates::Resource| {
+        template.effective_property(resource, "InlineCode").is_some()
+            || resource
+                .property("Code")
+                .is_some_and(|code| code.get("ZipFile").is_some())
+    };
+    if !template.resources.iter().any(inline) {
+        return found;
+    }
     for spec in templates::functions::function_specs(template, graph) {
         let Some(embedded) = Embedded::of(&spec, text) else {
             continue;

@@ -285,7 +285,9 @@ impl State {
                 // The template's model the index read from this very text, if it did.
                 let model = index
                     .file(&path)
-                    .filter(|file| *file.text == *snapshot.text)
+                    .filter(|file| {
+                        Arc::ptr_eq(&file.text, &snapshot.text) || *file.text == *snapshot.text
+                    })
                     .and_then(|file| file.model.clone());
                 (index.context(&path), model)
             };
@@ -403,9 +405,14 @@ impl State {
         let path = normalize(path);
         let mut index = self.write_index();
         let mut affected = index.dependants(&path);
-        index.update(&path, file);
+        let replaced = index.update(&path, file);
         affected.extend(index.dependants(&path));
         affected.remove(&path);
+        drop(index);
+        // A large template's old model takes milliseconds to free: not while a keystroke waits.
+        if replaced.as_ref().is_some_and(|file| file.model.is_some()) {
+            rayon::spawn(move || drop(replaced));
+        }
         affected
     }
 

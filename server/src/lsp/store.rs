@@ -18,6 +18,8 @@ struct OpenDocument {
     path: PathBuf,
     version: i32,
     document: Document,
+    /// The document's text, shared by every snapshot of this version (one copy per version).
+    text: Arc<str>,
     line_index: Arc<LineIndex>,
     /// The findings of this version, once computed.
     findings: Option<Arc<Vec<Finding>>>,
@@ -75,12 +77,14 @@ impl DocumentStore {
         let kind = kind_of(&path, &text);
         let document = Document::new(kind, text);
         let line_index = Arc::new(LineIndex::new(document.text()));
+        let text = Arc::from(document.text());
         self.lock().insert(
             uri,
             OpenDocument {
                 path,
                 version,
                 document,
+                text,
                 line_index,
                 findings: None,
             },
@@ -113,6 +117,7 @@ impl DocumentStore {
             open.document = Document::new(kind, open.document.text().to_owned());
         }
         open.version = version;
+        open.text = Arc::from(open.document.text());
         open.line_index = Arc::new(LineIndex::new(open.document.text()));
         open.findings = None;
         ChangeOutcome::Applied
@@ -130,7 +135,7 @@ impl DocumentStore {
             path: open.path.clone(),
             version: open.version,
             kind: open.document.kind(),
-            text: Arc::from(open.document.text()),
+            text: Arc::clone(&open.text),
             tree: open.document.tree().cloned(),
             line_index: Arc::clone(&open.line_index),
             findings: open.findings.clone(),

@@ -92,6 +92,9 @@ pub struct WorkspaceIndex {
     links_by_file: HashMap<PathBuf, Vec<usize>>,
     links_by_template: HashMap<PathBuf, Vec<usize>>,
     problems: HashMap<PathBuf, Vec<LinkProblem>>,
+    /// Whether each folder is inside the roots, as far as one relinking asked: thousands of
+    /// functions share a handful of `CodeUri` folders, and each answer costs system calls.
+    within_roots_seen: HashMap<PathBuf, bool>,
 }
 
 /// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
@@ -193,7 +196,10 @@ impl WorkspaceIndex {
     /// change requires: nothing when a handler keeps the names it exports, the template's own
     /// links when a template changes, every link otherwise (a file appeared or disappeared, or a
     /// handler's exported names changed). The path must be normalised.
-    pub fn update(&mut self, path: &Path, file: Option<IndexedFile>) {
+    ///
+    /// Returns the file it replaced or removed (freeing a large template's model takes a while:
+    /// the caller may do it when nothing waits for it).
+    pub fn update(&mut self, path: &Path, file: Option<IndexedFile>) -> Option<IndexedFile> {
         let old = match file {
             Some(file) => self.files.insert(path.to_path_buf(), file),
             None => self.files.remove(path),
@@ -213,11 +219,13 @@ impl WorkspaceIndex {
             (None, None) => {}
             _ => self.relink(),
         }
+        old
     }
 
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
+        self.within_roots_seen.clear();
         let templates: Vec<(PathBuf, Vec<FunctionSpec>)> = self
             .files
             .iter()
@@ -239,6 +247,7 @@ impl WorkspaceIndex {
     /// Recomputes the links of one template, keeping the others: what a template's own text
     /// decides (its functions' `CodeUri` and `Handler`) cannot change another template's links.
     fn relink_template(&mut self, template: &Path) {
+        self.within_roots_seen.clear();
         let specs = match self.files.get(template).map(|file| &file.content) {
             Some(Content::Template { functions }) => functions.clone(),
             _ => Vec::new(),
@@ -341,7 +350,15 @@ impl WorkspaceIndex {
         };
         let base = template.parent().unwrap_or(Path::new("/"));
         let code_dir = normalize(&base.join(&code_uri.text));
-        if !self.within_roots(&code_dir) || is_archive(&code_uri.text) {
+        let within = match self.within_roots_seen.get(&code_dir) {
+            Some(&within) => within,
+            None => {
+                let within = self.within_roots(&code_dir);
+                self.within_roots_seen.insert(code_dir.clone(), within);
+                within
+            }
+        };
+        if !within || is_archive(&code_uri.text) {
             return Resolution::NotAnalysed;
         }
         if !code_dir.is_dir() {
