@@ -42,14 +42,25 @@ impl Suppressions {
         if !file.text.contains("gatelint") {
             return Suppressions(found);
         }
-        let (Some(kind), Some(tree)) = (file.kind, file.tree) else {
+        let Some(kind) = file.kind else {
             return Suppressions(found);
         };
-        if kind != FileKind::JsonTemplate {
-            comments(tree, file.text, &mut found);
-        }
-        if kind.is_template() {
-            metadata(kind, tree, file.text, &mut found);
+        match file.tree {
+            Some(tree) => {
+                if kind != FileKind::JsonTemplate {
+                    comments(tree, file.text, &mut found);
+                }
+                if kind.is_template() {
+                    metadata(templates::parse(kind, tree, file.text), &mut found);
+                }
+            }
+            // A JSON template in strict JSON is read without a syntax tree (it has no comments).
+            None if kind == FileKind::JsonTemplate => {
+                let template = templates::read::read_strict_json(file.text)
+                    .and_then(|read| read.template);
+                metadata(template, &mut found);
+            }
+            None => {}
         }
         Suppressions(found)
     }
@@ -216,8 +227,8 @@ fn code_ref(written: &str, range: TextRange) -> CodeRef {
 }
 
 /// `Metadata: { gatelint: { ignore: [...] } }` on each resource covers the resource.
-fn metadata(kind: FileKind, tree: &Tree, text: &str, found: &mut Vec<Suppression>) {
-    let Some(template) = templates::parse(kind, tree, text) else {
+fn metadata(template: Option<templates::Template>, found: &mut Vec<Suppression>) {
+    let Some(template) = template else {
         return;
     };
     for resource in &template.resources {

@@ -31,7 +31,16 @@ pub struct TemplateModel {
 impl TemplateModel {
     /// Reads a parsed template file and builds its graph.
     pub fn read(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> TemplateModel {
-        let read = read(kind, tree, text);
+        TemplateModel::of(read(kind, tree, text))
+    }
+
+    /// Reads a JSON template without a syntax tree, when it is strict JSON (see
+    /// [`read::read_strict_json`]): the same model as [`TemplateModel::read`].
+    pub fn read_strict_json(text: &str) -> Option<TemplateModel> {
+        read::read_strict_json(text).map(TemplateModel::of)
+    }
+
+    fn of(read: TemplateRead) -> TemplateModel {
         let graph = read.template.as_ref().map(Graph::build);
         TemplateModel { read, graph }
     }

@@ -587,6 +587,13 @@ fn for_each_child<'t>(cursor: &mut TreeCursor<'t>, mut visit: impl FnMut(&mut Tr
     cursor.goto_parent();
 }
 
+/// Reads a JSON text that is strict JSON straight from the text, without a syntax tree: such a
+/// text is one tree-sitter-json reads without error, to this same value. `None` for any other
+/// text (then parse it and use [`from_json`]).
+pub fn from_strict_json(text: &str) -> Option<Value> {
+    JsonText::new(text).document()
+}
+
 /// A reader of strict JSON text into values, with the ranges tree-sitter-json gives its nodes.
 /// It answers `None` for any text outside strict JSON, never a different value.
 struct JsonText<'t> {
@@ -728,14 +735,19 @@ impl<'t> JsonText<'t> {
                     self.at += 1;
                     return Some(TextRange::new(start, self.at));
                 }
-                b'\\' => self.at += 2,
+                // The escapes tree-sitter-json reads (`\u` then its digits as plain content).
+                b'\\' => match self.bytes.get(self.at + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' | b'u' => self.at += 2,
+                    _ => return None,
+                },
                 b'\n' | b'\r' => return None,
                 _ => self.at += 1,
             }
         }
     }
 
-    /// A number as JSON writes it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    /// A number as JSON writes it, as far as tree-sitter-json reads it too:
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE]-?[0-9]+)?`.
     fn number(&mut self) -> Option<TextRange> {
         let start = self.at;
         let _ = self.eat(b'-');
@@ -750,9 +762,8 @@ impl<'t> JsonText<'t> {
         }
         if let Some(b'e' | b'E') = self.bytes.get(self.at) {
             self.at += 1;
-            if let Some(b'+' | b'-') = self.bytes.get(self.at) {
-                self.at += 1;
-            }
+            // tree-sitter-json takes no `+` in an exponent: `1e+3` is a syntax error there.
+            let _ = self.eat(b'-');
             self.bytes.get(self.at)?.is_ascii_digit().then_some(())?;
             self.digits();
         }
@@ -851,6 +862,8 @@ mod tests {
         let mut compare = |text: &str| -> bool {
             let tree = parser.parse(text, None).expect("parses");
             if tree.root_node().has_error() {
+                // What reads without a tree must be what the grammar reads without error.
+                assert_eq!(JsonText::new(text).document(), None, "{text}");
                 return false;
             }
             let walked = from_json_tree(&tree, text);
@@ -873,7 +886,7 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) as usize % bound.max(1)
         };
-        let alphabet = ['"', '\\', '{', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'x', ' ', '\n', '/', '*', 't'];
+        let alphabet = ['"', '\\', '{', '+', 'u', '\'', '}', '[', ']', ',', ':', '0', '-', '.', 'e', 'x', ' ', '\n', '/', '*', 't'];
         let (mut edits, mut read) = (0, 0);
         for text in &texts {
             for _ in 0..1_500 {
