@@ -395,9 +395,23 @@ impl State {
 
     /// [`Self::update_index`] for an open document: its tree is already parsed.
     fn update_index_from(&self, snapshot: &Snapshot) -> HashSet<PathBuf> {
+        // The template as the index read it before this edit: what the edit left alone is reused.
+        let previous = self
+            .read_index()
+            .file(&normalize(&snapshot.path))
+            .and_then(|file| Some((Arc::clone(&file.text), Arc::clone(file.model.as_ref()?))));
         let file = snapshot.kind.map(|kind| {
-            IndexedFile::with_tree(kind, Arc::clone(&snapshot.text), snapshot.tree.as_ref())
+            IndexedFile::with_tree_after(
+                kind,
+                Arc::clone(&snapshot.text),
+                snapshot.tree.as_ref(),
+                previous
+                    .as_ref()
+                    .map(|(text, model)| (&**text, &**model)),
+            )
         });
+        // The last hold on the old model here: `update_index_with` frees it off the latency path.
+        drop(previous);
         self.update_index_with(&snapshot.path, file)
     }
 

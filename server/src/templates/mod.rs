@@ -34,6 +34,21 @@ impl TemplateModel {
         TemplateModel::of(read(kind, tree, text))
     }
 
+    /// [`TemplateModel::read`] of an edited text, given the text before the edit and its model:
+    /// the same model, reusing what the edit left alone (see [`read::read_after`]).
+    pub fn read_after(
+        kind: FileKind,
+        tree: &tree_sitter::Tree,
+        text: &str,
+        previous: Option<(&str, &TemplateModel)>,
+    ) -> TemplateModel {
+        let previous = previous.map(|(text, model)| read::Previous {
+            text,
+            read: &model.read,
+        });
+        TemplateModel::of(read::read_after(kind, tree, text, previous))
+    }
+
     /// Reads a JSON template without a syntax tree, when it is strict JSON (see
     /// [`read::read_strict_json`]): the same model as [`TemplateModel::read`].
     pub fn read_strict_json(text: &str) -> Option<TemplateModel> {

@@ -28,10 +28,39 @@ pub struct TemplateRead {
     /// The syntax error to report: tree-sitter's first error, unless a YAML loader accepts
     /// the text (then the grammar is at fault, not the file).
     pub syntax_error: Option<TextRange>,
+    /// For a YAML text read in pieces, each piece's tree: the next read of an edited text parses
+    /// again only the piece the edit touched.
+    pub pieces: Vec<ParsedPiece>,
+}
+
+/// One piece of a YAML text read in pieces, and its tree (of the piece's text alone).
+#[derive(Debug)]
+pub struct ParsedPiece {
+    pub range: TextRange,
+    pub tree: Tree,
+}
+
+/// The text a template was read from before an edit, and what reading it found.
+#[derive(Clone, Copy)]
+pub struct Previous<'a> {
+    pub text: &'a str,
+    pub read: &'a TemplateRead,
 }
 
 /// Reads a template file; `tree` is tree-sitter's parse of the whole `text`.
 pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
+    read_after(kind, tree, text, None)
+}
+
+/// [`read`], given what reading the text before an edit found: the same result, with the trees of
+/// the pieces the edit left alone reused.
+pub fn read_after(
+    kind: FileKind,
+    tree: &Tree,
+    text: &str,
+    previous: Option<Previous<'_>>,
+) -> TemplateRead {
+    let mut pieces = Vec::new();
     let (root, errors, first_error, syntax) = match kind {
         FileKind::JsonTemplate => (
             value::from_json(tree, text),
@@ -40,17 +69,19 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
             Syntax::Json,
         ),
         FileKind::YamlTemplate if line_count(text) > MAX_PIECE_LINES => {
-            let (root, errors, first_error) = match read_yaml_in_pieces(text, MAX_PIECE_LINES) {
-                (_, errors, _) if !errors.is_empty() => read_yaml_in_pieces(text, 0),
-                read => read,
-            };
-            (root, errors, first_error, Syntax::Yaml)
+            let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous);
+            if !read.errors.is_empty() {
+                read = read_yaml_in_pieces(text, 0, previous);
+            }
+            pieces = read.pieces;
+            (read.root, read.errors, read.first_error, Syntax::Yaml)
         }
         // tree-sitter's error recovery may swallow much more than the bad line; parsing each
         // top-level section and each resource on its own keeps the damage to where it is.
         FileKind::YamlTemplate if tree.root_node().has_error() => {
-            let (root, errors, first_error) = read_yaml_in_pieces(text, 0);
-            (root, errors, first_error, Syntax::Yaml)
+            let read = read_yaml_in_pieces(text, 0, previous);
+            pieces = read.pieces;
+            (read.root, read.errors, read.first_error, Syntax::Yaml)
         }
         FileKind::YamlTemplate => (
             value::from_yaml(tree, text),
@@ -62,6 +93,7 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
             return TemplateRead {
                 template: None,
                 syntax_error: None,
+                pieces: Vec::new(),
             }
         }
     };
@@ -77,6 +109,7 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
     TemplateRead {
         template,
         syntax_error,
+        pieces,
     }
 }
 
@@ -88,6 +121,7 @@ pub fn read_strict_json(text: &str) -> Option<TemplateRead> {
     Some(TemplateRead {
         template: Some(Template::from_value(root, Syntax::Json)),
         syntax_error: None,
+        pieces: Vec::new(),
     })
 }
 
@@ -264,22 +298,141 @@ fn split_pieces(text: &str, max_lines: usize) -> Vec<Piece> {
     pieces
 }
 
-/// Parses a YAML text piece by piece (see [`split_pieces`]) and stitches the root mapping back
-/// together. Returns the value, the unread ranges, and the first syntax error, all in offsets of
-/// the whole text.
-fn read_yaml_in_pieces(
-    text: &str,
-    max_lines: usize,
-) -> (Option<Value>, Vec<TextRange>, Option<TextRange>) {
+/// A YAML text read in pieces: the value, the unread ranges, and the first syntax error, all in
+/// offsets of the whole text, and the pieces' trees.
+struct PiecesRead {
+    root: Option<Value>,
+    errors: Vec<TextRange>,
+    first_error: Option<TextRange>,
+    pieces: Vec<ParsedPiece>,
+}
+
+/// Where an edit changed a text: the bytes before it and after it that stayed the same.
+#[derive(Clone, Copy, Debug)]
+struct Unchanged {
+    prefix: usize,
+    suffix: usize,
+    old_len: usize,
+}
+
+impl Unchanged {
+    fn between(old: &str, new: &str) -> Unchanged {
+        let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
+        let prefix = old_bytes
+            .iter()
+            .zip(new_bytes)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let room = old_bytes.len().min(new_bytes.len()) - prefix;
+        let suffix = old_bytes
+            .iter()
+            .rev()
+            .zip(new_bytes.iter().rev())
+            .take(room)
+            .take_while(|(a, b)| a == b)
+            .count();
+        Unchanged {
+            prefix,
+            suffix,
+            old_len: old_bytes.len(),
+        }
+    }
+}
+
+/// The tree of one piece of `text`: the previous read's tree of the same text when the edit left
+/// the piece alone, that tree re-parsed incrementally when the edit fell inside the piece, a new
+/// parse otherwise. Through `text::parse`: `None` for a piece nested deeper than gatelint reads.
+fn piece_tree(text: &str, piece: Piece, previous: Option<(&Previous<'_>, Unchanged)>) -> Option<Tree> {
+    let piece_text = &text[piece.start..piece.end];
+    let fresh = || crate::text::parse(FileKind::YamlTemplate, piece_text, None);
+    let Some((previous, unchanged)) = previous else {
+        return fresh();
+    };
+    let new_len = text.len();
+    let old_of = |at: usize| (at + unchanged.old_len).checked_sub(new_len);
+    let find = |start: usize, end: usize| {
+        previous
+            .read
+            .pieces
+            .iter()
+            .find(|old| old.range.start == start && old.range.end == end)
+    };
+    if piece.end <= unchanged.prefix {
+        // Wholly before the edit: the same text at the same place.
+        if let Some(old) = find(piece.start, piece.end) {
+            return Some(old.tree.clone());
+        }
+        return fresh();
+    }
+    let edit_new_end = new_len - unchanged.suffix;
+    if piece.start >= edit_new_end {
+        // Wholly after the edit: the same text, moved.
+        if let Some(old) = old_of(piece.start)
+            .zip(old_of(piece.end))
+            .and_then(|(start, end)| find(start, end))
+        {
+            return Some(old.tree.clone());
+        }
+        return fresh();
+    }
+    let edit_old_end = unchanged.old_len - unchanged.suffix;
+    let Some(old) = old_of(piece.end).and_then(|end| find(piece.start, end)) else {
+        return fresh();
+    };
+    if unchanged.prefix < piece.start || edit_old_end > old.range.end {
+        return fresh();
+    }
+    let old_text = &previous.text[old.range.start..old.range.end];
+    let point = |text: &str, at: usize| {
+        let before = &text.as_bytes()[..at];
+        let row = before.iter().filter(|&&byte| byte == b'\n').count();
+        let column = before.iter().rev().take_while(|&&byte| byte != b'\n').count();
+        tree_sitter::Point::new(row, column)
+    };
+    let (start, old_end, new_end) = (
+        unchanged.prefix - piece.start,
+        edit_old_end - piece.start,
+        edit_new_end - piece.start,
+    );
+    let mut tree = old.tree.clone();
+    tree.edit(&tree_sitter::InputEdit {
+        start_byte: start,
+        old_end_byte: old_end,
+        new_end_byte: new_end,
+        start_position: point(old_text, start),
+        old_end_position: point(old_text, old_end),
+        new_end_position: point(piece_text, new_end),
+    });
+    crate::text::parse(FileKind::YamlTemplate, piece_text, Some(&tree))
+}
+
+/// Parses a YAML text piece by piece (see [`split_pieces`]), the pieces in parallel, and stitches
+/// the root mapping back together.
+fn read_yaml_in_pieces(text: &str, max_lines: usize, previous: Option<Previous<'_>>) -> PiecesRead {
+    use rayon::prelude::*;
+    let unchanged = previous.map(|previous| Unchanged::between(previous.text, text));
+    let previous = previous.as_ref().zip(unchanged);
+    let pieces = split_pieces(text, max_lines);
+    let trees: Vec<Option<Tree>> = pieces
+        .par_iter()
+        .map(|&piece| piece_tree(text, piece, previous))
+        .collect();
+    let mut parsed = Vec::new();
     let mut reader = YamlPieces::new(text);
     let mut root: Vec<Entry> = Vec::new();
     let mut errors = Vec::new();
     let mut first_error = None;
-    for piece in split_pieces(text, max_lines) {
+    for (piece, tree) in pieces.into_iter().zip(trees) {
         let piece_text = &text[piece.start..piece.end];
-        // Through `text::parse`: a piece nested deeper than gatelint reads is left unread.
-        let Some(tree) = crate::text::parse(FileKind::YamlTemplate, piece_text, None) else {
+        let Some(tree) = tree else {
             errors.push(TextRange::new(piece.start, piece.end));
+            continue;
+        };
+        parsed.push(ParsedPiece {
+            range: TextRange::new(piece.start, piece.end),
+            tree,
+        });
+        let Some(ParsedPiece { tree, .. }) = parsed.last() else {
             continue;
         };
         let shift =
@@ -329,7 +482,12 @@ fn read_yaml_in_pieces(
         range,
         kind: ValueKind::Map(root),
     });
-    (value, errors, first_error)
+    PiecesRead {
+        root: value,
+        errors,
+        first_error,
+        pieces: parsed,
+    }
 }
 
 /// A resource entry the grammar cannot read, as a mapping of its logical id to its `Type` alone,
@@ -470,6 +628,89 @@ mod tests {
             assert!(line_count(&text[piece.start..piece.end]) <= MAX_PIECE_LINES + 1);
             if piece.in_resources {
                 assert!(text[piece.start..].starts_with("  Fn"));
+            }
+        }
+    }
+
+    /// Two reads agree: the same syntax error, unread ranges, parameters and resources (ids,
+    /// ranges, types, definitions), and the same piece trees.
+    fn assert_same_read(incremental: &TemplateRead, full: &TemplateRead, text: &str) {
+        assert_eq!(incremental.syntax_error, full.syntax_error, "{text}");
+        let pieces = |read: &TemplateRead| -> Vec<(TextRange, String)> {
+            read.pieces
+                .iter()
+                .map(|piece| (piece.range, piece.tree.root_node().to_sexp()))
+                .collect()
+        };
+        assert_eq!(pieces(incremental), pieces(full), "{text}");
+        match (&incremental.template, &full.template) {
+            (Some(a), Some(b)) => {
+                assert_eq!(a.unread, b.unread, "{text}");
+                assert_eq!(a.resources.len(), b.resources.len(), "{text}");
+                for (x, y) in a.resources.iter().zip(&b.resources) {
+                    assert_eq!(
+                        (&x.logical_id, x.id_range, x.range, &x.type_name, x.incomplete),
+                        (&y.logical_id, y.id_range, y.range, &y.type_name, y.incomplete),
+                        "{text}"
+                    );
+                    assert_eq!(x.definition, y.definition, "{text}");
+                }
+                let mut names: Vec<_> = a.parameters.keys().collect();
+                names.sort();
+                let mut other: Vec<_> = b.parameters.keys().collect();
+                other.sort();
+                assert_eq!(names, other);
+                for name in names {
+                    assert_eq!(a.parameters[name].default, b.parameters[name].default);
+                }
+            }
+            (None, None) => {}
+            _ => panic!("one read found a template, the other not: {text}"),
+        }
+    }
+
+    /// Random edits (inserted and removed characters, some breaking the YAML) of a template read
+    /// in pieces: reading each edited text after the one before equals reading it afresh.
+    #[test]
+    fn reading_after_an_edit_equals_reading_afresh() {
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |bound: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound.max(1)
+        };
+        let alphabet = ["x", " ", "\n", ":", "- ", "{", "'", "  Fn: 1\n", "#"];
+        // A long template (pieces by line count) and a short one with an unreadable resource
+        // (a piece per resource).
+        let short = long_template(40).replacen("    Properties:\n", "    Properties: {\n", 3);
+        for (mut text, edits) in [(long_template(9_000), 5), (short, 60)] {
+            let mut before = read(
+                FileKind::YamlTemplate,
+                &tree_of(FileKind::YamlTemplate, &text),
+                &text,
+            );
+            assert!(!before.pieces.is_empty());
+            for _ in 0..edits {
+                let mut edited = text.clone();
+                // Mostly inside the resources, sometimes in the root sections.
+                let at = if next(4) == 0 { next(200) } else { next(edited.len()) };
+                if next(3) == 0 {
+                    let end = (at + 1 + next(40)).min(edited.len());
+                    edited.replace_range(at..end, "");
+                } else {
+                    edited.insert_str(at, alphabet[next(alphabet.len())]);
+                }
+                let tree = tree_of(FileKind::YamlTemplate, &edited);
+                let previous = Previous {
+                    text: &text,
+                    read: &before,
+                };
+                let incremental = read_after(FileKind::YamlTemplate, &tree, &edited, Some(previous));
+                let full = read(FileKind::YamlTemplate, &tree, &edited);
+                assert_same_read(&incremental, &full, &edited);
+                text = edited;
+                before = incremental;
             }
         }
     }

@@ -62,10 +62,21 @@ impl IndexedFile {
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
+        IndexedFile::with_tree_after(kind, text, tree, None)
+    }
+
+    /// [`IndexedFile::with_tree`] for an edited file, given its text and model before the edit
+    /// (a large template then reuses what the edit left alone).
+    pub fn with_tree_after(
+        kind: FileKind,
+        text: Arc<str>,
+        tree: Option<&Tree>,
+        previous: Option<(&str, &TemplateModel)>,
+    ) -> IndexedFile {
         let mut model = None;
         let content = match tree {
             Some(tree) if kind.is_template() => {
-                let read = TemplateModel::read(kind, tree, &text);
+                let read = TemplateModel::read_after(kind, tree, &text, previous);
                 let functions = match (&read.read.template, &read.graph) {
                     (Some(template), Some(graph)) => functions::function_specs(template, graph),
                     _ => Vec::new(),
