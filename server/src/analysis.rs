@@ -500,7 +500,9 @@ fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &st
     // template that writes code inline (SAM `InlineCode`, also from `Globals`; `Code.ZipFile`)
     // has any.
     let inline = |resource: &templates::Resource| {
-        template.effective_property(resource, "InlineCode").is_some()
+        template
+            .effective_property(resource, "InlineCode")
+            .is_some()
             || resource
                 .property("Code")
                 .is_some_and(|code| code.get("ZipFile").is_some())

@@ -540,9 +540,14 @@ fn yaml_scalar(value: &Value) -> String {
     match value {
         Value::String(string) => {
             let plain = !string.is_empty()
-                && string.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+                && string
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
                 && string.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/')
-                && !matches!(string.as_str(), "true" | "false" | "null" | "yes" | "no" | "on" | "off");
+                && !matches!(
+                    string.as_str(),
+                    "true" | "false" | "null" | "yes" | "no" | "on" | "off"
+                );
             if plain {
                 string.clone()
             } else {

@@ -56,8 +56,8 @@ impl Suppressions {
             }
             // A JSON template in strict JSON is read without a syntax tree (it has no comments).
             None if kind == FileKind::JsonTemplate => {
-                let template = templates::read::read_strict_json(file.text)
-                    .and_then(|read| read.template);
+                let template =
+                    templates::read::read_strict_json(file.text).and_then(|read| read.template);
                 metadata(template, &mut found);
             }
             None => {}

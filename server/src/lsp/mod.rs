@@ -405,9 +405,7 @@ impl State {
                 kind,
                 Arc::clone(&snapshot.text),
                 snapshot.tree.as_ref(),
-                previous
-                    .as_ref()
-                    .map(|(text, model)| (&**text, &**model)),
+                previous.as_ref().map(|(text, model)| (&**text, &**model)),
             )
         });
         // The last hold on the old model here: `update_index_with` frees it off the latency path.

@@ -342,7 +342,11 @@ impl Unchanged {
 /// The tree of one piece of `text`: the previous read's tree of the same text when the edit left
 /// the piece alone, that tree re-parsed incrementally when the edit fell inside the piece, a new
 /// parse otherwise. Through `text::parse`: `None` for a piece nested deeper than gatelint reads.
-fn piece_tree(text: &str, piece: Piece, previous: Option<(&Previous<'_>, Unchanged)>) -> Option<Tree> {
+fn piece_tree(
+    text: &str,
+    piece: Piece,
+    previous: Option<(&Previous<'_>, Unchanged)>,
+) -> Option<Tree> {
     let piece_text = &text[piece.start..piece.end];
     let fresh = || crate::text::parse(FileKind::YamlTemplate, piece_text, None);
     let Some((previous, unchanged)) = previous else {
@@ -386,7 +390,11 @@ fn piece_tree(text: &str, piece: Piece, previous: Option<(&Previous<'_>, Unchang
     let point = |text: &str, at: usize| {
         let before = &text.as_bytes()[..at];
         let row = before.iter().filter(|&&byte| byte == b'\n').count();
-        let column = before.iter().rev().take_while(|&&byte| byte != b'\n').count();
+        let column = before
+            .iter()
+            .rev()
+            .take_while(|&&byte| byte != b'\n')
+            .count();
         tree_sitter::Point::new(row, column)
     };
     let (start, old_end, new_end) = (
@@ -437,16 +445,16 @@ fn read_yaml_in_pieces(text: &str, max_lines: usize, previous: Option<Previous<'
         };
         let shift =
             |range: TextRange| TextRange::new(range.start + piece.start, range.end + piece.start);
-        errors.extend(error_ranges(&tree).into_iter().map(shift));
+        errors.extend(error_ranges(tree).into_iter().map(shift));
         if first_error.is_none() {
-            first_error = first_syntax_error(&tree, piece_text).map(shift);
+            first_error = first_syntax_error(tree, piece_text).map(shift);
         }
         let has_error = tree.root_node().has_error();
         let value = if has_error && piece.in_resources && max_lines == 0 {
             // One resource the grammar cannot read: keep its logical id and type, marked unread.
             unreadable_resource(text, piece)
         } else {
-            reader.read(&tree, piece.start)
+            reader.read(tree, piece.start)
         };
         let Some(value) = value else {
             continue;
@@ -649,8 +657,20 @@ mod tests {
                 assert_eq!(a.resources.len(), b.resources.len(), "{text}");
                 for (x, y) in a.resources.iter().zip(&b.resources) {
                     assert_eq!(
-                        (&x.logical_id, x.id_range, x.range, &x.type_name, x.incomplete),
-                        (&y.logical_id, y.id_range, y.range, &y.type_name, y.incomplete),
+                        (
+                            &x.logical_id,
+                            x.id_range,
+                            x.range,
+                            &x.type_name,
+                            x.incomplete
+                        ),
+                        (
+                            &y.logical_id,
+                            y.id_range,
+                            y.range,
+                            &y.type_name,
+                            y.incomplete
+                        ),
                         "{text}"
                     );
                     assert_eq!(x.definition, y.definition, "{text}");
@@ -694,7 +714,11 @@ mod tests {
             for _ in 0..edits {
                 let mut edited = text.clone();
                 // Mostly inside the resources, sometimes in the root sections.
-                let at = if next(4) == 0 { next(200) } else { next(edited.len()) };
+                let at = if next(4) == 0 {
+                    next(200)
+                } else {
+                    next(edited.len())
+                };
                 if next(3) == 0 {
                     let end = (at + 1 + next(40)).min(edited.len());
                     edited.replace_range(at..end, "");
@@ -706,7 +730,8 @@ mod tests {
                     text: &text,
                     read: &before,
                 };
-                let incremental = read_after(FileKind::YamlTemplate, &tree, &edited, Some(previous));
+                let incremental =
+                    read_after(FileKind::YamlTemplate, &tree, &edited, Some(previous));
                 let full = read(FileKind::YamlTemplate, &tree, &edited);
                 assert_same_read(&incremental, &full, &edited);
                 text = edited;
