@@ -62,7 +62,13 @@ impl IndexedFile {
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
-        IndexedFile::with_tree_after(kind, text, tree, None)
+        let mut file = IndexedFile::with_tree_after(kind, text, tree, None);
+        // The trees of a YAML template read in pieces serve only the next edit of an open
+        // document (see `with_tree_after`): a file read from disk does not keep them.
+        if let Some(model) = file.model.as_mut().and_then(Arc::get_mut) {
+            model.read.pieces = Vec::new();
+        }
+        file
     }
 
     /// [`IndexedFile::with_tree`] for an edited file, given its text and model before the edit
