@@ -192,12 +192,18 @@ impl ResponseObject {
 }
 
 /// Whether entries with a `statusCode` and another response key make a response literal,
-/// wherever it stands.
+/// wherever it stands. A `statusCode` whose value is itself a dict or list is no response: it is
+/// a JSON schema's `properties`, a mapping of documentation, a table of test cases.
 pub fn is_status_code_literal(entries: &[Entry]) -> bool {
-    entries.iter().any(|entry| entry.key == "statusCode")
-        && entries
-            .iter()
-            .any(|entry| crate::knowledge::proxy::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
+    entries.iter().any(|entry| {
+        entry.key == "statusCode"
+            && !matches!(
+                entry.value.kind,
+                ValueKind::Object(..) | ValueKind::Array(_)
+            )
+    }) && entries
+        .iter()
+        .any(|entry| crate::knowledge::proxy::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
 }
 
 /// How to write a new entry into this object so that it matches its neighbours.
