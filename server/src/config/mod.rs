@@ -305,7 +305,7 @@ impl Config {
             .collect();
         let suppressions = suppress::Suppressions::collect(file);
         if !suppressions.is_empty() {
-            findings = suppressions.apply(findings, |code| self.is_enabled(code));
+            findings = suppressions.apply(file.text, findings, |code| self.is_enabled(code));
         }
         findings.retain(|finding| self.is_enabled(finding.code));
         for finding in &mut findings {

@@ -32,6 +32,8 @@ struct Suppression {
     used: bool,
     /// Where it is, for messages: "this line or the next" / "resource `X`".
     place: String,
+    /// The comment holding it (`None` for template metadata).
+    comment: Option<TextRange>,
 }
 
 pub(super) struct Suppressions(Vec<Suppression>);
@@ -63,6 +65,7 @@ impl Suppressions {
     /// `gatelint.toml` is not stale, just idle).
     pub(super) fn apply(
         mut self,
+        text: &str,
         findings: Vec<Finding>,
         is_enabled: impl Fn(&str) -> bool,
     ) -> Vec<Finding> {
@@ -92,17 +95,24 @@ impl Suppressions {
         let mut unused = Sink::new(&config::UNUSED_SUPPRESSION.meta);
         let mut unknown = Sink::new(&config::UNKNOWN_RULE_CODE.meta);
         for suppression in &self.0 {
+            // What stays when the stale codes go: codes that suppressed something, codes of rules
+            // switched off (idle, not stale), and unknown codes (a person must read those).
+            let keeps =
+                |code: &CodeRef| code.used || code.code.is_none_or(|known| !is_enabled(known));
+            let whole_is_stale = !suppression.codes.iter().any(keeps);
             if suppression.codes.is_empty() && !suppression.used {
                 // A blanket suppression that covered nothing, or an empty metadata list.
-                unused.report(
-                    suppression.directive,
-                    format!(
-                        "This suppression silences nothing: no finding {}",
-                        suppression.place
-                    ),
-                );
+                unused
+                    .report(
+                        suppression.directive,
+                        format!(
+                            "This suppression silences nothing: no finding {}",
+                            suppression.place
+                        ),
+                    )
+                    .with_fix(suppression.removal(text));
             }
-            for code in &suppression.codes {
+            for (position, code) in suppression.codes.iter().enumerate() {
                 match code.code {
                     None => {
                         unknown.report(
@@ -114,13 +124,20 @@ impl Suppressions {
                         );
                     }
                     Some(known) if !code.used && is_enabled(known) => {
-                        unused.report(
-                            code.range,
-                            format!(
-                                "This suppression of {known} silences nothing: no {known} finding {}",
-                                suppression.place
-                            ),
-                        );
+                        let fix = if whole_is_stale {
+                            suppression.removal(text)
+                        } else {
+                            suppression.code_removal(text, position)
+                        };
+                        unused
+                            .report(
+                                code.range,
+                                format!(
+                                    "This suppression of {known} silences nothing: no {known} finding {}",
+                                    suppression.place
+                                ),
+                            )
+                            .with_fix(fix);
                     }
                     Some(_) => {}
                 }
@@ -129,6 +146,82 @@ impl Suppressions {
         kept.extend(unused.into_findings());
         kept.extend(unknown.into_findings());
         kept
+    }
+}
+
+impl Suppression {
+    /// Deletes the whole suppression: the comment (its line, when it stands alone), or just the
+    /// directive when the comment says more. Template metadata has no removal: deleting its last
+    /// code would leave a `null`, which CloudFormation rejects; the message says what to delete.
+    fn removal(&self, text: &str) -> Option<Fix> {
+        let comment = self.comment?;
+        let rest = format!(
+            "{}{}",
+            &text[comment.start..self.directive.start],
+            &text[self.directive.end..comment.end]
+        );
+        let says_more = rest.chars().any(char::is_alphanumeric);
+        let range = if says_more {
+            // `# noqa: E501  gatelint: ignore[GL106]`: keep the other words.
+            let before = text[..self.directive.start]
+                .trim_end_matches([' ', '\t'])
+                .len();
+            TextRange::new(before.max(comment.start + 1), self.directive.end)
+        } else {
+            let line_start = text[..comment.start].rfind('\n').map_or(0, |n| n + 1);
+            let line_end = text[comment.end..]
+                .find('\n')
+                .map_or(text.len(), |n| comment.end + n);
+            let before = &text[line_start..comment.start];
+            let after = &text[comment.end..line_end];
+            if before.trim().is_empty() && after.trim().is_empty() {
+                // A comment on a line of its own: the line goes.
+                TextRange::new(line_start, (line_end + 1).min(text.len()))
+            } else {
+                // A comment after code: it goes with the blanks before it.
+                let start = comment.start - (before.len() - before.trim_end().len());
+                TextRange::new(start, comment.end)
+            }
+        };
+        Some(Fix {
+            title: "Remove the unused suppression".into(),
+            edits: vec![Edit::replace(range, "")],
+            safe: true,
+        })
+    }
+
+    /// Deletes the code at `position` from the suppression's list, with its separator, keeping
+    /// the others.
+    fn code_removal(&self, text: &str, position: usize) -> Option<Fix> {
+        let code = self.codes.get(position)?;
+        let range = if let Some(next) = self.codes.get(position + 1) {
+            let between = &text[code.range.end..next.range.start];
+            if between.contains('\n') {
+                // A block list, an item a line: the item's line goes.
+                let line_start = text[..code.range.start].rfind('\n').map_or(0, |n| n + 1);
+                let next_line = text[..next.range.start].rfind('\n').map_or(0, |n| n + 1);
+                TextRange::new(line_start, next_line)
+            } else {
+                TextRange::new(code.range.start, next.range.start)
+            }
+        } else {
+            let previous = self.codes.get(position.checked_sub(1)?)?;
+            let between = &text[previous.range.end..code.range.start];
+            if between.contains('\n') {
+                let line_start = text[..code.range.start].rfind('\n').map_or(0, |n| n + 1);
+                let line_end = text[code.range.end..]
+                    .find('\n')
+                    .map_or(text.len(), |n| code.range.end + n + 1);
+                TextRange::new(line_start, line_end)
+            } else {
+                TextRange::new(previous.range.end, code.range.end)
+            }
+        };
+        Some(Fix {
+            title: format!("Remove `{}` from the suppression", code.written),
+            edits: vec![Edit::replace(range, "")],
+            safe: true,
+        })
     }
 }
 
@@ -153,6 +246,7 @@ fn comments(tree: &Tree, text: &str, found: &mut Vec<Suppression>) {
                     codes,
                     used: false,
                     place: "on this line or the next".into(),
+                    comment: Some(range),
                 });
             }
         } else if cursor.goto_first_child() {
@@ -245,6 +339,7 @@ fn metadata(kind: FileKind, tree: &Tree, text: &str, found: &mut Vec<Suppression
             all: false,
             used: false,
             place: format!("in resource `{}`", resource.logical_id),
+            comment: None,
         });
     }
 }
@@ -289,6 +384,45 @@ mod tests {
                     .collect(),
             )
         })
+    }
+
+    /// The text after removing the suppression in the `#` comment of `text` (the first code's
+    /// removal when `code` is given).
+    fn removed(text: &str, code: Option<usize>) -> String {
+        let start = text.find('#').expect("a comment");
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let (directive, codes) = directive(&text[start..end], start).expect("a directive");
+        let suppression = Suppression {
+            covers: TextRange::new(start, end),
+            directive,
+            all: codes.is_empty(),
+            codes,
+            used: false,
+            place: String::new(),
+            comment: Some(TextRange::new(start, end)),
+        };
+        let fix = match code {
+            None => suppression.removal(text),
+            Some(position) => suppression.code_removal(text, position),
+        };
+        crate::fixes::apply(text, &fix.expect("a fix").edits)
+    }
+
+    #[test]
+    fn removes_stale_suppressions_and_codes() {
+        let block = "def f():\n    # gatelint: ignore[GL106]\n    return 1\n";
+        assert_eq!(removed(block, None), "def f():\n    return 1\n");
+        let trailing = "x = 1  # gatelint: ignore\ny = 2\n";
+        assert_eq!(removed(trailing, None), "x = 1\ny = 2\n");
+        let prose = "x = 1  # noqa: E501 gatelint: ignore[GL106]\n";
+        assert_eq!(removed(prose, None), "x = 1  # noqa: E501\n");
+        let first = "# gatelint: ignore[GL106] legacy client\n";
+        assert_eq!(removed(first, None), "# legacy client\n");
+        let list = "# gatelint: ignore[GL106, GL102]\n";
+        assert_eq!(removed(list, Some(0)), "# gatelint: ignore[GL102]\n");
+        assert_eq!(removed(list, Some(1)), "# gatelint: ignore[GL106]\n");
+        let last_line = "x = 1  # gatelint: ignore[GL106]";
+        assert_eq!(removed(last_line, None), "x = 1");
     }
 
     #[test]
