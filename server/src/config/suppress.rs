@@ -344,11 +344,17 @@ fn metadata(kind: FileKind, tree: &Tree, text: &str, found: &mut Vec<Suppression
     }
 }
 
-/// An edit adding `gatelint: ignore[CODE]` for `finding` as a comment line above the line where
-/// it starts, indented like that line; `None` for files without comments (JSON).
-pub fn suppression_edit(kind: FileKind, text: &str, finding: &Finding) -> Option<Fix> {
+/// An edit suppressing `finding`: a `gatelint: ignore[CODE]` comment line above the line where
+/// it starts, indented like that line; in a JSON template, which has no comments, the code added
+/// to the `Metadata` of the resource the finding is in (`None` outside resources).
+pub fn suppression_edit(
+    kind: FileKind,
+    text: &str,
+    tree: Option<&Tree>,
+    finding: &Finding,
+) -> Option<Fix> {
     let token = match kind {
-        FileKind::JsonTemplate => return None,
+        FileKind::JsonTemplate => return json_metadata_edit(tree?, text, finding),
         FileKind::YamlTemplate => "#",
         other => other.language()?.line_comment(),
     };
@@ -368,6 +374,118 @@ pub fn suppression_edit(kind: FileKind, text: &str, finding: &Finding) -> Option
         )],
         safe: false,
     })
+}
+
+/// `"Metadata": {"gatelint": {"ignore": [CODE]}}` for the resource of a JSON template that holds
+/// `finding`, merged into whatever part of it is already there.
+fn json_metadata_edit(tree: &Tree, text: &str, finding: &Finding) -> Option<Fix> {
+    let at = finding.range.start;
+    let mut cursor = tree.root_node().walk();
+    let document = tree
+        .root_node()
+        .named_children(&mut cursor)
+        .find(|node| node.kind() == "object")?;
+    let resources = json_member(document, "Resources", text)?;
+    let (logical_id, resource) = {
+        let mut cursor = resources.walk();
+        let pair = resources.named_children(&mut cursor).find(|pair| {
+            pair.kind() == "pair" && pair.start_byte() <= at && at < pair.end_byte()
+        })?;
+        let key = pair.child_by_field_name("key")?;
+        (json_key(key, text), pair.child_by_field_name("value")?)
+    };
+    if resource.kind() != "object" {
+        return None;
+    }
+    let code = finding.code;
+    let quoted = format!("\"{code}\"");
+    let edit = match json_member(resource, "Metadata", text) {
+        None => first_member_insertion(
+            resource,
+            text,
+            &format!("\"Metadata\": {{\"gatelint\": {{\"ignore\": [{quoted}]}}}}"),
+        ),
+        Some(metadata) if metadata.kind() != "object" => return None,
+        Some(metadata) => match json_member(metadata, "gatelint", text) {
+            None => first_member_insertion(
+                metadata,
+                text,
+                &format!("\"gatelint\": {{\"ignore\": [{quoted}]}}"),
+            ),
+            Some(gatelint) if gatelint.kind() != "object" => return None,
+            Some(gatelint) => match json_member(gatelint, "ignore", text) {
+                None => first_member_insertion(gatelint, text, &format!("\"ignore\": [{quoted}]")),
+                Some(ignore) if ignore.kind() == "string" => Edit::replace(
+                    TextRange::of_node(&ignore),
+                    format!("[{}, {quoted}]", TextRange::of_node(&ignore).slice(text)),
+                ),
+                Some(ignore) if ignore.kind() == "array" => {
+                    let mut cursor = ignore.walk();
+                    let items: Vec<_> = ignore
+                        .named_children(&mut cursor)
+                        .filter(|item| item.kind() != "comment")
+                        .collect();
+                    if items.iter().any(|item| json_key(*item, text) == code) {
+                        return None;
+                    }
+                    match items.last() {
+                        Some(last) => Edit::insert(last.end_byte(), format!(", {quoted}")),
+                        None => Edit::insert(ignore.start_byte() + 1, quoted),
+                    }
+                }
+                Some(_) => return None,
+            },
+        },
+    };
+    Some(Fix {
+        title: format!("Suppress {code} in resource `{logical_id}` (Metadata gatelint ignore)"),
+        edits: vec![edit],
+        safe: false,
+    })
+}
+
+/// The value of the member `key` of a JSON object node.
+fn json_member<'t>(
+    object: tree_sitter::Node<'t>,
+    key: &str,
+    text: &str,
+) -> Option<tree_sitter::Node<'t>> {
+    let mut cursor = object.walk();
+    let pair = object.named_children(&mut cursor).find(|pair| {
+        pair.kind() == "pair"
+            && pair
+                .child_by_field_name("key")
+                .is_some_and(|name| json_key(name, text) == key)
+    })?;
+    pair.child_by_field_name("value")
+}
+
+/// A JSON string node's content (keys in templates need no unescaping).
+fn json_key(node: tree_sitter::Node<'_>, text: &str) -> String {
+    TextRange::of_node(&node)
+        .slice(text)
+        .trim_matches('"')
+        .to_owned()
+}
+
+/// Inserts `member` as the first member of a JSON object node, laid out like the members there:
+/// on a line of its own with their indentation, or inline.
+fn first_member_insertion(object: tree_sitter::Node<'_>, text: &str, member: &str) -> Edit {
+    let mut cursor = object.walk();
+    let first = object
+        .named_children(&mut cursor)
+        .find(|node| node.kind() == "pair");
+    match first {
+        None => Edit::insert(object.start_byte() + 1, member.to_owned()),
+        Some(first) if first.start_position().row == object.start_position().row => {
+            Edit::insert(first.start_byte(), format!("{member}, "))
+        }
+        Some(first) => {
+            let line_start = text[..first.start_byte()].rfind('\n').map_or(0, |n| n + 1);
+            let indent = &text[line_start..first.start_byte()];
+            Edit::insert(first.start_byte(), format!("{member},\n{indent}"))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -423,6 +541,66 @@ mod tests {
         assert_eq!(removed(list, Some(1)), "# gatelint: ignore[GL106]\n");
         let last_line = "x = 1  # gatelint: ignore[GL106]";
         assert_eq!(removed(last_line, None), "x = 1");
+    }
+
+    /// A JSON template's GL401 (function timeout over the API's), suppressed through its
+    /// resource's `Metadata` in each shape that metadata can already have.
+    #[test]
+    fn suppresses_in_json_template_metadata() {
+        use crate::analysis::FileContext;
+        use std::path::{Path, PathBuf};
+        let template = |metadata: &str| {
+            format!(
+                "{{\n  \"Transform\": \"AWS::Serverless-2016-10-31\",\n  \"Resources\": {{\n    \"Slow\": {{\n      \"Type\": \"AWS::Serverless::Function\",{metadata}\n      \"Properties\": {{\n        \"Runtime\": \"python3.12\", \"Handler\": \"app.handler\", \"CodeUri\": \".\", \"Timeout\": 60,\n        \"Events\": {{\"Get\": {{\"Type\": \"Api\", \"Properties\": {{\"Path\": \"/\", \"Method\": \"get\"}}}}}}\n      }}\n    }}\n  }}\n}}\n"
+            )
+        };
+        let path = Path::new("template.json");
+        let config = super::super::Config::defaults(PathBuf::from("."));
+        let context = FileContext::default();
+        let findings = |text: &str| crate::workspace::analyze_text(path, text, &config, &context);
+        for (metadata, expected) in [
+            (
+                "",
+                "\"Metadata\": {\"gatelint\": {\"ignore\": [\"GL401\"]}}",
+            ),
+            (
+                "\n      \"Metadata\": {\"owner\": \"reports\"},",
+                "\"Metadata\": {\"gatelint\": {\"ignore\": [\"GL401\"]}, \"owner\": \"reports\"}",
+            ),
+            (
+                "\n      \"Metadata\": {\"gatelint\": {\"ignore\": [\"GL404\"]}},",
+                "\"ignore\": [\"GL404\", \"GL401\"]",
+            ),
+            (
+                "\n      \"Metadata\": {\"gatelint\": {\"ignore\": \"GL404\"}},",
+                "\"ignore\": [\"GL404\", \"GL401\"]",
+            ),
+        ] {
+            let text = template(metadata);
+            let before = findings(&text);
+            let finding = before
+                .iter()
+                .find(|finding| finding.code == "GL401")
+                .unwrap_or_else(|| panic!("GL401 in {text}: {before:?}"));
+            let tree = crate::text::parse(FileKind::JsonTemplate, &text, None).expect("a tree");
+            let fix = suppression_edit(FileKind::JsonTemplate, &text, Some(&tree), finding)
+                .expect("a suppression");
+            assert_eq!(
+                fix.title,
+                "Suppress GL401 in resource `Slow` (Metadata gatelint ignore)"
+            );
+            let after = crate::fixes::apply(&text, &fix.edits);
+            assert!(after.contains(expected), "{after}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&after).is_ok(),
+                "{after}"
+            );
+            let left = findings(&after);
+            assert!(
+                left.iter().all(|finding| finding.code != "GL401"),
+                "{after}\n{left:?}"
+            );
+        }
     }
 
     #[test]
