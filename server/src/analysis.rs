@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use tree_sitter::Tree;
 
-use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
+use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
@@ -179,6 +179,18 @@ impl FileContext {
                 }
             }
         }
+        // No template says: the code may (`event["rawPath"]`, `APIGatewayProxyEventV2` are 2.0).
+        let payload = function
+            .and_then(|function| {
+                function_chain(facts, function)
+                    .into_iter()
+                    .find_map(|id| facts.function(id).payload_evidence.as_ref())
+            })
+            .and_then(|evidence| evidence.payload);
+        let payload = match payload {
+            Some(PayloadVersion::V2) => PayloadFormat::HttpV2,
+            Some(PayloadVersion::V1) | None => PayloadFormat::Rest,
+        };
         let certainty = match function {
             None => Certainty::Likely,
             Some(function) => {
@@ -221,7 +233,7 @@ impl FileContext {
         if certainty == Certainty::Likely && !carries_payload(response) {
             return None;
         }
-        Some((PayloadFormat::Rest, certainty, None))
+        Some((payload, certainty, None))
     }
 }
 

@@ -3,6 +3,7 @@
 //! objects with their entries and classified values, each with its exact source range.
 
 use super::Language;
+use crate::knowledge::proxy::{self, PayloadVersion};
 use crate::text::TextRange;
 
 /// Everything the handler rules need to know about one source file.
@@ -109,6 +110,9 @@ pub struct Function {
     /// Whether it reads event keys API Gateway events do not have (`event["Records"]`,
     /// `event.orderId`, an authorizer's `methodArn`): it is (also) invoked some other way.
     pub other_source_evidence: Option<ApiEvidence>,
+    /// What shows which proxy payload format it was written for (`event["rawPath"]` is 2.0,
+    /// `event.httpMethod` 1.0, a `...V2` type 2.0), read when no template says.
+    pub payload_evidence: Option<ApiEvidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,6 +134,46 @@ impl Role {
 pub struct ApiEvidence {
     pub what: String,
     pub range: TextRange,
+    /// The proxy payload format it belongs to, when only one format has it.
+    pub payload: Option<PayloadVersion>,
+}
+
+impl ApiEvidence {
+    /// A type in the signature (`APIGatewayProxyEventV2`, `SQSEvent`, ...).
+    pub fn typed(name: &str, range: TextRange) -> Self {
+        Self {
+            what: format!("is typed `{name}`"),
+            range,
+            payload: proxy::payload_of_type(name),
+        }
+    }
+
+    /// A read of the event's `key`, described by `what`.
+    pub fn key(what: String, key: &str, range: TextRange) -> Self {
+        Self {
+            what,
+            range,
+            payload: proxy::payload_of_event_key(key),
+        }
+    }
+}
+
+/// Records `evidence` on a function: the first API Gateway and the first other-source evidence
+/// each, and the first that shows the payload format.
+pub fn record_evidence(
+    evidence: ApiEvidence,
+    is_api: bool,
+    api: &mut Option<ApiEvidence>,
+    other: &mut Option<ApiEvidence>,
+    payload: &mut Option<ApiEvidence>,
+) {
+    if is_api && evidence.payload.is_some() && payload.is_none() {
+        *payload = Some(evidence.clone());
+    }
+    let slot = if is_api { api } else { other };
+    if slot.is_none() {
+        *slot = Some(evidence);
+    }
 }
 
 /// How a response object came to be considered one.

@@ -161,6 +161,7 @@ struct Candidate<'t> {
     role: Option<Role>,
     api_evidence: Option<ApiEvidence>,
     other_source_evidence: Option<ApiEvidence>,
+    payload_evidence: Option<ApiEvidence>,
 }
 
 /// A positional parameter: its name when it is a plain identifier, its pattern, its type.
@@ -325,6 +326,7 @@ impl<'t> Extractor<'t> {
                 role: None,
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
         }
         self.collect_exports();
@@ -407,6 +409,7 @@ impl<'t> Extractor<'t> {
                 role,
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
         }
     }
@@ -1079,14 +1082,7 @@ impl<'t> Extractor<'t> {
                 .into_iter()
                 .find(|(name, _)| name.starts_with("APIGateway"))
             {
-                found.push((
-                    index,
-                    ApiEvidence {
-                        what: format!("is typed `{name}`"),
-                        range,
-                    },
-                    true,
-                ));
+                found.push((index, ApiEvidence::typed(&name, range), true));
             }
             let Some(first) = candidate.parameters.first() else {
                 continue;
@@ -1097,10 +1093,11 @@ impl<'t> Extractor<'t> {
                     let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
                     found.push((
                         index,
-                        ApiEvidence {
-                            what: format!("destructures `{key}` from its event"),
-                            range: TextRange::of_node(&node),
-                        },
+                        ApiEvidence::key(
+                            format!("destructures `{key}` from its event"),
+                            &key,
+                            TextRange::of_node(&node),
+                        ),
                         is_api,
                     ));
                 }
@@ -1117,10 +1114,11 @@ impl<'t> Extractor<'t> {
                     let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
                     found.push((
                         index,
-                        ApiEvidence {
-                            what: format!("reads `{event}.{key}`"),
-                            range: TextRange::of_node(node),
-                        },
+                        ApiEvidence::key(
+                            format!("reads `{event}.{key}`"),
+                            key,
+                            TextRange::of_node(node),
+                        ),
                         is_api,
                     ));
                 }
@@ -1128,14 +1126,13 @@ impl<'t> Extractor<'t> {
         }
         for (index, evidence, is_api) in found {
             let candidate = &mut self.candidates[index];
-            let slot = if is_api {
-                &mut candidate.api_evidence
-            } else {
-                &mut candidate.other_source_evidence
-            };
-            if slot.is_none() {
-                *slot = Some(evidence);
-            }
+            record_evidence(
+                evidence,
+                is_api,
+                &mut candidate.api_evidence,
+                &mut candidate.other_source_evidence,
+                &mut candidate.payload_evidence,
+            );
         }
         for function in &mut self.facts.functions {
             let evidence = self
@@ -1149,9 +1146,14 @@ impl<'t> Extractor<'t> {
                     (
                         candidate.api_evidence.clone(),
                         candidate.other_source_evidence.clone(),
+                        candidate.payload_evidence.clone(),
                     )
                 });
-            (function.api_evidence, function.other_source_evidence) = evidence.unwrap_or_default();
+            (
+                function.api_evidence,
+                function.other_source_evidence,
+                function.payload_evidence,
+            ) = evidence.unwrap_or_default();
         }
     }
 }

@@ -242,6 +242,7 @@ impl<'t> Extractor<'t> {
                 role: role.clone().unwrap_or(Role::Handler { reason: "" }),
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
             roles.push(Candidate { role });
             self.by_node.insert(function.id(), (id, *function));
@@ -819,10 +820,11 @@ impl<'t> Extractor<'t> {
             if let Some(key_text) = string_literal(key, self.text) {
                 found.push((
                     id,
-                    ApiEvidence {
-                        what: format!("reads `{}[\"{key_text}\"]`", event),
-                        range: TextRange::of_node(&read),
-                    },
+                    ApiEvidence::key(
+                        format!("reads `{}[\"{key_text}\"]`", event),
+                        &key_text,
+                        TextRange::of_node(&read),
+                    ),
                     api_event::EVENT_KEYS.contains(&key_text.as_str()),
                 ));
             }
@@ -848,24 +850,23 @@ impl<'t> Extractor<'t> {
                     .map_or(signature.len(), |n| at + n);
                 found.push((
                     FunctionId(index),
-                    ApiEvidence {
-                        what: format!("is typed `{}`", &signature[at..word_end]),
-                        range: TextRange::new(start + at, start + word_end),
-                    },
+                    ApiEvidence::typed(
+                        &signature[at..word_end],
+                        TextRange::new(start + at, start + word_end),
+                    ),
                     true,
                 ));
             }
         }
         for (id, evidence, is_api) in found {
             let function = &mut self.facts.functions[id.0];
-            let slot = if is_api {
-                &mut function.api_evidence
-            } else {
-                &mut function.other_source_evidence
-            };
-            if slot.is_none() {
-                *slot = Some(evidence);
-            }
+            record_evidence(
+                evidence,
+                is_api,
+                &mut function.api_evidence,
+                &mut function.other_source_evidence,
+                &mut function.payload_evidence,
+            );
         }
     }
 

@@ -266,6 +266,7 @@ impl<'t> Extractor<'t> {
                 role,
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
         }
     }
@@ -630,14 +631,7 @@ impl<'t> Extractor<'t> {
         for &(id, node) in self.by_node.values() {
             let signature = Signature::of(node, self.text);
             if let Some((name, range)) = signature.api_type() {
-                found.push((
-                    id,
-                    ApiEvidence {
-                        what: format!("is typed `{name}`"),
-                        range,
-                    },
-                    true,
-                ));
+                found.push((id, ApiEvidence::typed(name, range), true));
             }
         }
         // Reads of API Gateway event keys from the event.
@@ -669,10 +663,11 @@ impl<'t> Extractor<'t> {
             {
                 found.push((
                     id,
-                    ApiEvidence {
-                        what: format!("reads `{object_text}[\"{key_text}\"]`"),
-                        range: TextRange::of_node(&read),
-                    },
+                    ApiEvidence::key(
+                        format!("reads `{object_text}[\"{key_text}\"]`"),
+                        &key_text,
+                        TextRange::of_node(&read),
+                    ),
                     is_api,
                 ));
             }
@@ -680,14 +675,13 @@ impl<'t> Extractor<'t> {
         found.sort_by_key(|(_, evidence, _)| evidence.range.start);
         for (id, evidence, is_api) in found {
             let function = &mut self.facts.functions[id.0];
-            let slot = if is_api {
-                &mut function.api_evidence
-            } else {
-                &mut function.other_source_evidence
-            };
-            if slot.is_none() {
-                *slot = Some(evidence);
-            }
+            record_evidence(
+                evidence,
+                is_api,
+                &mut function.api_evidence,
+                &mut function.other_source_evidence,
+                &mut function.payload_evidence,
+            );
         }
     }
 
