@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use tree_sitter::Tree;
 
 use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
-use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
+use crate::languages::{
+    self, FileKind, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
+};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
     self, Check, Edit, Finding, Fix, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
@@ -186,7 +188,7 @@ impl FileContext {
                     .into_iter()
                     .find_map(|id| facts.function(id).payload_evidence.as_ref())
             })
-            .and_then(|evidence| evidence.payload);
+            .and_then(PayloadEvidence::only);
         let payload = match payload {
             Some(PayloadVersion::V2) => PayloadFormat::HttpV2,
             Some(PayloadVersion::V1) | None => PayloadFormat::Rest,

@@ -112,7 +112,7 @@ pub struct Function {
     pub other_source_evidence: Option<ApiEvidence>,
     /// What shows which proxy payload format it was written for (`event["rawPath"]` is 2.0,
     /// `event.httpMethod` 1.0, a `...V2` type 2.0), read when no template says.
-    pub payload_evidence: Option<ApiEvidence>,
+    pub payload_evidence: Option<PayloadEvidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,6 +136,8 @@ pub struct ApiEvidence {
     pub range: TextRange,
     /// The proxy payload format it belongs to, when only one format has it.
     pub payload: Option<PayloadVersion>,
+    /// A type (checked only at compile time), not a read of the event.
+    pub is_type: bool,
 }
 
 impl ApiEvidence {
@@ -145,6 +147,7 @@ impl ApiEvidence {
             what: format!("is typed `{name}`"),
             range,
             payload: proxy::payload_of_type(name),
+            is_type: true,
         }
     }
 
@@ -154,7 +157,27 @@ impl ApiEvidence {
             what,
             range,
             payload: proxy::payload_of_event_key(key),
+            is_type: false,
         }
+    }
+}
+
+/// The proxy payload format a function's code shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayloadEvidence {
+    pub version: PayloadVersion,
+    /// The first evidence of it.
+    pub evidence: ApiEvidence,
+    /// The first read of an event key only that format has (types are not checked at run time).
+    pub read: Option<ApiEvidence>,
+    /// Whether other evidence shows the other format too: code written for both.
+    pub mixed: bool,
+}
+
+impl PayloadEvidence {
+    /// The format the code is written for, unless it handles both.
+    pub fn only(&self) -> Option<PayloadVersion> {
+        (!self.mixed).then_some(self.version)
     }
 }
 
@@ -165,10 +188,24 @@ pub fn record_evidence(
     is_api: bool,
     api: &mut Option<ApiEvidence>,
     other: &mut Option<ApiEvidence>,
-    payload: &mut Option<ApiEvidence>,
+    payload: &mut Option<PayloadEvidence>,
 ) {
-    if is_api && evidence.payload.is_some() && payload.is_none() {
-        *payload = Some(evidence.clone());
+    if let (true, Some(version)) = (is_api, evidence.payload) {
+        match payload {
+            None => {
+                *payload = Some(PayloadEvidence {
+                    version,
+                    read: (!evidence.is_type).then(|| evidence.clone()),
+                    evidence: evidence.clone(),
+                    mixed: false,
+                })
+            }
+            Some(seen) if seen.version != version => seen.mixed = true,
+            Some(seen) if seen.read.is_none() && !evidence.is_type => {
+                seen.read = Some(evidence.clone());
+            }
+            Some(_) => {}
+        }
     }
     let slot = if is_api { api } else { other };
     if slot.is_none() {

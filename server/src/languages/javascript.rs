@@ -161,7 +161,7 @@ struct Candidate<'t> {
     role: Option<Role>,
     api_evidence: Option<ApiEvidence>,
     other_source_evidence: Option<ApiEvidence>,
-    payload_evidence: Option<ApiEvidence>,
+    payload_evidence: Option<PayloadEvidence>,
 }
 
 /// A positional parameter: its name when it is a plain identifier, its pattern, its type.
