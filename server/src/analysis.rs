@@ -57,6 +57,22 @@ impl HandlerContext {
     }
 }
 
+/// Every invocation of the template functions in `contexts`, with the context declaring it.
+pub fn invocations_of<'c, 'a>(
+    contexts: &'c [&'a HandlerContext],
+) -> impl Iterator<Item = (&'a HandlerContext, &'a Invocation)> + 'c
+where
+    'a: 'c,
+{
+    contexts.iter().flat_map(|context| {
+        context
+            .function
+            .invocations
+            .iter()
+            .map(move |invocation| (*context, invocation))
+    })
+}
+
 /// What the template says about how a handler is invoked.
 enum TemplateReading {
     /// No template links this handler: read it as the code itself suggests.
@@ -109,15 +125,7 @@ impl FileContext {
         if contexts.is_empty() {
             return TemplateReading::Unknown;
         }
-        let invocations = || {
-            contexts.iter().flat_map(|context| {
-                context
-                    .function
-                    .invocations
-                    .iter()
-                    .map(move |invocation| (*context, invocation))
-            })
-        };
+        let invocations = || invocations_of(&contexts);
         if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
             return TemplateReading::NotProxy;
         }

@@ -181,6 +181,19 @@ impl PayloadEvidence {
     }
 }
 
+impl Function {
+    /// Records evidence of where its events come from (see [`record_evidence`]).
+    pub fn record_evidence(&mut self, evidence: ApiEvidence, is_api: bool) {
+        record_evidence(
+            evidence,
+            is_api,
+            &mut self.api_evidence,
+            &mut self.other_source_evidence,
+            &mut self.payload_evidence,
+        );
+    }
+}
+
 /// Records `evidence` on a function: the first API Gateway and the first other-source evidence
 /// each, and the first that shows the payload format.
 pub fn record_evidence(

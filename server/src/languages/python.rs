@@ -859,14 +859,7 @@ impl<'t> Extractor<'t> {
             }
         }
         for (id, evidence, is_api) in found {
-            let function = &mut self.facts.functions[id.0];
-            record_evidence(
-                evidence,
-                is_api,
-                &mut function.api_evidence,
-                &mut function.other_source_evidence,
-                &mut function.payload_evidence,
-            );
+            self.facts.functions[id.0].record_evidence(evidence, is_api);
         }
     }
 

@@ -674,14 +674,7 @@ impl<'t> Extractor<'t> {
         });
         found.sort_by_key(|(_, evidence, _)| evidence.range.start);
         for (id, evidence, is_api) in found {
-            let function = &mut self.facts.functions[id.0];
-            record_evidence(
-                evidence,
-                is_api,
-                &mut function.api_evidence,
-                &mut function.other_source_evidence,
-                &mut function.payload_evidence,
-            );
+            self.facts.functions[id.0].record_evidence(evidence, is_api);
         }
     }
 

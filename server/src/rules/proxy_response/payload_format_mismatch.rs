@@ -48,15 +48,7 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         let contexts = ctx.file.contexts_of(facts, FunctionId(index));
         // The proxy integrations of REST and HTTP APIs that run it (WebSocket events are neither
         // format; authorizers receive their own events).
-        let invocations: Vec<_> = contexts
-            .iter()
-            .flat_map(|context| {
-                context
-                    .function
-                    .invocations
-                    .iter()
-                    .map(move |invocation| (*context, invocation))
-            })
+        let invocations: Vec<_> = crate::analysis::invocations_of(&contexts)
             .filter(|(_, invocation)| {
                 invocation.kind == IntegrationKind::Proxy
                     && invocation.authorizer.is_none()
