@@ -700,7 +700,7 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let (entries, shape) = self.object_entries(node, 0);
-            if is_status_code_literal(&entries) {
+            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);
@@ -1509,6 +1509,23 @@ fn is_expectation(object: Node<'_>, text: &str) -> bool {
         .child_by_field_name("object")
         .map_or("", |object| TextRange::of_node(&object).slice(text));
     property.starts_with("to") || object_text == "assert" || object_text.starts_with("expect")
+}
+
+/// Whether a response-shaped literal that no handler returns is data about responses rather than
+/// one: an element of an array (examples, test cases) or serialised on the spot
+/// (`JSON.stringify({statusCode: 200, body: {...}})` is a string).
+fn is_sample_data(object: Node<'_>, text: &str) -> bool {
+    let Some(parent) = object.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "array" => true,
+        "arguments" => parent
+            .parent()
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|function| TextRange::of_node(&function).slice(text) == "JSON.stringify"),
+        _ => false,
+    }
 }
 
 /// The content of a plain string literal.

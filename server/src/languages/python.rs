@@ -406,7 +406,7 @@ impl<'t> Extractor<'t> {
             let Some((entries, shape)) = self.object_entries(node, 0) else {
                 continue;
             };
-            if is_status_code_literal(&entries) {
+            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);
@@ -1057,6 +1057,23 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
         .named_children(&mut cursor)
         .find(|child| child.kind() != "comment");
     ObjectStyle::of(container, first, text, entry_form)
+}
+
+/// Whether a response-shaped literal that no handler returns is data about responses rather than
+/// one: an element of a list, tuple or set (schema examples, test cases) or serialised on the spot
+/// (`json.dumps({"statusCode": 200, "body": {...}})` is a string).
+fn is_sample_data(object: Node<'_>, text: &str) -> bool {
+    let Some(parent) = object.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "list" | "tuple" | "set" => true,
+        "argument_list" => parent
+            .parent()
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|function| TextRange::of_node(&function).slice(text).ends_with("dumps")),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
