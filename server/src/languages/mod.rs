@@ -113,6 +113,14 @@ impl Language {
 }
 
 /// Extracts the facts the handler rules read from a parsed handler file; `None` for templates.
+/// Whether the text of `node` holds one of `needles`. A walk that reports only nodes whose text
+/// must hold a needle (a call whose callee names `sleep`, a `raise`) skips a subtree without one:
+/// it cannot hold what the walk looks for, and most code is such subtrees.
+pub(crate) fn mentions(node: tree_sitter::Node<'_>, text: &str, needles: &[&str]) -> bool {
+    text.get(node.byte_range())
+        .is_some_and(|own| needles.iter().any(|needle| own.contains(needle)))
+}
+
 pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<SourceFacts> {
     Some(match kind {
         FileKind::Python => python::extract(tree, text),
