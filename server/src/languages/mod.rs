@@ -121,6 +121,26 @@ pub(crate) fn mentions(node: tree_sitter::Node<'_>, text: &str, needles: &[&str]
         .is_some_and(|own| needles.iter().any(|needle| own.contains(needle)))
 }
 
+/// The ancestors of `node` under `root` (the tree's root), nearest first: what calling `parent()`
+/// over and over gives, found in one descent from the root, where each `parent()` call makes a
+/// descent of its own.
+pub(crate) fn ancestors<'t>(
+    root: tree_sitter::Node<'t>,
+    node: tree_sitter::Node<'t>,
+) -> Vec<tree_sitter::Node<'t>> {
+    let mut chain = Vec::new();
+    let mut current = root;
+    while current != node {
+        chain.push(current);
+        match current.child_with_descendant(node) {
+            Some(next) => current = next,
+            None => break,
+        }
+    }
+    chain.reverse();
+    chain
+}
+
 pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<SourceFacts> {
     Some(match kind {
         FileKind::Python => python::extract(tree, text),
