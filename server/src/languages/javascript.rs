@@ -304,7 +304,9 @@ impl<'t> Extractor<'t> {
             }
         });
         for function in function_nodes {
-            if enclosing_function(self.root, function).is_some() || function.kind() == "method_definition" {
+            if enclosing_function(self.root, function).is_some()
+                || function.kind() == "method_definition"
+            {
                 continue;
             }
             let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
