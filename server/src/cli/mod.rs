@@ -98,6 +98,9 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .iter()
         .flat_map(|report| &report.findings)
         .any(|finding| finding.severity == Severity::Error);
+    // The process ends here: freeing every tree, text, finding and template model one by one
+    // would only delay the exit (a fifth of a run over thousands of files).
+    std::mem::forget(checked);
     ExitCode::from(u8::from(has_error))
 }
 

@@ -112,6 +112,7 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
     let mut extractor = Extractor {
         text,
+        root,
         queries: queries(kind),
         matches: queries(kind).all.run(root, text),
         facts: SourceFacts::empty(language),
@@ -173,6 +174,7 @@ struct Parameter<'t> {
 
 struct Extractor<'t> {
     text: &'t str,
+    root: Node<'t>,
     queries: &'static Queries,
     /// Every query file's matches over the whole file, from one pass.
     matches: Matches<'static, 't>,
@@ -193,6 +195,7 @@ impl<'t> Extractor<'t> {
 
     fn collect_bindings(&mut self) {
         let text = self.text;
+        let root = self.root;
         let mut bindings = Vec::new();
         let mut members = Vec::new();
         let mut updates = Vec::new();
@@ -203,7 +206,7 @@ impl<'t> Extractor<'t> {
                 captures.get("value"),
             ) {
                 bindings.push(Binding {
-                    scope: scope_of(binding),
+                    scope: scope_of(root, binding),
                     name: TextRange::of_node(&target).slice(text),
                     value: Some(value),
                     at: binding.end_byte(),
@@ -215,7 +218,7 @@ impl<'t> Extractor<'t> {
                 pattern_names(pattern, &mut names);
                 for name in names {
                     bindings.push(Binding {
-                        scope: scope_of(destructuring),
+                        scope: scope_of(root, destructuring),
                         name: TextRange::of_node(&name).slice(text),
                         value: None,
                         at: destructuring.start_byte(),
@@ -228,7 +231,7 @@ impl<'t> Extractor<'t> {
                 captures.get("value"),
             ) {
                 members.push(KeyAssignment {
-                    scope: scope_of(assignment),
+                    scope: scope_of(root, assignment),
                     target: TextRange::of_node(&target).slice(text),
                     key,
                     value,
@@ -240,7 +243,7 @@ impl<'t> Extractor<'t> {
                 captures.get("update_arguments"),
             ) {
                 updates.push(Update {
-                    scope: scope_of(update),
+                    scope: scope_of(root, update),
                     target: TextRange::of_node(&target).slice(text),
                     arguments,
                     at: update.start_byte(),
@@ -276,14 +279,11 @@ impl<'t> Extractor<'t> {
     /// scope that binds the name, out to module level.
     fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
         let at = node.start_byte();
-        let mut scopes = Vec::new();
-        let mut current = node.parent();
-        while let Some(candidate) = current {
-            if is_function_node(candidate) {
-                scopes.push(Some(candidate.id()));
-            }
-            current = candidate.parent();
-        }
+        let mut scopes: Vec<Option<usize>> = super::ancestors(self.root, node)
+            .into_iter()
+            .filter(|candidate| is_function_node(*candidate))
+            .map(|candidate| Some(candidate.id()))
+            .collect();
         scopes.push(None);
         scopes.into_iter().find_map(|scope| {
             self.bindings
@@ -305,7 +305,9 @@ impl<'t> Extractor<'t> {
             }
         });
         for function in function_nodes {
-            if enclosing_function(function).is_some() || function.kind() == "method_definition" {
+            if enclosing_function(self.root, function).is_some()
+                || function.kind() == "method_definition"
+            {
                 continue;
             }
             let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
@@ -625,7 +627,7 @@ impl<'t> Extractor<'t> {
                     returned.push((arrow, value));
                 }
             } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value")) {
-                if let Some(function) = enclosing_function(value) {
+                if let Some(function) = enclosing_function(self.root, value) {
                     returned.push((function, value));
                 }
             }
@@ -1366,21 +1368,16 @@ fn is_function_node(node: Node<'_>) -> bool {
     )
 }
 
-/// The nearest function around a node.
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(candidate) = current {
-        if is_function_node(candidate) {
-            return Some(candidate);
-        }
-        current = candidate.parent();
-    }
-    None
+/// The nearest function around a node (`root` is the tree's root).
+fn enclosing_function<'t>(root: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    super::ancestors(root, node)
+        .into_iter()
+        .find(|candidate| is_function_node(*candidate))
 }
 
 /// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
-fn scope_of(node: Node<'_>) -> Option<usize> {
-    enclosing_function(node).map(|function| function.id())
+fn scope_of<'t>(root: Node<'t>, node: Node<'t>) -> Option<usize> {
+    enclosing_function(root, node).map(|function| function.id())
 }
 
 fn first_named(node: Node<'_>) -> Option<Node<'_>> {

@@ -98,6 +98,10 @@ const SLEEP_CALLS: &[&str] = &["time.sleep", "asyncio.sleep", "sleep"];
 /// Finds `time.sleep(N)` / `await asyncio.sleep(N)` with a constant `N`, multiplied by the bounds
 /// of the `for _ in range(K)` loops around them.
 fn collect_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
+    // Every callee of `SLEEP_CALLS` names `sleep`.
+    if !super::mentions(node, text, &["sleep"]) {
+        return;
+    }
     if node.kind() == "call" {
         let callee = node
             .child_by_field_name("function")
