@@ -8,8 +8,10 @@ use std::path::PathBuf;
 
 use tree_sitter::Tree;
 
-use crate::knowledge::proxy::{AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
-use crate::languages::{self, FileKind, FunctionId, Origin, ResponseObject, Role, SourceFacts};
+use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
+use crate::languages::{
+    self, FileKind, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
+};
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
     self, Check, Edit, Finding, Fix, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
@@ -53,6 +55,22 @@ impl HandlerContext {
             ),
         }
     }
+}
+
+/// Every invocation of the template functions in `contexts`, with the context declaring it.
+pub fn invocations_of<'c, 'a>(
+    contexts: &'c [&'a HandlerContext],
+) -> impl Iterator<Item = (&'a HandlerContext, &'a Invocation)> + 'c
+where
+    'a: 'c,
+{
+    contexts.iter().flat_map(|context| {
+        context
+            .function
+            .invocations
+            .iter()
+            .map(move |invocation| (*context, invocation))
+    })
 }
 
 /// What the template says about how a handler is invoked.
@@ -107,15 +125,7 @@ impl FileContext {
         if contexts.is_empty() {
             return TemplateReading::Unknown;
         }
-        let invocations = || {
-            contexts.iter().flat_map(|context| {
-                context
-                    .function
-                    .invocations
-                    .iter()
-                    .map(move |invocation| (*context, invocation))
-            })
-        };
+        let invocations = || invocations_of(&contexts);
         if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
             return TemplateReading::NotProxy;
         }
@@ -179,6 +189,18 @@ impl FileContext {
                 }
             }
         }
+        // No template says: the code may (`event["rawPath"]`, `APIGatewayProxyEventV2` are 2.0).
+        let payload = function
+            .and_then(|function| {
+                function_chain(facts, function)
+                    .into_iter()
+                    .find_map(|id| facts.function(id).payload_evidence.as_ref())
+            })
+            .and_then(PayloadEvidence::only);
+        let payload = match payload {
+            Some(PayloadVersion::V2) => PayloadFormat::HttpV2,
+            Some(PayloadVersion::V1) | None => PayloadFormat::Rest,
+        };
         let certainty = match function {
             None => Certainty::Likely,
             Some(function) => {
@@ -221,7 +243,7 @@ impl FileContext {
         if certainty == Certainty::Likely && !carries_payload(response) {
             return None;
         }
-        Some((PayloadFormat::Rest, certainty, None))
+        Some((payload, certainty, None))
     }
 }
 

@@ -368,6 +368,47 @@ fn hover_explains_an_aws_error_text() {
     assert_eq!(client.shutdown().code(), Some(0));
 }
 
+/// The editor's rule settings: `initializationOptions` at start, the `gatelint` section of
+/// `didChangeConfiguration` later, each re-diagnosing open documents; what names no rule is shown
+/// to the user, and the rest still applies.
+#[test]
+fn editor_rule_settings_apply_at_start_and_on_change() {
+    let (mut client, _) = Client::start_with_options(json!({
+        "rules": { "select": [], "ignore": ["non-string-body", "GL999"], "severity": {} }
+    }));
+    let warning = client.wait_for("a warning about GL999", |message| {
+        message["method"] == "window/showMessage"
+    });
+    let text = warning["params"]["message"].as_str().expect("message");
+    assert!(text.contains("`GL999`"), "{text}");
+    assert_eq!(warning["params"]["type"], 2, "a warning");
+
+    let uri = "file:///work/orders/app.py";
+    client.open(uri, HANDLER);
+    assert_eq!(codes(&client.diagnostics(uri, Some(1))), Vec::<&str>::new());
+
+    // VS Code sends its whole `gatelint` section when a setting changes.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "gatelint": {
+            "server": { "path": "" },
+            "rules": { "select": [], "ignore": [], "severity": { "GL106": "hint" } }
+        } } }),
+    );
+    let diagnostics = client.diagnostics(uri, Some(1));
+    assert_eq!(only_gl106(&diagnostics)["severity"], 4, "a hint now");
+
+    // Settings without `rules` (Neovim's default `{ gatelint = {} }`) leave them as they are.
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "gatelint": {} } }),
+    );
+    client.change(uri, 2, vec![client.insertion(HANDLER, 0, "\n")]);
+    let diagnostics = client.diagnostics(uri, Some(2));
+    assert_eq!(only_gl106(&diagnostics)["severity"], 4, "still a hint");
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
 #[test]
 fn positions_past_the_end_clamp() {
     let (mut client, _) = Client::start(false);

@@ -6,7 +6,7 @@ mod reliability;
 
 use reliability::{check_json, codes, Client, TempDir};
 
-const HANDLER: &str = "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": {\"id\": 1}, \"extra\": 1}\n";
+const HANDLER: &str = "def handler(event, context):\n    method = event.get(\"httpMethod\")\n    return {\"statusCode\": 200, \"body\": {\"id\": method}, \"extra\": 1}\n";
 const TEMPLATE: &str = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      CodeUri: missing/\n      Handler: app.handler\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /orders\n            Method: get\n";
 const HOOK: (&str, &str) = ("GATELINT_TEST_PANIC", "GL106");
 
@@ -76,7 +76,7 @@ fn a_panicking_rule_is_reported_and_logged_by_the_server_which_keeps_serving() {
     client.notify(
         "textDocument/didChange",
         serde_json::json!({ "textDocument": { "uri": uri, "version": 2 },
-            "contentChanges": [{ "text": "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\", \"renamed\": 1}\n" }] }),
+            "contentChanges": [{ "text": "def handler(event, context):\n    method = event.get(\"httpMethod\")\n    return {\"statusCode\": 200, \"body\": method, \"renamed\": 1}\n" }] }),
     );
     let diagnostics = client.diagnostics_where(&uri, |d| {
         d.iter().any(|diagnostic| {

@@ -98,8 +98,8 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         .iter()
         .flat_map(|report| &report.findings)
         .any(|finding| finding.severity == Severity::Error);
-    // The process ends here: freeing the index (a large template's model and trees) piece by
-    // piece would only delay the exit.
+    // The process ends here: freeing every tree, text, finding and template model one by one
+    // would only delay the exit (a fifth of a run over thousands of files).
     std::mem::forget(checked);
     ExitCode::from(u8::from(has_error))
 }

@@ -305,7 +305,7 @@ impl Config {
             .collect();
         let suppressions = suppress::Suppressions::collect(file);
         if !suppressions.is_empty() {
-            findings = suppressions.apply(findings, |code| self.is_enabled(code));
+            findings = suppressions.apply(file.text, findings, |code| self.is_enabled(code));
         }
         findings.retain(|finding| self.is_enabled(finding.code));
         for finding in &mut findings {
@@ -313,6 +313,77 @@ impl Config {
         }
         findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
         findings
+    }
+}
+
+/// Rule settings an editor sends (`initializationOptions.rules`, or `gatelint.rules` in
+/// `workspace/didChangeConfiguration`): they apply over `gatelint.toml`. A non-empty `select`
+/// replaces the file's, `ignore` adds to it, `severity` overrides it code by code.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct EditorSettings {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub severity: BTreeMap<String, String>,
+}
+
+impl EditorSettings {
+    /// The rule settings in an editor's settings object: `{"gatelint": {"rules": {...}}}` (a
+    /// configuration section as VS Code sends it), `{"rules": {...}}` (initialization options), or
+    /// `None` when it holds no `rules` at all (so settings from elsewhere stay in force).
+    pub fn from_json(value: &serde_json::Value) -> Option<Result<EditorSettings, String>> {
+        let rules = value
+            .get("gatelint")
+            .and_then(|section| section.get("rules"))
+            .or_else(|| value.get("rules"))?;
+        Some(
+            serde_json::from_value(rules.clone())
+                .map_err(|error| format!("gatelint.rules cannot be read: {error}")),
+        )
+    }
+}
+
+impl Config {
+    /// Applies an editor's rule settings; returns what in them names no rule, category or
+    /// severity (those entries are skipped, the rest applies).
+    pub fn apply_editor_settings(&mut self, settings: &EditorSettings) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut selectors = |list: &[String], key: &str| -> Vec<Selector> {
+            list.iter()
+                .filter_map(|item| {
+                    let selector = Selector::parse(item);
+                    if selector.is_none() {
+                        problems.push(format!(
+                            "gatelint.rules.{key}: `{item}` is neither a gatelint rule code, a rule name nor a category"
+                        ));
+                    }
+                    selector
+                })
+                .collect()
+        };
+        let select = selectors(&settings.select, "select");
+        let ignore = selectors(&settings.ignore, "ignore");
+        if !settings.select.is_empty() {
+            self.select = Some(select);
+        }
+        self.ignore.extend(ignore);
+        for (code, level) in &settings.severity {
+            let Some(rule) = rules::find_rule(code) else {
+                problems.push(format!(
+                    "gatelint.rules.severity: `{code}` is no gatelint rule code"
+                ));
+                continue;
+            };
+            match parse_severity(level) {
+                Some(severity) => {
+                    self.severity.insert(rule.meta.code, severity);
+                }
+                None => problems.push(format!(
+                    "gatelint.rules.severity: `{level}` ({code}) is no severity; use \"error\", \"warning\", \"info\" or \"hint\""
+                )),
+            }
+        }
+        problems
     }
 }
 
@@ -378,6 +449,59 @@ mod tests {
 
     fn parse(text: &str) -> Config {
         Config::parse(PathBuf::from("/repo"), text)
+    }
+
+    #[test]
+    fn editor_settings_apply_over_the_file() {
+        let mut config =
+            parse("select = [\"timeout\"]\nignore = [\"GL402\"]\n[severity]\nGL401 = \"info\"\n");
+        let value = serde_json::json!({"gatelint": {"server": {"path": ""}, "rules": {
+            "select": ["proxy-response", "GL401", "nonsense"],
+            "ignore": ["GL105"],
+            "severity": {"GL102": "error", "GL401": "hint", "GL999": "error", "GL103": "loud"}
+        }}});
+        let settings = EditorSettings::from_json(&value)
+            .expect("rules present")
+            .expect("well-formed");
+        let problems = config.apply_editor_settings(&settings);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("`nonsense`"), "{problems:?}");
+        assert!(config.is_enabled("GL106"), "selected by the editor");
+        assert!(
+            !config.is_enabled("GL403"),
+            "the editor's select replaces the file's"
+        );
+        assert!(!config.is_enabled("GL105"), "ignored by the editor");
+        assert!(!config.is_enabled("GL402"), "still ignored by the file");
+        assert_eq!(config.severity("GL102", Severity::Warning), Severity::Error);
+        assert_eq!(config.severity("GL401", Severity::Warning), Severity::Hint);
+        assert_eq!(
+            config.severity("GL103", Severity::Warning),
+            Severity::Warning
+        );
+    }
+
+    #[test]
+    fn editor_settings_without_rules_change_nothing() {
+        assert_eq!(
+            EditorSettings::from_json(&serde_json::json!({"gatelint": {}})),
+            None
+        );
+        assert_eq!(EditorSettings::from_json(&serde_json::Value::Null), None);
+        let empty = EditorSettings::from_json(&serde_json::json!({"rules": {"select": []}}))
+            .expect("rules present")
+            .expect("well-formed");
+        let mut config = parse("select = [\"timeout\"]\n");
+        assert!(config.apply_editor_settings(&empty).is_empty());
+        assert!(
+            !config.is_enabled("GL106"),
+            "an empty select keeps the file's"
+        );
+        assert!(
+            EditorSettings::from_json(&serde_json::json!({"rules": {"select": "GL101"}}))
+                .expect("rules present")
+                .is_err()
+        );
     }
 
     #[test]

@@ -73,6 +73,26 @@ pub static AWS_ERRORS: &[AwsError] = &[
         categories: &["permission"],
     },
     AwsError {
+        title: "An event key of the other payload format is missing",
+        texts: &[
+            "KeyError: 'httpMethod'",
+            "KeyError: 'rawPath'",
+            "KeyError: 'routeKey'",
+            "KeyError: 'rawQueryString'",
+            "KeyError: 'http'",
+            "(reading 'http')",
+            "(reading 'httpMethod')",
+        ],
+        status: "502 (REST) or 500 (HTTP API), body {\"message\": \"Internal server error\"}",
+        cause: "The handler reads a key its event does not have: HTTP APIs send payload 2.0 by default, with \
+                `rawPath`, `routeKey` and `requestContext.http.method` but no `httpMethod`, `path` or \
+                `resource`; REST APIs send payload 1.0, the other way round. Common after moving an API from \
+                REST to HTTP (or back) or copying a handler between them.",
+        fix: "Read the keys of the format the integration sends, or set the HTTP API integration's \
+              `PayloadFormatVersion` to the format the code expects (`'1.0'` or `'2.0'`).",
+        categories: &["proxy-response"],
+    },
+    AwsError {
         title: "Execution failed due to configuration error",
         texts: &["Execution failed due to configuration error"],
         status: "500 or 502",

@@ -52,6 +52,55 @@ pub const EVENT_KEYS: &[&str] = &[
     "cookies",
 ];
 
+/// The proxy payload format a handler's code shows it was written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadVersion {
+    /// Payload 1.0: REST APIs, and HTTP APIs set to 1.0.
+    V1,
+    /// Payload 2.0: HTTP APIs (and function URLs).
+    V2,
+}
+
+/// Event keys only payload 1.0 has.
+const V1_ONLY_EVENT_KEYS: &[&str] = &[
+    "httpMethod",
+    "path",
+    "resource",
+    "multiValueQueryStringParameters",
+    "multiValueHeaders",
+];
+
+/// Event keys only payload 2.0 has.
+const V2_ONLY_EVENT_KEYS: &[&str] = &["rawPath", "rawQueryString", "routeKey", "cookies"];
+
+/// The payload format an event key belongs to, when only one format has it.
+pub fn payload_of_event_key(key: &str) -> Option<PayloadVersion> {
+    if V1_ONLY_EVENT_KEYS.contains(&key) {
+        Some(PayloadVersion::V1)
+    } else if V2_ONLY_EVENT_KEYS.contains(&key) {
+        Some(PayloadVersion::V2)
+    } else {
+        None
+    }
+}
+
+/// The payload format of a proxy event, handler or result type: `APIGatewayProxyEvent`,
+/// `APIGatewayProxyHandler`, `ApiGatewayProxyRequest` are 1.0; `APIGatewayProxyEventV2`,
+/// `APIGatewayProxyHandlerV2WithJWTAuthorizer`, `ApiGatewayV2httpRequest` are 2.0. Authorizer and
+/// WebSocket types say nothing about a proxy response.
+pub fn payload_of_type(name: &str) -> Option<PayloadVersion> {
+    let lower = name.to_ascii_lowercase();
+    if lower.contains("websocket") {
+        return None;
+    }
+    let proxy = lower.contains("proxy") || lower.contains("v2http") || lower == "apigatewayevent";
+    match (proxy, lower.contains("v2")) {
+        (false, _) => None,
+        (true, true) => Some(PayloadVersion::V2),
+        (true, false) => Some(PayloadVersion::V1),
+    }
+}
+
 /// The key a misspelled response key probably meant: `status`, `status_code`, `StatusCode` →
 /// `statusCode`; `Headers` → `headers`; one or two typos away from a known key.
 pub fn probable_key(key: &str, allowed: &[&'static str]) -> Option<&'static str> {
@@ -116,6 +165,30 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payload_versions_of_types_and_keys() {
+        use PayloadVersion::{V1, V2};
+        for (name, version) in [
+            ("APIGatewayProxyEvent", Some(V1)),
+            ("APIGatewayProxyHandler", Some(V1)),
+            ("APIGatewayEvent", Some(V1)),
+            ("ApiGatewayProxyRequest", Some(V1)),
+            ("APIGatewayProxyEventV2", Some(V2)),
+            ("APIGatewayProxyHandlerV2WithJWTAuthorizer", Some(V2)),
+            ("APIGatewayProxyStructuredResultV2", Some(V2)),
+            ("ApiGatewayV2httpRequest", Some(V2)),
+            ("APIGatewayProxyWebsocketEventV2", None),
+            ("APIGatewayRequestAuthorizerEventV2", None),
+            ("APIGatewayTokenAuthorizerEvent", None),
+            ("SQSEvent", None),
+        ] {
+            assert_eq!(payload_of_type(name), version, "{name}");
+        }
+        assert_eq!(payload_of_event_key("rawPath"), Some(V2));
+        assert_eq!(payload_of_event_key("httpMethod"), Some(V1));
+        assert_eq!(payload_of_event_key("queryStringParameters"), None);
+    }
 
     #[test]
     fn guesses_the_meant_key() {

@@ -19,6 +19,8 @@ struct Syntax {
     /// Node kinds whose bodies run elsewhere (functions, classes).
     nested: &'static [&'static str],
     raise: &'static str,
+    /// The keyword every `raise` node's text starts with.
+    raise_keyword: &'static str,
     try_statement: &'static str,
     /// The field or child kinds of a `try` that catch (its body is then protected).
     catch_kinds: &'static [&'static str],
@@ -29,6 +31,7 @@ struct Syntax {
 const PYTHON: Syntax = Syntax {
     nested: &["function_definition", "lambda", "class_definition"],
     raise: "raise_statement",
+    raise_keyword: "raise",
     try_statement: "try_statement",
     catch_kinds: &["except_clause", "except_group_clause"],
     strings: &["string"],
@@ -47,6 +50,7 @@ const JAVASCRIPT: Syntax = Syntax {
         "class",
     ],
     raise: "throw_statement",
+    raise_keyword: "throw",
     try_statement: "try_statement",
     catch_kinds: &["catch_clause"],
     strings: &["string", "template_string"],
@@ -120,7 +124,7 @@ fn collect<'t>(
         let Some((block, mut body)) = body_of(node, text) else {
             continue;
         };
-        if body.is_some() && has_multiline_string(block, syntax) {
+        if body.is_some() && has_multiline_string(block, text, syntax) {
             body = None;
         }
         let mut raises = Vec::new();
@@ -134,6 +138,9 @@ fn collect<'t>(
 }
 
 fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'t>>) {
+    if !super::mentions(node, text, &[syntax.raise_keyword]) {
+        return;
+    }
     if syntax.nested.contains(&node.kind()) {
         return;
     }
@@ -178,7 +185,11 @@ fn is_method_guard(node: Node<'_>, text: &str) -> bool {
         })
 }
 
-fn has_multiline_string(node: Node<'_>, syntax: &Syntax) -> bool {
+fn has_multiline_string(node: Node<'_>, text: &str, syntax: &Syntax) -> bool {
+    // Rows advance at line feeds only: a node without one spans no lines.
+    if !super::mentions(node, text, &["\n"]) {
+        return false;
+    }
     if syntax.strings.contains(&node.kind()) && node.start_position().row != node.end_position().row
     {
         return true;
@@ -186,7 +197,7 @@ fn has_multiline_string(node: Node<'_>, syntax: &Syntax) -> bool {
     let mut cursor = node.walk();
     let found = node
         .named_children(&mut cursor)
-        .any(|child| has_multiline_string(child, syntax));
+        .any(|child| has_multiline_string(child, text, syntax));
     found
 }
 

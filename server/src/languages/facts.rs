@@ -3,6 +3,7 @@
 //! objects with their entries and classified values, each with its exact source range.
 
 use super::Language;
+use crate::knowledge::proxy::{self, PayloadVersion};
 use crate::text::TextRange;
 
 /// Everything the handler rules need to know about one source file.
@@ -109,6 +110,9 @@ pub struct Function {
     /// Whether it reads event keys API Gateway events do not have (`event["Records"]`,
     /// `event.orderId`, an authorizer's `methodArn`): it is (also) invoked some other way.
     pub other_source_evidence: Option<ApiEvidence>,
+    /// What shows which proxy payload format it was written for (`event["rawPath"]` is 2.0,
+    /// `event.httpMethod` 1.0, a `...V2` type 2.0), read when no template says.
+    pub payload_evidence: Option<PayloadEvidence>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,6 +134,96 @@ impl Role {
 pub struct ApiEvidence {
     pub what: String,
     pub range: TextRange,
+    /// The proxy payload format it belongs to, when only one format has it.
+    pub payload: Option<PayloadVersion>,
+    /// A type (checked only at compile time), not a read of the event.
+    pub is_type: bool,
+}
+
+impl ApiEvidence {
+    /// A type in the signature (`APIGatewayProxyEventV2`, `SQSEvent`, ...).
+    pub fn typed(name: &str, range: TextRange) -> Self {
+        Self {
+            what: format!("is typed `{name}`"),
+            range,
+            payload: proxy::payload_of_type(name),
+            is_type: true,
+        }
+    }
+
+    /// A read of the event's `key`, described by `what`.
+    pub fn key(what: String, key: &str, range: TextRange) -> Self {
+        Self {
+            what,
+            range,
+            payload: proxy::payload_of_event_key(key),
+            is_type: false,
+        }
+    }
+}
+
+/// The proxy payload format a function's code shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayloadEvidence {
+    pub version: PayloadVersion,
+    /// The first evidence of it.
+    pub evidence: ApiEvidence,
+    /// The first read of an event key only that format has (types are not checked at run time).
+    pub read: Option<ApiEvidence>,
+    /// Whether other evidence shows the other format too: code written for both.
+    pub mixed: bool,
+}
+
+impl PayloadEvidence {
+    /// The format the code is written for, unless it handles both.
+    pub fn only(&self) -> Option<PayloadVersion> {
+        (!self.mixed).then_some(self.version)
+    }
+}
+
+impl Function {
+    /// Records evidence of where its events come from (see [`record_evidence`]).
+    pub fn record_evidence(&mut self, evidence: ApiEvidence, is_api: bool) {
+        record_evidence(
+            evidence,
+            is_api,
+            &mut self.api_evidence,
+            &mut self.other_source_evidence,
+            &mut self.payload_evidence,
+        );
+    }
+}
+
+/// Records `evidence` on a function: the first API Gateway and the first other-source evidence
+/// each, and the first that shows the payload format.
+pub fn record_evidence(
+    evidence: ApiEvidence,
+    is_api: bool,
+    api: &mut Option<ApiEvidence>,
+    other: &mut Option<ApiEvidence>,
+    payload: &mut Option<PayloadEvidence>,
+) {
+    if let (true, Some(version)) = (is_api, evidence.payload) {
+        match payload {
+            None => {
+                *payload = Some(PayloadEvidence {
+                    version,
+                    read: (!evidence.is_type).then(|| evidence.clone()),
+                    evidence: evidence.clone(),
+                    mixed: false,
+                })
+            }
+            Some(seen) if seen.version != version => seen.mixed = true,
+            Some(seen) if seen.read.is_none() && !evidence.is_type => {
+                seen.read = Some(evidence.clone());
+            }
+            Some(_) => {}
+        }
+    }
+    let slot = if is_api { api } else { other };
+    if slot.is_none() {
+        *slot = Some(evidence);
+    }
 }
 
 /// How a response object came to be considered one.
@@ -192,12 +286,18 @@ impl ResponseObject {
 }
 
 /// Whether entries with a `statusCode` and another response key make a response literal,
-/// wherever it stands.
+/// wherever it stands. A `statusCode` whose value is itself a dict or list is no response: it is
+/// a JSON schema's `properties`, a mapping of documentation, a table of test cases.
 pub fn is_status_code_literal(entries: &[Entry]) -> bool {
-    entries.iter().any(|entry| entry.key == "statusCode")
-        && entries
-            .iter()
-            .any(|entry| crate::knowledge::proxy::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
+    entries.iter().any(|entry| {
+        entry.key == "statusCode"
+            && !matches!(
+                entry.value.kind,
+                ValueKind::Object(..) | ValueKind::Array(_)
+            )
+    }) && entries
+        .iter()
+        .any(|entry| crate::knowledge::proxy::OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
 }
 
 /// How to write a new entry into this object so that it matches its neighbours.

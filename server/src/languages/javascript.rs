@@ -112,6 +112,7 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
     let mut extractor = Extractor {
         text,
+        root,
         queries: queries(kind),
         matches: queries(kind).all.run(root, text),
         facts: SourceFacts::empty(language),
@@ -161,6 +162,7 @@ struct Candidate<'t> {
     role: Option<Role>,
     api_evidence: Option<ApiEvidence>,
     other_source_evidence: Option<ApiEvidence>,
+    payload_evidence: Option<PayloadEvidence>,
 }
 
 /// A positional parameter: its name when it is a plain identifier, its pattern, its type.
@@ -172,6 +174,7 @@ struct Parameter<'t> {
 
 struct Extractor<'t> {
     text: &'t str,
+    root: Node<'t>,
     queries: &'static Queries,
     /// Every query file's matches over the whole file, from one pass.
     matches: Matches<'static, 't>,
@@ -192,6 +195,7 @@ impl<'t> Extractor<'t> {
 
     fn collect_bindings(&mut self) {
         let text = self.text;
+        let root = self.root;
         let mut bindings = Vec::new();
         let mut members = Vec::new();
         let mut updates = Vec::new();
@@ -202,7 +206,7 @@ impl<'t> Extractor<'t> {
                 captures.get("value"),
             ) {
                 bindings.push(Binding {
-                    scope: scope_of(binding),
+                    scope: scope_of(root, binding),
                     name: TextRange::of_node(&target).slice(text),
                     value: Some(value),
                     at: binding.end_byte(),
@@ -214,7 +218,7 @@ impl<'t> Extractor<'t> {
                 pattern_names(pattern, &mut names);
                 for name in names {
                     bindings.push(Binding {
-                        scope: scope_of(destructuring),
+                        scope: scope_of(root, destructuring),
                         name: TextRange::of_node(&name).slice(text),
                         value: None,
                         at: destructuring.start_byte(),
@@ -227,7 +231,7 @@ impl<'t> Extractor<'t> {
                 captures.get("value"),
             ) {
                 members.push(KeyAssignment {
-                    scope: scope_of(assignment),
+                    scope: scope_of(root, assignment),
                     target: TextRange::of_node(&target).slice(text),
                     key,
                     value,
@@ -239,7 +243,7 @@ impl<'t> Extractor<'t> {
                 captures.get("update_arguments"),
             ) {
                 updates.push(Update {
-                    scope: scope_of(update),
+                    scope: scope_of(root, update),
                     target: TextRange::of_node(&target).slice(text),
                     arguments,
                     at: update.start_byte(),
@@ -275,14 +279,11 @@ impl<'t> Extractor<'t> {
     /// scope that binds the name, out to module level.
     fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
         let at = node.start_byte();
-        let mut scopes = Vec::new();
-        let mut current = node.parent();
-        while let Some(candidate) = current {
-            if is_function_node(candidate) {
-                scopes.push(Some(candidate.id()));
-            }
-            current = candidate.parent();
-        }
+        let mut scopes: Vec<Option<usize>> = super::ancestors(self.root, node)
+            .into_iter()
+            .filter(|candidate| is_function_node(*candidate))
+            .map(|candidate| Some(candidate.id()))
+            .collect();
         scopes.push(None);
         scopes.into_iter().find_map(|scope| {
             self.bindings
@@ -304,7 +305,9 @@ impl<'t> Extractor<'t> {
             }
         });
         for function in function_nodes {
-            if enclosing_function(function).is_some() || function.kind() == "method_definition" {
+            if enclosing_function(self.root, function).is_some()
+                || function.kind() == "method_definition"
+            {
                 continue;
             }
             let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
@@ -325,6 +328,7 @@ impl<'t> Extractor<'t> {
                 role: None,
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
         }
         self.collect_exports();
@@ -407,6 +411,7 @@ impl<'t> Extractor<'t> {
                 role,
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
         }
     }
@@ -622,7 +627,7 @@ impl<'t> Extractor<'t> {
                     returned.push((arrow, value));
                 }
             } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value")) {
-                if let Some(function) = enclosing_function(value) {
+                if let Some(function) = enclosing_function(self.root, value) {
                     returned.push((function, value));
                 }
             }
@@ -697,7 +702,7 @@ impl<'t> Extractor<'t> {
                 continue;
             }
             let (entries, shape) = self.object_entries(node, 0);
-            if is_status_code_literal(&entries) {
+            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);
@@ -1079,14 +1084,7 @@ impl<'t> Extractor<'t> {
                 .into_iter()
                 .find(|(name, _)| name.starts_with("APIGateway"))
             {
-                found.push((
-                    index,
-                    ApiEvidence {
-                        what: format!("is typed `{name}`"),
-                        range,
-                    },
-                    true,
-                ));
+                found.push((index, ApiEvidence::typed(&name, range), true));
             }
             let Some(first) = candidate.parameters.first() else {
                 continue;
@@ -1097,10 +1095,11 @@ impl<'t> Extractor<'t> {
                     let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
                     found.push((
                         index,
-                        ApiEvidence {
-                            what: format!("destructures `{key}` from its event"),
-                            range: TextRange::of_node(&node),
-                        },
+                        ApiEvidence::key(
+                            format!("destructures `{key}` from its event"),
+                            &key,
+                            TextRange::of_node(&node),
+                        ),
                         is_api,
                     ));
                 }
@@ -1117,10 +1116,11 @@ impl<'t> Extractor<'t> {
                     let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
                     found.push((
                         index,
-                        ApiEvidence {
-                            what: format!("reads `{event}.{key}`"),
-                            range: TextRange::of_node(node),
-                        },
+                        ApiEvidence::key(
+                            format!("reads `{event}.{key}`"),
+                            key,
+                            TextRange::of_node(node),
+                        ),
                         is_api,
                     ));
                 }
@@ -1128,14 +1128,13 @@ impl<'t> Extractor<'t> {
         }
         for (index, evidence, is_api) in found {
             let candidate = &mut self.candidates[index];
-            let slot = if is_api {
-                &mut candidate.api_evidence
-            } else {
-                &mut candidate.other_source_evidence
-            };
-            if slot.is_none() {
-                *slot = Some(evidence);
-            }
+            record_evidence(
+                evidence,
+                is_api,
+                &mut candidate.api_evidence,
+                &mut candidate.other_source_evidence,
+                &mut candidate.payload_evidence,
+            );
         }
         for function in &mut self.facts.functions {
             let evidence = self
@@ -1149,9 +1148,14 @@ impl<'t> Extractor<'t> {
                     (
                         candidate.api_evidence.clone(),
                         candidate.other_source_evidence.clone(),
+                        candidate.payload_evidence.clone(),
                     )
                 });
-            (function.api_evidence, function.other_source_evidence) = evidence.unwrap_or_default();
+            (
+                function.api_evidence,
+                function.other_source_evidence,
+                function.payload_evidence,
+            ) = evidence.unwrap_or_default();
         }
     }
 }
@@ -1364,21 +1368,16 @@ fn is_function_node(node: Node<'_>) -> bool {
     )
 }
 
-/// The nearest function around a node.
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(candidate) = current {
-        if is_function_node(candidate) {
-            return Some(candidate);
-        }
-        current = candidate.parent();
-    }
-    None
+/// The nearest function around a node (`root` is the tree's root).
+fn enclosing_function<'t>(root: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    super::ancestors(root, node)
+        .into_iter()
+        .find(|candidate| is_function_node(*candidate))
 }
 
 /// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
-fn scope_of(node: Node<'_>) -> Option<usize> {
-    enclosing_function(node).map(|function| function.id())
+fn scope_of<'t>(root: Node<'t>, node: Node<'t>) -> Option<usize> {
+    enclosing_function(root, node).map(|function| function.id())
 }
 
 fn first_named(node: Node<'_>) -> Option<Node<'_>> {
@@ -1507,6 +1506,23 @@ fn is_expectation(object: Node<'_>, text: &str) -> bool {
         .child_by_field_name("object")
         .map_or("", |object| TextRange::of_node(&object).slice(text));
     property.starts_with("to") || object_text == "assert" || object_text.starts_with("expect")
+}
+
+/// Whether a response-shaped literal that no handler returns is data about responses rather than
+/// one: an element of an array (examples, test cases) or serialised on the spot
+/// (`JSON.stringify({statusCode: 200, body: {...}})` is a string).
+fn is_sample_data(object: Node<'_>, text: &str) -> bool {
+    let Some(parent) = object.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "array" => true,
+        "arguments" => parent
+            .parent()
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|function| TextRange::of_node(&function).slice(text) == "JSON.stringify"),
+        _ => false,
+    }
 }
 
 /// The content of a plain string literal.

@@ -98,6 +98,10 @@ const SLEEP_CALLS: &[&str] = &["time.sleep", "asyncio.sleep", "sleep"];
 /// Finds `time.sleep(N)` / `await asyncio.sleep(N)` with a constant `N`, multiplied by the bounds
 /// of the `for _ in range(K)` loops around them.
 fn collect_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
+    // Every callee of `SLEEP_CALLS` names `sleep`.
+    if !super::mentions(node, text, &["sleep"]) {
+        return;
+    }
     if node.kind() == "call" {
         let callee = node
             .child_by_field_name("function")
@@ -242,6 +246,7 @@ impl<'t> Extractor<'t> {
                 role: role.clone().unwrap_or(Role::Handler { reason: "" }),
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
             roles.push(Candidate { role });
             self.by_node.insert(function.id(), (id, *function));
@@ -405,7 +410,7 @@ impl<'t> Extractor<'t> {
             let Some((entries, shape)) = self.object_entries(node, 0) else {
                 continue;
             };
-            if is_status_code_literal(&entries) {
+            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);
@@ -819,10 +824,11 @@ impl<'t> Extractor<'t> {
             if let Some(key_text) = string_literal(key, self.text) {
                 found.push((
                     id,
-                    ApiEvidence {
-                        what: format!("reads `{}[\"{key_text}\"]`", event),
-                        range: TextRange::of_node(&read),
-                    },
+                    ApiEvidence::key(
+                        format!("reads `{}[\"{key_text}\"]`", event),
+                        &key_text,
+                        TextRange::of_node(&read),
+                    ),
                     api_event::EVENT_KEYS.contains(&key_text.as_str()),
                 ));
             }
@@ -848,24 +854,16 @@ impl<'t> Extractor<'t> {
                     .map_or(signature.len(), |n| at + n);
                 found.push((
                     FunctionId(index),
-                    ApiEvidence {
-                        what: format!("is typed `{}`", &signature[at..word_end]),
-                        range: TextRange::new(start + at, start + word_end),
-                    },
+                    ApiEvidence::typed(
+                        &signature[at..word_end],
+                        TextRange::new(start + at, start + word_end),
+                    ),
                     true,
                 ));
             }
         }
         for (id, evidence, is_api) in found {
-            let function = &mut self.facts.functions[id.0];
-            let slot = if is_api {
-                &mut function.api_evidence
-            } else {
-                &mut function.other_source_evidence
-            };
-            if slot.is_none() {
-                *slot = Some(evidence);
-            }
+            self.facts.functions[id.0].record_evidence(evidence, is_api);
         }
     }
 
@@ -1063,6 +1061,23 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
         .named_children(&mut cursor)
         .find(|child| child.kind() != "comment");
     ObjectStyle::of(container, first, text, entry_form)
+}
+
+/// Whether a response-shaped literal that no handler returns is data about responses rather than
+/// one: an element of a list, tuple or set (schema examples, test cases) or serialised on the spot
+/// (`json.dumps({"statusCode": 200, "body": {...}})` is a string).
+fn is_sample_data(object: Node<'_>, text: &str) -> bool {
+    let Some(parent) = object.parent() else {
+        return false;
+    };
+    match parent.kind() {
+        "list" | "tuple" | "set" => true,
+        "argument_list" => parent
+            .parent()
+            .and_then(|call| call.child_by_field_name("function"))
+            .is_some_and(|function| TextRange::of_node(&function).slice(text).ends_with("dumps")),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

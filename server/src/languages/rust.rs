@@ -15,7 +15,7 @@ use tree_sitter::{Node, Tree};
 
 use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
 use super::facts::*;
-use super::query::{for_each_match, grammar_query};
+use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
 use super::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
@@ -24,12 +24,24 @@ fn rust() -> tree_sitter::Language {
     tree_sitter_rust::LANGUAGE.into()
 }
 
-grammar_query!(FUNCTIONS, rust(), "rust/functions.scm");
-grammar_query!(SERVICE_FN, rust(), "rust/service_fn.scm");
+// The queries run over the whole file, in one pass; `returns.scm` runs on one function at a time.
+grammar_query_set!(
+    QUERIES,
+    rust(),
+    [
+        "rust/functions.scm",
+        "rust/service_fn.scm",
+        "rust/bindings.scm",
+        "rust/objects.scm",
+        "rust/evidence.scm",
+    ]
+);
+const FUNCTIONS: QueryFile = QueryFile(0);
+const SERVICE_FN: QueryFile = QueryFile(1);
+const BINDINGS: QueryFile = QueryFile(2);
+const OBJECTS: QueryFile = QueryFile(3);
+const EVIDENCE: QueryFile = QueryFile(4);
 grammar_query!(RETURNS, rust(), "rust/returns.scm");
-grammar_query!(BINDINGS, rust(), "rust/bindings.scm");
-grammar_query!(OBJECTS, rust(), "rust/objects.scm");
-grammar_query!(EVIDENCE, rust(), "rust/evidence.scm");
 
 /// `aws_lambda_events` types that only API Gateway sends or accepts.
 const API_TYPES: &[&str] = &[
@@ -63,11 +75,12 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         item_assignments: Vec::new(),
         seen_objects: HashSet::new(),
     };
-    extractor.collect_bindings(root);
-    extractor.collect_functions(root);
-    extractor.collect_responses(root);
-    extractor.collect_evidence(root);
-    extractor.facts.edit_context.has_json_import = uses_bare_json_macro(root, text);
+    let matches = QUERIES.run(root, text);
+    extractor.collect_bindings(&matches);
+    extractor.collect_functions(root, &matches);
+    extractor.collect_responses(&matches);
+    extractor.collect_evidence(&matches);
+    extractor.facts.edit_context.has_json_import = uses_bare_json_macro(&matches);
     super::timing::collect_rust(root, text, &mut extractor.facts);
     extractor.facts
 }
@@ -116,9 +129,9 @@ impl<'t> Extractor<'t> {
         TextRange::of_node(&node).slice(self.text)
     }
 
-    fn collect_bindings(&mut self, root: Node<'t>) {
+    fn collect_bindings(&mut self, matches: &Matches<'static, 't>) {
         let text = self.text;
-        for_each_match(&BINDINGS, root, text, |captures| {
+        matches.each(BINDINGS, |captures| {
             let Some(value) = captures.get("value") else {
                 return;
             };
@@ -160,9 +173,9 @@ impl<'t> Extractor<'t> {
 
     /// Every function item; handlers by how the runtime is given them or by their types, helpers
     /// by being returned through (to a fixpoint). Other functions are dropped.
-    fn collect_functions(&mut self, root: Node<'t>) {
+    fn collect_functions(&mut self, root: Node<'t>, matches: &Matches<'static, 't>) {
         let mut candidates: Vec<Candidate<'t>> = Vec::new();
-        for_each_match(&FUNCTIONS, root, self.text, |captures| {
+        matches.each(FUNCTIONS, |captures| {
             if let (Some(node), Some(name)) = (captures.get("function"), captures.get("name")) {
                 candidates.push(Candidate {
                     node,
@@ -180,7 +193,7 @@ impl<'t> Extractor<'t> {
             .collect();
         let http_only = uses_lambda_http_only(root, self.text);
         // Passed to `service_fn`.
-        for_each_match(&SERVICE_FN, root, self.text, |captures| {
+        matches.each(SERVICE_FN, |captures| {
             let (Some(call), Some(handler)) = (captures.get("call"), captures.get("handler"))
             else {
                 return;
@@ -266,6 +279,7 @@ impl<'t> Extractor<'t> {
                 role,
                 api_evidence: None,
                 other_source_evidence: None,
+                payload_evidence: None,
             });
         }
     }
@@ -287,7 +301,7 @@ impl<'t> Extractor<'t> {
         leaves
     }
 
-    fn collect_responses(&mut self, root: Node<'t>) {
+    fn collect_responses(&mut self, matches: &Matches<'static, 't>) {
         // Returned by handlers and helpers.
         let functions: Vec<(FunctionId, Node<'t>)> = self.by_node.values().copied().collect();
         for (id, node) in functions {
@@ -302,7 +316,7 @@ impl<'t> Extractor<'t> {
         // wherever they stand.
         let mut literals = Vec::new();
         let mut structs = Vec::new();
-        for_each_match(&OBJECTS, root, self.text, |captures| {
+        matches.each(OBJECTS, |captures| {
             if let (Some(_), Some(arguments)) = (captures.get("json"), captures.get("arguments")) {
                 literals.push(arguments);
             } else if let (Some(node), Some(fields)) =
@@ -623,25 +637,18 @@ impl<'t> Extractor<'t> {
     }
 
     /// Which handlers show that they serve API Gateway.
-    fn collect_evidence(&mut self, root: Node<'t>) {
+    fn collect_evidence(&mut self, matches: &Matches<'static, 't>) {
         // (function, evidence, whether it shows API Gateway or another event source)
         let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
         // Types in the signature.
         for &(id, node) in self.by_node.values() {
             let signature = Signature::of(node, self.text);
             if let Some((name, range)) = signature.api_type() {
-                found.push((
-                    id,
-                    ApiEvidence {
-                        what: format!("is typed `{name}`"),
-                        range,
-                    },
-                    true,
-                ));
+                found.push((id, ApiEvidence::typed(name, range), true));
             }
         }
         // Reads of API Gateway event keys from the event.
-        for_each_match(&EVIDENCE, root, self.text, |captures| {
+        matches.each(EVIDENCE, |captures| {
             let (Some(object), Some(key), Some(read)) = (
                 captures.get("object"),
                 captures.get("key"),
@@ -669,25 +676,18 @@ impl<'t> Extractor<'t> {
             {
                 found.push((
                     id,
-                    ApiEvidence {
-                        what: format!("reads `{object_text}[\"{key_text}\"]`"),
-                        range: TextRange::of_node(&read),
-                    },
+                    ApiEvidence::key(
+                        format!("reads `{object_text}[\"{key_text}\"]`"),
+                        &key_text,
+                        TextRange::of_node(&read),
+                    ),
                     is_api,
                 ));
             }
         });
         found.sort_by_key(|(_, evidence, _)| evidence.range.start);
         for (id, evidence, is_api) in found {
-            let function = &mut self.facts.functions[id.0];
-            let slot = if is_api {
-                &mut function.api_evidence
-            } else {
-                &mut function.other_source_evidence
-            };
-            if slot.is_none() {
-                *slot = Some(evidence);
-            }
+            self.facts.functions[id.0].record_evidence(evidence, is_api);
         }
     }
 
@@ -1036,9 +1036,9 @@ fn json_object<'t>(node: Node<'t>, text: &str) -> Option<Node<'t>> {
 }
 
 /// Whether the file calls `json!` unqualified (so a fix may too).
-fn uses_bare_json_macro(root: Node<'_>, text: &str) -> bool {
+fn uses_bare_json_macro(matches: &Matches<'_, '_>) -> bool {
     let mut found = false;
-    for_each_match(&OBJECTS, root, text, |captures| {
+    matches.each(OBJECTS, |captures| {
         if let Some(json) = captures.get("json") {
             found |= json
                 .child_by_field_name("macro")
@@ -1103,15 +1103,7 @@ mod tests {
 
     #[test]
     fn grammar_queries_compile() {
-        for query in [
-            &FUNCTIONS,
-            &SERVICE_FN,
-            &RETURNS,
-            &BINDINGS,
-            &OBJECTS,
-            &EVIDENCE,
-        ] {
-            assert!(query.pattern_count() > 0);
-        }
+        std::sync::LazyLock::force(&QUERIES);
+        assert!(RETURNS.pattern_count() > 0);
     }
 }

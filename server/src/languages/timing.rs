@@ -44,6 +44,12 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
 /// `new Promise` resolved by `setTimeout(resolve, ms)`.
 fn javascript_sleep_helpers(root: Node<'_>, text: &str) -> HashSet<String> {
     let mut helpers = HashSet::new();
+    // A helper's body holds `setTimeout(` once whitespace is taken out; so does the whole text
+    // then. Most files have none: no walk.
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if !compact.contains("setTimeout(") {
+        return helpers;
+    }
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         let mut cursor = node.walk();
@@ -101,6 +107,10 @@ fn javascript_waits(
     repeats: u64,
     waits: &mut Vec<Wait>,
 ) {
+    // Only an `await` waits.
+    if !super::mentions(node, text, &["await"]) {
+        return;
+    }
     if let Some(millis) = javascript_wait_millis(node, text, sleepers) {
         push_wait(waits, node, text, millis / 1000.0, repeats);
         return;
@@ -223,6 +233,10 @@ fn javascript_untimed(
     axios_configured: bool,
     calls: &mut Vec<UntimedCall>,
 ) {
+    // Every callee looked for is `fetch` or names `axios`.
+    if !super::mentions(node, text, &["fetch", "axios"]) {
+        return;
+    }
     if node.kind() == "call_expression" {
         if let (Some(function), Some(arguments)) = (
             node.child_by_field_name("function"),
@@ -309,6 +323,10 @@ const REQUESTS_CALLS: &[&str] = &[
 pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
+        // Every callee looked for names `requests.` or `urlopen`.
+        if !super::mentions(node, text, &["requests.", "urlopen"]) {
+            continue;
+        }
         let mut cursor = node.walk();
         stack.extend(node.named_children(&mut cursor));
         if node.kind() != "call" {
@@ -369,6 +387,10 @@ pub fn collect_rust(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
 }
 
 fn rust_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
+    // Every callee of `rust_sleep_seconds` names `sleep`.
+    if !super::mentions(node, text, &["sleep"]) {
+        return;
+    }
     if node.kind() == "call_expression" {
         if let Some(seconds) = rust_sleep_seconds(node, text) {
             push_wait(waits, node, text, seconds, repeats);

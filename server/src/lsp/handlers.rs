@@ -139,9 +139,9 @@ pub fn code_actions(
             }));
         }
         // Last, and never preferred: silencing a finding is a decision, not a fix.
-        let suppression = snapshot
-            .kind
-            .and_then(|kind| config::suppression_edit(kind, &snapshot.text, finding));
+        let suppression = snapshot.kind.and_then(|kind| {
+            config::suppression_edit(kind, &snapshot.text, snapshot.tree.as_ref(), finding)
+        });
         if let Some(fix) = suppression {
             if let Some(changes) =
                 convert::workspace_changes(&fix.edits, snapshot, encoding, other_file)

@@ -19,17 +19,18 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
     CodeActionKind, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
     CodeActionResponse, CodeLens, CodeLensOptions, CodeLensParams, Diagnostic,
-    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, DidSaveTextDocumentParams, FileChangeType, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverParams, HoverProviderCapability, InitializeParams,
-    InitializeResult, InitializedParams, NumberOrString, OneOf, Registration, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DidSaveTextDocumentParams,
+    FileChangeType, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MessageType,
+    NumberOrString, OneOf, Registration, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
 use crate::analysis;
-use crate::config::{self, Config, SourceFile};
+use crate::config::{self, Config, EditorSettings, SourceFile};
 use crate::languages::FileKind;
 use crate::rules::Finding;
 use crate::text::Encoding;
@@ -146,8 +147,12 @@ struct State {
     folders: Mutex<Vec<PathBuf>>,
     /// The first workspace folder, where `gatelint.toml` is read from.
     root: OnceLock<PathBuf>,
-    /// The configuration in force; replaced when `gatelint.toml` changes.
+    /// The configuration in force; replaced when `gatelint.toml` or the editor's settings change.
     config: RwLock<Arc<Config>>,
+    /// The editor's rule settings (initialization options, then `didChangeConfiguration`).
+    editor_settings: Mutex<EditorSettings>,
+    /// What in the editor's settings could not be applied, shown once the client is initialized.
+    pending_settings_problems: Mutex<Vec<String>>,
 }
 
 /// Diagnostics ready to publish for one version of a document.
@@ -168,6 +173,8 @@ impl Server {
                 folders: Mutex::new(Vec::new()),
                 root: OnceLock::new(),
                 config: RwLock::new(Arc::new(Config::default())),
+                editor_settings: Mutex::new(EditorSettings::default()),
+                pending_settings_problems: Mutex::new(Vec::new()),
             }),
             shutdown_requested,
         }
@@ -204,30 +211,73 @@ impl State {
     }
 
     /// Reads `gatelint.toml` at the workspace root (defaults when there is none or it cannot be
-    /// read; what is wrong inside it is published on the file).
-    fn load_config(&self) {
-        let Some(root) = self.root.get() else {
-            return;
+    /// read; what is wrong inside it is published on the file) and applies the editor's rule
+    /// settings over it; returns what in those settings could not be applied.
+    fn load_config(&self) -> Vec<String> {
+        let mut loaded = match self.root.get() {
+            None => Config::default(),
+            Some(root) => {
+                let path = root.join(config::FILE_NAME);
+                if path.is_file() {
+                    Config::load(&path).unwrap_or_else(|reason| {
+                        tracing::error!("{reason}; using the defaults");
+                        Config::defaults(root.clone())
+                    })
+                } else {
+                    Config::defaults(root.clone())
+                }
+            }
         };
-        let path = root.join(config::FILE_NAME);
-        let loaded = if path.is_file() {
-            Config::load(&path).unwrap_or_else(|reason| {
-                tracing::error!("{reason}; using the defaults");
-                Config::defaults(root.clone())
-            })
-        } else {
-            Config::defaults(root.clone())
-        };
+        let settings = self
+            .editor_settings
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone();
+        let problems = loaded.apply_editor_settings(&settings);
         *self
             .config
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(loaded);
+        problems
+    }
+
+    /// Takes the editor's rule settings from `value` if it holds any; returns what could not be
+    /// read (the settings in force stay then).
+    fn set_editor_settings(&self, value: &serde_json::Value) -> Option<Vec<String>> {
+        match EditorSettings::from_json(value)? {
+            Ok(settings) => {
+                *self
+                    .editor_settings
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = settings;
+                Some(Vec::new())
+            }
+            Err(problem) => Some(vec![problem]),
+        }
+    }
+
+    /// Logs what in the editor's settings could not be applied and tells the user once.
+    async fn report_settings_problems(&self, problems: Vec<String>) {
+        if problems.is_empty() {
+            return;
+        }
+        for problem in &problems {
+            tracing::warn!("{problem}");
+        }
+        self.client
+            .show_message(
+                MessageType::WARNING,
+                format!("gatelint: {}", problems.join("; ")),
+            )
+            .await;
     }
 
     /// `gatelint.toml` changed: read it again, re-analyse every open document and publish the
     /// configuration's own problems on it.
     async fn reload_config(&self) {
-        guarded("reloading gatelint.toml", || self.load_config());
+        let problems =
+            guarded("reloading gatelint.toml", || self.load_config()).unwrap_or_default();
+        self.report_settings_problems(problems).await;
         let config = self.config();
         tracing::info!(
             "configuration reloaded: {} problem(s)",
@@ -544,8 +594,18 @@ impl LanguageServer for Server {
         *self.write_index() = WorkspaceIndex::new(&folders);
         if let Some(root) = folders.first() {
             let _ = self.root.set(root.clone());
-            guarded("reading gatelint.toml", || self.load_config());
         }
+        let mut problems = params
+            .initialization_options
+            .as_ref()
+            .and_then(|options| self.set_editor_settings(options))
+            .unwrap_or_default();
+        problems
+            .extend(guarded("reading gatelint.toml", || self.load_config()).unwrap_or_default());
+        *self
+            .pending_settings_problems
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = problems;
         *self
             .folders
             .lock()
@@ -584,6 +644,13 @@ impl LanguageServer for Server {
 
     async fn initialized(&self, _: InitializedParams) {
         tracing::info!("client initialized");
+        let problems = std::mem::take(
+            &mut *self
+                .pending_settings_problems
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        self.report_settings_problems(problems).await;
         // In the background: the client answers the registration whenever it likes, and the
         // server must keep serving (and exit on `exit`) meanwhile.
         let state = Arc::clone(&self.state);
@@ -653,6 +720,20 @@ impl LanguageServer for Server {
             self.publish(publication).await;
             self.rediagnose(&affected).await;
         }
+    }
+
+    /// The editor's settings changed (VS Code sends its `gatelint` section): new rule settings
+    /// apply over `gatelint.toml` and every open document is diagnosed again.
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let Some(problems) = guarded("didChangeConfiguration", || {
+            self.set_editor_settings(&params.settings)
+        })
+        .flatten() else {
+            return;
+        };
+        tracing::info!("editor settings changed");
+        self.report_settings_problems(problems).await;
+        self.reload_config().await;
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {

@@ -102,6 +102,10 @@ pub struct Edge {
     pub timeout: IntegrationTimeout,
     /// Whether SAM creates the invoke permission itself (function `Events`, `Auth` authorizers).
     pub implicit_permission: bool,
+    /// Whether API Gateway calls the function with an IAM role (`Credentials`, `CredentialsArn`,
+    /// `credentials`, `AuthorizerCredentials`, SAM `FunctionInvokeRole`): the role's policy, not a
+    /// resource-based permission on the function, allows the call.
+    pub role_credentials: bool,
     /// Whether API Gateway invokes the function asynchronously (a non-proxy integration setting
     /// `X-Amz-Invocation-Type: 'Event'`): it answers at once, and neither the function's run time
     /// nor its errors reach the client.
@@ -317,6 +321,7 @@ impl Builder<'_> {
                 payload_version,
                 timeout: self.timeout(property("TimeoutInMillis"), kind),
                 implicit_permission: true,
+                role_credentials: false,
                 asynchronous: false,
                 declared_in: index,
                 range: event.key_range,
@@ -364,6 +369,7 @@ impl Builder<'_> {
             payload_version: "1.0".into(),
             timeout: self.timeout(integration.get("TimeoutInMillis"), api_kind),
             implicit_permission: false,
+            role_credentials: has_value(integration.get("Credentials")),
             asynchronous: kind == IntegrationKind::NonProxy
                 && is_event_invocation(self.template, integration.get("RequestParameters")),
             declared_in: index,
@@ -450,6 +456,7 @@ impl Builder<'_> {
                 payload_version: payload_version.clone(),
                 timeout,
                 implicit_permission: false,
+                role_credentials: has_value(resource.property("CredentialsArn")),
                 asynchronous: false,
                 declared_in: index,
             });
@@ -471,13 +478,15 @@ impl Builder<'_> {
         let (api, api_kind) = self
             .api(resource.property(api_key))
             .unwrap_or_else(|| (default_name.into(), default_kind));
+        let role_credentials = has_value(resource.property("AuthorizerCredentials"))
+            || has_value(resource.property("AuthorizerCredentialsArn"));
         self.push_authorizer(
             index,
             resource.logical_id.clone(),
             api,
             api_kind,
             function,
-            false,
+            (false, role_credentials),
         );
     }
 
@@ -488,7 +497,7 @@ impl Builder<'_> {
         api: String,
         api_kind: ApiKind,
         function: FunctionRef,
-        implicit_permission: bool,
+        (implicit_permission, role_credentials): (bool, bool),
     ) {
         self.edges.push(Edge {
             api,
@@ -505,6 +514,7 @@ impl Builder<'_> {
                 range: None,
             },
             implicit_permission,
+            role_credentials,
             asynchronous: false,
             declared_in: index,
         });
@@ -529,13 +539,14 @@ impl Builder<'_> {
             else {
                 continue;
             };
+            let role_credentials = has_value(authorizer.value.get("FunctionInvokeRole"));
             self.push_authorizer(
                 index,
                 authorizer.key.clone(),
                 resource.logical_id.clone(),
                 kind,
                 function,
-                true,
+                (true, role_credentials),
             );
         }
     }
@@ -591,6 +602,7 @@ impl Builder<'_> {
                     payload_version,
                     timeout: self.timeout(integration.get("timeoutInMillis"), api_kind),
                     implicit_permission: false,
+                    role_credentials: has_value(integration.get("credentials")),
                     asynchronous: kind == IntegrationKind::NonProxy
                         && is_event_invocation(self.template, integration.get("requestParameters")),
                     declared_in: index,
@@ -601,23 +613,31 @@ impl Builder<'_> {
             .path(&["components", "securitySchemes"])
             .or_else(|| body.get("securityDefinitions"));
         for scheme in schemes.map(Value::entries).unwrap_or_default() {
-            let Some(function) = scheme
-                .value
-                .path(&["x-amazon-apigateway-authorizer", "authorizerUri"])
+            let Some(authorizer) = scheme.value.get("x-amazon-apigateway-authorizer") else {
+                continue;
+            };
+            let Some(function) = authorizer
+                .get("authorizerUri")
                 .and_then(|uri| self.template.function_ref(uri))
             else {
                 continue;
             };
+            let role_credentials = has_value(authorizer.get("authorizerCredentials"));
             self.push_authorizer(
                 index,
                 scheme.key.clone(),
                 api.clone(),
                 api_kind,
                 function,
-                false,
+                (false, role_credentials),
             );
         }
     }
+}
+
+/// Whether a property is written with a value (a role ARN, a `!GetAtt Role.Arn`, ...).
+fn has_value(value: Option<&Value>) -> bool {
+    value.is_some_and(|value| !matches!(value.kind, super::value::ValueKind::Null))
 }
 
 /// `AWS_PROXY` / `AWS` (any case, as OpenAPI writes them); other types do not call Lambda.

@@ -134,7 +134,7 @@ pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
     let shallow = kind == FileKind::JsonTemplate
         && !tree.root_node().has_error()
         && json_depth_bound(text) <= MAX_TREE_DEPTH;
-    (shallow || depth(&tree) <= MAX_TREE_DEPTH).then_some(tree)
+    (shallow || !nests_deeper_than(&tree, MAX_TREE_DEPTH)).then_some(tree)
 }
 
 /// An upper bound of how deep an error-free tree-sitter-json tree of `text` nests: two levels
@@ -164,19 +164,25 @@ fn json_depth_bound(text: &str) -> usize {
     2 * deepest + 3
 }
 
-/// The deepest nesting of a tree's nodes, walked without recursion.
-fn depth(tree: &Tree) -> usize {
+/// Whether a node of the tree lies deeper than `limit`, walked without recursion. A node at depth
+/// `d` with `n` descendants (itself included) holds none deeper than `d + n - 1`, so only subtrees
+/// large enough to reach past the limit are entered: a keystroke does not pay for a walk of the
+/// whole tree.
+fn nests_deeper_than(tree: &Tree, limit: usize) -> bool {
     let mut cursor = tree.walk();
-    let (mut depth, mut deepest) = (0, 0);
+    let mut depth = 0;
     loop {
-        if cursor.goto_first_child() {
+        if depth > limit {
+            return true;
+        }
+        let reach = depth + cursor.node().descendant_count().saturating_sub(1);
+        if reach > limit && cursor.goto_first_child() {
             depth += 1;
-            deepest = deepest.max(depth);
             continue;
         }
         while !cursor.goto_next_sibling() {
             if !cursor.goto_parent() {
-                return deepest;
+                return false;
             }
             depth -= 1;
         }
@@ -278,6 +284,61 @@ mod tests {
         let mut doc = Document::new(Some(FileKind::Python), "import a,\r\r\r b\nx = 1\n".into());
         doc.apply_changes(&[change(at(0, 11), at(1, 1), "")], Encoding::Utf8);
         assert_eq!(doc.text(), "import a,\r\r = 1\n");
+    }
+
+    /// The deepest nesting of a tree's nodes, every node visited.
+    fn depth(tree: &Tree) -> usize {
+        let mut cursor = tree.walk();
+        let (mut depth, mut deepest) = (0, 0);
+        loop {
+            if cursor.goto_first_child() {
+                depth += 1;
+                deepest = deepest.max(depth);
+                continue;
+            }
+            while !cursor.goto_next_sibling() {
+                if !cursor.goto_parent() {
+                    return deepest;
+                }
+                depth -= 1;
+            }
+        }
+    }
+
+    #[test]
+    fn the_pruned_depth_check_agrees_with_a_full_walk() {
+        for nesting in [0, 1, 5, 120, 130, 140, 150, 190, 200, 210, 400] {
+            let python = format!(
+                "def f():\n    x = [1, {}2{}]\n    return x\n",
+                "[".repeat(nesting),
+                "]".repeat(nesting)
+            );
+            let json = format!(
+                "{{\"a\": {}1{}, \"b\": [2]}}",
+                "{\"k\": ".repeat(nesting),
+                "}".repeat(nesting)
+            );
+            for (kind, text) in [(FileKind::Python, python), (FileKind::JsonTemplate, json)] {
+                let mut parser = Parser::new();
+                parser
+                    .set_language(&kind.tree_sitter_language())
+                    .expect("a grammar");
+                let tree = parser.parse(&text, None).expect("parsed");
+                let deepest = depth(&tree);
+                for limit in [
+                    deepest.saturating_sub(1),
+                    deepest,
+                    deepest + 1,
+                    MAX_TREE_DEPTH,
+                ] {
+                    assert_eq!(
+                        nests_deeper_than(&tree, limit),
+                        deepest > limit,
+                        "{kind:?} {nesting} {limit}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

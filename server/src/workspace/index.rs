@@ -726,11 +726,26 @@ fn has_build_setup(code_dir: &Path) -> bool {
         .is_ok_and(|package| package.contains("\"build\"") || package.contains("typescript"))
 }
 
+/// `path` as written from `base` (the template's folder): `app.py`, `src/app.py`, `../src/app.py`.
 fn display_relative(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .to_string_lossy()
-        .replace('\\', "/")
+    let relative = if path.is_absolute() == base.is_absolute() {
+        let path_parts: Vec<_> = path.components().collect();
+        let base_parts: Vec<_> = base.components().collect();
+        let common = path_parts
+            .iter()
+            .zip(&base_parts)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let mut out = PathBuf::new();
+        for _ in common..base_parts.len() {
+            out.push("..");
+        }
+        out.extend(&path_parts[common..]);
+        out
+    } else {
+        path.to_path_buf()
+    };
+    relative.to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]
@@ -740,6 +755,27 @@ mod tests {
     const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.list_orders\n      Runtime: python3.12\n      Events:\n        List:\n          Type: Api\n          Properties:\n            Path: /orders\n            Method: get\n";
     const HANDLER: &str =
         "def list_orders(event, context):\n    return {\"statusCode\": 200, \"body\": \"[]\"}\n";
+
+    #[test]
+    fn paths_are_shown_from_the_template_folder() {
+        let base = Path::new("/repo/examples/logger/sam");
+        assert_eq!(
+            display_relative(Path::new("/repo/examples/logger/sam/app.py"), base),
+            "app.py"
+        );
+        assert_eq!(
+            display_relative(Path::new("/repo/examples/logger/src/app.py"), base),
+            "../src/app.py"
+        );
+        assert_eq!(
+            display_relative(Path::new("src/app.py"), Path::new("")),
+            "src/app.py"
+        );
+        assert_eq!(
+            display_relative(Path::new("b/app.py"), Path::new("a")),
+            "../b/app.py"
+        );
+    }
 
     fn file(path: &Path, text: &str) -> IndexedFile {
         let kind = FileKind::detect(path, text).expect("a known kind");

@@ -71,8 +71,20 @@ impl Client {
         }
     }
 
+    /// Starts the server with `options` as its `initializationOptions`.
+    pub fn start_with_options(options: Value) -> (Client, Value) {
+        let mut client = Client::spawn(Path::new(env!("CARGO_BIN_EXE_gatelint")));
+        let result = client.initialize_with(false, Value::Null, options);
+        (client, result)
+    }
+
     /// Sends `initialize` (then `initialized`) and returns its result.
     pub fn initialize(&mut self, offer_utf8: bool, root_uri: Value) -> Value {
+        self.initialize_with(offer_utf8, root_uri, Value::Null)
+    }
+
+    /// [`Client::initialize`] with `initializationOptions`.
+    pub fn initialize_with(&mut self, offer_utf8: bool, root_uri: Value, options: Value) -> Value {
         let general = if offer_utf8 {
             json!({ "positionEncodings": ["utf-8", "utf-16"] })
         } else {
@@ -84,6 +96,7 @@ impl Client {
                 "processId": null,
                 "rootUri": root_uri,
                 "capabilities": { "general": general },
+                "initializationOptions": options,
             }),
         );
         self.encoding = match result["capabilities"]["positionEncoding"].as_str() {

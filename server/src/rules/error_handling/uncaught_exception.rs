@@ -104,14 +104,7 @@ fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> 
     let facts = ctx.facts;
     let contexts = ctx.file.contexts_of(facts, handler);
     if !contexts.is_empty() {
-        let mut invocations = contexts.iter().flat_map(|context| {
-            context
-                .function
-                .invocations
-                .iter()
-                .map(move |invocation| (*context, invocation))
-        });
-        let all: Vec<_> = invocations.by_ref().collect();
+        let all: Vec<_> = crate::analysis::invocations_of(&contexts).collect();
         let only_proxy = !all.is_empty()
             && all.iter().all(|(_, invocation)| {
                 invocation.kind == IntegrationKind::Proxy && invocation.authorizer.is_none()

@@ -14,7 +14,10 @@ pub static RULE: Rule = Rule {
               the function's resource policy allows it. SAM adds that permission for function `Events` of type `Api` \
               and `HttpApi` and for `Auth` authorizers, but an integration written by hand (`AWS::ApiGateway::Method`, \
               `AWS::ApiGatewayV2::Integration`, an OpenAPI `x-amazon-apigateway-integration`, an \
-              `AWS::ApiGateway::Authorizer`) needs an explicit `AWS::Lambda::Permission`.",
+              `AWS::ApiGateway::Authorizer`) needs an explicit `AWS::Lambda::Permission`. An integration or \
+              authorizer that names an IAM role for API Gateway to assume (`Credentials`, `CredentialsArn`, \
+              `credentials`, `AuthorizerCredentials`, SAM `FunctionInvokeRole`) needs none: the role's policy \
+              allows the call.",
         fix: "Add an `AWS::Lambda::Permission` with `Action: lambda:InvokeFunction`, `Principal: apigateway.amazonaws.com`, \
               the function in `FunctionName`, and a `SourceArn` naming the API (`${Api}/*` covers all its stages and routes). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "GetOrderMethod:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    RestApiId: !Ref OrdersApi\n    Integration:\n      Type: AWS_PROXY\n      IntegrationHttpMethod: POST\n      Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${GetOrder.Arn}/invocations",

@@ -349,6 +349,7 @@ pub fn uncovered<'g>(
     let mut out = Vec::new();
     for edge in &ctx.graph.edges {
         if edge.implicit_permission
+            || edge.role_credentials
             || implicit.contains(&(edge.function.logical_id.as_str(), edge.api.as_str()))
         {
             continue;

@@ -10,6 +10,7 @@ pub mod non_boolean_base64_flag;
 pub mod non_string_body;
 pub mod not_a_proxy_response;
 pub mod numeric_header_value;
+pub mod payload_format_mismatch;
 pub mod scalar_body;
 pub mod string_status_code;
 pub mod unknown_key;

@@ -1,4 +1,5 @@
 use super::{allowed_keys, is_response_shaped, meant_key, payload_name};
+use crate::analysis::Certainty;
 use crate::languages::ResponseObject;
 use crate::rules::{
     Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
@@ -15,7 +16,9 @@ pub static RULE: Rule = Rule {
         why: "A Lambda proxy integration reads the returned object strictly. For a REST API (and HTTP APIs with \
               payload 1.0) the only keys allowed are `statusCode`, `headers`, `multiValueHeaders`, `body` and \
               `isBase64Encoded`; any other top-level key makes API Gateway reject the whole response with 502. \
-              Payload 2.0 (HTTP APIs) adds `cookies` and has no `multiValueHeaders`.",
+              Payload 2.0 (HTTP APIs) adds `cookies` and has no `multiValueHeaders`. Where nothing shows that \
+              API Gateway invokes the function (no template links it, its code reads no API event key), only \
+              a misspelt response key is reported: other keys there are more likely a direct invocation's result.",
         fix: "Rename a misspelled key (`status`, `status_code`, `StatusCode` → `statusCode`); move data into the \
               JSON `body`; on a REST API send cookies as `multiValueHeaders: {\"Set-Cookie\": [...]}`.",
         before: "return {\"status\": 200, \"body\": json.dumps(item)}",
@@ -36,6 +39,12 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         }
         let key = &entry.key;
         let probable = meant_key(entry, allowed).filter(|meant| response.entry(meant).is_none());
+        // Where nothing shows API Gateway invokes the function (no template, no API event read),
+        // extra keys are more likely a direct invocation's result than a broken proxy response;
+        // only a misspelt response key (`status_code`) shows what was meant.
+        if ctx.certainty != Certainty::Sure && probable.is_none() {
+            continue;
+        }
         let message = match (key.as_str(), ctx.payload, probable) {
             ("cookies", PayloadFormat::Rest, _) => format!(
                 "`cookies` exists only in HTTP API payload 2.0; behind {} it makes API Gateway answer 502 \
