@@ -307,10 +307,6 @@ pub fn analyze_with_model(
     let Some(kind) = kind else {
         return Vec::new();
     };
-    if let (true, None, Some(model)) = (kind.is_template(), tree, model) {
-        // A template read without a syntax tree (strict JSON): its model is all the rules read.
-        return sorted(analyze_template_model(model, text, context));
-    }
     let Some(tree) = tree else {
         // Not parsed: nested deeper than gatelint reads (see `text::MAX_TREE_DEPTH`).
         return vec![builtin_finding(
@@ -325,7 +321,10 @@ pub fn analyze_with_model(
         )];
     };
     if kind.is_template() {
-        return sorted(analyze_template(kind, tree, text, context, model));
+        let mut findings = analyze_template(kind, tree, text, context, model);
+        findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+        findings.dedup();
+        return findings;
     }
     let mut findings = Vec::new();
     if let Some(error) = first_syntax_error(tree, text) {
@@ -399,13 +398,6 @@ pub fn analyze_with_model(
     findings
 }
 
-/// Findings by position, each once.
-fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-    findings.dedup();
-    findings
-}
-
 fn unparsable(range: TextRange) -> Finding {
     builtin_finding(
         &rules::config::UNPARSABLE_FILE.meta,
@@ -443,15 +435,6 @@ fn analyze_template(
             &built
         }
     };
-    analyze_template_model(model, text, context)
-}
-
-/// Runs every template rule on a template's model.
-fn analyze_template_model(
-    model: &TemplateModel,
-    text: &str,
-    context: &FileContext,
-) -> Vec<Finding> {
     let mut findings: Vec<Finding> = model
         .read
         .syntax_error

@@ -44,25 +44,14 @@ impl Suppressions {
         if !file.text.contains("gatelint") {
             return Suppressions(found);
         }
-        let Some(kind) = file.kind else {
+        let (Some(kind), Some(tree)) = (file.kind, file.tree) else {
             return Suppressions(found);
         };
-        match file.tree {
-            Some(tree) => {
-                if kind != FileKind::JsonTemplate {
-                    comments(tree, file.text, &mut found);
-                }
-                if kind.is_template() {
-                    metadata(templates::parse(kind, tree, file.text), &mut found);
-                }
-            }
-            // A JSON template in strict JSON is read without a syntax tree (it has no comments).
-            None if kind == FileKind::JsonTemplate => {
-                let template =
-                    templates::read::read_strict_json(file.text).and_then(|read| read.template);
-                metadata(template, &mut found);
-            }
-            None => {}
+        if kind != FileKind::JsonTemplate {
+            comments(tree, file.text, &mut found);
+        }
+        if kind.is_template() {
+            metadata(kind, tree, file.text, &mut found);
         }
         Suppressions(found)
     }
@@ -321,8 +310,8 @@ fn code_ref(written: &str, range: TextRange) -> CodeRef {
 }
 
 /// `Metadata: { gatelint: { ignore: [...] } }` on each resource covers the resource.
-fn metadata(template: Option<templates::Template>, found: &mut Vec<Suppression>) {
-    let Some(template) = template else {
+fn metadata(kind: FileKind, tree: &Tree, text: &str, found: &mut Vec<Suppression>) {
+    let Some(template) = templates::parse(kind, tree, text) else {
         return;
     };
     for resource in &template.resources {

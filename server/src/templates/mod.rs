@@ -49,12 +49,6 @@ impl TemplateModel {
         TemplateModel::of(read::read_after(kind, tree, text, previous))
     }
 
-    /// Reads a JSON template without a syntax tree, when it is strict JSON (see
-    /// [`read::read_strict_json`]): the same model as [`TemplateModel::read`].
-    pub fn read_strict_json(text: &str) -> Option<TemplateModel> {
-        read::read_strict_json(text).map(TemplateModel::of)
-    }
-
     fn of(read: TemplateRead) -> TemplateModel {
         let graph = read.template.as_ref().map(Graph::build);
         TemplateModel { read, graph }

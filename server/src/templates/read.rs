@@ -113,18 +113,6 @@ pub fn read_after(
     }
 }
 
-/// Reads a JSON template that is strict JSON from its text alone, without parsing it with
-/// tree-sitter: the same read [`read`] gives (such a text has no syntax error and nothing unread).
-/// `None` for a text that is not strict JSON: parse it and [`read`] it.
-pub fn read_strict_json(text: &str) -> Option<TemplateRead> {
-    let root = value::from_strict_json(text)?;
-    Some(TemplateRead {
-        template: Some(Template::from_value(root, Syntax::Json)),
-        syntax_error: None,
-        pieces: Vec::new(),
-    })
-}
-
 /// Whether libyaml, the loader behind PyYAML and so behind the SAM CLI and cfn-lint, reads the
 /// whole text without error. It is as lenient as CloudFormation about indentation.
 ///

@@ -44,21 +44,6 @@ impl IndexedFile {
         IndexedFile::with_tree(kind, text, tree.as_ref())
     }
 
-    /// Keeps what linking needs from a template's model read without a syntax tree (see
-    /// [`TemplateModel::read_strict_json`]).
-    pub fn with_model(kind: FileKind, text: Arc<str>, model: TemplateModel) -> IndexedFile {
-        let functions = match (&model.read.template, &model.graph) {
-            (Some(template), Some(graph)) => functions::function_specs(template, graph),
-            _ => Vec::new(),
-        };
-        IndexedFile {
-            kind,
-            text,
-            content: Content::Template { functions },
-            model: Some(Arc::new(model)),
-        }
-    }
-
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {

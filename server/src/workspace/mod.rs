@@ -157,14 +157,6 @@ fn build_index(
         .par_iter()
         .filter_map(|input| match read_input(input) {
             Ok(Some((kind, text))) => {
-                // A JSON template in strict JSON is read from its text: parsing it with
-                // tree-sitter would cost more than all the rest of its check.
-                if kind == FileKind::JsonTemplate {
-                    if let Some(model) = TemplateModel::read_strict_json(&text) {
-                        let file = IndexedFile::with_model(kind, Arc::from(text), model);
-                        return Some(Ok((normalize(&input.path), file, None)));
-                    }
-                }
                 let tree = parse(kind, &text, None);
                 let file = IndexedFile::with_tree(kind, Arc::from(text), tree.as_ref());
                 Some(Ok((normalize(&input.path), file, tree)))
@@ -334,65 +326,4 @@ fn report_unreadable(reason: String) -> Finding {
     let mut sink = Sink::new(&config::UNREADABLE_FILE.meta);
     sink.report(TextRange::empty(0), reason);
     sink.into_findings().remove(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// `check` reads a strict-JSON template without a syntax tree; its findings, suppressions
-    /// included, are those of the parsed text.
-    #[test]
-    fn a_json_template_checked_without_a_tree_has_the_parsed_findings() {
-        let dir = std::env::temp_dir().join(format!("gatelint-json-read-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/templates");
-        let rest_api =
-            std::fs::read_to_string(fixtures.join("rest_api.json")).expect("the fixture");
-        // The same template with its first finding's resource suppressed in its metadata.
-        let suppressed = rest_api.replacen(
-            "\"GetItemsMethod\": {\n",
-            "\"GetItemsMethod\": {\n      \"Metadata\": {\"gatelint\": {\"ignore\": [\"GL502\", \"GL999\"]}},\n",
-            1,
-        );
-        assert_ne!(suppressed, rest_api);
-        let sam_events =
-            std::fs::read_to_string(fixtures.join("sam_events.json")).expect("the fixture");
-        let mut paths = Vec::new();
-        for (name, text) in [
-            ("rest_api.json", &rest_api),
-            ("suppressed.json", &suppressed),
-            ("sam_events.json", &sam_events),
-        ] {
-            let path = dir.join(name);
-            std::fs::write(&path, text).expect("written");
-            assert!(
-                crate::templates::read::read_strict_json(text).is_some(),
-                "{name} is strict JSON"
-            );
-            paths.push(path);
-        }
-        let config = Config::default();
-        let checked = check_paths_with(&paths, &config);
-        let mut found = 0;
-        for report in &checked.reports {
-            let context = checked.index.context(&normalize(&report.path));
-            let parsed = analyze_text(&report.path, &report.text, &config, &context);
-            assert_eq!(report.findings, parsed, "{}", report.path.display());
-            found += report.findings.len();
-        }
-        assert!(found > 0);
-        let codes = |name: &str| -> Vec<&str> {
-            let report = checked
-                .reports
-                .iter()
-                .find(|report| report.path.ends_with(name))
-                .expect("a report");
-            report.findings.iter().map(|finding| finding.code).collect()
-        };
-        assert!(codes("rest_api.json").contains(&"GL502"));
-        assert!(!codes("suppressed.json").contains(&"GL502"));
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 }
