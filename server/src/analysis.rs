@@ -307,6 +307,10 @@ pub fn analyze_with_model(
     let Some(kind) = kind else {
         return Vec::new();
     };
+    if let (None, Some(model)) = (tree, model.filter(|model| model.read.in_pieces)) {
+        // A large template parsed in pieces (each with tree-sitter), not as one tree.
+        return sorted(analyze_template_model(model, text, context));
+    }
     let Some(tree) = tree else {
         // Not parsed: nested deeper than gatelint reads (see `text::MAX_TREE_DEPTH`).
         return vec![builtin_finding(
@@ -321,10 +325,7 @@ pub fn analyze_with_model(
         )];
     };
     if kind.is_template() {
-        let mut findings = analyze_template(kind, tree, text, context, model);
-        findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
-        findings.dedup();
-        return findings;
+        return sorted(analyze_template(kind, tree, text, context, model));
     }
     let mut findings = Vec::new();
     if let Some(error) = first_syntax_error(tree, text) {
@@ -398,6 +399,13 @@ pub fn analyze_with_model(
     findings
 }
 
+/// Findings by position, each once.
+fn sorted(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
+    findings.dedup();
+    findings
+}
+
 fn unparsable(range: TextRange) -> Finding {
     builtin_finding(
         &rules::config::UNPARSABLE_FILE.meta,
@@ -435,6 +443,15 @@ fn analyze_template(
             &built
         }
     };
+    analyze_template_model(model, text, context)
+}
+
+/// Runs every template rule on a template's model.
+fn analyze_template_model(
+    model: &TemplateModel,
+    text: &str,
+    context: &FileContext,
+) -> Vec<Finding> {
     let mut findings: Vec<Finding> = model
         .read
         .syntax_error

@@ -49,6 +49,15 @@ impl TemplateModel {
         TemplateModel::of(read::read_after(kind, tree, text, previous))
     }
 
+    /// Reads a large JSON template in pieces without a tree of the whole text (see
+    /// [`read::read_json_in_pieces`]): the same model as [`TemplateModel::read`].
+    pub fn read_json_in_pieces(text: &str) -> Option<TemplateModel> {
+        if text.len() < read::JSON_PIECES_MIN_BYTES {
+            return None;
+        }
+        read::read_json_in_pieces(text, None).map(TemplateModel::of)
+    }
+
     fn of(read: TemplateRead) -> TemplateModel {
         let graph = read.template.as_ref().map(Graph::build);
         TemplateModel { read, graph }

@@ -31,9 +31,12 @@ pub struct TemplateRead {
     /// For a YAML text read in pieces, each piece's tree: the next read of an edited text parses
     /// again only the piece the edit touched.
     pub pieces: Vec<ParsedPiece>,
+    /// Read in pieces, each parsed by tree-sitter on its own (a large JSON template): no tree of
+    /// the whole text was needed.
+    pub in_pieces: bool,
 }
 
-/// One piece of a YAML text read in pieces, and its tree (of the piece's text alone).
+/// One piece of a text read in pieces, and its tree (of the piece's text alone).
 #[derive(Debug)]
 pub struct ParsedPiece {
     pub range: TextRange,
@@ -61,6 +64,14 @@ pub fn read_after(
     previous: Option<Previous<'_>>,
 ) -> TemplateRead {
     let mut pieces = Vec::new();
+    if kind == FileKind::JsonTemplate
+        && text.len() >= JSON_PIECES_MIN_BYTES
+        && !tree.root_node().has_error()
+    {
+        if let Some(read) = read_json_in_pieces(text, previous) {
+            return read;
+        }
+    }
     let (root, errors, first_error, syntax) = match kind {
         FileKind::JsonTemplate => (
             value::from_json(tree, text),
@@ -94,6 +105,7 @@ pub fn read_after(
                 template: None,
                 syntax_error: None,
                 pieces: Vec::new(),
+                in_pieces: false,
             }
         }
     };
@@ -110,6 +122,7 @@ pub fn read_after(
         template,
         syntax_error,
         pieces,
+        in_pieces: false,
     }
 }
 
@@ -486,6 +499,309 @@ fn read_yaml_in_pieces(text: &str, max_lines: usize, previous: Option<Previous<'
     }
 }
 
+/// JSON templates at least this long are read in pieces (see [`read_json_in_pieces`]).
+pub const JSON_PIECES_MIN_BYTES: usize = 256 * 1024;
+
+/// How many bytes of `Resources` members a piece of a JSON text holds at least, and at most
+/// (unless one member is longer).
+const JSON_PIECE_MIN_BYTES: usize = 16 * 1024;
+const JSON_PIECE_MAX_BYTES: usize = 64 * 1024;
+
+/// Where a JSON text's `Resources` object is (the offsets of its braces) and where each of its
+/// members starts (its key) and ends (its value's last byte + 1).
+#[derive(Debug, PartialEq, Eq)]
+struct JsonLayout {
+    open: usize,
+    close: usize,
+    members: Vec<(usize, usize)>,
+}
+
+/// What the scan of the root object expects next after a `"Resources"` key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ResourcesKey {
+    None,
+    Key,
+    Colon,
+    Done,
+}
+
+/// Finds the members of the root object's `Resources` object by a scan of the text's brackets and
+/// strings (no value is read here: tree-sitter parses every piece). `None` when the text does not
+/// lay out that way plainly (no or two `Resources`, comments, no members, a trailing comma,
+/// unbalanced brackets, or nesting deeper than gatelint reads): such a text is parsed whole.
+fn json_layout(text: &str) -> Option<JsonLayout> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut expect_key = false;
+    let mut key = ResourcesKey::None;
+    let mut open = None;
+    let mut close = None;
+    let mut members = Vec::new();
+    let mut member_start: Option<usize> = None;
+    let mut last_end = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let inside = open.is_some() && close.is_none() && depth == 2;
+        match bytes[at] {
+            b'"' => {
+                let start = at;
+                at += 1;
+                loop {
+                    match bytes.get(at)? {
+                        b'\\' => at += 2,
+                        b'"' => break,
+                        _ => at += 1,
+                    }
+                }
+                at += 1;
+                if depth == 1 && expect_key {
+                    expect_key = false;
+                    if &text[start..at] == "\"Resources\"" {
+                        if key != ResourcesKey::None {
+                            return None;
+                        }
+                        key = ResourcesKey::Key;
+                    }
+                } else if depth == 1 && key != ResourcesKey::Done {
+                    key = ResourcesKey::None;
+                }
+                if inside {
+                    member_start.get_or_insert(start);
+                    last_end = at;
+                }
+                continue;
+            }
+            b':' if depth == 1 && key == ResourcesKey::Key => key = ResourcesKey::Colon,
+            b'{' | b'[' => {
+                if inside && member_start.is_none() {
+                    return None;
+                }
+                if depth == 1 && key == ResourcesKey::Colon && bytes[at] == b'{' {
+                    open = Some(at);
+                    key = ResourcesKey::Done;
+                } else if depth == 1 && key != ResourcesKey::Done {
+                    key = ResourcesKey::None;
+                }
+                depth += 1;
+                deepest = deepest.max(depth);
+                expect_key = depth == 1 && bytes[at] == b'{';
+            }
+            b'}' | b']' => {
+                if inside {
+                    match member_start.take() {
+                        Some(start) => members.push((start, last_end)),
+                        // `{}` or a trailing comma.
+                        None => return None,
+                    }
+                    close = Some(at);
+                }
+                depth = depth.checked_sub(1)?;
+                if open.is_some() && close.is_none() && depth == 2 {
+                    last_end = at + 1;
+                }
+            }
+            b',' => {
+                if depth == 1 {
+                    expect_key = true;
+                }
+                if inside {
+                    members.push((member_start.take()?, last_end));
+                }
+            }
+            b'/' => return None,
+            b' ' | b'\t' | b'\n' | b'\r' | b':' => {}
+            _ => {
+                if inside {
+                    member_start?;
+                    last_end = at + 1;
+                }
+                if depth == 1 && key != ResourcesKey::Done {
+                    key = ResourcesKey::None;
+                }
+            }
+        }
+        at += 1;
+    }
+    // An error-free tree-sitter-json tree nests at most two levels per bracket, plus three.
+    if depth != 0 || 2 * deepest + 3 > crate::text::MAX_TREE_DEPTH {
+        return None;
+    }
+    Some(JsonLayout {
+        open: open?,
+        close: close?,
+        members,
+    })
+}
+
+/// Groups the members of `Resources` into pieces: a piece ends after a member whose key hashes to
+/// a mark (once it holds [`JSON_PIECE_MIN_BYTES`]), or when it reaches
+/// [`JSON_PIECE_MAX_BYTES`]. Cutting by content, not by count, keeps the cuts where they were
+/// after an edit: only the piece holding it changes.
+fn json_pieces(text: &str, members: &[(usize, usize)]) -> Vec<TextRange> {
+    let marked = |start: usize, end: usize| {
+        let key = &text.as_bytes()[start..end.min(start + 64)];
+        let hash = key.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        hash % 8 == 0
+    };
+    let mut pieces = Vec::new();
+    let mut piece_start: Option<usize> = None;
+    for &(start, end) in members {
+        let first = *piece_start.get_or_insert(start);
+        let size = end - first;
+        if size >= JSON_PIECE_MAX_BYTES || (size >= JSON_PIECE_MIN_BYTES && marked(start, end)) {
+            pieces.push(TextRange::new(first, end));
+            piece_start = None;
+        }
+    }
+    if let (Some(first), Some(&(_, end))) = (piece_start, members.last()) {
+        pieces.push(TextRange::new(first, end));
+    }
+    pieces
+}
+
+/// The text tree-sitter parses for one piece of `Resources`: its members in braces (a JSON
+/// document of its own; its byte 1 is the piece's first byte in the whole text).
+fn json_piece_text(text: &str, piece: TextRange) -> String {
+    let mut braced = String::with_capacity(piece.end - piece.start + 2);
+    braced.push('{');
+    braced.push_str(&text[piece.start..piece.end]);
+    braced.push('}');
+    braced
+}
+
+fn json_parser() -> Option<tree_sitter::Parser> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&FileKind::JsonTemplate.tree_sitter_language())
+        .ok()?;
+    Some(parser)
+}
+
+/// Reads a large JSON template in pieces, each parsed by tree-sitter-json on its own (in
+/// parallel): the root object without the members of `Resources`, and those members in runs
+/// (see [`json_pieces`]). After an edit, only the piece it touched is parsed again: the others'
+/// trees are reused. The value equals reading the whole text's tree, all ranges in the whole
+/// text. `None` when the text is not laid out plainly (see [`json_layout`]) or a piece has a
+/// syntax error: such a text is parsed whole, so its errors are reported as one parse sees them.
+pub fn read_json_in_pieces(text: &str, previous: Option<Previous<'_>>) -> Option<TemplateRead> {
+    let (root, pieces) = json_value_in_pieces(text, previous)?;
+    Some(TemplateRead {
+        template: Some(Template::from_value(root, Syntax::Json)),
+        syntax_error: None,
+        pieces,
+        in_pieces: true,
+    })
+}
+
+/// The value of a JSON text read in pieces (see [`read_json_in_pieces`]), and the pieces' trees.
+fn json_value_in_pieces(
+    text: &str,
+    previous: Option<Previous<'_>>,
+) -> Option<(Value, Vec<ParsedPiece>)> {
+    use rayon::prelude::*;
+    let layout = json_layout(text)?;
+    let pieces = json_pieces(text, &layout.members);
+    let unchanged = previous.map(|previous| Unchanged::between(previous.text, text));
+    // The root: the whole text with the members of `Resources` left out.
+    let root_tree = || {
+        let point = |at: usize| {
+            let before = &text.as_bytes()[..at];
+            let row = before.iter().filter(|&&byte| byte == b'\n').count();
+            let column = before
+                .iter()
+                .rev()
+                .take_while(|&&byte| byte != b'\n')
+                .count();
+            tree_sitter::Point::new(row, column)
+        };
+        let ranges = [
+            tree_sitter::Range {
+                start_byte: 0,
+                end_byte: layout.open + 1,
+                start_point: tree_sitter::Point::new(0, 0),
+                end_point: point(layout.open + 1),
+            },
+            tree_sitter::Range {
+                start_byte: layout.close,
+                end_byte: text.len(),
+                start_point: point(layout.close),
+                end_point: point(text.len()),
+            },
+        ];
+        let mut parser = json_parser()?;
+        parser.set_included_ranges(&ranges).ok()?;
+        parser.parse(text, None)
+    };
+    let piece_read = |piece: &TextRange| -> Option<(Tree, Vec<Entry>)> {
+        let braced = json_piece_text(text, *piece);
+        let reused = previous.zip(unchanged).and_then(|(previous, unchanged)| {
+            let old = if piece.end <= unchanged.prefix {
+                *piece
+            } else if piece.start >= text.len() - unchanged.suffix {
+                let moved = |at: usize| at + unchanged.old_len - text.len();
+                TextRange::new(moved(piece.start), moved(piece.end))
+            } else {
+                return None;
+            };
+            let pieces = &previous.read.pieces;
+            let found = pieces
+                .binary_search_by_key(&old.start, |parsed| parsed.range.start)
+                .ok()?;
+            let parsed = &pieces[found];
+            (parsed.range == old).then(|| parsed.tree.clone())
+        });
+        let tree = match reused {
+            Some(tree) => tree,
+            None => json_parser()?.parse(&braced, None)?,
+        };
+        if tree.root_node().has_error() {
+            return None;
+        }
+        let value = value::from_json_at(&tree, &braced, piece.start - 1)?;
+        match value.kind {
+            ValueKind::Map(entries) => Some((tree, entries)),
+            _ => None,
+        }
+    };
+    let (root_tree, read): (Option<Tree>, Vec<Option<(Tree, Vec<Entry>)>>) =
+        rayon::join(root_tree, || pieces.par_iter().map(piece_read).collect());
+    let root_tree = root_tree.filter(|tree| !tree.root_node().has_error())?;
+    let mut root = value::from_json(&root_tree, text)?;
+    let ValueKind::Map(root_entries) = &mut root.kind else {
+        return None;
+    };
+    let mut resources_at = root_entries
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| entry.key == "Resources");
+    let (at, _) = resources_at.next()?;
+    if resources_at.next().is_some() {
+        return None;
+    }
+    let resources = &mut root_entries[at].value;
+    if resources.range != TextRange::new(layout.open, layout.close + 1)
+        || !matches!(&resources.kind, ValueKind::Map(entries) if entries.is_empty())
+    {
+        return None;
+    }
+    let mut entries = Vec::with_capacity(layout.members.len());
+    let mut parsed = Vec::with_capacity(pieces.len());
+    for (range, read) in pieces.into_iter().zip(read) {
+        let (tree, piece_entries) = read?;
+        entries.extend(piece_entries);
+        parsed.push(ParsedPiece { range, tree });
+    }
+    let value = Value {
+        range: resources.range,
+        kind: ValueKind::Map(entries),
+    }
+    .into_long_form();
+    *resources = value;
+    Some((root, parsed))
+}
+
 /// A resource entry the grammar cannot read, as a mapping of its logical id to its `Type` alone,
 /// both found by their lines: `Id:` at the entry's indentation and the first `Type:` below it.
 fn unreadable_resource(text: &str, piece: Piece) -> Option<Value> {
@@ -607,6 +923,122 @@ mod tests {
         }
         text.push_str("Outputs:\n  Name:\n    Value: !Ref Fn0\n");
         text
+    }
+
+    /// A JSON template of `functions` functions with their APIs, permissions and an output.
+    fn long_json_template(functions: usize) -> String {
+        let mut resources = Vec::new();
+        for n in 0..functions {
+            resources.push(format!(
+                r#"    "Fn{n}": {{
+      "Type": "AWS::Serverless::Function",
+      "Properties": {{"Handler": "app.h{n}", "Timeout": {timeout}, "Events": {{"Get": {{"Type": "Api", "Properties": {{"Path": "/p{n}", "Method": "get"}}}}}}, "Code": [1, -2.5e3, true, null, "\"}}\\"]}}
+    }},
+    "Perm{n}": {{"Type": "AWS::Lambda::Permission", "Properties": {{"FunctionName": {{"Ref": "Fn{n}"}}, "Action": "lambda:InvokeFunction"}}}}"#,
+                timeout = 3 + n % 40
+            ));
+        }
+        format!(
+            "{{\n  \"AWSTemplateFormatVersion\": \"2010-09-09\",\n  \"Transform\": \"AWS::Serverless-2016-10-31\",\n  \"Resources\": {{\n{}\n  }},\n  \"Outputs\": {{\"Name\": {{\"Value\": {{\"Ref\": \"Fn0\"}}}}}}\n}}\n",
+            resources.join(",\n")
+        )
+    }
+
+    fn whole_json_value(text: &str) -> (Option<Value>, bool) {
+        let tree = tree_of(FileKind::JsonTemplate, text);
+        (value::from_json(&tree, text), tree.root_node().has_error())
+    }
+
+    /// Reading a JSON text in pieces gives the whole tree's value, on the fixtures, a long
+    /// template, and after random edits of it (reusing the pieces the edit left alone) the value of
+    /// reading afresh; a text with a syntax error is never read in pieces.
+    #[test]
+    fn json_read_in_pieces_equals_the_whole_read_after_random_edits() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/templates");
+        for name in ["sam_events.json", "rest_api.json"] {
+            let text = std::fs::read_to_string(format!("{fixtures}/{name}")).expect("fixture");
+            let (value, _) = json_value_in_pieces(&text, None).expect("read in pieces");
+            assert_eq!(Some(value), whole_json_value(&text).0, "{name}");
+        }
+        let mut text = long_json_template(700);
+        assert!(text.len() > JSON_PIECES_MIN_BYTES);
+        let (value, mut before) = json_value_in_pieces(&text, None).expect("read in pieces");
+        assert!(before.len() > 4, "{}", before.len());
+        assert_eq!(Some(value), whole_json_value(&text).0);
+        // A fixed linear congruential sequence: the same edits on every run.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |bound: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound.max(1)
+        };
+        let alphabet = [
+            "\"", "\\", "{", "}", "[", "]", ",", ":", "0", "-", "e", "x", " ", "\n", "/", "é",
+            "\"Ref\": \"X\", ", "\"A\": {}, ",
+        ];
+        let (mut edits, mut in_pieces) = (0, 0);
+        while edits < 80 {
+            let mut edited = text.clone();
+            let mut at = if next(5) == 0 {
+                next(120)
+            } else {
+                next(edited.len())
+            };
+            while !edited.is_char_boundary(at) {
+                at -= 1;
+            }
+            if next(3) == 0 {
+                let mut end = (at + 1 + next(30)).min(edited.len());
+                while !edited.is_char_boundary(end) {
+                    end += 1;
+                }
+                edited.replace_range(at..end, "");
+            } else {
+                edited.insert_str(at, alphabet[next(alphabet.len())]);
+            }
+            edits += 1;
+            let (whole, has_error) = whole_json_value(&edited);
+            let previous_read = TemplateRead {
+                template: None,
+                syntax_error: None,
+                pieces: before,
+                in_pieces: true,
+            };
+            let previous = Previous {
+                text: &text,
+                read: &previous_read,
+            };
+            let incremental = json_value_in_pieces(&edited, Some(previous));
+            let fresh = json_value_in_pieces(&edited, None);
+            if has_error {
+                assert!(incremental.is_none() && fresh.is_none(), "{edited}");
+            }
+            match (incremental, fresh) {
+                (Some((value, pieces)), Some((fresh_value, fresh_pieces))) => {
+                    in_pieces += 1;
+                    assert_eq!(Some(&value), whole.as_ref());
+                    assert_eq!(value, fresh_value);
+                    let sexp = |pieces: &[ParsedPiece]| -> Vec<(TextRange, String)> {
+                        pieces
+                            .iter()
+                            .map(|piece| (piece.range, piece.tree.root_node().to_sexp()))
+                            .collect()
+                    };
+                    assert_eq!(sexp(&pieces), sexp(&fresh_pieces));
+                    text = edited;
+                    before = pieces;
+                }
+                (None, None) => before = previous_read.pieces,
+                (incremental, fresh) => panic!(
+                    "read in pieces after the edit: {}, afresh: {}",
+                    incremental.is_some(),
+                    fresh.is_some()
+                ),
+            }
+        }
+        // Most edits keep the text valid (inside strings, spaces, whole members).
+        assert!(in_pieces > edits / 4, "{in_pieces} of {edits}");
     }
 
     #[test]

@@ -148,7 +148,7 @@ impl Value {
     }
 
     /// Turns a one-entry mapping `{Ref: X}` / `{"Fn::Sub": ...}` into an intrinsic.
-    fn into_long_form(self) -> Value {
+    pub(super) fn into_long_form(self) -> Value {
         let ValueKind::Map(entries) = &self.kind else {
             return self;
         };
@@ -496,6 +496,12 @@ fn block_scalar(text: &str) -> String {
 
 /// Reads a tree-sitter-json tree.
 pub fn from_json(tree: &Tree, text: &str) -> Option<Value> {
+    from_json_at(tree, text, 0)
+}
+
+/// Reads a tree-sitter-json tree of `text`, a piece of a larger text starting at `base` in it:
+/// the ranges are in the larger text.
+pub fn from_json_at(tree: &Tree, text: &str, base: usize) -> Option<Value> {
     let root = tree.root_node();
     let mut cursor = root.walk();
     let value = root
@@ -504,14 +510,15 @@ pub fn from_json(tree: &Tree, text: &str) -> Option<Value> {
     // One cursor walks the whole document: a cursor per node, and looking pairs' children up by
     // field name, cost more than the parse on a large template.
     let mut cursor = value.walk();
-    Some(json_value(&mut cursor, text))
+    Some(json_value(&mut cursor, text, base))
 }
 
 /// The value at the cursor's node; the cursor is back on that node when it returns.
-fn json_value(cursor: &mut TreeCursor<'_>, text: &str) -> Value {
+fn json_value(cursor: &mut TreeCursor<'_>, text: &str, base: usize) -> Value {
     let node = cursor.node();
-    let range = TextRange::of_node(&node);
-    let source = range.slice(text);
+    let local = TextRange::of_node(&node);
+    let source = local.slice(text);
+    let range = TextRange::new(local.start + base, local.end + base);
     let kind = match node.kind() {
         "object" => {
             let mut entries = Vec::new();
@@ -523,14 +530,14 @@ fn json_value(cursor: &mut TreeCursor<'_>, text: &str) -> Value {
                 let mut value = None;
                 for_each_child(cursor, |cursor| match cursor.field_name() {
                     Some("key") if key.is_none() => key = Some(cursor.node()),
-                    Some("value") if value.is_none() => value = Some(json_value(cursor, text)),
+                    Some("value") if value.is_none() => value = Some(json_value(cursor, text, base)),
                     _ => {}
                 });
                 if let (Some(key), Some(value)) = (key, value) {
                     let key_range = TextRange::of_node(&key);
                     entries.push(Entry {
                         key: json_string(key_range.slice(text)),
-                        key_range,
+                        key_range: TextRange::new(key_range.start + base, key_range.end + base),
                         value,
                     });
                 }
@@ -542,7 +549,7 @@ fn json_value(cursor: &mut TreeCursor<'_>, text: &str) -> Value {
             for_each_child(cursor, |cursor| {
                 let item = cursor.node();
                 if item.is_named() && item.kind() != "comment" {
-                    items.push(json_value(cursor, text));
+                    items.push(json_value(cursor, text, base));
                 }
             });
             ValueKind::Seq(items)

@@ -44,6 +44,26 @@ impl IndexedFile {
         IndexedFile::with_tree(kind, text, tree.as_ref())
     }
 
+    /// Reads a large JSON template in pieces, each parsed by tree-sitter on its own and in
+    /// parallel (see [`TemplateModel::read_json_in_pieces`]), without a parse of the whole text;
+    /// `None` when it is not read that way (then parse it whole).
+    pub fn json_in_pieces(text: Arc<str>) -> Option<IndexedFile> {
+        let model = TemplateModel::read_json_in_pieces(&text)?;
+        let functions = match (&model.read.template, &model.graph) {
+            (Some(template), Some(graph)) => functions::function_specs(template, graph),
+            _ => Vec::new(),
+        };
+        let mut model = model;
+        // The pieces' trees serve only the next edit of an open document.
+        model.read.pieces = Vec::new();
+        Some(IndexedFile {
+            kind: FileKind::JsonTemplate,
+            text,
+            content: Content::Template { functions },
+            model: Some(Arc::new(model)),
+        })
+    }
+
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {

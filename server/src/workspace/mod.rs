@@ -157,6 +157,17 @@ fn build_index(
         .par_iter()
         .filter_map(|input| match read_input(input) {
             Ok(Some((kind, text))) => {
+                // A large JSON template is parsed in pieces, in parallel (no whole tree); one
+                // with a suppression in its metadata is parsed whole, where suppressions are read.
+                if kind == FileKind::JsonTemplate && !text.contains("gatelint") {
+                    let text: Arc<str> = Arc::from(text);
+                    if let Some(file) = IndexedFile::json_in_pieces(Arc::clone(&text)) {
+                        return Some(Ok((normalize(&input.path), file, None)));
+                    }
+                    let tree = parse(kind, &text, None);
+                    let file = IndexedFile::with_tree(kind, text, tree.as_ref());
+                    return Some(Ok((normalize(&input.path), file, tree)));
+                }
                 let tree = parse(kind, &text, None);
                 let file = IndexedFile::with_tree(kind, Arc::from(text), tree.as_ref());
                 Some(Ok((normalize(&input.path), file, tree)))
