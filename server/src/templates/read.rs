@@ -695,6 +695,9 @@ pub fn read_json_in_pieces(text: &str, previous: Option<Previous<'_>>) -> Option
     })
 }
 
+/// One piece's tree and the members of `Resources` it holds.
+type PieceValue = (Tree, Vec<Entry>);
+
 /// The value of a JSON text read in pieces (see [`read_json_in_pieces`]), and the pieces' trees.
 fn json_value_in_pieces(
     text: &str,
@@ -734,7 +737,7 @@ fn json_value_in_pieces(
         parser.set_included_ranges(&ranges).ok()?;
         parser.parse(text, None)
     };
-    let piece_read = |piece: &TextRange| -> Option<(Tree, Vec<Entry>)> {
+    let piece_read = |piece: &TextRange| -> Option<PieceValue> {
         let braced = json_piece_text(text, *piece);
         let reused = previous.zip(unchanged).and_then(|(previous, unchanged)| {
             let old = if piece.end <= unchanged.prefix {
@@ -765,7 +768,7 @@ fn json_value_in_pieces(
             _ => None,
         }
     };
-    let (root_tree, read): (Option<Tree>, Vec<Option<(Tree, Vec<Entry>)>>) =
+    let (root_tree, read): (Option<Tree>, Vec<Option<PieceValue>>) =
         rayon::join(root_tree, || pieces.par_iter().map(piece_read).collect());
     let root_tree = root_tree.filter(|tree| !tree.root_node().has_error())?;
     let mut root = value::from_json(&root_tree, text)?;
@@ -974,8 +977,24 @@ mod tests {
             (state >> 33) as usize % bound.max(1)
         };
         let alphabet = [
-            "\"", "\\", "{", "}", "[", "]", ",", ":", "0", "-", "e", "x", " ", "\n", "/", "é",
-            "\"Ref\": \"X\", ", "\"A\": {}, ",
+            "\"",
+            "\\",
+            "{",
+            "}",
+            "[",
+            "]",
+            ",",
+            ":",
+            "0",
+            "-",
+            "e",
+            "x",
+            " ",
+            "\n",
+            "/",
+            "é",
+            "\"Ref\": \"X\", ",
+            "\"A\": {}, ",
         ];
         let (mut edits, mut in_pieces) = (0, 0);
         while edits < 80 {

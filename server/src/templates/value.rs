@@ -530,7 +530,9 @@ fn json_value(cursor: &mut TreeCursor<'_>, text: &str, base: usize) -> Value {
                 let mut value = None;
                 for_each_child(cursor, |cursor| match cursor.field_name() {
                     Some("key") if key.is_none() => key = Some(cursor.node()),
-                    Some("value") if value.is_none() => value = Some(json_value(cursor, text, base)),
+                    Some("value") if value.is_none() => {
+                        value = Some(json_value(cursor, text, base))
+                    }
                     _ => {}
                 });
                 if let (Some(key), Some(value)) = (key, value) {
