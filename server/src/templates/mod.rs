@@ -55,10 +55,10 @@ impl TemplateModel {
         if text.len() < read::JSON_PIECES_MIN_BYTES {
             return None;
         }
-        read::read_json_in_pieces(text, None).map(TemplateModel::of)
+        read::read_json_in_pieces(text, None, false).map(TemplateModel::of)
     }
 
-    fn of(read: TemplateRead) -> TemplateModel {
+    pub(crate) fn of(read: TemplateRead) -> TemplateModel {
         let graph = read.template.as_ref().map(Graph::build);
         TemplateModel { read, graph }
     }

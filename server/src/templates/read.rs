@@ -68,7 +68,7 @@ pub fn read_after(
         && text.len() >= JSON_PIECES_MIN_BYTES
         && !tree.root_node().has_error()
     {
-        if let Some(read) = read_json_in_pieces(text, previous) {
+        if let Some(read) = read_json_in_pieces(text, previous, true) {
             return read;
         }
     }
@@ -685,8 +685,15 @@ fn json_parser() -> Option<tree_sitter::Parser> {
 /// trees are reused. The value equals reading the whole text's tree, all ranges in the whole
 /// text. `None` when the text is not laid out plainly (see [`json_layout`]) or a piece has a
 /// syntax error: such a text is parsed whole, so its errors are reported as one parse sees them.
-pub fn read_json_in_pieces(text: &str, previous: Option<Previous<'_>>) -> Option<TemplateRead> {
-    let (root, pieces) = json_value_in_pieces(text, previous)?;
+///
+/// With `keep_trees` false the pieces' trees are freed as soon as read, on every core (`check`
+/// reads a file once).
+pub fn read_json_in_pieces(
+    text: &str,
+    previous: Option<Previous<'_>>,
+    keep_trees: bool,
+) -> Option<TemplateRead> {
+    let (root, pieces) = json_value_in_pieces(text, previous, keep_trees)?;
     Some(TemplateRead {
         template: Some(Template::from_value(root, Syntax::Json)),
         syntax_error: None,
@@ -695,13 +702,14 @@ pub fn read_json_in_pieces(text: &str, previous: Option<Previous<'_>>) -> Option
     })
 }
 
-/// One piece's tree and the members of `Resources` it holds.
-type PieceValue = (Tree, Vec<Entry>);
+/// One piece's tree (unless dropped) and the members of `Resources` it holds.
+type PieceValue = (Option<Tree>, Vec<Entry>);
 
 /// The value of a JSON text read in pieces (see [`read_json_in_pieces`]), and the pieces' trees.
 fn json_value_in_pieces(
     text: &str,
     previous: Option<Previous<'_>>,
+    keep_trees: bool,
 ) -> Option<(Value, Vec<ParsedPiece>)> {
     use rayon::prelude::*;
     let layout = json_layout(text)?;
@@ -764,7 +772,7 @@ fn json_value_in_pieces(
         }
         let value = value::from_json_at(&tree, &braced, piece.start - 1)?;
         match value.kind {
-            ValueKind::Map(entries) => Some((tree, entries)),
+            ValueKind::Map(entries) => Some((keep_trees.then_some(tree), entries)),
             _ => None,
         }
     };
@@ -794,7 +802,9 @@ fn json_value_in_pieces(
     for (range, read) in pieces.into_iter().zip(read) {
         let (tree, piece_entries) = read?;
         entries.extend(piece_entries);
-        parsed.push(ParsedPiece { range, tree });
+        if let Some(tree) = tree {
+            parsed.push(ParsedPiece { range, tree });
+        }
     }
     let value = Value {
         range: resources.range,
@@ -960,12 +970,12 @@ mod tests {
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/templates");
         for name in ["sam_events.json", "rest_api.json"] {
             let text = std::fs::read_to_string(format!("{fixtures}/{name}")).expect("fixture");
-            let (value, _) = json_value_in_pieces(&text, None).expect("read in pieces");
+            let (value, _) = json_value_in_pieces(&text, None, true).expect("read in pieces");
             assert_eq!(Some(value), whole_json_value(&text).0, "{name}");
         }
         let mut text = long_json_template(700);
         assert!(text.len() > JSON_PIECES_MIN_BYTES);
-        let (value, mut before) = json_value_in_pieces(&text, None).expect("read in pieces");
+        let (value, mut before) = json_value_in_pieces(&text, None, true).expect("read in pieces");
         assert!(before.len() > 4, "{}", before.len());
         assert_eq!(Some(value), whole_json_value(&text).0);
         // A fixed linear congruential sequence: the same edits on every run.
@@ -1028,8 +1038,8 @@ mod tests {
                 text: &text,
                 read: &previous_read,
             };
-            let incremental = json_value_in_pieces(&edited, Some(previous));
-            let fresh = json_value_in_pieces(&edited, None);
+            let incremental = json_value_in_pieces(&edited, Some(previous), true);
+            let fresh = json_value_in_pieces(&edited, None, true);
             if has_error {
                 assert!(incremental.is_none() && fresh.is_none(), "{edited}");
             }
@@ -1058,6 +1068,41 @@ mod tests {
         }
         // Most edits keep the text valid (inside strings, spaces, whole members).
         assert!(in_pieces > edits / 4, "{in_pieces} of {edits}");
+    }
+
+    /// The rules find the same in a JSON template read in pieces (no whole tree) as in the same
+    /// template read from one whole tree: the fixtures and a long template.
+    #[test]
+    fn json_findings_of_pieces_equal_findings_of_the_whole_parse() {
+        use crate::analysis::{analyze_with_model, FileContext};
+        use crate::templates::TemplateModel;
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/templates");
+        let mut texts: Vec<String> = ["sam_events.json", "rest_api.json"]
+            .iter()
+            .map(|name| std::fs::read_to_string(format!("{fixtures}/{name}")).expect("fixture"))
+            .collect();
+        texts.push(long_json_template(700));
+        let mut found = 0;
+        for text in &texts {
+            let kind = FileKind::JsonTemplate;
+            let tree = tree_of(kind, text);
+            let whole = value::from_json(&tree, text).expect("a document");
+            let whole = TemplateModel::of(TemplateRead {
+                template: Some(Template::from_value(whole, Syntax::Json)),
+                syntax_error: None,
+                pieces: Vec::new(),
+                in_pieces: false,
+            });
+            let pieces =
+                TemplateModel::of(read_json_in_pieces(text, None, false).expect("read in pieces"));
+            let context = FileContext::default();
+            let from_whole =
+                analyze_with_model(Some(kind), Some(&tree), text, &context, Some(&whole));
+            let from_pieces = analyze_with_model(Some(kind), None, text, &context, Some(&pieces));
+            assert_eq!(from_pieces, from_whole);
+            found += from_whole.len();
+        }
+        assert!(found > 0);
     }
 
     #[test]

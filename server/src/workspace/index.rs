@@ -53,9 +53,6 @@ impl IndexedFile {
             (Some(template), Some(graph)) => functions::function_specs(template, graph),
             _ => Vec::new(),
         };
-        let mut model = model;
-        // The pieces' trees serve only the next edit of an open document.
-        model.read.pieces = Vec::new();
         Some(IndexedFile {
             kind: FileKind::JsonTemplate,
             text,
