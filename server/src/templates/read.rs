@@ -41,6 +41,9 @@ pub struct TemplateRead {
 pub struct ParsedPiece {
     pub range: TextRange,
     pub tree: Tree,
+    /// For a piece of a JSON text, the members of `Resources` it holds (reused with the tree when
+    /// an edit leaves the piece alone); empty for YAML.
+    pub entries: Vec<Entry>,
 }
 
 /// The text a template was read from before an edit, and what reading it found.
@@ -440,6 +443,7 @@ fn read_yaml_in_pieces(text: &str, max_lines: usize, previous: Option<Previous<'
         parsed.push(ParsedPiece {
             range: TextRange::new(piece.start, piece.end),
             tree,
+            entries: Vec::new(),
         });
         let Some(ParsedPiece { tree, .. }) = parsed.last() else {
             continue;
@@ -702,8 +706,9 @@ pub fn read_json_in_pieces(
     })
 }
 
-/// One piece's tree (unless dropped) and the members of `Resources` it holds.
-type PieceValue = (Option<Tree>, Vec<Entry>);
+/// One piece's tree and members to keep for the next edit (unless dropped), and the members of
+/// `Resources` it holds.
+type PieceValue = (Option<(Tree, Vec<Entry>)>, Vec<Entry>);
 
 /// The value of a JSON text read in pieces (see [`read_json_in_pieces`]), and the pieces' trees.
 fn json_value_in_pieces(
@@ -746,7 +751,6 @@ fn json_value_in_pieces(
         parser.parse(text, None)
     };
     let piece_read = |piece: &TextRange| -> Option<PieceValue> {
-        let braced = json_piece_text(text, *piece);
         let reused = previous.zip(unchanged).and_then(|(previous, unchanged)| {
             let old = if piece.end <= unchanged.prefix {
                 *piece
@@ -761,18 +765,33 @@ fn json_value_in_pieces(
                 .binary_search_by_key(&old.start, |parsed| parsed.range.start)
                 .ok()?;
             let parsed = &pieces[found];
-            (parsed.range == old).then(|| parsed.tree.clone())
+            (parsed.range == old && !parsed.entries.is_empty()).then_some(parsed)
         });
-        let tree = match reused {
-            Some(tree) => tree,
-            None => json_parser()?.parse(&braced, None)?,
-        };
+        if let Some(parsed) = reused {
+            // The same text, perhaps moved: its tree and its members, moved as far.
+            let mut entries = parsed.entries.clone();
+            let delta = piece.start as isize - parsed.range.start as isize;
+            if delta != 0 {
+                for entry in &mut entries {
+                    entry.key_range.start = entry.key_range.start.saturating_add_signed(delta);
+                    entry.key_range.end = entry.key_range.end.saturating_add_signed(delta);
+                    entry.value.shift(delta);
+                }
+            }
+            let kept = keep_trees.then(|| (parsed.tree.clone(), entries.clone()));
+            return Some((kept, entries));
+        }
+        let braced = json_piece_text(text, *piece);
+        let tree = json_parser()?.parse(&braced, None)?;
         if tree.root_node().has_error() {
             return None;
         }
         let value = value::from_json_at(&tree, &braced, piece.start - 1)?;
         match value.kind {
-            ValueKind::Map(entries) => Some((keep_trees.then_some(tree), entries)),
+            ValueKind::Map(entries) => {
+                let kept = keep_trees.then(|| (tree, entries.clone()));
+                Some((kept, entries))
+            }
             _ => None,
         }
     };
@@ -800,10 +819,14 @@ fn json_value_in_pieces(
     let mut entries = Vec::with_capacity(layout.members.len());
     let mut parsed = Vec::with_capacity(pieces.len());
     for (range, read) in pieces.into_iter().zip(read) {
-        let (tree, piece_entries) = read?;
+        let (kept, piece_entries) = read?;
         entries.extend(piece_entries);
-        if let Some(tree) = tree {
-            parsed.push(ParsedPiece { range, tree });
+        if let Some((tree, entries)) = kept {
+            parsed.push(ParsedPiece {
+                range,
+                tree,
+                entries,
+            });
         }
     }
     let value = Value {
@@ -1055,6 +1078,10 @@ mod tests {
                             .collect()
                     };
                     assert_eq!(sexp(&pieces), sexp(&fresh_pieces));
+                    let members = |pieces: &[ParsedPiece]| -> Vec<Vec<Entry>> {
+                        pieces.iter().map(|piece| piece.entries.clone()).collect()
+                    };
+                    assert!(members(&pieces) == members(&fresh_pieces));
                     text = edited;
                     before = pieces;
                 }

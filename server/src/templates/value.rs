@@ -68,6 +68,26 @@ const SHORT_TAGS: &[(&str, &str)] = &[
 ];
 
 impl Value {
+    /// Moves every range in the value by `delta` bytes (a piece of text that moved after an edit).
+    pub fn shift(&mut self, delta: isize) {
+        let by = |range: &mut TextRange| {
+            range.start = range.start.saturating_add_signed(delta);
+            range.end = range.end.saturating_add_signed(delta);
+        };
+        by(&mut self.range);
+        match &mut self.kind {
+            ValueKind::Map(entries) => {
+                for entry in entries {
+                    by(&mut entry.key_range);
+                    entry.value.shift(delta);
+                }
+            }
+            ValueKind::Seq(items) => items.iter_mut().for_each(|item| item.shift(delta)),
+            ValueKind::Intrinsic(intrinsic) => intrinsic.argument.shift(delta),
+            ValueKind::Str(_) | ValueKind::Number(_) | ValueKind::Bool(_) | ValueKind::Null => {}
+        }
+    }
+
     fn new(range: TextRange, kind: ValueKind) -> Self {
         Self { range, kind }
     }
