@@ -11,14 +11,14 @@ impl RuleMeta {
         let lang = self.example_language;
         format!(
             "### {code} `{name}` ({category}, {severity})\n\n{summary}\n\n\
-             **What AWS prints:** `{aws}`\n\n**Why:** {why}\n\n**Fix:** {fix}\n\n\
+             **What AWS prints:** {aws}\n\n**Why:** {why}\n\n**Fix:** {fix}\n\n\
              **Before:**\n```{lang}\n{before}\n```\n\n**After:**\n```{lang}\n{after}\n```\n",
             code = self.code,
             name = self.name,
             category = self.category.as_str(),
             severity = self.severity.as_str(),
             summary = self.summary,
-            aws = self.aws_error,
+            aws = code_span(self.aws_error),
             why = self.why,
             fix = self.fix,
             before = self.before.trim_end(),
@@ -33,6 +33,22 @@ impl RuleMeta {
             crate::RULES_DOC_URL,
             self.code.to_ascii_lowercase()
         )
+    }
+}
+
+/// `text` as a markdown code span, delimited by enough backticks for the ones it holds
+/// (`` `Task timed out` `` inside an error text).
+fn code_span(text: &str) -> String {
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{text}{fence}")
+    } else {
+        format!("{fence} {text} {fence}")
     }
 }
 

@@ -185,4 +185,27 @@ guarded('error text hover', function()
   )
 end)
 
+-- Rule settings as a user sets them in Neovim (`settings = { gatelint = { rules = ... } }`), sent
+-- with workspace/didChangeConfiguration: they apply at once over gatelint.toml.
+guarded('settings', function()
+  -- The handler's buffer, already open (and edited by the hover check above).
+  local buffer = vim.fn.bufnr(workspace .. '/hello_world/app.py')
+  local client = client_of(buffer)
+  if not client then
+    return check('client attaches for the settings change', false)
+  end
+  client.settings = { gatelint = { rules = { severity = { GL106 = 'hint' } } } }
+  client:notify('workspace/didChangeConfiguration', { settings = client.settings })
+  vim.wait(TIMEOUT_MS, function()
+    local found = diagnostics_with(buffer, 'GL106')[1]
+    return found ~= nil and found.severity == vim.diagnostic.severity.HINT
+  end, 50)
+  local found = diagnostics_with(buffer, 'GL106')[1]
+  check(
+    'a rules.severity setting makes GL106 a hint at once',
+    found ~= nil and found.severity == vim.diagnostic.severity.HINT,
+    vim.inspect(found)
+  )
+end)
+
 finish()
