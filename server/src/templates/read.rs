@@ -322,17 +322,34 @@ struct Unchanged {
 impl Unchanged {
     fn between(old: &str, new: &str) -> Unchanged {
         let (old_bytes, new_bytes) = (old.as_bytes(), new.as_bytes());
-        let prefix = old_bytes
+        // Compared a block at a time (a slice comparison is a memcmp), then byte by byte.
+        const BLOCK: usize = 256;
+        let room = old_bytes.len().min(new_bytes.len());
+        let mut prefix = 0;
+        while prefix + BLOCK <= room
+            && old_bytes[prefix..prefix + BLOCK] == new_bytes[prefix..prefix + BLOCK]
+        {
+            prefix += BLOCK;
+        }
+        prefix += old_bytes[prefix..room]
             .iter()
-            .zip(new_bytes)
+            .zip(&new_bytes[prefix..room])
             .take_while(|(a, b)| a == b)
             .count();
-        let room = old_bytes.len().min(new_bytes.len()) - prefix;
-        let suffix = old_bytes
+        let room = room - prefix;
+        let (old_end, new_end) = (old_bytes.len(), new_bytes.len());
+        let mut suffix = 0;
+        while suffix + BLOCK <= room
+            && old_bytes[old_end - suffix - BLOCK..old_end - suffix]
+                == new_bytes[new_end - suffix - BLOCK..new_end - suffix]
+        {
+            suffix += BLOCK;
+        }
+        suffix += old_bytes[..old_end - suffix]
             .iter()
             .rev()
-            .zip(new_bytes.iter().rev())
-            .take(room)
+            .zip(new_bytes[..new_end - suffix].iter().rev())
+            .take(room - suffix)
             .take_while(|(a, b)| a == b)
             .count();
         Unchanged {
@@ -1130,6 +1147,44 @@ mod tests {
             found += from_whole.len();
         }
         assert!(found > 0);
+    }
+
+    /// The unchanged prefix and suffix found a block at a time are those found byte by byte.
+    #[test]
+    fn unchanged_prefix_and_suffix_match_a_bytewise_comparison() {
+        let base: String = (0..3_000).map(|n| format!("{n:x}")).collect();
+        let bytewise = |old: &str, new: &str| {
+            let prefix = old
+                .bytes()
+                .zip(new.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            let room = old.len().min(new.len()) - prefix;
+            let suffix = old
+                .bytes()
+                .rev()
+                .zip(new.bytes().rev())
+                .take(room)
+                .take_while(|(a, b)| a == b)
+                .count();
+            (prefix, suffix)
+        };
+        for (at, removed, inserted) in [
+            (0, 0, "x"),
+            (5, 3, ""),
+            (1_000, 0, "ab"),
+            (1_024, 300, "a"),
+            (base.len() - 1, 1, ""),
+            (base.len(), 0, "zz"),
+            (2_000, 0, "0"),
+        ] {
+            let mut new = base.clone();
+            new.replace_range(at..at + removed, inserted);
+            for (old, new) in [(&base, &new), (&new, &base), (&base, &base)] {
+                let found = Unchanged::between(old, new);
+                assert_eq!((found.prefix, found.suffix), bytewise(old, new), "{at}");
+            }
+        }
     }
 
     #[test]
