@@ -39,11 +39,7 @@ impl RuleMeta {
 /// `text` as a markdown code span, delimited by enough backticks for the ones it holds
 /// (`` `Task timed out` `` inside an error text).
 fn code_span(text: &str) -> String {
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     if longest == 0 {
         format!("{fence}{text}{fence}")
