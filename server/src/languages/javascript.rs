@@ -698,11 +698,16 @@ impl<'t> Extractor<'t> {
             }
         });
         for node in literals {
-            if self.seen_objects.contains(&node.id()) || is_expectation(node, self.text) {
+            if self.seen_objects.contains(&node.id()) {
                 continue;
             }
+            // The checks that climb to the parent (a descent from the root each) come last: most
+            // literals are not response-shaped.
             let (entries, shape) = self.object_entries(node, 0);
-            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
+            if is_status_code_literal(&entries)
+                && !is_expectation(node, self.text)
+                && !is_sample_data(node, self.text)
+            {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);
