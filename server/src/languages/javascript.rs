@@ -279,6 +279,15 @@ impl<'t> Extractor<'t> {
     /// scope that binds the name, out to module level.
     fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
         let at = node.start_byte();
+        // Most names looked up (parameters, globals) have no binding before `node` at all: then
+        // the scopes around it (a descent from the root) are not needed.
+        if !self
+            .bindings
+            .iter()
+            .any(|binding| binding.name == name && binding.at <= at)
+        {
+            return None;
+        }
         let mut scopes: Vec<Option<usize>> = super::ancestors(self.root, node)
             .into_iter()
             .filter(|candidate| is_function_node(*candidate))
