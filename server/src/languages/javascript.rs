@@ -279,6 +279,15 @@ impl<'t> Extractor<'t> {
     /// scope that binds the name, out to module level.
     fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
         let at = node.start_byte();
+        // Most names looked up (parameters, globals) have no binding before `node` at all: then
+        // the scopes around it (a descent from the root) are not needed.
+        if !self
+            .bindings
+            .iter()
+            .any(|binding| binding.name == name && binding.at <= at)
+        {
+            return None;
+        }
         let mut scopes: Vec<Option<usize>> = super::ancestors(self.root, node)
             .into_iter()
             .filter(|candidate| is_function_node(*candidate))
@@ -698,11 +707,16 @@ impl<'t> Extractor<'t> {
             }
         });
         for node in literals {
-            if self.seen_objects.contains(&node.id()) || is_expectation(node, self.text) {
+            if self.seen_objects.contains(&node.id()) {
                 continue;
             }
+            // The checks that climb to the parent (a descent from the root each) come last: most
+            // literals are not response-shaped.
             let (entries, shape) = self.object_entries(node, 0);
-            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
+            if is_status_code_literal(&entries)
+                && !is_expectation(node, self.text)
+                && !is_sample_data(node, self.text)
+            {
                 self.seen_objects.insert(node.id());
                 let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
                 self.facts.responses.push(object);

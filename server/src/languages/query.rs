@@ -44,12 +44,12 @@ macro_rules! grammar_query_set {
 pub(crate) use grammar_query_set;
 
 /// The captures of one match.
-pub struct Captures<'q, 't> {
+pub struct Captures<'q, 'c, 't> {
     query: &'q Query,
-    nodes: Vec<(u32, Node<'t>)>,
+    nodes: &'c [(u32, Node<'t>)],
 }
 
-impl<'t> Captures<'_, 't> {
+impl<'t> Captures<'_, '_, 't> {
     /// The first node captured under `name`.
     pub fn get(&self, name: &str) -> Option<Node<'t>> {
         let index = self.query.capture_index_for_name(name)?;
@@ -65,20 +65,23 @@ pub fn for_each_match<'t>(
     query: &Query,
     node: Node<'t>,
     text: &'t str,
-    mut each: impl FnMut(&Captures<'_, 't>),
+    mut each: impl FnMut(&Captures<'_, '_, 't>),
 ) {
     let mut cursor = QueryCursor::new();
     let mut matches = cursor.matches(query, node, text.as_bytes());
+    let mut nodes = Vec::new();
     while let Some(found) = matches.next() {
-        let captures = Captures {
-            query,
-            nodes: found
+        nodes.clear();
+        nodes.extend(
+            found
                 .captures()
                 .iter()
-                .map(|capture| (capture.index, capture.node))
-                .collect(),
-        };
-        each(&captures);
+                .map(|capture| (capture.index, capture.node)),
+        );
+        each(&Captures {
+            query,
+            nodes: &nodes,
+        });
     }
 }
 
@@ -121,35 +124,43 @@ impl QuerySet {
     pub fn run<'q, 't>(&'q self, node: Node<'t>, text: &'t str) -> Matches<'q, 't> {
         let mut cursor = QueryCursor::new();
         let mut found = cursor.matches(&self.query, node, text.as_bytes());
+        // All matches' captures in one vector (one allocation, not one per match).
         let mut matches = Vec::new();
+        let mut nodes = Vec::new();
         while let Some(one) = found.next() {
-            matches.push((
-                self.pattern_file[one.pattern_index],
-                Captures {
-                    query: &self.query,
-                    nodes: one
-                        .captures()
-                        .iter()
-                        .map(|capture| (capture.index, capture.node))
-                        .collect(),
-                },
-            ));
+            let start = nodes.len();
+            nodes.extend(
+                one.captures()
+                    .iter()
+                    .map(|capture| (capture.index, capture.node)),
+            );
+            matches.push((self.pattern_file[one.pattern_index], start..nodes.len()));
         }
-        Matches { matches }
+        Matches {
+            query: &self.query,
+            matches,
+            nodes,
+        }
     }
 }
 
 /// The matches of one pass of a [`QuerySet`], in document order.
 pub struct Matches<'q, 't> {
-    matches: Vec<(usize, Captures<'q, 't>)>,
+    query: &'q Query,
+    /// Each match's file and the range of its captures in `nodes`.
+    matches: Vec<(usize, std::ops::Range<usize>)>,
+    nodes: Vec<(u32, Node<'t>)>,
 }
 
 impl<'t> Matches<'_, 't> {
     /// Calls `each` for every match of the patterns of `file`.
-    pub fn each(&self, file: QueryFile, mut each: impl FnMut(&Captures<'_, 't>)) {
-        for (from, captures) in &self.matches {
+    pub fn each(&self, file: QueryFile, mut each: impl FnMut(&Captures<'_, '_, 't>)) {
+        for (from, range) in &self.matches {
             if *from == file.0 {
-                each(captures);
+                each(&Captures {
+                    query: self.query,
+                    nodes: &self.nodes[range.clone()],
+                });
             }
         }
     }
