@@ -311,6 +311,18 @@ struct PiecesRead {
     pieces: Vec<ParsedPiece>,
 }
 
+/// The tree-sitter point (row, byte column) of byte offset `at` in `text`.
+fn point(text: &str, at: usize) -> tree_sitter::Point {
+    let before = &text.as_bytes()[..at];
+    let row = before.iter().filter(|&&byte| byte == b'\n').count();
+    let column = before
+        .iter()
+        .rev()
+        .take_while(|&&byte| byte != b'\n')
+        .count();
+    tree_sitter::Point::new(row, column)
+}
+
 /// Where an edit changed a text: the bytes before it and after it that stayed the same.
 #[derive(Clone, Copy, Debug)]
 struct Unchanged {
@@ -408,16 +420,6 @@ fn piece_tree(
         return fresh();
     }
     let old_text = &previous.text[old.range.start..old.range.end];
-    let point = |text: &str, at: usize| {
-        let before = &text.as_bytes()[..at];
-        let row = before.iter().filter(|&&byte| byte == b'\n').count();
-        let column = before
-            .iter()
-            .rev()
-            .take_while(|&&byte| byte != b'\n')
-            .count();
-        tree_sitter::Point::new(row, column)
-    };
     let (start, old_end, new_end) = (
         unchanged.prefix - piece.start,
         edit_old_end - piece.start,
@@ -739,16 +741,7 @@ fn json_value_in_pieces(
     let unchanged = previous.map(|previous| Unchanged::between(previous.text, text));
     // The root: the whole text with the members of `Resources` left out.
     let root_tree = || {
-        let point = |at: usize| {
-            let before = &text.as_bytes()[..at];
-            let row = before.iter().filter(|&&byte| byte == b'\n').count();
-            let column = before
-                .iter()
-                .rev()
-                .take_while(|&&byte| byte != b'\n')
-                .count();
-            tree_sitter::Point::new(row, column)
-        };
+        let point = |at: usize| point(text, at);
         let ranges = [
             tree_sitter::Range {
                 start_byte: 0,
