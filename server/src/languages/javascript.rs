@@ -1523,8 +1523,8 @@ fn is_expectation(object: Node<'_>, text: &str) -> bool {
 }
 
 /// Whether a response-shaped literal that no handler returns is data about responses rather than
-/// one: an element of an array (examples, test cases) or serialised on the spot
-/// (`JSON.stringify({statusCode: 200, body: {...}})` is a string).
+/// one: an element of an array (examples, test cases) or serialised, on the spot or through the
+/// variable it initialises (`JSON.stringify(response)` is a string).
 fn is_sample_data(object: Node<'_>, text: &str) -> bool {
     let Some(parent) = object.parent() else {
         return false;
@@ -1535,6 +1535,16 @@ fn is_sample_data(object: Node<'_>, text: &str) -> bool {
             .parent()
             .and_then(|call| call.child_by_field_name("function"))
             .is_some_and(|function| TextRange::of_node(&function).slice(text) == "JSON.stringify"),
+        "variable_declarator" => parent
+            .child_by_field_name("name")
+            .filter(|name| name.kind() == "identifier")
+            .is_some_and(|name| {
+                super::is_serialised(
+                    text,
+                    "JSON.stringify(",
+                    TextRange::of_node(&name).slice(text),
+                )
+            }),
         _ => false,
     }
 }

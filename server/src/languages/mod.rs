@@ -151,3 +151,13 @@ pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<S
         FileKind::YamlTemplate | FileKind::JsonTemplate => return None,
     })
 }
+
+/// Whether `text` passes the variable `name` to a serialiser (`dumps(`, `JSON.stringify(`) as its
+/// first argument: `json.dumps(response, indent=4)`, `JSON.stringify(response)`.
+pub(crate) fn is_serialised(text: &str, call: &str, name: &str) -> bool {
+    text.match_indices(call).any(|(at, _)| {
+        let rest = text[at + call.len()..].trim_start();
+        rest.strip_prefix(name)
+            .is_some_and(|after| after.trim_start().starts_with([',', ')']))
+    })
+}

@@ -1064,8 +1064,8 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
 }
 
 /// Whether a response-shaped literal that no handler returns is data about responses rather than
-/// one: an element of a list, tuple or set (schema examples, test cases) or serialised on the spot
-/// (`json.dumps({"statusCode": 200, "body": {...}})` is a string).
+/// one: an element of a list, tuple or set (schema examples, test cases) or serialised, on the
+/// spot or through the variable it is assigned to (`json.dumps(response)` is a string).
 fn is_sample_data(object: Node<'_>, text: &str) -> bool {
     let Some(parent) = object.parent() else {
         return false;
@@ -1076,6 +1076,12 @@ fn is_sample_data(object: Node<'_>, text: &str) -> bool {
             .parent()
             .and_then(|call| call.child_by_field_name("function"))
             .is_some_and(|function| TextRange::of_node(&function).slice(text).ends_with("dumps")),
+        "assignment" => parent
+            .child_by_field_name("left")
+            .filter(|left| left.kind() == "identifier")
+            .is_some_and(|left| {
+                super::is_serialised(text, "dumps(", TextRange::of_node(&left).slice(text))
+            }),
         _ => false,
     }
 }
