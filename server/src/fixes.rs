@@ -119,6 +119,25 @@ fn into_value_slot(text: &str, range: TextRange, replacement: String) -> String 
 }
 
 /// The boolean literal of a language.
+/// The flag a string spelling a boolean means (`"true"`, `" False "`), if it spells one.
+pub fn spelled_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// Replaces the value at `range` with the boolean literal `flag`.
+pub fn use_boolean(language: Language, range: TextRange, flag: bool) -> Fix {
+    let literal = bool_literal(language, flag);
+    Fix {
+        safe: true,
+        title: format!("Use the boolean {literal}"),
+        edits: vec![Edit::replace(range, literal)],
+    }
+}
+
 pub fn bool_literal(language: Language, value: bool) -> &'static str {
     match (language, value) {
         (Language::Python, true) => "True",

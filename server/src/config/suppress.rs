@@ -460,12 +460,9 @@ fn json_member<'t>(
     pair.child_by_field_name("value")
 }
 
-/// A JSON string node's content (keys in templates need no unescaping).
+/// A JSON string node's content.
 fn json_key(node: tree_sitter::Node<'_>, text: &str) -> String {
-    TextRange::of_node(&node)
-        .slice(text)
-        .trim_matches('"')
-        .to_owned()
+    templates::value::json_string(TextRange::of_node(&node).slice(text))
 }
 
 /// Inserts `member` as the first member of a JSON object node, laid out like the members there:

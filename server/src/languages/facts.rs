@@ -166,8 +166,6 @@ impl ApiEvidence {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PayloadEvidence {
     pub version: PayloadVersion,
-    /// The first evidence of it.
-    pub evidence: ApiEvidence,
     /// The first read of an event key only that format has (types are not checked at run time).
     pub read: Option<ApiEvidence>,
     /// Whether other evidence shows the other format too: code written for both.
@@ -209,7 +207,6 @@ pub fn record_evidence(
                 *payload = Some(PayloadEvidence {
                     version,
                     read: (!evidence.is_type).then(|| evidence.clone()),
-                    evidence: evidence.clone(),
                     mixed: false,
                 })
             }

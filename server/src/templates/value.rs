@@ -602,7 +602,9 @@ fn for_each_child<'t>(cursor: &mut TreeCursor<'t>, mut visit: impl FnMut(&mut Tr
     cursor.goto_parent();
 }
 
-fn json_string(source: &str) -> String {
+/// The content of a JSON string literal as written (unescaped; the quotes stripped when it is not
+/// valid JSON).
+pub(crate) fn json_string(source: &str) -> String {
     serde_json::from_str::<String>(source).unwrap_or_else(|_| source.trim_matches('"').to_owned())
 }
 

@@ -1,7 +1,7 @@
 use super::answers;
 use crate::fixes;
 use crate::languages::ValueKind;
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, SourceContext};
 use crate::templates::functions::AuthorizerKind;
 
 pub static RULE: Rule = Rule {
@@ -42,23 +42,10 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
                 let value = &entry.value;
                 let flag = match &value.kind {
                     ValueKind::Bool(_) | ValueKind::Unknown => continue,
-                    ValueKind::StringLiteral(text) => {
-                        match text.trim().to_ascii_lowercase().as_str() {
-                            "true" => Some(true),
-                            "false" => Some(false),
-                            _ => None,
-                        }
-                    }
+                    ValueKind::StringLiteral(text) => fixes::spelled_bool(text),
                     _ => None,
                 };
-                let fix = flag.map(|flag| {
-                    let literal = fixes::bool_literal(language, flag);
-                    Fix {
-                        safe: true,
-                        title: format!("Use the boolean {literal}"),
-                        edits: vec![Edit::replace(value.range, literal)],
-                    }
-                });
+                let fix = flag.map(|flag| fixes::use_boolean(language, value.range, flag));
                 sink.report(
                     value.range,
                     format!(

@@ -1,6 +1,6 @@
 use crate::fixes;
 use crate::languages::{ResponseObject, ValueKind};
-use crate::rules::{Category, Check, Edit, Fix, ResponseContext, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Category, Check, ResponseContext, Rule, RuleMeta, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -28,22 +28,11 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     let value = &entry.value;
     let fix = match &value.kind {
         ValueKind::Bool(_) | ValueKind::Unknown | ValueKind::Null => return,
-        ValueKind::StringLiteral(text) => match text.trim().to_ascii_lowercase().as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
+        ValueKind::StringLiteral(text) => fixes::spelled_bool(text),
         ValueKind::Integer(number) if value.defined_at.is_none() => Some(*number != 0),
         _ => None,
     };
-    let fix = fix.map(|flag| {
-        let literal = fixes::bool_literal(ctx.facts.language, flag);
-        Fix {
-            safe: true,
-            title: format!("Use the boolean {literal}"),
-            edits: vec![Edit::replace(value.range, literal)],
-        }
-    });
+    let fix = fix.map(|flag| fixes::use_boolean(ctx.facts.language, value.range, flag));
     sink.report(
         value.range,
         format!(
