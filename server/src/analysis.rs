@@ -8,14 +8,15 @@ use std::path::PathBuf;
 
 use tree_sitter::Tree;
 
+use crate::files::FileKind;
+use crate::findings::{Edit, Finding, Fix, Related};
 use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{
-    self, FileKind, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
+    self, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
 };
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
-    self, Check, Edit, Finding, Fix, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
-    TemplateContext, REGISTRY,
+    self, Check, PayloadFormat, ResponseContext, Sink, SourceContext, TemplateContext, REGISTRY,
 };
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
 use crate::templates::inline::Embedded;

@@ -4,6 +4,8 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod files;
+pub mod findings;
 pub mod fixes;
 pub mod knowledge;
 pub mod languages;

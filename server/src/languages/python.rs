@@ -1097,7 +1097,7 @@ mod tests {
 
     fn facts(source: &str) -> SourceFacts {
         let tree =
-            crate::text::Document::new(Some(crate::languages::FileKind::Python), source.to_owned());
+            crate::text::Document::new(Some(crate::files::FileKind::Python), source.to_owned());
         extract(tree.tree().expect("parsed"), source)
     }
 

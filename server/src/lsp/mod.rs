@@ -31,8 +31,8 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
 use crate::analysis;
 use crate::config::{self, Config, EditorSettings, SourceFile};
-use crate::languages::FileKind;
-use crate::rules::Finding;
+use crate::files::FileKind;
+use crate::findings::Finding;
 use crate::text::Encoding;
 use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use store::{ChangeOutcome, DocumentStore, Snapshot};

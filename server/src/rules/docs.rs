@@ -2,7 +2,8 @@
 //! tables of all rules (`gatelint rule`, the README), and the explanation of AWS error texts with
 //! the rules that catch them (`gatelint explain`, hover on an error text).
 
-use super::{Category, RuleMeta, REGISTRY};
+use super::{RuleMeta, REGISTRY};
+use crate::findings::Category;
 use crate::knowledge::AwsError;
 
 impl RuleMeta {

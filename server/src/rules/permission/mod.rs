@@ -9,7 +9,8 @@ pub mod source_arn;
 use std::collections::{HashMap, HashSet};
 
 use super::template_edit::{self, intrinsic, unique_logical_id, yaml_append_lines};
-use super::{Edit, Fix, TemplateContext};
+use super::TemplateContext;
+use crate::findings::{Edit, Fix};
 use crate::templates::{Edge, EdgeRole, Resource, Syntax, Template, Value};
 use crate::text::TextRange;
 
