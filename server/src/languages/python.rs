@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 use super::facts::*;
 use super::query::{grammar_query_set, Matches, QueryFile};
 use super::scopes::{KeyAssignment, ScopeIndex, ScopeKind, Update};
-use super::Language;
+use crate::files::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 

@@ -17,7 +17,9 @@ pub mod throttle;
 pub mod timeout;
 
 pub use crate::findings::{Category, Edit, Finding, Fix, Related, Severity};
-pub use docs::{explain_markdown, reference_markdown, rules_table_markdown, rules_table_text};
+pub use docs::{
+    explain_markdown, reference_markdown, rules_table_markdown, rules_table_text, RULES_DOC_URL,
+};
 pub use registry::{find_rule, REGISTRY};
 pub use sink::Sink;
 
