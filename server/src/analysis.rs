@@ -3,19 +3,20 @@
 //! in as a [`FileContext`].
 
 use std::collections::HashMap;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use tree_sitter::Tree;
 
+use crate::files::FileKind;
+use crate::findings::{Edit, Finding, Fix, Related};
+use crate::guard::guarded;
 use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
 use crate::languages::{
-    self, FileKind, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
+    self, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
 };
 use crate::rules::proxy_response::is_response_shaped;
 use crate::rules::{
-    self, Check, Edit, Finding, Fix, PayloadFormat, Related, ResponseContext, Sink, SourceContext,
-    TemplateContext, REGISTRY,
+    self, Check, PayloadFormat, ResponseContext, Sink, SourceContext, TemplateContext, REGISTRY,
 };
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
 use crate::templates::inline::Embedded;
@@ -602,19 +603,4 @@ fn panic_requested(code: &str) -> bool {
         .get_or_init(|| std::env::var(TEST_PANIC_VARIABLE).ok())
         .as_deref()
         == Some(code)
-}
-
-/// Runs `work`, turning a panic into a message (logged) instead of taking the process down.
-fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
-        let reason = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".into());
-        tracing::error!("gatelint internal error in {what}: {reason}");
-        format!(
-            "gatelint internal error in {what}: {reason}; other rules still ran. Please report it."
-        )
-    })
 }

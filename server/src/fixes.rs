@@ -2,8 +2,9 @@
 //! of common fixes (serialise to JSON, convert to a string, a boolean literal) lives here, and so
 //! does applying edits to a text, shared by the LSP code actions, `check --fix` and the tests.
 
-use crate::languages::{Language, ResponseObject, SourceFacts};
-use crate::rules::{Edit, Fix};
+use crate::files::Language;
+use crate::findings::{Edit, Fix};
+use crate::languages::{ResponseObject, SourceFacts};
 use crate::text::TextRange;
 
 /// Wraps the expression at `range` so that it is serialised to a JSON string:

@@ -4,7 +4,10 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod files;
+pub mod findings;
 pub mod fixes;
+pub mod guard;
 pub mod knowledge;
 pub mod languages;
 pub mod lsp;
@@ -13,5 +16,4 @@ pub mod templates;
 pub mod text;
 pub mod workspace;
 
-/// Where each rule's documentation is published (`docs/rules.md`, generated from the rules).
-pub const RULES_DOC_URL: &str = "https://github.com/gatelint/gatelint/blob/main/docs/rules.md";
+pub use rules::RULES_DOC_URL;

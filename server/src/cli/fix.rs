@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::analysis::FileContext;
 use crate::config::Config;
+use crate::findings::{Edit, Finding, Fix};
 use crate::fixes;
-use crate::rules::{Edit, Finding, Fix};
 use crate::workspace::{self, normalize, Checked};
 
 /// A file converges in a round or two; the bound stops a pair of fixes that would undo each other.

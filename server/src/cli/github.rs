@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use super::display_path;
-use crate::rules::{find_rule, Severity};
+use crate::findings::Severity;
+use crate::rules::find_rule;
 use crate::text::{Encoding, LineIndex};
 use crate::workspace::FileReport;
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use annotate_snippets::{Level, Renderer, Snippet};
 
 use super::display_path;
-use crate::rules::{Finding, Severity};
+use crate::findings::{Finding, Severity};
 use crate::text::LineIndex;
 use crate::workspace::FileReport;
 

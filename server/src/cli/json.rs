@@ -5,7 +5,8 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::display_path;
-use crate::rules::{Finding, REGISTRY};
+use crate::findings::Finding;
+use crate::rules::REGISTRY;
 use crate::text::{Encoding, LineIndex, TextRange};
 use crate::workspace::{normalize, FileReport, WorkspaceIndex};
 

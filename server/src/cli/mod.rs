@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::config::Config;
+use crate::findings::Severity;
 use crate::knowledge;
-use crate::rules::{self, Severity};
+use crate::rules::{self};
 use crate::workspace::{self, Checked, FileReport};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

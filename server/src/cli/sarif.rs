@@ -9,7 +9,8 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::display_path;
-use crate::rules::{Finding, RuleMeta, Severity, REGISTRY};
+use crate::findings::{Finding, Severity};
+use crate::rules::{RuleMeta, REGISTRY};
 use crate::text::{Encoding, LineIndex, TextRange};
 use crate::workspace::FileReport;
 

@@ -22,8 +22,9 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use toml::Spanned;
 use tree_sitter::Tree;
 
-use crate::languages::FileKind;
-use crate::rules::{self, Category, Finding, Severity, Sink};
+use crate::files::FileKind;
+use crate::findings::{Category, Finding, Severity};
+use crate::rules::{self, Sink};
 use crate::text::TextRange;
 
 pub use suppress::suppression_edit;

@@ -5,8 +5,9 @@
 use tree_sitter::Tree;
 
 use super::SourceFile;
-use crate::languages::FileKind;
-use crate::rules::{self, config, Edit, Finding, Fix, Sink};
+use crate::files::FileKind;
+use crate::findings::{Edit, Finding, Fix};
+use crate::rules::{self, config, Sink};
 use crate::templates;
 use crate::text::{LineIndex, TextRange};
 

@@ -225,7 +225,7 @@ mod tests {
         for error in AWS_ERRORS {
             for category in error.categories {
                 assert!(
-                    crate::rules::Category::ALL
+                    crate::findings::Category::ALL
                         .iter()
                         .any(|known| known.as_str() == *category),
                     "{category}"

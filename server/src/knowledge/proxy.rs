@@ -139,27 +139,13 @@ pub fn probable_key(key: &str, allowed: &[&'static str]) -> Option<&'static str>
         .copied()
         .map(|allowed| {
             (
-                edit_distance(&normalized, &allowed.to_ascii_lowercase()),
+                strsim::levenshtein(&normalized, &allowed.to_ascii_lowercase()),
                 allowed,
             )
         })
         .filter(|(distance, _)| *distance <= 2)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, allowed)| allowed)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != *cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! handler rules read: functions (handlers and the helpers they return through) and response
 //! objects with their entries and classified values, each with its exact source range.
 
-use super::Language;
+use crate::files::Language;
 use crate::knowledge::proxy::{self, PayloadVersion};
 use crate::text::TextRange;
 

@@ -12,7 +12,7 @@ use tree_sitter::{Node, Query, Tree};
 use super::facts::*;
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
 use super::scopes::{KeyAssignment, Update};
-use super::{FileKind, Language};
+use crate::files::{FileKind, Language};
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 

@@ -8,7 +8,7 @@ use tree_sitter::{Node, Tree};
 use super::facts::*;
 use super::query::{grammar_query_set, Matches, QueryFile};
 use super::scopes::{KeyAssignment, ScopeIndex, ScopeKind, Update};
-use super::Language;
+use crate::files::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
@@ -1097,7 +1097,7 @@ mod tests {
 
     fn facts(source: &str) -> SourceFacts {
         let tree =
-            crate::text::Document::new(Some(crate::languages::FileKind::Python), source.to_owned());
+            crate::text::Document::new(Some(crate::files::FileKind::Python), source.to_owned());
         extract(tree.tree().expect("parsed"), source)
     }
 

@@ -16,7 +16,7 @@ use tree_sitter::{Node, Tree};
 use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
 use super::facts::*;
 use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
-use super::Language;
+use crate::files::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 

@@ -123,7 +123,7 @@ impl ScopeIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::languages::FileKind;
+    use crate::files::FileKind;
     use crate::text::Document;
 
     #[test]

@@ -6,7 +6,7 @@
 
 use tree_sitter::{Node, Tree};
 
-use super::FileKind;
+use crate::files::FileKind;
 use crate::text::TextRange;
 
 /// One name the module exposes, and where it is defined (for go-to-definition).

@@ -11,7 +11,8 @@ use tower_lsp_server::ls_types::{
 };
 
 use super::store::Snapshot;
-use crate::rules::{self, Edit, Finding, Severity};
+use crate::findings::{Edit, Finding, Severity};
+use crate::rules::{self};
 use crate::text::{Encoding, LineCol, LineIndex, TextChange, TextRange};
 
 pub const SOURCE: &str = "gatelint";

@@ -9,8 +9,9 @@ use tower_lsp_server::ls_types::{
 use super::convert::{self, OtherFile, Positions};
 use super::store::Snapshot;
 use crate::config;
+use crate::findings::Finding;
 use crate::knowledge;
-use crate::rules::{self, Finding};
+use crate::rules::{self};
 use crate::templates;
 use crate::text::{Encoding, TextRange};
 

@@ -9,7 +9,6 @@ mod handlers;
 mod store;
 
 use std::collections::HashSet;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -31,8 +30,8 @@ use tower_lsp_server::{Client, LanguageServer, LspService, Server as Transport};
 
 use crate::analysis;
 use crate::config::{self, Config, EditorSettings, SourceFile};
-use crate::languages::FileKind;
-use crate::rules::Finding;
+use crate::files::FileKind;
+use crate::findings::Finding;
 use crate::text::Encoding;
 use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use store::{ChangeOutcome, DocumentStore, Snapshot};
@@ -90,18 +89,7 @@ fn init_logging() {
 
 /// Runs `work`, logging a panic instead of letting it take the server down.
 fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
-    match catch_unwind(AssertUnwindSafe(work)) {
-        Ok(value) => Some(value),
-        Err(payload) => {
-            let reason = payload
-                .downcast_ref::<&str>()
-                .map(|reason| reason.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".into());
-            tracing::error!("gatelint internal error in {what}: {reason}");
-            None
-        }
-    }
+    crate::guard::guarded(what, work).ok()
 }
 
 /// A debugging aid, not part of LSP: the text and version the server holds for an open document

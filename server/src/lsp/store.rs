@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tower_lsp_server::ls_types::Uri;
 use tree_sitter::Tree;
 
-use crate::languages::FileKind;
-use crate::rules::Finding;
+use crate::files::FileKind;
+use crate::findings::Finding;
 use crate::text::{Document, LineIndex, TextChange};
 
 /// One open document.

@@ -2,8 +2,12 @@
 //! tables of all rules (`gatelint rule`, the README), and the explanation of AWS error texts with
 //! the rules that catch them (`gatelint explain`, hover on an error text).
 
-use super::{Category, RuleMeta, REGISTRY};
+use super::{RuleMeta, REGISTRY};
+use crate::findings::Category;
 use crate::knowledge::AwsError;
+
+/// Where each rule's documentation is published (`docs/rules.md`, generated from the rules).
+pub const RULES_DOC_URL: &str = "https://github.com/gatelint/gatelint/blob/main/docs/rules.md";
 
 impl RuleMeta {
     /// The rule's whole documentation as markdown.
@@ -28,11 +32,7 @@ impl RuleMeta {
 
     /// Where the documentation of this rule is published, for LSP `codeDescription`.
     pub fn url(&self) -> String {
-        format!(
-            "{}#{}",
-            crate::RULES_DOC_URL,
-            self.code.to_ascii_lowercase()
-        )
+        format!("{}#{}", RULES_DOC_URL, self.code.to_ascii_lowercase())
     }
 }
 

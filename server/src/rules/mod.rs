@@ -16,80 +16,15 @@ mod template_edit;
 pub mod throttle;
 pub mod timeout;
 
-pub use docs::{explain_markdown, reference_markdown, rules_table_markdown, rules_table_text};
+pub use crate::findings::{Category, Edit, Finding, Fix, Related, Severity};
+pub use docs::{
+    explain_markdown, reference_markdown, rules_table_markdown, rules_table_text, RULES_DOC_URL,
+};
 pub use registry::{find_rule, REGISTRY};
 pub use sink::Sink;
 
-use std::path::PathBuf;
-
 use crate::languages::{ResponseObject, SourceFacts};
 use crate::templates::{Graph, Template};
-use crate::text::TextRange;
-
-/// How bad a finding is. Follows `shared/AWS-BEHAVIOUR.md`: an error only where AWS fails the
-/// request; a warning where the code works by accident or surely not as meant; info otherwise.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Hint,
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Info => "info",
-            Severity::Hint => "hint",
-        }
-    }
-}
-
-/// The failure a rule prevents; every rule belongs to exactly one (see `shared/CONTRACT.md`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Category {
-    ProxyResponse,
-    AuthorizerResponse,
-    Permission,
-    Timeout,
-    StatusMapping,
-    Throttle,
-    ErrorHandling,
-    HandlerLink,
-    Config,
-}
-
-impl Category {
-    pub const ALL: [Category; 9] = [
-        Category::ProxyResponse,
-        Category::AuthorizerResponse,
-        Category::Permission,
-        Category::Timeout,
-        Category::StatusMapping,
-        Category::Throttle,
-        Category::ErrorHandling,
-        Category::HandlerLink,
-        Category::Config,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Category::ProxyResponse => "proxy-response",
-            Category::AuthorizerResponse => "authorizer-response",
-            Category::Permission => "permission",
-            Category::Timeout => "timeout",
-            Category::StatusMapping => "status-mapping",
-            Category::Throttle => "throttle",
-            Category::ErrorHandling => "error-handling",
-            Category::HandlerLink => "handler-link",
-            Category::Config => "config",
-        }
-    }
-}
 
 /// A rule's identity and documentation, written once in the rule's own file.
 #[derive(Debug)]
@@ -165,56 +100,4 @@ pub struct SourceContext<'a> {
     pub facts: &'a SourceFacts,
     pub text: &'a str,
     pub file: &'a crate::analysis::FileContext,
-}
-
-/// One finding in one file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
-    pub code: &'static str,
-    pub severity: Severity,
-    pub range: TextRange,
-    pub message: String,
-    pub fixes: Vec<Fix>,
-    pub related: Vec<Related>,
-}
-
-/// A code change that resolves a finding; shared by LSP code actions and `check --fix`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Fix {
-    pub title: String,
-    pub edits: Vec<Edit>,
-    /// Whether `gatelint check --fix` may apply it unattended: it keeps the code's meaning except
-    /// for the failure it removes. Unsafe fixes (a new permission, another timeout) change what is
-    /// deployed, so they are offered only as editor quick fixes, for a person to review.
-    pub safe: bool,
-}
-
-/// A replacement of a byte range; `path` is `None` for the finding's own file.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Edit {
-    pub path: Option<PathBuf>,
-    pub range: TextRange,
-    pub new_text: String,
-}
-
-impl Edit {
-    pub fn replace(range: TextRange, new_text: impl Into<String>) -> Self {
-        Self {
-            path: None,
-            range,
-            new_text: new_text.into(),
-        }
-    }
-
-    pub fn insert(at: usize, new_text: impl Into<String>) -> Self {
-        Self::replace(TextRange::empty(at), new_text)
-    }
-}
-
-/// A place in another file (or this one) that explains a finding.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Related {
-    pub path: PathBuf,
-    pub range: TextRange,
-    pub message: String,
 }

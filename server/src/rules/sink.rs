@@ -1,4 +1,5 @@
-use super::{Finding, Fix, RuleMeta};
+use super::RuleMeta;
+use crate::findings::{Finding, Fix};
 use crate::text::TextRange;
 
 /// Where a rule reports its findings; it stamps each with the rule's code and default severity.

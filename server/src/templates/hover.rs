@@ -183,7 +183,7 @@ fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::languages::FileKind;
+    use crate::files::FileKind;
 
     fn hover(text: &str, needle: &str) -> Option<String> {
         let mut parser = tree_sitter::Parser::new();

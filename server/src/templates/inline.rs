@@ -3,7 +3,7 @@
 //! to offsets in the template, so findings and fixes land on the template's own lines.
 
 use super::functions::{FunctionSpec, RuntimeFamily};
-use crate::languages::FileKind;
+use crate::files::FileKind;
 use crate::text::TextRange;
 
 /// Inline handler code and where each of its lines sits in the template.

@@ -13,7 +13,7 @@ use tree_sitter::Tree;
 
 use super::model::{Syntax, Template};
 use super::value::{self, Entry, Value, ValueKind, YamlPieces};
-use crate::languages::FileKind;
+use crate::files::FileKind;
 use crate::text::{error_ranges, first_syntax_error, TextRange};
 
 /// The most lines one tree-sitter-yaml parse may hold: its scanner stores rows as `int16`

@@ -611,7 +611,7 @@ pub(crate) fn json_string(source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::languages::FileKind;
+    use crate::files::FileKind;
 
     fn parse(kind: FileKind, text: &str) -> Value {
         let mut parser = tree_sitter::Parser::new();

@@ -3,7 +3,7 @@ use tree_sitter::{InputEdit, Parser, Point, Tree};
 
 use super::line_index::{byte_in_line, Encoding, LineCol};
 use super::TextRange;
-use crate::languages::FileKind;
+use crate::files::FileKind;
 
 /// One change as an editor sends it: a range in line/column positions of the text as it is before
 /// this change (`None` replaces the whole text), and the new text.

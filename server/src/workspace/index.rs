@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::{FileContext, HandlerContext};
+use crate::files::FileKind;
 use crate::languages::symbols::{self, Symbol};
-use crate::languages::FileKind;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };

@@ -14,8 +14,9 @@ use tree_sitter::Tree;
 
 use crate::analysis::{self, FileContext};
 use crate::config::{Config, SourceFile};
-use crate::languages::FileKind;
-use crate::rules::{config, Finding, Sink};
+use crate::files::FileKind;
+use crate::findings::Finding;
+use crate::rules::{config, Sink};
 use crate::templates::TemplateModel;
 use crate::text::parse;
 use crate::text::TextRange;

@@ -1,7 +1,8 @@
 use super::answers;
+use crate::findings::{Category, Severity};
 use crate::fixes;
 use crate::languages::ValueKind;
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

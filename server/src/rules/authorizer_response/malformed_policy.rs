@@ -1,8 +1,7 @@
 use super::{answers, Answer};
+use crate::findings::{Category, Edit, Fix, Related, Severity};
 use crate::languages::{Entry, ObjectShape, Value, ValueKind};
-use crate::rules::{
-    Category, Check, Edit, Fix, Related, Rule, RuleMeta, Severity, Sink, SourceContext,
-};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::AuthorizerKind;
 
 pub static RULE: Rule = Rule {

@@ -9,9 +9,10 @@ pub mod context_value;
 pub mod malformed_policy;
 pub mod simple_response;
 
+use crate::findings::Related;
 use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
 use crate::languages::{Origin, ResponseObject};
-use crate::rules::{Related, SourceContext};
+use crate::rules::SourceContext;
 use crate::templates::functions::AuthorizerKind;
 use crate::templates::graph::ApiKind;
 

@@ -1,7 +1,8 @@
 use super::answers;
+use crate::findings::{Category, Severity};
 use crate::fixes;
 use crate::languages::ValueKind;
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::AuthorizerKind;
 
 pub static RULE: Rule = Rule {

@@ -1,4 +1,5 @@
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity};
+use crate::findings::{Category, Severity};
+use crate::rules::{Check, Rule, RuleMeta};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

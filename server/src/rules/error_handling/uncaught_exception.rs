@@ -1,8 +1,8 @@
+use crate::files::Language;
+use crate::findings::{Category, Edit, Fix, Related, Severity};
 use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
-use crate::languages::{Escape, FunctionId, HandlerBody, Language, SourceFacts};
-use crate::rules::{
-    Category, Check, Edit, Fix, Related, Rule, RuleMeta, Severity, Sink, SourceContext,
-};
+use crate::languages::{Escape, FunctionId, HandlerBody, SourceFacts};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::graph::ApiKind;
 use crate::templates::IntegrationKind;
 

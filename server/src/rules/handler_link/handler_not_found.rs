@@ -1,4 +1,5 @@
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::findings::{Category, Edit, Fix, Severity};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::functions::LinkProblemKind;
 
 pub static RULE: Rule = Rule {

@@ -1,5 +1,6 @@
 use super::{insert_permission_fix, permissions, uncovered};
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::findings::{Category, Severity};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::EdgeRole;
 
 pub static RULE: Rule = Rule {

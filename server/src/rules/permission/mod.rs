@@ -9,7 +9,8 @@ pub mod source_arn;
 use std::collections::{HashMap, HashSet};
 
 use super::template_edit::{self, intrinsic, unique_logical_id, yaml_append_lines};
-use super::{Edit, Fix, TemplateContext};
+use super::TemplateContext;
+use crate::findings::{Edit, Fix};
 use crate::templates::{Edge, EdgeRole, Resource, Syntax, Template, Value};
 use crate::text::TextRange;
 
@@ -85,25 +86,7 @@ pub fn is_misspelled_principal(principal: &str) -> bool {
         && (principal.contains("apigateway")
             || principal.contains("api-gateway")
             || principal.contains("execute-api")
-            || edit_distance(&principal, API_GATEWAY_PRINCIPAL) <= 3)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            current.push(
-                (previous[j] + cost)
-                    .min(previous[j + 1] + 1)
-                    .min(current[j] + 1),
-            );
-        }
-        previous = current;
-    }
-    previous[b.len()]
+            || strsim::levenshtein(&principal, API_GATEWAY_PRINCIPAL) <= 3)
 }
 
 /// How `permission` relates to `edge`.

@@ -1,5 +1,6 @@
 use super::{permissions, replace_scalar, uncovered, Coverage, API_GATEWAY_PRINCIPAL};
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::findings::{Category, Edit, Fix, Severity};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -1,5 +1,6 @@
 use super::{permissions, source_arn_text, uncovered, Coverage};
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::findings::{Category, Edit, Fix, Severity};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::Syntax;
 
 pub static RULE: Rule = Rule {

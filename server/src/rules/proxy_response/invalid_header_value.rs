@@ -1,7 +1,6 @@
+use crate::findings::{Category, Edit, Fix, Severity};
 use crate::languages::{ResponseObject, ValueKind};
-use crate::rules::{
-    Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

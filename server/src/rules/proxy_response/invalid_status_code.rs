@@ -1,5 +1,6 @@
+use crate::findings::{Category, Severity};
 use crate::languages::{ResponseObject, ValueKind};
-use crate::rules::{Category, Check, ResponseContext, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Check, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

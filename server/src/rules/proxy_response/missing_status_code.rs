@@ -1,9 +1,8 @@
 use super::{allowed_keys, is_response_shaped, meant_key};
+use crate::findings::{Category, Fix, Severity};
 use crate::fixes;
 use crate::languages::ResponseObject;
-use crate::rules::{
-    Category, Check, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

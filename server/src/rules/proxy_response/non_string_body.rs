@@ -1,6 +1,7 @@
+use crate::findings::{Category, Severity};
 use crate::fixes;
 use crate::languages::{ResponseObject, ValueKind};
-use crate::rules::{Category, Check, ResponseContext, Rule, RuleMeta, Severity, Sink};
+use crate::rules::{Check, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -32,8 +33,8 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     let what = value.kind.describe(ctx.facts.language);
     let fix = fixes::serialize_json(ctx.facts, ctx.text, value.range);
     let how = match ctx.facts.language {
-        crate::languages::Language::Python => "json.dumps(...)",
-        crate::languages::Language::Rust => ".to_string()",
+        crate::files::Language::Python => "json.dumps(...)",
+        crate::files::Language::Rust => ".to_string()",
         _ => "JSON.stringify(...)",
     };
     sink.report(

@@ -1,10 +1,9 @@
 use super::is_response_shaped;
 use crate::analysis::Certainty;
+use crate::findings::{Category, Severity};
 use crate::fixes;
 use crate::languages::{Origin, ResponseObject};
-use crate::rules::{
-    Category, Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -1,6 +1,7 @@
+use crate::findings::{Category, Severity};
 use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::FunctionId;
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::graph::{ApiKind, IntegrationKind};
 
 pub static RULE: Rule = Rule {

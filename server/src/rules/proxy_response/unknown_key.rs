@@ -1,9 +1,8 @@
 use super::{allowed_keys, is_response_shaped, meant_key, payload_name};
 use crate::analysis::Certainty;
+use crate::findings::{Category, Edit, Fix, Severity};
 use crate::languages::ResponseObject;
-use crate::rules::{
-    Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

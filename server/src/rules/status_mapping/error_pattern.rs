@@ -1,5 +1,6 @@
 use super::mappings;
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::findings::{Category, Severity};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {

@@ -1,6 +1,7 @@
 use super::{mappings, status_text, Mapping};
+use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::template_edit::{column, yaml_append_lines};
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::{Syntax, Template};
 
 pub static RULE: Rule = Rule {

@@ -1,7 +1,8 @@
 use std::collections::HashMap;
 
 use super::super::timeout::function_timeout::format_number;
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::findings::{Category, Severity};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::model::LAMBDA_FUNCTION_TYPES;
 use crate::templates::{Number, Template, Value};
 

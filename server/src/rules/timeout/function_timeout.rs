@@ -1,5 +1,6 @@
+use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::template_edit::replace_scalar;
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::graph::MIN_TIMEOUT_MILLIS;
 use crate::templates::model::LAMBDA_FUNCTION_TYPES;
 use crate::templates::{Edge, EdgeRole};

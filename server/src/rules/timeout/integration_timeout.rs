@@ -1,6 +1,7 @@
 use super::function_timeout::format_number;
+use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::template_edit::replace_scalar;
-use crate::rules::{Category, Check, Edit, Fix, Rule, RuleMeta, Severity, Sink, TemplateContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::graph::MIN_TIMEOUT_MILLIS;
 use crate::templates::ApiKind;
 

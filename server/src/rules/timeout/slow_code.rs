@@ -1,6 +1,7 @@
 use crate::analysis::HandlerContext;
+use crate::findings::{Category, Related, Severity};
 use crate::rules::timeout::function_timeout::format_number;
-use crate::rules::{Category, Check, Related, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::Invocation;
 use crate::templates::graph::REST_TIMEOUT_MILLIS;
 

@@ -1,6 +1,7 @@
+use crate::findings::{Category, Severity};
 use crate::rules::timeout::function_timeout::format_number;
 use crate::rules::timeout::slow_code::handler_budget;
-use crate::rules::{Category, Check, Rule, RuleMeta, Severity, Sink, SourceContext};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
