@@ -124,6 +124,10 @@ pub fn read_after(
     };
     let template = root.map(|root| {
         let mut template = Template::from_value(root, syntax);
+        let errors = match syntax {
+            Syntax::Yaml => yaml::outside_inert_sections(text, errors),
+            Syntax::Json => errors,
+        };
         template.mark_unread(errors);
         template
     });

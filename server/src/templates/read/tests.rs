@@ -1,4 +1,3 @@
-
 use super::edit::Unchanged;
 use super::json::json_value_in_pieces;
 use super::yaml::split_pieces;
@@ -416,4 +415,40 @@ fn a_long_yaml_template_reads_whole_with_offsets_and_anchors() {
     );
     assert!(template.parameters.contains_key("Short"));
     assert!(template.resources_range.is_some());
+}
+
+/// A YAML template whose long section is not `Resources` (a `Metadata` past the grammar's 32,767
+/// rows, and one just under it): the long section is left unread, and `Resources` is read and
+/// checked either way (the `Resources:` key gets a piece of its own, not the long run before it).
+#[test]
+fn a_long_section_before_resources_leaves_resources_read_and_checked() {
+    use crate::analysis::{analyze_with_model, FileContext};
+    use crate::templates::TemplateModel;
+    for notes in [33_000, 32_700] {
+        let mut text = String::from(
+            "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nMetadata:\n  Notes:\n",
+        );
+        for n in 0..notes {
+            text.push_str(&format!("    - note {n}\n"));
+        }
+        text.push_str(
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: python3.12\n      Timeout: 60\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /x, Method: get}\n",
+        );
+        let kind = FileKind::YamlTemplate;
+        let tree = tree_of(kind, &text);
+        let model = TemplateModel::read(kind, &tree, &text);
+        assert_eq!(model.read.syntax_error, None, "{notes} notes");
+        let template = model.read.template.as_ref().expect("a template");
+        assert!(template.resource("Fn").is_some_and(|fn_| !fn_.incomplete));
+        let findings = analyze_with_model(
+            Some(kind),
+            Some(&tree),
+            &text,
+            &FileContext::default(),
+            Some(&model),
+        );
+        let codes: Vec<_> = findings.iter().map(|finding| finding.code).collect();
+        assert_eq!(codes, ["GL401"], "{notes} notes");
+        assert_eq!(findings[0].range.slice(&text), "60");
+    }
 }

@@ -76,8 +76,21 @@ pub(super) fn split_pieces(text: &str, max_lines: usize) -> Vec<Piece> {
                 .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
         };
         if is_resources && next - first > max_lines {
-            // The key line joins the root run; the entries are cut at the first entry's indent.
-            let run_start = root_run.take().unwrap_or(first);
+            // The key line joins the root run unless that makes it too long (a long `Metadata`
+            // before `Resources`: the key must land in a piece that parses, or the entries have
+            // no section to join); the entries are cut at the first entry's indent.
+            let run_start = match root_run.take() {
+                Some(run_start) if first + 1 - run_start > max_lines => {
+                    pieces.push(Piece {
+                        start: offset(run_start),
+                        end: offset(first),
+                        in_resources: false,
+                    });
+                    first
+                }
+                Some(run_start) => run_start,
+                None => first,
+            };
             pieces.push(Piece {
                 start: offset(run_start),
                 end: offset(first + 1),
@@ -358,4 +371,40 @@ fn unreadable_resource(text: &str, piece: Piece) -> Option<Value> {
             value: definition,
         }]),
     })
+}
+
+/// Top-level sections no rule reads and CloudFormation does not wire anything from.
+const INERT_SECTIONS: [&str; 3] = ["Metadata", "Outputs", "Description"];
+
+/// The unread `ranges` of a YAML text, less those wholly inside an inert top-level section (a
+/// `Metadata` past the grammar's row limit, say): what the template wires was read without them,
+/// so they do not keep the rules from reasoning about it.
+pub(super) fn outside_inert_sections(text: &str, ranges: Vec<TextRange>) -> Vec<TextRange> {
+    if ranges.is_empty() {
+        return ranges;
+    }
+    // The top-level keys: (offset of the key line, key).
+    let sections: Vec<(usize, &str)> = line_starts(text)
+        .into_iter()
+        .filter_map(|start| {
+            let line = &text[start..];
+            let line = &line[..line.find('\n').unwrap_or(line.len())];
+            if !starts_entry_at(line, 0) {
+                return None;
+            }
+            let key = line.split(':').next()?.trim().trim_matches(['"', '\'']);
+            Some((start, key))
+        })
+        .collect();
+    ranges
+        .into_iter()
+        .filter(|range| {
+            let at = sections.partition_point(|&(start, _)| start <= range.start);
+            let Some(&(_, key)) = at.checked_sub(1).map(|at| &sections[at]) else {
+                return true;
+            };
+            let end = sections.get(at).map_or(text.len(), |&(start, _)| start);
+            !(INERT_SECTIONS.contains(&key) && range.end <= end)
+        })
+        .collect()
 }
