@@ -16,11 +16,11 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let document = Document::new(Some(kind), text.to_owned());
+    let document = Document::new(Some(kind), text);
     let findings = analysis::analyze(
         Some(kind),
         document.tree(),
-        document.text(),
+        text,
         &FileContext::default(),
     );
     for finding in &findings {
@@ -46,7 +46,7 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
     let file = SourceFile {
         kind: Some(kind),
         tree: document.tree(),
-        text: document.text(),
+        text,
     };
     let _ = Config::default().finish(&file, findings);
     // What `check` does: detection by name and content, then the same analysis.
