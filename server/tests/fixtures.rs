@@ -88,7 +88,7 @@ fn strip_annotations(text: &str, token: &str) -> String {
 
 fn findings_of(path: &Path, text: &str) -> (Option<FileKind>, Vec<Finding>) {
     let kind = FileKind::detect(path, text);
-    let document = Document::new(kind, text);
+    let document = Document::new(kind, text.to_owned());
     let findings = analyze(kind, document.tree(), text, &FileContext::default());
     // What the CLI and the server do after the analysis: suppressions and the (default) config.
     let file = SourceFile {

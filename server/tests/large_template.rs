@@ -52,7 +52,7 @@ fn template() -> (String, String) {
 }
 
 fn findings(kind: FileKind, text: String) -> Vec<(&'static str, String)> {
-    let document = Document::new(Some(kind), &text);
+    let document = Document::new(Some(kind), text.clone());
     let mut found: Vec<(&'static str, String)> =
         analyze(Some(kind), document.tree(), &text, &FileContext::default())
             .into_iter()

@@ -16,7 +16,7 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let document = Document::new(Some(kind), text);
+    let document = Document::new(Some(kind), text.to_owned());
     let findings = analysis::analyze(
         Some(kind),
         document.tree(),

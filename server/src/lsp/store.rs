@@ -75,9 +75,10 @@ impl DocumentStore {
     pub fn open(&self, uri: Uri, version: i32, text: String) {
         let path = path_of(&uri);
         let kind = kind_of(&path, &text);
-        let document = Document::new(kind, &text);
         let line_index = Arc::new(LineIndex::new(&text));
-        let text = Arc::from(text);
+        let shared: Arc<str> = Arc::from(text.as_str());
+        let document = Document::new(kind, text);
+        let text = shared;
         self.lock().insert(
             uri,
             OpenDocument {

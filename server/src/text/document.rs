@@ -24,12 +24,11 @@ pub struct Document {
 }
 
 impl Document {
-    pub fn new(kind: Option<FileKind>, text: impl AsRef<str>) -> Self {
-        let text = text.as_ref();
+    pub fn new(kind: Option<FileKind>, text: String) -> Self {
         Self {
             kind,
-            rope: Rope::from_str(text),
-            tree: kind.and_then(|kind| parse(kind, text, None)),
+            rope: Rope::from_str(&text),
+            tree: kind.and_then(|kind| parse(kind, &text, None)),
         }
     }
 
@@ -348,7 +347,10 @@ mod tests {
     #[test]
     fn edits_after_a_lone_carriage_return_land_where_sent() {
         // Found by fuzzing (document_edits): the edit went before the `\r`s.
-        let mut doc = Document::new(Some(FileKind::Python), "import a,\r\r\r b\nx = 1\n");
+        let mut doc = Document::new(
+            Some(FileKind::Python),
+            "import a,\r\r\r b\nx = 1\n".to_owned(),
+        );
         doc.apply_changes(&[change(at(0, 11), at(1, 1), "")], Encoding::Utf8);
         assert_eq!(doc.text(), "import a,\r\r = 1\n");
     }
@@ -482,7 +484,7 @@ mod tests {
             from_text.root_node().to_sexp()
         );
         assert_eq!(from_rope.root_node().end_byte(), text.len());
-        let mut doc = Document::new(Some(FileKind::Python), &text);
+        let mut doc = Document::new(Some(FileKind::Python), text.clone());
         doc.apply_changes(&[change(at(200, 4), at(200, 10), "yield")], Encoding::Utf16);
         let edited = doc.text();
         let fresh = parse(FileKind::Python, &edited, None).expect("a tree");
