@@ -52,16 +52,12 @@ fn template() -> (String, String) {
 }
 
 fn findings(kind: FileKind, text: String) -> Vec<(&'static str, String)> {
-    let document = Document::new(Some(kind), text);
-    let mut found: Vec<(&'static str, String)> = analyze(
-        Some(kind),
-        document.tree(),
-        document.text(),
-        &FileContext::default(),
-    )
-    .into_iter()
-    .map(|finding| (finding.code, finding.message))
-    .collect();
+    let document = Document::new(Some(kind), text.clone());
+    let mut found: Vec<(&'static str, String)> =
+        analyze(Some(kind), document.tree(), &text, &FileContext::default())
+            .into_iter()
+            .map(|finding| (finding.code, finding.message))
+            .collect();
     found.sort();
     found
 }

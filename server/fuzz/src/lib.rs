@@ -20,7 +20,7 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
     let findings = analysis::analyze(
         Some(kind),
         document.tree(),
-        document.text(),
+        text,
         &FileContext::default(),
     );
     for finding in &findings {
@@ -46,7 +46,7 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
     let file = SourceFile {
         kind: Some(kind),
         tree: document.tree(),
-        text: document.text(),
+        text,
     };
     let _ = Config::default().finish(&file, findings);
     // What `check` does: detection by name and content, then the same analysis.

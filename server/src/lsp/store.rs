@@ -75,9 +75,10 @@ impl DocumentStore {
     pub fn open(&self, uri: Uri, version: i32, text: String) {
         let path = path_of(&uri);
         let kind = kind_of(&path, &text);
+        let line_index = Arc::new(LineIndex::new(&text));
+        let shared: Arc<str> = Arc::from(text.as_str());
         let document = Document::new(kind, text);
-        let line_index = Arc::new(LineIndex::new(document.text()));
-        let text = Arc::from(document.text());
+        let text = shared;
         self.lock().insert(
             uri,
             OpenDocument {
@@ -110,15 +111,17 @@ impl DocumentStore {
             };
         }
         open.document.apply_changes(changes, encoding);
+        // The one contiguous copy of this version, which the analysis reads.
+        let text: Arc<str> = Arc::from(open.document.text());
         // A YAML or JSON file is a template only once its text says so; it may start or stop
         // looking like one as it is edited.
-        let kind = kind_of(&open.path, open.document.text());
+        let kind = kind_of(&open.path, &text);
         if kind != open.document.kind() {
-            open.document = Document::new(kind, open.document.text().to_owned());
+            open.document.set_kind(kind);
         }
         open.version = version;
-        open.text = Arc::from(open.document.text());
-        open.line_index = Arc::new(LineIndex::new(open.document.text()));
+        open.line_index = Arc::new(LineIndex::new(&text));
+        open.text = text;
         open.findings = None;
         ChangeOutcome::Applied
     }
@@ -174,7 +177,7 @@ impl DocumentStore {
     pub fn open_texts(&self) -> Vec<(PathBuf, String)> {
         self.lock()
             .values()
-            .map(|open| (open.path.clone(), open.document.text().to_owned()))
+            .map(|open| (open.path.clone(), open.text.to_string()))
             .collect()
     }
 
@@ -183,7 +186,7 @@ impl DocumentStore {
         self.lock()
             .iter()
             .find(|(_, open)| open.path == path)
-            .map(|(uri, open)| (uri.clone(), open.document.text().to_owned()))
+            .map(|(uri, open)| (uri.clone(), open.text.to_string()))
     }
 }
 

@@ -13,24 +13,22 @@ pub struct TextChange {
     pub text: String,
 }
 
-/// An open file: its text in a rope (cheap edits anywhere), a contiguous copy for the analysis,
-/// and its tree-sitter tree, kept in step with every edit and re-parsed incrementally.
+/// An open file: its text in a rope (an edit costs the size of the edit, not of the file) and its
+/// tree-sitter tree, kept in step with every edit and re-parsed incrementally from the rope's
+/// chunks. A contiguous copy of the text, which the analysis reads, is made only when asked for
+/// ([`Document::text`]).
 pub struct Document {
     kind: Option<FileKind>,
     rope: Rope,
-    text: String,
     tree: Option<Tree>,
 }
 
 impl Document {
     pub fn new(kind: Option<FileKind>, text: String) -> Self {
-        let rope = Rope::from_str(&text);
-        let tree = kind.and_then(|kind| parse(kind, &text, None));
         Self {
             kind,
-            rope,
-            text,
-            tree,
+            rope: Rope::from_str(&text),
+            tree: kind.and_then(|kind| parse(kind, &text, None)),
         }
     }
 
@@ -38,8 +36,25 @@ impl Document {
         self.kind
     }
 
-    pub fn text(&self) -> &str {
-        &self.text
+    /// Reads the document as another kind (a YAML file that starts or stops looking like a
+    /// template), parsed afresh from the rope.
+    pub fn set_kind(&mut self, kind: Option<FileKind>) {
+        self.kind = kind;
+        self.tree = kind.and_then(|kind| parse_source(kind, Source::Rope(&self.rope), None));
+    }
+
+    /// The text as one string: a copy of the rope, made on each call.
+    pub fn text(&self) -> String {
+        let mut text = String::with_capacity(self.rope.len_bytes());
+        for chunk in self.rope.chunks() {
+            text.push_str(chunk);
+        }
+        text
+    }
+
+    /// The text, as the rope that holds it.
+    pub fn rope(&self) -> &Rope {
+        &self.rope
     }
 
     pub fn tree(&self) -> Option<&Tree> {
@@ -47,7 +62,8 @@ impl Document {
     }
 
     /// Applies the changes in order (each one's positions refer to the text left by the ones
-    /// before it), editing the tree alongside the rope, then re-parses once, reusing the old tree.
+    /// before it), editing the tree alongside the rope, then re-parses once from the rope's chunks,
+    /// reusing the old tree.
     pub fn apply_changes(&mut self, changes: &[TextChange], encoding: Encoding) {
         for change in changes {
             match change.range {
@@ -62,10 +78,9 @@ impl Document {
                 }
             }
         }
-        self.text = self.rope.to_string();
         self.tree = self
             .kind
-            .and_then(|kind| parse(kind, &self.text, self.tree.as_ref()));
+            .and_then(|kind| parse_source(kind, Source::Rope(&self.rope), self.tree.as_ref()));
     }
 
     /// Replaces a byte range of the current text; the range is clamped to character boundaries.
@@ -122,26 +137,66 @@ pub const MAX_YAML_INDENT: usize = 200;
 /// Parses `text` as `kind`, reusing `old` (already edited) when given; `None` when it cannot be
 /// parsed, or nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]).
 pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
-    if kind == FileKind::YamlTemplate && yaml_indent(text) > MAX_YAML_INDENT {
+    parse_source(kind, Source::Text(text), old)
+}
+
+/// Text as tree-sitter reads it: one string, or a rope's chunks.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Text(&'a str),
+    Rope(&'a Rope),
+}
+
+impl<'a> Source<'a> {
+    fn chunks(self) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        match self {
+            Source::Text(text) => Box::new(std::iter::once(text)),
+            Source::Rope(rope) => Box::new(rope.chunks()),
+        }
+    }
+
+    fn parse(self, parser: &mut Parser, old: Option<&Tree>) -> Option<Tree> {
+        match self {
+            Source::Text(text) => parser.parse(text, old),
+            Source::Rope(rope) => {
+                let length = rope.len_bytes();
+                parser.parse_with_options(
+                    &mut |byte, _| -> &[u8] {
+                        if byte >= length {
+                            return &[];
+                        }
+                        let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+                        &chunk.as_bytes()[byte - chunk_start..]
+                    },
+                    old,
+                    None,
+                )
+            }
+        }
+    }
+}
+
+fn parse_source(kind: FileKind, source: Source<'_>, old: Option<&Tree>) -> Option<Tree> {
+    if kind == FileKind::YamlTemplate && yaml_indent(source.chunks()) > MAX_YAML_INDENT {
         return None;
     }
     let mut parser = Parser::new();
     parser.set_language(&kind.tree_sitter_language()).ok()?;
-    let tree = parser.parse(text, old)?;
+    let tree = source.parse(&mut parser, old)?;
     // Walking every node of a large template costs as much as a third of its parse; a JSON tree
     // without errors nests at most two levels per bracket (object, pair) and three below them
     // (string, its content), which a scan of the text bounds far more cheaply.
     let shallow = kind == FileKind::JsonTemplate
         && !tree.root_node().has_error()
-        && json_depth_bound(text) <= MAX_TREE_DEPTH;
+        && json_depth_bound(source.chunks()) <= MAX_TREE_DEPTH;
     (shallow || !nests_deeper_than(&tree, MAX_TREE_DEPTH)).then_some(tree)
 }
 
 /// An upper bound of how deep an error-free tree-sitter-json tree of `text` nests: two levels
 /// per level of bracket nesting, plus three.
-fn json_depth_bound(text: &str) -> usize {
+fn json_depth_bound<'a>(chunks: impl Iterator<Item = &'a str>) -> usize {
     let (mut level, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for &byte in text.as_bytes() {
+    for byte in chunks.flat_map(str::bytes) {
         if in_string {
             match byte {
                 _ if escaped => escaped = false,
@@ -191,24 +246,32 @@ fn nests_deeper_than(tree: &Tree, limit: usize) -> bool {
 
 /// The widest block-nesting prefix of any line: indentation plus block indicators (`- `, `? `,
 /// `: `), an upper bound of how deep the YAML scanner's indentation stack grows on that line.
-fn yaml_indent(text: &str) -> usize {
-    text.lines()
-        .map(|line| {
-            let bytes = line.as_bytes();
-            let mut at = 0;
-            while at < bytes.len() {
-                match bytes[at] {
-                    b' ' | b'\t' => at += 1,
-                    b'-' | b'?' | b':' if matches!(bytes.get(at + 1), Some(b' ' | b'\t')) => {
-                        at += 2
-                    }
-                    _ => break,
-                }
+/// Read byte by byte, so a rope's chunks need no copy.
+fn yaml_indent<'a>(chunks: impl Iterator<Item = &'a str>) -> usize {
+    // `width` of the current line's prefix; `indicator`: a `-`, `?` or `:` waiting for its blank;
+    // `in_prefix`: still in the prefix.
+    let (mut widest, mut width, mut indicator, mut in_prefix) = (0, 0, false, true);
+    for byte in chunks.flat_map(str::bytes) {
+        if byte == b'\n' {
+            (width, indicator, in_prefix) = (0, false, true);
+            continue;
+        }
+        if !in_prefix {
+            continue;
+        }
+        match byte {
+            b' ' | b'\t' if indicator => {
+                width += 2;
+                indicator = false;
             }
-            at
-        })
-        .max()
-        .unwrap_or(0)
+            _ if indicator => in_prefix = false,
+            b' ' | b'\t' => width += 1,
+            b'-' | b'?' | b':' => indicator = true,
+            _ => in_prefix = false,
+        }
+        widest = widest.max(width);
+    }
+    widest
 }
 
 #[cfg(test)]
@@ -237,7 +300,10 @@ mod tests {
             if tree.root_node().has_error() {
                 continue;
             }
-            assert!(depth(&tree) <= json_depth_bound(text), "{text}");
+            assert!(
+                depth(&tree) <= json_depth_bound(std::iter::once(text.as_str())),
+                "{text}"
+            );
         }
         // Too deep for the bound: the tree is walked, and refused when it is too deep.
         let deep = format!("{}1{}", "[".repeat(450), "]".repeat(450));
@@ -281,7 +347,10 @@ mod tests {
     #[test]
     fn edits_after_a_lone_carriage_return_land_where_sent() {
         // Found by fuzzing (document_edits): the edit went before the `\r`s.
-        let mut doc = Document::new(Some(FileKind::Python), "import a,\r\r\r b\nx = 1\n".into());
+        let mut doc = Document::new(
+            Some(FileKind::Python),
+            "import a,\r\r\r b\nx = 1\n".to_owned(),
+        );
         doc.apply_changes(&[change(at(0, 11), at(1, 1), "")], Encoding::Utf8);
         assert_eq!(doc.text(), "import a,\r\r = 1\n");
     }
@@ -351,6 +420,78 @@ mod tests {
         assert!(parse(FileKind::JsonTemplate, &json, None).is_none());
         let shallow = format!("x = {}1{}\n", "[".repeat(50), "]".repeat(50));
         assert!(parse(FileKind::Python, &shallow, None).is_some());
+    }
+
+    /// The widest prefix as first written, line by line over one string.
+    fn yaml_indent_by_lines(text: &str) -> usize {
+        text.lines()
+            .map(|line| {
+                let bytes = line.as_bytes();
+                let mut at = 0;
+                while at < bytes.len() {
+                    match bytes[at] {
+                        b' ' | b'\t' => at += 1,
+                        b'-' | b'?' | b':' if matches!(bytes.get(at + 1), Some(b' ' | b'\t')) => {
+                            at += 2
+                        }
+                        _ => break,
+                    }
+                }
+                at
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn scans_over_chunks_agree_with_scans_of_the_whole_text() {
+        let samples = [
+            "a: 1\n  - - x\n",
+            "- \t? : -\n-\n  -x\n",
+            "Resources:\r\n  Fn:\r\n    - - - deep\r\n:",
+            "",
+            "   ",
+            "x\n      - y",
+        ];
+        for text in samples {
+            // Every byte its own chunk: each state carries across chunk boundaries.
+            let pieces: Vec<&str> = (0..text.len()).map(|at| &text[at..at + 1]).collect();
+            assert_eq!(
+                yaml_indent(pieces.iter().copied()),
+                yaml_indent_by_lines(text),
+                "{text:?}"
+            );
+            assert_eq!(
+                json_depth_bound(pieces.iter().copied()),
+                json_depth_bound(std::iter::once(text))
+            );
+        }
+    }
+
+    #[test]
+    fn parsing_from_the_ropes_chunks_equals_parsing_the_text() {
+        // Large enough for the rope to hold it in many chunks, with multi-byte characters across
+        // chunk boundaries.
+        let text: String = (0..400)
+            .map(|n| format!("def f{n}(event, context):\n    return {{\"body\": \"é世🚀{n}\"}}\n"))
+            .collect();
+        let rope = Rope::from_str(&text);
+        assert!(rope.chunks().count() > 10);
+        let from_rope = parse_source(FileKind::Python, Source::Rope(&rope), None).expect("a tree");
+        let from_text = parse(FileKind::Python, &text, None).expect("a tree");
+        assert_eq!(
+            from_rope.root_node().to_sexp(),
+            from_text.root_node().to_sexp()
+        );
+        assert_eq!(from_rope.root_node().end_byte(), text.len());
+        let mut doc = Document::new(Some(FileKind::Python), text.clone());
+        doc.apply_changes(&[change(at(200, 4), at(200, 10), "yield")], Encoding::Utf16);
+        let edited = doc.text();
+        let fresh = parse(FileKind::Python, &edited, None).expect("a tree");
+        assert_eq!(
+            doc.tree().expect("a tree").root_node().to_sexp(),
+            fresh.root_node().to_sexp()
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub static RULE: Rule = Rule {
         fix: "Add an `AWS::Lambda::Permission` with `Action: lambda:InvokeFunction`, `Principal: apigateway.amazonaws.com`, \
               the function in `FunctionName`, and a `SourceArn` naming the API (`${Api}/*` covers all its stages and routes). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "GetOrderMethod:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    RestApiId: !Ref OrdersApi\n    Integration:\n      Type: AWS_PROXY\n      IntegrationHttpMethod: POST\n      Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${GetOrder.Arn}/invocations",
-        after: "GetOrderPermission:\n  Type: AWS::Lambda::Permission\n  Properties:\n    Action: lambda:InvokeFunction\n    FunctionName: !GetAtt GetOrder.Arn\n    Principal: apigateway.amazonaws.com\n    SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${OrdersApi}/*",
+        after: "GetOrderMethod:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    RestApiId: !Ref OrdersApi\n    Integration:\n      Type: AWS_PROXY\n      IntegrationHttpMethod: POST\n      Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${GetOrder.Arn}/invocations\nGetOrderPermission:\n  Type: AWS::Lambda::Permission\n  Properties:\n    Action: lambda:InvokeFunction\n    FunctionName: !GetAtt GetOrder.Arn\n    Principal: apigateway.amazonaws.com\n    SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${OrdersApi}/*",
         example_language: "yaml",
     },
     check: Check::Template(check),

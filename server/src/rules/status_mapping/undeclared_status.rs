@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
               deployment fails, or the request fails with a configuration error.",
         fix: "Add a `MethodResponses` entry with that `StatusCode` (and its response parameters and models, if any). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "MethodResponses:\n  - StatusCode: 200\nIntegration:\n  Type: AWS\n  IntegrationResponses:\n    - StatusCode: 200\n    - StatusCode: 500\n      SelectionPattern: '.*Error.*'",
-        after: "MethodResponses:\n  - StatusCode: 200\n  - StatusCode: 500",
+        after: "MethodResponses:\n  - StatusCode: 200\n  - StatusCode: 500\nIntegration:\n  Type: AWS\n  IntegrationResponses:\n    - StatusCode: 200\n    - StatusCode: 500\n      SelectionPattern: '.*Error.*'",
         example_language: "yaml",
     },
     check: Check::Template(check),

@@ -21,7 +21,7 @@ pub static RULE: Rule = Rule {
         fix: "Lower the function's `Timeout` to the integration timeout, or move the long work out of the request \
               (queue it and answer 202). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "Globals:\n  Function:\n    Timeout: 60\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
-        after: "Globals:\n  Function:\n    Timeout: 29",
+        after: "Globals:\n  Function:\n    Timeout: 29\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
         example_language: "yaml",
     },
     check: Check::Template(check),

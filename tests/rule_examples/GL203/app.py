@@ -1,0 +1,3 @@
+def lambda_handler(event, context):
+    user_id = event["headers"].get("authorization", "")
+    {example}

@@ -1,0 +1,8 @@
+import json
+
+import requests
+
+RATES_URL = "https://api.example.com/rates"
+
+
+{example}
