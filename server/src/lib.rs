@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod fixes;
 pub mod knowledge;
 pub mod languages;

@@ -3,7 +3,8 @@
 
 use std::path::Path;
 
-use gatelint::analysis::{self, FileContext};
+use gatelint::analysis;
+use gatelint::context::FileContext;
 use gatelint::config::{Config, SourceFile};
 use gatelint::languages::FileKind;
 use gatelint::text::Document;

@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use crate::analysis::FileContext;
 use crate::config::Config;
+use crate::context::FileContext;
 use crate::fixes;
 use crate::rules::{Edit, Finding, Fix};
 use crate::workspace::{self, normalize, Checked};

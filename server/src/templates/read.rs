@@ -1111,7 +1111,8 @@ mod tests {
     /// template read from one whole tree: the fixtures and a long template.
     #[test]
     fn json_findings_of_pieces_equal_findings_of_the_whole_parse() {
-        use crate::analysis::{analyze_with_model, FileContext};
+        use crate::analysis::analyze_with_model;
+        use crate::context::FileContext;
         use crate::templates::TemplateModel;
         let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/templates");
         let mut texts: Vec<String> = ["sam_events.json", "rest_api.json"]

@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
-use crate::analysis::{self, FileContext};
+use crate::analysis;
 use crate::config::{Config, SourceFile};
+use crate::context::FileContext;
 use crate::languages::FileKind;
 use crate::rules::{config, Finding, Sink};
 use crate::templates::TemplateModel;

@@ -104,7 +104,7 @@ fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> 
     let facts = ctx.facts;
     let contexts = ctx.file.contexts_of(facts, handler);
     if !contexts.is_empty() {
-        let all: Vec<_> = crate::analysis::invocations_of(&contexts).collect();
+        let all: Vec<_> = crate::context::invocations_of(&contexts).collect();
         let only_proxy = !all.is_empty()
             && all.iter().all(|(_, invocation)| {
                 invocation.kind == IntegrationKind::Proxy && invocation.authorizer.is_none()

@@ -1,7 +1,6 @@
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::{ResponseObject, ValueKind};
-use crate::rules::{
-    Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Category, Check, Edit, Fix, ResponseContext, Rule, RuleMeta, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -42,9 +41,9 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             return;
         }
     };
-    let where_repeated = match ctx.payload {
-        PayloadFormat::Rest => "put repeated headers in `multiValueHeaders`",
-        PayloadFormat::HttpV2 => "join repeated values with commas (cookies go in `cookies`)",
+    let where_repeated = match ctx.reading.payload {
+        PayloadVersion::V1 => "put repeated headers in `multiValueHeaders`",
+        PayloadVersion::V2 => "join repeated values with commas (cookies go in `cookies`)",
     };
     for entry in entries {
         let value = &entry.value;

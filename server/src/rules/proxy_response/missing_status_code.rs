@@ -1,9 +1,8 @@
 use super::{allowed_keys, is_response_shaped, meant_key};
 use crate::fixes;
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::ResponseObject;
-use crate::rules::{
-    Category, Check, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Category, Check, Fix, ResponseContext, Rule, RuleMeta, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -29,7 +28,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     if response.opaque || response.entry("statusCode").is_some() {
         return;
     }
-    let allowed = allowed_keys(ctx.payload);
+    let allowed = allowed_keys(ctx.reading.payload);
     // A misspelled `statusCode` is reported (with its rename) by unknown-response-key.
     if response
         .entries
@@ -38,14 +37,14 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     {
         return;
     }
-    let message = match ctx.payload {
-        PayloadFormat::Rest if response.entries.is_empty() => {
+    let message = match ctx.reading.payload {
+        PayloadVersion::V1 if response.entries.is_empty() => {
             "This empty response has no `statusCode`: API Gateway answers 200 with an empty body".to_owned()
         }
-        PayloadFormat::Rest if is_response_shaped(response, ctx.payload) => {
+        PayloadVersion::V1 if is_response_shaped(response, ctx.reading.payload) => {
             "This response has no `statusCode`: API Gateway (REST, payload 1.0) answers 200 whatever the code meant".to_owned()
         }
-        PayloadFormat::HttpV2 if is_response_shaped(response, ctx.payload) => {
+        PayloadVersion::V2 if is_response_shaped(response, ctx.reading.payload) => {
             let keys: Vec<&str> = response.entries.iter().map(|entry| entry.key.as_str()).collect();
             format!(
                 "Without `statusCode`, an HTTP API (payload 2.0) sends this whole object as the JSON body with \

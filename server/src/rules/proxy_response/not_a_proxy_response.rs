@@ -1,10 +1,9 @@
 use super::is_response_shaped;
-use crate::analysis::Certainty;
+use super::reading::Certainty;
 use crate::fixes;
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::{Origin, ResponseObject};
-use crate::rules::{
-    Category, Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Category, Check, ResponseContext, Rule, RuleMeta, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -27,12 +26,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
-    if ctx.payload != PayloadFormat::Rest
-        || ctx.certainty != Certainty::Sure
+    if ctx.reading.payload != PayloadVersion::V1
+        || ctx.reading.certainty != Certainty::Sure
         || response.entries.is_empty()
         || response.opaque
         || matches!(response.origin, Origin::StatusCodeLiteral)
-        || is_response_shaped(response, ctx.payload)
+        || is_response_shaped(response, ctx.reading.payload)
     {
         return;
     }

@@ -1,9 +1,8 @@
+use super::reading::Certainty;
 use super::{allowed_keys, is_response_shaped, meant_key, payload_name};
-use crate::analysis::Certainty;
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::ResponseObject;
-use crate::rules::{
-    Category, Check, Edit, Fix, PayloadFormat, ResponseContext, Rule, RuleMeta, Severity, Sink,
-};
+use crate::rules::{Category, Check, Edit, Fix, ResponseContext, Rule, RuleMeta, Severity, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -29,10 +28,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
-    if !is_response_shaped(response, ctx.payload) {
+    if !is_response_shaped(response, ctx.reading.payload) {
         return;
     }
-    let allowed = allowed_keys(ctx.payload);
+    let allowed = allowed_keys(ctx.reading.payload);
     for entry in &response.entries {
         if allowed.contains(&entry.key.as_str()) {
             continue;
@@ -42,19 +41,19 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         // Where nothing shows API Gateway invokes the function (no template, no API event read),
         // extra keys are more likely a direct invocation's result than a broken proxy response;
         // only a misspelt response key (`status_code`) shows what was meant.
-        if ctx.certainty != Certainty::Sure && probable.is_none() {
+        if ctx.reading.certainty != Certainty::Sure && probable.is_none() {
             continue;
         }
-        let message = match (key.as_str(), ctx.payload, probable) {
-            ("cookies", PayloadFormat::Rest, _) => format!(
+        let message = match (key.as_str(), ctx.reading.payload, probable) {
+            ("cookies", PayloadVersion::V1, _) => format!(
                 "`cookies` exists only in HTTP API payload 2.0; behind {} it makes API Gateway answer 502 \
                  (Malformed Lambda proxy response). Send cookies as `multiValueHeaders: {{\"Set-Cookie\": [...]}}`",
-                payload_name(ctx.payload)
+                payload_name(ctx.reading.payload)
             ),
-            ("multiValueHeaders", PayloadFormat::HttpV2, _) => format!(
+            ("multiValueHeaders", PayloadVersion::V2, _) => format!(
                 "`multiValueHeaders` does not exist in payload 2.0; behind {} put cookies in `cookies` and \
                  join other repeated headers with commas in `headers`",
-                payload_name(ctx.payload)
+                payload_name(ctx.reading.payload)
             ),
             (_, _, Some(meant)) => format!(
                 "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \

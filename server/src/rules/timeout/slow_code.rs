@@ -1,4 +1,4 @@
-use crate::analysis::HandlerContext;
+use crate::context::HandlerContext;
 use crate::rules::timeout::function_timeout::format_number;
 use crate::rules::{Category, Check, Related, Rule, RuleMeta, Severity, Sink, SourceContext};
 use crate::templates::functions::Invocation;
