@@ -427,8 +427,8 @@ fn github_format_writes_workflow_commands() {
     assert!(
         stdout.lines().any(|line| line
             == "::error file=tests/demo/sam-app/hello_world/app.py,line=11,col=17,endLine=11,endColumn=45,\
-                title=GL106 non-string-body::`body` is a dict, not a string: API Gateway answers 502 \
-                (Malformed Lambda proxy response). Serialise it with json.dumps(...)"),
+                title=GL106 non-string-body::`body` is a dict, not a string: if this runs behind a REST API, \
+                API Gateway answers 502 (Malformed Lambda proxy response). Serialise it with json.dumps(...)"),
         "{stdout}"
     );
     assert!(stdout.lines().all(|line| line.starts_with("::error ")

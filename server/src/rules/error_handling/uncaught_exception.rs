@@ -1,4 +1,5 @@
-use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
+use crate::knowledge::frameworks::{self, Ecosystem};
+use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS};
 use crate::languages::{Escape, FunctionId, HandlerBody, Language, SourceFacts};
 use crate::rules::{
     Category, Check, Edit, Fix, Related, Rule, RuleMeta, Severity, Sink, SourceContext,
@@ -35,26 +36,15 @@ pub static RULE: Rule = Rule {
     check: Check::Source(check),
 };
 
-/// Words in a file that show a framework turning exceptions into responses.
-const FRAMEWORK_MARKERS: &[&str] = &[
-    "middy",
-    "serverless-http",
-    "serverless-express",
-    "express",
-    "fastify",
-    "Resolver(",
-    "Mangum",
-    "aws_wsgi",
-    "awsgi",
-    "Chalice",
-];
-
 fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let facts = ctx.facts;
-    if FRAMEWORK_MARKERS
-        .iter()
-        .any(|marker| ctx.text.contains(marker))
-    {
+    let ecosystem = match facts.language {
+        Language::Python => Ecosystem::Python,
+        Language::Rust => Ecosystem::Rust,
+        _ => Ecosystem::Node,
+    };
+    // A framework that turns exceptions into responses stands between the raise and API Gateway.
+    if frameworks::used_by(ctx.text, ecosystem).any(|framework| framework.maps_errors) {
         return;
     }
     let mut reported: Vec<FunctionId> = Vec::new();
@@ -97,7 +87,7 @@ struct Serves {
 }
 
 const REST_OUTCOME: &str = "API Gateway answers 502 {\"message\": \"Internal server error\"}";
-const HTTP_OUTCOME: &str = "API Gateway answers 500 {\"message\":\"Internal Server Error\"}";
+const HTTP_OUTCOME: &str = "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}";
 
 /// Whether the handler surely answers a Lambda proxy integration, and how a failure looks there.
 fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> {
@@ -130,7 +120,11 @@ fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> 
         });
     }
     let function = facts.function(handler);
-    if function.api_evidence.is_none() || function.other_source_evidence.is_some() {
+    // No template links it: test code is not deployed as a handler.
+    if ctx.file.test_code
+        || function.api_evidence.is_none()
+        || function.other_source_evidence.is_some()
+    {
         return None;
     }
     let chain_returns = |predicate: &dyn Fn(&crate::languages::ResponseObject) -> bool| {
@@ -151,8 +145,20 @@ fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> 
     if !answers_status || authorizer {
         return None;
     }
+    // Without a template the front door is a guess: say which one the status belongs to.
+    let written_for = function
+        .payload_evidence
+        .as_ref()
+        .and_then(|evidence| evidence.only());
+    let outcome = match written_for {
+        Some(PayloadVersion::V2) => format!("if this runs behind an HTTP API, {HTTP_OUTCOME}"),
+        _ => format!(
+            "if this runs behind a REST API, {REST_OUTCOME} (an HTTP API answers 500 \
+             {{\"message\":\"Internal Server Error\"}})"
+        ),
+    };
     Some(Serves {
-        outcome: format!("{REST_OUTCOME} (REST API; 500 behind an HTTP API)"),
+        outcome,
         related: None,
     })
 }

@@ -23,6 +23,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(headers) = response.entry("headers") else {
         return;
     };
@@ -34,8 +38,9 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             sink.report(
                 headers.value.range,
                 format!(
-                    "`headers` is {}; it must map header names to values: API Gateway answers 502 (Malformed Lambda proxy response)",
-                    other.describe(language)
+                    "`headers` is {}; it must map header names to values: {}",
+                    other.describe(language),
+                    ctx.reading.rejection()
                 ),
             );
             return;
@@ -73,8 +78,9 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         sink.report(
             value.range,
             format!(
-                "Header `{}` {problem}: API Gateway answers 502 (Malformed Lambda proxy response)",
-                entry.key
+                "Header `{}` {problem}: {}",
+                entry.key,
+                ctx.reading.rejection()
             ),
         )
         .with_fix(fix);

@@ -1,3 +1,4 @@
+use super::reading::FrontDoor;
 use super::{allowed_keys, is_response_shaped, meant_key};
 use crate::fixes;
 use crate::knowledge::proxy::PayloadVersion;
@@ -29,33 +30,60 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         return;
     }
     let allowed = allowed_keys(ctx.reading.payload);
-    // A misspelled `statusCode` is reported (with its rename) by unknown-response-key.
-    if response
+    // A misspelled `statusCode` is reported (with its rename) by unknown-response-key, except
+    // under payload 2.0, where that rule leaves an object without `statusCode` alone.
+    let misspelt = response
         .entries
         .iter()
-        .any(|entry| meant_key(entry, allowed) == Some("statusCode"))
-    {
+        .find(|entry| meant_key(entry, allowed) == Some("statusCode"));
+    if misspelt.is_some() && ctx.reading.payload == PayloadVersion::V1 {
         return;
     }
+    let assumed = ctx.reading.front_door == FrontDoor::Assumed;
+    let behind_rest = if assumed {
+        "if this runs behind a REST API, API Gateway answers 200"
+    } else {
+        "API Gateway answers 200"
+    };
     let message = match ctx.reading.payload {
         PayloadVersion::V1 if response.entries.is_empty() => {
-            "This empty response has no `statusCode`: API Gateway answers 200 with an empty body".to_owned()
+            format!("This empty response has no `statusCode`: {behind_rest} with an empty body")
         }
         PayloadVersion::V1 if is_response_shaped(response, ctx.reading.payload) => {
-            "This response has no `statusCode`: API Gateway (REST, payload 1.0) answers 200 whatever the code meant".to_owned()
+            format!("This response has no `statusCode`: {behind_rest} whatever the code meant")
         }
-        PayloadVersion::V2 if is_response_shaped(response, ctx.reading.payload) => {
-            let keys: Vec<&str> = response.entries.iter().map(|entry| entry.key.as_str()).collect();
+        // Under 2.0 the object is the body; only `headers`/`body` beside it show it was meant
+        // as the response envelope.
+        PayloadVersion::V2
+            if ["headers", "body"]
+                .iter()
+                .any(|key| response.entry(key).is_some()) =>
+        {
+            let keys: Vec<&str> = response
+                .entries
+                .iter()
+                .map(|entry| entry.key.as_str())
+                .collect();
             format!(
-                "Without `statusCode`, an HTTP API (payload 2.0) sends this whole object as the JSON body with \
-                 status 200: the client receives {{{}}} instead of the body",
-                keys.iter().map(|key| format!("\"{key}\": …")).collect::<Vec<_>>().join(", ")
+                "Without `statusCode`, {} sends this whole object as the JSON body with status 200: \
+                 the client receives {{{}}} instead of the body{}",
+                if assumed {
+                    "an HTTP API (payload 2.0)"
+                } else {
+                    "the HTTP API (payload 2.0)"
+                },
+                keys.iter().map(|key| format!("\"{key}\": …")).collect::<Vec<_>>().join(", "),
+                misspelt.map_or(String::new(), |entry| format!(
+                    " (`{}` is not `statusCode`)",
+                    entry.key
+                ))
             )
         }
         _ => return,
     };
     let fix = Fix {
-        safe: true,
+        // Under 2.0 the object may be data the client reads: for a person to decide.
+        safe: ctx.reading.payload == PayloadVersion::V1,
         title: "Add \"statusCode\": 200".into(),
         edits: vec![fixes::insert_entry(response, "statusCode", "200")],
     };

@@ -42,10 +42,11 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         .map(|entry| format!("`{}`", entry.key))
         .collect();
     let message = format!(
-        "This returns a data object ({}{}) as a REST proxy response: API Gateway answers 502 (Malformed Lambda \
-         proxy response). Return it as the JSON `body` with a `statusCode`",
+        "This returns a data object ({}{}) where a proxy response belongs: {}. Return it as the JSON \
+         `body` with a `statusCode`",
         keys.join(", "),
-        if response.entries.len() > 3 { ", …" } else { "" }
+        if response.entries.len() > 3 { ", …" } else { "" },
+        ctx.reading.rejection()
     );
     let fix = fixes::wrap_as_response(ctx.facts, ctx.text, response.range);
     sink.report(response.anchor, message).with_fix(Some(fix));

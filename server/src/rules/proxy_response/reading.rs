@@ -65,14 +65,38 @@ impl Reading {
     /// What the client gets when API Gateway cannot read the response, as a clause: named for the
     /// front door the template declares, and conditional where none does.
     pub fn rejection(&self) -> &'static str {
-        match self.front_door {
-            FrontDoor::Known(ApiKind::Http) => {
+        match (self.front_door, self.payload) {
+            (FrontDoor::Known(ApiKind::Http), _) => {
                 "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}"
             }
-            FrontDoor::Known(_) => "API Gateway answers 502 (Malformed Lambda proxy response)",
-            FrontDoor::Assumed => {
+            (FrontDoor::Known(_), _) => "API Gateway answers 502 (Malformed Lambda proxy response)",
+            (FrontDoor::Assumed, PayloadVersion::V2) => {
+                "if this runs behind an HTTP API, it answers 500 {\"message\":\"Internal Server \
+                 Error\"}"
+            }
+            (FrontDoor::Assumed, PayloadVersion::V1) => {
                 "if this runs behind a REST API, API Gateway answers 502 (Malformed Lambda proxy \
                  response)"
+            }
+        }
+    }
+
+    /// What the client gets when the invocation itself fails (the runtime cannot serialise the
+    /// result), as a clause.
+    pub fn failed_invocation(&self) -> &'static str {
+        match (self.front_door, self.payload) {
+            (FrontDoor::Known(ApiKind::Http), _) => {
+                "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}"
+            }
+            (FrontDoor::Known(_), _) => {
+                "API Gateway answers 502 {\"message\": \"Internal server error\"}"
+            }
+            (FrontDoor::Assumed, PayloadVersion::V2) => {
+                "if this runs behind an HTTP API, it answers 500 {\"message\":\"Internal Server \
+                 Error\"}"
+            }
+            (FrontDoor::Assumed, PayloadVersion::V1) => {
+                "if this runs behind a REST API, API Gateway answers 502 (500 behind an HTTP API)"
             }
         }
     }

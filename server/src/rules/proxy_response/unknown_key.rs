@@ -28,10 +28,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
-    if !is_response_shaped(response, ctx.reading.payload) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: no key of it is
+    // unknown, and renaming one would change the client's data.
+    if ctx.reading.is_v2_body(response) || !is_response_shaped(response, ctx.reading.payload) {
         return;
     }
-    let allowed = allowed_keys(ctx.reading.payload);
+    let payload = ctx.reading.payload;
+    let allowed = allowed_keys(payload);
     for entry in &response.entries {
         if allowed.contains(&entry.key.as_str()) {
             continue;
@@ -44,24 +47,33 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         if ctx.reading.certainty != Certainty::Sure && probable.is_none() {
             continue;
         }
-        let message = match (key.as_str(), ctx.reading.payload, probable) {
+        let rejection = ctx.reading.rejection();
+        let message = match (key.as_str(), payload, probable) {
             ("cookies", PayloadVersion::V1, _) => format!(
-                "`cookies` exists only in HTTP API payload 2.0; behind {} it makes API Gateway answer 502 \
-                 (Malformed Lambda proxy response). Send cookies as `multiValueHeaders: {{\"Set-Cookie\": [...]}}`",
-                payload_name(ctx.reading.payload)
+                "`cookies` exists only in HTTP API payload 2.0: {rejection}. Send cookies as \
+                  `multiValueHeaders: {{\"Set-Cookie\": [...]}}`"
             ),
+            // Payload 2.0 with `statusCode`: what API Gateway does with other keys is not recorded.
             ("multiValueHeaders", PayloadVersion::V2, _) => format!(
-                "`multiValueHeaders` does not exist in payload 2.0; behind {} put cookies in `cookies` and \
-                 join other repeated headers with commas in `headers`",
-                payload_name(ctx.reading.payload)
+                "`multiValueHeaders` does not exist in payload 2.0; behind {} put cookies in `cookies` \
+                 and join other repeated headers with commas in `headers`",
+                payload_name(payload)
             ),
-            (_, _, Some(meant)) => format!(
-                "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \
-                 Did you mean `{meant}`?"
+            (_, PayloadVersion::V2, Some(meant)) => format!(
+                "`{key}` is not a payload 2.0 response key, and the HTTP API does not read it. Did you \
+                 mean `{meant}`?"
             ),
-            (_, _, None) => format!(
-                "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \
-                 Allowed keys: {}; put data in the JSON `body`",
+            (_, PayloadVersion::V2, None) => format!(
+                "`{key}` is not a payload 2.0 response key (beside `statusCode` the HTTP API reads \
+                 only {}); put data in the JSON `body`",
+                allowed[1..].join(", ")
+            ),
+            (_, PayloadVersion::V1, Some(meant)) => format!(
+                "`{key}` is not a proxy response key: {rejection}. Did you mean `{meant}`?"
+            ),
+            (_, PayloadVersion::V1, None) => format!(
+                "`{key}` is not a proxy response key: {rejection}. Allowed keys: {}; put data in the \
+                 JSON `body`",
                 allowed.join(", ")
             ),
         };
@@ -83,6 +95,11 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                 edits: vec![Edit::replace(entry.key_range, replacement)],
             }
         });
-        sink.report(entry.key_range, message).with_fix(fix);
+        let finding = sink.report(entry.key_range, message);
+        finding.with_fix(fix);
+        if payload == PayloadVersion::V2 {
+            // Not recorded against AWS: a warning at most, never a claim of failure.
+            finding.severity = Severity::Warning;
+        }
     }
 }
