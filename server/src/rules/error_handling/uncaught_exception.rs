@@ -23,8 +23,10 @@ pub static RULE: Rule = Rule {
               `raise`/`throw` written in the handler's own body that no `try` with an `except`/`catch` \
               surrounds, once per handler, and only for handlers that surely serve a proxy integration (the \
               template says so, or the code reads API Gateway event keys and returns a `statusCode`). Re-raises \
-              inside `except`/`catch` blocks, raises in helper functions and frameworks that turn exceptions \
-              into responses (Powertools resolvers, middy's error handler, Express) are left alone. It is a \
+              inside `except`/`catch` blocks, raises in helper functions, test code no template links, and \
+              files using a framework that turns exceptions into responses (Powertools resolvers, Chalice, \
+              Mangum, WSGI adapters, serverless-http and Express, middy) are left alone. Without a template \
+              the API is assumed, and the message says which status each front door gives. It is a \
               warning, not an error: the request fails only on the path that raises, and failing the \
               invocation can be a deliberate choice (retries, alarms on the Errors metric).",
         fix: "Return the error response yourself (`{\"statusCode\": 400, ...}` for a bad request), or catch \

@@ -16,7 +16,10 @@ pub static RULE: Rule = Rule {
         why: "Behind a REST API (payload 1.0) a response without `statusCode` is answered with 200 and the `body`, \
               so an error path that forgot its status reports success. Behind an HTTP API with payload 2.0, a \
               value without `statusCode` is not read as a response at all: API Gateway sends the whole returned \
-              object, `headers` and `body` keys included, as the JSON body with status 200.",
+              object, `headers` and `body` keys included, as the JSON body with status 200. Under 2.0 returning \
+              data without `statusCode` is the intended shortcut, so only an object with `headers` or `body` \
+              (a response envelope missing its status) is reported there, and its fix is offered in the editor \
+              but never applied by `check --fix`: the object may be data a client reads.",
         fix: "Add `statusCode` with the status you mean.",
         before: "return {\"headers\": {\"Content-Type\": \"application/json\"}, \"body\": json.dumps(result)}",
         after: "return {\"statusCode\": 200, \"headers\": {\"Content-Type\": \"application/json\"}, \"body\": json.dumps(result)}",

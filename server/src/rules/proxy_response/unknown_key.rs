@@ -14,8 +14,12 @@ pub static RULE: Rule = Rule {
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
         why: "A Lambda proxy integration reads the returned object strictly. For a REST API (and HTTP APIs with \
               payload 1.0) the only keys allowed are `statusCode`, `headers`, `multiValueHeaders`, `body` and \
-              `isBase64Encoded`; any other top-level key makes API Gateway reject the whole response with 502. \
-              Payload 2.0 (HTTP APIs) adds `cookies` and has no `multiValueHeaders`. Where nothing shows that \
+              `isBase64Encoded`; any other top-level key makes API Gateway reject the whole response with 502 \
+              (an HTTP API with payload 1.0 answers 500). Payload 2.0 (HTTP APIs) is different: an object \
+              without `statusCode` is not read as a response but sent whole as the JSON body, so its keys are \
+              the client's data and are never reported or renamed; with `statusCode`, 2.0 reads `cookies` and \
+              has no `multiValueHeaders`, and another key is a warning (what API Gateway does with it is not \
+              recorded). Without a template the API is assumed from the code and the message says so. Where nothing shows that \
               API Gateway invokes the function (no template links it, its code reads no API event key), only \
               a misspelt response key is reported: other keys there are more likely a direct invocation's result.",
         fix: "Rename a misspelled key (`status`, `status_code`, `StatusCode` → `statusCode`); move data into the \
