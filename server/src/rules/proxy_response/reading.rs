@@ -56,10 +56,10 @@ pub struct Reading {
 
 impl Reading {
     /// Whether the object is, under payload 2.0, no response but the body itself: it has no
-    /// `statusCode` (or its keys are unknown), so API Gateway sends it whole as JSON with 200.
+    /// `statusCode`, so API Gateway sends it whole as JSON with 200.
     pub fn is_v2_body(&self, response: &ResponseObject) -> bool {
-        self.payload == PayloadVersion::V2
-            && (response.opaque || response.entry("statusCode").is_none())
+        // A spread without a visible `statusCode` may hold one or not: unknown, so read as data.
+        self.payload == PayloadVersion::V2 && response.entry("statusCode").is_none()
     }
 
     /// What the client gets when API Gateway cannot read the response, as a clause: named for the
@@ -68,6 +68,9 @@ impl Reading {
         match (self.front_door, self.payload) {
             (FrontDoor::Known(ApiKind::Http), _) => {
                 "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}"
+            }
+            (FrontDoor::Known(ApiKind::WebSocket), _) => {
+                "the WebSocket API cannot answer the caller, who gets an error message instead"
             }
             (FrontDoor::Known(_), _) => "API Gateway answers 502 (Malformed Lambda proxy response)",
             (FrontDoor::Assumed, PayloadVersion::V2) => {
@@ -87,6 +90,9 @@ impl Reading {
         match (self.front_door, self.payload) {
             (FrontDoor::Known(ApiKind::Http), _) => {
                 "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}"
+            }
+            (FrontDoor::Known(ApiKind::WebSocket), _) => {
+                "the WebSocket API cannot answer the caller, who gets an error message instead"
             }
             (FrontDoor::Known(_), _) => {
                 "API Gateway answers 502 {\"message\": \"Internal server error\"}"
