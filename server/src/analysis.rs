@@ -38,6 +38,23 @@ pub fn analyze_with_model(
     context: &FileContext,
     model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
+    let mut findings = run_rules(kind, tree, text, context, model);
+    if context.test_code {
+        // Test code and its data are never rewritten unattended: its fixes stay for a person.
+        for fix in findings.iter_mut().flat_map(|finding| &mut finding.fixes) {
+            fix.safe = false;
+        }
+    }
+    findings
+}
+
+fn run_rules(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+) -> Vec<Finding> {
     let Some(kind) = kind else {
         return Vec::new();
     };

@@ -80,6 +80,18 @@ def lambda_handler(event, context):
     return {\"status\": 200, \"body\": {\"stub\": True}}
 ";
 
+/// A stub authorizer in test code: whatever a rule finds there, `--fix` leaves it as written.
+const TEST_AUTHORIZER: &str = "\
+def handler(event, context):
+    return {
+        \"principalId\": \"user\",
+        \"policyDocument\": {
+            \"Version\": \"2012-10-17\",
+            \"Statement\": [{\"Action\": \"execute-api:Invoke\", \"Effect\": \"allow\", \"Resource\": \"*\"}],
+        },
+    }
+";
+
 fn tempdir() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gatelint-fix-safety-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -119,6 +131,7 @@ fn fix_applies_only_to_linked_or_api_facing_handlers() {
         ("api/app.py", API_FACING),
         ("jobs/report.py", UNKNOWN),
         ("tests/test_app.py", TEST),
+        ("tests/stub_authorizer.py", TEST_AUTHORIZER),
     ];
     for (file, text) in files {
         write(&dir, file, text);
@@ -136,6 +149,7 @@ fn fix_applies_only_to_linked_or_api_facing_handlers() {
         ("http/app.py", HTTP),
         ("jobs/report.py", UNKNOWN),
         ("tests/test_app.py", TEST),
+        ("tests/stub_authorizer.py", TEST_AUTHORIZER),
     ] {
         assert_eq!(read(&dir, file), text, "{file} was rewritten");
     }
