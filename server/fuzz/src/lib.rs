@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use gatelint::analysis;
-use gatelint::context::FileContext;
 use gatelint::config::{Config, SourceFile};
+use gatelint::context::FileContext;
 use gatelint::languages::FileKind;
 use gatelint::text::Document;
 
