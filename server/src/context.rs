@@ -128,7 +128,8 @@ const TEST_FOLDERS: &[&str] = &[
 /// Whether a file is test code by its path inside the project (`relative`: from the project's
 /// root, so that a project checked out under a `tests` folder is not all test code): a file in a
 /// `test/`, `tests/`, `__tests__/`, `__mocks__/` or `fixtures/` folder, a `*.test.*` or
-/// `*.spec.*` file, Python's `test_*.py`, `*_test.py` and `conftest.py`, Rust's `*_test.rs`.
+/// `*.spec.*` file, Python's `test_*.py`, `*_test.py` and `conftest.py`, Rust's `*_test.rs`, and
+/// test runners' set-up files (`jest.setup.js`, `vitest.setup.ts`, `setupTests.ts`).
 pub fn is_test_path(relative: &Path) -> bool {
     let mut components: Vec<&str> = relative
         .components()
@@ -156,7 +157,10 @@ pub fn is_test_path(relative: &Path) -> bool {
     let python = file.ends_with(".py")
         && (stem.starts_with("test_") || stem.ends_with("_test") || stem == "conftest");
     let rust = file.ends_with(".rs") && stem.ends_with("_test");
-    marked || python || rust
+    // Test runners' set-up files: `jest.setup.js`, `vitest.setup.ts`, `setupTests.ts`.
+    let setup = matches!(stem, "jest" | "vitest") && parts.get(1) == Some(&"setup")
+        || matches!(stem, "setupTests" | "setup-tests" | "test-setup");
+    marked || python || rust || setup
 }
 
 #[cfg(test)]
@@ -178,6 +182,9 @@ mod tests {
             "web/__mocks__/client.js",
             "events/fixtures/proxy_event.py",
             "src/handler_test.rs",
+            "jest.setup.js",
+            "web/vitest.setup.ts",
+            "src/setupTests.ts",
         ] {
             assert!(is_test_path(Path::new(path)), "{path}");
         }
@@ -190,6 +197,8 @@ mod tests {
             "src/test.rs",
             "attestation.py",
             "spec.js",
+            "jest.js",
+            "setup.py",
         ] {
             assert!(!is_test_path(Path::new(path)), "{path}");
         }
