@@ -1,290 +1,22 @@
 //! Runs the rules over one file. The CLI and the language server both call [`analyze`], so they
 //! cannot disagree; what the workspace knows about the file (which API invokes its handlers) comes
-//! in as a [`FileContext`].
+//! in as a [`FileContext`]. Which objects are proxy responses is the proxy-response rules' policy
+//! (`rules::proxy_response::reading`); this module only runs the rules.
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 
 use tree_sitter::Tree;
 
+use crate::context::{FileContext, HandlerContext};
 use crate::files::FileKind;
-use crate::findings::{Edit, Finding, Fix, Related};
+use crate::findings::{Edit, Finding, Fix};
 use crate::guard::guarded;
-use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS};
-use crate::languages::{
-    self, FunctionId, Origin, PayloadEvidence, ResponseObject, Role, SourceFacts,
-};
-use crate::rules::proxy_response::is_response_shaped;
-use crate::rules::{
-    self, Check, PayloadFormat, ResponseContext, Sink, SourceContext, TemplateContext, REGISTRY,
-};
-use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
+use crate::languages;
+use crate::rules::proxy_response::reading;
+use crate::rules::{self, Check, ResponseContext, Sink, SourceContext, TemplateContext, REGISTRY};
 use crate::templates::inline::Embedded;
-use crate::templates::{self, Graph, IntegrationKind, TemplateModel};
+use crate::templates::{self, Graph, TemplateModel};
 use crate::text::{first_syntax_error, TextRange};
-
-/// What the rest of the workspace says about a file: for a handler file, the template functions
-/// whose `Handler` names its functions; for a template, what linking its functions to code found.
-#[derive(Clone, Debug, Default)]
-pub struct FileContext {
-    /// Template functions linked to a function of this file, by the function's name.
-    pub handlers: HashMap<String, Vec<HandlerContext>>,
-    /// Template functions linked to the file as a whole (a Rust crate's binary: its `service_fn`
-    /// handler, whatever its name).
-    pub whole_file: Vec<HandlerContext>,
-    /// For a template: `Handler`/`CodeUri` values that point at no file or function.
-    pub link_problems: Vec<LinkProblem>,
-}
-
-/// One template function that runs a handler of this file.
-#[derive(Clone, Debug)]
-pub struct HandlerContext {
-    /// The template that declares the function.
-    pub template: PathBuf,
-    pub function: FunctionSpec,
-}
-
-impl HandlerContext {
-    /// Related information pointing at the template line where an invocation is declared.
-    pub fn related(&self, invocation: &Invocation) -> Related {
-        Related {
-            path: self.template.clone(),
-            range: invocation.range,
-            message: format!(
-                "{} invokes {} (payload format {})",
-                invocation.description, self.function.logical_id, invocation.payload_version
-            ),
-        }
-    }
-}
-
-/// Every invocation of the template functions in `contexts`, with the context declaring it.
-pub fn invocations_of<'c, 'a>(
-    contexts: &'c [&'a HandlerContext],
-) -> impl Iterator<Item = (&'a HandlerContext, &'a Invocation)> + 'c
-where
-    'a: 'c,
-{
-    contexts.iter().flat_map(|context| {
-        context
-            .function
-            .invocations
-            .iter()
-            .map(move |invocation| (*context, invocation))
-    })
-}
-
-/// What the template says about how a handler is invoked.
-enum TemplateReading {
-    /// No template links this handler: read it as the code itself suggests.
-    Unknown,
-    /// Not a proxy response at all (non-proxy integration, authorizer, only other event sources).
-    NotProxy,
-    /// Behind proxy integrations with this payload format; `also_other` when other event sources
-    /// invoke it too.
-    Proxy {
-        payload: PayloadFormat,
-        also_other: bool,
-        related: Related,
-    },
-}
-
-/// How surely a response object is a Lambda proxy response, and so how it is read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Certainty {
-    /// Its function serves API Gateway and nothing else: every returned object is a response.
-    Sure,
-    /// It may be (it returns a `statusCode`, or it serves API Gateway and other sources): only
-    /// objects shaped like a response (with `statusCode`, `body`, `headers`, ...) are read.
-    Likely,
-}
-
-impl FileContext {
-    /// The template functions that run `function` (a handler of this file).
-    pub fn contexts_of<'a>(
-        &'a self,
-        facts: &SourceFacts,
-        function: FunctionId,
-    ) -> Vec<&'a HandlerContext> {
-        let handler = function_chain(facts, function)
-            .into_iter()
-            .map(|id| facts.function(id))
-            .find(|function| function.role.is_handler());
-        let Some(handler) = handler else {
-            return Vec::new();
-        };
-        self.handlers
-            .get(&handler.name)
-            .into_iter()
-            .flatten()
-            .chain(&self.whole_file)
-            .collect()
-    }
-
-    fn template_reading(&self, facts: &SourceFacts, function: FunctionId) -> TemplateReading {
-        let contexts = self.contexts_of(facts, function);
-        if contexts.is_empty() {
-            return TemplateReading::Unknown;
-        }
-        let invocations = || invocations_of(&contexts);
-        if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
-            return TemplateReading::NotProxy;
-        }
-        let also_other = contexts
-            .iter()
-            .any(|context| context.function.other_sources);
-        let proxies: Vec<_> = invocations()
-            .filter(|(_, invocation)| invocation.kind == IntegrationKind::Proxy)
-            .collect();
-        // The strictest format any proxy integration reads decides: 1.0 where there is one.
-        let strictest = proxies
-            .iter()
-            .find(|(_, invocation)| invocation.payload_version != "2.0")
-            .or_else(|| proxies.first());
-        match strictest {
-            Some((context, invocation)) => TemplateReading::Proxy {
-                payload: if invocation.payload_version == "2.0" {
-                    PayloadFormat::HttpV2
-                } else {
-                    PayloadFormat::Rest
-                },
-                also_other,
-                related: context.related(invocation),
-            },
-            // Invoked only by non-proxy integrations or other sources: no proxy response.
-            None if also_other || invocations().next().is_some() => TemplateReading::NotProxy,
-            // Declared with no event at all (a function URL, direct invokes): read the code.
-            None => TemplateReading::Unknown,
-        }
-    }
-
-    /// How a response is read: its payload format and certainty; `None` when it is no proxy
-    /// response (its function shows another event source, or nothing shows it serves API Gateway).
-    fn reading(
-        &self,
-        facts: &SourceFacts,
-        response: &ResponseObject,
-    ) -> Option<(PayloadFormat, Certainty, Option<Related>)> {
-        let function = response
-            .function()
-            .or_else(|| enclosing_function(facts, response));
-        if let Some(function) = function {
-            match self.template_reading(facts, function) {
-                TemplateReading::Unknown => {}
-                TemplateReading::NotProxy => return None,
-                TemplateReading::Proxy {
-                    payload,
-                    also_other,
-                    related,
-                    ..
-                } => {
-                    let certainty = if also_other {
-                        Certainty::Likely
-                    } else {
-                        Certainty::Sure
-                    };
-                    if certainty == Certainty::Likely && !carries_payload(response) {
-                        return None;
-                    }
-                    return Some((payload, certainty, Some(related)));
-                }
-            }
-        }
-        // No template says: the code may (`event["rawPath"]`, `APIGatewayProxyEventV2` are 2.0).
-        let payload = function
-            .and_then(|function| {
-                function_chain(facts, function)
-                    .into_iter()
-                    .find_map(|id| facts.function(id).payload_evidence.as_ref())
-            })
-            .and_then(PayloadEvidence::only);
-        let payload = match payload {
-            Some(PayloadVersion::V2) => PayloadFormat::HttpV2,
-            Some(PayloadVersion::V1) | None => PayloadFormat::Rest,
-        };
-        let certainty = match function {
-            None => Certainty::Likely,
-            Some(function) => {
-                let chain = function_chain(facts, function);
-                let api = chain
-                    .iter()
-                    .any(|id| facts.function(*id).api_evidence.is_some());
-                let other = chain
-                    .iter()
-                    .any(|id| facts.function(*id).other_source_evidence.is_some());
-                let returned = || {
-                    facts
-                        .responses
-                        .iter()
-                        .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
-                };
-                let returns_status = returned().any(|r| r.entry("statusCode").is_some());
-                // An authorizer's answers are read by the authorizer rules, not as proxy responses.
-                let is_authorizer = returned().any(|r| {
-                    r.entries
-                        .iter()
-                        .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
-                });
-                if is_authorizer {
-                    return None;
-                }
-                match (api, other) {
-                    (true, false) => Certainty::Sure,
-                    (true, true) => Certainty::Likely,
-                    (false, true) => return None,
-                    (false, false)
-                        if returns_status || response.origin == Origin::StatusCodeLiteral =>
-                    {
-                        Certainty::Likely
-                    }
-                    (false, false) => return None,
-                }
-            }
-        };
-        if certainty == Certainty::Likely && !carries_payload(response) {
-            return None;
-        }
-        Some((payload, certainty, None))
-    }
-}
-
-/// Where the code may serve something else, only an object with a body or headers is surely meant
-/// as a response: `{"statusCode": 200, "success": true}` reports a step's result.
-fn carries_payload(response: &ResponseObject) -> bool {
-    response
-        .entries
-        .iter()
-        .any(|entry| OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
-        && is_response_shaped(response, PayloadFormat::Rest)
-}
-
-/// A function and the helpers/handlers it returns through, up to its handler.
-fn function_chain(facts: &SourceFacts, function: FunctionId) -> Vec<FunctionId> {
-    let mut chain = vec![function];
-    let mut current = function;
-    // Chains are short; the bound guards against a cycle in malformed input.
-    for _ in 0..facts.functions.len() {
-        match facts.function(current).role {
-            Role::Helper { of } if !chain.contains(&of) => {
-                chain.push(of);
-                current = of;
-            }
-            _ => break,
-        }
-    }
-    chain
-}
-
-/// The handler or helper whose definition holds a response literal.
-fn enclosing_function(facts: &SourceFacts, response: &ResponseObject) -> Option<FunctionId> {
-    facts
-        .functions
-        .iter()
-        .position(|function| {
-            function.range.start <= response.range.start && response.range.end <= function.range.end
-        })
-        .map(FunctionId)
-}
 
 /// All findings for one file, sorted by position.
 pub fn analyze(
@@ -299,6 +31,23 @@ pub fn analyze(
 /// [`analyze`], given a template's model already read from the same text (by the workspace
 /// index), so that a large template is not read twice.
 pub fn analyze_with_model(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+) -> Vec<Finding> {
+    let mut findings = run_rules(kind, tree, text, context, model);
+    if context.test_code {
+        // Test code and its data are never rewritten unattended: its fixes stay for a person.
+        for fix in findings.iter_mut().flat_map(|finding| &mut finding.fixes) {
+            fix.safe = false;
+        }
+    }
+    findings
+}
+
+fn run_rules(
     kind: Option<FileKind>,
     tree: Option<&Tree>,
     text: &str,
@@ -345,14 +94,7 @@ pub fn analyze_with_model(
         }
     };
     // Which objects are proxy responses, and how each is read: decided once for every rule.
-    let readings: Vec<(&ResponseObject, PayloadFormat, Certainty, Option<Related>)> = facts
-        .responses
-        .iter()
-        .filter_map(|response| {
-            let (payload, certainty, related) = context.reading(&facts, response)?;
-            Some((response, payload, certainty, related))
-        })
-        .collect();
+    let readings = reading::read_responses(&facts, text, context);
     let source_ctx = SourceContext {
         facts: &facts,
         text,
@@ -363,17 +105,23 @@ pub fn analyze_with_model(
             _ if panic_requested(rule.meta.code) => panic!("{TEST_PANIC_VARIABLE} asked for it"),
             Check::Response(check) => {
                 let mut found = Vec::new();
-                for (response, payload, certainty, related) in &readings {
+                for (response, reading) in &readings {
                     let ctx = ResponseContext {
                         facts: &facts,
                         text,
-                        payload: *payload,
-                        certainty: *certainty,
+                        reading,
                     };
                     let mut sink = Sink::new(&rule.meta);
                     check(&ctx, response, &mut sink);
                     for mut finding in sink.into_findings() {
-                        finding.related.extend(related.clone());
+                        finding.related.extend(reading.related.clone());
+                        if !reading.fixes_applicable {
+                            // Still offered in the editor, for a person to judge; never applied
+                            // unattended.
+                            for fix in &mut finding.fixes {
+                                fix.safe = false;
+                            }
+                        }
                         found.push(finding);
                     }
                 }

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod config;
+pub mod context;
 pub mod files;
 pub mod findings;
 pub mod fixes;

@@ -14,8 +14,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-use gatelint::analysis::FileContext;
 use gatelint::config::Config;
+use gatelint::context::FileContext;
 use serde_json::{json, Value};
 
 const TIMEOUT: Duration = Duration::from_secs(120);

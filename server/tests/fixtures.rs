@@ -25,8 +25,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use gatelint::analysis::{analyze, FileContext};
+use gatelint::analysis::analyze;
 use gatelint::config::{Config, SourceFile};
+use gatelint::context::FileContext;
 use gatelint::files::FileKind;
 use gatelint::findings::Finding;
 use gatelint::fixes;
@@ -89,7 +90,10 @@ fn strip_annotations(text: &str, token: &str) -> String {
 fn findings_of(path: &Path, text: &str) -> (Option<FileKind>, Vec<Finding>) {
     let kind = FileKind::detect(path, text);
     let document = Document::new(kind, text.to_owned());
-    let findings = analyze(kind, document.tree(), text, &FileContext::default());
+    // Each fixture is read as a file of a project rooted at the fixtures folder: no template links
+    // it, and its path alone says whether it is test code (`python/tests/test_app.py`).
+    let context = FileContext::for_path(path.strip_prefix(fixtures_root()).unwrap_or(path));
+    let findings = analyze(kind, document.tree(), text, &context);
     // What the CLI and the server do after the analysis: suppressions and the (default) config.
     let file = SourceFile {
         kind,

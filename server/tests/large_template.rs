@@ -1,7 +1,8 @@
 //! A YAML template past tree-sitter-yaml's 32,767-line limit is read in pieces: it must give the
 //! same findings as the same template written in JSON (which has no such limit).
 
-use gatelint::analysis::{analyze, FileContext};
+use gatelint::analysis::analyze;
+use gatelint::context::FileContext;
 use gatelint::languages::FileKind;
 use gatelint::text::Document;
 

@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use gatelint::analysis::{analyze, FileContext};
+use gatelint::analysis::analyze;
+use gatelint::context::FileContext;
 use gatelint::fixes::apply;
 use gatelint::languages::FileKind;
 use gatelint::rules::Finding;

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use gatelint::analysis::{self, FileContext};
+use gatelint::analysis;
 use gatelint::config::{Config, SourceFile};
+use gatelint::context::FileContext;
 use gatelint::languages::FileKind;
 use gatelint::text::Document;
 

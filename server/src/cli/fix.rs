@@ -1,11 +1,14 @@
 //! `check --fix` and `--diff`: apply every safe fix of a file, re-analyse, and repeat until
 //! nothing changes. Fixes that touch the same text wait for the next round, where they are
 //! recomputed against the new text, so edits never collide and formatting elsewhere is kept.
+//! Which fixes are safe is decided with the findings (`Fix::safe`; the proxy-response policy clears
+//! it where the handler's front door is a guess or the object is payload 2.0 data); test code is
+//! never fixed at all.
 
 use std::path::Path;
 
-use crate::analysis::FileContext;
 use crate::config::Config;
+use crate::context::FileContext;
 use crate::findings::{Edit, Finding, Fix};
 use crate::fixes;
 use crate::workspace::{self, normalize, Checked};
@@ -28,6 +31,10 @@ pub fn fix_file(
     config: &Config,
     context: &FileContext,
 ) -> Option<Fixed> {
+    // Test code and its data are never rewritten unattended, whatever a rule offers.
+    if context.test_code {
+        return None;
+    }
     let mut current = text.to_owned();
     let mut current_findings = findings.to_vec();
     let mut applied = 0;

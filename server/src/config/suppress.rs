@@ -545,7 +545,7 @@ mod tests {
     /// resource's `Metadata` in each shape that metadata can already have.
     #[test]
     fn suppresses_in_json_template_metadata() {
-        use crate::analysis::FileContext;
+        use crate::context::FileContext;
         use std::path::{Path, PathBuf};
         let template = |metadata: &str| {
             format!(

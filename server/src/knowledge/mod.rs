@@ -2,6 +2,7 @@
 //! and Lambda print with their causes (for `gatelint explain` and hover on error texts).
 
 mod errors;
+pub mod frameworks;
 pub mod proxy;
 
 pub use errors::{explain, AwsError, AWS_ERRORS};

@@ -52,13 +52,57 @@ pub const EVENT_KEYS: &[&str] = &[
     "cookies",
 ];
 
-/// The proxy payload format a handler's code shows it was written for.
+/// Keys only an API Gateway proxy *event* has at its top level, never a response: an object
+/// with one of them (and no `statusCode`) builds a request event (a test's input, a local
+/// invoker's payload), it does not answer one.
+pub const REQUEST_EVENT_ONLY_KEYS: &[&str] = &[
+    "httpMethod",
+    "pathParameters",
+    "queryStringParameters",
+    "multiValueQueryStringParameters",
+    "requestContext",
+    "stageVariables",
+    "routeKey",
+    "rawPath",
+    "rawQueryString",
+];
+
+/// A Lambda proxy payload format: what an integration sends and reads (from a template), or what
+/// a handler's code shows it was written for. The one payload-format type of gatelint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PayloadVersion {
     /// Payload 1.0: REST APIs, and HTTP APIs set to 1.0.
     V1,
     /// Payload 2.0: HTTP APIs (and function URLs).
     V2,
+}
+
+impl PayloadVersion {
+    /// The version as templates write it: `1.0` or `2.0`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PayloadVersion::V1 => "1.0",
+            PayloadVersion::V2 => "2.0",
+        }
+    }
+
+    /// The version an integration's `PayloadFormatVersion` value states: `2.0` is 2.0, anything
+    /// else (`1.0`, `'1.0'`) reads as 1.0, as API Gateway's strictest format.
+    pub fn from_written(value: &str) -> PayloadVersion {
+        if value.trim() == "2.0" {
+            PayloadVersion::V2
+        } else {
+            PayloadVersion::V1
+        }
+    }
+
+    /// The keys API Gateway accepts in a response of this format.
+    pub fn response_keys(self) -> &'static [&'static str] {
+        match self {
+            PayloadVersion::V1 => REST_RESPONSE_KEYS,
+            PayloadVersion::V2 => HTTP_V2_RESPONSE_KEYS,
+        }
+    }
 }
 
 /// Event keys only payload 1.0 has.

@@ -101,7 +101,8 @@ fn markdown_hover(value: String, range: Range) -> Hover {
 }
 
 /// Quick fixes: every fix of every finding that touches `range` (the first fix of each finding is
-/// the preferred one), then a `gatelint: ignore[CODE]` comment for each.
+/// the preferred one when it is safe; a fix `check --fix` would not apply is offered, never
+/// preferred), then a `gatelint: ignore[CODE]` comment for each.
 pub fn code_actions(
     snapshot: &Snapshot,
     findings: &[Finding],
@@ -135,7 +136,7 @@ pub fn code_actions(
                     changes: Some(changes),
                     ..WorkspaceEdit::default()
                 }),
-                is_preferred: Some(index == 0),
+                is_preferred: Some(index == 0 && fix.safe),
                 ..CodeAction::default()
             }));
         }

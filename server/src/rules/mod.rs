@@ -68,21 +68,13 @@ pub enum Check {
     Builtin,
 }
 
-/// Which proxy response format a response object is read against.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PayloadFormat {
-    /// REST API (or HTTP API with payload 1.0): strict, the keys of the 1.0 format.
-    Rest,
-    /// HTTP API payload 2.0: a value without `statusCode` is sent as JSON; `cookies` allowed.
-    HttpV2,
-}
-
-/// What a response rule may read about where the response stands.
+/// What a response rule may read about where the response stands: the file's facts and text, and
+/// how the object is read (its payload format, certainty and front door; see
+/// [`proxy_response::reading`]).
 pub struct ResponseContext<'a> {
     pub facts: &'a SourceFacts,
     pub text: &'a str,
-    pub payload: PayloadFormat,
-    pub certainty: crate::analysis::Certainty,
+    pub reading: &'a proxy_response::reading::Reading,
 }
 
 /// What a template rule reads: the model, its integration graph and the text, and what the
@@ -91,7 +83,7 @@ pub struct TemplateContext<'a> {
     pub template: &'a Template,
     pub graph: &'a Graph,
     pub text: &'a str,
-    pub file: &'a crate::analysis::FileContext,
+    pub file: &'a crate::context::FileContext,
 }
 
 /// What a whole-file handler rule reads: the file's facts, its text, and the template functions
@@ -99,5 +91,5 @@ pub struct TemplateContext<'a> {
 pub struct SourceContext<'a> {
     pub facts: &'a SourceFacts,
     pub text: &'a str,
-    pub file: &'a crate::analysis::FileContext,
+    pub file: &'a crate::context::FileContext,
 }

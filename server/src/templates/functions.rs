@@ -6,6 +6,7 @@
 use super::graph::{ApiKind, EdgeRole, Graph, IntegrationKind};
 use super::model::{Template, DEFAULT_FUNCTION_TIMEOUT_SECONDS, LAMBDA_FUNCTION_TYPES};
 use super::value::{Value, ValueKind};
+use crate::knowledge::proxy::PayloadVersion;
 use crate::text::TextRange;
 
 /// A string read from the template, with where it is written.
@@ -45,8 +46,7 @@ pub struct Invocation {
     pub route: String,
     pub api_kind: ApiKind,
     pub kind: IntegrationKind,
-    /// `1.0` or `2.0`.
-    pub payload_version: String,
+    pub payload_version: PayloadVersion,
     pub timeout_millis: f64,
     /// Where the integration timeout is written, when it is.
     pub timeout_range: Option<TextRange>,
@@ -302,7 +302,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     },
                     api_kind: edge.api_kind,
                     kind: edge.kind,
-                    payload_version: edge.payload_version.clone(),
+                    payload_version: PayloadVersion::from_written(&edge.payload_version),
                     timeout_millis: edge.timeout.millis,
                     timeout_range: edge.timeout.range,
                     authorizer,

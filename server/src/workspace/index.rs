@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::analysis::{FileContext, HandlerContext};
+use crate::context::{FileContext, HandlerContext};
 use crate::files::FileKind;
 use crate::languages::symbols::{self, Symbol};
 use crate::templates::functions::{
@@ -535,9 +535,16 @@ impl WorkspaceIndex {
 
     /// What the workspace says about one file, for [`crate::analysis::analyze`].
     pub fn context(&self, path: &Path) -> FileContext {
+        // Test code is recognised by the path inside the root that holds the file.
+        let relative = self
+            .roots
+            .iter()
+            .filter_map(|root| path.strip_prefix(root).ok())
+            .min_by_key(|relative| relative.components().count())
+            .unwrap_or(path);
         let mut context = FileContext {
             link_problems: self.problems.get(path).cloned().unwrap_or_default(),
-            ..FileContext::default()
+            ..FileContext::for_path(relative)
         };
         for link in self.links_of_file(path) {
             let handler = HandlerContext {

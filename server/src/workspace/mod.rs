@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tree_sitter::Tree;
 
-use crate::analysis::{self, FileContext};
+use crate::analysis;
 use crate::config::{Config, SourceFile};
+use crate::context::FileContext;
 use crate::files::FileKind;
 use crate::findings::Finding;
 use crate::rules::{config, Sink};

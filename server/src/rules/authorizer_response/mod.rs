@@ -65,7 +65,7 @@ pub fn answers<'a>(ctx: &SourceContext<'a>) -> Vec<Answer<'a>> {
             });
             continue;
         }
-        let invocations: Vec<_> = crate::analysis::invocations_of(&contexts).collect();
+        let invocations: Vec<_> = crate::context::invocations_of(&contexts).collect();
         let authorizers: Vec<_> = invocations
             .iter()
             .filter_map(|(context, invocation)| Some((context, invocation, invocation.authorizer?)))

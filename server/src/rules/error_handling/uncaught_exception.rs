@@ -1,6 +1,7 @@
 use crate::files::Language;
 use crate::findings::{Category, Edit, Fix, Related, Severity};
-use crate::knowledge::proxy::AUTHORIZER_RESPONSE_MARKERS;
+use crate::knowledge::frameworks::{self, Ecosystem};
+use crate::knowledge::proxy::{PayloadVersion, AUTHORIZER_RESPONSE_MARKERS};
 use crate::languages::{Escape, FunctionId, HandlerBody, SourceFacts};
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::graph::ApiKind;
@@ -22,8 +23,10 @@ pub static RULE: Rule = Rule {
               `raise`/`throw` written in the handler's own body that no `try` with an `except`/`catch` \
               surrounds, once per handler, and only for handlers that surely serve a proxy integration (the \
               template says so, or the code reads API Gateway event keys and returns a `statusCode`). Re-raises \
-              inside `except`/`catch` blocks, raises in helper functions and frameworks that turn exceptions \
-              into responses (Powertools resolvers, middy's error handler, Express) are left alone. It is a \
+              inside `except`/`catch` blocks, raises in helper functions, test code no template links, and \
+              files using a framework that turns exceptions into responses (Powertools resolvers, Chalice, \
+              Mangum, WSGI adapters, serverless-http and Express, middy) are left alone. Without a template \
+              the API is assumed, and the message says which status each front door gives. It is a \
               warning, not an error: the request fails only on the path that raises, and failing the \
               invocation can be a deliberate choice (retries, alarms on the Errors metric).",
         fix: "Return the error response yourself (`{\"statusCode\": 400, ...}` for a bad request), or catch \
@@ -35,26 +38,15 @@ pub static RULE: Rule = Rule {
     check: Check::Source(check),
 };
 
-/// Words in a file that show a framework turning exceptions into responses.
-const FRAMEWORK_MARKERS: &[&str] = &[
-    "middy",
-    "serverless-http",
-    "serverless-express",
-    "express",
-    "fastify",
-    "Resolver(",
-    "Mangum",
-    "aws_wsgi",
-    "awsgi",
-    "Chalice",
-];
-
 fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let facts = ctx.facts;
-    if FRAMEWORK_MARKERS
-        .iter()
-        .any(|marker| ctx.text.contains(marker))
-    {
+    let ecosystem = match facts.language {
+        Language::Python => Ecosystem::Python,
+        Language::Rust => Ecosystem::Rust,
+        _ => Ecosystem::Node,
+    };
+    // A framework that turns exceptions into responses stands between the raise and API Gateway.
+    if frameworks::used_by(ctx.text, ecosystem).any(|framework| framework.maps_errors) {
         return;
     }
     let mut reported: Vec<FunctionId> = Vec::new();
@@ -97,14 +89,14 @@ struct Serves {
 }
 
 const REST_OUTCOME: &str = "API Gateway answers 502 {\"message\": \"Internal server error\"}";
-const HTTP_OUTCOME: &str = "API Gateway answers 500 {\"message\":\"Internal Server Error\"}";
+const HTTP_OUTCOME: &str = "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}";
 
 /// Whether the handler surely answers a Lambda proxy integration, and how a failure looks there.
 fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> {
     let facts = ctx.facts;
     let contexts = ctx.file.contexts_of(facts, handler);
     if !contexts.is_empty() {
-        let all: Vec<_> = crate::analysis::invocations_of(&contexts).collect();
+        let all: Vec<_> = crate::context::invocations_of(&contexts).collect();
         let only_proxy = !all.is_empty()
             && all.iter().all(|(_, invocation)| {
                 invocation.kind == IntegrationKind::Proxy && invocation.authorizer.is_none()
@@ -130,7 +122,11 @@ fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> 
         });
     }
     let function = facts.function(handler);
-    if function.api_evidence.is_none() || function.other_source_evidence.is_some() {
+    // No template links it: test code is not deployed as a handler.
+    if ctx.file.test_code
+        || function.api_evidence.is_none()
+        || function.other_source_evidence.is_some()
+    {
         return None;
     }
     let chain_returns = |predicate: &dyn Fn(&crate::languages::ResponseObject) -> bool| {
@@ -151,8 +147,20 @@ fn serves_proxy(ctx: &SourceContext<'_>, handler: FunctionId) -> Option<Serves> 
     if !answers_status || authorizer {
         return None;
     }
+    // Without a template the front door is a guess: say which one the status belongs to.
+    let written_for = function
+        .payload_evidence
+        .as_ref()
+        .and_then(|evidence| evidence.only());
+    let outcome = match written_for {
+        Some(PayloadVersion::V2) => format!("if this runs behind an HTTP API, {HTTP_OUTCOME}"),
+        _ => format!(
+            "if this runs behind a REST API, {REST_OUTCOME} (an HTTP API answers 500 \
+             {{\"message\":\"Internal Server Error\"}})"
+        ),
+    };
     Some(Serves {
-        outcome: format!("{REST_OUTCOME} (REST API; 500 behind an HTTP API)"),
+        outcome,
         related: None,
     })
 }

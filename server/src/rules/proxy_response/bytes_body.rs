@@ -37,7 +37,10 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     };
     sink.report(
         value.range,
-        format!("`body` is bytes, which the Lambda runtime cannot serialise: Runtime.MarshalError and 502. {advice}"),
+        format!(
+            "`body` is bytes, which the Lambda runtime cannot serialise: Runtime.MarshalError, and {}. {advice}",
+            ctx.reading.failed_invocation()
+        ),
     )
     .with_fix(fix);
 }

@@ -1,6 +1,7 @@
 use crate::findings::{Category, Edit, Fix, Severity};
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::{ResponseObject, ValueKind};
-use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
+use crate::rules::{Check, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -23,6 +24,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(headers) = response.entry("headers") else {
         return;
     };
@@ -34,16 +39,17 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             sink.report(
                 headers.value.range,
                 format!(
-                    "`headers` is {}; it must map header names to values: API Gateway answers 502 (Malformed Lambda proxy response)",
-                    other.describe(language)
+                    "`headers` is {}; it must map header names to values: {}",
+                    other.describe(language),
+                    ctx.reading.rejection()
                 ),
             );
             return;
         }
     };
-    let where_repeated = match ctx.payload {
-        PayloadFormat::Rest => "put repeated headers in `multiValueHeaders`",
-        PayloadFormat::HttpV2 => "join repeated values with commas (cookies go in `cookies`)",
+    let where_repeated = match ctx.reading.payload {
+        PayloadVersion::V1 => "put repeated headers in `multiValueHeaders`",
+        PayloadVersion::V2 => "join repeated values with commas (cookies go in `cookies`)",
     };
     for entry in entries {
         let value = &entry.value;
@@ -73,8 +79,9 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         sink.report(
             value.range,
             format!(
-                "Header `{}` {problem}: API Gateway answers 502 (Malformed Lambda proxy response)",
-                entry.key
+                "Header `{}` {problem}: {}",
+                entry.key,
+                ctx.reading.rejection()
             ),
         )
         .with_fix(fix);

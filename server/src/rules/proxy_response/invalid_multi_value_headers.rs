@@ -21,6 +21,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(headers) = response.entry("multiValueHeaders") else {
         return;
     };
@@ -32,8 +36,9 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
             sink.report(
                 headers.value.range,
                 format!(
-                    "`multiValueHeaders` is {}; it must map header names to lists: API Gateway answers 502 (Malformed Lambda proxy response)",
-                    other.describe(language)
+                    "`multiValueHeaders` is {}; it must map header names to lists: {}",
+                    other.describe(language),
+                    ctx.reading.rejection()
                 ),
             );
             return;
@@ -48,9 +53,10 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                         sink.report(
                             item.range,
                             format!(
-                                "A value of `{}` in `multiValueHeaders` is {}, not a string: API Gateway answers 502",
+                                "A value of `{}` in `multiValueHeaders` is {}, not a string: {}",
                                 entry.key,
-                                item.kind.describe(language)
+                                item.kind.describe(language),
+                                ctx.reading.rejection()
                             ),
                         );
                     }
@@ -69,9 +75,10 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                 sink.report(
                     value.range,
                     format!(
-                        "`multiValueHeaders` value for `{}` is {}, not a list: API Gateway answers 502 (Malformed Lambda proxy response)",
+                        "`multiValueHeaders` value for `{}` is {}, not a list: {}",
                         entry.key,
-                        other.describe(language)
+                        other.describe(language),
+                        ctx.reading.rejection()
                     ),
                 )
                 .with_fix(fix);

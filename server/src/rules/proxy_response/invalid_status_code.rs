@@ -21,6 +21,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(entry) = response.entry("statusCode") else {
         return;
     };
@@ -55,9 +59,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     };
     sink.report(
         value.range,
-        format!(
-            "`statusCode` {problem}: API Gateway answers 502 (Malformed Lambda proxy response)"
-        ),
+        format!("`statusCode` {problem}: {}", ctx.reading.rejection()),
     );
 }
 

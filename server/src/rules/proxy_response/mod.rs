@@ -11,24 +11,21 @@ pub mod non_string_body;
 pub mod not_a_proxy_response;
 pub mod numeric_header_value;
 pub mod payload_format_mismatch;
+pub mod reading;
 pub mod scalar_body;
 pub mod string_status_code;
 pub mod unknown_key;
 
-use crate::knowledge::proxy::{probable_key, HTTP_V2_RESPONSE_KEYS, REST_RESPONSE_KEYS};
+use crate::knowledge::proxy::{probable_key, PayloadVersion};
 use crate::languages::{Entry, ResponseObject, ValueKind};
-use crate::rules::PayloadFormat;
 
 /// The keys API Gateway accepts for this payload format.
-pub(crate) fn allowed_keys(payload: PayloadFormat) -> &'static [&'static str] {
-    match payload {
-        PayloadFormat::Rest => REST_RESPONSE_KEYS,
-        PayloadFormat::HttpV2 => HTTP_V2_RESPONSE_KEYS,
-    }
+pub(crate) fn allowed_keys(payload: PayloadVersion) -> &'static [&'static str] {
+    payload.response_keys()
 }
 
 /// Whether the object is meant as a proxy response: it has a response key, or a misspelling of one.
-pub fn is_response_shaped(response: &ResponseObject, payload: PayloadFormat) -> bool {
+pub fn is_response_shaped(response: &ResponseObject, payload: PayloadVersion) -> bool {
     let allowed = allowed_keys(payload);
     response.entries.iter().any(|entry| {
         allowed.contains(&entry.key.as_str())
@@ -52,9 +49,9 @@ pub(crate) fn meant_key(entry: &Entry, allowed: &[&'static str]) -> Option<&'sta
 }
 
 /// "REST API (payload 1.0)" or "HTTP API (payload 2.0)", for messages.
-pub(crate) fn payload_name(payload: PayloadFormat) -> &'static str {
+pub(crate) fn payload_name(payload: PayloadVersion) -> &'static str {
     match payload {
-        PayloadFormat::Rest => "a REST API (payload 1.0)",
-        PayloadFormat::HttpV2 => "an HTTP API (payload 2.0)",
+        PayloadVersion::V1 => "a REST API (payload 1.0)",
+        PayloadVersion::V2 => "an HTTP API (payload 2.0)",
     }
 }

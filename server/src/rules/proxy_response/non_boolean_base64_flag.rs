@@ -23,6 +23,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(entry) = response.entry("isBase64Encoded") else {
         return;
     };

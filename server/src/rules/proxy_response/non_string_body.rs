@@ -23,6 +23,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(entry) = response.entry("body") else {
         return;
     };
@@ -39,7 +43,10 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     };
     sink.report(
         value.range,
-        format!("`body` is {what}, not a string: API Gateway answers 502 (Malformed Lambda proxy response). Serialise it with {how}"),
+        format!(
+            "`body` is {what}, not a string: {}. Serialise it with {how}",
+            ctx.reading.rejection()
+        ),
     )
     .with_fix(Some(fix));
 }

@@ -1,9 +1,10 @@
 use super::is_response_shaped;
-use crate::analysis::Certainty;
+use super::reading::Certainty;
 use crate::findings::{Category, Severity};
 use crate::fixes;
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::{Origin, ResponseObject};
-use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
+use crate::rules::{Check, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -26,12 +27,12 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
-    if ctx.payload != PayloadFormat::Rest
-        || ctx.certainty != Certainty::Sure
+    if ctx.reading.payload != PayloadVersion::V1
+        || ctx.reading.certainty != Certainty::Sure
         || response.entries.is_empty()
         || response.opaque
         || matches!(response.origin, Origin::StatusCodeLiteral)
-        || is_response_shaped(response, ctx.payload)
+        || is_response_shaped(response, ctx.reading.payload)
     {
         return;
     }
@@ -42,10 +43,11 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         .map(|entry| format!("`{}`", entry.key))
         .collect();
     let message = format!(
-        "This returns a data object ({}{}) as a REST proxy response: API Gateway answers 502 (Malformed Lambda \
-         proxy response). Return it as the JSON `body` with a `statusCode`",
+        "This returns a data object ({}{}) where a proxy response belongs: {}. Return it as the JSON \
+         `body` with a `statusCode`",
         keys.join(", "),
-        if response.entries.len() > 3 { ", …" } else { "" }
+        if response.entries.len() > 3 { ", …" } else { "" },
+        ctx.reading.rejection()
     );
     let fix = fixes::wrap_as_response(ctx.facts, ctx.text, response.range);
     sink.report(response.anchor, message).with_fix(Some(fix));

@@ -49,23 +49,19 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         let contexts = ctx.file.contexts_of(facts, FunctionId(index));
         // The proxy integrations of REST and HTTP APIs that run it (WebSocket events are neither
         // format; authorizers receive their own events).
-        let invocations: Vec<_> = crate::analysis::invocations_of(&contexts)
+        let invocations: Vec<_> = crate::context::invocations_of(&contexts)
             .filter(|(_, invocation)| {
                 invocation.kind == IntegrationKind::Proxy
                     && invocation.authorizer.is_none()
                     && invocation.api_kind != ApiKind::WebSocket
             })
             .collect();
-        let sent = |version: &str| match version {
-            "2.0" => PayloadVersion::V2,
-            _ => PayloadVersion::V1,
-        };
         let Some((context, first)) = invocations.first() else {
             continue;
         };
         if invocations
             .iter()
-            .any(|(_, invocation)| sent(&invocation.payload_version) == written_for)
+            .any(|(_, invocation)| invocation.payload_version == written_for)
         {
             continue;
         }
@@ -82,7 +78,7 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
             },
             first.description,
             others,
-            first.payload_version,
+            first.payload_version.as_str(),
             match written_for {
                 PayloadVersion::V1 =>
                     "its events have no `httpMethod`, `path`, `resource` or `multiValue...` maps",

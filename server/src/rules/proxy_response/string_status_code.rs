@@ -21,7 +21,11 @@ pub static RULE: Rule = Rule {
     check: Check::Response(check),
 };
 
-fn check(_ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: its keys are data.
+    if ctx.reading.is_v2_body(response) {
+        return;
+    }
     let Some(entry) = response.entry("statusCode") else {
         return;
     };

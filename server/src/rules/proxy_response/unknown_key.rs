@@ -1,8 +1,9 @@
+use super::reading::Certainty;
 use super::{allowed_keys, is_response_shaped, meant_key, payload_name};
-use crate::analysis::Certainty;
 use crate::findings::{Category, Edit, Fix, Severity};
+use crate::knowledge::proxy::PayloadVersion;
 use crate::languages::ResponseObject;
-use crate::rules::{Check, PayloadFormat, ResponseContext, Rule, RuleMeta, Sink};
+use crate::rules::{Check, ResponseContext, Rule, RuleMeta, Sink};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -14,8 +15,12 @@ pub static RULE: Rule = Rule {
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
         why: "A Lambda proxy integration reads the returned object strictly. For a REST API (and HTTP APIs with \
               payload 1.0) the only keys allowed are `statusCode`, `headers`, `multiValueHeaders`, `body` and \
-              `isBase64Encoded`; any other top-level key makes API Gateway reject the whole response with 502. \
-              Payload 2.0 (HTTP APIs) adds `cookies` and has no `multiValueHeaders`. Where nothing shows that \
+              `isBase64Encoded`; any other top-level key makes API Gateway reject the whole response with 502 \
+              (an HTTP API with payload 1.0 answers 500). Payload 2.0 (HTTP APIs) is different: an object \
+              without `statusCode` is not read as a response but sent whole as the JSON body, so its keys are \
+              the client's data and are never reported or renamed; with `statusCode`, 2.0 reads `cookies` and \
+              has no `multiValueHeaders`, and another key is a warning (what API Gateway does with it is not \
+              recorded). Without a template the API is assumed from the code and the message says so. Where nothing shows that \
               API Gateway invokes the function (no template links it, its code reads no API event key), only \
               a misspelt response key is reported: other keys there are more likely a direct invocation's result.",
         fix: "Rename a misspelled key (`status`, `status_code`, `StatusCode` → `statusCode`); move data into the \
@@ -28,10 +33,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) {
-    if !is_response_shaped(response, ctx.payload) {
+    // Under payload 2.0 an object without `statusCode` is the body itself: no key of it is
+    // unknown, and renaming one would change the client's data.
+    if ctx.reading.is_v2_body(response) || !is_response_shaped(response, ctx.reading.payload) {
         return;
     }
-    let allowed = allowed_keys(ctx.payload);
+    let payload = ctx.reading.payload;
+    let allowed = allowed_keys(payload);
     for entry in &response.entries {
         if allowed.contains(&entry.key.as_str()) {
             continue;
@@ -41,27 +49,36 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         // Where nothing shows API Gateway invokes the function (no template, no API event read),
         // extra keys are more likely a direct invocation's result than a broken proxy response;
         // only a misspelt response key (`status_code`) shows what was meant.
-        if ctx.certainty != Certainty::Sure && probable.is_none() {
+        if ctx.reading.certainty != Certainty::Sure && probable.is_none() {
             continue;
         }
-        let message = match (key.as_str(), ctx.payload, probable) {
-            ("cookies", PayloadFormat::Rest, _) => format!(
-                "`cookies` exists only in HTTP API payload 2.0; behind {} it makes API Gateway answer 502 \
-                 (Malformed Lambda proxy response). Send cookies as `multiValueHeaders: {{\"Set-Cookie\": [...]}}`",
-                payload_name(ctx.payload)
+        let rejection = ctx.reading.rejection();
+        let message = match (key.as_str(), payload, probable) {
+            ("cookies", PayloadVersion::V1, _) => format!(
+                "`cookies` exists only in HTTP API payload 2.0: {rejection}. Send cookies as \
+                  `multiValueHeaders: {{\"Set-Cookie\": [...]}}`"
             ),
-            ("multiValueHeaders", PayloadFormat::HttpV2, _) => format!(
-                "`multiValueHeaders` does not exist in payload 2.0; behind {} put cookies in `cookies` and \
-                 join other repeated headers with commas in `headers`",
-                payload_name(ctx.payload)
+            // Payload 2.0 with `statusCode`: what API Gateway does with other keys is not recorded.
+            ("multiValueHeaders", PayloadVersion::V2, _) => format!(
+                "`multiValueHeaders` does not exist in payload 2.0; behind {} put cookies in `cookies` \
+                 and join other repeated headers with commas in `headers`",
+                payload_name(payload)
             ),
-            (_, _, Some(meant)) => format!(
-                "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \
-                 Did you mean `{meant}`?"
+            (_, PayloadVersion::V2, Some(meant)) => format!(
+                "`{key}` is not a payload 2.0 response key, and the HTTP API does not read it. Did you \
+                 mean `{meant}`?"
             ),
-            (_, _, None) => format!(
-                "`{key}` is not a proxy response key: API Gateway answers 502 (Malformed Lambda proxy response). \
-                 Allowed keys: {}; put data in the JSON `body`",
+            (_, PayloadVersion::V2, None) => format!(
+                "`{key}` is not a payload 2.0 response key (beside `statusCode` the HTTP API reads \
+                 only {}); put data in the JSON `body`",
+                allowed[1..].join(", ")
+            ),
+            (_, PayloadVersion::V1, Some(meant)) => format!(
+                "`{key}` is not a proxy response key: {rejection}. Did you mean `{meant}`?"
+            ),
+            (_, PayloadVersion::V1, None) => format!(
+                "`{key}` is not a proxy response key: {rejection}. Allowed keys: {}; put data in the \
+                 JSON `body`",
                 allowed.join(", ")
             ),
         };
@@ -83,6 +100,11 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                 edits: vec![Edit::replace(entry.key_range, replacement)],
             }
         });
-        sink.report(entry.key_range, message).with_fix(fix);
+        let finding = sink.report(entry.key_range, message);
+        finding.with_fix(fix);
+        if payload == PayloadVersion::V2 {
+            // Not recorded against AWS: a warning at most, never a claim of failure.
+            finding.severity = Severity::Warning;
+        }
     }
 }

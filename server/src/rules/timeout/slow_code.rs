@@ -1,4 +1,4 @@
-use crate::analysis::HandlerContext;
+use crate::context::HandlerContext;
 use crate::findings::{Category, Related, Severity};
 use crate::rules::timeout::function_timeout::format_number;
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};

@@ -209,7 +209,8 @@ fn json_read_in_pieces_equals_the_whole_read_after_random_edits() {
 /// template read from one whole tree: the fixtures and a long template.
 #[test]
 fn json_findings_of_pieces_equal_findings_of_the_whole_parse() {
-    use crate::analysis::{analyze_with_model, FileContext};
+    use crate::analysis::analyze_with_model;
+    use crate::context::FileContext;
     use crate::templates::TemplateModel;
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/templates");
     let mut texts: Vec<String> = ["sam_events.json", "rest_api.json"]
@@ -422,7 +423,8 @@ fn a_long_yaml_template_reads_whole_with_offsets_and_anchors() {
 /// checked either way (the `Resources:` key gets a piece of its own, not the long run before it).
 #[test]
 fn a_long_section_before_resources_leaves_resources_read_and_checked() {
-    use crate::analysis::{analyze_with_model, FileContext};
+    use crate::analysis::analyze_with_model;
+    use crate::context::FileContext;
     use crate::templates::TemplateModel;
     for notes in [33_000, 32_700] {
         let mut text = String::from(

@@ -1,0 +1,327 @@
+//! The policy of the proxy-response rules: which objects of a handler file are Lambda proxy
+//! responses, under which payload format, behind which front door, how surely, and whether their
+//! fixes may be applied unattended. Decided once per file, before the response rules run; the
+//! rules then judge each object only against its reading.
+//!
+//! Never judged, unless a template links the function: test code, objects that build request
+//! events, and files whose framework writes the response itself (`knowledge::frameworks`).
+
+use crate::context::{function_chain, invocations_of, FileContext};
+use crate::files::Language;
+use crate::findings::Related;
+use crate::knowledge::frameworks::{self, Ecosystem};
+use crate::knowledge::proxy::{
+    PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
+};
+use crate::languages::{FunctionId, Origin, PayloadEvidence, ResponseObject, SourceFacts};
+use crate::templates::graph::ApiKind;
+use crate::templates::IntegrationKind;
+
+use super::is_response_shaped;
+
+/// How surely a response object is a Lambda proxy response, and so how it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Certainty {
+    /// Its function serves API Gateway and nothing else: every returned object is a response.
+    Sure,
+    /// It may be (it returns a `statusCode`, or it serves API Gateway and other sources): only
+    /// objects shaped like a response (with `statusCode`, `body`, `headers`, ...) are read.
+    Likely,
+}
+
+/// Which front door answers the client, as far as gatelint knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FrontDoor {
+    /// A template links the handler to a proxy integration of this kind of API.
+    Known(ApiKind),
+    /// No template links it: the API is assumed (REST unless the code shows payload 2.0), and
+    /// messages say so.
+    Assumed,
+}
+
+/// How one response object is read.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    pub payload: PayloadVersion,
+    pub certainty: Certainty,
+    pub front_door: FrontDoor,
+    /// The template line that says how the handler is invoked, when one does.
+    pub related: Option<Related>,
+    /// Whether `check --fix` may apply the fixes marked safe: the handler is linked by a template
+    /// or its code shows API Gateway invokes it, it is not test code, and the object is no
+    /// payload 2.0 body (whose keys are the client's data).
+    pub fixes_applicable: bool,
+}
+
+impl Reading {
+    /// Whether the object is, under payload 2.0, no response but the body itself: it has no
+    /// `statusCode`, so API Gateway sends it whole as JSON with 200.
+    pub fn is_v2_body(&self, response: &ResponseObject) -> bool {
+        // A spread without a visible `statusCode` may hold one or not: unknown, so read as data.
+        self.payload == PayloadVersion::V2 && response.entry("statusCode").is_none()
+    }
+
+    /// What the client gets when API Gateway cannot read the response, as a clause: named for the
+    /// front door the template declares, and conditional where none does.
+    pub fn rejection(&self) -> &'static str {
+        match (self.front_door, self.payload) {
+            (FrontDoor::Known(ApiKind::Http), _) => {
+                "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}"
+            }
+            (FrontDoor::Known(ApiKind::WebSocket), _) => {
+                "the WebSocket API cannot answer the caller, who gets an error message instead"
+            }
+            (FrontDoor::Known(_), _) => "API Gateway answers 502 (Malformed Lambda proxy response)",
+            (FrontDoor::Assumed, PayloadVersion::V2) => {
+                "if this runs behind an HTTP API, it answers 500 {\"message\":\"Internal Server \
+                 Error\"}"
+            }
+            (FrontDoor::Assumed, PayloadVersion::V1) => {
+                "if this runs behind a REST API, API Gateway answers 502 (Malformed Lambda proxy \
+                 response)"
+            }
+        }
+    }
+
+    /// What the client gets when the invocation itself fails (the runtime cannot serialise the
+    /// result), as a clause.
+    pub fn failed_invocation(&self) -> &'static str {
+        match (self.front_door, self.payload) {
+            (FrontDoor::Known(ApiKind::Http), _) => {
+                "the HTTP API answers 500 {\"message\":\"Internal Server Error\"}"
+            }
+            (FrontDoor::Known(ApiKind::WebSocket), _) => {
+                "the WebSocket API cannot answer the caller, who gets an error message instead"
+            }
+            (FrontDoor::Known(_), _) => {
+                "API Gateway answers 502 {\"message\": \"Internal server error\"}"
+            }
+            (FrontDoor::Assumed, PayloadVersion::V2) => {
+                "if this runs behind an HTTP API, it answers 500 {\"message\":\"Internal Server \
+                 Error\"}"
+            }
+            (FrontDoor::Assumed, PayloadVersion::V1) => {
+                "if this runs behind a REST API, API Gateway answers 502 (500 behind an HTTP API)"
+            }
+        }
+    }
+}
+
+/// Every object of the file that is read as a proxy response, with its reading.
+pub fn read_responses<'f>(
+    facts: &'f SourceFacts,
+    text: &str,
+    file: &FileContext,
+) -> Vec<(&'f ResponseObject, Reading)> {
+    if serialised_by_framework(facts, text) {
+        return Vec::new();
+    }
+    facts
+        .responses
+        .iter()
+        .filter_map(|response| Some((response, reading(file, facts, response)?)))
+        .collect()
+}
+
+/// Whether the file hands its answers to a framework that writes the proxy response itself
+/// (Powertools resolvers, Chalice, Mangum, serverless-http, middy's serializer, ...).
+fn serialised_by_framework(facts: &SourceFacts, text: &str) -> bool {
+    let ecosystem = match facts.language {
+        Language::Python => Ecosystem::Python,
+        Language::Rust => Ecosystem::Rust,
+        _ => Ecosystem::Node,
+    };
+    frameworks::used_by(text, ecosystem).any(|framework| framework.serialises_responses)
+}
+
+/// What the template says about how a handler is invoked.
+enum TemplateReading {
+    /// No template links this handler: read it as the code itself suggests.
+    Unknown,
+    /// Not a proxy response at all (non-proxy integration, authorizer, only other event sources).
+    NotProxy,
+    /// Behind proxy integrations with this payload format; `also_other` when other event sources
+    /// invoke it too.
+    Proxy {
+        payload: PayloadVersion,
+        api: ApiKind,
+        also_other: bool,
+        related: Related,
+    },
+}
+
+fn template_reading(
+    file: &FileContext,
+    facts: &SourceFacts,
+    function: FunctionId,
+) -> TemplateReading {
+    let contexts = file.contexts_of(facts, function);
+    if contexts.is_empty() {
+        return TemplateReading::Unknown;
+    }
+    let invocations = || invocations_of(&contexts);
+    if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
+        return TemplateReading::NotProxy;
+    }
+    let also_other = contexts
+        .iter()
+        .any(|context| context.function.other_sources);
+    let proxies: Vec<_> = invocations()
+        .filter(|(_, invocation)| invocation.kind == IntegrationKind::Proxy)
+        .collect();
+    // The strictest format any proxy integration reads decides: 1.0 where there is one, and a
+    // REST API's among those.
+    let strictest = proxies
+        .iter()
+        .filter(|(_, invocation)| invocation.payload_version == PayloadVersion::V1)
+        .min_by_key(|(_, invocation)| invocation.api_kind != ApiKind::Rest)
+        .or_else(|| proxies.first());
+    match strictest {
+        Some((context, invocation)) => TemplateReading::Proxy {
+            payload: invocation.payload_version,
+            api: invocation.api_kind,
+            also_other,
+            related: context.related(invocation),
+        },
+        // Invoked only by non-proxy integrations or other sources: no proxy response.
+        None if also_other || invocations().next().is_some() => TemplateReading::NotProxy,
+        // Declared with no event at all (a function URL, direct invokes): read the code.
+        None => TemplateReading::Unknown,
+    }
+}
+
+/// How a response is read; `None` when it is no proxy response (its function shows another
+/// event source, nothing shows it serves API Gateway, it is test code or a request event).
+fn reading(file: &FileContext, facts: &SourceFacts, response: &ResponseObject) -> Option<Reading> {
+    let function = response
+        .function()
+        .or_else(|| enclosing_function(facts, response));
+    if let Some(function) = function {
+        match template_reading(file, facts, function) {
+            TemplateReading::Unknown => {}
+            TemplateReading::NotProxy => return None,
+            TemplateReading::Proxy {
+                payload,
+                api,
+                also_other,
+                related,
+            } => {
+                let certainty = if also_other {
+                    Certainty::Likely
+                } else {
+                    Certainty::Sure
+                };
+                if certainty == Certainty::Likely && !carries_payload(response) {
+                    return None;
+                }
+                return Some(Reading {
+                    payload,
+                    certainty,
+                    front_door: FrontDoor::Known(api),
+                    related: Some(related),
+                    fixes_applicable: !file.test_code,
+                });
+            }
+        }
+    }
+    // No template links it: test code and request events are not answers.
+    if file.test_code || builds_request_event(response) {
+        return None;
+    }
+    // The code may say which format (`event["rawPath"]`, `APIGatewayProxyEventV2` are 2.0).
+    let payload = function
+        .and_then(|function| {
+            function_chain(facts, function)
+                .into_iter()
+                .find_map(|id| facts.function(id).payload_evidence.as_ref())
+        })
+        .and_then(PayloadEvidence::only)
+        .unwrap_or(PayloadVersion::V1);
+    let mut api = false;
+    let certainty = match function {
+        None => Certainty::Likely,
+        Some(function) => {
+            let chain = function_chain(facts, function);
+            api = chain
+                .iter()
+                .any(|id| facts.function(*id).api_evidence.is_some());
+            let other = chain
+                .iter()
+                .any(|id| facts.function(*id).other_source_evidence.is_some());
+            let returned = || {
+                facts
+                    .responses
+                    .iter()
+                    .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
+            };
+            let returns_status = returned().any(|r| r.entry("statusCode").is_some());
+            // An authorizer's answers are read by the authorizer rules, not as proxy responses.
+            let is_authorizer = returned().any(|r| {
+                r.entries
+                    .iter()
+                    .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
+            });
+            if is_authorizer {
+                return None;
+            }
+            match (api, other) {
+                (true, false) => Certainty::Sure,
+                (true, true) => Certainty::Likely,
+                (false, true) => return None,
+                (false, false)
+                    if returns_status || response.origin == Origin::StatusCodeLiteral =>
+                {
+                    Certainty::Likely
+                }
+                (false, false) => return None,
+            }
+        }
+    };
+    if certainty == Certainty::Likely && !carries_payload(response) {
+        return None;
+    }
+    let mut reading = Reading {
+        payload,
+        certainty,
+        front_door: FrontDoor::Assumed,
+        related: None,
+        fixes_applicable: api,
+    };
+    if reading.is_v2_body(response) {
+        reading.fixes_applicable = false;
+    }
+    Some(reading)
+}
+
+/// Whether an object builds an API Gateway request event rather than a response: it has a key
+/// only events have (`httpMethod`, `rawPath`, `requestContext`, ...) and no `statusCode`. A
+/// function returning `{"httpMethod": "GET", "path": "/orders", "body": ...}` makes an event
+/// for a test or a local invoker; it does not answer one.
+pub fn builds_request_event(response: &ResponseObject) -> bool {
+    response.entry("statusCode").is_none()
+        && response
+            .entries
+            .iter()
+            .any(|entry| REQUEST_EVENT_ONLY_KEYS.contains(&entry.key.as_str()))
+}
+
+/// Where the code may serve something else, only an object with a body or headers is surely meant
+/// as a response: `{"statusCode": 200, "success": true}` reports a step's result.
+fn carries_payload(response: &ResponseObject) -> bool {
+    response
+        .entries
+        .iter()
+        .any(|entry| OTHER_RESPONSE_KEYS.contains(&entry.key.as_str()))
+        && is_response_shaped(response, PayloadVersion::V1)
+}
+
+/// The handler or helper whose definition holds a response literal.
+fn enclosing_function(facts: &SourceFacts, response: &ResponseObject) -> Option<FunctionId> {
+    facts
+        .functions
+        .iter()
+        .position(|function| {
+            function.range.start <= response.range.start && response.range.end <= function.range.end
+        })
+        .map(FunctionId)
+}
