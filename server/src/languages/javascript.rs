@@ -10,8 +10,11 @@ use std::sync::LazyLock;
 use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
+use super::pipeline::bindings::{Bindings, Window};
+use super::pipeline::scopes::{ScopeIndex, ScopeKind};
+use super::pipeline::values::same_kind;
+use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
-use super::scopes::{KeyAssignment, Update};
 use super::{FileKind, Language};
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
@@ -110,17 +113,25 @@ const AWS_TYPE_PREFIXES: &[&str] = &[
 pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     let language = kind.language().unwrap_or(Language::JavaScript);
     let root = tree.root_node();
+    let matches = queries(kind).all.run(root, text);
+    // Every function node is a scope (JavaScript binds `var`/`let`/`const` per function here).
+    let mut scope_nodes = Vec::new();
+    matches.each(FUNCTIONS, |captures| {
+        scope_nodes.extend(
+            captures
+                .get("function")
+                .map(|node| (node, ScopeKind::Function)),
+        );
+    });
     let mut extractor = Extractor {
         text,
-        root,
         queries: queries(kind),
-        matches: queries(kind).all.run(root, text),
+        matches,
+        scopes: ScopeIndex::new(scope_nodes),
         facts: SourceFacts::empty(language),
         candidates: Vec::new(),
         by_node: HashMap::new(),
-        bindings: Vec::new(),
-        member_assignments: Vec::new(),
-        updates: Vec::new(),
+        bindings: Bindings::default(),
         seen_objects: HashSet::new(),
     };
     extractor.collect_bindings();
@@ -130,16 +141,6 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     super::escapes::collect_javascript(root, text, &mut extractor.facts);
     super::timing::collect_javascript(root, text, &mut extractor.facts);
     extractor.facts
-}
-
-/// A name bound in a scope; `value` is `None` for parameters and destructured names, whose
-/// values the file does not pin down (they still shadow outer bindings).
-struct Binding<'t> {
-    scope: Option<usize>,
-    name: &'t str,
-    value: Option<Node<'t>>,
-    /// Visible from this byte on.
-    at: usize,
 }
 
 /// An exported name and the wrapper call it is exported through (`middy`).
@@ -174,17 +175,15 @@ struct Parameter<'t> {
 
 struct Extractor<'t> {
     text: &'t str,
-    root: Node<'t>,
     queries: &'static Queries,
     /// Every query file's matches over the whole file, from one pass.
     matches: Matches<'static, 't>,
+    scopes: ScopeIndex,
     facts: SourceFacts,
     candidates: Vec<Candidate<'t>>,
     /// Function node id → the handler or helper it is in `facts.functions`.
     by_node: HashMap<usize, FunctionId>,
-    bindings: Vec<Binding<'t>>,
-    member_assignments: Vec<KeyAssignment<'t>>,
-    updates: Vec<Update<'t>>,
+    bindings: Bindings<'t>,
     seen_objects: HashSet<usize>,
 }
 
@@ -195,34 +194,25 @@ impl<'t> Extractor<'t> {
 
     fn collect_bindings(&mut self) {
         let text = self.text;
-        let root = self.root;
-        let mut bindings = Vec::new();
-        let mut members = Vec::new();
-        let mut updates = Vec::new();
+        let scopes = &self.scopes;
+        let bindings = &mut self.bindings;
         self.matches.each(BINDINGS, |captures| {
             if let (Some(binding), Some(target), Some(value)) = (
                 captures.get("binding"),
                 captures.get("target"),
                 captures.get("value"),
             ) {
-                bindings.push(Binding {
-                    scope: scope_of(root, binding),
-                    name: TextRange::of_node(&target).slice(text),
-                    value: Some(value),
-                    at: binding.end_byte(),
-                });
+                let name = TextRange::of_node(&target).slice(text);
+                bindings.bind(scopes, binding, name, Some(value), None);
             } else if let (Some(destructuring), Some(pattern)) =
                 (captures.get("destructuring"), captures.get("pattern"))
             {
                 let mut names = Vec::new();
                 pattern_names(pattern, &mut names);
                 for name in names {
-                    bindings.push(Binding {
-                        scope: scope_of(root, destructuring),
-                        name: TextRange::of_node(&name).slice(text),
-                        value: None,
-                        at: destructuring.start_byte(),
-                    });
+                    let name = TextRange::of_node(&name).slice(text);
+                    let from = Some(destructuring.start_byte());
+                    bindings.bind(scopes, destructuring, name, None, from);
                 }
             } else if let (Some(assignment), Some(target), Some(key), Some(value)) = (
                 captures.get("member_assignment"),
@@ -230,24 +220,15 @@ impl<'t> Extractor<'t> {
                 captures.get("member_key"),
                 captures.get("value"),
             ) {
-                members.push(KeyAssignment {
-                    scope: scope_of(root, assignment),
-                    target: TextRange::of_node(&target).slice(text),
-                    key,
-                    value,
-                    at: assignment.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.assign(scopes, assignment, target, key, value);
             } else if let (Some(update), Some(target), Some(arguments)) = (
                 captures.get("update"),
                 captures.get("update_target"),
                 captures.get("update_arguments"),
             ) {
-                updates.push(Update {
-                    scope: scope_of(root, update),
-                    target: TextRange::of_node(&target).slice(text),
-                    arguments,
-                    at: update.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.update(scopes, update, target, arguments);
             }
         });
         // Parameters shadow outer names: `(body) => ({ statusCode: 200, body })`.
@@ -262,46 +243,9 @@ impl<'t> Extractor<'t> {
                 pattern_names(parameter, &mut names);
             }
             for name in names {
-                bindings.push(Binding {
-                    scope: Some(function.id()),
-                    name: TextRange::of_node(&name).slice(text),
-                    value: None,
-                    at: function.start_byte(),
-                });
+                bindings.bind_parameter(function, TextRange::of_node(&name).slice(text));
             }
         });
-        self.bindings = bindings;
-        self.member_assignments = members;
-        self.updates = updates;
-    }
-
-    /// The binding of `name` visible at `node`: the last one before it in the nearest enclosing
-    /// scope that binds the name, out to module level.
-    fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
-        let at = node.start_byte();
-        // Most names looked up (parameters, globals) have no binding before `node` at all: then
-        // the scopes around it (a descent from the root) are not needed.
-        if !self
-            .bindings
-            .iter()
-            .any(|binding| binding.name == name && binding.at <= at)
-        {
-            return None;
-        }
-        let mut scopes: Vec<Option<usize>> = super::ancestors(self.root, node)
-            .into_iter()
-            .filter(|candidate| is_function_node(*candidate))
-            .map(|candidate| Some(candidate.id()))
-            .collect();
-        scopes.push(None);
-        scopes.into_iter().find_map(|scope| {
-            self.bindings
-                .iter()
-                .filter(|binding| {
-                    binding.scope == scope && binding.name == name && binding.at <= at
-                })
-                .max_by_key(|binding| binding.at)
-        })
     }
 
     /// Named module-level functions; the exported or handler-typed ones become handlers, and the
@@ -314,9 +258,7 @@ impl<'t> Extractor<'t> {
             }
         });
         for function in function_nodes {
-            if enclosing_function(self.root, function).is_some()
-                || function.kind() == "method_definition"
-            {
+            if !self.scopes.is_top_level(function) || function.kind() == "method_definition" {
                 continue;
             }
             let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
@@ -347,69 +289,41 @@ impl<'t> Extractor<'t> {
         }
         // Helpers: a function whose call a handler or helper returns (or passes to its callback).
         let mut returned_calls: Vec<(usize, usize)> = Vec::new();
-        let names: HashMap<&str, usize> = self
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(index, candidate)| (candidate.name, index))
-            .collect();
+        let names = roles::by_name(self.candidates.iter().map(|candidate| candidate.name));
         let by_function: HashMap<usize, usize> = self
             .candidates
             .iter()
             .enumerate()
             .map(|(index, candidate)| (candidate.node.id(), index))
             .collect();
-        for (owner_node, value) in self.returned_values() {
-            let Some(&owner) = by_function.get(&owner_node.id()) else {
+        for (owner, value) in self.returned_values() {
+            let Some(&owner) = by_function.get(&owner) else {
                 continue;
             };
             for callee in returned_callees(value, self.text) {
                 if let Some(&callee) = names.get(callee) {
-                    if callee != owner {
-                        returned_calls.push((owner, callee));
-                    }
+                    returned_calls.push((owner, callee));
                 }
             }
         }
         for (owner, _, argument) in self.callback_results() {
             for callee in returned_callees(argument, self.text) {
                 if let Some(&callee) = names.get(callee) {
-                    if callee != owner {
-                        returned_calls.push((owner, callee));
-                    }
+                    returned_calls.push((owner, callee));
                 }
             }
         }
-        let mut ids: HashMap<usize, FunctionId> = HashMap::new();
-        let next_id = |index: usize, ids: &mut HashMap<usize, FunctionId>| {
-            let length = ids.len();
-            *ids.entry(index).or_insert(FunctionId(length))
-        };
-        for (index, candidate) in self.candidates.iter().enumerate() {
-            if candidate.role.is_some() {
-                next_id(index, &mut ids);
-            }
+        let mut roles: Vec<Option<Role>> = self
+            .candidates
+            .iter()
+            .map(|candidate| candidate.role.clone())
+            .collect();
+        roles::settle(&mut roles, &returned_calls);
+        for (candidate, role) in self.candidates.iter_mut().zip(&roles) {
+            candidate.role.clone_from(role);
         }
-        loop {
-            let mut changed = false;
-            for &(owner, callee) in &returned_calls {
-                if self.candidates[owner].role.is_some() && self.candidates[callee].role.is_none() {
-                    let of = next_id(owner, &mut ids);
-                    next_id(callee, &mut ids);
-                    self.candidates[callee].role = Some(Role::Helper { of });
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        let mut ordered: Vec<(FunctionId, usize)> =
-            ids.iter().map(|(index, id)| (*id, *index)).collect();
-        ordered.sort_by_key(|(id, _)| id.0);
-        for (id, index) in ordered {
-            let candidate = &self.candidates[index];
-            let Some(role) = candidate.role.clone() else {
+        for (candidate, settled) in self.candidates.iter().zip(roles::renumber(roles)) {
+            let Some((id, role)) = settled else {
                 continue;
             };
             self.by_node.insert(candidate.node.id(), id);
@@ -587,7 +501,7 @@ impl<'t> Extractor<'t> {
         wrapper: Option<&'t str>,
         depth: usize,
     ) -> Option<(usize, Option<&'t str>)> {
-        if depth > 6 {
+        if depth > MAX_DEPTH {
             return None;
         }
         match value.kind() {
@@ -596,11 +510,7 @@ impl<'t> Extractor<'t> {
                 if let Some(index) = self.candidates.iter().position(|c| c.name == name) {
                     return Some((index, wrapper));
                 }
-                let bound = self
-                    .bindings
-                    .iter()
-                    .filter(|binding| binding.scope.is_none() && binding.name == name)
-                    .find_map(|binding| binding.value)?;
+                let bound = self.bindings.module_level(name)?;
                 self.resolve_function(bound, wrapper, depth + 1)
             }
             "call_expression" => {
@@ -627,16 +537,16 @@ impl<'t> Extractor<'t> {
         }
     }
 
-    /// (function, returned expression) for every return and arrow expression body.
-    fn returned_values(&self) -> Vec<(Node<'t>, Node<'t>)> {
+    /// (function node id, returned expression) for every return and arrow expression body.
+    fn returned_values(&self) -> Vec<(usize, Node<'t>)> {
         let mut returned = Vec::new();
         self.matches.each(RETURNS, |captures| {
             if let (Some(arrow), Some(value)) = (captures.get("arrow"), captures.get("value")) {
                 if value.kind() != "statement_block" {
-                    returned.push((arrow, value));
+                    returned.push((arrow.id(), value));
                 }
             } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value")) {
-                if let Some(function) = enclosing_function(self.root, value) {
+                if let Some(function) = self.scopes.enclosing_function(value) {
                     returned.push((function, value));
                 }
             }
@@ -690,7 +600,7 @@ impl<'t> Extractor<'t> {
 
     fn collect_responses(&mut self) {
         for (function, value) in self.returned_values() {
-            if let Some(&id) = self.by_node.get(&function.id()) {
+            if let Some(&id) = self.by_node.get(&function) {
                 self.returned_value(Origin::Returned { function: id }, value, 0);
             }
         }
@@ -729,7 +639,7 @@ impl<'t> Extractor<'t> {
 
     /// Records the response objects `value` evaluates to.
     fn returned_value(&mut self, origin: Origin, value: Node<'t>, depth: usize) {
-        if depth > 6 {
+        if depth > MAX_DEPTH {
             return;
         }
         match value.kind() {
@@ -753,14 +663,14 @@ impl<'t> Extractor<'t> {
             }
             "identifier" => {
                 let name = self.node_text(value);
-                let Some(binding) = self.binding(value, name) else {
+                let Some(binding) = self.bindings.visible(&self.scopes, value, name) else {
                     return;
                 };
                 let Some(bound) = binding.value.map(strip_transparent) else {
                     return;
                 };
                 if bound.kind() == "object" {
-                    let later = (binding.scope, name, binding.at, value.start_byte());
+                    let later = Bindings::window(binding, name, value.start_byte());
                     self.returned_object(origin, bound, Some(later));
                 }
             }
@@ -769,24 +679,13 @@ impl<'t> Extractor<'t> {
     }
 
     /// A returned object, with the assignments made to it between its binding and the return.
-    fn returned_object(
-        &mut self,
-        origin: Origin,
-        node: Node<'t>,
-        later: Option<(Option<usize>, &str, usize, usize)>,
-    ) {
+    fn returned_object(&mut self, origin: Origin, node: Node<'t>, later: Option<Window<'_>>) {
         if !self.seen_objects.insert(node.id()) {
             return;
         }
         let (mut entries, mut shape) = self.object_entries(node, 0);
-        if let Some((scope, name, from, to)) = later {
-            let between = |target: &str, at: usize, at_scope: Option<usize>| {
-                at_scope == scope && target == name && at > from && at < to
-            };
-            for assignment in &self.member_assignments {
-                if !between(assignment.target, assignment.at, assignment.scope) {
-                    continue;
-                }
+        if let Some(window) = later {
+            for assignment in self.bindings.assignments_in(window) {
                 let key = match assignment.key.kind() {
                     "property_identifier" => {
                         Some((self.node_text(assignment.key).to_owned(), true))
@@ -805,10 +704,7 @@ impl<'t> Extractor<'t> {
                     None => shape = ObjectShape::Opaque,
                 }
             }
-            for update in &self.updates {
-                if !between(update.target, update.at, update.scope) {
-                    continue;
-                }
+            for update in self.bindings.updates_in(window) {
                 let mut cursor = update.arguments.walk();
                 for source in update
                     .arguments
@@ -932,7 +828,7 @@ impl<'t> Extractor<'t> {
             range,
             defined_at: None,
         };
-        if depth > 8 {
+        if depth > MAX_DEPTH {
             return value(ValueKind::Unknown);
         }
         match node.kind() {
@@ -1012,7 +908,8 @@ impl<'t> Extractor<'t> {
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.node_text(node);
                 let bound = self
-                    .binding(node, name)
+                    .bindings
+                    .visible(&self.scopes, node, name)
                     .and_then(|binding| binding.value)
                     .filter(|bound| !bound.byte_range().contains(&node.start_byte()));
                 match bound {
@@ -1382,18 +1279,6 @@ fn is_function_node(node: Node<'_>) -> bool {
     )
 }
 
-/// The nearest function around a node (`root` is the tree's root).
-fn enclosing_function<'t>(root: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
-    super::ancestors(root, node)
-        .into_iter()
-        .find(|candidate| is_function_node(*candidate))
-}
-
-/// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
-fn scope_of<'t>(root: Node<'t>, node: Node<'t>) -> Option<usize> {
-    enclosing_function(root, node).map(|function| function.id())
-}
-
 fn first_named(node: Node<'_>) -> Option<Node<'_>> {
     let mut cursor = node.walk();
     let first = node
@@ -1605,16 +1490,6 @@ fn parse_number(literal: &str) -> ValueKind {
         Ok(float) if float.fract() == 0.0 && float.abs() < 1e15 => ValueKind::Integer(float as i64),
         Ok(float) => ValueKind::Float(float),
         Err(_) => ValueKind::Unknown,
-    }
-}
-
-/// The kind both branches of a conditional share, or unknown.
-fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
-    match (&a, &b) {
-        (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
-        (ValueKind::Object(..), ValueKind::Object(..)) => a,
-        (ValueKind::Array(_), ValueKind::Array(_)) => a,
-        _ => ValueKind::Unknown,
     }
 }
 

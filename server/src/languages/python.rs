@@ -6,8 +6,11 @@ use std::collections::{HashMap, HashSet};
 use tree_sitter::{Node, Tree};
 
 use super::facts::*;
+use super::pipeline::bindings::{Bindings, Window};
+use super::pipeline::scopes::{ScopeIndex, ScopeKind};
+use super::pipeline::values::{negated, same_kind};
+use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{grammar_query_set, Matches, QueryFile};
-use super::scopes::{KeyAssignment, ScopeIndex, ScopeKind, Update};
 use super::Language;
 use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
@@ -76,9 +79,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         facts: SourceFacts::empty(Language::Python),
         by_node: HashMap::new(),
         event_params: HashMap::new(),
-        bindings: HashMap::new(),
-        item_assignments: Vec::new(),
-        updates: Vec::new(),
+        bindings: Bindings::default(),
         seen_objects: HashSet::new(),
     };
     extractor.collect_functions(&matches);
@@ -179,12 +180,6 @@ fn constant_range(node: Node<'_>, text: &str) -> Option<u64> {
     u64::try_from(count).ok()
 }
 
-struct Binding<'t> {
-    scope: Option<usize>,
-    value: Node<'t>,
-    at: usize,
-}
-
 struct Extractor<'t> {
     text: &'t str,
     scopes: ScopeIndex,
@@ -194,16 +189,8 @@ struct Extractor<'t> {
     by_node: HashMap<usize, (FunctionId, Node<'t>)>,
     /// Handler id → the name of its event parameter.
     event_params: HashMap<FunctionId, &'t str>,
-    /// Bindings by name, in document order.
-    bindings: HashMap<&'t str, Vec<Binding<'t>>>,
-    item_assignments: Vec<KeyAssignment<'t>>,
-    updates: Vec<Update<'t>>,
+    bindings: Bindings<'t>,
     seen_objects: HashSet<usize>,
-}
-
-/// A module-level function found in the file, before we know its role.
-struct Candidate {
-    role: Option<Role>,
 }
 
 impl<'t> Extractor<'t> {
@@ -228,155 +215,95 @@ impl<'t> Extractor<'t> {
             }
             candidates.push((function, name, parameters));
         });
-        let mut roles: Vec<Candidate> = Vec::new();
+        let mut roles: Vec<Option<Role>> = Vec::new();
+        let mut nodes = Vec::new();
         for (function, name, parameters) in &candidates {
             let names = positional_parameters(*parameters, self.text);
             let function_name = self.node_text(*name);
             let role = handler_reason(function_name, &names).map(|reason| Role::Handler { reason });
-            let id = FunctionId(self.facts.functions.len());
             if role.is_some() {
                 if let Some(event) = names.first() {
-                    self.event_params.insert(id, event);
+                    self.event_params.insert(FunctionId(roles.len()), event);
                 }
             }
-            self.facts.functions.push(Function {
-                name: function_name.to_owned(),
-                name_range: TextRange::of_node(name),
-                range: TextRange::of_node(function),
-                role: role.clone().unwrap_or(Role::Handler { reason: "" }),
-                api_evidence: None,
-                other_source_evidence: None,
-                payload_evidence: None,
-            });
-            roles.push(Candidate { role });
-            self.by_node.insert(function.id(), (id, *function));
+            roles.push(role);
+            nodes.push((*function, *name, function_name));
         }
         // Helpers: a function whose call a handler or helper returns.
-        let names: HashMap<&str, FunctionId> = self
-            .facts
-            .functions
+        let names = roles::by_name(nodes.iter().map(|(_, _, name)| *name));
+        let index_of: HashMap<usize, usize> = nodes
             .iter()
             .enumerate()
-            .map(|(index, function)| (function.name.as_str(), FunctionId(index)))
+            .map(|(index, (function, _, _))| (function.id(), index))
             .collect();
-        let mut returned_calls: Vec<(FunctionId, FunctionId)> = Vec::new();
+        let mut returned_calls: Vec<(usize, usize)> = Vec::new();
         matches.each(RETURNS, |captures| {
             let Some(value) = captures.get("value") else {
                 return;
             };
-            let Some((owner, _)) = self
+            let Some(owner) = self
                 .scopes
                 .enclosing_function(value)
-                .and_then(|f| self.by_node.get(&f))
+                .and_then(|f| index_of.get(&f))
             else {
                 return;
             };
             for callee in returned_callees(value, self.text) {
-                if let Some(&callee_id) = names.get(callee) {
-                    if callee_id != *owner {
-                        returned_calls.push((*owner, callee_id));
-                    }
+                if let Some(&callee) = names.get(callee) {
+                    returned_calls.push((*owner, callee));
                 }
             }
         });
-        loop {
-            let mut changed = false;
-            for (owner, callee) in &returned_calls {
-                if roles[owner.0].role.is_some() && roles[callee.0].role.is_none() {
-                    roles[callee.0].role = Some(Role::Helper { of: *owner });
-                    changed = true;
-                }
+        roles::settle(&mut roles, &returned_calls);
+        let mut event_params = HashMap::new();
+        for (index, settled) in roles::renumber(roles).into_iter().enumerate() {
+            let Some((id, role)) = settled else { continue };
+            let (function, name, function_name) = nodes[index];
+            if let Some(event) = self.event_params.get(&FunctionId(index)) {
+                event_params.insert(id, *event);
             }
-            if !changed {
-                break;
-            }
+            self.by_node.insert(function.id(), (id, function));
+            self.facts.functions.push(Function {
+                name: function_name.to_owned(),
+                name_range: TextRange::of_node(&name),
+                range: TextRange::of_node(&function),
+                role,
+                api_evidence: None,
+                other_source_evidence: None,
+                payload_evidence: None,
+            });
         }
-        // Keep only handlers and helpers; re-number and re-map.
-        let old_functions = std::mem::take(&mut self.facts.functions);
-        let mut renumber = HashMap::new();
-        for (index, (mut function, candidate)) in old_functions.into_iter().zip(roles).enumerate() {
-            if let Some(role) = candidate.role {
-                function.role = role;
-                renumber.insert(index, FunctionId(self.facts.functions.len()));
-                self.facts.functions.push(function);
-            }
-        }
-        for function in &mut self.facts.functions {
-            if let Role::Helper { of } = &mut function.role {
-                *of = renumber[&of.0];
-            }
-        }
-        self.by_node = self
-            .by_node
-            .drain()
-            .filter_map(|(node_id, (id, node))| {
-                renumber.get(&id.0).map(|new| (node_id, (*new, node)))
-            })
-            .collect();
-        self.event_params = self
-            .event_params
-            .drain()
-            .filter_map(|(id, name)| renumber.get(&id.0).map(|new| (*new, name)))
-            .collect();
+        self.event_params = event_params;
     }
 
     fn collect_bindings(&mut self, matches: &Matches<'_, 't>) {
         let text = self.text;
+        let scopes = &self.scopes;
+        let bindings = &mut self.bindings;
         matches.each(BINDINGS, |captures| {
             let value = captures.get("value");
             if let (Some(binding), Some(target), Some(value)) =
                 (captures.get("binding"), captures.get("target"), value)
             {
                 let name = TextRange::of_node(&target).slice(text);
-                self.bindings.entry(name).or_default().push(Binding {
-                    scope: self.scopes.binding_scope(binding),
-                    value,
-                    at: binding.start_byte(),
-                });
+                bindings.bind(scopes, binding, name, Some(value), None);
             } else if let (Some(assignment), Some(target), Some(key), Some(value)) = (
                 captures.get("item_assignment"),
                 captures.get("item_target"),
                 captures.get("item_key"),
                 value,
             ) {
-                self.item_assignments.push(KeyAssignment {
-                    scope: self.scopes.binding_scope(assignment),
-                    target: TextRange::of_node(&target).slice(text),
-                    key,
-                    value,
-                    at: assignment.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.assign(scopes, assignment, target, key, value);
             } else if let (Some(update), Some(target), Some(arguments)) = (
                 captures.get("update"),
                 captures.get("update_target"),
                 captures.get("update_arguments"),
             ) {
-                self.updates.push(Update {
-                    scope: self.scopes.binding_scope(update),
-                    target: TextRange::of_node(&target).slice(text),
-                    arguments,
-                    at: update.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.update(scopes, update, target, arguments);
             }
         });
-    }
-
-    /// The last binding of `name` visible at `at` in `scope` (then at module level).
-    fn binding(&self, scope: Option<usize>, name: &str, at: usize) -> Option<&Binding<'t>> {
-        let candidates = self.bindings.get(name)?;
-        let in_scope = |wanted: Option<usize>| {
-            candidates
-                .iter()
-                .filter(|binding| binding.scope == wanted && binding.at < at)
-                .max_by_key(|binding| binding.at)
-        };
-        in_scope(scope).or_else(|| {
-            if scope.is_some() {
-                in_scope(None)
-            } else {
-                None
-            }
-        })
     }
 
     fn collect_responses(&mut self, matches: &Matches<'_, 't>) {
@@ -423,7 +350,7 @@ impl<'t> Extractor<'t> {
 
     /// Records what `function` returns through `value`.
     fn returned_value(&mut self, function: FunctionId, value: Node<'t>, depth: usize) {
-        if depth > 4 {
+        if depth > MAX_DEPTH {
             return;
         }
         match value.kind() {
@@ -445,15 +372,12 @@ impl<'t> Extractor<'t> {
             }
             "identifier" => {
                 let name = self.node_text(value);
-                let scope = self.scopes.binding_scope(value);
-                let Some(binding) = self.binding(scope, name, value.start_byte()) else {
+                let Some(binding) = self.bindings.visible(&self.scopes, value, name) else {
                     return;
                 };
-                let bound = binding.value;
-                if bound.kind() == "dictionary"
-                    || (bound.kind() == "call" && is_object_node(bound, self.text))
-                {
-                    let later = (scope, name, binding.at, value.start_byte());
+                let Some(bound) = binding.value else { return };
+                if is_object_node(bound, self.text) {
+                    let later = Bindings::window(binding, name, value.start_byte());
                     self.returned_object(function, bound, Some(later));
                 }
             }
@@ -462,47 +386,30 @@ impl<'t> Extractor<'t> {
     }
 
     /// A returned object, with the assignments made to it between its binding and the return.
-    fn returned_object(
-        &mut self,
-        function: FunctionId,
-        node: Node<'t>,
-        later: Option<(Option<usize>, &str, usize, usize)>,
-    ) {
+    fn returned_object(&mut self, function: FunctionId, node: Node<'t>, later: Option<Window<'_>>) {
         if !self.seen_objects.insert(node.id()) {
             return;
         }
         let Some((mut entries, mut shape)) = self.object_entries(node, 0) else {
             return;
         };
-        if let Some((scope, name, from, to)) = later {
-            for assignment in &self.item_assignments {
-                if assignment.scope == scope
-                    && assignment.target == name
-                    && assignment.at > from
-                    && assignment.at < to
-                {
-                    if let Some(key) = string_literal(assignment.key, self.text) {
-                        entries.push(Entry {
-                            key,
-                            key_range: TextRange::of_node(&assignment.key),
-                            bare_key: false,
-                            value: self.classify(assignment.value, 0),
-                            assigned_later: true,
-                        });
-                    } else {
-                        shape = ObjectShape::Opaque;
-                    }
+        if let Some(window) = later {
+            for assignment in self.bindings.assignments_in(window) {
+                if let Some(key) = string_literal(assignment.key, self.text) {
+                    entries.push(Entry {
+                        key,
+                        key_range: TextRange::of_node(&assignment.key),
+                        bare_key: false,
+                        value: self.classify(assignment.value, 0),
+                        assigned_later: true,
+                    });
+                } else {
+                    shape = ObjectShape::Opaque;
                 }
             }
             let updates: Vec<Node<'t>> = self
-                .updates
-                .iter()
-                .filter(|update| {
-                    update.scope == scope
-                        && update.target == name
-                        && update.at > from
-                        && update.at < to
-                })
+                .bindings
+                .updates_in(window)
                 .map(|update| update.arguments)
                 .collect();
             for arguments in updates {
@@ -633,7 +540,7 @@ impl<'t> Extractor<'t> {
             range,
             defined_at: None,
         };
-        if depth > 8 {
+        if depth > MAX_DEPTH {
             return value(ValueKind::Unknown);
         }
         match node.kind() {
@@ -667,15 +574,7 @@ impl<'t> Extractor<'t> {
                 let negative = node
                     .child_by_field_name("operator")
                     .is_some_and(|op| self.node_text(op) == "-");
-                match operand.map(|operand| operand.kind) {
-                    Some(ValueKind::Integer(n)) => {
-                        value(ValueKind::Integer(if negative { -n } else { n }))
-                    }
-                    Some(ValueKind::Float(n)) => {
-                        value(ValueKind::Float(if negative { -n } else { n }))
-                    }
-                    _ => value(ValueKind::Unknown),
-                }
+                value(negated(operand.map(|operand| operand.kind), negative))
             }
             "dictionary" => match self.object_entries(node, depth) {
                 Some((entries, shape)) => value(ValueKind::Object(entries, shape)),
@@ -733,9 +632,13 @@ impl<'t> Extractor<'t> {
             "call" => value(self.classify_call(node, depth)),
             "identifier" => {
                 let name = self.node_text(node);
-                match self.binding(self.scopes.binding_scope(node), name, node.start_byte()) {
-                    Some(binding) => {
-                        let resolved = self.classify(binding.value, depth + 1);
+                match self
+                    .bindings
+                    .visible(&self.scopes, node, name)
+                    .and_then(|binding| binding.value)
+                {
+                    Some(bound) => {
+                        let resolved = self.classify(bound, depth + 1);
                         Value {
                             kind: resolved.kind,
                             range,
@@ -1031,21 +934,6 @@ fn parse_integer(text: &str) -> Option<i64> {
         i64::from_str_radix(binary, 2).ok()
     } else {
         digits.parse().ok()
-    }
-}
-
-/// The kind both branches of a conditional share, or unknown.
-fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
-    match (&a, &b) {
-        (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
-        (ValueKind::Bytes, ValueKind::Bytes) => ValueKind::Bytes,
-        (
-            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
-            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
-        ) => ValueKind::Number,
-        (ValueKind::Object(..), ValueKind::Object(..)) => a,
-        (ValueKind::Array(_), ValueKind::Array(_)) => a,
-        _ => ValueKind::Unknown,
     }
 }
 

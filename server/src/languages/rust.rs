@@ -15,6 +15,9 @@ use tree_sitter::{Node, Tree};
 
 use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
 use super::facts::*;
+use super::pipeline::bindings::{Bindings, Window};
+use super::pipeline::scopes::{ScopeIndex, ScopeKind};
+use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
 use super::Language;
 use crate::knowledge::proxy as api_event;
@@ -34,6 +37,7 @@ grammar_query_set!(
         "rust/bindings.scm",
         "rust/objects.scm",
         "rust/evidence.scm",
+        "rust/scopes.scm",
     ]
 );
 const FUNCTIONS: QueryFile = QueryFile(0);
@@ -41,6 +45,7 @@ const SERVICE_FN: QueryFile = QueryFile(1);
 const BINDINGS: QueryFile = QueryFile(2);
 const OBJECTS: QueryFile = QueryFile(3);
 const EVIDENCE: QueryFile = QueryFile(4);
+const SCOPES: QueryFile = QueryFile(5);
 grammar_query!(RETURNS, rust(), "rust/returns.scm");
 
 /// `aws_lambda_events` types that only API Gateway sends or accepts.
@@ -61,21 +66,31 @@ const RESPONSE_STRUCT_FIELDS: &[(&str, &str)] = &[
     ("is_base64_encoded", "isBase64Encoded"),
 ];
 
-/// Expressions nested deeper than this are left unknown.
-const MAX_DEPTH: usize = 12;
-
 pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
+    let matches = QUERIES.run(root, text);
+    let mut scope_nodes = Vec::new();
+    matches.each(SCOPES, |captures| {
+        let kinds = [
+            ("function", ScopeKind::Function),
+            ("lambda", ScopeKind::Lambda),
+            ("block", ScopeKind::Block),
+        ];
+        scope_nodes.extend(
+            kinds
+                .into_iter()
+                .find_map(|(name, kind)| Some((captures.get(name)?, kind))),
+        );
+    });
     let mut extractor = Extractor {
         text,
+        scopes: ScopeIndex::new(scope_nodes),
         facts: SourceFacts::empty(Language::Rust),
         by_node: HashMap::new(),
         converted: HashSet::new(),
-        bindings: Vec::new(),
-        item_assignments: Vec::new(),
+        bindings: Bindings::default(),
         seen_objects: HashSet::new(),
     };
-    let matches = QUERIES.run(root, text);
     extractor.collect_bindings(&matches);
     extractor.collect_functions(root, &matches);
     extractor.collect_responses(&matches);
@@ -85,24 +100,9 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.facts
 }
 
-/// `let name = value;`, visible after it inside its block.
-struct Binding<'t> {
-    name: &'t str,
-    value: Node<'t>,
-    at: usize,
-    visible: TextRange,
-}
-
-/// `name["key"] = value;`
-struct ItemAssignment<'t> {
-    target: &'t str,
-    key: Node<'t>,
-    value: Node<'t>,
-    at: usize,
-}
-
 struct Extractor<'t> {
     text: &'t str,
+    scopes: ScopeIndex,
     facts: SourceFacts,
     /// Function item node id → its id and node, for handlers and helpers only.
     by_node: HashMap<usize, (FunctionId, Node<'t>)>,
@@ -111,8 +111,8 @@ struct Extractor<'t> {
     /// HTTP API payload 2.0 (`ApiGatewayV2httpRequest`), where a plain object is a valid answer and
     /// `cookies` a valid key, which the analysis cannot yet tell from payload 1.0.
     converted: HashSet<FunctionId>,
-    bindings: Vec<Binding<'t>>,
-    item_assignments: Vec<ItemAssignment<'t>>,
+    /// `let name = value;` (visible after it inside its block) and `name["key"] = value;`.
+    bindings: Bindings<'t>,
     seen_objects: HashSet<usize>,
 }
 
@@ -131,44 +131,25 @@ impl<'t> Extractor<'t> {
 
     fn collect_bindings(&mut self, matches: &Matches<'static, 't>) {
         let text = self.text;
+        let scopes = &self.scopes;
+        let bindings = &mut self.bindings;
         matches.each(BINDINGS, |captures| {
             let Some(value) = captures.get("value") else {
                 return;
             };
             if let (Some(binding), Some(target)) = (captures.get("binding"), captures.get("target"))
             {
-                let Some(block) = binding.parent() else {
-                    return;
-                };
-                self.bindings.push(Binding {
-                    name: TextRange::of_node(&target).slice(text),
-                    value,
-                    at: binding.end_byte(),
-                    visible: TextRange::of_node(&block),
-                });
+                let name = TextRange::of_node(&target).slice(text);
+                bindings.bind(scopes, binding, name, Some(value), None);
             } else if let (Some(assignment), Some(target), Some(key)) = (
                 captures.get("item_assignment"),
                 captures.get("item_target"),
                 captures.get("item_key"),
             ) {
-                self.item_assignments.push(ItemAssignment {
-                    target: TextRange::of_node(&target).slice(text),
-                    key,
-                    value,
-                    at: assignment.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.assign(scopes, assignment, target, key, value);
             }
         });
-    }
-
-    /// The last `let name = ...` visible at `at`.
-    fn binding(&self, name: &str, at: usize) -> Option<&Binding<'t>> {
-        self.bindings
-            .iter()
-            .filter(|binding| {
-                binding.name == name && binding.at <= at && binding.visible.contains(at)
-            })
-            .max_by_key(|binding| binding.at)
     }
 
     /// Every function item; handlers by how the runtime is given them or by their types, helpers
@@ -185,12 +166,11 @@ impl<'t> Extractor<'t> {
                 });
             }
         });
-        let names: HashMap<&str, usize> = candidates
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(index, candidate)| (self.node_text(candidate.name), index))
-            .collect();
+        let names = roles::by_name(
+            candidates
+                .iter()
+                .map(|candidate| self.node_text(candidate.name)),
+        );
         let http_only = uses_lambda_http_only(root, self.text);
         // Passed to `service_fn`.
         matches.each(SERVICE_FN, |captures| {
@@ -237,36 +217,18 @@ impl<'t> Extractor<'t> {
                 }
             }
         }
-        loop {
-            let mut changed = false;
-            for &(owner, callee) in &returned_calls {
-                if candidates[owner].role.is_some() && candidates[callee].role.is_none() {
-                    candidates[callee].role = Some(Role::Helper {
-                        of: FunctionId(owner),
-                    });
-                    candidates[callee].converted = candidates[owner].converted;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
+        let mut roles: Vec<Option<Role>> = candidates
+            .iter_mut()
+            .map(|candidate| candidate.role.take())
+            .collect();
+        // A helper of a converted handler is converted too.
+        for (callee, owner) in roles::settle(&mut roles, &returned_calls) {
+            candidates[callee].converted = candidates[owner].converted;
         }
-        // Keep handlers and helpers only, renumbered.
-        let mut renumber = HashMap::new();
-        for (index, candidate) in candidates.iter().enumerate() {
-            if candidate.role.is_some() {
-                renumber.insert(index, FunctionId(renumber.len()));
-            }
-        }
-        for (index, candidate) in candidates.into_iter().enumerate() {
-            let Some(mut role) = candidate.role else {
+        for (candidate, settled) in candidates.into_iter().zip(roles::renumber(roles)) {
+            let Some((id, role)) = settled else {
                 continue;
             };
-            if let Role::Helper { of } = &mut role {
-                *of = renumber[&of.0];
-            }
-            let id = renumber[&index];
             if candidate.converted {
                 self.converted.insert(id);
             }
@@ -378,12 +340,15 @@ impl<'t> Extractor<'t> {
             }
             "identifier" => {
                 let name = self.node_text(leaf);
-                let Some(binding) = self.binding(name, leaf.start_byte()) else {
+                let Some(binding) = self.bindings.visible(&self.scopes, leaf, name) else {
                     return;
                 };
-                let (bound, from) = (binding.value, binding.at);
-                if let Some(object) = json_object(bound, self.text) {
-                    self.returned_object(function, object, Some((name, from, leaf.start_byte())));
+                let window = Bindings::window(binding, name, leaf.start_byte());
+                if let Some(object) = binding
+                    .value
+                    .and_then(|bound| json_object(bound, self.text))
+                {
+                    self.returned_object(function, object, Some(window));
                 }
             }
             _ => {}
@@ -396,17 +361,15 @@ impl<'t> Extractor<'t> {
         &mut self,
         function: FunctionId,
         object: Node<'t>,
-        later: Option<(&str, usize, usize)>,
+        later: Option<Window<'_>>,
     ) {
         if !self.seen_objects.insert(object.id()) {
             return;
         }
         let (mut entries, mut shape) = self.reader().object(object, 0);
-        if let Some((name, from, to)) = later {
-            for assignment in &self.item_assignments {
-                if assignment.target != name || assignment.at < from || assignment.at > to {
-                    continue;
-                }
+        if let Some(window) = later {
+            let Window { name, from, to, .. } = window;
+            for assignment in self.bindings.assignments_in(window) {
                 match string_content(assignment.key, self.text) {
                     Some(key) => entries.push(Entry {
                         key,
@@ -776,16 +739,20 @@ impl<'t> ResolveIdentifier<'t> for Extractor<'t> {
             return unknown;
         }
         let name = self.node_text(identifier);
-        let Some(binding) = self.binding(name, identifier.start_byte()) else {
+        let Some(bound) = self
+            .bindings
+            .visible(&self.scopes, identifier, name)
+            .and_then(|binding| binding.value)
+        else {
             return unknown;
         };
         // Rebound after use: `let body = body.to_string();` reads the earlier `body`.
-        if binding.value.start_byte() <= identifier.start_byte()
-            && identifier.end_byte() <= binding.value.end_byte()
+        if bound.start_byte() <= identifier.start_byte()
+            && identifier.end_byte() <= bound.end_byte()
         {
             return unknown;
         }
-        let resolved = self.classify(binding.value, depth + 1);
+        let resolved = self.classify(bound, depth + 1);
         Value {
             kind: resolved.kind,
             range,
