@@ -4,13 +4,14 @@
 //! return or pass to `callback(null, ...)`, built up through `response.body = ...` and
 //! `Object.assign(response, {...})`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
-use super::pipeline::bindings::{Bindings, Window};
+use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::same_kind;
 use super::pipeline::{roles, MAX_DEPTH};
@@ -132,7 +133,6 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
         candidates: Vec::new(),
         by_node: HashMap::new(),
         bindings: Bindings::default(),
-        seen_objects: HashSet::new(),
     };
     extractor.collect_bindings();
     extractor.collect_functions();
@@ -184,7 +184,6 @@ struct Extractor<'t> {
     /// Function node id → the handler or helper it is in `facts.functions`.
     by_node: HashMap<usize, FunctionId>,
     bindings: Bindings<'t>,
-    seen_objects: HashSet<usize>,
 }
 
 impl<'t> Extractor<'t> {
@@ -599,155 +598,27 @@ impl<'t> Extractor<'t> {
     }
 
     fn collect_responses(&mut self) {
+        let mut responses = Responses::default();
         for (function, value) in self.returned_values() {
             if let Some(&id) = self.by_node.get(&function) {
-                self.returned_value(Origin::Returned { function: id }, value, 0);
+                responses.returned(&*self, Origin::Returned { function: id }, value, 0);
             }
         }
         for (index, _, result) in self.callback_results() {
             if let Some(&id) = self.by_node.get(&self.candidates[index].node.id()) {
-                self.returned_value(Origin::Callback { function: id }, result, 0);
+                responses.returned(&*self, Origin::Callback { function: id }, result, 0);
             }
         }
-        // Literals with `statusCode` and another response key, wherever they stand.
-        let mut literals = Vec::new();
+        // Literals with `statusCode` and another response key, wherever they stand; the checks
+        // that climb to the parent (a descent from the root each) come last.
         self.matches.each(OBJECTS, |captures| {
             if let Some(object) = captures.get("object") {
-                literals.push(object);
+                responses.literal(&*self, object, |object| {
+                    is_expectation(object, self.text) || is_sample_data(object, self.text)
+                });
             }
         });
-        for node in literals {
-            if self.seen_objects.contains(&node.id()) {
-                continue;
-            }
-            // The checks that climb to the parent (a descent from the root each) come last: most
-            // literals are not response-shaped.
-            let (entries, shape) = self.object_entries(node, 0);
-            if is_status_code_literal(&entries)
-                && !is_expectation(node, self.text)
-                && !is_sample_data(node, self.text)
-            {
-                self.seen_objects.insert(node.id());
-                let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
-                self.facts.responses.push(object);
-            }
-        }
-        self.facts
-            .responses
-            .sort_by_key(|response| response.range.start);
-    }
-
-    /// Records the response objects `value` evaluates to.
-    fn returned_value(&mut self, origin: Origin, value: Node<'t>, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        match value.kind() {
-            "object" => self.returned_object(origin, value, None),
-            "parenthesized_expression"
-            | "await_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "type_assertion" => {
-                if let Some(inner) = transparent_inner(value) {
-                    self.returned_value(origin, inner, depth + 1);
-                }
-            }
-            "ternary_expression" => {
-                for field in ["consequence", "alternative"] {
-                    if let Some(branch) = value.child_by_field_name(field) {
-                        self.returned_value(origin, branch, depth + 1);
-                    }
-                }
-            }
-            "identifier" => {
-                let name = self.node_text(value);
-                let Some(binding) = self.bindings.visible(&self.scopes, value, name) else {
-                    return;
-                };
-                let Some(bound) = binding.value.map(strip_transparent) else {
-                    return;
-                };
-                if bound.kind() == "object" {
-                    let later = Bindings::window(binding, name, value.start_byte());
-                    self.returned_object(origin, bound, Some(later));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A returned object, with the assignments made to it between its binding and the return.
-    fn returned_object(&mut self, origin: Origin, node: Node<'t>, later: Option<Window<'_>>) {
-        if !self.seen_objects.insert(node.id()) {
-            return;
-        }
-        let (mut entries, mut shape) = self.object_entries(node, 0);
-        if let Some(window) = later {
-            for assignment in self.bindings.assignments_in(window) {
-                let key = match assignment.key.kind() {
-                    "property_identifier" => {
-                        Some((self.node_text(assignment.key).to_owned(), true))
-                    }
-                    "string" => string_literal(assignment.key, self.text).map(|key| (key, false)),
-                    _ => None,
-                };
-                match key {
-                    Some((key, bare_key)) => entries.push(Entry {
-                        key,
-                        key_range: TextRange::of_node(&assignment.key),
-                        bare_key,
-                        value: self.classify(assignment.value, 0),
-                        assigned_later: true,
-                    }),
-                    None => shape = ObjectShape::Opaque,
-                }
-            }
-            for update in self.bindings.updates_in(window) {
-                let mut cursor = update.arguments.walk();
-                for source in update
-                    .arguments
-                    .named_children(&mut cursor)
-                    .filter(|argument| argument.kind() != "comment")
-                    .skip(1)
-                {
-                    let source = strip_transparent(source);
-                    if source.kind() != "object" {
-                        shape = ObjectShape::Opaque;
-                        continue;
-                    }
-                    let (more, more_shape) = self.object_entries(source, 0);
-                    entries.extend(more.into_iter().map(|entry| Entry {
-                        assigned_later: true,
-                        ..entry
-                    }));
-                    if more_shape == ObjectShape::Opaque {
-                        shape = ObjectShape::Opaque;
-                    }
-                }
-            }
-        }
-        let object = self.response_object(node, entries, shape, origin);
-        self.facts.responses.push(object);
-    }
-
-    fn response_object(
-        &self,
-        node: Node<'t>,
-        entries: Vec<Entry>,
-        shape: ObjectShape,
-        origin: Origin,
-    ) -> ResponseObject {
-        let style = object_style(node, self.text);
-        ResponseObject::new(
-            TextRange::of_node(&node),
-            self.text,
-            entries,
-            shape,
-            origin,
-            style,
-        )
+        self.facts.responses = responses.finish();
     }
 
     /// The entries of an object literal; spreads and computed keys make it opaque. Entries whose
@@ -1068,6 +939,106 @@ impl<'t> Extractor<'t> {
                 function.payload_evidence,
             ) = evidence.unwrap_or_default();
         }
+    }
+}
+
+impl<'t> Dialect<'t> for Extractor<'t> {
+    fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn scopes(&self) -> &ScopeIndex {
+        &self.scopes
+    }
+
+    fn bindings(&self) -> &Bindings<'t> {
+        &self.bindings
+    }
+
+    fn returned(&self, value: Node<'t>) -> Returned<'t> {
+        match value.kind() {
+            "object" => Returned::Object(value),
+            "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => Returned::Through(transparent_inner(value).into_iter().collect()),
+            "ternary_expression" => Returned::Through(
+                ["consequence", "alternative"]
+                    .into_iter()
+                    .filter_map(|field| value.child_by_field_name(field))
+                    .collect(),
+            ),
+            "identifier" => Returned::Name,
+            _ => Returned::Other,
+        }
+    }
+
+    fn bound_object(&self, bound: Node<'t>) -> Option<Node<'t>> {
+        Some(strip_transparent(bound)).filter(|bound| bound.kind() == "object")
+    }
+
+    fn object_entries(&self, object: Node<'t>) -> Option<(Vec<Entry>, ObjectShape)> {
+        Some(Extractor::object_entries(self, object, 0))
+    }
+
+    fn assigned_entry(&self, assignment: &KeyAssignment<'t>) -> Option<Entry> {
+        let (key, bare_key) = match assignment.key.kind() {
+            "property_identifier" => (self.node_text(assignment.key).to_owned(), true),
+            "string" => (string_literal(assignment.key, self.text)?, false),
+            _ => return None,
+        };
+        Some(Entry {
+            key,
+            key_range: TextRange::of_node(&assignment.key),
+            bare_key,
+            value: self.classify(assignment.value, 0),
+            assigned_later: true,
+        })
+    }
+
+    /// `Object.assign(target, {...}, ...)`: the entries of every source after the target.
+    fn updated_entries(&self, update: &Update<'t>) -> (Vec<Entry>, ObjectShape) {
+        let mut entries = Vec::new();
+        let mut shape = ObjectShape::Complete;
+        let mut cursor = update.arguments.walk();
+        for source in update
+            .arguments
+            .named_children(&mut cursor)
+            .filter(|argument| argument.kind() != "comment")
+            .skip(1)
+        {
+            let source = strip_transparent(source);
+            if source.kind() != "object" {
+                shape = ObjectShape::Opaque;
+                continue;
+            }
+            let (more, more_shape) = Extractor::object_entries(self, source, 0);
+            entries.extend(more);
+            if more_shape == ObjectShape::Opaque {
+                shape = ObjectShape::Opaque;
+            }
+        }
+        (entries, shape)
+    }
+
+    fn response_object(
+        &self,
+        node: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let style = object_style(node, self.text);
+        ResponseObject::new(
+            TextRange::of_node(&node),
+            self.text,
+            entries,
+            shape,
+            origin,
+            style,
+        )
     }
 }
 

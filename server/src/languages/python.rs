@@ -1,12 +1,13 @@
 //! Python handlers: `def handler(event, context)` at module level, the helpers they return
 //! through, and the dicts (`{...}`, `dict(...)`, built up through `resp["key"] = ...`) they return.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
 use super::facts::*;
-use super::pipeline::bindings::{Bindings, Window};
+use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::{negated, same_kind};
 use super::pipeline::{roles, MAX_DEPTH};
@@ -80,7 +81,6 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         by_node: HashMap::new(),
         event_params: HashMap::new(),
         bindings: Bindings::default(),
-        seen_objects: HashSet::new(),
     };
     extractor.collect_functions(&matches);
     extractor.collect_bindings(&matches);
@@ -190,7 +190,6 @@ struct Extractor<'t> {
     /// Handler id → the name of its event parameter.
     event_params: HashMap<FunctionId, &'t str>,
     bindings: Bindings<'t>,
-    seen_objects: HashSet<usize>,
 }
 
 impl<'t> Extractor<'t> {
@@ -320,138 +319,17 @@ impl<'t> Extractor<'t> {
                 }
             }
         });
+        let mut responses = Responses::default();
         for (function, value) in returned {
-            self.returned_value(function, value, 0);
+            responses.returned(&*self, Origin::Returned { function }, value, 0);
         }
         // Literals with `statusCode` and another response key, wherever they stand.
-        let mut literals = Vec::new();
         matches.each(OBJECTS, |captures| {
             if let Some(node) = captures.get("dict").or_else(|| captures.get("dict_call")) {
-                literals.push(node);
+                responses.literal(&*self, node, |node| is_sample_data(node, self.text));
             }
         });
-        for node in literals {
-            if self.seen_objects.contains(&node.id()) {
-                continue;
-            }
-            let Some((entries, shape)) = self.object_entries(node, 0) else {
-                continue;
-            };
-            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
-                self.seen_objects.insert(node.id());
-                let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
-                self.facts.responses.push(object);
-            }
-        }
-        self.facts
-            .responses
-            .sort_by_key(|response| response.range.start);
-    }
-
-    /// Records what `function` returns through `value`.
-    fn returned_value(&mut self, function: FunctionId, value: Node<'t>, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        match value.kind() {
-            "dictionary" | "call" if is_object_node(value, self.text) => {
-                self.returned_object(function, value, None);
-            }
-            "parenthesized_expression" | "await" => {
-                if let Some(inner) = value.named_child(0) {
-                    self.returned_value(function, inner, depth + 1);
-                }
-            }
-            "conditional_expression" => {
-                let mut cursor = value.walk();
-                let branches: Vec<_> = value.named_children(&mut cursor).collect();
-                // `a if condition else b`: children are a, condition, b.
-                for branch in [branches.first(), branches.get(2)].into_iter().flatten() {
-                    self.returned_value(function, *branch, depth + 1);
-                }
-            }
-            "identifier" => {
-                let name = self.node_text(value);
-                let Some(binding) = self.bindings.visible(&self.scopes, value, name) else {
-                    return;
-                };
-                let Some(bound) = binding.value else { return };
-                if is_object_node(bound, self.text) {
-                    let later = Bindings::window(binding, name, value.start_byte());
-                    self.returned_object(function, bound, Some(later));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A returned object, with the assignments made to it between its binding and the return.
-    fn returned_object(&mut self, function: FunctionId, node: Node<'t>, later: Option<Window<'_>>) {
-        if !self.seen_objects.insert(node.id()) {
-            return;
-        }
-        let Some((mut entries, mut shape)) = self.object_entries(node, 0) else {
-            return;
-        };
-        if let Some(window) = later {
-            for assignment in self.bindings.assignments_in(window) {
-                if let Some(key) = string_literal(assignment.key, self.text) {
-                    entries.push(Entry {
-                        key,
-                        key_range: TextRange::of_node(&assignment.key),
-                        bare_key: false,
-                        value: self.classify(assignment.value, 0),
-                        assigned_later: true,
-                    });
-                } else {
-                    shape = ObjectShape::Opaque;
-                }
-            }
-            let updates: Vec<Node<'t>> = self
-                .bindings
-                .updates_in(window)
-                .map(|update| update.arguments)
-                .collect();
-            for arguments in updates {
-                match self.argument_entries(arguments, 0) {
-                    Some((more, more_shape)) => {
-                        entries.extend(more.into_iter().map(|entry| Entry {
-                            assigned_later: true,
-                            ..entry
-                        }));
-                        if more_shape == ObjectShape::Opaque {
-                            shape = ObjectShape::Opaque;
-                        }
-                    }
-                    None => shape = ObjectShape::Opaque,
-                }
-            }
-        }
-        let object = self.response_object(node, entries, shape, Origin::Returned { function });
-        self.facts.responses.push(object);
-    }
-
-    fn response_object(
-        &self,
-        node: Node<'t>,
-        entries: Vec<Entry>,
-        shape: ObjectShape,
-        origin: Origin,
-    ) -> ResponseObject {
-        let entry_form = if node.kind() == "call" {
-            EntryForm::Keyword
-        } else {
-            EntryForm::QuotedKey
-        };
-        let style = object_style(node, self.text, entry_form);
-        ResponseObject::new(
-            TextRange::of_node(&node),
-            self.text,
-            entries,
-            shape,
-            origin,
-            style,
-        )
+        self.facts.responses = responses.finish();
     }
 
     /// The entries of a dict literal or `dict(...)` call.
@@ -803,6 +681,89 @@ impl<'t> Extractor<'t> {
         }
         self.facts.edit_context.import_insert_at = insert_at;
         self.facts.edit_context.import_needs_blank_line = needs_blank_line;
+    }
+}
+
+impl<'t> Dialect<'t> for Extractor<'t> {
+    fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn scopes(&self) -> &ScopeIndex {
+        &self.scopes
+    }
+
+    fn bindings(&self) -> &Bindings<'t> {
+        &self.bindings
+    }
+
+    fn returned(&self, value: Node<'t>) -> Returned<'t> {
+        match value.kind() {
+            "dictionary" | "call" if is_object_node(value, self.text) => Returned::Object(value),
+            "parenthesized_expression" | "await" => {
+                Returned::Through(value.named_child(0).into_iter().collect())
+            }
+            "conditional_expression" => {
+                // `a if condition else b`: children are a, condition, b.
+                let mut cursor = value.walk();
+                let parts: Vec<_> = value.named_children(&mut cursor).collect();
+                Returned::Through(
+                    [parts.first(), parts.get(2)]
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .collect(),
+                )
+            }
+            "identifier" => Returned::Name,
+            _ => Returned::Other,
+        }
+    }
+
+    fn bound_object(&self, bound: Node<'t>) -> Option<Node<'t>> {
+        is_object_node(bound, self.text).then_some(bound)
+    }
+
+    fn object_entries(&self, object: Node<'t>) -> Option<(Vec<Entry>, ObjectShape)> {
+        Extractor::object_entries(self, object, 0)
+    }
+
+    fn assigned_entry(&self, assignment: &KeyAssignment<'t>) -> Option<Entry> {
+        Some(Entry {
+            key: string_literal(assignment.key, self.text)?,
+            key_range: TextRange::of_node(&assignment.key),
+            bare_key: false,
+            value: self.classify(assignment.value, 0),
+            assigned_later: true,
+        })
+    }
+
+    fn updated_entries(&self, update: &Update<'t>) -> (Vec<Entry>, ObjectShape) {
+        self.argument_entries(update.arguments, 0)
+            .unwrap_or((Vec::new(), ObjectShape::Opaque))
+    }
+
+    fn response_object(
+        &self,
+        node: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let entry_form = if node.kind() == "call" {
+            EntryForm::Keyword
+        } else {
+            EntryForm::QuotedKey
+        };
+        let style = object_style(node, self.text, entry_form);
+        ResponseObject::new(
+            TextRange::of_node(&node),
+            self.text,
+            entries,
+            shape,
+            origin,
+            style,
+        )
     }
 }
 

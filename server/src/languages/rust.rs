@@ -15,7 +15,8 @@ use tree_sitter::{Node, Tree};
 
 use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
 use super::facts::*;
-use super::pipeline::bindings::{Bindings, Window};
+use super::pipeline::bindings::{Bindings, KeyAssignment, Update, Window};
+use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
@@ -89,7 +90,6 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         by_node: HashMap::new(),
         converted: HashSet::new(),
         bindings: Bindings::default(),
-        seen_objects: HashSet::new(),
     };
     extractor.collect_bindings(&matches);
     extractor.collect_functions(root, &matches);
@@ -113,7 +113,6 @@ struct Extractor<'t> {
     converted: HashSet<FunctionId>,
     /// `let name = value;` (visible after it inside its block) and `name["key"] = value;`.
     bindings: Bindings<'t>,
-    seen_objects: HashSet<usize>,
 }
 
 /// A function item before we know its role.
@@ -264,51 +263,31 @@ impl<'t> Extractor<'t> {
     }
 
     fn collect_responses(&mut self, matches: &Matches<'static, 't>) {
+        let mut responses = Responses::default();
         // Returned by handlers and helpers.
         let functions: Vec<(FunctionId, Node<'t>)> = self.by_node.values().copied().collect();
-        for (id, node) in functions {
-            if self.converted.contains(&id) {
+        for (function, node) in functions {
+            if self.converted.contains(&function) {
                 continue;
             }
             for leaf in self.returned_leaves_of(node) {
-                self.returned_value(id, leaf);
+                responses.returned(&*self, Origin::Returned { function }, leaf, 0);
             }
         }
         // `json!` literals with `statusCode` and another response key, and response structs,
         // wherever they stand.
-        let mut literals = Vec::new();
-        let mut structs = Vec::new();
         matches.each(OBJECTS, |captures| {
             if let (Some(_), Some(arguments)) = (captures.get("json"), captures.get("arguments")) {
-                literals.push(arguments);
+                if let Some(object) = object_argument(arguments) {
+                    responses.literal(&*self, object, |object| self.inside_converted(object));
+                }
             } else if let (Some(node), Some(fields)) =
                 (captures.get("struct"), captures.get("fields"))
             {
-                structs.push((node, fields));
+                responses.push(self.struct_response(node, fields));
             }
         });
-        for arguments in literals {
-            let Some(object) = object_argument(arguments) else {
-                continue;
-            };
-            if self.seen_objects.contains(&object.id()) || self.inside_converted(object) {
-                continue;
-            }
-            let (entries, shape) = self.reader().object(object, 0);
-            if is_status_code_literal(&entries) {
-                self.seen_objects.insert(object.id());
-                let response =
-                    self.response_object(object, entries, shape, Origin::StatusCodeLiteral);
-                self.facts.responses.push(response);
-            }
-        }
-        for (node, fields) in structs {
-            let response = self.struct_response(node, fields);
-            self.facts.responses.push(response);
-        }
-        self.facts
-            .responses
-            .sort_by_key(|response| response.range.start);
+        self.facts.responses = responses.finish();
     }
 
     /// Whether a node sits in a `lambda_http` handler (or helper), whose results are converted.
@@ -328,87 +307,6 @@ impl<'t> Extractor<'t> {
             current = candidate.parent();
         }
         false
-    }
-
-    /// Records the `json!` object `function` returns through `leaf`, directly or bound to a local.
-    fn returned_value(&mut self, function: FunctionId, leaf: Node<'t>) {
-        match leaf.kind() {
-            "macro_invocation" => {
-                if let Some(object) = json_object(leaf, self.text) {
-                    self.returned_object(function, object, None);
-                }
-            }
-            "identifier" => {
-                let name = self.node_text(leaf);
-                let Some(binding) = self.bindings.visible(&self.scopes, leaf, name) else {
-                    return;
-                };
-                let window = Bindings::window(binding, name, leaf.start_byte());
-                if let Some(object) = binding
-                    .value
-                    .and_then(|bound| json_object(bound, self.text))
-                {
-                    self.returned_object(function, object, Some(window));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A returned `json!` object, with the `name["key"] = ...` assignments made to it between its
-    /// binding and the return.
-    fn returned_object(
-        &mut self,
-        function: FunctionId,
-        object: Node<'t>,
-        later: Option<Window<'_>>,
-    ) {
-        if !self.seen_objects.insert(object.id()) {
-            return;
-        }
-        let (mut entries, mut shape) = self.reader().object(object, 0);
-        if let Some(window) = later {
-            let Window { name, from, to, .. } = window;
-            for assignment in self.bindings.assignments_in(window) {
-                match string_content(assignment.key, self.text) {
-                    Some(key) => entries.push(Entry {
-                        key,
-                        key_range: TextRange::of_node(&assignment.key),
-                        bare_key: false,
-                        value: self.assigned_value(assignment.value),
-                        assigned_later: true,
-                    }),
-                    None => shape = ObjectShape::Opaque,
-                }
-            }
-            // Changed through the `serde_json::Value` API: keys we cannot see.
-            let between = self.text.get(from..to).unwrap_or("");
-            if ["as_object_mut()", "get_mut(", "pointer_mut(", "take()"]
-                .iter()
-                .any(|method| between.contains(&format!("{name}.{method}")))
-            {
-                shape = ObjectShape::Opaque;
-            }
-        }
-        let response = self.response_object(object, entries, shape, Origin::Returned { function });
-        self.facts.responses.push(response);
-    }
-
-    fn response_object(
-        &self,
-        object: Node<'t>,
-        entries: Vec<Entry>,
-        shape: ObjectShape,
-        origin: Origin,
-    ) -> ResponseObject {
-        let range = TextRange::of_node(&object);
-        let style = object_style(
-            object,
-            token_tree::inner_tokens(object).first().copied(),
-            self.text,
-            EntryForm::QuotedKey,
-        );
-        ResponseObject::new(range, self.text, entries, shape, origin, style)
     }
 
     /// `ApiGatewayProxyResponse { status_code: 200, body: Some(...), ..Default::default() }`: the
@@ -723,6 +621,81 @@ impl<'t> Extractor<'t> {
         }
         names.extend(locals);
         names
+    }
+}
+
+impl<'t> Dialect<'t> for Extractor<'t> {
+    fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn scopes(&self) -> &ScopeIndex {
+        &self.scopes
+    }
+
+    fn bindings(&self) -> &Bindings<'t> {
+        &self.bindings
+    }
+
+    /// The leaves `returned_leaves_of` gives are already seen through `Ok(...)`, `.await`, `?`,
+    /// blocks, `if` and `match`.
+    fn returned(&self, leaf: Node<'t>) -> Returned<'t> {
+        match leaf.kind() {
+            "macro_invocation" => {
+                json_object(leaf, self.text).map_or(Returned::Other, Returned::Object)
+            }
+            "identifier" => Returned::Name,
+            _ => Returned::Other,
+        }
+    }
+
+    fn bound_object(&self, bound: Node<'t>) -> Option<Node<'t>> {
+        json_object(bound, self.text)
+    }
+
+    fn object_entries(&self, object: Node<'t>) -> Option<(Vec<Entry>, ObjectShape)> {
+        Some(self.reader().object(object, 0))
+    }
+
+    fn assigned_entry(&self, assignment: &KeyAssignment<'t>) -> Option<Entry> {
+        Some(Entry {
+            key: string_content(assignment.key, self.text)?,
+            key_range: TextRange::of_node(&assignment.key),
+            bare_key: false,
+            value: self.assigned_value(assignment.value),
+            assigned_later: true,
+        })
+    }
+
+    /// Rust records no updates: a `serde_json::Value` is changed through the methods
+    /// `hidden_changes` looks for.
+    fn updated_entries(&self, _update: &Update<'t>) -> (Vec<Entry>, ObjectShape) {
+        (Vec::new(), ObjectShape::Opaque)
+    }
+
+    /// Changed through the `serde_json::Value` API: keys we cannot see.
+    fn hidden_changes(&self, window: Window<'_>) -> bool {
+        let between = self.text.get(window.from..window.to).unwrap_or("");
+        ["as_object_mut()", "get_mut(", "pointer_mut(", "take()"]
+            .iter()
+            .any(|method| between.contains(&format!("{}.{method}", window.name)))
+    }
+
+    fn response_object(
+        &self,
+        object: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let range = TextRange::of_node(&object);
+        let style = object_style(
+            object,
+            token_tree::inner_tokens(object).first().copied(),
+            self.text,
+            EntryForm::QuotedKey,
+        );
+        ResponseObject::new(range, self.text, entries, shape, origin, style)
     }
 }
 
