@@ -1238,16 +1238,20 @@ fn pattern_keys<'t>(pattern: Node<'t>, text: &str) -> Vec<(String, Node<'t>)> {
     keys
 }
 
+/// Every function-like node kind (what `functions.scm` captures as `@function`): scopes, and
+/// bodies that run when called (the escapes walk skips them).
+pub(super) const FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "function",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+];
+
 fn is_function_node(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "function_declaration"
-            | "generator_function_declaration"
-            | "function_expression"
-            | "generator_function"
-            | "arrow_function"
-            | "method_definition"
-    )
+    FUNCTION_KINDS.contains(&node.kind())
 }
 
 fn first_named(node: Node<'_>) -> Option<Node<'_>> {

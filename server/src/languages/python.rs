@@ -41,6 +41,10 @@ const EVIDENCE: QueryFile = QueryFile(4);
 const IMPORTS: QueryFile = QueryFile(5);
 const SCOPES: QueryFile = QueryFile(6);
 
+/// Function-like node kinds (`scopes.scm` captures them as `@function` and `@lambda`): bodies
+/// that run when called (the escapes walk skips them).
+pub(super) const FUNCTION_KINDS: &[&str] = &["function_definition", "lambda"];
+
 /// Names a handler's first parameter commonly has.
 const EVENT_NAMES: &[&str] = &[
     "event", "evt", "ev", "e", "_event", "_evt", "_e", "_", "request", "req", "payload",
@@ -87,97 +91,9 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_responses(&matches);
     extractor.collect_evidence(&matches);
     extractor.collect_edit_context(root, &matches);
-    collect_waits(root, text, 1, &mut extractor.facts.waits);
     super::escapes::collect_python(root, text, &mut extractor.facts);
     super::timing::collect_python(root, text, &mut extractor.facts);
     extractor.facts
-}
-
-/// The callees that wait for their first argument's number of seconds.
-const SLEEP_CALLS: &[&str] = &["time.sleep", "asyncio.sleep", "sleep"];
-
-/// Finds `time.sleep(N)` / `await asyncio.sleep(N)` with a constant `N`, multiplied by the bounds
-/// of the `for _ in range(K)` loops around them.
-fn collect_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
-    // Every callee of `SLEEP_CALLS` names `sleep`.
-    if !super::mentions(node, text, &["sleep"]) {
-        return;
-    }
-    if node.kind() == "call" {
-        let callee = node
-            .child_by_field_name("function")
-            .map(|function| &text[function.byte_range()]);
-        let argument = node
-            .child_by_field_name("arguments")
-            .and_then(|arguments| arguments.named_child(0));
-        let seconds = argument
-            .filter(|argument| matches!(argument.kind(), "integer" | "float"))
-            .and_then(|argument| {
-                text[argument.byte_range()]
-                    .replace('_', "")
-                    .parse::<f64>()
-                    .ok()
-            });
-        if let (Some(true), Some(seconds)) = (callee.map(|c| SLEEP_CALLS.contains(&c)), seconds) {
-            waits.push(Wait {
-                range: TextRange::of_node(&node),
-                call: text[node.byte_range()].to_owned(),
-                seconds: seconds * repeats as f64,
-                repeats,
-            });
-        }
-    }
-    // The body of `for _ in range(K)` runs K times; a loop with an unknown bound counts once (a
-    // lower bound of its waiting).
-    let loop_body = (node.kind() == "for_statement")
-        .then(|| node.child_by_field_name("body"))
-        .flatten()
-        .map(|body| body.id());
-    let bound = loop_body
-        .and_then(|_| node.child_by_field_name("right"))
-        .and_then(|right| constant_range(right, text))
-        .unwrap_or(1);
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        // A lambda's body runs when called, not where it is written.
-        if child.kind() == "lambda" {
-            continue;
-        }
-        let child_repeats = if Some(child.id()) == loop_body {
-            repeats.saturating_mul(bound)
-        } else {
-            repeats
-        };
-        collect_waits(child, text, child_repeats, waits);
-    }
-}
-
-/// The number of iterations of `range(K)` / `range(A, B)` with constant bounds.
-fn constant_range(node: Node<'_>, text: &str) -> Option<u64> {
-    if node.kind() != "call"
-        || node
-            .child_by_field_name("function")
-            .map(|f| &text[f.byte_range()])
-            != Some("range")
-    {
-        return None;
-    }
-    let arguments = node.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    let numbers: Vec<i64> = arguments
-        .named_children(&mut cursor)
-        .map(|argument| {
-            (argument.kind() == "integer")
-                .then(|| text[argument.byte_range()].parse().ok())
-                .flatten()
-        })
-        .collect::<Option<_>>()?;
-    let count = match numbers.as_slice() {
-        [end] => *end,
-        [start, end] => end - start,
-        _ => return None,
-    };
-    u64::try_from(count).ok()
 }
 
 struct Extractor<'t> {
