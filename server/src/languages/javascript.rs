@@ -11,13 +11,13 @@ use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::same_kind;
 use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
 use super::{FileKind, Language};
-use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
 /// The queries of one grammar, run in one pass: the JavaScript ones compile for all three
@@ -161,9 +161,6 @@ struct Candidate<'t> {
     /// Exported names, with the wrapper call it is exported through (`middy`).
     exports: Vec<Export<'t>>,
     role: Option<Role>,
-    api_evidence: Option<ApiEvidence>,
-    other_source_evidence: Option<ApiEvidence>,
-    payload_evidence: Option<PayloadEvidence>,
 }
 
 /// A positional parameter: its name when it is a plain identifier, its pattern, its type.
@@ -276,9 +273,6 @@ impl<'t> Extractor<'t> {
                 parameters: positional_parameters(function, self.text),
                 exports,
                 role: None,
-                api_evidence: None,
-                other_source_evidence: None,
-                payload_evidence: None,
             });
         }
         self.collect_exports();
@@ -855,18 +849,20 @@ impl<'t> Extractor<'t> {
                 reads.push((read, object_name, pattern_keys(pattern, text)));
             }
         });
-        // (candidate, evidence, whether it shows API Gateway or another event source)
-        let mut found: Vec<(usize, ApiEvidence, bool)> = Vec::new();
-        for (index, candidate) in self.candidates.iter().enumerate() {
+        let mut found = Evidence::default();
+        for candidate in &self.candidates {
             if !matches!(candidate.role, Some(Role::Handler { .. })) {
                 continue;
             }
+            let Some(&index) = self.by_node.get(&candidate.node.id()) else {
+                continue;
+            };
             // Typed with an API Gateway type.
             if let Some((name, range)) = signature_types(candidate, self.text, self.queries)
                 .into_iter()
                 .find(|(name, _)| name.starts_with("APIGateway"))
             {
-                found.push((index, ApiEvidence::typed(&name, range), true));
+                found.api_type(index, &name, range);
             }
             let Some(first) = candidate.parameters.first() else {
                 continue;
@@ -874,16 +870,8 @@ impl<'t> Extractor<'t> {
             // A destructured event: `async ({ pathParameters, body }) => ...`.
             if matches!(first.pattern.kind(), "object_pattern") {
                 for (key, node) in pattern_keys(first.pattern, self.text) {
-                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
-                    found.push((
-                        index,
-                        ApiEvidence::key(
-                            format!("destructures `{key}` from its event"),
-                            &key,
-                            TextRange::of_node(&node),
-                        ),
-                        is_api,
-                    ));
+                    let message = format!("destructures `{key}` from its event");
+                    found.key_read(index, message, &key, TextRange::of_node(&node));
                 }
             }
             let Some(event) = first.name else {
@@ -895,50 +883,12 @@ impl<'t> Extractor<'t> {
                     continue;
                 }
                 for (key, node) in keys {
-                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
-                    found.push((
-                        index,
-                        ApiEvidence::key(
-                            format!("reads `{event}.{key}`"),
-                            key,
-                            TextRange::of_node(node),
-                        ),
-                        is_api,
-                    ));
+                    let message = format!("reads `{event}.{key}`");
+                    found.key_read(index, message, key, TextRange::of_node(node));
                 }
             }
         }
-        for (index, evidence, is_api) in found {
-            let candidate = &mut self.candidates[index];
-            record_evidence(
-                evidence,
-                is_api,
-                &mut candidate.api_evidence,
-                &mut candidate.other_source_evidence,
-                &mut candidate.payload_evidence,
-            );
-        }
-        for function in &mut self.facts.functions {
-            let evidence = self
-                .candidates
-                .iter()
-                .find(|candidate| {
-                    TextRange::of_node(&candidate.node) == function.range
-                        && candidate.name == function.name
-                })
-                .map(|candidate| {
-                    (
-                        candidate.api_evidence.clone(),
-                        candidate.other_source_evidence.clone(),
-                        candidate.payload_evidence.clone(),
-                    )
-                });
-            (
-                function.api_evidence,
-                function.other_source_evidence,
-                function.payload_evidence,
-            ) = evidence.unwrap_or_default();
-        }
+        found.record(&mut self.facts.functions);
     }
 }
 

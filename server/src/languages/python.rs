@@ -7,13 +7,13 @@ use tree_sitter::{Node, Tree};
 
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::{negated, same_kind};
 use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{grammar_query_set, Matches, QueryFile};
 use super::Language;
-use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
 fn python() -> tree_sitter::Language {
@@ -495,8 +495,7 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, matches: &Matches<'_, 't>) {
-        // (function, evidence, whether it shows API Gateway or another event source)
-        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
+        let mut found = Evidence::default();
         matches.each(EVIDENCE, |captures| {
             let (Some(object), Some(key), Some(read)) = (
                 captures.get("object"),
@@ -519,15 +518,8 @@ impl<'t> Extractor<'t> {
                 return;
             }
             if let Some(key_text) = string_literal(key, self.text) {
-                found.push((
-                    id,
-                    ApiEvidence::key(
-                        format!("reads `{}[\"{key_text}\"]`", event),
-                        &key_text,
-                        TextRange::of_node(&read),
-                    ),
-                    api_event::EVENT_KEYS.contains(&key_text.as_str()),
-                ));
+                let message = format!("reads `{event}[\"{key_text}\"]`");
+                found.key_read(id, message, &key_text, TextRange::of_node(&read));
             }
         });
         // Type annotations and decorators naming an API Gateway event.
@@ -549,19 +541,14 @@ impl<'t> Extractor<'t> {
                 let word_end = signature[at..]
                     .find(|c: char| !c.is_alphanumeric() && c != '_')
                     .map_or(signature.len(), |n| at + n);
-                found.push((
+                found.api_type(
                     FunctionId(index),
-                    ApiEvidence::typed(
-                        &signature[at..word_end],
-                        TextRange::new(start + at, start + word_end),
-                    ),
-                    true,
-                ));
+                    &signature[at..word_end],
+                    TextRange::new(start + at, start + word_end),
+                );
             }
         }
-        for (id, evidence, is_api) in found {
-            self.facts.functions[id.0].record_evidence(evidence, is_api);
-        }
+        found.record(&mut self.facts.functions);
     }
 
     fn collect_edit_context(&mut self, root: Node<'t>, matches: &Matches<'_, 't>) {

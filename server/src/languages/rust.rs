@@ -16,12 +16,12 @@ use tree_sitter::{Node, Tree};
 use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update, Window};
+use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
 use super::Language;
-use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
 fn rust() -> tree_sitter::Language {
@@ -254,7 +254,7 @@ impl<'t> Extractor<'t> {
         }
         for_each_match(&RETURNS, function, self.text, |captures| {
             if let (Some(ret), Some(value)) = (captures.get("return"), captures.get("value")) {
-                if enclosing_function(ret).is_some_and(|owner| owner.id() == function.id()) {
+                if self.scopes.enclosing_function(ret) == Some(function.id()) {
                     returned_leaves(value, self.text, &mut leaves, 0);
                 }
             }
@@ -499,13 +499,12 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, matches: &Matches<'static, 't>) {
-        // (function, evidence, whether it shows API Gateway or another event source)
-        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
+        let mut found = Evidence::default();
         // Types in the signature.
         for &(id, node) in self.by_node.values() {
             let signature = Signature::of(node, self.text);
             if let Some((name, range)) = signature.api_type() {
-                found.push((id, ApiEvidence::typed(name, range), true));
+                found.api_type(id, name, range);
             }
         }
         // Reads of API Gateway event keys from the event.
@@ -520,9 +519,10 @@ impl<'t> Extractor<'t> {
             let Some(key_text) = string_content(key, self.text) else {
                 return;
             };
-            let is_api = api_event::EVENT_KEYS.contains(&key_text.as_str());
-            let Some(&(id, function)) =
-                enclosing_function(read).and_then(|f| self.by_node.get(&f.id()))
+            let Some(&(id, function)) = self
+                .scopes
+                .enclosing_function(read)
+                .and_then(|f| self.by_node.get(&f))
             else {
                 return;
             };
@@ -535,21 +535,11 @@ impl<'t> Extractor<'t> {
                 .iter()
                 .any(|name| object_text == name)
             {
-                found.push((
-                    id,
-                    ApiEvidence::key(
-                        format!("reads `{object_text}[\"{key_text}\"]`"),
-                        &key_text,
-                        TextRange::of_node(&read),
-                    ),
-                    is_api,
-                ));
+                let message = format!("reads `{object_text}[\"{key_text}\"]`");
+                found.key_read(id, message, &key_text, TextRange::of_node(&read));
             }
         });
-        found.sort_by_key(|(_, evidence, _)| evidence.range.start);
-        for (id, evidence, is_api) in found {
-            self.facts.functions[id.0].record_evidence(evidence, is_api);
-        }
+        found.record(&mut self.facts.functions);
     }
 
     /// How a handler's code names its event: the first parameter `event`, `event.payload`, and
@@ -909,20 +899,6 @@ fn returned_leaves<'t>(value: Node<'t>, text: &str, leaves: &mut Vec<Node<'t>>, 
         }
         _ => leaves.push(value),
     }
-}
-
-/// The function item a `return` belongs to: `None` inside a closure or an async block, whose
-/// `return` leaves only that.
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(candidate) = current {
-        match candidate.kind() {
-            "function_item" => return Some(candidate),
-            "closure_expression" | "async_block" => return None,
-            _ => current = candidate.parent(),
-        }
-    }
-    None
 }
 
 /// The plain function name a returned call calls: `helper(...)` → `helper`.

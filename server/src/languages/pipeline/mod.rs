@@ -17,6 +17,7 @@
 //! - [`values`]: the value kinds both branches of a conditional share, and the one depth limit.
 
 pub(super) mod bindings;
+pub(super) mod evidence;
 pub(super) mod flow;
 pub(super) mod roles;
 pub(super) mod scopes;
