@@ -16,8 +16,9 @@ use crate::text::TextRange;
 
 /// The syntax of one language, as far as this walk needs it.
 struct Syntax {
-    /// Node kinds whose bodies run elsewhere (functions, classes).
-    nested: &'static [&'static str],
+    /// Node kinds whose bodies run elsewhere: the dialect's function kinds, and classes.
+    functions: &'static [&'static str],
+    classes: &'static [&'static str],
     raise: &'static str,
     /// The keyword every `raise` node's text starts with.
     raise_keyword: &'static str,
@@ -29,7 +30,8 @@ struct Syntax {
 }
 
 const PYTHON: Syntax = Syntax {
-    nested: &["function_definition", "lambda", "class_definition"],
+    functions: super::python::FUNCTION_KINDS,
+    classes: &["class_definition"],
     raise: "raise_statement",
     raise_keyword: "raise",
     try_statement: "try_statement",
@@ -38,17 +40,8 @@ const PYTHON: Syntax = Syntax {
 };
 
 const JAVASCRIPT: Syntax = Syntax {
-    nested: &[
-        "function_declaration",
-        "generator_function_declaration",
-        "function_expression",
-        "function",
-        "generator_function",
-        "arrow_function",
-        "method_definition",
-        "class_declaration",
-        "class",
-    ],
+    functions: super::javascript::FUNCTION_KINDS,
+    classes: &["class_declaration", "class"],
     raise: "throw_statement",
     raise_keyword: "throw",
     try_statement: "try_statement",
@@ -141,7 +134,7 @@ fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'
     if !super::mentions(node, text, &[syntax.raise_keyword]) {
         return;
     }
-    if syntax.nested.contains(&node.kind()) {
+    if syntax.functions.contains(&node.kind()) || syntax.classes.contains(&node.kind()) {
         return;
     }
     if node.kind() == "if_statement" && is_method_guard(node, text) {

@@ -4,16 +4,20 @@
 //! return or pass to `callback(null, ...)`, built up through `response.body = ...` and
 //! `Object.assign(response, {...})`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
+use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::evidence::Evidence;
+use super::pipeline::flow::{Dialect, Responses, Returned};
+use super::pipeline::scopes::{ScopeIndex, ScopeKind};
+use super::pipeline::values::same_kind;
+use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
-use super::scopes::{KeyAssignment, Update};
 use crate::files::{FileKind, Language};
-use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
 /// The queries of one grammar, run in one pass: the JavaScript ones compile for all three
@@ -110,18 +114,25 @@ const AWS_TYPE_PREFIXES: &[&str] = &[
 pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     let language = kind.language().unwrap_or(Language::JavaScript);
     let root = tree.root_node();
+    let matches = queries(kind).all.run(root, text);
+    // Every function node is a scope (JavaScript binds `var`/`let`/`const` per function here).
+    let mut scope_nodes = Vec::new();
+    matches.each(FUNCTIONS, |captures| {
+        scope_nodes.extend(
+            captures
+                .get("function")
+                .map(|node| (node, ScopeKind::Function)),
+        );
+    });
     let mut extractor = Extractor {
         text,
-        root,
         queries: queries(kind),
-        matches: queries(kind).all.run(root, text),
+        matches,
+        scopes: ScopeIndex::new(scope_nodes),
         facts: SourceFacts::empty(language),
         candidates: Vec::new(),
         by_node: HashMap::new(),
-        bindings: Vec::new(),
-        member_assignments: Vec::new(),
-        updates: Vec::new(),
-        seen_objects: HashSet::new(),
+        bindings: Bindings::default(),
     };
     extractor.collect_bindings();
     extractor.collect_functions();
@@ -130,16 +141,6 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     super::escapes::collect_javascript(root, text, &mut extractor.facts);
     super::timing::collect_javascript(root, text, &mut extractor.facts);
     extractor.facts
-}
-
-/// A name bound in a scope; `value` is `None` for parameters and destructured names, whose
-/// values the file does not pin down (they still shadow outer bindings).
-struct Binding<'t> {
-    scope: Option<usize>,
-    name: &'t str,
-    value: Option<Node<'t>>,
-    /// Visible from this byte on.
-    at: usize,
 }
 
 /// An exported name and the wrapper call it is exported through (`middy`).
@@ -160,9 +161,6 @@ struct Candidate<'t> {
     /// Exported names, with the wrapper call it is exported through (`middy`).
     exports: Vec<Export<'t>>,
     role: Option<Role>,
-    api_evidence: Option<ApiEvidence>,
-    other_source_evidence: Option<ApiEvidence>,
-    payload_evidence: Option<PayloadEvidence>,
 }
 
 /// A positional parameter: its name when it is a plain identifier, its pattern, its type.
@@ -174,18 +172,15 @@ struct Parameter<'t> {
 
 struct Extractor<'t> {
     text: &'t str,
-    root: Node<'t>,
     queries: &'static Queries,
     /// Every query file's matches over the whole file, from one pass.
     matches: Matches<'static, 't>,
+    scopes: ScopeIndex,
     facts: SourceFacts,
     candidates: Vec<Candidate<'t>>,
     /// Function node id → the handler or helper it is in `facts.functions`.
     by_node: HashMap<usize, FunctionId>,
-    bindings: Vec<Binding<'t>>,
-    member_assignments: Vec<KeyAssignment<'t>>,
-    updates: Vec<Update<'t>>,
-    seen_objects: HashSet<usize>,
+    bindings: Bindings<'t>,
 }
 
 impl<'t> Extractor<'t> {
@@ -195,34 +190,25 @@ impl<'t> Extractor<'t> {
 
     fn collect_bindings(&mut self) {
         let text = self.text;
-        let root = self.root;
-        let mut bindings = Vec::new();
-        let mut members = Vec::new();
-        let mut updates = Vec::new();
+        let scopes = &self.scopes;
+        let bindings = &mut self.bindings;
         self.matches.each(BINDINGS, |captures| {
             if let (Some(binding), Some(target), Some(value)) = (
                 captures.get("binding"),
                 captures.get("target"),
                 captures.get("value"),
             ) {
-                bindings.push(Binding {
-                    scope: scope_of(root, binding),
-                    name: TextRange::of_node(&target).slice(text),
-                    value: Some(value),
-                    at: binding.end_byte(),
-                });
+                let name = TextRange::of_node(&target).slice(text);
+                bindings.bind(scopes, binding, name, Some(value), None);
             } else if let (Some(destructuring), Some(pattern)) =
                 (captures.get("destructuring"), captures.get("pattern"))
             {
                 let mut names = Vec::new();
                 pattern_names(pattern, &mut names);
                 for name in names {
-                    bindings.push(Binding {
-                        scope: scope_of(root, destructuring),
-                        name: TextRange::of_node(&name).slice(text),
-                        value: None,
-                        at: destructuring.start_byte(),
-                    });
+                    let name = TextRange::of_node(&name).slice(text);
+                    let from = Some(destructuring.start_byte());
+                    bindings.bind(scopes, destructuring, name, None, from);
                 }
             } else if let (Some(assignment), Some(target), Some(key), Some(value)) = (
                 captures.get("member_assignment"),
@@ -230,24 +216,15 @@ impl<'t> Extractor<'t> {
                 captures.get("member_key"),
                 captures.get("value"),
             ) {
-                members.push(KeyAssignment {
-                    scope: scope_of(root, assignment),
-                    target: TextRange::of_node(&target).slice(text),
-                    key,
-                    value,
-                    at: assignment.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.assign(scopes, assignment, target, key, value);
             } else if let (Some(update), Some(target), Some(arguments)) = (
                 captures.get("update"),
                 captures.get("update_target"),
                 captures.get("update_arguments"),
             ) {
-                updates.push(Update {
-                    scope: scope_of(root, update),
-                    target: TextRange::of_node(&target).slice(text),
-                    arguments,
-                    at: update.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.update(scopes, update, target, arguments);
             }
         });
         // Parameters shadow outer names: `(body) => ({ statusCode: 200, body })`.
@@ -262,46 +239,9 @@ impl<'t> Extractor<'t> {
                 pattern_names(parameter, &mut names);
             }
             for name in names {
-                bindings.push(Binding {
-                    scope: Some(function.id()),
-                    name: TextRange::of_node(&name).slice(text),
-                    value: None,
-                    at: function.start_byte(),
-                });
+                bindings.bind_parameter(function, TextRange::of_node(&name).slice(text));
             }
         });
-        self.bindings = bindings;
-        self.member_assignments = members;
-        self.updates = updates;
-    }
-
-    /// The binding of `name` visible at `node`: the last one before it in the nearest enclosing
-    /// scope that binds the name, out to module level.
-    fn binding(&self, node: Node<'t>, name: &str) -> Option<&Binding<'t>> {
-        let at = node.start_byte();
-        // Most names looked up (parameters, globals) have no binding before `node` at all: then
-        // the scopes around it (a descent from the root) are not needed.
-        if !self
-            .bindings
-            .iter()
-            .any(|binding| binding.name == name && binding.at <= at)
-        {
-            return None;
-        }
-        let mut scopes: Vec<Option<usize>> = super::ancestors(self.root, node)
-            .into_iter()
-            .filter(|candidate| is_function_node(*candidate))
-            .map(|candidate| Some(candidate.id()))
-            .collect();
-        scopes.push(None);
-        scopes.into_iter().find_map(|scope| {
-            self.bindings
-                .iter()
-                .filter(|binding| {
-                    binding.scope == scope && binding.name == name && binding.at <= at
-                })
-                .max_by_key(|binding| binding.at)
-        })
     }
 
     /// Named module-level functions; the exported or handler-typed ones become handlers, and the
@@ -314,9 +254,7 @@ impl<'t> Extractor<'t> {
             }
         });
         for function in function_nodes {
-            if enclosing_function(self.root, function).is_some()
-                || function.kind() == "method_definition"
-            {
+            if !self.scopes.is_top_level(function) || function.kind() == "method_definition" {
                 continue;
             }
             let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
@@ -335,9 +273,6 @@ impl<'t> Extractor<'t> {
                 parameters: positional_parameters(function, self.text),
                 exports,
                 role: None,
-                api_evidence: None,
-                other_source_evidence: None,
-                payload_evidence: None,
             });
         }
         self.collect_exports();
@@ -347,69 +282,41 @@ impl<'t> Extractor<'t> {
         }
         // Helpers: a function whose call a handler or helper returns (or passes to its callback).
         let mut returned_calls: Vec<(usize, usize)> = Vec::new();
-        let names: HashMap<&str, usize> = self
-            .candidates
-            .iter()
-            .enumerate()
-            .map(|(index, candidate)| (candidate.name, index))
-            .collect();
+        let names = roles::by_name(self.candidates.iter().map(|candidate| candidate.name));
         let by_function: HashMap<usize, usize> = self
             .candidates
             .iter()
             .enumerate()
             .map(|(index, candidate)| (candidate.node.id(), index))
             .collect();
-        for (owner_node, value) in self.returned_values() {
-            let Some(&owner) = by_function.get(&owner_node.id()) else {
+        for (owner, value) in self.returned_values() {
+            let Some(&owner) = by_function.get(&owner) else {
                 continue;
             };
             for callee in returned_callees(value, self.text) {
                 if let Some(&callee) = names.get(callee) {
-                    if callee != owner {
-                        returned_calls.push((owner, callee));
-                    }
+                    returned_calls.push((owner, callee));
                 }
             }
         }
         for (owner, _, argument) in self.callback_results() {
             for callee in returned_callees(argument, self.text) {
                 if let Some(&callee) = names.get(callee) {
-                    if callee != owner {
-                        returned_calls.push((owner, callee));
-                    }
+                    returned_calls.push((owner, callee));
                 }
             }
         }
-        let mut ids: HashMap<usize, FunctionId> = HashMap::new();
-        let next_id = |index: usize, ids: &mut HashMap<usize, FunctionId>| {
-            let length = ids.len();
-            *ids.entry(index).or_insert(FunctionId(length))
-        };
-        for (index, candidate) in self.candidates.iter().enumerate() {
-            if candidate.role.is_some() {
-                next_id(index, &mut ids);
-            }
+        let mut roles: Vec<Option<Role>> = self
+            .candidates
+            .iter()
+            .map(|candidate| candidate.role.clone())
+            .collect();
+        roles::settle(&mut roles, &returned_calls);
+        for (candidate, role) in self.candidates.iter_mut().zip(&roles) {
+            candidate.role.clone_from(role);
         }
-        loop {
-            let mut changed = false;
-            for &(owner, callee) in &returned_calls {
-                if self.candidates[owner].role.is_some() && self.candidates[callee].role.is_none() {
-                    let of = next_id(owner, &mut ids);
-                    next_id(callee, &mut ids);
-                    self.candidates[callee].role = Some(Role::Helper { of });
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        let mut ordered: Vec<(FunctionId, usize)> =
-            ids.iter().map(|(index, id)| (*id, *index)).collect();
-        ordered.sort_by_key(|(id, _)| id.0);
-        for (id, index) in ordered {
-            let candidate = &self.candidates[index];
-            let Some(role) = candidate.role.clone() else {
+        for (candidate, settled) in self.candidates.iter().zip(roles::renumber(roles)) {
+            let Some((id, role)) = settled else {
                 continue;
             };
             self.by_node.insert(candidate.node.id(), id);
@@ -587,7 +494,7 @@ impl<'t> Extractor<'t> {
         wrapper: Option<&'t str>,
         depth: usize,
     ) -> Option<(usize, Option<&'t str>)> {
-        if depth > 6 {
+        if depth > MAX_DEPTH {
             return None;
         }
         match value.kind() {
@@ -596,11 +503,7 @@ impl<'t> Extractor<'t> {
                 if let Some(index) = self.candidates.iter().position(|c| c.name == name) {
                     return Some((index, wrapper));
                 }
-                let bound = self
-                    .bindings
-                    .iter()
-                    .filter(|binding| binding.scope.is_none() && binding.name == name)
-                    .find_map(|binding| binding.value)?;
+                let bound = self.bindings.module_level(name)?;
                 self.resolve_function(bound, wrapper, depth + 1)
             }
             "call_expression" => {
@@ -627,16 +530,16 @@ impl<'t> Extractor<'t> {
         }
     }
 
-    /// (function, returned expression) for every return and arrow expression body.
-    fn returned_values(&self) -> Vec<(Node<'t>, Node<'t>)> {
+    /// (function node id, returned expression) for every return and arrow expression body.
+    fn returned_values(&self) -> Vec<(usize, Node<'t>)> {
         let mut returned = Vec::new();
         self.matches.each(RETURNS, |captures| {
             if let (Some(arrow), Some(value)) = (captures.get("arrow"), captures.get("value")) {
                 if value.kind() != "statement_block" {
-                    returned.push((arrow, value));
+                    returned.push((arrow.id(), value));
                 }
             } else if let (Some(_), Some(value)) = (captures.get("return"), captures.get("value")) {
-                if let Some(function) = enclosing_function(self.root, value) {
+                if let Some(function) = self.scopes.enclosing_function(value) {
                     returned.push((function, value));
                 }
             }
@@ -689,169 +592,27 @@ impl<'t> Extractor<'t> {
     }
 
     fn collect_responses(&mut self) {
+        let mut responses = Responses::default();
         for (function, value) in self.returned_values() {
-            if let Some(&id) = self.by_node.get(&function.id()) {
-                self.returned_value(Origin::Returned { function: id }, value, 0);
+            if let Some(&id) = self.by_node.get(&function) {
+                responses.returned(&*self, Origin::Returned { function: id }, value, 0);
             }
         }
         for (index, _, result) in self.callback_results() {
             if let Some(&id) = self.by_node.get(&self.candidates[index].node.id()) {
-                self.returned_value(Origin::Callback { function: id }, result, 0);
+                responses.returned(&*self, Origin::Callback { function: id }, result, 0);
             }
         }
-        // Literals with `statusCode` and another response key, wherever they stand.
-        let mut literals = Vec::new();
+        // Literals with `statusCode` and another response key, wherever they stand; the checks
+        // that climb to the parent (a descent from the root each) come last.
         self.matches.each(OBJECTS, |captures| {
             if let Some(object) = captures.get("object") {
-                literals.push(object);
+                responses.literal(&*self, object, |object| {
+                    is_expectation(object, self.text) || is_sample_data(object, self.text)
+                });
             }
         });
-        for node in literals {
-            if self.seen_objects.contains(&node.id()) {
-                continue;
-            }
-            // The checks that climb to the parent (a descent from the root each) come last: most
-            // literals are not response-shaped.
-            let (entries, shape) = self.object_entries(node, 0);
-            if is_status_code_literal(&entries)
-                && !is_expectation(node, self.text)
-                && !is_sample_data(node, self.text)
-            {
-                self.seen_objects.insert(node.id());
-                let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
-                self.facts.responses.push(object);
-            }
-        }
-        self.facts
-            .responses
-            .sort_by_key(|response| response.range.start);
-    }
-
-    /// Records the response objects `value` evaluates to.
-    fn returned_value(&mut self, origin: Origin, value: Node<'t>, depth: usize) {
-        if depth > 6 {
-            return;
-        }
-        match value.kind() {
-            "object" => self.returned_object(origin, value, None),
-            "parenthesized_expression"
-            | "await_expression"
-            | "as_expression"
-            | "satisfies_expression"
-            | "non_null_expression"
-            | "type_assertion" => {
-                if let Some(inner) = transparent_inner(value) {
-                    self.returned_value(origin, inner, depth + 1);
-                }
-            }
-            "ternary_expression" => {
-                for field in ["consequence", "alternative"] {
-                    if let Some(branch) = value.child_by_field_name(field) {
-                        self.returned_value(origin, branch, depth + 1);
-                    }
-                }
-            }
-            "identifier" => {
-                let name = self.node_text(value);
-                let Some(binding) = self.binding(value, name) else {
-                    return;
-                };
-                let Some(bound) = binding.value.map(strip_transparent) else {
-                    return;
-                };
-                if bound.kind() == "object" {
-                    let later = (binding.scope, name, binding.at, value.start_byte());
-                    self.returned_object(origin, bound, Some(later));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A returned object, with the assignments made to it between its binding and the return.
-    fn returned_object(
-        &mut self,
-        origin: Origin,
-        node: Node<'t>,
-        later: Option<(Option<usize>, &str, usize, usize)>,
-    ) {
-        if !self.seen_objects.insert(node.id()) {
-            return;
-        }
-        let (mut entries, mut shape) = self.object_entries(node, 0);
-        if let Some((scope, name, from, to)) = later {
-            let between = |target: &str, at: usize, at_scope: Option<usize>| {
-                at_scope == scope && target == name && at > from && at < to
-            };
-            for assignment in &self.member_assignments {
-                if !between(assignment.target, assignment.at, assignment.scope) {
-                    continue;
-                }
-                let key = match assignment.key.kind() {
-                    "property_identifier" => {
-                        Some((self.node_text(assignment.key).to_owned(), true))
-                    }
-                    "string" => string_literal(assignment.key, self.text).map(|key| (key, false)),
-                    _ => None,
-                };
-                match key {
-                    Some((key, bare_key)) => entries.push(Entry {
-                        key,
-                        key_range: TextRange::of_node(&assignment.key),
-                        bare_key,
-                        value: self.classify(assignment.value, 0),
-                        assigned_later: true,
-                    }),
-                    None => shape = ObjectShape::Opaque,
-                }
-            }
-            for update in &self.updates {
-                if !between(update.target, update.at, update.scope) {
-                    continue;
-                }
-                let mut cursor = update.arguments.walk();
-                for source in update
-                    .arguments
-                    .named_children(&mut cursor)
-                    .filter(|argument| argument.kind() != "comment")
-                    .skip(1)
-                {
-                    let source = strip_transparent(source);
-                    if source.kind() != "object" {
-                        shape = ObjectShape::Opaque;
-                        continue;
-                    }
-                    let (more, more_shape) = self.object_entries(source, 0);
-                    entries.extend(more.into_iter().map(|entry| Entry {
-                        assigned_later: true,
-                        ..entry
-                    }));
-                    if more_shape == ObjectShape::Opaque {
-                        shape = ObjectShape::Opaque;
-                    }
-                }
-            }
-        }
-        let object = self.response_object(node, entries, shape, origin);
-        self.facts.responses.push(object);
-    }
-
-    fn response_object(
-        &self,
-        node: Node<'t>,
-        entries: Vec<Entry>,
-        shape: ObjectShape,
-        origin: Origin,
-    ) -> ResponseObject {
-        let style = object_style(node, self.text);
-        ResponseObject::new(
-            TextRange::of_node(&node),
-            self.text,
-            entries,
-            shape,
-            origin,
-            style,
-        )
+        self.facts.responses = responses.finish();
     }
 
     /// The entries of an object literal; spreads and computed keys make it opaque. Entries whose
@@ -932,7 +693,7 @@ impl<'t> Extractor<'t> {
             range,
             defined_at: None,
         };
-        if depth > 8 {
+        if depth > MAX_DEPTH {
             return value(ValueKind::Unknown);
         }
         match node.kind() {
@@ -1012,7 +773,8 @@ impl<'t> Extractor<'t> {
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.node_text(node);
                 let bound = self
-                    .binding(node, name)
+                    .bindings
+                    .visible(&self.scopes, node, name)
                     .and_then(|binding| binding.value)
                     .filter(|bound| !bound.byte_range().contains(&node.start_byte()));
                 match bound {
@@ -1087,18 +849,20 @@ impl<'t> Extractor<'t> {
                 reads.push((read, object_name, pattern_keys(pattern, text)));
             }
         });
-        // (candidate, evidence, whether it shows API Gateway or another event source)
-        let mut found: Vec<(usize, ApiEvidence, bool)> = Vec::new();
-        for (index, candidate) in self.candidates.iter().enumerate() {
+        let mut found = Evidence::default();
+        for candidate in &self.candidates {
             if !matches!(candidate.role, Some(Role::Handler { .. })) {
                 continue;
             }
+            let Some(&index) = self.by_node.get(&candidate.node.id()) else {
+                continue;
+            };
             // Typed with an API Gateway type.
             if let Some((name, range)) = signature_types(candidate, self.text, self.queries)
                 .into_iter()
                 .find(|(name, _)| name.starts_with("APIGateway"))
             {
-                found.push((index, ApiEvidence::typed(&name, range), true));
+                found.api_type(index, &name, range);
             }
             let Some(first) = candidate.parameters.first() else {
                 continue;
@@ -1106,16 +870,8 @@ impl<'t> Extractor<'t> {
             // A destructured event: `async ({ pathParameters, body }) => ...`.
             if matches!(first.pattern.kind(), "object_pattern") {
                 for (key, node) in pattern_keys(first.pattern, self.text) {
-                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
-                    found.push((
-                        index,
-                        ApiEvidence::key(
-                            format!("destructures `{key}` from its event"),
-                            &key,
-                            TextRange::of_node(&node),
-                        ),
-                        is_api,
-                    ));
+                    let message = format!("destructures `{key}` from its event");
+                    found.key_read(index, message, &key, TextRange::of_node(&node));
                 }
             }
             let Some(event) = first.name else {
@@ -1127,50 +883,112 @@ impl<'t> Extractor<'t> {
                     continue;
                 }
                 for (key, node) in keys {
-                    let is_api = api_event::EVENT_KEYS.contains(&key.as_str());
-                    found.push((
-                        index,
-                        ApiEvidence::key(
-                            format!("reads `{event}.{key}`"),
-                            key,
-                            TextRange::of_node(node),
-                        ),
-                        is_api,
-                    ));
+                    let message = format!("reads `{event}.{key}`");
+                    found.key_read(index, message, key, TextRange::of_node(node));
                 }
             }
         }
-        for (index, evidence, is_api) in found {
-            let candidate = &mut self.candidates[index];
-            record_evidence(
-                evidence,
-                is_api,
-                &mut candidate.api_evidence,
-                &mut candidate.other_source_evidence,
-                &mut candidate.payload_evidence,
-            );
+        found.record(&mut self.facts.functions);
+    }
+}
+
+impl<'t> Dialect<'t> for Extractor<'t> {
+    fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn scopes(&self) -> &ScopeIndex {
+        &self.scopes
+    }
+
+    fn bindings(&self) -> &Bindings<'t> {
+        &self.bindings
+    }
+
+    fn returned(&self, value: Node<'t>) -> Returned<'t> {
+        match value.kind() {
+            "object" => Returned::Object(value),
+            "parenthesized_expression"
+            | "await_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion" => Returned::Through(transparent_inner(value).into_iter().collect()),
+            "ternary_expression" => Returned::Through(
+                ["consequence", "alternative"]
+                    .into_iter()
+                    .filter_map(|field| value.child_by_field_name(field))
+                    .collect(),
+            ),
+            "identifier" => Returned::Name,
+            _ => Returned::Other,
         }
-        for function in &mut self.facts.functions {
-            let evidence = self
-                .candidates
-                .iter()
-                .find(|candidate| {
-                    TextRange::of_node(&candidate.node) == function.range
-                        && candidate.name == function.name
-                })
-                .map(|candidate| {
-                    (
-                        candidate.api_evidence.clone(),
-                        candidate.other_source_evidence.clone(),
-                        candidate.payload_evidence.clone(),
-                    )
-                });
-            (
-                function.api_evidence,
-                function.other_source_evidence,
-                function.payload_evidence,
-            ) = evidence.unwrap_or_default();
+    }
+
+    fn bound_object(&self, bound: Node<'t>) -> Option<Node<'t>> {
+        Some(strip_transparent(bound)).filter(|bound| bound.kind() == "object")
+    }
+
+    fn object_entries(&self, object: Node<'t>) -> Option<(Vec<Entry>, ObjectShape)> {
+        Some(Extractor::object_entries(self, object, 0))
+    }
+
+    fn assigned_entry(&self, assignment: &KeyAssignment<'t>) -> Option<Entry> {
+        let (key, bare_key) = match assignment.key.kind() {
+            "property_identifier" => (self.node_text(assignment.key).to_owned(), true),
+            "string" => (string_literal(assignment.key, self.text)?, false),
+            _ => return None,
+        };
+        Some(Entry {
+            key,
+            key_range: TextRange::of_node(&assignment.key),
+            bare_key,
+            value: self.classify(assignment.value, 0),
+            assigned_later: true,
+        })
+    }
+
+    /// `Object.assign(target, {...}, ...)`: the entries of every source after the target.
+    fn updated_entries(&self, update: &Update<'t>) -> (Vec<Entry>, ObjectShape) {
+        let mut entries = Vec::new();
+        let mut shape = ObjectShape::Complete;
+        let mut cursor = update.arguments.walk();
+        for source in update
+            .arguments
+            .named_children(&mut cursor)
+            .filter(|argument| argument.kind() != "comment")
+            .skip(1)
+        {
+            let source = strip_transparent(source);
+            if source.kind() != "object" {
+                shape = ObjectShape::Opaque;
+                continue;
+            }
+            let (more, more_shape) = Extractor::object_entries(self, source, 0);
+            entries.extend(more);
+            if more_shape == ObjectShape::Opaque {
+                shape = ObjectShape::Opaque;
+            }
         }
+        (entries, shape)
+    }
+
+    fn response_object(
+        &self,
+        node: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let style = object_style(node, self.text);
+        ResponseObject::new(
+            TextRange::of_node(&node),
+            self.text,
+            entries,
+            shape,
+            origin,
+            style,
+        )
     }
 }
 
@@ -1370,28 +1188,20 @@ fn pattern_keys<'t>(pattern: Node<'t>, text: &str) -> Vec<(String, Node<'t>)> {
     keys
 }
 
+/// Every function-like node kind (what `functions.scm` captures as `@function`): scopes, and
+/// bodies that run when called (the escapes walk skips them).
+pub(super) const FUNCTION_KINDS: &[&str] = &[
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "function",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+];
+
 fn is_function_node(node: Node<'_>) -> bool {
-    matches!(
-        node.kind(),
-        "function_declaration"
-            | "generator_function_declaration"
-            | "function_expression"
-            | "generator_function"
-            | "arrow_function"
-            | "method_definition"
-    )
-}
-
-/// The nearest function around a node (`root` is the tree's root).
-fn enclosing_function<'t>(root: Node<'t>, node: Node<'t>) -> Option<Node<'t>> {
-    super::ancestors(root, node)
-        .into_iter()
-        .find(|candidate| is_function_node(*candidate))
-}
-
-/// The scope a name is bound in: the id of the enclosing function, or `None` at module level.
-fn scope_of<'t>(root: Node<'t>, node: Node<'t>) -> Option<usize> {
-    enclosing_function(root, node).map(|function| function.id())
+    FUNCTION_KINDS.contains(&node.kind())
 }
 
 fn first_named(node: Node<'_>) -> Option<Node<'_>> {
@@ -1605,16 +1415,6 @@ fn parse_number(literal: &str) -> ValueKind {
         Ok(float) if float.fract() == 0.0 && float.abs() < 1e15 => ValueKind::Integer(float as i64),
         Ok(float) => ValueKind::Float(float),
         Err(_) => ValueKind::Unknown,
-    }
-}
-
-/// The kind both branches of a conditional share, or unknown.
-fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
-    match (&a, &b) {
-        (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
-        (ValueKind::Object(..), ValueKind::Object(..)) => a,
-        (ValueKind::Array(_), ValueKind::Array(_)) => a,
-        _ => ValueKind::Unknown,
     }
 }
 

@@ -5,10 +5,10 @@
 mod escapes;
 pub mod facts;
 mod javascript;
+mod pipeline;
 mod python;
 mod query;
 mod rust;
-mod scopes;
 pub mod symbols;
 mod timing;
 
@@ -16,7 +16,6 @@ pub use facts::*;
 
 pub use crate::files::{FileKind, Language};
 
-/// Extracts the facts the handler rules read from a parsed handler file; `None` for templates.
 /// Whether the text of `node` holds one of `needles`. A walk that reports only nodes whose text
 /// must hold a needle (a call whose callee names `sleep`, a `raise`) skips a subtree without one:
 /// it cannot hold what the walk looks for, and most code is such subtrees.
@@ -25,26 +24,7 @@ pub(crate) fn mentions(node: tree_sitter::Node<'_>, text: &str, needles: &[&str]
         .is_some_and(|own| needles.iter().any(|needle| own.contains(needle)))
 }
 
-/// The ancestors of `node` under `root` (the tree's root), nearest first: what calling `parent()`
-/// over and over gives, found in one descent from the root, where each `parent()` call makes a
-/// descent of its own.
-pub(crate) fn ancestors<'t>(
-    root: tree_sitter::Node<'t>,
-    node: tree_sitter::Node<'t>,
-) -> Vec<tree_sitter::Node<'t>> {
-    let mut chain = Vec::new();
-    let mut current = root;
-    while current != node {
-        chain.push(current);
-        match current.child_with_descendant(node) {
-            Some(next) => current = next,
-            None => break,
-        }
-    }
-    chain.reverse();
-    chain
-}
-
+/// Extracts the facts the handler rules read from a parsed handler file; `None` for templates.
 pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<SourceFacts> {
     Some(match kind {
         FileKind::Python => python::extract(tree, text),

@@ -1,15 +1,19 @@
 //! Python handlers: `def handler(event, context)` at module level, the helpers they return
 //! through, and the dicts (`{...}`, `dict(...)`, built up through `resp["key"] = ...`) they return.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
 use super::facts::*;
+use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::evidence::Evidence;
+use super::pipeline::flow::{Dialect, Responses, Returned};
+use super::pipeline::scopes::{ScopeIndex, ScopeKind};
+use super::pipeline::values::{negated, same_kind};
+use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{grammar_query_set, Matches, QueryFile};
-use super::scopes::{KeyAssignment, ScopeIndex, ScopeKind, Update};
 use crate::files::Language;
-use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
 fn python() -> tree_sitter::Language {
@@ -36,6 +40,10 @@ const OBJECTS: QueryFile = QueryFile(3);
 const EVIDENCE: QueryFile = QueryFile(4);
 const IMPORTS: QueryFile = QueryFile(5);
 const SCOPES: QueryFile = QueryFile(6);
+
+/// Function-like node kinds (`scopes.scm` captures them as `@function` and `@lambda`): bodies
+/// that run when called (the escapes walk skips them).
+pub(super) const FUNCTION_KINDS: &[&str] = &["function_definition", "lambda"];
 
 /// Names a handler's first parameter commonly has.
 const EVENT_NAMES: &[&str] = &[
@@ -76,113 +84,16 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         facts: SourceFacts::empty(Language::Python),
         by_node: HashMap::new(),
         event_params: HashMap::new(),
-        bindings: HashMap::new(),
-        item_assignments: Vec::new(),
-        updates: Vec::new(),
-        seen_objects: HashSet::new(),
+        bindings: Bindings::default(),
     };
     extractor.collect_functions(&matches);
     extractor.collect_bindings(&matches);
     extractor.collect_responses(&matches);
     extractor.collect_evidence(&matches);
     extractor.collect_edit_context(root, &matches);
-    collect_waits(root, text, 1, &mut extractor.facts.waits);
     super::escapes::collect_python(root, text, &mut extractor.facts);
     super::timing::collect_python(root, text, &mut extractor.facts);
     extractor.facts
-}
-
-/// The callees that wait for their first argument's number of seconds.
-const SLEEP_CALLS: &[&str] = &["time.sleep", "asyncio.sleep", "sleep"];
-
-/// Finds `time.sleep(N)` / `await asyncio.sleep(N)` with a constant `N`, multiplied by the bounds
-/// of the `for _ in range(K)` loops around them.
-fn collect_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
-    // Every callee of `SLEEP_CALLS` names `sleep`.
-    if !super::mentions(node, text, &["sleep"]) {
-        return;
-    }
-    if node.kind() == "call" {
-        let callee = node
-            .child_by_field_name("function")
-            .map(|function| &text[function.byte_range()]);
-        let argument = node
-            .child_by_field_name("arguments")
-            .and_then(|arguments| arguments.named_child(0));
-        let seconds = argument
-            .filter(|argument| matches!(argument.kind(), "integer" | "float"))
-            .and_then(|argument| {
-                text[argument.byte_range()]
-                    .replace('_', "")
-                    .parse::<f64>()
-                    .ok()
-            });
-        if let (Some(true), Some(seconds)) = (callee.map(|c| SLEEP_CALLS.contains(&c)), seconds) {
-            waits.push(Wait {
-                range: TextRange::of_node(&node),
-                call: text[node.byte_range()].to_owned(),
-                seconds: seconds * repeats as f64,
-                repeats,
-            });
-        }
-    }
-    // The body of `for _ in range(K)` runs K times; a loop with an unknown bound counts once (a
-    // lower bound of its waiting).
-    let loop_body = (node.kind() == "for_statement")
-        .then(|| node.child_by_field_name("body"))
-        .flatten()
-        .map(|body| body.id());
-    let bound = loop_body
-        .and_then(|_| node.child_by_field_name("right"))
-        .and_then(|right| constant_range(right, text))
-        .unwrap_or(1);
-    let mut cursor = node.walk();
-    for child in node.named_children(&mut cursor) {
-        // A lambda's body runs when called, not where it is written.
-        if child.kind() == "lambda" {
-            continue;
-        }
-        let child_repeats = if Some(child.id()) == loop_body {
-            repeats.saturating_mul(bound)
-        } else {
-            repeats
-        };
-        collect_waits(child, text, child_repeats, waits);
-    }
-}
-
-/// The number of iterations of `range(K)` / `range(A, B)` with constant bounds.
-fn constant_range(node: Node<'_>, text: &str) -> Option<u64> {
-    if node.kind() != "call"
-        || node
-            .child_by_field_name("function")
-            .map(|f| &text[f.byte_range()])
-            != Some("range")
-    {
-        return None;
-    }
-    let arguments = node.child_by_field_name("arguments")?;
-    let mut cursor = arguments.walk();
-    let numbers: Vec<i64> = arguments
-        .named_children(&mut cursor)
-        .map(|argument| {
-            (argument.kind() == "integer")
-                .then(|| text[argument.byte_range()].parse().ok())
-                .flatten()
-        })
-        .collect::<Option<_>>()?;
-    let count = match numbers.as_slice() {
-        [end] => *end,
-        [start, end] => end - start,
-        _ => return None,
-    };
-    u64::try_from(count).ok()
-}
-
-struct Binding<'t> {
-    scope: Option<usize>,
-    value: Node<'t>,
-    at: usize,
 }
 
 struct Extractor<'t> {
@@ -194,16 +105,7 @@ struct Extractor<'t> {
     by_node: HashMap<usize, (FunctionId, Node<'t>)>,
     /// Handler id → the name of its event parameter.
     event_params: HashMap<FunctionId, &'t str>,
-    /// Bindings by name, in document order.
-    bindings: HashMap<&'t str, Vec<Binding<'t>>>,
-    item_assignments: Vec<KeyAssignment<'t>>,
-    updates: Vec<Update<'t>>,
-    seen_objects: HashSet<usize>,
-}
-
-/// A module-level function found in the file, before we know its role.
-struct Candidate {
-    role: Option<Role>,
+    bindings: Bindings<'t>,
 }
 
 impl<'t> Extractor<'t> {
@@ -228,155 +130,95 @@ impl<'t> Extractor<'t> {
             }
             candidates.push((function, name, parameters));
         });
-        let mut roles: Vec<Candidate> = Vec::new();
+        let mut roles: Vec<Option<Role>> = Vec::new();
+        let mut nodes = Vec::new();
         for (function, name, parameters) in &candidates {
             let names = positional_parameters(*parameters, self.text);
             let function_name = self.node_text(*name);
             let role = handler_reason(function_name, &names).map(|reason| Role::Handler { reason });
-            let id = FunctionId(self.facts.functions.len());
             if role.is_some() {
                 if let Some(event) = names.first() {
-                    self.event_params.insert(id, event);
+                    self.event_params.insert(FunctionId(roles.len()), event);
                 }
             }
-            self.facts.functions.push(Function {
-                name: function_name.to_owned(),
-                name_range: TextRange::of_node(name),
-                range: TextRange::of_node(function),
-                role: role.clone().unwrap_or(Role::Handler { reason: "" }),
-                api_evidence: None,
-                other_source_evidence: None,
-                payload_evidence: None,
-            });
-            roles.push(Candidate { role });
-            self.by_node.insert(function.id(), (id, *function));
+            roles.push(role);
+            nodes.push((*function, *name, function_name));
         }
         // Helpers: a function whose call a handler or helper returns.
-        let names: HashMap<&str, FunctionId> = self
-            .facts
-            .functions
+        let names = roles::by_name(nodes.iter().map(|(_, _, name)| *name));
+        let index_of: HashMap<usize, usize> = nodes
             .iter()
             .enumerate()
-            .map(|(index, function)| (function.name.as_str(), FunctionId(index)))
+            .map(|(index, (function, _, _))| (function.id(), index))
             .collect();
-        let mut returned_calls: Vec<(FunctionId, FunctionId)> = Vec::new();
+        let mut returned_calls: Vec<(usize, usize)> = Vec::new();
         matches.each(RETURNS, |captures| {
             let Some(value) = captures.get("value") else {
                 return;
             };
-            let Some((owner, _)) = self
+            let Some(owner) = self
                 .scopes
                 .enclosing_function(value)
-                .and_then(|f| self.by_node.get(&f))
+                .and_then(|f| index_of.get(&f))
             else {
                 return;
             };
             for callee in returned_callees(value, self.text) {
-                if let Some(&callee_id) = names.get(callee) {
-                    if callee_id != *owner {
-                        returned_calls.push((*owner, callee_id));
-                    }
+                if let Some(&callee) = names.get(callee) {
+                    returned_calls.push((*owner, callee));
                 }
             }
         });
-        loop {
-            let mut changed = false;
-            for (owner, callee) in &returned_calls {
-                if roles[owner.0].role.is_some() && roles[callee.0].role.is_none() {
-                    roles[callee.0].role = Some(Role::Helper { of: *owner });
-                    changed = true;
-                }
+        roles::settle(&mut roles, &returned_calls);
+        let mut event_params = HashMap::new();
+        for (index, settled) in roles::renumber(roles).into_iter().enumerate() {
+            let Some((id, role)) = settled else { continue };
+            let (function, name, function_name) = nodes[index];
+            if let Some(event) = self.event_params.get(&FunctionId(index)) {
+                event_params.insert(id, *event);
             }
-            if !changed {
-                break;
-            }
+            self.by_node.insert(function.id(), (id, function));
+            self.facts.functions.push(Function {
+                name: function_name.to_owned(),
+                name_range: TextRange::of_node(&name),
+                range: TextRange::of_node(&function),
+                role,
+                api_evidence: None,
+                other_source_evidence: None,
+                payload_evidence: None,
+            });
         }
-        // Keep only handlers and helpers; re-number and re-map.
-        let old_functions = std::mem::take(&mut self.facts.functions);
-        let mut renumber = HashMap::new();
-        for (index, (mut function, candidate)) in old_functions.into_iter().zip(roles).enumerate() {
-            if let Some(role) = candidate.role {
-                function.role = role;
-                renumber.insert(index, FunctionId(self.facts.functions.len()));
-                self.facts.functions.push(function);
-            }
-        }
-        for function in &mut self.facts.functions {
-            if let Role::Helper { of } = &mut function.role {
-                *of = renumber[&of.0];
-            }
-        }
-        self.by_node = self
-            .by_node
-            .drain()
-            .filter_map(|(node_id, (id, node))| {
-                renumber.get(&id.0).map(|new| (node_id, (*new, node)))
-            })
-            .collect();
-        self.event_params = self
-            .event_params
-            .drain()
-            .filter_map(|(id, name)| renumber.get(&id.0).map(|new| (*new, name)))
-            .collect();
+        self.event_params = event_params;
     }
 
     fn collect_bindings(&mut self, matches: &Matches<'_, 't>) {
         let text = self.text;
+        let scopes = &self.scopes;
+        let bindings = &mut self.bindings;
         matches.each(BINDINGS, |captures| {
             let value = captures.get("value");
             if let (Some(binding), Some(target), Some(value)) =
                 (captures.get("binding"), captures.get("target"), value)
             {
                 let name = TextRange::of_node(&target).slice(text);
-                self.bindings.entry(name).or_default().push(Binding {
-                    scope: self.scopes.binding_scope(binding),
-                    value,
-                    at: binding.start_byte(),
-                });
+                bindings.bind(scopes, binding, name, Some(value), None);
             } else if let (Some(assignment), Some(target), Some(key), Some(value)) = (
                 captures.get("item_assignment"),
                 captures.get("item_target"),
                 captures.get("item_key"),
                 value,
             ) {
-                self.item_assignments.push(KeyAssignment {
-                    scope: self.scopes.binding_scope(assignment),
-                    target: TextRange::of_node(&target).slice(text),
-                    key,
-                    value,
-                    at: assignment.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.assign(scopes, assignment, target, key, value);
             } else if let (Some(update), Some(target), Some(arguments)) = (
                 captures.get("update"),
                 captures.get("update_target"),
                 captures.get("update_arguments"),
             ) {
-                self.updates.push(Update {
-                    scope: self.scopes.binding_scope(update),
-                    target: TextRange::of_node(&target).slice(text),
-                    arguments,
-                    at: update.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.update(scopes, update, target, arguments);
             }
         });
-    }
-
-    /// The last binding of `name` visible at `at` in `scope` (then at module level).
-    fn binding(&self, scope: Option<usize>, name: &str, at: usize) -> Option<&Binding<'t>> {
-        let candidates = self.bindings.get(name)?;
-        let in_scope = |wanted: Option<usize>| {
-            candidates
-                .iter()
-                .filter(|binding| binding.scope == wanted && binding.at < at)
-                .max_by_key(|binding| binding.at)
-        };
-        in_scope(scope).or_else(|| {
-            if scope.is_some() {
-                in_scope(None)
-            } else {
-                None
-            }
-        })
     }
 
     fn collect_responses(&mut self, matches: &Matches<'_, 't>) {
@@ -393,158 +235,17 @@ impl<'t> Extractor<'t> {
                 }
             }
         });
+        let mut responses = Responses::default();
         for (function, value) in returned {
-            self.returned_value(function, value, 0);
+            responses.returned(&*self, Origin::Returned { function }, value, 0);
         }
         // Literals with `statusCode` and another response key, wherever they stand.
-        let mut literals = Vec::new();
         matches.each(OBJECTS, |captures| {
             if let Some(node) = captures.get("dict").or_else(|| captures.get("dict_call")) {
-                literals.push(node);
+                responses.literal(&*self, node, |node| is_sample_data(node, self.text));
             }
         });
-        for node in literals {
-            if self.seen_objects.contains(&node.id()) {
-                continue;
-            }
-            let Some((entries, shape)) = self.object_entries(node, 0) else {
-                continue;
-            };
-            if is_status_code_literal(&entries) && !is_sample_data(node, self.text) {
-                self.seen_objects.insert(node.id());
-                let object = self.response_object(node, entries, shape, Origin::StatusCodeLiteral);
-                self.facts.responses.push(object);
-            }
-        }
-        self.facts
-            .responses
-            .sort_by_key(|response| response.range.start);
-    }
-
-    /// Records what `function` returns through `value`.
-    fn returned_value(&mut self, function: FunctionId, value: Node<'t>, depth: usize) {
-        if depth > 4 {
-            return;
-        }
-        match value.kind() {
-            "dictionary" | "call" if is_object_node(value, self.text) => {
-                self.returned_object(function, value, None);
-            }
-            "parenthesized_expression" | "await" => {
-                if let Some(inner) = value.named_child(0) {
-                    self.returned_value(function, inner, depth + 1);
-                }
-            }
-            "conditional_expression" => {
-                let mut cursor = value.walk();
-                let branches: Vec<_> = value.named_children(&mut cursor).collect();
-                // `a if condition else b`: children are a, condition, b.
-                for branch in [branches.first(), branches.get(2)].into_iter().flatten() {
-                    self.returned_value(function, *branch, depth + 1);
-                }
-            }
-            "identifier" => {
-                let name = self.node_text(value);
-                let scope = self.scopes.binding_scope(value);
-                let Some(binding) = self.binding(scope, name, value.start_byte()) else {
-                    return;
-                };
-                let bound = binding.value;
-                if bound.kind() == "dictionary"
-                    || (bound.kind() == "call" && is_object_node(bound, self.text))
-                {
-                    let later = (scope, name, binding.at, value.start_byte());
-                    self.returned_object(function, bound, Some(later));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A returned object, with the assignments made to it between its binding and the return.
-    fn returned_object(
-        &mut self,
-        function: FunctionId,
-        node: Node<'t>,
-        later: Option<(Option<usize>, &str, usize, usize)>,
-    ) {
-        if !self.seen_objects.insert(node.id()) {
-            return;
-        }
-        let Some((mut entries, mut shape)) = self.object_entries(node, 0) else {
-            return;
-        };
-        if let Some((scope, name, from, to)) = later {
-            for assignment in &self.item_assignments {
-                if assignment.scope == scope
-                    && assignment.target == name
-                    && assignment.at > from
-                    && assignment.at < to
-                {
-                    if let Some(key) = string_literal(assignment.key, self.text) {
-                        entries.push(Entry {
-                            key,
-                            key_range: TextRange::of_node(&assignment.key),
-                            bare_key: false,
-                            value: self.classify(assignment.value, 0),
-                            assigned_later: true,
-                        });
-                    } else {
-                        shape = ObjectShape::Opaque;
-                    }
-                }
-            }
-            let updates: Vec<Node<'t>> = self
-                .updates
-                .iter()
-                .filter(|update| {
-                    update.scope == scope
-                        && update.target == name
-                        && update.at > from
-                        && update.at < to
-                })
-                .map(|update| update.arguments)
-                .collect();
-            for arguments in updates {
-                match self.argument_entries(arguments, 0) {
-                    Some((more, more_shape)) => {
-                        entries.extend(more.into_iter().map(|entry| Entry {
-                            assigned_later: true,
-                            ..entry
-                        }));
-                        if more_shape == ObjectShape::Opaque {
-                            shape = ObjectShape::Opaque;
-                        }
-                    }
-                    None => shape = ObjectShape::Opaque,
-                }
-            }
-        }
-        let object = self.response_object(node, entries, shape, Origin::Returned { function });
-        self.facts.responses.push(object);
-    }
-
-    fn response_object(
-        &self,
-        node: Node<'t>,
-        entries: Vec<Entry>,
-        shape: ObjectShape,
-        origin: Origin,
-    ) -> ResponseObject {
-        let entry_form = if node.kind() == "call" {
-            EntryForm::Keyword
-        } else {
-            EntryForm::QuotedKey
-        };
-        let style = object_style(node, self.text, entry_form);
-        ResponseObject::new(
-            TextRange::of_node(&node),
-            self.text,
-            entries,
-            shape,
-            origin,
-            style,
-        )
+        self.facts.responses = responses.finish();
     }
 
     /// The entries of a dict literal or `dict(...)` call.
@@ -633,7 +334,7 @@ impl<'t> Extractor<'t> {
             range,
             defined_at: None,
         };
-        if depth > 8 {
+        if depth > MAX_DEPTH {
             return value(ValueKind::Unknown);
         }
         match node.kind() {
@@ -667,15 +368,7 @@ impl<'t> Extractor<'t> {
                 let negative = node
                     .child_by_field_name("operator")
                     .is_some_and(|op| self.node_text(op) == "-");
-                match operand.map(|operand| operand.kind) {
-                    Some(ValueKind::Integer(n)) => {
-                        value(ValueKind::Integer(if negative { -n } else { n }))
-                    }
-                    Some(ValueKind::Float(n)) => {
-                        value(ValueKind::Float(if negative { -n } else { n }))
-                    }
-                    _ => value(ValueKind::Unknown),
-                }
+                value(negated(operand.map(|operand| operand.kind), negative))
             }
             "dictionary" => match self.object_entries(node, depth) {
                 Some((entries, shape)) => value(ValueKind::Object(entries, shape)),
@@ -733,9 +426,13 @@ impl<'t> Extractor<'t> {
             "call" => value(self.classify_call(node, depth)),
             "identifier" => {
                 let name = self.node_text(node);
-                match self.binding(self.scopes.binding_scope(node), name, node.start_byte()) {
-                    Some(binding) => {
-                        let resolved = self.classify(binding.value, depth + 1);
+                match self
+                    .bindings
+                    .visible(&self.scopes, node, name)
+                    .and_then(|binding| binding.value)
+                {
+                    Some(bound) => {
+                        let resolved = self.classify(bound, depth + 1);
                         Value {
                             kind: resolved.kind,
                             range,
@@ -798,8 +495,7 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, matches: &Matches<'_, 't>) {
-        // (function, evidence, whether it shows API Gateway or another event source)
-        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
+        let mut found = Evidence::default();
         matches.each(EVIDENCE, |captures| {
             let (Some(object), Some(key), Some(read)) = (
                 captures.get("object"),
@@ -822,15 +518,8 @@ impl<'t> Extractor<'t> {
                 return;
             }
             if let Some(key_text) = string_literal(key, self.text) {
-                found.push((
-                    id,
-                    ApiEvidence::key(
-                        format!("reads `{}[\"{key_text}\"]`", event),
-                        &key_text,
-                        TextRange::of_node(&read),
-                    ),
-                    api_event::EVENT_KEYS.contains(&key_text.as_str()),
-                ));
+                let message = format!("reads `{event}[\"{key_text}\"]`");
+                found.key_read(id, message, &key_text, TextRange::of_node(&read));
             }
         });
         // Type annotations and decorators naming an API Gateway event.
@@ -852,19 +541,14 @@ impl<'t> Extractor<'t> {
                 let word_end = signature[at..]
                     .find(|c: char| !c.is_alphanumeric() && c != '_')
                     .map_or(signature.len(), |n| at + n);
-                found.push((
+                found.api_type(
                     FunctionId(index),
-                    ApiEvidence::typed(
-                        &signature[at..word_end],
-                        TextRange::new(start + at, start + word_end),
-                    ),
-                    true,
-                ));
+                    &signature[at..word_end],
+                    TextRange::new(start + at, start + word_end),
+                );
             }
         }
-        for (id, evidence, is_api) in found {
-            self.facts.functions[id.0].record_evidence(evidence, is_api);
-        }
+        found.record(&mut self.facts.functions);
     }
 
     fn collect_edit_context(&mut self, root: Node<'t>, matches: &Matches<'_, 't>) {
@@ -900,6 +584,89 @@ impl<'t> Extractor<'t> {
         }
         self.facts.edit_context.import_insert_at = insert_at;
         self.facts.edit_context.import_needs_blank_line = needs_blank_line;
+    }
+}
+
+impl<'t> Dialect<'t> for Extractor<'t> {
+    fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn scopes(&self) -> &ScopeIndex {
+        &self.scopes
+    }
+
+    fn bindings(&self) -> &Bindings<'t> {
+        &self.bindings
+    }
+
+    fn returned(&self, value: Node<'t>) -> Returned<'t> {
+        match value.kind() {
+            "dictionary" | "call" if is_object_node(value, self.text) => Returned::Object(value),
+            "parenthesized_expression" | "await" => {
+                Returned::Through(value.named_child(0).into_iter().collect())
+            }
+            "conditional_expression" => {
+                // `a if condition else b`: children are a, condition, b.
+                let mut cursor = value.walk();
+                let parts: Vec<_> = value.named_children(&mut cursor).collect();
+                Returned::Through(
+                    [parts.first(), parts.get(2)]
+                        .into_iter()
+                        .flatten()
+                        .copied()
+                        .collect(),
+                )
+            }
+            "identifier" => Returned::Name,
+            _ => Returned::Other,
+        }
+    }
+
+    fn bound_object(&self, bound: Node<'t>) -> Option<Node<'t>> {
+        is_object_node(bound, self.text).then_some(bound)
+    }
+
+    fn object_entries(&self, object: Node<'t>) -> Option<(Vec<Entry>, ObjectShape)> {
+        Extractor::object_entries(self, object, 0)
+    }
+
+    fn assigned_entry(&self, assignment: &KeyAssignment<'t>) -> Option<Entry> {
+        Some(Entry {
+            key: string_literal(assignment.key, self.text)?,
+            key_range: TextRange::of_node(&assignment.key),
+            bare_key: false,
+            value: self.classify(assignment.value, 0),
+            assigned_later: true,
+        })
+    }
+
+    fn updated_entries(&self, update: &Update<'t>) -> (Vec<Entry>, ObjectShape) {
+        self.argument_entries(update.arguments, 0)
+            .unwrap_or((Vec::new(), ObjectShape::Opaque))
+    }
+
+    fn response_object(
+        &self,
+        node: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let entry_form = if node.kind() == "call" {
+            EntryForm::Keyword
+        } else {
+            EntryForm::QuotedKey
+        };
+        let style = object_style(node, self.text, entry_form);
+        ResponseObject::new(
+            TextRange::of_node(&node),
+            self.text,
+            entries,
+            shape,
+            origin,
+            style,
+        )
     }
 }
 
@@ -1031,21 +798,6 @@ fn parse_integer(text: &str) -> Option<i64> {
         i64::from_str_radix(binary, 2).ok()
     } else {
         digits.parse().ok()
-    }
-}
-
-/// The kind both branches of a conditional share, or unknown.
-fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
-    match (&a, &b) {
-        (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
-        (ValueKind::Bytes, ValueKind::Bytes) => ValueKind::Bytes,
-        (
-            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
-            ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
-        ) => ValueKind::Number,
-        (ValueKind::Object(..), ValueKind::Object(..)) => a,
-        (ValueKind::Array(_), ValueKind::Array(_)) => a,
-        _ => ValueKind::Unknown,
     }
 }
 

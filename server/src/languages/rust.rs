@@ -15,9 +15,13 @@ use tree_sitter::{Node, Tree};
 
 use self::token_tree::{parse_float, parse_integer, string_content, Reader, ResolveIdentifier};
 use super::facts::*;
+use super::pipeline::bindings::{Bindings, KeyAssignment, Update, Window};
+use super::pipeline::evidence::Evidence;
+use super::pipeline::flow::{Dialect, Responses, Returned};
+use super::pipeline::scopes::{ScopeIndex, ScopeKind};
+use super::pipeline::{roles, MAX_DEPTH};
 use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
 use crate::files::Language;
-use crate::knowledge::proxy as api_event;
 use crate::text::TextRange;
 
 fn rust() -> tree_sitter::Language {
@@ -34,6 +38,7 @@ grammar_query_set!(
         "rust/bindings.scm",
         "rust/objects.scm",
         "rust/evidence.scm",
+        "rust/scopes.scm",
     ]
 );
 const FUNCTIONS: QueryFile = QueryFile(0);
@@ -41,6 +46,7 @@ const SERVICE_FN: QueryFile = QueryFile(1);
 const BINDINGS: QueryFile = QueryFile(2);
 const OBJECTS: QueryFile = QueryFile(3);
 const EVIDENCE: QueryFile = QueryFile(4);
+const SCOPES: QueryFile = QueryFile(5);
 grammar_query!(RETURNS, rust(), "rust/returns.scm");
 
 /// `aws_lambda_events` types that only API Gateway sends or accepts.
@@ -61,21 +67,30 @@ const RESPONSE_STRUCT_FIELDS: &[(&str, &str)] = &[
     ("is_base64_encoded", "isBase64Encoded"),
 ];
 
-/// Expressions nested deeper than this are left unknown.
-const MAX_DEPTH: usize = 12;
-
 pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
+    let matches = QUERIES.run(root, text);
+    let mut scope_nodes = Vec::new();
+    matches.each(SCOPES, |captures| {
+        let kinds = [
+            ("function", ScopeKind::Function),
+            ("lambda", ScopeKind::Lambda),
+            ("block", ScopeKind::Block),
+        ];
+        scope_nodes.extend(
+            kinds
+                .into_iter()
+                .find_map(|(name, kind)| Some((captures.get(name)?, kind))),
+        );
+    });
     let mut extractor = Extractor {
         text,
+        scopes: ScopeIndex::new(scope_nodes),
         facts: SourceFacts::empty(Language::Rust),
         by_node: HashMap::new(),
         converted: HashSet::new(),
-        bindings: Vec::new(),
-        item_assignments: Vec::new(),
-        seen_objects: HashSet::new(),
+        bindings: Bindings::default(),
     };
-    let matches = QUERIES.run(root, text);
     extractor.collect_bindings(&matches);
     extractor.collect_functions(root, &matches);
     extractor.collect_responses(&matches);
@@ -85,24 +100,9 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.facts
 }
 
-/// `let name = value;`, visible after it inside its block.
-struct Binding<'t> {
-    name: &'t str,
-    value: Node<'t>,
-    at: usize,
-    visible: TextRange,
-}
-
-/// `name["key"] = value;`
-struct ItemAssignment<'t> {
-    target: &'t str,
-    key: Node<'t>,
-    value: Node<'t>,
-    at: usize,
-}
-
 struct Extractor<'t> {
     text: &'t str,
+    scopes: ScopeIndex,
     facts: SourceFacts,
     /// Function item node id → its id and node, for handlers and helpers only.
     by_node: HashMap<usize, (FunctionId, Node<'t>)>,
@@ -111,9 +111,8 @@ struct Extractor<'t> {
     /// HTTP API payload 2.0 (`ApiGatewayV2httpRequest`), where a plain object is a valid answer and
     /// `cookies` a valid key, which the analysis cannot yet tell from payload 1.0.
     converted: HashSet<FunctionId>,
-    bindings: Vec<Binding<'t>>,
-    item_assignments: Vec<ItemAssignment<'t>>,
-    seen_objects: HashSet<usize>,
+    /// `let name = value;` (visible after it inside its block) and `name["key"] = value;`.
+    bindings: Bindings<'t>,
 }
 
 /// A function item before we know its role.
@@ -131,44 +130,25 @@ impl<'t> Extractor<'t> {
 
     fn collect_bindings(&mut self, matches: &Matches<'static, 't>) {
         let text = self.text;
+        let scopes = &self.scopes;
+        let bindings = &mut self.bindings;
         matches.each(BINDINGS, |captures| {
             let Some(value) = captures.get("value") else {
                 return;
             };
             if let (Some(binding), Some(target)) = (captures.get("binding"), captures.get("target"))
             {
-                let Some(block) = binding.parent() else {
-                    return;
-                };
-                self.bindings.push(Binding {
-                    name: TextRange::of_node(&target).slice(text),
-                    value,
-                    at: binding.end_byte(),
-                    visible: TextRange::of_node(&block),
-                });
+                let name = TextRange::of_node(&target).slice(text);
+                bindings.bind(scopes, binding, name, Some(value), None);
             } else if let (Some(assignment), Some(target), Some(key)) = (
                 captures.get("item_assignment"),
                 captures.get("item_target"),
                 captures.get("item_key"),
             ) {
-                self.item_assignments.push(ItemAssignment {
-                    target: TextRange::of_node(&target).slice(text),
-                    key,
-                    value,
-                    at: assignment.start_byte(),
-                });
+                let target = TextRange::of_node(&target).slice(text);
+                bindings.assign(scopes, assignment, target, key, value);
             }
         });
-    }
-
-    /// The last `let name = ...` visible at `at`.
-    fn binding(&self, name: &str, at: usize) -> Option<&Binding<'t>> {
-        self.bindings
-            .iter()
-            .filter(|binding| {
-                binding.name == name && binding.at <= at && binding.visible.contains(at)
-            })
-            .max_by_key(|binding| binding.at)
     }
 
     /// Every function item; handlers by how the runtime is given them or by their types, helpers
@@ -185,12 +165,11 @@ impl<'t> Extractor<'t> {
                 });
             }
         });
-        let names: HashMap<&str, usize> = candidates
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(index, candidate)| (self.node_text(candidate.name), index))
-            .collect();
+        let names = roles::by_name(
+            candidates
+                .iter()
+                .map(|candidate| self.node_text(candidate.name)),
+        );
         let http_only = uses_lambda_http_only(root, self.text);
         // Passed to `service_fn`.
         matches.each(SERVICE_FN, |captures| {
@@ -237,36 +216,18 @@ impl<'t> Extractor<'t> {
                 }
             }
         }
-        loop {
-            let mut changed = false;
-            for &(owner, callee) in &returned_calls {
-                if candidates[owner].role.is_some() && candidates[callee].role.is_none() {
-                    candidates[callee].role = Some(Role::Helper {
-                        of: FunctionId(owner),
-                    });
-                    candidates[callee].converted = candidates[owner].converted;
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
+        let mut roles: Vec<Option<Role>> = candidates
+            .iter_mut()
+            .map(|candidate| candidate.role.take())
+            .collect();
+        // A helper of a converted handler is converted too.
+        for (callee, owner) in roles::settle(&mut roles, &returned_calls) {
+            candidates[callee].converted = candidates[owner].converted;
         }
-        // Keep handlers and helpers only, renumbered.
-        let mut renumber = HashMap::new();
-        for (index, candidate) in candidates.iter().enumerate() {
-            if candidate.role.is_some() {
-                renumber.insert(index, FunctionId(renumber.len()));
-            }
-        }
-        for (index, candidate) in candidates.into_iter().enumerate() {
-            let Some(mut role) = candidate.role else {
+        for (candidate, settled) in candidates.into_iter().zip(roles::renumber(roles)) {
+            let Some((id, role)) = settled else {
                 continue;
             };
-            if let Role::Helper { of } = &mut role {
-                *of = renumber[&of.0];
-            }
-            let id = renumber[&index];
             if candidate.converted {
                 self.converted.insert(id);
             }
@@ -293,7 +254,7 @@ impl<'t> Extractor<'t> {
         }
         for_each_match(&RETURNS, function, self.text, |captures| {
             if let (Some(ret), Some(value)) = (captures.get("return"), captures.get("value")) {
-                if enclosing_function(ret).is_some_and(|owner| owner.id() == function.id()) {
+                if self.scopes.enclosing_function(ret) == Some(function.id()) {
                     returned_leaves(value, self.text, &mut leaves, 0);
                 }
             }
@@ -302,51 +263,31 @@ impl<'t> Extractor<'t> {
     }
 
     fn collect_responses(&mut self, matches: &Matches<'static, 't>) {
+        let mut responses = Responses::default();
         // Returned by handlers and helpers.
         let functions: Vec<(FunctionId, Node<'t>)> = self.by_node.values().copied().collect();
-        for (id, node) in functions {
-            if self.converted.contains(&id) {
+        for (function, node) in functions {
+            if self.converted.contains(&function) {
                 continue;
             }
             for leaf in self.returned_leaves_of(node) {
-                self.returned_value(id, leaf);
+                responses.returned(&*self, Origin::Returned { function }, leaf, 0);
             }
         }
         // `json!` literals with `statusCode` and another response key, and response structs,
         // wherever they stand.
-        let mut literals = Vec::new();
-        let mut structs = Vec::new();
         matches.each(OBJECTS, |captures| {
             if let (Some(_), Some(arguments)) = (captures.get("json"), captures.get("arguments")) {
-                literals.push(arguments);
+                if let Some(object) = object_argument(arguments) {
+                    responses.literal(&*self, object, |object| self.inside_converted(object));
+                }
             } else if let (Some(node), Some(fields)) =
                 (captures.get("struct"), captures.get("fields"))
             {
-                structs.push((node, fields));
+                responses.push(self.struct_response(node, fields));
             }
         });
-        for arguments in literals {
-            let Some(object) = object_argument(arguments) else {
-                continue;
-            };
-            if self.seen_objects.contains(&object.id()) || self.inside_converted(object) {
-                continue;
-            }
-            let (entries, shape) = self.reader().object(object, 0);
-            if is_status_code_literal(&entries) {
-                self.seen_objects.insert(object.id());
-                let response =
-                    self.response_object(object, entries, shape, Origin::StatusCodeLiteral);
-                self.facts.responses.push(response);
-            }
-        }
-        for (node, fields) in structs {
-            let response = self.struct_response(node, fields);
-            self.facts.responses.push(response);
-        }
-        self.facts
-            .responses
-            .sort_by_key(|response| response.range.start);
+        self.facts.responses = responses.finish();
     }
 
     /// Whether a node sits in a `lambda_http` handler (or helper), whose results are converted.
@@ -366,86 +307,6 @@ impl<'t> Extractor<'t> {
             current = candidate.parent();
         }
         false
-    }
-
-    /// Records the `json!` object `function` returns through `leaf`, directly or bound to a local.
-    fn returned_value(&mut self, function: FunctionId, leaf: Node<'t>) {
-        match leaf.kind() {
-            "macro_invocation" => {
-                if let Some(object) = json_object(leaf, self.text) {
-                    self.returned_object(function, object, None);
-                }
-            }
-            "identifier" => {
-                let name = self.node_text(leaf);
-                let Some(binding) = self.binding(name, leaf.start_byte()) else {
-                    return;
-                };
-                let (bound, from) = (binding.value, binding.at);
-                if let Some(object) = json_object(bound, self.text) {
-                    self.returned_object(function, object, Some((name, from, leaf.start_byte())));
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A returned `json!` object, with the `name["key"] = ...` assignments made to it between its
-    /// binding and the return.
-    fn returned_object(
-        &mut self,
-        function: FunctionId,
-        object: Node<'t>,
-        later: Option<(&str, usize, usize)>,
-    ) {
-        if !self.seen_objects.insert(object.id()) {
-            return;
-        }
-        let (mut entries, mut shape) = self.reader().object(object, 0);
-        if let Some((name, from, to)) = later {
-            for assignment in &self.item_assignments {
-                if assignment.target != name || assignment.at < from || assignment.at > to {
-                    continue;
-                }
-                match string_content(assignment.key, self.text) {
-                    Some(key) => entries.push(Entry {
-                        key,
-                        key_range: TextRange::of_node(&assignment.key),
-                        bare_key: false,
-                        value: self.assigned_value(assignment.value),
-                        assigned_later: true,
-                    }),
-                    None => shape = ObjectShape::Opaque,
-                }
-            }
-            // Changed through the `serde_json::Value` API: keys we cannot see.
-            let between = self.text.get(from..to).unwrap_or("");
-            if ["as_object_mut()", "get_mut(", "pointer_mut(", "take()"]
-                .iter()
-                .any(|method| between.contains(&format!("{name}.{method}")))
-            {
-                shape = ObjectShape::Opaque;
-            }
-        }
-        let response = self.response_object(object, entries, shape, Origin::Returned { function });
-        self.facts.responses.push(response);
-    }
-
-    fn response_object(
-        &self,
-        object: Node<'t>,
-        entries: Vec<Entry>,
-        shape: ObjectShape,
-        origin: Origin,
-    ) -> ResponseObject {
-        let range = TextRange::of_node(&object);
-        let style = object_style(
-            object,
-            token_tree::inner_tokens(object).first().copied(),
-            self.text,
-            EntryForm::QuotedKey,
-        );
-        ResponseObject::new(range, self.text, entries, shape, origin, style)
     }
 
     /// `ApiGatewayProxyResponse { status_code: 200, body: Some(...), ..Default::default() }`: the
@@ -638,13 +499,12 @@ impl<'t> Extractor<'t> {
 
     /// Which handlers show that they serve API Gateway.
     fn collect_evidence(&mut self, matches: &Matches<'static, 't>) {
-        // (function, evidence, whether it shows API Gateway or another event source)
-        let mut found: Vec<(FunctionId, ApiEvidence, bool)> = Vec::new();
+        let mut found = Evidence::default();
         // Types in the signature.
         for &(id, node) in self.by_node.values() {
             let signature = Signature::of(node, self.text);
             if let Some((name, range)) = signature.api_type() {
-                found.push((id, ApiEvidence::typed(name, range), true));
+                found.api_type(id, name, range);
             }
         }
         // Reads of API Gateway event keys from the event.
@@ -659,9 +519,10 @@ impl<'t> Extractor<'t> {
             let Some(key_text) = string_content(key, self.text) else {
                 return;
             };
-            let is_api = api_event::EVENT_KEYS.contains(&key_text.as_str());
-            let Some(&(id, function)) =
-                enclosing_function(read).and_then(|f| self.by_node.get(&f.id()))
+            let Some(&(id, function)) = self
+                .scopes
+                .enclosing_function(read)
+                .and_then(|f| self.by_node.get(&f))
             else {
                 return;
             };
@@ -674,21 +535,11 @@ impl<'t> Extractor<'t> {
                 .iter()
                 .any(|name| object_text == name)
             {
-                found.push((
-                    id,
-                    ApiEvidence::key(
-                        format!("reads `{object_text}[\"{key_text}\"]`"),
-                        &key_text,
-                        TextRange::of_node(&read),
-                    ),
-                    is_api,
-                ));
+                let message = format!("reads `{object_text}[\"{key_text}\"]`");
+                found.key_read(id, message, &key_text, TextRange::of_node(&read));
             }
         });
-        found.sort_by_key(|(_, evidence, _)| evidence.range.start);
-        for (id, evidence, is_api) in found {
-            self.facts.functions[id.0].record_evidence(evidence, is_api);
-        }
+        found.record(&mut self.facts.functions);
     }
 
     /// How a handler's code names its event: the first parameter `event`, `event.payload`, and
@@ -763,6 +614,81 @@ impl<'t> Extractor<'t> {
     }
 }
 
+impl<'t> Dialect<'t> for Extractor<'t> {
+    fn text(&self) -> &'t str {
+        self.text
+    }
+
+    fn scopes(&self) -> &ScopeIndex {
+        &self.scopes
+    }
+
+    fn bindings(&self) -> &Bindings<'t> {
+        &self.bindings
+    }
+
+    /// The leaves `returned_leaves_of` gives are already seen through `Ok(...)`, `.await`, `?`,
+    /// blocks, `if` and `match`.
+    fn returned(&self, leaf: Node<'t>) -> Returned<'t> {
+        match leaf.kind() {
+            "macro_invocation" => {
+                json_object(leaf, self.text).map_or(Returned::Other, Returned::Object)
+            }
+            "identifier" => Returned::Name,
+            _ => Returned::Other,
+        }
+    }
+
+    fn bound_object(&self, bound: Node<'t>) -> Option<Node<'t>> {
+        json_object(bound, self.text)
+    }
+
+    fn object_entries(&self, object: Node<'t>) -> Option<(Vec<Entry>, ObjectShape)> {
+        Some(self.reader().object(object, 0))
+    }
+
+    fn assigned_entry(&self, assignment: &KeyAssignment<'t>) -> Option<Entry> {
+        Some(Entry {
+            key: string_content(assignment.key, self.text)?,
+            key_range: TextRange::of_node(&assignment.key),
+            bare_key: false,
+            value: self.assigned_value(assignment.value),
+            assigned_later: true,
+        })
+    }
+
+    /// Rust records no updates: a `serde_json::Value` is changed through the methods
+    /// `hidden_changes` looks for.
+    fn updated_entries(&self, _update: &Update<'t>) -> (Vec<Entry>, ObjectShape) {
+        (Vec::new(), ObjectShape::Opaque)
+    }
+
+    /// Changed through the `serde_json::Value` API: keys we cannot see.
+    fn hidden_changes(&self, window: Window<'_>) -> bool {
+        let between = self.text.get(window.from..window.to).unwrap_or("");
+        ["as_object_mut()", "get_mut(", "pointer_mut(", "take()"]
+            .iter()
+            .any(|method| between.contains(&format!("{}.{method}", window.name)))
+    }
+
+    fn response_object(
+        &self,
+        object: Node<'t>,
+        entries: Vec<Entry>,
+        shape: ObjectShape,
+        origin: Origin,
+    ) -> ResponseObject {
+        let range = TextRange::of_node(&object);
+        let style = object_style(
+            object,
+            token_tree::inner_tokens(object).first().copied(),
+            self.text,
+            EntryForm::QuotedKey,
+        );
+        ResponseObject::new(range, self.text, entries, shape, origin, style)
+    }
+}
+
 impl<'t> ResolveIdentifier<'t> for Extractor<'t> {
     /// A local bound to a literal, a `json!` value or a string-building call is what it is bound to.
     fn identifier(&self, identifier: Node<'t>, depth: usize) -> Value {
@@ -776,16 +702,20 @@ impl<'t> ResolveIdentifier<'t> for Extractor<'t> {
             return unknown;
         }
         let name = self.node_text(identifier);
-        let Some(binding) = self.binding(name, identifier.start_byte()) else {
+        let Some(bound) = self
+            .bindings
+            .visible(&self.scopes, identifier, name)
+            .and_then(|binding| binding.value)
+        else {
             return unknown;
         };
         // Rebound after use: `let body = body.to_string();` reads the earlier `body`.
-        if binding.value.start_byte() <= identifier.start_byte()
-            && identifier.end_byte() <= binding.value.end_byte()
+        if bound.start_byte() <= identifier.start_byte()
+            && identifier.end_byte() <= bound.end_byte()
         {
             return unknown;
         }
-        let resolved = self.classify(binding.value, depth + 1);
+        let resolved = self.classify(bound, depth + 1);
         Value {
             kind: resolved.kind,
             range,
@@ -969,20 +899,6 @@ fn returned_leaves<'t>(value: Node<'t>, text: &str, leaves: &mut Vec<Node<'t>>, 
         }
         _ => leaves.push(value),
     }
-}
-
-/// The function item a `return` belongs to: `None` inside a closure or an async block, whose
-/// `return` leaves only that.
-fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    let mut current = node.parent();
-    while let Some(candidate) = current {
-        match candidate.kind() {
-            "function_item" => return Some(candidate),
-            "closure_expression" | "async_block" => return None,
-            _ => current = candidate.parent(),
-        }
-    }
-    None
 }
 
 /// The plain function name a returned call calls: `helper(...)` → `helper`.

@@ -1,7 +1,8 @@
 //! How long handler code may wait, for the timeout rules: constant waits in JavaScript/TypeScript
 //! (`await new Promise((r) => setTimeout(r, 12000))`, a local `sleep(ms)` helper, `await
 //! setTimeout(ms)` from `timers/promises`) and Rust (`tokio::time::sleep(Duration::from_secs(12))`,
-//! `std::thread::sleep`), multiplied through constant-bound loops like Python's; and HTTP calls
+//! `std::thread::sleep`) and Python (`time.sleep(N)`), multiplied through constant-bound loops
+//! (one walk, [`WaitSyntax`] per language); and HTTP calls
 //! that have no timeout at all (Python `requests`/`urlopen`, Node `fetch`/`axios`).
 
 use std::collections::HashSet;
@@ -318,9 +319,11 @@ const REQUESTS_CALLS: &[&str] = &[
     "requests.request",
 ];
 
-/// Python: `requests.*` without `timeout=` and `urlopen(...)` without a timeout. (`httpx` has a
-/// 5 s default timeout, so its calls are bounded.)
+/// Python: `time.sleep(N)` / `await asyncio.sleep(N)` with a constant `N` (through
+/// `for _ in range(K)` loops); `requests.*` without `timeout=` and `urlopen(...)` without a
+/// timeout. (`httpx` has a 5 s default timeout, so its calls are bounded.)
 pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
+    waits(&PYTHON_WAITS, root, text, 1, &mut facts.waits);
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         // Every callee looked for names `requests.` or `urlopen`.
@@ -378,30 +381,108 @@ pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
     facts.untimed_calls.sort_by_key(|call| call.range.start);
 }
 
+/// The callees that wait for their first argument's number of seconds.
+const PYTHON_SLEEP_CALLS: &[&str] = &["time.sleep", "asyncio.sleep", "sleep"];
+
+fn python_sleep_seconds(call: Node<'_>, text: &str) -> Option<f64> {
+    let callee = text_of(call.child_by_field_name("function")?, text);
+    let argument = call.child_by_field_name("arguments")?.named_child(0)?;
+    if !PYTHON_SLEEP_CALLS.contains(&callee) || !matches!(argument.kind(), "integer" | "float") {
+        return None;
+    }
+    number(argument, text)
+}
+
+/// The number of iterations of `range(K)` / `range(A, B)` with constant bounds.
+fn python_range_count(node: Node<'_>, text: &str) -> Option<u64> {
+    if node.kind() != "call"
+        || node
+            .child_by_field_name("function")
+            .map(|f| text_of(f, text))
+            != Some("range")
+    {
+        return None;
+    }
+    let arguments = node.child_by_field_name("arguments")?;
+    let mut cursor = arguments.walk();
+    let numbers: Vec<i64> = arguments
+        .named_children(&mut cursor)
+        .map(|argument| {
+            (argument.kind() == "integer")
+                .then(|| text_of(argument, text).parse().ok())
+                .flatten()
+        })
+        .collect::<Option<_>>()?;
+    let count = match numbers.as_slice() {
+        [end] => *end,
+        [start, end] => end - start,
+        _ => return None,
+    };
+    u64::try_from(count).ok()
+}
+
 // ---------------------------------------------------------------- Rust waits
 
 /// Rust: `tokio::time::sleep(Duration::from_secs(N))`, `std::thread::sleep(...)`, multiplied
 /// through `for _ in 0..K` loops.
 pub fn collect_rust(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
-    rust_waits(root, text, 1, &mut facts.waits);
+    waits(&RUST_WAITS, root, text, 1, &mut facts.waits);
 }
 
-fn rust_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
-    // Every callee of `rust_sleep_seconds` names `sleep`.
+// ---------------------------------------------------------------- Constant waits, one walk
+
+/// How a language spells a constant wait and a constant-bound loop, for the one waits walk
+/// (JavaScript's promise-wrapped timers have a walk of their own).
+struct WaitSyntax {
+    /// The kind of a call node.
+    call: &'static str,
+    /// The seconds a call waits, when it is a sleep with a constant duration.
+    seconds: fn(Node<'_>, &str) -> Option<f64>,
+    /// The kind of a `for` loop, and the field of what it iterates over.
+    for_loop: &'static str,
+    iterable: &'static str,
+    /// The iterations of a constant range (`range(K)`, `0..K`).
+    bound: fn(Node<'_>, &str) -> Option<u64>,
+    /// Kinds whose bodies run when called, not where they are written (lambdas, closures).
+    deferred: &'static [&'static str],
+}
+
+const PYTHON_WAITS: WaitSyntax = WaitSyntax {
+    call: "call",
+    seconds: python_sleep_seconds,
+    for_loop: "for_statement",
+    iterable: "right",
+    bound: python_range_count,
+    deferred: &["lambda"],
+};
+
+const RUST_WAITS: WaitSyntax = WaitSyntax {
+    call: "call_expression",
+    seconds: rust_sleep_seconds,
+    for_loop: "for_expression",
+    iterable: "value",
+    bound: rust_range_count,
+    deferred: &["closure_expression"],
+};
+
+/// Finds sleeps with a constant duration, multiplied by the bounds of the constant-bound loops
+/// around them; a loop with an unknown bound counts once (a lower bound of its waiting).
+fn waits(syntax: &WaitSyntax, node: Node<'_>, text: &str, repeats: u64, found: &mut Vec<Wait>) {
+    // Every sleep callee names `sleep`.
     if !super::mentions(node, text, &["sleep"]) {
         return;
     }
-    if node.kind() == "call_expression" {
-        if let Some(seconds) = rust_sleep_seconds(node, text) {
-            push_wait(waits, node, text, seconds, repeats);
+    if node.kind() == syntax.call {
+        if let Some(seconds) = (syntax.seconds)(node, text) {
+            push_wait(found, node, text, seconds, repeats);
             return;
         }
     }
-    let (loop_body, bound) = if node.kind() == "for_expression" {
+    let (loop_body, bound) = if node.kind() == syntax.for_loop {
         (
             node.child_by_field_name("body").map(|body| body.id()),
-            node.child_by_field_name("value")
-                .and_then(|range| rust_range_count(range, text))
+            node.child_by_field_name(syntax.iterable)
+                .and_then(|iterable| (syntax.bound)(iterable, text))
                 .unwrap_or(1),
         )
     } else {
@@ -409,8 +490,7 @@ fn rust_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
     };
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        // A closure's body runs when called.
-        if child.kind() == "closure_expression" {
+        if syntax.deferred.contains(&child.kind()) {
             continue;
         }
         let child_repeats = if Some(child.id()) == loop_body {
@@ -418,7 +498,7 @@ fn rust_waits(node: Node<'_>, text: &str, repeats: u64, waits: &mut Vec<Wait>) {
         } else {
             repeats
         };
-        rust_waits(child, text, child_repeats, waits);
+        waits(syntax, child, text, child_repeats, found);
     }
 }
 

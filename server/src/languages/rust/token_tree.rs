@@ -14,8 +14,7 @@ pub(super) trait ResolveIdentifier<'t> {
     fn identifier(&self, identifier: Node<'t>, depth: usize) -> Value;
 }
 
-/// Deeper nesting than this is left unknown (guards against pathological input).
-const MAX_DEPTH: usize = 16;
+use crate::languages::pipeline::MAX_DEPTH;
 
 pub(super) struct Reader<'a, 't> {
     pub text: &'t str,

@@ -1,25 +1,9 @@
-//! Scopes, and what code assigns in them. Which function, lambda or class a position lies in, answered from the scope nodes a query
-//! captured, without walking parents: tree-sitter finds a node's parent by descending from the
-//! root, so a walk up per lookup would make extraction quadratic in wide files.
+//! Scopes: which function, lambda, class or block a position lies in, answered from the scope
+//! nodes a query captured (each dialect's `@function`, `@lambda`, `@class`, `@block` captures),
+//! without walking parents: tree-sitter finds a node's parent by descending from the root, so a
+//! walk up per lookup would make extraction quadratic in wide files.
 
 use tree_sitter::Node;
-
-/// `target[key] = value` (or `target.key = value`): an entry set on an object after its literal.
-pub(super) struct KeyAssignment<'t> {
-    pub scope: Option<usize>,
-    pub target: &'t str,
-    pub key: Node<'t>,
-    pub value: Node<'t>,
-    pub at: usize,
-}
-
-/// `target.update(...)` / `Object.assign(target, ...)`: entries merged into an object.
-pub(super) struct Update<'t> {
-    pub scope: Option<usize>,
-    pub target: &'t str,
-    pub arguments: Node<'t>,
-    pub at: usize,
-}
 
 /// The kind of a scope node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,6 +14,9 @@ pub enum ScopeKind {
     Lambda,
     /// A class body: not a scope for names here, but what is inside is not module level.
     Class,
+    /// A block that scopes `let` bindings (Rust): binds names, but runs as part of the function
+    /// around it.
+    Block,
 }
 
 struct Scope {
@@ -93,25 +80,54 @@ impl ScopeIndex {
         None
     }
 
-    /// The node id of the named function whose body holds `node`, unless a lambda or class
-    /// lies in between.
-    pub fn enclosing_function(&self, node: Node<'_>) -> Option<usize> {
-        let scope = &self.scopes[self.around(node)?];
-        (scope.kind == ScopeKind::Function).then_some(scope.node_id)
-    }
-
-    /// The node id of the function or lambda that binds names used at `node`; `None` at module
-    /// level. Class bodies are transparent.
-    pub fn binding_scope(&self, node: Node<'_>) -> Option<usize> {
+    /// The innermost scope around `node` that is not of a kind in `transparent`.
+    fn innermost(&self, node: Node<'_>, transparent: &[ScopeKind]) -> Option<usize> {
         let mut index = self.around(node);
         while let Some(current) = index {
             let scope = &self.scopes[current];
-            if scope.kind != ScopeKind::Class {
-                return Some(scope.node_id);
+            if !transparent.contains(&scope.kind) {
+                return Some(current);
             }
             index = scope.parent;
         }
         None
+    }
+
+    /// The node id of the named function whose body holds `node`, unless a lambda or class
+    /// lies in between (blocks are part of their function).
+    pub fn enclosing_function(&self, node: Node<'_>) -> Option<usize> {
+        let scope = &self.scopes[self.innermost(node, &[ScopeKind::Block])?];
+        (scope.kind == ScopeKind::Function).then_some(scope.node_id)
+    }
+
+    /// The node id of the function, lambda or block that binds names used at `node`; `None` at
+    /// module level. Class bodies are transparent.
+    pub fn binding_scope(&self, node: Node<'_>) -> Option<usize> {
+        self.innermost(node, &[ScopeKind::Class])
+            .map(|index| self.scopes[index].node_id)
+    }
+
+    /// The node id of the function or lambda whose body runs `node` (classes and blocks are
+    /// transparent); `None` at module level.
+    pub fn body_scope(&self, node: Node<'_>) -> Option<usize> {
+        self.innermost(node, &[ScopeKind::Class, ScopeKind::Block])
+            .map(|index| self.scopes[index].node_id)
+    }
+
+    /// The binding scopes around `node`, innermost first, ending with `None` (module level):
+    /// where a name used at `node` is looked up, in order.
+    pub fn binding_chain(&self, node: Node<'_>) -> Vec<Option<usize>> {
+        let mut chain = Vec::new();
+        let mut index = self.around(node);
+        while let Some(current) = index {
+            let scope = &self.scopes[current];
+            if scope.kind != ScopeKind::Class {
+                chain.push(Some(scope.node_id));
+            }
+            index = scope.parent;
+        }
+        chain.push(None);
+        chain
     }
 
     /// Whether `node` lies in no function, lambda or class.

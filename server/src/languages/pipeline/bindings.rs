@@ -1,0 +1,185 @@
+//! Names bound in scopes and what code assigns to them: one lookup rule and one assignment
+//! window for every language.
+
+use std::collections::HashMap;
+
+use tree_sitter::Node;
+
+use super::scopes::ScopeIndex;
+
+/// A name bound in a scope; `value` is `None` for parameters and destructured names, whose
+/// values the file does not pin down (they still shadow outer bindings).
+pub(in crate::languages) struct Binding<'t> {
+    /// The binding scope (function, lambda or block) it is bound in; `None` at module level.
+    pub scope: Option<usize>,
+    /// The function or lambda body it runs in; `None` at module level.
+    pub body: Option<usize>,
+    pub value: Option<Node<'t>>,
+    /// Visible from this byte on: the end of the binding statement, so that `x = f(x)` reads the
+    /// earlier `x` on its right.
+    pub at: usize,
+}
+
+/// `target[key] = value` (or `target.key = value`): an entry set on an object after its literal.
+pub(in crate::languages) struct KeyAssignment<'t> {
+    pub body: Option<usize>,
+    pub target: &'t str,
+    pub key: Node<'t>,
+    pub value: Node<'t>,
+    pub at: usize,
+}
+
+/// `target.update(...)` / `Object.assign(target, ...)`: entries merged into an object.
+pub(in crate::languages) struct Update<'t> {
+    pub body: Option<usize>,
+    pub target: &'t str,
+    pub arguments: Node<'t>,
+    pub at: usize,
+}
+
+/// The stretch of code between a binding of `name` and a use of it: the assignments to the
+/// bound object that the use sees.
+#[derive(Clone, Copy)]
+pub(in crate::languages) struct Window<'t> {
+    pub body: Option<usize>,
+    pub name: &'t str,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl Window<'_> {
+    /// The one assignment-window rule: an assignment counts when it targets the name, runs in
+    /// the same function body as the binding (not in a nested function), and starts after the
+    /// binding and before the use.
+    pub fn holds(&self, body: Option<usize>, target: &str, at: usize) -> bool {
+        body == self.body && target == self.name && self.from <= at && at < self.to
+    }
+}
+
+/// Every binding, key assignment and update of a file.
+#[derive(Default)]
+pub(in crate::languages) struct Bindings<'t> {
+    by_name: HashMap<&'t str, Vec<Binding<'t>>>,
+    pub assignments: Vec<KeyAssignment<'t>>,
+    pub updates: Vec<Update<'t>>,
+}
+
+impl<'t> Bindings<'t> {
+    /// Records `name = value` (or a parameter, with no value) bound by `statement` (visible from
+    /// its end) or, with `visible_from`, from that byte.
+    pub fn bind(
+        &mut self,
+        scopes: &ScopeIndex,
+        statement: Node<'t>,
+        name: &'t str,
+        value: Option<Node<'t>>,
+        visible_from: Option<usize>,
+    ) {
+        self.by_name.entry(name).or_default().push(Binding {
+            scope: scopes.binding_scope(statement),
+            body: scopes.body_scope(statement),
+            value,
+            at: visible_from.unwrap_or(statement.end_byte()),
+        });
+    }
+
+    /// Records a parameter of `function` (a scope node), visible in all of it.
+    pub fn bind_parameter(&mut self, function: Node<'t>, name: &'t str) {
+        self.by_name.entry(name).or_default().push(Binding {
+            scope: Some(function.id()),
+            body: Some(function.id()),
+            value: None,
+            at: function.start_byte(),
+        });
+    }
+
+    pub fn assign(
+        &mut self,
+        scopes: &ScopeIndex,
+        statement: Node<'t>,
+        target: &'t str,
+        key: Node<'t>,
+        value: Node<'t>,
+    ) {
+        self.assignments.push(KeyAssignment {
+            body: scopes.body_scope(statement),
+            target,
+            key,
+            value,
+            at: statement.start_byte(),
+        });
+    }
+
+    pub fn update(
+        &mut self,
+        scopes: &ScopeIndex,
+        statement: Node<'t>,
+        target: &'t str,
+        arguments: Node<'t>,
+    ) {
+        self.updates.push(Update {
+            body: scopes.body_scope(statement),
+            target,
+            arguments,
+            at: statement.start_byte(),
+        });
+    }
+
+    /// The one lookup rule: the binding of `name` visible at `node` is the last one visible
+    /// before it in the innermost binding scope around it that has one, out to module level.
+    pub fn visible(&self, scopes: &ScopeIndex, node: Node<'_>, name: &str) -> Option<&Binding<'t>> {
+        let candidates = self.by_name.get(name)?;
+        let at = node.start_byte();
+        // Most names looked up (parameters, globals) have no binding before `node` at all: then
+        // the scopes around it are not needed.
+        if !candidates.iter().any(|binding| binding.at <= at) {
+            return None;
+        }
+        scopes.binding_chain(node).into_iter().find_map(|scope| {
+            candidates
+                .iter()
+                .filter(|binding| binding.scope == scope && binding.at <= at)
+                .max_by_key(|binding| binding.at)
+        })
+    }
+
+    /// The value of the first module-level binding of `name` that has one (`const handler =
+    /// middy(base)` read from an export elsewhere in the module).
+    pub fn module_level(&self, name: &str) -> Option<Node<'t>> {
+        self.by_name
+            .get(name)?
+            .iter()
+            .filter(|binding| binding.scope.is_none())
+            .find_map(|binding| binding.value)
+    }
+
+    /// The window between `binding` of `name` and its use at `use_at`.
+    pub fn window(binding: &Binding<'_>, name: &'t str, use_at: usize) -> Window<'t> {
+        Window {
+            body: binding.body,
+            name,
+            from: binding.at,
+            to: use_at,
+        }
+    }
+
+    /// The key assignments made in `window`, in document order.
+    pub fn assignments_in<'b>(
+        &'b self,
+        window: Window<'b>,
+    ) -> impl Iterator<Item = &'b KeyAssignment<'t>> + 'b {
+        self.assignments
+            .iter()
+            .filter(move |a| window.holds(a.body, a.target, a.at))
+    }
+
+    /// The updates made in `window`, in document order.
+    pub fn updates_in<'b>(
+        &'b self,
+        window: Window<'b>,
+    ) -> impl Iterator<Item = &'b Update<'t>> + 'b {
+        self.updates
+            .iter()
+            .filter(move |u| window.holds(u.body, u.target, u.at))
+    }
+}
