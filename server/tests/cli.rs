@@ -541,3 +541,29 @@ fn json_related_points_at_the_template_line() {
         .collect();
     assert_eq!(paths, ["tests/fixtures/apps/python_orders/rest/app.py"]);
 }
+
+#[test]
+fn human_output_notes_the_template_line_a_finding_depends_on() {
+    let output = gatelint(&["check", "tests/fixtures/apps/python_orders"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let template =
+        std::fs::read_to_string(repo().join("tests/fixtures/apps/python_orders/template.yaml"))
+            .expect("the fixture template");
+    let line = template
+        .lines()
+        .position(|line| line.trim() == "Timeout: 8")
+        .expect("the timeout line")
+        + 1;
+    // Under the GL403 finding of slow/report.py, the template line that sets its time budget.
+    let finding = stdout
+        .split("\n\n")
+        .find(|block| block.contains("[GL403]") && block.contains("slow/report.py"))
+        .unwrap_or_else(|| panic!("the GL403 finding in\n{stdout}"));
+    let note = format!("tests/fixtures/apps/python_orders/template.yaml:{line}:16");
+    assert!(
+        finding
+            .lines()
+            .any(|text| text.contains("= note: ") && text.ends_with(&note)),
+        "{finding}"
+    );
+}
