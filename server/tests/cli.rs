@@ -567,3 +567,37 @@ fn human_output_notes_the_template_line_a_finding_depends_on() {
         "{finding}"
     );
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_as_in_the_editor() {
+    let dir = std::env::temp_dir().join(format!("gatelint-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let handler = "import json\rdef handler(event, context):\r    name = event[\"pathParameters\"][\"name\"]\r    return {\"statusCode\": 200, \"body\": {\"name\": name}}\r";
+    std::fs::write(dir.join("app.py"), handler).expect("written");
+    let output = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "--format", "json", "app.py"])
+        .current_dir(&dir)
+        .output()
+        .expect("gatelint runs");
+    let json = json_of(&output);
+    let body = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "GL106")
+        .cloned()
+        .unwrap_or_else(|| panic!("the dict body is found: {json}"));
+    // Line 4 (1-based), as LSP counts lines: `\n`, `\r\n` and a lone `\r` end one.
+    assert_eq!(
+        body["range"]["start"],
+        serde_json::json!({ "line": 4, "column": 40 })
+    );
+    let human = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "app.py"])
+        .current_dir(&dir)
+        .output()
+        .expect("gatelint runs");
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(stdout.contains("app.py:4:40"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

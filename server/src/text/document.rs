@@ -1,7 +1,7 @@
 use ropey::Rope;
 use tree_sitter::{InputEdit, Parser, Point, Tree};
 
-use super::line_index::{byte_in_line, Encoding, LineCol};
+use super::line_index::{byte_in_line, has_lone_carriage_return, Encoding, LineCol, LineIndex};
 use super::TextRange;
 use crate::languages::FileKind;
 
@@ -20,17 +20,23 @@ pub struct Document {
     rope: Rope,
     text: String,
     tree: Option<Tree>,
+    /// Whether the rope may hold a lone `\r`, a line break for LSP that the rope's lines (split at
+    /// `\n` only, as tree-sitter counts rows) do not know: editor positions are then converted
+    /// through a [`LineIndex`]. Never false while one is there; exact after each batch of changes.
+    lone_carriage_return: bool,
 }
 
 impl Document {
     pub fn new(kind: Option<FileKind>, text: String) -> Self {
         let rope = Rope::from_str(&text);
         let tree = kind.and_then(|kind| parse(kind, &text, None));
+        let lone_carriage_return = has_lone_carriage_return(&text);
         Self {
             kind,
             rope,
             text,
             tree,
+            lone_carriage_return,
         }
     }
 
@@ -54,6 +60,7 @@ impl Document {
                 None => {
                     self.rope = Rope::from_str(&change.text);
                     self.tree = None;
+                    self.lone_carriage_return = has_lone_carriage_return(&change.text);
                 }
                 Some((start, end)) => {
                     let start = self.offset(start, encoding);
@@ -63,6 +70,7 @@ impl Document {
             }
         }
         self.text = self.rope.to_string();
+        self.lone_carriage_return = has_lone_carriage_return(&self.text);
         self.tree = self
             .kind
             .and_then(|kind| parse(kind, &self.text, self.tree.as_ref()));
@@ -81,6 +89,9 @@ impl Document {
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
         let new_end_byte = start_byte + new_text.len();
+        // A `\r` inserted, or one left before the text that followed it (its `\n` removed).
+        self.lone_carriage_return |=
+            new_text.contains('\r') || (start_byte > 0 && self.rope.byte(start_byte - 1) == b'\r');
         let new_end_position = self.point(new_end_byte);
         if let Some(tree) = self.tree.as_mut() {
             tree.edit(&InputEdit {
@@ -96,6 +107,11 @@ impl Document {
 
     /// Byte offset of an editor position in the current rope (clamped as LSP asks).
     pub fn offset(&self, position: LineCol, encoding: Encoding) -> usize {
+        if self.lone_carriage_return {
+            // Rare (old Mac line ends): the rope's `\n` lines are not the editor's.
+            let text = self.rope.to_string();
+            return LineIndex::new(&text).offset(&text, position, encoding);
+        }
         let line = position.line as usize;
         if line >= self.rope.len_lines() {
             return self.rope.len_bytes();
@@ -280,10 +296,22 @@ mod tests {
 
     #[test]
     fn edits_after_a_lone_carriage_return_land_where_sent() {
-        // Found by fuzzing (document_edits): the edit went before the `\r`s.
+        // A lone `\r` ends a line (LSP): ` b` is line 3, `x = 1` line 4.
         let mut doc = Document::new(Some(FileKind::Python), "import a,\r\r\r b\nx = 1\n".into());
-        doc.apply_changes(&[change(at(0, 11), at(1, 1), "")], Encoding::Utf8);
-        assert_eq!(doc.text(), "import a,\r\r = 1\n");
+        doc.apply_changes(&[change(at(3, 1), at(4, 1), "")], Encoding::Utf8);
+        assert_eq!(doc.text(), "import a,\r\r\r  = 1\n");
+        // A `\r` typed in one change moves the lines of the next ones in the same batch.
+        let mut doc = Document::new(Some(FileKind::Python), "ab\r\ncd\n".into());
+        doc.apply_changes(
+            &[
+                change(at(0, 1), at(0, 1), "\r"),
+                change(at(1, 1), at(1, 1), "!"),
+                change(at(2, 0), at(2, 1), "C"),
+                change(at(1, 9), at(1, 9), "?"),
+            ],
+            Encoding::Utf16,
+        );
+        assert_eq!(doc.text(), "a\rb!?\r\nCd\n");
     }
 
     /// The deepest nesting of a tree's nodes, every node visited.
