@@ -56,6 +56,7 @@ pub fn run() -> ExitCode {
     runtime.block_on(async move {
         let (service, socket) = LspService::build(|client| Server::new(client, flag))
             .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
+            .custom_method(framing::REFUSE_METHOD, Server::refuse)
             .finish();
         Transport::new(
             framing::guarded_input(tokio::io::stdin()),
@@ -182,6 +183,16 @@ impl Server {
 }
 
 impl Server {
+    /// Answers a request the input guard could not pass on as it was (see [`framing`]) with the
+    /// JSON-RPC error it chose, so the client does not wait forever.
+    async fn refuse(&self, refusal: framing::Refusal) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error {
+            code: refusal.code.into(),
+            message: refusal.message.into(),
+            data: None,
+        })
+    }
+
     async fn document_text(&self, params: DocumentTextParams) -> Result<Option<DocumentText>> {
         Ok(self
             .documents
