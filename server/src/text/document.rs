@@ -1,5 +1,7 @@
 use ropey::Rope;
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use std::ops::ControlFlow;
+
+use tree_sitter::{InputEdit, ParseOptions, Parser, Point, Tree};
 
 use super::line_index::{byte_in_line, has_lone_carriage_return, Encoding, LineCol, LineIndex};
 use super::TextRange;
@@ -135,15 +137,55 @@ pub const MAX_TREE_DEPTH: usize = 400;
 /// scanner overruns its state buffer (an abort) past about 250 nested block levels.
 pub const MAX_YAML_INDENT: usize = 200;
 
+/// How many tokens in a row a syntax error may leave unmatched (unnamed nodes side by side: `(`
+/// after `(`) for gatelint to read the tree. tree-sitter's query cursor looks, for every node, at
+/// the siblings after it up to the next named one, so such a run costs its length squared on each
+/// query pass: 100,000 `(` took 5 s per analysis. Real code, even mid-edit, has runs of a few.
+pub const MAX_UNNAMED_RUN: usize = 1_000;
+
+/// The parse budget, in tree-sitter progress units (one per about 100 parser operations): a
+/// fixed allowance plus so many per KiB of text. Real files take under 10 per KiB and the
+/// worst error recovery measured (unbalanced brackets) 31; past the budget the file is not
+/// parsed, deterministically, whatever the machine's load.
+const PARSE_UNITS_BASE: u64 = 10_000;
+const PARSE_UNITS_PER_KIB: u64 = 250;
+
+fn parse_budget(text: &str) -> u64 {
+    PARSE_UNITS_BASE + PARSE_UNITS_PER_KIB * (text.len() as u64 / 1024)
+}
+
 /// Parses `text` as `kind`, reusing `old` (already edited) when given; `None` when it cannot be
-/// parsed, or nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]).
+/// parsed, nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]), or is
+/// too complex to analyse in linear time (its parse exceeds the budget, or a syntax error leaves
+/// more than [`MAX_UNNAMED_RUN`] tokens in a row).
 pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
+    parse_within(kind, text, old, parse_budget(text))
+}
+
+fn parse_within(kind: FileKind, text: &str, old: Option<&Tree>, budget: u64) -> Option<Tree> {
     if kind == FileKind::YamlTemplate && yaml_indent(text) > MAX_YAML_INDENT {
         return None;
     }
     let mut parser = Parser::new();
     parser.set_language(&kind.tree_sitter_language()).ok()?;
-    let tree = parser.parse(text, old)?;
+    let mut units = 0u64;
+    let mut progress = |_: &tree_sitter::ParseState| {
+        units += 1;
+        if units > budget {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let bytes = text.as_bytes();
+    let tree = parser.parse_with_options(
+        &mut |at: usize, _| bytes.get(at..).unwrap_or_default(),
+        old,
+        Some(ParseOptions::new().progress_callback(&mut progress)),
+    )?;
+    if tree.root_node().has_error() && unnamed_run_exceeds(&tree, MAX_UNNAMED_RUN) {
+        return None;
+    }
     // Walking every node of a large template costs as much as a third of its parse; a JSON tree
     // without errors nests at most two levels per bracket (object, pair) and three below them
     // (string, its content), which a scan of the text bounds far more cheaply.
@@ -203,6 +245,31 @@ fn nests_deeper_than(tree: &Tree, limit: usize) -> bool {
             depth -= 1;
         }
     }
+}
+
+/// Whether a node inside the tree's syntax errors has more than `limit` unnamed children in a
+/// row. Only the nodes holding an error are entered, so a large file with one error costs the
+/// children along the way to it.
+fn unnamed_run_exceeds(tree: &Tree, limit: usize) -> bool {
+    let mut pending = vec![tree.root_node()];
+    let mut cursor = tree.walk();
+    while let Some(node) = pending.pop() {
+        let mut run = 0;
+        for child in node.children(&mut cursor) {
+            if child.is_named() {
+                run = 0;
+            } else {
+                run += 1;
+                if run > limit {
+                    return true;
+                }
+            }
+            if child.has_error() && child.child_count() > 0 {
+                pending.push(child);
+            }
+        }
+    }
+    false
 }
 
 /// The widest block-nesting prefix of any line: indentation plus block indicators (`- `, `? `,
@@ -379,6 +446,61 @@ mod tests {
         assert!(parse(FileKind::JsonTemplate, &json, None).is_none());
         let shallow = format!("x = {}1{}\n", "[".repeat(50), "]".repeat(50));
         assert!(parse(FileKind::Python, &shallow, None).is_some());
+    }
+
+    #[test]
+    fn unbalanced_brackets_are_too_complex_to_read() {
+        let run = MAX_UNNAMED_RUN + 1;
+        let inputs = [
+            (FileKind::Python, "(".repeat(run)),
+            (
+                FileKind::Python,
+                format!("x = 1\ny = {}\n", "[".repeat(run)),
+            ),
+            (
+                FileKind::JavaScript,
+                format!("const a = {};", "(".repeat(run)),
+            ),
+            (FileKind::TypeScript, "(".repeat(run)),
+            (FileKind::Rust, format!("fn main() {{{}", "(".repeat(run))),
+            (
+                FileKind::YamlTemplate,
+                format!(
+                    "AWSTemplateFormatVersion: x\nResources:\n  A: {}\n",
+                    "[".repeat(run)
+                ),
+            ),
+            (
+                FileKind::JsonTemplate,
+                format!("{{\"Resources\": {}", "[".repeat(run)),
+            ),
+        ];
+        for (kind, text) in &inputs {
+            assert!(
+                parse(*kind, text, None).is_none(),
+                "{kind:?} {}",
+                &text[..40]
+            );
+        }
+        // Runs up to the limit, and files with an ordinary syntax error, are read.
+        let within = "(".repeat(MAX_UNNAMED_RUN - 10);
+        assert!(parse(FileKind::Python, &within, None).is_some());
+        let typing = "def handler(event, context):\n    return {\"body\": (\n\nx = [1, 2, 3]\n";
+        let tree = parse(FileKind::Python, typing, None).expect("read");
+        assert!(tree.root_node().has_error());
+    }
+
+    #[test]
+    fn a_parse_past_its_budget_gives_no_tree() {
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/templates/rest_api_hand_written.yaml"
+        );
+        let text = std::fs::read_to_string(fixture).expect("fixture");
+        // This template takes about 15 progress units to parse.
+        assert!(parse_within(FileKind::YamlTemplate, &text, None, 5).is_none());
+        assert!(parse_within(FileKind::YamlTemplate, &text, None, 100).is_some());
+        assert!(parse(FileKind::YamlTemplate, &text, None).is_some());
     }
 
     #[test]
