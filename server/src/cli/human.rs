@@ -58,6 +58,7 @@ pub fn render(
                 &report.text,
                 &index,
                 &related,
+                colour,
             ));
             out.push_str("\n\n");
         }
@@ -104,6 +105,7 @@ fn render_one(
     text: &str,
     index: &LineIndex,
     related: &[String],
+    colour: bool,
 ) -> String {
     let label = finding
         .fixes
@@ -130,17 +132,42 @@ fn render_one(
         annotation = annotation.label(label);
     }
     let title = printable(&finding.message);
+    // No origin for the renderer: it would count the column in the text as shown (tabs
+    // expanded, escapes spelt out). The `-->` line is written here, with the column the JSON
+    // output gives (Unicode scalar values of the file's own line).
     let mut message = level.title(&title).id(finding.code).snippet(
         Snippet::source(&excerpt.text)
             .line_start(first_line + 1)
-            .origin(path)
             .annotation(annotation),
     );
     for note in related {
         message = message.footer(Level::Note.title(note));
     }
     let rendered = renderer.render(message).to_string();
-    rendered
+    let start = index.line_col(text, finding.range.start, Encoding::Chars);
+    let shown_lines = excerpt.text.split('\n').count();
+    let number_width = (first_line + shown_lines).to_string().len();
+    let arrow = if colour {
+        "\x1b[1m\x1b[94m-->\x1b[0m"
+    } else {
+        "-->"
+    };
+    let origin = format!(
+        "{:number_width$}{arrow} {path}:{}:{}\n",
+        "",
+        start.line + 1,
+        start.col + 1
+    );
+    // After the title's lines (a message is one line; kept general).
+    let title_lines = title.split('\n').count();
+    let mut out = String::with_capacity(rendered.len() + origin.len());
+    let mut lines = rendered.split_inclusive('\n');
+    for line in lines.by_ref().take(title_lines) {
+        out.push_str(line);
+    }
+    out.push_str(&origin);
+    out.extend(lines);
+    out
 }
 
 /// One line per related location: its message, then where it is (`path:line:column`, 1-based,
@@ -285,6 +312,8 @@ mod tests {
         let text = "def handler(event, context):\n\t\treturn {\"body\": {\"id\": 1}}\n";
         let out = rendered(text, finding(text, "{\"id\": 1}", "body is a dict"));
         assert!(!out.contains('\t'), "{out}");
+        // The column of the `-->` line is the JSON output's: Unicode scalar values of the line.
+        assert!(out.contains("\n --> app.py:2:19\n"), "{out}");
         let (caret, target) =
             caret_and_target(&out, "        return {\"body\": {\"id\": 1}}", "{\"id\"");
         assert_eq!(caret, target, "{out}");
