@@ -62,15 +62,18 @@ fn run_rules(
         return sorted(analyze_template_model(model, text, context));
     }
     let Some(tree) = tree else {
-        // Not parsed: nested deeper than gatelint reads (see `text::MAX_TREE_DEPTH`).
+        // Not parsed: nested deeper than gatelint reads, or too complex (see `text::parse`).
         return vec![builtin_finding(
             &rules::config::UNPARSABLE_FILE.meta,
             TextRange::empty(0),
             format!(
-                "gatelint did not parse this file: it nests deeper than it reads ({} syntax \
-                 levels, or YAML indented over {} columns); nothing in it was checked",
+                "gatelint did not analyse this file: it nests deeper than it reads ({} syntax \
+                 levels, or YAML indented over {} columns) or is too complex (a syntax error \
+                 leaving over {} brackets or other tokens unmatched in a row); nothing in it \
+                 was checked",
                 crate::text::MAX_TREE_DEPTH,
-                crate::text::MAX_YAML_INDENT
+                crate::text::MAX_YAML_INDENT,
+                crate::text::MAX_UNNAMED_RUN
             ),
         )];
     };

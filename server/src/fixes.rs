@@ -4,6 +4,7 @@
 
 use crate::files::Language;
 use crate::findings::{Edit, Fix};
+use crate::languages::shadowing::{is_rebound, PYTHON_JSON_ALIAS};
 use crate::languages::{ResponseObject, SourceFacts};
 use crate::text::TextRange;
 
@@ -11,10 +12,23 @@ use crate::text::TextRange;
 /// `json.dumps(x)` (adding `import json` when missing), `JSON.stringify(x)`, or in a Rust
 /// `json!` value `json!(x).to_string()` (`serde_json::json!` when the file does not use the bare
 /// macro; a value that already is a `json!(...)` only gets `.to_string()`).
+///
+/// A fix never changes what a name refers to: where `json` is a local name (a variable, a
+/// parameter, another module imported as `json`), the Python fix imports the module as `_json`
+/// and calls `_json.dumps(x)`; where `JSON` is rebound, the JavaScript fix calls
+/// `globalThis.JSON.stringify(x)`.
 pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix {
     let expression = range.slice(text);
     let mut edits = Vec::new();
+    let rebound = is_rebound(&facts.edit_context.json_name, range.start);
     let (title, replacement) = match facts.language {
+        Language::Python if rebound => {
+            edits.extend(import_json_as_alias(facts));
+            (
+                "Serialise the body with json.dumps(...)",
+                format!("{PYTHON_JSON_ALIAS}.dumps({expression})"),
+            )
+        }
         Language::Python => {
             edits.extend(import_json(facts));
             (
@@ -22,6 +36,10 @@ pub fn serialize_json(facts: &SourceFacts, text: &str, range: TextRange) -> Fix 
                 format!("json.dumps({expression})"),
             )
         }
+        Language::JavaScript | Language::TypeScript if rebound => (
+            "Serialise the body with JSON.stringify(...)",
+            format!("globalThis.JSON.stringify({expression})"),
+        ),
         Language::JavaScript | Language::TypeScript => (
             "Serialise the body with JSON.stringify(...)",
             format!("JSON.stringify({expression})"),
@@ -82,6 +100,24 @@ pub fn import_json(facts: &SourceFacts) -> Option<Edit> {
     Some(Edit::insert(
         facts.edit_context.import_insert_at,
         format!("import json\n{blank}"),
+    ))
+}
+
+/// The edit that adds `import json as _json` to a Python file where `json` is rebound, unless it
+/// has that import already.
+fn import_json_as_alias(facts: &SourceFacts) -> Option<Edit> {
+    let context = &facts.edit_context;
+    if context.json_name.has_alias_import {
+        return None;
+    }
+    let blank = if context.import_needs_blank_line {
+        "\n"
+    } else {
+        ""
+    };
+    Some(Edit::insert(
+        context.import_insert_at,
+        format!("import json as {PYTHON_JSON_ALIAS}\n{blank}"),
     ))
 }
 

@@ -542,3 +542,63 @@ fn json_related_points_at_the_template_line() {
         .collect();
     assert_eq!(paths, ["tests/fixtures/apps/python_orders/rest/app.py"]);
 }
+
+#[test]
+fn human_output_notes_the_template_line_a_finding_depends_on() {
+    let output = gatelint(&["check", "tests/fixtures/apps/python_orders"]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let template =
+        std::fs::read_to_string(repo().join("tests/fixtures/apps/python_orders/template.yaml"))
+            .expect("the fixture template");
+    let line = template
+        .lines()
+        .position(|line| line.trim() == "Timeout: 8")
+        .expect("the timeout line")
+        + 1;
+    // Under the GL403 finding of slow/report.py, the template line that sets its time budget.
+    let finding = stdout
+        .split("\n\n")
+        .find(|block| block.contains("[GL403]") && block.contains("slow/report.py"))
+        .unwrap_or_else(|| panic!("the GL403 finding in\n{stdout}"));
+    let note = format!("tests/fixtures/apps/python_orders/template.yaml:{line}:16");
+    assert!(
+        finding
+            .lines()
+            .any(|text| text.contains("= note: ") && text.ends_with(&note)),
+        "{finding}"
+    );
+}
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_as_in_the_editor() {
+    let dir = std::env::temp_dir().join(format!("gatelint-cr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let handler = "import json\rdef handler(event, context):\r    name = event[\"pathParameters\"][\"name\"]\r    return {\"statusCode\": 200, \"body\": {\"name\": name}}\r";
+    std::fs::write(dir.join("app.py"), handler).expect("written");
+    let output = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "--format", "json", "app.py"])
+        .current_dir(&dir)
+        .output()
+        .expect("gatelint runs");
+    let json = json_of(&output);
+    let body = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "GL106")
+        .cloned()
+        .unwrap_or_else(|| panic!("the dict body is found: {json}"));
+    // Line 4 (1-based), as LSP counts lines: `\n`, `\r\n` and a lone `\r` end one.
+    assert_eq!(
+        body["range"]["start"],
+        serde_json::json!({ "line": 4, "column": 40 })
+    );
+    let human = Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "app.py"])
+        .current_dir(&dir)
+        .output()
+        .expect("gatelint runs");
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(stdout.contains("app.py:4:40"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

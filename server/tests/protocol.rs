@@ -256,3 +256,71 @@ fn exit_without_shutdown_is_status_one() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn a_lone_carriage_return_ends_a_line_in_positions() {
+    let mut server = Raw::start();
+    server.initialize();
+    let uri = "file:///work/old_mac.py";
+    let text = HANDLER.replace('\n', "\r");
+    server.open(uri, &text, 1);
+    let found = server.diagnostics(uri, 1);
+    let body = found
+        .iter()
+        .find(|d| d["code"] == "GL106")
+        .unwrap_or_else(|| panic!("the dict body is found: {found:?}"));
+    // `    return {"statusCode": 200, "body": {"name": name}}` is line 2 (0-based).
+    let column = HANDLER.lines().nth(2).unwrap().find("{\"name\"").unwrap();
+    assert_eq!(
+        body["range"]["start"],
+        json!({ "line": 2, "character": column })
+    );
+    // An edit after the `\r`s lands where the client means it: remove the finding's line.
+    server.send(json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": { "uri": uri, "version": 2 },
+        "contentChanges": [{ "range": { "start": { "line": 2, "character": 0 }, "end": { "line": 3, "character": 0 } }, "text": "    return {\"statusCode\": 200, \"body\": \"\"}\r" }] } }));
+    let after = server.diagnostics(uri, 2);
+    assert!(after.iter().all(|d| d["code"] != "GL106"), "{after:?}");
+    server.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "gatelint/documentText", "params": { "uri": uri } }));
+    let held = server.response(2);
+    let expected = text.replace("{\"name\": name}}\r", "\"\"}\r");
+    assert_eq!(held["result"]["text"], expected.as_str());
+    server.shutdown_and_exit();
+}
+
+#[test]
+fn a_header_line_that_is_not_utf8_is_skipped_and_serving_goes_on() {
+    let mut server = Raw::start();
+    server.initialize();
+    // Before the fix the server exited here without a word.
+    server.bytes(b"X-Editor: caf\xe9\r\n");
+    server.still_serving(2);
+    server.bytes(b"\xff\xfe\r\n\r\n");
+    server.still_serving(3);
+    server.shutdown_and_exit();
+}
+
+#[test]
+fn requests_that_cannot_be_served_get_an_error_answer() {
+    let mut server = Raw::start();
+    server.initialize();
+    // LSP: a `$/` request the server does not know is answered with "method not found".
+    server.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "$/noSuchRequest", "params": {} }));
+    assert_eq!(server.response(2)["error"]["code"], -32601);
+    // Malformed requests that carry an id: "Invalid Request", to that id.
+    server.send(json!({ "jsonrpc": "1.0", "id": 3, "method": "textDocument/hover", "params": {} }));
+    assert_eq!(server.response(3)["error"]["code"], -32600);
+    server.send(
+        json!({ "jsonrpc": "2.0", "id": "four", "method": "textDocument/hover", "params": "text" }),
+    );
+    let invalid = server.wait_for("response four", |m| m["id"] == "four");
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    // The internal method behind those answers cannot be called from outside.
+    server.send(
+        json!({ "jsonrpc": "2.0", "id": 5, "method": "gatelint/internal/refuse",
+        "params": { "code": 0, "message": "" } }),
+    );
+    assert_eq!(server.response(5)["error"]["code"], -32601);
+    server.still_serving(6);
+    server.shutdown_and_exit();
+}

@@ -24,6 +24,10 @@ pub struct Inputs {
     pub template: PathBuf,
     /// The same template in YAML (short-form intrinsics), next to it.
     pub yaml_template: PathBuf,
+    /// Unbalanced brackets (issue 21): `BRACKETS` `(` in a Python file, and as many `[` in a
+    /// YAML template, which took quadratic time.
+    pub brackets_python: PathBuf,
+    pub brackets_template: PathBuf,
 }
 
 /// Files in the monorepo.
@@ -32,6 +36,8 @@ pub const FILES: usize = 5_000;
 pub const TEMPLATE_FUNCTIONS: usize = 2_000;
 /// Lines of each large handler.
 pub const HANDLER_LINES: usize = 2_000;
+/// Unmatched brackets in the bracket inputs.
+pub const BRACKETS: usize = 200_000;
 
 /// Writes every input under `root` (replacing what a previous run left there).
 pub fn generate(root: &Path) -> std::io::Result<Inputs> {
@@ -45,7 +51,19 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
     write(&template, &large_json(&large))?;
     write(&yaml_template, &large_yaml(&large))?;
     write(&template_dir.join("src/app.py"), &template_handlers())?;
+    let brackets_python = root.join("brackets/app.py");
+    let brackets_template = root.join("brackets/template.yaml");
+    write(&brackets_python, &"(".repeat(BRACKETS))?;
+    write(
+        &brackets_template,
+        &format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Api:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: {}\n",
+            "[".repeat(BRACKETS)
+        ),
+    )?;
     Ok(Inputs {
+        brackets_python,
+        brackets_template,
         python_handler: monorepo.join("large/orders/app.py"),
         typescript_handler: monorepo.join("large/payments/app.ts"),
         monorepo,

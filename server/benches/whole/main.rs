@@ -60,6 +60,8 @@ fn main() {
         inputs::TEMPLATE_FUNCTIONS
     );
 
+    let brackets_python = format!("{} unbalanced `(` in a .py", inputs::BRACKETS);
+    let brackets_template = format!("{} unbalanced `[` in a YAML template", inputs::BRACKETS);
     if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
         for (label, path, templates) in [
             (
@@ -73,6 +75,8 @@ fn main() {
                 &inputs.yaml_template,
                 vec![inputs.yaml_template.clone()],
             ),
+            (&brackets_python, &inputs.brackets_python, Vec::new()),
+            (&brackets_template, &inputs.brackets_template, Vec::new()),
         ] {
             let check = bench
                 .wants("check")
@@ -99,7 +103,7 @@ fn main() {
                 });
                 table.row(&format!("tree-sitter parse only, {label}"), &parse, ratio);
             }
-            if bench.wants("cfn") {
+            if bench.wants("cfn") && !templates.is_empty() {
                 match cfn_lint() {
                     Some(cfn) => {
                         eprintln!("cfn-lint {label} ({} templates)", templates.len());

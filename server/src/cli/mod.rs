@@ -90,7 +90,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         OutputFormat::Json => json::render(reports, &checked.index, &cwd),
         OutputFormat::Sarif => sarif::render(reports, &cwd),
         OutputFormat::Github => github::render(reports, &cwd),
-        OutputFormat::Human => human::render(reports, &cwd, colour_wanted()),
+        OutputFormat::Human => human::render(reports, &checked.index, &cwd, colour_wanted()),
     };
     if write_stdout(&output).is_err() {
         return ExitCode::from(2);

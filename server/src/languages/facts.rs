@@ -443,4 +443,6 @@ pub struct EditContext {
     pub import_insert_at: usize,
     /// Python: whether the inserted import needs a blank line after it (no imports follow).
     pub import_needs_blank_line: bool,
+    /// Where the name a JSON fix writes (`json`, `JSON`) is rebound (`languages::shadowing`).
+    pub json_name: super::shadowing::JsonName,
 }

@@ -9,6 +9,7 @@ mod pipeline;
 mod python;
 mod query;
 mod rust;
+pub mod shadowing;
 pub mod symbols;
 mod timing;
 
@@ -26,14 +27,16 @@ pub(crate) fn mentions(node: tree_sitter::Node<'_>, text: &str, needles: &[&str]
 
 /// Extracts the facts the handler rules read from a parsed handler file; `None` for templates.
 pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<SourceFacts> {
-    Some(match kind {
+    let mut facts = match kind {
         FileKind::Python => python::extract(tree, text),
         FileKind::JavaScript | FileKind::TypeScript | FileKind::Tsx => {
             javascript::extract(kind, tree, text)
         }
         FileKind::Rust => rust::extract(tree, text),
         FileKind::YamlTemplate | FileKind::JsonTemplate => return None,
-    })
+    };
+    facts.edit_context.json_name = shadowing::json_name(facts.language, tree, text);
+    Some(facts)
 }
 
 /// Whether `text` passes the variable `name` to a serialiser (`dumps(`, `JSON.stringify(`) as its

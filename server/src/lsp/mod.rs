@@ -8,11 +8,11 @@ mod framing;
 mod handlers;
 mod store;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, Weak};
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
@@ -55,6 +55,7 @@ pub fn run() -> ExitCode {
     runtime.block_on(async move {
         let (service, socket) = LspService::build(|client| Server::new(client, flag))
             .custom_method(DOCUMENT_TEXT_METHOD, Server::document_text)
+            .custom_method(framing::REFUSE_METHOD, Server::refuse)
             .finish();
         Transport::new(
             framing::guarded_input(tokio::io::stdin()),
@@ -87,6 +88,14 @@ fn init_logging() {
         .try_init();
 }
 
+/// Runs `work` on the blocking pool: analysis never holds a thread of the async runtime, so the
+/// server keeps reading messages and answering while a large template is analysed.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Option<T> + Send + 'static,
+) -> Option<T> {
+    tokio::task::spawn_blocking(work).await.ok().flatten()
+}
+
 /// Runs `work`, logging a panic instead of letting it take the server down.
 fn guarded<T>(what: &str, work: impl FnOnce() -> T) -> Option<T> {
     crate::guard::guarded(what, work).ok()
@@ -106,6 +115,9 @@ struct DocumentTextParams {
 struct DocumentText {
     version: i32,
     text: String,
+    /// How many times the document was analysed since it was opened (every version need not be:
+    /// see [`State::schedule`]).
+    analyses: u64,
 }
 
 /// Hands the heap pages freed after indexing (the parse trees of every file, dropped once their
@@ -126,6 +138,8 @@ struct Server {
 
 /// What the request handlers and the background indexer share.
 struct State {
+    /// This state itself, for the analysis jobs it starts from `&self`.
+    this: Weak<State>,
     client: Client,
     documents: DocumentStore,
     encoding: OnceLock<Encoding>,
@@ -141,6 +155,19 @@ struct State {
     editor_settings: Mutex<EditorSettings>,
     /// What in the editor's settings could not be applied, shown once the client is initialized.
     pending_settings_problems: Mutex<Vec<String>>,
+    /// The analysis job of each open document that has one running (see [`State::schedule`]).
+    jobs: Mutex<HashMap<Uri, Job>>,
+}
+
+/// One document's analysis job: at most one runs at a time, off the async runtime; what arrives
+/// meanwhile is folded into one more run over the newest version, so a burst of edits costs an
+/// analysis or two, not one per edit, and diagnostics follow the last edit.
+#[derive(Default)]
+struct Job {
+    /// Another run is due when this one ends (the text or its context changed meanwhile).
+    again: bool,
+    /// The next run puts the document's text into the workspace index first.
+    reindex: bool,
 }
 
 /// Diagnostics ready to publish for one version of a document.
@@ -153,7 +180,8 @@ struct Publication {
 impl Server {
     fn new(client: Client, shutdown_requested: Arc<AtomicBool>) -> Self {
         Self {
-            state: Arc::new(State {
+            state: Arc::new_cyclic(|this| State {
+                this: this.clone(),
                 client,
                 documents: DocumentStore::default(),
                 encoding: OnceLock::new(),
@@ -163,6 +191,7 @@ impl Server {
                 config: RwLock::new(Arc::new(Config::default())),
                 editor_settings: Mutex::new(EditorSettings::default()),
                 pending_settings_problems: Mutex::new(Vec::new()),
+                jobs: Mutex::new(HashMap::new()),
             }),
             shutdown_requested,
         }
@@ -170,6 +199,16 @@ impl Server {
 }
 
 impl Server {
+    /// Answers a request the input guard could not pass on as it was (see [`framing`]) with the
+    /// JSON-RPC error it chose, so the client does not wait forever.
+    async fn refuse(&self, refusal: framing::Refusal) -> Result<()> {
+        Err(tower_lsp_server::jsonrpc::Error {
+            code: refusal.code.into(),
+            message: refusal.message.into(),
+            data: None,
+        })
+    }
+
     async fn document_text(&self, params: DocumentTextParams) -> Result<Option<DocumentText>> {
         Ok(self
             .documents
@@ -177,6 +216,7 @@ impl Server {
             .map(|snapshot| DocumentText {
                 version: snapshot.version,
                 text: snapshot.text.to_string(),
+                analyses: snapshot.analyses,
             }))
     }
 }
@@ -347,6 +387,7 @@ impl State {
         let findings = Arc::new(findings);
         self.documents
             .store_findings(&snapshot.uri, snapshot.version, Arc::clone(&findings));
+        self.documents.count_analysis(&snapshot.uri);
         findings
     }
 
@@ -448,12 +489,30 @@ impl State {
         });
         // The last hold on the old model here: `update_index_with` frees it off the latency path.
         drop(previous);
-        self.update_index_with(&snapshot.path, file)
+        // Checked under the index's lock: a document closed meanwhile went back to the text on
+        // disk, which an analysis job that took its snapshot before must not overwrite.
+        let uri = &snapshot.uri;
+        self.update_index_if(&snapshot.path, file, || {
+            self.documents.version(uri).is_some()
+        })
     }
 
     fn update_index_with(&self, path: &Path, file: Option<IndexedFile>) -> HashSet<PathBuf> {
+        self.update_index_if(path, file, || true)
+    }
+
+    /// [`Self::update_index_with`] when `still_wanted` holds once the index is locked.
+    fn update_index_if(
+        &self,
+        path: &Path,
+        file: Option<IndexedFile>,
+        still_wanted: impl FnOnce() -> bool,
+    ) -> HashSet<PathBuf> {
         let path = normalize(path);
         let mut index = self.write_index();
+        if !still_wanted() {
+            return HashSet::new();
+        }
         let mut affected = index.dependants(&path);
         let replaced = index.update(&path, file);
         affected.extend(index.dependants(&path));
@@ -472,9 +531,79 @@ impl State {
             .documents
             .invalidate(|path| paths.contains(&normalize(path)));
         for uri in uris {
-            let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
-            self.publish(publication).await;
+            self.schedule(uri, false);
         }
+    }
+
+    /// Asks for the document's diagnostics to be computed and published, after putting its text
+    /// into the index first when `reindex`. Returns at once: the work runs on the blocking pool, one
+    /// job per document; a request made while the document's job runs is folded into one more run
+    /// over the newest version (intermediate versions are skipped, never analysed).
+    fn schedule(&self, uri: Uri, reindex: bool) {
+        let mut jobs = self
+            .jobs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(job) = jobs.get_mut(&uri) {
+            job.again = true;
+            job.reindex |= reindex;
+            return;
+        }
+        let Some(state) = self.this.upgrade() else {
+            return;
+        };
+        jobs.insert(
+            uri.clone(),
+            Job {
+                again: false,
+                reindex: false,
+            },
+        );
+        drop(jobs);
+        tokio::spawn(async move { state.run_job(uri, reindex).await });
+    }
+
+    /// The loop of one document's job: analyse the newest version, publish, and run again while
+    /// new work arrived meanwhile.
+    async fn run_job(self: Arc<Self>, uri: Uri, mut reindex: bool) {
+        loop {
+            let state = Arc::clone(&self);
+            let job_uri = uri.clone();
+            let outcome = off_runtime(move || {
+                guarded("analysis", || state.analyse(&job_uri, reindex)).flatten()
+            })
+            .await;
+            if let Some((publication, affected)) = outcome {
+                self.publish(Some(publication)).await;
+                self.rediagnose(&affected).await;
+            }
+            let mut jobs = self
+                .jobs
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match jobs.get_mut(&uri) {
+                Some(job) if job.again => {
+                    reindex = std::mem::take(&mut job.reindex);
+                    job.again = false;
+                }
+                _ => {
+                    jobs.remove(&uri);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// One run of a document's job, on the blocking pool: index its newest text when asked, then
+    /// diagnose it; also the open documents whose findings depend on it, to re-diagnose.
+    fn analyse(&self, uri: &Uri, reindex: bool) -> Option<(Publication, HashSet<PathBuf>)> {
+        let affected = if reindex {
+            let snapshot = self.documents.snapshot(uri)?;
+            self.update_index_from(&snapshot)
+        } else {
+            HashSet::new()
+        };
+        Some((self.diagnose(uri)?, affected))
     }
 
     /// Indexes the workspace folders in the background, reporting `$/progress`, then overlays the
@@ -532,8 +661,7 @@ impl State {
 
     async fn rediagnose_all(&self) {
         for uri in self.documents.invalidate(|_| true) {
-            let publication = guarded("re-diagnosis", || self.diagnose(&uri)).flatten();
-            self.publish(publication).await;
+            self.schedule(uri, false);
         }
     }
 
@@ -656,26 +784,21 @@ impl LanguageServer for Server {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         let uri = document.uri.clone();
-        let path = document.uri.to_file_path().map(|path| path.into_owned());
-        let affected = guarded("didOpen", || {
-            let affected = path
-                .as_ref()
-                .map(|path| self.update_index(path, Some(&document.text)))
-                .unwrap_or_default();
+        let opened = guarded("didOpen", || {
             self.documents
                 .open(document.uri, document.version, document.text);
-            affected
-        })
-        .unwrap_or_default();
-        let publication = guarded("didOpen", || self.diagnose(&uri)).flatten();
-        self.publish(publication).await;
-        self.rediagnose(&affected).await;
+        });
+        if opened.is_some() {
+            // A document with a file path goes into the index with its analysis.
+            let reindex = uri.to_file_path().is_some();
+            self.schedule(uri, reindex);
+        }
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
-        let publication = guarded("didChange", || {
+        let applied = guarded("didChange", || {
             let changes: Vec<_> = params
                 .content_changes
                 .into_iter()
@@ -685,11 +808,7 @@ impl LanguageServer for Server {
                 .documents
                 .change(&uri, version, &changes, self.encoding())
             {
-                ChangeOutcome::Applied => {
-                    let snapshot = self.documents.snapshot(&uri)?;
-                    let affected = self.update_index_from(&snapshot);
-                    Some((self.diagnose(&uri), affected))
-                }
+                ChangeOutcome::Applied => Some(()),
                 ChangeOutcome::NotOpen => {
                     tracing::warn!("ignoring a change to {} which is not open", uri.as_str());
                     None
@@ -704,9 +823,8 @@ impl LanguageServer for Server {
             }
         })
         .flatten();
-        if let Some((publication, affected)) = publication {
-            self.publish(publication).await;
-            self.rediagnose(&affected).await;
+        if applied.is_some() {
+            self.schedule(uri, true);
         }
     }
 
@@ -781,12 +899,16 @@ impl LanguageServer for Server {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        Ok(guarded("hover", || {
-            let snapshot = self.documents.snapshot(&at.text_document.uri)?;
-            let findings = self.findings(&snapshot);
-            handlers::hover(&snapshot, &findings, at.position, self.encoding())
+        let state = Arc::clone(&self.state);
+        Ok(off_runtime(move || {
+            guarded("hover", || {
+                let snapshot = state.documents.snapshot(&at.text_document.uri)?;
+                let findings = state.findings(&snapshot);
+                handlers::hover(&snapshot, &findings, at.position, state.encoding())
+            })
+            .flatten()
         })
-        .flatten())
+        .await)
     }
 
     async fn goto_definition(
@@ -822,21 +944,25 @@ impl LanguageServer for Server {
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        Ok(guarded("codeAction", || {
-            if !handlers::wants_quick_fixes(params.context.only.as_deref()) {
-                return None;
-            }
-            let snapshot = self.documents.snapshot(&params.text_document.uri)?;
-            let findings = self.findings(&snapshot);
-            let other_file = |path: &Path| self.other_file(path);
-            Some(handlers::code_actions(
-                &snapshot,
-                &findings,
-                params.range,
-                self.encoding(),
-                &other_file,
-            ))
+        let state = Arc::clone(&self.state);
+        Ok(off_runtime(move || {
+            guarded("codeAction", || {
+                if !handlers::wants_quick_fixes(params.context.only.as_deref()) {
+                    return None;
+                }
+                let snapshot = state.documents.snapshot(&params.text_document.uri)?;
+                let findings = state.findings(&snapshot);
+                let other_file = |path: &Path| state.other_file(path);
+                Some(handlers::code_actions(
+                    &snapshot,
+                    &findings,
+                    params.range,
+                    state.encoding(),
+                    &other_file,
+                ))
+            })
+            .flatten()
         })
-        .flatten())
+        .await)
     }
 }

@@ -23,6 +23,8 @@ struct OpenDocument {
     line_index: Arc<LineIndex>,
     /// The findings of this version, once computed.
     findings: Option<Arc<Vec<Finding>>>,
+    /// How many analyses of this document ran since it was opened.
+    analyses: u64,
 }
 
 /// An immutable copy of one version of a document: what analysis, hover and code actions read.
@@ -36,6 +38,7 @@ pub struct Snapshot {
     pub tree: Option<Tree>,
     pub line_index: Arc<LineIndex>,
     pub findings: Option<Arc<Vec<Finding>>>,
+    pub analyses: u64,
 }
 
 /// What became of a `didChange`.
@@ -88,6 +91,7 @@ impl DocumentStore {
                 text,
                 line_index,
                 findings: None,
+                analyses: 0,
             },
         );
     }
@@ -142,6 +146,7 @@ impl DocumentStore {
             tree: open.document.tree().cloned(),
             line_index: Arc::clone(&open.line_index),
             findings: open.findings.clone(),
+            analyses: open.analyses,
         })
     }
 
@@ -151,6 +156,13 @@ impl DocumentStore {
             if open.version == version {
                 open.findings = Some(findings);
             }
+        }
+    }
+
+    /// Counts one analysis of the document (see [`Snapshot::analyses`]).
+    pub fn count_analysis(&self, uri: &Uri) {
+        if let Some(open) = self.lock().get_mut(uri) {
+            open.analyses += 1;
         }
     }
 

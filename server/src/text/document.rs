@@ -1,7 +1,9 @@
 use ropey::Rope;
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use std::ops::ControlFlow;
 
-use super::line_index::{byte_in_line, Encoding, LineCol};
+use tree_sitter::{InputEdit, ParseOptions, Parser, Point, Tree};
+
+use super::line_index::{byte_in_line, has_lone_carriage_return, Encoding, LineCol, LineIndex};
 use super::TextRange;
 use crate::files::FileKind;
 
@@ -21,14 +23,20 @@ pub struct Document {
     kind: Option<FileKind>,
     rope: Rope,
     tree: Option<Tree>,
+    /// Whether the rope may hold a lone `\r`, a line break for LSP that the rope's lines (split at
+    /// `\n` only, as tree-sitter counts rows) do not know: editor positions are then converted
+    /// through a [`LineIndex`]. Never false while one is there; exact after each batch of changes.
+    lone_carriage_return: bool,
 }
 
 impl Document {
     pub fn new(kind: Option<FileKind>, text: String) -> Self {
+        let lone_carriage_return = has_lone_carriage_return(&text);
         Self {
             kind,
             rope: Rope::from_str(&text),
             tree: kind.and_then(|kind| parse(kind, &text, None)),
+            lone_carriage_return,
         }
     }
 
@@ -70,6 +78,7 @@ impl Document {
                 None => {
                     self.rope = Rope::from_str(&change.text);
                     self.tree = None;
+                    self.lone_carriage_return = has_lone_carriage_return(&change.text);
                 }
                 Some((start, end)) => {
                     let start = self.offset(start, encoding);
@@ -77,6 +86,10 @@ impl Document {
                     self.replace(TextRange::new(start, end), &change.text);
                 }
             }
+        }
+        if self.lone_carriage_return {
+            // Made exact again (a `\r\n` may have been completed by a later change).
+            self.lone_carriage_return = rope_has_lone_carriage_return(&self.rope);
         }
         self.tree = self
             .kind
@@ -96,6 +109,9 @@ impl Document {
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
         let new_end_byte = start_byte + new_text.len();
+        // A `\r` inserted, or one left before the text that followed it (its `\n` removed).
+        self.lone_carriage_return |=
+            new_text.contains('\r') || (start_byte > 0 && self.rope.byte(start_byte - 1) == b'\r');
         let new_end_position = self.point(new_end_byte);
         if let Some(tree) = self.tree.as_mut() {
             tree.edit(&InputEdit {
@@ -111,6 +127,11 @@ impl Document {
 
     /// Byte offset of an editor position in the current rope (clamped as LSP asks).
     pub fn offset(&self, position: LineCol, encoding: Encoding) -> usize {
+        if self.lone_carriage_return {
+            // Rare (old Mac line ends): the rope's `\n` lines are not the editor's.
+            let text = self.rope.to_string();
+            return LineIndex::new(&text).offset(&text, position, encoding);
+        }
         let line = position.line as usize;
         if line >= self.rope.len_lines() {
             return self.rope.len_bytes();
@@ -134,10 +155,35 @@ pub const MAX_TREE_DEPTH: usize = 400;
 /// scanner overruns its state buffer (an abort) past about 250 nested block levels.
 pub const MAX_YAML_INDENT: usize = 200;
 
+/// How many tokens in a row a syntax error may leave unmatched (unnamed nodes side by side: `(`
+/// after `(`) for gatelint to read the tree. tree-sitter's query cursor looks, for every node, at
+/// the siblings after it up to the next named one, so such a run costs its length squared on each
+/// query pass: 100,000 `(` took 5 s per analysis. Real code, even mid-edit, has runs of a few.
+pub const MAX_UNNAMED_RUN: usize = 1_000;
+
+/// The parse budget, in tree-sitter progress units (one per about 100 parser operations): a
+/// fixed allowance plus so many per KiB of text. Real files take under 10 per KiB and the
+/// worst error recovery measured (unbalanced brackets) 31; past the budget the file is not
+/// parsed, deterministically, whatever the machine's load.
+const PARSE_UNITS_BASE: u64 = 10_000;
+const PARSE_UNITS_PER_KIB: u64 = 250;
+
+fn parse_budget(len: usize) -> u64 {
+    PARSE_UNITS_BASE + PARSE_UNITS_PER_KIB * (len as u64 / 1024)
+}
+
 /// Parses `text` as `kind`, reusing `old` (already edited) when given; `None` when it cannot be
-/// parsed, or nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]).
+/// parsed, nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]), or is
+/// too complex to analyse in linear time (its parse exceeds the budget, or a syntax error leaves
+/// more than [`MAX_UNNAMED_RUN`] tokens in a row).
 pub fn parse(kind: FileKind, text: &str, old: Option<&Tree>) -> Option<Tree> {
     parse_source(kind, Source::Text(text), old)
+}
+
+/// [`parse`] with an explicit budget in progress units (tests use a small one).
+#[cfg(test)]
+fn parse_within(kind: FileKind, text: &str, old: Option<&Tree>, budget: u64) -> Option<Tree> {
+    parse_source_within(kind, Source::Text(text), old, budget)
 }
 
 /// Text as tree-sitter reads it: one string, or a rope's chunks.
@@ -155,9 +201,34 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn parse(self, parser: &mut Parser, old: Option<&Tree>) -> Option<Tree> {
+    fn len(self) -> usize {
         match self {
-            Source::Text(text) => parser.parse(text, old),
+            Source::Text(text) => text.len(),
+            Source::Rope(rope) => rope.len_bytes(),
+        }
+    }
+
+    /// Parses within `budget` progress units: `None` past it.
+    fn parse(self, parser: &mut Parser, old: Option<&Tree>, budget: u64) -> Option<Tree> {
+        let mut units = 0u64;
+        let mut progress = |_: &tree_sitter::ParseState| {
+            units += 1;
+            if units > budget {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let options = Some(ParseOptions::new().progress_callback(&mut progress));
+        match self {
+            Source::Text(text) => {
+                let bytes = text.as_bytes();
+                parser.parse_with_options(
+                    &mut |at: usize, _| bytes.get(at..).unwrap_or_default(),
+                    old,
+                    options,
+                )
+            }
             Source::Rope(rope) => {
                 let length = rope.len_bytes();
                 parser.parse_with_options(
@@ -169,7 +240,7 @@ impl<'a> Source<'a> {
                         &chunk.as_bytes()[byte - chunk_start..]
                     },
                     old,
-                    None,
+                    options,
                 )
             }
         }
@@ -177,12 +248,24 @@ impl<'a> Source<'a> {
 }
 
 fn parse_source(kind: FileKind, source: Source<'_>, old: Option<&Tree>) -> Option<Tree> {
+    parse_source_within(kind, source, old, parse_budget(source.len()))
+}
+
+fn parse_source_within(
+    kind: FileKind,
+    source: Source<'_>,
+    old: Option<&Tree>,
+    budget: u64,
+) -> Option<Tree> {
     if kind == FileKind::YamlTemplate && yaml_indent(source.chunks()) > MAX_YAML_INDENT {
         return None;
     }
     let mut parser = Parser::new();
     parser.set_language(&kind.tree_sitter_language()).ok()?;
-    let tree = source.parse(&mut parser, old)?;
+    let tree = source.parse(&mut parser, old, budget)?;
+    if tree.root_node().has_error() && unnamed_run_exceeds(&tree, MAX_UNNAMED_RUN) {
+        return None;
+    }
     // Walking every node of a large template costs as much as a third of its parse; a JSON tree
     // without errors nests at most two levels per bracket (object, pair) and three below them
     // (string, its content), which a scan of the text bounds far more cheaply.
@@ -242,6 +325,51 @@ fn nests_deeper_than(tree: &Tree, limit: usize) -> bool {
             depth -= 1;
         }
     }
+}
+
+/// Whether a node inside the tree's syntax errors has more than `limit` unnamed children in a
+/// row. Only the nodes holding an error are entered, so a large file with one error costs the
+/// children along the way to it.
+/// Whether the rope holds a `\r` not followed by `\n` (chunks may split a `\r\n`).
+fn rope_has_lone_carriage_return(rope: &Rope) -> bool {
+    let mut pending = false;
+    for chunk in rope.chunks() {
+        if pending && !chunk.starts_with('\n') {
+            return true;
+        }
+        pending = false;
+        if let Some(last) = chunk.strip_suffix('\r') {
+            if has_lone_carriage_return(last) {
+                return true;
+            }
+            pending = true;
+        } else if has_lone_carriage_return(chunk) {
+            return true;
+        }
+    }
+    pending
+}
+
+fn unnamed_run_exceeds(tree: &Tree, limit: usize) -> bool {
+    let mut pending = vec![tree.root_node()];
+    let mut cursor = tree.walk();
+    while let Some(node) = pending.pop() {
+        let mut run = 0;
+        for child in node.children(&mut cursor) {
+            if child.is_named() {
+                run = 0;
+            } else {
+                run += 1;
+                if run > limit {
+                    return true;
+                }
+            }
+            if child.has_error() && child.child_count() > 0 {
+                pending.push(child);
+            }
+        }
+    }
+    false
 }
 
 /// The widest block-nesting prefix of any line: indentation plus block indicators (`- `, `? `,
@@ -346,13 +474,22 @@ mod tests {
 
     #[test]
     fn edits_after_a_lone_carriage_return_land_where_sent() {
-        // Found by fuzzing (document_edits): the edit went before the `\r`s.
-        let mut doc = Document::new(
-            Some(FileKind::Python),
-            "import a,\r\r\r b\nx = 1\n".to_owned(),
+        // A lone `\r` ends a line (LSP): ` b` is line 3, `x = 1` line 4.
+        let mut doc = Document::new(Some(FileKind::Python), "import a,\r\r\r b\nx = 1\n".into());
+        doc.apply_changes(&[change(at(3, 1), at(4, 1), "")], Encoding::Utf8);
+        assert_eq!(doc.text(), "import a,\r\r\r  = 1\n");
+        // A `\r` typed in one change moves the lines of the next ones in the same batch.
+        let mut doc = Document::new(Some(FileKind::Python), "ab\r\ncd\n".into());
+        doc.apply_changes(
+            &[
+                change(at(0, 1), at(0, 1), "\r"),
+                change(at(1, 1), at(1, 1), "!"),
+                change(at(2, 0), at(2, 1), "C"),
+                change(at(1, 9), at(1, 9), "?"),
+            ],
+            Encoding::Utf16,
         );
-        doc.apply_changes(&[change(at(0, 11), at(1, 1), "")], Encoding::Utf8);
-        assert_eq!(doc.text(), "import a,\r\r = 1\n");
+        assert_eq!(doc.text(), "a\rb!?\r\nCd\n");
     }
 
     /// The deepest nesting of a tree's nodes, every node visited.
@@ -492,6 +629,61 @@ mod tests {
             doc.tree().expect("a tree").root_node().to_sexp(),
             fresh.root_node().to_sexp()
         );
+    }
+
+    #[test]
+    fn unbalanced_brackets_are_too_complex_to_read() {
+        let run = MAX_UNNAMED_RUN + 1;
+        let inputs = [
+            (FileKind::Python, "(".repeat(run)),
+            (
+                FileKind::Python,
+                format!("x = 1\ny = {}\n", "[".repeat(run)),
+            ),
+            (
+                FileKind::JavaScript,
+                format!("const a = {};", "(".repeat(run)),
+            ),
+            (FileKind::TypeScript, "(".repeat(run)),
+            (FileKind::Rust, format!("fn main() {{{}", "(".repeat(run))),
+            (
+                FileKind::YamlTemplate,
+                format!(
+                    "AWSTemplateFormatVersion: x\nResources:\n  A: {}\n",
+                    "[".repeat(run)
+                ),
+            ),
+            (
+                FileKind::JsonTemplate,
+                format!("{{\"Resources\": {}", "[".repeat(run)),
+            ),
+        ];
+        for (kind, text) in &inputs {
+            assert!(
+                parse(*kind, text, None).is_none(),
+                "{kind:?} {}",
+                &text[..40]
+            );
+        }
+        // Runs up to the limit, and files with an ordinary syntax error, are read.
+        let within = "(".repeat(MAX_UNNAMED_RUN - 10);
+        assert!(parse(FileKind::Python, &within, None).is_some());
+        let typing = "def handler(event, context):\n    return {\"body\": (\n\nx = [1, 2, 3]\n";
+        let tree = parse(FileKind::Python, typing, None).expect("read");
+        assert!(tree.root_node().has_error());
+    }
+
+    #[test]
+    fn a_parse_past_its_budget_gives_no_tree() {
+        let fixture = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/templates/rest_api_hand_written.yaml"
+        );
+        let text = std::fs::read_to_string(fixture).expect("fixture");
+        // This template takes about 15 progress units to parse.
+        assert!(parse_within(FileKind::YamlTemplate, &text, None, 5).is_none());
+        assert!(parse_within(FileKind::YamlTemplate, &text, None, 100).is_some());
+        assert!(parse(FileKind::YamlTemplate, &text, None).is_some());
     }
 
     #[test]

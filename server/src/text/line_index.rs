@@ -20,7 +20,9 @@ pub struct LineCol {
 
 /// Start offsets of every line of a text, for converting between byte offsets and line/column.
 ///
-/// Lines end at `\n`; a `\r` before it is part of the line's text, as LSP clients count it.
+/// Lines end at `\n`, `\r\n` or a lone `\r`, as the LSP specification counts them ("`\n`,
+/// `\r\n` and `\r`"); the terminator is not part of the line's columns. `gatelint check` counts
+/// its lines with the same index, so a file's positions agree between the editor and the terminal.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
@@ -31,7 +33,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
-        line_starts.extend(memchr_newlines(text).map(|at| at + 1));
+        line_starts.extend(line_ends(text));
         Self {
             line_starts,
             len: text.len(),
@@ -54,9 +56,9 @@ impl LineIndex {
         let bytes = text.as_bytes();
         if end > start && bytes.get(end - 1) == Some(&b'\n') {
             end -= 1;
-            if end > start && bytes.get(end - 1) == Some(&b'\r') {
-                end -= 1;
-            }
+        }
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
         }
         TextRange::new(start, end.max(start))
     }
@@ -111,11 +113,9 @@ pub(crate) fn byte_in_line(
     let wanted = col as usize;
     let mut counted = 0usize;
     let mut bytes = 0usize;
-    let mut line = line.peekable();
-    while let Some(ch) = line.next() {
-        // The line ends at `\n` or `\r\n`; a `\r` elsewhere is a character of the line, as
-        // [`LineIndex::line_col`] counts it (else positions after it could not be reached).
-        if ch == '\n' || (ch == '\r' && line.peek() == Some(&'\n')) {
+    for ch in line {
+        // The line ends at `\n`, `\r\n` or a lone `\r`, as [`LineIndex`] counts lines.
+        if ch == '\n' || ch == '\r' {
             break;
         }
         let width = match encoding {
@@ -132,10 +132,30 @@ pub(crate) fn byte_in_line(
     bytes
 }
 
-fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
+/// The offset just past each line terminator: `\n`, `\r\n`, or a `\r` not followed by `\n`.
+fn line_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
         .enumerate()
-        .filter(|(_, b)| *b == b'\n')
+        .filter(move |&(at, &byte)| {
+            byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+        })
+        .map(|(at, _)| at + 1)
+}
+
+/// Whether `text` holds a lone `\r` (one not followed by `\n`): a line break for LSP that a
+/// count of `\n` alone misses.
+pub(crate) fn has_lone_carriage_return(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr_all(bytes, b'\r').any(|at| bytes.get(at + 1) != Some(&b'\n'))
+}
+
+fn memchr_all(bytes: &[u8], wanted: u8) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(move |(_, &byte)| byte == wanted)
         .map(|(at, _)| at)
 }
 
@@ -154,10 +174,33 @@ mod tests {
     const TEXT: &str = "a = 1\nmsg = \"héllo 世界 🚀\" # x\r\nend";
 
     #[test]
-    fn a_lone_carriage_return_is_a_character_both_ways() {
-        // Found by fuzzing (document_edits): positions after a `\r` inside a line landed before it.
+    fn a_lone_carriage_return_ends_a_line() {
+        // LSP: "\n, \r\n and \r" are line breaks; `b` is on line 3, `c` on line 6.
         let text = "from x import a,\r\r\r b\r\n\r\rc\r";
         let index = LineIndex::new(text);
+        assert_eq!(index.line_count(), 8);
+        let b = text.find('b').unwrap();
+        assert_eq!(
+            index.line_col(text, b, Encoding::Utf16),
+            LineCol { line: 3, col: 1 }
+        );
+        assert_eq!(
+            index.line_col(text, text.find('c').unwrap(), Encoding::Chars),
+            LineCol { line: 6, col: 0 }
+        );
+        assert_eq!(
+            index.offset(text, LineCol { line: 3, col: 1 }, Encoding::Utf8),
+            b
+        );
+        // Past the end of a line ended by a lone `\r`: the line's end, before the `\r`.
+        assert_eq!(
+            index.offset(text, LineCol { line: 1, col: 9 }, Encoding::Utf16),
+            text.find("\r\r\r").unwrap() + 1
+        );
+        assert_eq!(index.line_range(text, 3).slice(text), " b");
+        assert!(has_lone_carriage_return(text));
+        assert!(!has_lone_carriage_return("a\r\nb\r\n"));
+        // Every offset but the inside of a `\r\n` round-trips.
         for offset in (0..=text.len()).filter(|at| *at != text.find("\r\n").unwrap() + 1) {
             for encoding in [Encoding::Utf8, Encoding::Utf16, Encoding::Chars] {
                 let position = index.line_col(text, offset, encoding);

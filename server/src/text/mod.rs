@@ -8,7 +8,7 @@ mod document;
 mod line_index;
 mod syntax;
 
-pub use document::{parse, Document, TextChange, MAX_TREE_DEPTH, MAX_YAML_INDENT};
+pub use document::{parse, Document, TextChange, MAX_TREE_DEPTH, MAX_UNNAMED_RUN, MAX_YAML_INDENT};
 pub use line_index::{floor_char_boundary, Encoding, LineCol, LineIndex};
 pub use syntax::{error_ranges, first_syntax_error};
 
