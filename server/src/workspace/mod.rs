@@ -8,7 +8,7 @@ mod git;
 pub mod index;
 pub mod walk;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -53,9 +53,6 @@ struct Input {
 pub struct Checked {
     pub reports: Vec<FileReport>,
     pub index: WorkspaceIndex,
-    /// The files' syntax trees, kept so that a process about to exit can skip freeing them (see
-    /// `cli::check`); a tenth of a whole run goes to freeing trees.
-    pub trees: HashMap<PathBuf, Tree>,
     /// What ignore rules left out of the folders given.
     pub skipped: Skipped,
 }
@@ -120,7 +117,7 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     } = collect_inputs(paths);
     inputs.retain(|input| !config.is_excluded(&input.path));
     reports.retain(|report| !config.is_excluded(&report.path));
-    let (index, unread, trees) = build_index(&roots, &inputs);
+    let (index, unread, parsed) = build_index(&roots, &inputs);
     reports.extend(
         unread
             .into_iter()
@@ -134,10 +131,15 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
         .filter_map(|input| {
             let path = &input.path;
             let file = index.file(path)?;
-            // The tree parsed for the index: each file is parsed once.
+            // Parsed again rather than kept from indexing: every file's tree held at once was
+            // most of a run's peak memory. A large JSON template read in pieces has no tree.
+            let tree = parsed
+                .contains(path)
+                .then(|| parse(file.kind, &file.text, None))
+                .flatten();
             let findings = analyze_parsed(
                 Some(file.kind),
-                trees.get(path),
+                tree.as_ref(),
                 &file.text,
                 config,
                 &index.context(path),
@@ -165,7 +167,6 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     Checked {
         reports,
         index,
-        trees,
         skipped,
     }
 }
@@ -198,16 +199,13 @@ fn analyze_parsed(
 }
 
 /// Reads the inputs in parallel into a linked index; files that cannot be read become reports
-/// (with the input they are about). Returns the trees parsed on the way too, for the analysis.
+/// (with the input they are about). Each tree is dropped once the index has what linking needs
+/// from it; returns the files that were parsed whole (the analysis parses them again).
 fn build_index(
     roots: &[PathBuf],
     inputs: &[Input],
-) -> (
-    WorkspaceIndex,
-    Vec<(FileReport, usize)>,
-    HashMap<PathBuf, Tree>,
-) {
-    type Read = (PathBuf, IndexedFile, Option<Tree>);
+) -> (WorkspaceIndex, Vec<(FileReport, usize)>, HashSet<PathBuf>) {
+    type Read = (PathBuf, IndexedFile, bool);
     let boundary = Boundary::within(roots);
     let read: Vec<Result<Read, (FileReport, usize)>> = inputs
         .par_iter()
@@ -216,21 +214,15 @@ fn build_index(
             Ok(Some((kind, text))) => {
                 // A large JSON template is parsed in pieces, in parallel (no whole tree); one
                 // with a suppression in its metadata is parsed whole, where suppressions are read.
+                let text: Arc<str> = Arc::from(text);
                 if kind == FileKind::JsonTemplate && !text.contains("gatelint") {
-                    let text: Arc<str> = Arc::from(text);
                     if let Some(file) = IndexedFile::json_in_pieces(Arc::clone(&text)) {
-                        return Some(Ok((input.path.clone(), file, None)));
+                        return Some(Ok((input.path.clone(), file, false)));
                     }
-                    let tree = parse(kind, &text, None);
-                    let file = IndexedFile::with_tree(kind, text, tree.as_ref());
-                    return Some(Ok((input.path.clone(), file, tree)));
                 }
                 let tree = parse(kind, &text, None);
-                let file = IndexedFile::with_tree(kind, Arc::from(text), tree.as_ref());
-                // A file read only for its project's context keeps what linking needs, not its
-                // tree: it is not analysed.
-                let tree = tree.filter(|_| input.reported);
-                Some(Ok((input.path.clone(), file, tree)))
+                let file = IndexedFile::with_tree(kind, text, tree.as_ref());
+                Some(Ok((input.path.clone(), file, true)))
             }
             Ok(None) => None,
             Err(report) => Some(Err((report, at))),
@@ -238,12 +230,12 @@ fn build_index(
         .collect();
     let mut index = WorkspaceIndex::new(roots);
     let mut reports = Vec::new();
-    let mut trees = HashMap::new();
+    let mut parsed = HashSet::new();
     for entry in read {
         match entry {
-            Ok((path, file, tree)) => {
-                if let Some(tree) = tree {
-                    trees.insert(path.clone(), tree);
+            Ok((path, file, whole)) => {
+                if whole {
+                    parsed.insert(path.clone());
                 }
                 index.insert(path, file);
             }
@@ -251,7 +243,7 @@ fn build_index(
         }
     }
     index.relink();
-    (index, reports, trees)
+    (index, reports, parsed)
 }
 
 /// Indexes every handler and template under the workspace folders (for the language server).
