@@ -58,21 +58,18 @@ pub struct Checked {
 }
 
 /// The project a named file belongs to: the nearest folder at or above it holding
-/// `gatelint.toml` or a repository (`.git`); without either, the nearest holding a template by
-/// its usual name (`template.yaml`, `template.yml`, `template.json`, `*.template`,
-/// `samconfig.toml`); else the file's own folder. `check FILE` indexes it as the editor indexes
-/// its workspace, so the file is read with its templates.
+/// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
+/// `template.yml`, `template.json`, `samconfig.toml`, `*.template`); the file's own folder when
+/// none does. The nearest, not the outermost: a handler next to its app's template is not read
+/// with a whole monorepo (or a home folder kept in git). `check FILE` indexes the project as the
+/// editor indexes its workspace, so the file is read with its templates.
 pub fn project_root(file: &Path) -> PathBuf {
     let folder = file.parent().unwrap_or(Path::new("/"));
     let holds = |folder: &Path, name: &str| std::fs::symlink_metadata(folder.join(name)).is_ok();
-    if let Some(root) = folder
-        .ancestors()
-        .find(|folder| holds(folder, crate::config::FILE_NAME) || holds(folder, ".git"))
-    {
-        return root.to_path_buf();
-    }
-    let has_template = |folder: &Path| {
+    let is_project = |folder: &Path| {
         [
+            crate::config::FILE_NAME,
+            ".git",
             "template.yaml",
             "template.yml",
             "template.json",
@@ -90,7 +87,7 @@ pub fn project_root(file: &Path) -> PathBuf {
     };
     folder
         .ancestors()
-        .find(|folder| has_template(folder))
+        .find(|folder| is_project(folder))
         .unwrap_or(folder)
         .to_path_buf()
 }
