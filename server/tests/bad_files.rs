@@ -209,16 +209,16 @@ fn unreadable_and_special_files_are_reported_without_hanging() {
     }
     let locked = dir.write("locked.py", BROKEN_HANDLER);
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
-    if std::fs::read(&locked).is_ok() {
-        // Root (as in CI containers) reads any file: permissions cannot make it unreadable.
-        eprintln!("skipped the chmod 000 case: this user reads files regardless of permissions");
-    } else {
-        let (diagnostics, _) = check_json(&dir.0, &["."], &[]);
-        let messages = messages_of(&diagnostics, "locked.py");
-        assert!(
-            messages.len() == 1 && messages[0].contains("permission denied"),
-            "{messages:?}"
-        );
+    // As a user permissions apply to (root reads any file).
+    match check_as_another_user(&dir.0, &["."]) {
+        Some(diagnostics) => {
+            let messages = messages_of(&diagnostics, "locked.py");
+            assert!(
+                messages.len() == 1 && messages[0].contains("permission denied"),
+                "{messages:?}"
+            );
+        }
+        None => eprintln!("skipped the chmod 000 case: cannot run as another user"),
     }
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let (diagnostics, _) = check_json(&dir.0, &["."], &[]);
@@ -393,7 +393,53 @@ fn a_handler_that_is_not_read_is_reported_as_such_not_as_missing() {
         assert_eq!(codes(&diagnostics), ["GL901"], "{diagnostics:#?}");
         let message = diagnostics[0]["message"].as_str().unwrap_or_default();
         assert!(message.contains("FIFO"), "{message}");
+        std::fs::remove_file(dir.0.join("src/app.py")).expect("remove the FIFO");
     }
+    // Unreadable: permission denied (as a user other than root, who reads any file).
+    use std::os::unix::fs::PermissionsExt;
+    let handler = dir.write("src/app.py", BROKEN_HANDLER);
+    std::fs::set_permissions(&handler, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    match check_as_another_user(&dir.0, &["template.yaml"]) {
+        Some(diagnostics) => {
+            assert_eq!(codes(&diagnostics), ["GL901"], "{diagnostics:#?}");
+            let message = diagnostics[0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains("permission denied"), "{message}");
+        }
+        None => eprintln!("skipped the permission case: cannot run as another user"),
+    }
+    std::fs::set_permissions(&handler, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+}
+
+/// `gatelint check --format json ARGS` in `dir` as a user permissions apply to: this one when it
+/// is not root, else `nobody` through `setpriv`; `None` when neither can run it here.
+#[cfg(unix)]
+fn check_as_another_user(dir: &std::path::Path, args: &[&str]) -> Option<Vec<Value>> {
+    let binary = env!("CARGO_BIN_EXE_gatelint");
+    // Root reads the folder whatever its permissions say.
+    let root = std::fs::metadata("/root").is_ok_and(|_| std::fs::read_dir("/root").is_ok());
+    let mut command = if root {
+        let mut command = std::process::Command::new("setpriv");
+        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
+        command
+    } else {
+        std::process::Command::new(binary)
+    };
+    let output = command
+        .args(["check", "--format", "json"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .ok()?;
+    if !output.status.code().is_some_and(|code| code < 2) || output.stdout.is_empty() {
+        return None;
+    }
+    let report: Value = serde_json::from_slice(&output.stdout).ok()?;
+    Some(
+        report["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default(),
+    )
 }
 
 /// Issue #21 item 7: met while walking, a file name that is not UTF-8 and a folder that cannot be
@@ -411,35 +457,13 @@ fn unreadable_folders_and_non_utf8_names_met_while_walking_are_reported() {
     std::fs::set_permissions(dir.0.join("locked"), std::fs::Permissions::from_mode(0o000))
         .expect("chmod");
     // Root lists any folder: run as `nobody` when this is root and `setpriv` is there.
-    let as_root = std::fs::read_dir(dir.0.join("locked")).is_ok();
-    let binary = env!("CARGO_BIN_EXE_gatelint");
-    let mut command = if as_root {
-        let mut command = std::process::Command::new("setpriv");
-        command.args(["--reuid=65534", "--regid=65534", "--clear-groups", binary]);
-        command
-    } else {
-        std::process::Command::new(binary)
-    };
-    let output = command
-        .args(["check", "--format", "json", "."])
-        .current_dir(&dir.0)
-        .output();
-    let can_run = output.as_ref().is_ok_and(|output| {
-        output.status.code().is_some_and(|code| code < 2) && !output.stdout.is_empty()
-    });
-    let diagnostics: Vec<Value> = if can_run {
-        let output = output.expect("ran");
-        let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
-        report["diagnostics"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    } else {
-        // No way to be another user here (no setpriv, or it cannot reach the binary): the
-        // folder case is skipped, the name case is still checked.
+    let as_other = check_as_another_user(&dir.0, &["."]);
+    let can_run = as_other.is_some();
+    let diagnostics = as_other.unwrap_or_else(|| {
+        // No way to be another user here: the folder case is skipped, the name case checked.
         eprintln!("skipped the unreadable folder case: cannot run as another user");
         check_json(&dir.0, &["."], &[]).0
-    };
+    });
     let named = messages_of(&diagnostics, "caf\u{FFFD}.py");
     assert!(
         named.len() == 1 && named[0].contains("not valid UTF-8"),
