@@ -430,7 +430,7 @@ fn check_as_another_user(dir: &std::path::Path, args: &[&str]) -> Option<Vec<Val
         .current_dir(dir)
         .output()
         .ok()?;
-    if !output.status.code().is_some_and(|code| code < 2) || output.stdout.is_empty() {
+    if output.status.code().is_none_or(|code| code >= 2) || output.stdout.is_empty() {
         return None;
     }
     let report: Value = serde_json::from_slice(&output.stdout).ok()?;
