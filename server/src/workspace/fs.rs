@@ -12,10 +12,19 @@ use super::MAX_FILE_BYTES;
 
 /// Where reads may go: inside some folders once links are resolved, or anywhere (a file the
 /// user named on the command line).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Boundary {
     /// Resolved roots; `None`: no boundary.
     roots: Option<Vec<PathBuf>>,
+}
+
+/// The default keeps everything out: reading anywhere is asked for by name.
+impl Default for Boundary {
+    fn default() -> Boundary {
+        Boundary {
+            roots: Some(Vec::new()),
+        }
+    }
 }
 
 impl Boundary {
@@ -231,6 +240,11 @@ mod tests {
             Err(Refusal::Missing)
         ));
         assert!(boundary.contains(&dir.join("not/yet/there.py")));
+        // An index before any workspace folder is known reads nothing from disk.
+        assert!(matches!(
+            read_text(&dir.join("ok.json"), &Boundary::default()),
+            Err(Refusal::Outside(_))
+        ));
         assert!(!boundary.contains(&dir.join("out.json")));
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_dir_all(&outside);
