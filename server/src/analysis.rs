@@ -14,6 +14,7 @@ use crate::guard::guarded;
 use crate::languages;
 use crate::rules::proxy_response::reading;
 use crate::rules::{self, Check, ResponseContext, Sink, SourceContext, TemplateContext, REGISTRY};
+use crate::templates::functions::LinkProblemKind;
 use crate::templates::inline::Embedded;
 use crate::templates::{self, Graph, TemplateModel};
 use crate::text::{first_syntax_error, TextRange};
@@ -210,6 +211,19 @@ fn analyze_template_model(
         .map(unparsable)
         .into_iter()
         .collect();
+    // A handler file that exists but was not read: say so, not that it is missing.
+    for problem in &context.link_problems {
+        if let LinkProblemKind::FileNotRead { file, reason } = &problem.kind {
+            findings.push(builtin_finding(
+                &rules::config::UNREADABLE_FILE.meta,
+                problem.range,
+                format!(
+                    "`{}`: the handler module {file} was not read: {reason}; its code was not checked",
+                    problem.logical_id
+                ),
+            ));
+        }
+    }
     let (Some(template), Some(graph)) = (&model.read.template, &model.graph) else {
         return findings;
     };

@@ -602,3 +602,187 @@ fn a_lone_carriage_return_ends_a_line_as_in_the_editor() {
     assert!(stdout.contains("app.py:4:40"), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn gatelint_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("gatelint runs")
+}
+
+/// Copies a folder (annotations and all: they are comments) to a temporary one.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("temp is writable");
+    for entry in std::fs::read_dir(from).expect("readable").flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("temp is writable");
+        }
+    }
+}
+
+/// The diagnostics of a JSON report for one path, comparable.
+fn diagnostics_of(report: &Value, path: &str) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .expect("a diagnostics array")
+        .iter()
+        .filter(|d| d["path"] == path)
+        .map(|d| format!("{} {} {}", d["code"], d["range"], d["message"]))
+        .collect()
+}
+
+/// Issue #12 §5: `gatelint check FILE` reads the file in its project's context (as the editor
+/// does, and as the pre-commit hook calls it): every handler of every app fixture, named alone,
+/// has exactly the findings it has when its whole app is checked, template-dependent ones
+/// included (GL113 behind an HTTP API, timeouts, authorizers...).
+#[test]
+fn a_named_handler_is_checked_with_its_template() {
+    let apps = repo().join("tests/fixtures/apps");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&apps)
+        .expect("app fixtures")
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    names.sort();
+    let mut compared = 0;
+    let mut template_dependent = 0;
+    for app in names {
+        let copy = tempdir(&format!(
+            "context-{}",
+            app.file_name().expect("a name").to_string_lossy()
+        ));
+        copy_tree(&app, &copy);
+        let whole = json_of(&gatelint_in(&copy, &["check", "--format", "json", "."]));
+        let mut paths: Vec<String> = whole["diagnostics"]
+            .as_array()
+            .expect("a diagnostics array")
+            .iter()
+            .filter_map(|d| d["path"].as_str().map(str::to_owned))
+            .filter(|path| !path.ends_with(".yaml") && !path.ends_with(".json"))
+            .collect();
+        paths.sort();
+        paths.dedup();
+        for path in paths {
+            let expected = diagnostics_of(&whole, &path);
+            let alone = json_of(&gatelint_in(&copy, &["check", "--format", "json", &path]));
+            assert_eq!(
+                diagnostics_of(&alone, &path),
+                expected,
+                "{} {path}",
+                app.display()
+            );
+            // Nothing but the named file is reported.
+            assert!(alone["diagnostics"]
+                .as_array()
+                .expect("an array")
+                .iter()
+                .all(|d| d["path"] == path.as_str()));
+            // From inside its folder, too (the pre-commit hook runs from the repository root;
+            // people run it from anywhere).
+            let file = copy.join(&path);
+            let folder = file.parent().expect("a folder");
+            let name = file.file_name().expect("a name").to_string_lossy();
+            let from_inside = json_of(&gatelint_in(folder, &["check", "--format", "json", &name]));
+            assert_eq!(
+                diagnostics_of(&from_inside, &name).len(),
+                expected.len(),
+                "{path} from its folder"
+            );
+            template_dependent += expected
+                .iter()
+                .filter(|d| d.starts_with("\"GL113\"") || d.starts_with("\"GL4"))
+                .count();
+            compared += 1;
+        }
+        let _ = std::fs::remove_dir_all(&copy);
+    }
+    assert!(compared >= 10, "{compared} handlers compared");
+    assert!(
+        template_dependent > 0,
+        "no template-dependent finding compared"
+    );
+}
+
+/// Issue #21 item 16: one file named several ways is one file: reported once, fixed once.
+#[test]
+fn a_file_named_several_ways_is_reported_and_fixed_once() {
+    let dir = tempdir("spellings");
+    // API-facing (it reads a path parameter), so its fix is applied unattended.
+    let handler = "import json\n\n\ndef handler(event, context):\n    order = event[\"pathParameters\"][\"id\"]\n    return {\"statusCode\": 200, \"body\": {\"id\": order}}\n";
+    std::fs::write(dir.join("app.py"), handler).expect("temp is writable");
+    let absolute = dir.to_string_lossy().into_owned();
+    let once = json_of(&gatelint_in(&dir, &["check", "--format", "json", "app.py"]));
+    let many = json_of(&gatelint_in(
+        &dir,
+        &[
+            "check", "--format", "json", ".", &absolute, "app.py", "./app.py",
+        ],
+    ));
+    assert_eq!(
+        diagnostics_of(&many, "app.py"),
+        diagnostics_of(&once, "app.py")
+    );
+    assert_eq!(diagnostics_of(&once, "app.py").len(), 1, "{once:#}");
+    let output = gatelint_in(
+        &dir,
+        &["check", "--fix", ".", &absolute, "app.py", "./app.py"],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("applied 1 fix in 1 file"), "{stderr}");
+    let fixed = std::fs::read_to_string(dir.join("app.py")).expect("readable");
+    assert_eq!(
+        fixed.matches("json.dumps(").count(),
+        1,
+        "fixed once: {fixed}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Issue #13 §5: a file git tracks is checked even when an ignore pattern matches it (read from
+/// git's index, git is not run by gatelint; here it only sets the repository up), and what
+/// ignore rules leave out is counted in the human summary.
+#[test]
+fn tracked_files_are_checked_even_when_ignored_and_skipped_ones_are_counted() {
+    let dir = tempdir("tracked");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    if !git(&["init", "-q"]) {
+        eprintln!("skipped: git is not available to set the repository up");
+        return;
+    }
+    let handler = "exports.handler = async () => ({ statusCode: 200, body: { id: 1 } });\n";
+    std::fs::write(dir.join(".gitignore"), "*.js\nnode_modules/\n").expect("write");
+    for file in ["functions/orders/app.js", "functions/orders/scratch.js"] {
+        let path = dir.join(file);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, handler).expect("write");
+    }
+    std::fs::create_dir_all(dir.join("node_modules/dep")).expect("mkdir");
+    std::fs::write(dir.join("node_modules/dep/index.js"), handler).expect("write");
+    assert!(git(&["add", "-f", "functions/orders/app.js"]));
+    let report = json_of(&gatelint_in(&dir, &["check", "--format", "json"]));
+    assert_eq!(
+        diagnostics_of(&report, "functions/orders/app.js").len(),
+        1,
+        "{report:#}"
+    );
+    assert!(diagnostics_of(&report, "functions/orders/scratch.js").is_empty());
+    assert!(diagnostics_of(&report, "node_modules/dep/index.js").is_empty());
+    let human = gatelint_in(&dir, &["check"]);
+    let stdout = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        stdout.contains("1 file and 1 folder skipped by ignore rules"),
+        "{stdout}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -42,6 +42,8 @@ pub struct CheckOptions {
 /// With `--diff`: 0 when no safe fix applies, 1 when the diff is not empty.
 pub fn check(options: &CheckOptions) -> ExitCode {
     let cwd = std::env::current_dir().unwrap_or_default();
+    // Reports name resolved paths: the folder they are shown from is resolved too.
+    let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
     let config_path = options.config.clone().or_else(|| Config::discover(&cwd));
     let config = match config_path {
         Some(path) => match Config::load(&path) {
@@ -90,7 +92,11 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         OutputFormat::Json => json::render(reports, &checked.index, &cwd),
         OutputFormat::Sarif => sarif::render(reports, &cwd),
         OutputFormat::Github => github::render(reports, &cwd),
-        OutputFormat::Human => human::render(reports, &checked.index, &cwd, colour_wanted()),
+        OutputFormat::Human => {
+            let mut output = human::render(reports, &checked.index, &cwd, colour_wanted());
+            output.push_str(&skipped_line(checked.skipped));
+            output
+        }
     };
     if write_stdout(&output).is_err() {
         return ExitCode::from(2);
@@ -126,6 +132,28 @@ fn print_diff(checked: &mut Checked, config: &Config, cwd: &Path) -> ExitCode {
         if changed.len() == 1 { "" } else { "s" }
     );
     ExitCode::from(u8::from(!changed.is_empty()))
+}
+
+/// The human summary's count of what ignore rules left out (empty when nothing was).
+fn skipped_line(skipped: workspace::Skipped) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (skipped.files, skipped.folders) {
+        (0, 0) => String::new(),
+        (files, 0) => format!(
+            "{} skipped by ignore rules\n",
+            plural(files, "file", "files")
+        ),
+        (0, folders) => format!(
+            "{} skipped by ignore rules\n",
+            plural(folders, "folder", "folders")
+        ),
+        (files, folders) => format!(
+            "{} and {} skipped by ignore rules\n",
+            plural(files, "file", "files"),
+            plural(folders, "folder", "folders")
+        ),
+    }
 }
 
 fn write_stdout(output: &str) -> std::io::Result<()> {

@@ -111,7 +111,11 @@ fn result(
         .iter()
         .enumerate()
         .map(|(id, related)| {
-            let other = std::fs::read_to_string(&related.path).unwrap_or_default();
+            let other = crate::workspace::fs::read_text(
+                &related.path,
+                &crate::workspace::fs::Boundary::anywhere(),
+            )
+            .unwrap_or_default();
             let other_index = LineIndex::new(&other);
             let other_path = related.path.strip_prefix(cwd).unwrap_or(&related.path);
             json!({

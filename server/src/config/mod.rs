@@ -134,8 +134,10 @@ impl Config {
     /// Reads a configuration file. `Err` only when it cannot be read at all (the run fails);
     /// what is wrong inside it becomes [`Config::problems`] and the rest still applies.
     pub fn load(path: &Path) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| format!("cannot read config {}: {error}", path.display()))?;
+        // Through the one guarded reader: a FIFO or a device is refused, the size is capped.
+        let text =
+            crate::workspace::fs::read_text(path, &crate::workspace::fs::Boundary::anywhere())
+                .map_err(|refusal| format!("cannot read config {}: {refusal}", path.display()))?;
         let root = path
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())

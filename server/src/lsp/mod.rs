@@ -443,8 +443,18 @@ impl State {
         if let Some(text) = self.read_index().text(&normalize(path)) {
             return Some((Uri::from_file_path(path)?, text.to_string()));
         }
-        let text = std::fs::read_to_string(path).ok()?;
+        let text = self.read_disk(path)?;
         Some((Uri::from_file_path(path)?, text))
+    }
+
+    /// A file's text on disk, through the one guarded reader: inside the workspace folders once
+    /// links are resolved, a regular file (a FIFO named by a client would block the server
+    /// forever, `/dev/zero` would never end), under the size limit, UTF-8.
+    fn read_disk(&self, path: &Path) -> Option<String> {
+        let boundary = self.read_index().boundary().clone();
+        workspace::fs::read_text(path, &boundary)
+            .inspect_err(|refusal| tracing::info!("{} was not read: {refusal}", path.display()))
+            .ok()
     }
 
     fn read_index(&self) -> std::sync::RwLockReadGuard<'_, WorkspaceIndex> {
@@ -868,7 +878,7 @@ impl LanguageServer for Server {
             let text = if change.typ == FileChangeType::DELETED {
                 None
             } else {
-                std::fs::read_to_string(&path).ok()
+                self.read_disk(&path)
             };
             affected.extend(
                 guarded("didChangeWatchedFiles", || {
@@ -889,7 +899,7 @@ impl LanguageServer for Server {
                 .await;
             // The index goes back to the text on disk.
             if let Some(path) = uri.to_file_path().map(|path| path.into_owned()) {
-                let text = std::fs::read_to_string(&path).ok();
+                let text = self.read_disk(&path);
                 let affected = guarded("didClose", || self.update_index(&path, text.as_deref()))
                     .unwrap_or_default();
                 self.rediagnose(&affected).await;

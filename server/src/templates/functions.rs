@@ -390,6 +390,9 @@ pub enum LinkProblemKind {
     CodeUriMissing { resolved: String },
     /// `Handler` names a module file that exists under none of the names the runtime tries.
     FileMissing { handler: String, tried: Vec<String> },
+    /// A module file exists but gatelint did not read it (a link out of the workspace,
+    /// permission denied, not a regular file): reported as unread (`GL901`), not as missing.
+    FileNotRead { file: String, reason: String },
     /// The module exists but does not define (Python) or export (Node) the function.
     FunctionMissing {
         function: String,

@@ -19,6 +19,8 @@ use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
 
+use super::fs::{self, Boundary, Refusal};
+
 /// What the index keeps of one file.
 #[derive(Debug)]
 pub struct IndexedFile {
@@ -129,6 +131,10 @@ pub struct WorkspaceIndex {
     /// Whether each folder is inside the roots, as far as one relinking asked: thousands of
     /// functions share a handful of `CodeUri` folders, and each answer costs system calls.
     within_roots_seen: HashMap<PathBuf, bool>,
+    /// The roots resolved: where reads may go.
+    boundary: Boundary,
+    /// Why files that linking wanted were not read, as far as one relinking asked.
+    refused: HashMap<PathBuf, String>,
 }
 
 /// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
@@ -141,6 +147,7 @@ impl WorkspaceIndex {
     pub fn new(roots: &[PathBuf]) -> WorkspaceIndex {
         WorkspaceIndex {
             roots: roots.iter().map(|root| normalize(root)).collect(),
+            boundary: Boundary::within(roots),
             ..WorkspaceIndex::default()
         }
     }
@@ -153,6 +160,7 @@ impl WorkspaceIndex {
         let root = normalize(root);
         if !self.roots.contains(&root) {
             self.roots.push(root);
+            self.boundary = Boundary::within(&self.roots);
         }
     }
 
@@ -185,19 +193,15 @@ impl WorkspaceIndex {
         self.files.remove(path).is_some()
     }
 
-    /// Whether a path is inside a root, lexically and, when it exists, once symbolic links are
-    /// resolved: a link inside the workspace never leads a read outside it.
+    /// Whether a path is inside a root, lexically and, once symbolic links are resolved (as far
+    /// as it exists): a link inside the workspace never leads a read outside it.
     fn within_roots(&self, path: &Path) -> bool {
-        if !self.roots.iter().any(|root| path.starts_with(root)) {
-            return false;
-        }
-        let Ok(real) = std::fs::canonicalize(path) else {
-            // Not on disk (yet): nothing is read from it.
-            return true;
-        };
-        self.roots.iter().any(|root| {
-            std::fs::canonicalize(root).is_ok_and(|real_root| real.starts_with(real_root))
-        })
+        self.roots.iter().any(|root| path.starts_with(root)) && self.boundary.contains(path)
+    }
+
+    /// The boundary reads stay within: the roots, resolved.
+    pub fn boundary(&self) -> &Boundary {
+        &self.boundary
     }
 
     /// The files whose findings depend on `path`: the handlers a template links to, or the
@@ -260,6 +264,7 @@ impl WorkspaceIndex {
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
         self.within_roots_seen.clear();
+        self.refused.clear();
         let templates: Vec<(PathBuf, Vec<FunctionSpec>)> = self
             .files
             .iter()
@@ -282,6 +287,7 @@ impl WorkspaceIndex {
     /// decides (its functions' `CodeUri` and `Handler`) cannot change another template's links.
     fn relink_template(&mut self, template: &Path) {
         self.within_roots_seen.clear();
+        self.refused.clear();
         let specs = match self.files.get(template).map(|file| &file.content) {
             Some(Content::Template { functions }) => functions.clone(),
             _ => Vec::new(),
@@ -342,20 +348,23 @@ impl WorkspaceIndex {
         }
     }
 
-    /// Whether a file exists: indexed, or on disk inside the roots (then indexed now).
+    /// Whether a file exists: indexed, or on disk inside the roots (then indexed now). A file
+    /// that exists but is not read (a link out of the workspace, permission denied, a FIFO, too
+    /// large, not UTF-8) is remembered with the reason in `refused`.
     fn load(&mut self, path: &Path) -> bool {
         if self.files.contains_key(path) {
             return true;
         }
-        if !self.within_roots(path) {
+        if !self.roots.iter().any(|root| path.starts_with(root)) {
             return false;
         }
-        match std::fs::metadata(path) {
-            Ok(metadata) if metadata.is_file() && metadata.len() <= super::MAX_FILE_BYTES => {}
-            _ => return false,
-        }
-        let Ok(text) = std::fs::read_to_string(path) else {
-            return false;
+        let text = match fs::read_text(path, &self.boundary) {
+            Ok(text) => text,
+            Err(Refusal::Missing) => return false,
+            Err(refusal) => {
+                self.refused.insert(path.to_path_buf(), refusal.to_string());
+                return false;
+            }
         };
         let Some(kind) = FileKind::detect(path, &text) else {
             return false;
@@ -484,8 +493,22 @@ impl WorkspaceIndex {
         let Some(file) = found else {
             // TypeScript compiled by `tsc` or a bundler: the handler names build output that is
             // not in the workspace. Without knowing the build, say nothing.
+            if let Some((candidate, reason)) = candidates
+                .iter()
+                .find_map(|candidate| Some((candidate, self.refused.get(candidate)?)))
+            {
+                return Resolution::Problem(LinkProblem {
+                    logical_id: spec.logical_id.clone(),
+                    api_invoked: !spec.invocations.is_empty(),
+                    kind: LinkProblemKind::FileNotRead {
+                        file: display_relative(candidate, base),
+                        reason: reason.clone(),
+                    },
+                    range: handler.range,
+                });
+            }
             if module == Module::Node
-                && (esbuild || (self.within_roots(code_dir) && has_build_setup(code_dir)))
+                && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir)))
             {
                 return Resolution::NotAnalysed;
             }
@@ -531,6 +554,16 @@ impl WorkspaceIndex {
             file,
             function_name: Some(function),
         }
+    }
+
+    /// Whether a Node code folder builds its handler (TypeScript, a bundler, a build script);
+    /// `package.json` is read through the guarded reader, inside the roots.
+    fn has_build_setup(&self, code_dir: &Path) -> bool {
+        if std::fs::metadata(code_dir.join("tsconfig.json")).is_ok_and(|meta| meta.is_file()) {
+            return true;
+        }
+        fs::read_text(&code_dir.join("package.json"), &self.boundary)
+            .is_ok_and(|package| package.contains("\"build\"") || package.contains("typescript"))
     }
 
     /// What the workspace says about one file, for [`crate::analysis::analyze`].
@@ -724,15 +757,6 @@ fn looks_like_build_output(code_uri: &str) -> bool {
             )
         )
     })
-}
-
-/// Whether a Node code folder builds its handler (TypeScript, a bundler, a build script).
-fn has_build_setup(code_dir: &Path) -> bool {
-    if code_dir.join("tsconfig.json").is_file() {
-        return true;
-    }
-    std::fs::read_to_string(code_dir.join("package.json"))
-        .is_ok_and(|package| package.contains("\"build\"") || package.contains("typescript"))
 }
 
 /// `path` as written from `base` (the template's folder): `app.py`, `src/app.py`, `../src/app.py`.

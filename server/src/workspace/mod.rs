@@ -3,11 +3,14 @@
 //! each with what the index knows about it. `gatelint check` and the language server build the
 //! same index, so they agree.
 
+pub mod fs;
+mod git;
 pub mod index;
+pub mod walk;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tree_sitter::Tree;
@@ -22,6 +25,9 @@ use crate::templates::TemplateModel;
 use crate::text::parse;
 use crate::text::TextRange;
 pub use index::{normalize, IndexedFile, WorkspaceIndex};
+pub use walk::Skipped;
+
+use fs::{Boundary, Refusal};
 
 /// Files larger than this are reported and not parsed.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -34,12 +40,14 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
 }
 
-/// A file to check, and whether the user named it (a named file that gatelint does not understand
-/// is reported; one found by walking a folder is simply not ours).
+/// A file to read: whether it is reported (named, or in a folder given) or read only for its
+/// project's context, and whether it was found by walking (a named file that gatelint does not
+/// understand is reported; one found by walking a folder is simply not ours).
 #[derive(Debug)]
 struct Input {
     path: PathBuf,
-    named: bool,
+    reported: bool,
+    walked: bool,
 }
 
 /// The result of a check: each file's findings, and the index (for the texts of related files).
@@ -47,25 +55,43 @@ struct Input {
 pub struct Checked {
     pub reports: Vec<FileReport>,
     pub index: WorkspaceIndex,
-    /// The files' syntax trees, kept so that a process about to exit can skip freeing them (see
-    /// `cli::check`); a tenth of a whole run goes to freeing trees.
-    pub trees: HashMap<PathBuf, Tree>,
+    /// What ignore rules left out of the folders given.
+    pub skipped: Skipped,
 }
 
-/// The roots a set of paths spans: folders as given, a named file's folder.
-pub fn roots_of(paths: &[PathBuf]) -> Vec<PathBuf> {
-    paths
+/// The project a named file belongs to: the nearest folder at or above it holding
+/// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
+/// `template.yml`, `template.json`, `samconfig.toml`, `*.template`); the file's own folder when
+/// none does. The nearest, not the outermost: a handler next to its app's template is not read
+/// with a whole monorepo (or a home folder kept in git). `check FILE` indexes the project as the
+/// editor indexes its workspace, so the file is read with its templates.
+pub fn project_root(file: &Path) -> PathBuf {
+    let folder = file.parent().unwrap_or(Path::new("/"));
+    let holds = |folder: &Path, name: &str| std::fs::symlink_metadata(folder.join(name)).is_ok();
+    let is_project = |folder: &Path| {
+        [
+            crate::config::FILE_NAME,
+            ".git",
+            "template.yaml",
+            "template.yml",
+            "template.json",
+            "samconfig.toml",
+        ]
         .iter()
-        .map(|path| {
-            if path.is_dir() {
-                path.clone()
-            } else {
-                path.parent()
-                    .filter(|parent| !parent.as_os_str().is_empty())
-                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-            }
-        })
-        .collect()
+        .any(|name| holds(folder, name))
+            || std::fs::read_dir(folder).is_ok_and(|entries| {
+                entries.flatten().any(|entry| {
+                    Path::new(&entry.file_name())
+                        .extension()
+                        .is_some_and(|extension| extension == "template")
+                })
+            })
+    };
+    folder
+        .ancestors()
+        .find(|folder| is_project(folder))
+        .unwrap_or(folder)
+        .to_path_buf()
 }
 
 /// Finds and reads every handler and template under `paths` into an index, links them, and
@@ -77,22 +103,45 @@ pub fn check_paths(paths: &[PathBuf]) -> Checked {
 
 /// [`check_paths`] under a configuration: excluded files are skipped, findings pass through
 /// [`Config::finish`], and the configuration file's own problems come first as its report.
+///
+/// Each path is resolved first (one file named several ways is one file). A folder is walked
+/// and everything in it reported; a named file is read in its project's context (see
+/// [`project_root`]), and only it is reported.
 pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
-    let mut inputs = collect_inputs(paths);
+    let Collected {
+        mut inputs,
+        roots,
+        mut reports,
+        skipped,
+    } = collect_inputs(paths);
     inputs.retain(|input| !config.is_excluded(&input.path));
-    let (index, mut reports, trees) = build_index(&roots_of(paths), &inputs);
-    let analysed: Vec<FileReport> = inputs
+    reports.retain(|report| !config.is_excluded(&report.path));
+    let (index, unread, parsed) = build_index(&roots, &inputs);
+    reports.extend(
+        unread
+            .into_iter()
+            .filter(|(_, input)| inputs[*input].reported)
+            .map(|(report, _)| report),
+    );
+    let reports_wanted = inputs.iter().filter(|input| input.reported);
+    let analysed: Vec<FileReport> = reports_wanted
+        .collect::<Vec<_>>()
         .par_iter()
         .filter_map(|input| {
-            let path = normalize(&input.path);
-            let file = index.file(&path)?;
-            // The tree parsed for the index: each file is parsed once.
+            let path = &input.path;
+            let file = index.file(path)?;
+            // Parsed again rather than kept from indexing: every file's tree held at once was
+            // most of a run's peak memory. A large JSON template read in pieces has no tree.
+            let tree = parsed
+                .contains(path)
+                .then(|| parse(file.kind, &file.text, None))
+                .flatten();
             let findings = analyze_parsed(
                 Some(file.kind),
-                trees.get(&path),
+                tree.as_ref(),
                 &file.text,
                 config,
-                &index.context(&path),
+                &index.context(path),
                 file.model.as_deref(),
             );
             Some(FileReport {
@@ -117,7 +166,7 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     Checked {
         reports,
         index,
-        trees,
+        skipped,
     }
 }
 
@@ -148,44 +197,44 @@ fn analyze_parsed(
     config.finish(&file, findings)
 }
 
-/// Reads the inputs in parallel into a linked index; files that cannot be read become reports.
-/// Returns the trees parsed on the way too, for the analysis.
+/// Reads the inputs in parallel into a linked index; files that cannot be read become reports
+/// (with the input they are about). Each tree is dropped once the index has what linking needs
+/// from it; returns the files that were parsed whole (the analysis parses them again).
 fn build_index(
     roots: &[PathBuf],
     inputs: &[Input],
-) -> (WorkspaceIndex, Vec<FileReport>, HashMap<PathBuf, Tree>) {
-    type Read = (PathBuf, IndexedFile, Option<Tree>);
-    let read: Vec<Result<Read, FileReport>> = inputs
+) -> (WorkspaceIndex, Vec<(FileReport, usize)>, HashSet<PathBuf>) {
+    type Read = (PathBuf, IndexedFile, bool);
+    let boundary = Boundary::within(roots);
+    let read: Vec<Result<Read, (FileReport, usize)>> = inputs
         .par_iter()
-        .filter_map(|input| match read_input(input) {
+        .enumerate()
+        .filter_map(|(at, input)| match read_input(input, &boundary) {
             Ok(Some((kind, text))) => {
                 // A large JSON template is parsed in pieces, in parallel (no whole tree); one
                 // with a suppression in its metadata is parsed whole, where suppressions are read.
+                let text: Arc<str> = Arc::from(text);
                 if kind == FileKind::JsonTemplate && !text.contains("gatelint") {
-                    let text: Arc<str> = Arc::from(text);
                     if let Some(file) = IndexedFile::json_in_pieces(Arc::clone(&text)) {
-                        return Some(Ok((normalize(&input.path), file, None)));
+                        return Some(Ok((input.path.clone(), file, false)));
                     }
-                    let tree = parse(kind, &text, None);
-                    let file = IndexedFile::with_tree(kind, text, tree.as_ref());
-                    return Some(Ok((normalize(&input.path), file, tree)));
                 }
                 let tree = parse(kind, &text, None);
-                let file = IndexedFile::with_tree(kind, Arc::from(text), tree.as_ref());
-                Some(Ok((normalize(&input.path), file, tree)))
+                let file = IndexedFile::with_tree(kind, text, tree.as_ref());
+                Some(Ok((input.path.clone(), file, true)))
             }
             Ok(None) => None,
-            Err(report) => Some(Err(report)),
+            Err(report) => Some(Err((report, at))),
         })
         .collect();
     let mut index = WorkspaceIndex::new(roots);
     let mut reports = Vec::new();
-    let mut trees = HashMap::new();
+    let mut parsed = HashSet::new();
     for entry in read {
         match entry {
-            Ok((path, file, tree)) => {
-                if let Some(tree) = tree {
-                    trees.insert(path.clone(), tree);
+            Ok((path, file, whole)) => {
+                if whole {
+                    parsed.insert(path.clone());
                 }
                 index.insert(path, file);
             }
@@ -193,67 +242,122 @@ fn build_index(
         }
     }
     index.relink();
-    (index, reports, trees)
+    (index, reports, parsed)
 }
 
 /// Indexes every handler and template under the workspace folders (for the language server).
 pub fn index_folders(folders: &[PathBuf]) -> WorkspaceIndex {
-    let inputs = collect_inputs(folders);
-    build_index(folders, &inputs).0
+    // As the editor names them (its documents' paths are compared with these), not resolved.
+    let roots: Vec<PathBuf> = folders.iter().map(|folder| normalize(folder)).collect();
+    let walked = walk::walk(&roots, &is_candidate);
+    for problem in &walked.problems {
+        tracing::warn!("{}: {}", problem.path.display(), problem.reason);
+    }
+    let inputs: Vec<Input> = walked
+        .files
+        .into_iter()
+        .map(|path| Input {
+            path,
+            reported: false,
+            walked: true,
+        })
+        .collect();
+    build_index(&roots, &inputs).0
 }
 
-fn collect_inputs(paths: &[PathBuf]) -> Vec<Input> {
-    let found = Mutex::new(Vec::new());
+/// The files a check reads, the roots it indexes, what could not be taken and what ignore rules
+/// left out.
+struct Collected {
+    inputs: Vec<Input>,
+    roots: Vec<PathBuf>,
+    reports: Vec<FileReport>,
+    skipped: Skipped,
+}
+
+/// Resolves the paths given (one file named several ways is one file), walks the folders (their
+/// files are reported) and the projects of the named files (read for context only).
+fn collect_inputs(paths: &[PathBuf]) -> Collected {
+    let mut reports = Vec::new();
     let mut folders = Vec::new();
+    let mut named = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            folders.push(path.clone());
-        } else {
-            found
-                .lock()
-                .expect("no panics while holding the lock")
-                .push(Input {
-                    path: path.clone(),
-                    named: true,
-                });
+        match std::fs::canonicalize(path) {
+            Ok(real) if real.is_dir() => folders.push(real),
+            Ok(real) => named.push(real),
+            Err(error) => reports.push(unreadable_report(
+                path.clone(),
+                format!("cannot read {}: {error}", path.display()),
+            )),
         }
     }
-    if let Some((first, rest)) = folders.split_first() {
-        let mut builder = ignore::WalkBuilder::new(first);
-        for folder in rest {
-            builder.add(folder);
-        }
-        builder
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .follow_links(false);
-        builder.build_parallel().run(|| {
-            let found = &found;
-            Box::new(move |entry| {
-                if let Ok(entry) = entry {
-                    if entry.file_type().is_some_and(|kind| kind.is_file())
-                        && is_candidate(entry.path())
-                    {
-                        found
-                            .lock()
-                            .expect("no panics while holding the lock")
-                            .push(Input {
-                                path: entry.path().to_path_buf(),
-                                named: false,
-                            });
-                    }
-                }
-                ignore::WalkState::Continue
-            })
-        });
+    folders.sort();
+    folders.dedup();
+    named.sort();
+    named.dedup();
+    // A folder inside another given folder is walked with it.
+    let outer = |roots: &[PathBuf], path: &Path| {
+        roots
+            .iter()
+            .any(|root| path != root.as_path() && path.starts_with(root))
+    };
+    let folders: Vec<PathBuf> = folders
+        .iter()
+        .filter(|folder| !outer(&folders, folder))
+        .cloned()
+        .collect();
+    let walked = walk::walk(&folders, &is_candidate);
+    reports.extend(
+        walked
+            .problems
+            .into_iter()
+            .map(|problem| unreadable_report(problem.path, problem.reason)),
+    );
+    let mut inputs: Vec<Input> = walked
+        .files
+        .into_iter()
+        .map(|path| Input {
+            path,
+            reported: true,
+            walked: true,
+        })
+        .collect();
+    // The projects of named files outside the folders given, indexed for context.
+    let mut projects: Vec<PathBuf> = named
+        .iter()
+        .filter(|file| !folders.iter().any(|folder| file.starts_with(folder)))
+        .map(|file| project_root(file))
+        .collect();
+    projects.sort();
+    projects.dedup();
+    let projects: Vec<PathBuf> = projects
+        .iter()
+        .filter(|project| !outer(&projects, project) && !outer(&folders, project))
+        .cloned()
+        .collect();
+    if !projects.is_empty() {
+        let context = walk::walk(&projects, &is_candidate);
+        inputs.extend(context.files.into_iter().map(|path| Input {
+            path,
+            reported: false,
+            walked: true,
+        }));
     }
-    let mut inputs = found
-        .into_inner()
-        .expect("no panics while holding the lock");
-    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs.extend(named.into_iter().map(|path| Input {
+        path,
+        reported: true,
+        walked: false,
+    }));
+    // Named first wins: a file both named and found by walking is the named one.
+    inputs.sort_by(|a, b| a.path.cmp(&b.path).then(a.walked.cmp(&b.walked)));
     inputs.dedup_by(|a, b| a.path == b.path);
-    inputs
+    let mut roots = folders;
+    roots.extend(projects);
+    Collected {
+        inputs,
+        roots,
+        reports,
+        skipped: walked.skipped,
+    }
 }
 
 /// Whether a file's name makes it worth reading (its content decides for YAML and JSON).
@@ -279,52 +383,47 @@ fn is_candidate(path: &Path) -> bool {
     )
 }
 
-/// Reads a file: its kind and text, `None` when it is not gatelint's business, or a report of
-/// why it cannot be read.
-fn read_input(input: &Input) -> Result<Option<(FileKind, String)>, FileReport> {
-    let unreadable = |reason: String| FileReport {
-        path: input.path.clone(),
-        text: String::new(),
-        findings: vec![report_unreadable(reason)],
-    };
-    match std::fs::metadata(&input.path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
-            return Err(FileReport {
-                path: input.path.clone(),
-                text: String::new(),
-                findings: vec![too_large(metadata.len())],
-            })
-        }
-        // A FIFO or a device would block the read or never end.
-        Ok(metadata) if !metadata.is_file() => {
-            return Err(unreadable(format!(
-                "{} is not a regular file; it was not read",
+/// Reads a file through the one guarded reader: its kind and text, `None` when it is not
+/// gatelint's business, or a report of why it cannot be read. A file the user named is read
+/// wherever it is; one found by walking only inside the roots.
+fn read_input(
+    input: &Input,
+    boundary: &Boundary,
+) -> Result<Option<(FileKind, String)>, FileReport> {
+    let anywhere = Boundary::anywhere();
+    let within = if input.walked { boundary } else { &anywhere };
+    let text = fs::read_text(&input.path, within).map_err(|refusal| {
+        let finding = match refusal {
+            Refusal::TooLarge(bytes) => too_large(bytes),
+            refusal => report_unreadable(format!(
+                "{} was not read: {refusal}; it was not checked",
                 input.path.display()
-            )))
+            )),
+        };
+        FileReport {
+            path: input.path.clone(),
+            text: String::new(),
+            findings: vec![finding],
         }
-        Ok(_) => {}
-        Err(error) => {
-            return Err(unreadable(format!(
-                "cannot read {}: {error}",
-                input.path.display()
-            )))
-        }
-    }
-    let bytes = std::fs::read(&input.path)
-        .map_err(|error| unreadable(format!("cannot read {}: {error}", input.path.display())))?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        unreadable(format!(
-            "{} is not UTF-8 text ({error}); it was not checked",
-            input.path.display()
-        ))
     })?;
     match FileKind::detect(&input.path, &text) {
         Some(kind) => Ok(Some((kind, text))),
-        None if input.named => Err(unreadable(format!(
-            "{} is neither a Lambda handler (Python, JavaScript, TypeScript, Rust) nor a SAM/CloudFormation template",
-            input.path.display()
-        ))),
+        None if !input.walked => Err(unreadable_report(
+            input.path.clone(),
+            format!(
+                "{} is neither a Lambda handler (Python, JavaScript, TypeScript, Rust) nor a SAM/CloudFormation template",
+                input.path.display()
+            ),
+        )),
         None => Ok(None),
+    }
+}
+
+fn unreadable_report(path: PathBuf, reason: String) -> FileReport {
+    FileReport {
+        path,
+        text: String::new(),
+        findings: vec![report_unreadable(reason)],
     }
 }
 

@@ -80,7 +80,8 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
                     }
                 }
             }
-            LinkProblemKind::CodeUriMissing { .. } => {}
+            // The file exists: what is true is that gatelint did not read it (`GL901`).
+            LinkProblemKind::CodeUriMissing { .. } | LinkProblemKind::FileNotRead { .. } => {}
         }
     }
 }
