@@ -12,6 +12,7 @@
 mod edit;
 mod json;
 mod loader;
+pub mod placeholders;
 mod yaml;
 
 use tree_sitter::Tree;
@@ -72,6 +73,19 @@ pub fn read_after(
     text: &str,
     previous: Option<Previous<'_>>,
 ) -> TemplateRead {
+    if kind.is_template() {
+        if let Some((blanked, tags)) = placeholders::blank(text, kind == FileKind::JsonTemplate) {
+            if let Some(tree) = crate::text::parse(kind, &blanked, None) {
+                let mut read = read_after(kind, &tree, &blanked, None);
+                if let Some(template) = &mut read.template {
+                    template.placeholders = tags;
+                }
+                // Trees of the blanked text: never reused for the next edit's text.
+                read.pieces.clear();
+                return read;
+            }
+        }
+    }
     let mut pieces = Vec::new();
     if kind == FileKind::JsonTemplate
         && text.len() >= JSON_PIECES_MIN_BYTES
