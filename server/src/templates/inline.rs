@@ -113,6 +113,30 @@ impl Embedded {
     }
 }
 
+/// What the parser saw at a syntax error of inline code at `range`: the token it lacked
+/// (`missing ":"`) or the text it could not place (`unexpected "return {"`).
+pub fn syntax_view(tree: &tree_sitter::Tree, code: &str, range: TextRange) -> String {
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end);
+    if let Some(node) = node.filter(|node| node.is_missing()) {
+        return format!("missing `{}`", node.kind());
+    }
+    let line_end = code[range.start.min(code.len())..]
+        .find('\n')
+        .map_or(code.len(), |at| range.start + at);
+    let end = range.end.clamp(range.start, line_end);
+    let mut shown = code[range.start.min(code.len())..end].trim().to_owned();
+    if shown.chars().count() > 40 {
+        shown = shown.chars().take(40).collect::<String>() + "...";
+    }
+    if shown.is_empty() {
+        "unexpected end of the code".to_owned()
+    } else {
+        format!("unexpected `{shown}`")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::analysis::{analyze, FileContext};
