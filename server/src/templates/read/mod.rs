@@ -134,6 +134,8 @@ pub fn read_after(
     };
     let syntax_error = match first_error {
         Some(_) if syntax == Syntax::Yaml && loader_accepts(text) => None,
+        // A file that only mentions templates (an npm log named `template.yml`): not one.
+        Some(_) if !has_template_keys(root.as_ref()) => None,
         other => other,
     };
     let template = root.map(|root| {
@@ -151,6 +153,18 @@ pub fn read_after(
         pieces,
         in_pieces: false,
     }
+}
+
+/// Whether what could be read of a file is a mapping with a template's top-level keys.
+fn has_template_keys(root: Option<&value::Value>) -> bool {
+    root.is_some_and(|root| {
+        root.entries().iter().any(|entry| {
+            matches!(
+                entry.key.as_str(),
+                "AWSTemplateFormatVersion" | "Resources" | "Transform" | "Globals"
+            )
+        })
+    })
 }
 
 fn line_count(text: &str) -> usize {
