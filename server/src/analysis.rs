@@ -3,6 +3,7 @@
 //! in as a [`FileContext`]. Which objects are proxy responses is the proxy-response rules' policy
 //! (`rules::proxy_response::reading`); this module only runs the rules.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use tree_sitter::Tree;
@@ -298,6 +299,9 @@ fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &st
     if !template.resources.iter().any(inline) {
         return found;
     }
+    // (code, rule, message as the code's analysis gave it) → index in `found`.
+    let mut repeated: HashMap<(String, &'static str, String), usize> = HashMap::new();
+    let mut repeated_in: Vec<Vec<String>> = Vec::new();
     for spec in templates::functions::function_specs(template, graph) {
         let Some(embedded) = Embedded::of(&spec, text) else {
             continue;
@@ -338,13 +342,56 @@ fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &st
                     Some(Fix { edits, ..fix })
                 })
                 .collect();
+            let key = (embedded.code.clone(), finding.code, finding.message.clone());
+            // Inline code with a syntax error cannot load: every call fails.
+            let (severity, message) = match (finding.code, document.tree()) {
+                ("GL902", Some(tree)) => (
+                    rules::Severity::Error,
+                    format!(
+                        "`{}`: the inline code has a syntax error here ({}): Lambda cannot load it, so \
+                         every invocation fails with Runtime.UserCodeSyntaxError",
+                        spec.logical_id,
+                        templates::inline::syntax_view(tree, &embedded.code, finding.range)
+                    ),
+                ),
+                _ => (finding.severity, finding.message),
+            };
             // The related places would be this template itself: the finding already is.
-            found.push(Finding {
+            let finding = Finding {
                 range,
                 fixes,
                 related: Vec::new(),
+                severity,
+                message,
                 ..finding
-            });
+            };
+            // The same code in several functions: one finding, naming the others.
+            match repeated.get(&key) {
+                Some(&at) => {
+                    repeated_in[at].push(spec.logical_id.clone());
+                    // The fix mends every copy.
+                    for (fix, copy) in found[at].fixes.iter_mut().zip(finding.fixes) {
+                        if fix.title == copy.title {
+                            fix.edits.extend(copy.edits);
+                        }
+                    }
+                }
+                None => {
+                    repeated.insert(key, found.len());
+                    repeated_in.push(Vec::new());
+                    found.push(finding);
+                }
+            }
+        }
+    }
+    for (finding, others) in found.iter_mut().zip(repeated_in) {
+        if !others.is_empty() {
+            let names: Vec<String> = others.iter().map(|name| format!("`{name}`")).collect();
+            finding.message = format!(
+                "{} (the same inline code of {} has it too)",
+                finding.message,
+                names.join(", ")
+            );
         }
     }
     found

@@ -82,7 +82,9 @@ pub struct FunctionSpec {
     pub timeout_range: Option<TextRange>,
     pub timeout_from_globals: bool,
     pub invocations: Vec<Invocation>,
-    /// Whether the template gives it non-API event sources (SQS, schedules, S3, ...).
+    /// Whether the template gives it non-API event sources (SQS, schedules, S3, ...), or, having
+    /// no API event of its own, an API defined in a document gatelint does not read (a
+    /// `DefinitionUri` file, `AWS::Include`, S3) may invoke it: how is unknown.
     pub other_sources: bool,
 }
 
@@ -185,10 +187,31 @@ fn references_within(
     }
 }
 
+/// Whether an API of the template is defined by an OpenAPI document gatelint does not read: a
+/// `DefinitionUri` (a local file or S3), a `DefinitionBody`/`Body` that is an `AWS::Include`
+/// transform, or a `BodyS3Location`.
+fn has_unread_api_definition(template: &Template) -> bool {
+    template.resources.iter().any(|resource| {
+        let (uri, body) = match resource.type_name.as_str() {
+            "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {
+                ("DefinitionUri", "DefinitionBody")
+            }
+            "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => ("BodyS3Location", "Body"),
+            _ => return false,
+        };
+        resource.property(uri).is_some()
+            || resource
+                .property(body)
+                .and_then(Value::intrinsic)
+                .is_some_and(|(name, _)| name == "Fn::Transform")
+    })
+}
+
 /// The Lambda functions of a template with their code locations and invocations.
 pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
     let mut specs = Vec::new();
     let invoked_elsewhere = invoked_by_other_resources(template);
+    let unread_definitions = has_unread_api_definition(template);
     for resource in &template.resources {
         if !LAMBDA_FUNCTION_TYPES.contains(&resource.type_name.as_str()) {
             continue;
@@ -283,7 +306,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             _ => RuntimeFamily::Other,
         };
         let timeout = template.effective_number(resource, "Timeout");
-        let invocations = graph
+        let invocations: Vec<Invocation> = graph
             .edges_of(&resource.logical_id)
             .map(|edge| {
                 let authorizer = match &edge.role {
@@ -323,7 +346,10 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     .is_some_and(|kind| NON_API_EVENT_TYPES.contains(&kind))
             })
             || invoked_elsewhere.contains(&resource.logical_id)
-            || resource.property("FunctionUrlConfig").is_some();
+            || resource.property("FunctionUrlConfig").is_some()
+            // With no API event of its own, an API definition gatelint does not read may invoke
+            // it in a way it cannot know (REST or HTTP, which payload): never assume one.
+            || (invocations.is_empty() && unread_definitions);
         specs.push(FunctionSpec {
             logical_id: resource.logical_id.clone(),
             id_range: resource.id_range,

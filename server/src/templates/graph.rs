@@ -540,13 +540,20 @@ impl Builder<'_> {
                 continue;
             };
             let role_credentials = has_value(authorizer.value.get("FunctionInvokeRole"));
+            // SAM adds the permission for a REST API authorizer; for an HTTP API one only when
+            // `EnableFunctionDefaultPermissions: true` (unknown, say a parameter: assumed so).
+            let implicit = kind != ApiKind::Http
+                || authorizer
+                    .value
+                    .get("EnableFunctionDefaultPermissions")
+                    .is_some_and(|enabled| enabled.as_bool() != Some(false));
             self.push_authorizer(
                 index,
                 authorizer.key.clone(),
                 resource.logical_id.clone(),
                 kind,
                 function,
-                (true, role_credentials),
+                (implicit, role_credentials),
             );
         }
     }

@@ -18,6 +18,9 @@ pub struct Embedded {
     lines: Vec<(usize, usize)>,
     /// The block scalar's indentation, added after every newline a fix inserts.
     indent: String,
+    /// The template's line break (`\r\n` in a CRLF file), written for every newline a fix
+    /// inserts.
+    newline: &'static str,
 }
 
 impl Embedded {
@@ -48,6 +51,7 @@ impl Embedded {
         let mut lines = Vec::new();
         let mut code_offset = 0;
         let mut template_offset = body_start;
+        let mut crlf = false;
         for line in inline.text.split_inclusive('\n') {
             let written_line = template_text[template_offset..]
                 .split_inclusive('\n')
@@ -55,9 +59,15 @@ impl Embedded {
             let content = written_line
                 .get(indent_width.min(written_line.len())..)
                 .unwrap_or("");
-            // Blank lines may be written with less indentation than the block.
-            let same =
-                content == line || (line.trim().is_empty() && written_line.trim().is_empty());
+            // Blank lines may be written with less indentation than the block; a template with
+            // CRLF line endings holds `\r\n` where YAML reads `\n`.
+            let same = content == line
+                || (line.trim().is_empty() && written_line.trim().is_empty())
+                || content
+                    .strip_suffix("\r\n")
+                    .zip(line.strip_suffix('\n'))
+                    .is_some_and(|(content, line)| content == line);
+            crlf |= written_line.ends_with("\r\n") && !line.ends_with("\r\n");
             if !same {
                 return None;
             }
@@ -76,6 +86,7 @@ impl Embedded {
             function_name,
             lines,
             indent: " ".repeat(indent_width),
+            newline: if crlf { "\r\n" } else { "\n" },
         })
     }
 
@@ -98,6 +109,65 @@ impl Embedded {
 
     /// Text a fix inserts, indented to stay inside the block scalar.
     pub fn indent_inserted(&self, text: &str) -> String {
-        text.replace('\n', &format!("\n{}", self.indent))
+        text.replace('\n', &format!("{}{}", self.newline, self.indent))
+    }
+}
+
+/// What the parser saw at a syntax error of inline code at `range`: the token it lacked
+/// (`missing ":"`) or the text it could not place (`unexpected "return {"`).
+pub fn syntax_view(tree: &tree_sitter::Tree, code: &str, range: TextRange) -> String {
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end);
+    if let Some(node) = node.filter(|node| node.is_missing()) {
+        return format!("missing `{}`", node.kind());
+    }
+    let line_end = code[range.start.min(code.len())..]
+        .find('\n')
+        .map_or(code.len(), |at| range.start + at);
+    let end = range.end.clamp(range.start, line_end);
+    let mut shown = code[range.start.min(code.len())..end].trim().to_owned();
+    if shown.chars().count() > 40 {
+        shown = shown.chars().take(40).collect::<String>() + "...";
+    }
+    if shown.is_empty() {
+        "unexpected end of the code".to_owned()
+    } else {
+        format!("unexpected `{shown}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::analyze;
+    use crate::context::FileContext;
+    use crate::languages::FileKind;
+    use crate::text::Document;
+
+    /// Inline code in a template with CRLF line endings is checked like the same code with LF,
+    /// and a fix inserts CRLF breaks: no lone `\n` in the fixed template.
+    #[test]
+    fn inline_code_in_a_crlf_template_is_checked() {
+        let lf = "Resources:\n  Ping:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: python3.12\n      Handler: index.handler\n      InlineCode: |\n        import os\n\n        def handler(event, context):\n            region = os.environ.get(\"AWS_REGION\", \"unknown\")\n            return {\"statusCode\": 200, \"body\": {\"region\": region}}\n      Events:\n        Ping:\n          Type: Api\n          Properties: {Path: /ping, Method: get}\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let findings = |text: &str| {
+            let document = Document::new(Some(FileKind::YamlTemplate), text.to_owned());
+            analyze(
+                Some(FileKind::YamlTemplate),
+                document.tree(),
+                text,
+                &FileContext::default(),
+            )
+        };
+        let (from_lf, from_crlf) = (findings(lf), findings(&crlf));
+        assert_eq!(from_lf.len(), 1, "{from_lf:?}");
+        assert_eq!(from_crlf.len(), 1, "{from_crlf:?}");
+        assert_eq!(from_crlf[0].code, from_lf[0].code);
+        assert_eq!(from_crlf[0].range.slice(&crlf), "{\"region\": region}");
+        for fix in &from_crlf[0].fixes {
+            let fixed = crate::fixes::apply(&crlf, &fix.edits);
+            assert!(!fixed.replace("\r\n", "").contains('\n'), "{fixed:?}");
+            assert!(findings(&fixed).is_empty(), "{fixed:?}");
+        }
     }
 }

@@ -33,6 +33,9 @@ pub struct Template {
     pub resources_key_range: Option<TextRange>,
     /// Text the parser could not read; the model may miss what is written there.
     pub unread: Vec<TextRange>,
+    /// Template tags of a template that is itself a template (`{{ cookiecutter.x }}`, `#{Name}`,
+    /// `@@NAME@@`), blanked out before reading: a value holding one is unknown.
+    pub placeholders: Vec<TextRange>,
 }
 
 /// One resource.
@@ -121,6 +124,7 @@ impl Template {
             resources_range: None,
             resources_key_range: None,
             unread: Vec::new(),
+            placeholders: Vec::new(),
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;
@@ -236,6 +240,13 @@ impl Template {
             })
     }
 
+    /// Whether `range` holds a template tag (see [`Template::placeholders`]).
+    pub fn holds_placeholder(&self, range: TextRange) -> bool {
+        self.placeholders
+            .iter()
+            .any(|tag| tag.start < range.end && range.start < tag.end)
+    }
+
     pub fn resource(&self, logical_id: &str) -> Option<&Resource> {
         self.by_id.get(logical_id).map(|&at| &self.resources[at])
     }
@@ -295,12 +306,19 @@ impl Template {
     /// A string value: a literal, a parameter default, or a `Fn::Sub` whose only variables are
     /// pseudo parameters that do not change its meaning for gatelint (`${AWS::URLSuffix}`).
     pub fn string(&self, value: &Value) -> Option<String> {
+        if self.holds_placeholder(value.range) {
+            return None;
+        }
         if let Some(("Fn::Sub", argument)) = value.intrinsic() {
             let text = argument.as_str()?;
             let text = text.replace("${AWS::URLSuffix}", "amazonaws.com");
             return (!text.contains("${")).then_some(text);
         }
-        self.through_parameter(value)?.as_str().map(str::to_owned)
+        let text = self.through_parameter(value)?.as_str()?;
+        // `${codeuri}` outside `Fn::Sub` is no CloudFormation syntax: a placeholder that a
+        // script or test harness substitutes, so the value is unknown.
+        let placeholder = text.find("${").is_some_and(|at| text[at..].contains('}'));
+        (!placeholder).then(|| text.to_owned())
     }
 
     /// The Lambda function a value refers to: `!Ref Fn`, `!GetAtt Fn.Arn`, an invocation URI

@@ -507,8 +507,14 @@ impl WorkspaceIndex {
                     range: handler.range,
                 });
             }
-            if module == Module::Node
-                && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir)))
+            // Likewise a Makefile build, or a `CodeUri` at build output (`dist/`, `.aws-sam/build`).
+            if (module == Module::Node
+                && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir))))
+                || spec.build_method.as_deref() == Some("makefile")
+                || spec
+                    .code_uri
+                    .as_ref()
+                    .is_some_and(|code_uri| looks_like_build_output(&code_uri.text))
             {
                 return Resolution::NotAnalysed;
             }

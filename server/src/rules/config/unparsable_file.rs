@@ -10,7 +10,11 @@ pub static RULE: Rule = Rule {
         summary: "Part of a handler or template has a syntax error, so findings around it may be missing.",
         aws_error: "(the deploy or the runtime fails on the syntax error first: `Runtime.UserCodeSyntaxError`)",
         why: "gatelint reads the file with an error-tolerant parser and still checks what it understands, \
-              but the region named here could not be read, so a malformed response inside it would go unseen.",
+              but the region named here could not be read, so a malformed response inside it would go unseen. \
+              Handler code written inline in a template (`InlineCode`, `Code.ZipFile`) with a syntax error is \
+              reported as an error at the bad line, with what the parser saw there: Lambda cannot load it, so \
+              every call fails. The same inline code in several functions is one finding naming the copies. \
+              A template's placeholders (`{{ cookiecutter.x }}`, `{% if %}`) are no syntax errors.",
         fix: "Fix the syntax error; the finding disappears with it.",
         before: "def handler(event, context)\n    return {\"statusCode\": 200, \"body\": \"ok\"}",
         after: "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\"}",

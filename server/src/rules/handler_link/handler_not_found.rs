@@ -1,6 +1,6 @@
 use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
-use crate::templates::functions::LinkProblemKind;
+use crate::templates::functions::{function_specs, LinkProblemKind, RuntimeFamily};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
               file is missing or does not define (Python) or export (Node) that function, every invocation fails \
               before your code runs, and API Gateway answers 502. gatelint checks the module files the runtime \
               tries (`.py`; `.js`, `.mjs`, `.cjs`, and the `.ts` source for TypeScript), and for esbuild builds \
-              the `EntryPoints` the bundle is built from. Runtimes it does not analyse (Java, .NET, Go, Ruby), \
+              the `EntryPoints` the bundle is built from. Inline code (`InlineCode`, `Code.ZipFile`) is saved as \
+              `index.py` / `index.js`, so its `Handler` must be `index.<function>`. Runtimes it does not analyse (Java, .NET, Go, Ruby), \
               container images and code built into a folder that is not in the workspace are not checked.",
         fix: "Name an existing function in `Handler`, or rename/export the function in the code. The quick \
               fix (one per function the file has) is offered in the editor only, never by `gatelint check --fix`: \
@@ -28,6 +29,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
+    inline_handlers(ctx, sink);
     for problem in &ctx.file.link_problems {
         match &problem.kind {
             LinkProblemKind::FileMissing { handler, tried } => {
@@ -91,5 +93,61 @@ fn consequence(api_invoked: bool) -> &'static str {
         ", and API Gateway answers 502"
     } else {
         ""
+    }
+}
+
+/// Inline code (`InlineCode`, `Code.ZipFile`) is saved as `index.py` / `index.js`: a `Handler`
+/// naming another module fails every call.
+fn inline_handlers(ctx: &TemplateContext<'_>, sink: &mut Sink) {
+    let inline = |resource: &crate::templates::Resource| {
+        ctx.template
+            .effective_property(resource, "InlineCode")
+            .is_some()
+            || resource
+                .property("Code")
+                .is_some_and(|code| code.get("ZipFile").is_some())
+    };
+    if !ctx.template.resources.iter().any(inline) {
+        return;
+    }
+    for spec in function_specs(ctx.template, ctx.graph) {
+        let (Some(_), Some(handler)) = (&spec.inline_code, &spec.handler) else {
+            continue;
+        };
+        let file = match spec.family {
+            RuntimeFamily::Python => "index.py",
+            RuntimeFamily::Node => "index.js",
+            RuntimeFamily::Rust | RuntimeFamily::Other => continue,
+        };
+        let Some((module, function)) = handler.text.rsplit_once('.') else {
+            continue;
+        };
+        if module == "index" {
+            continue;
+        }
+        let finding = sink.report(
+            handler.range,
+            format!(
+                "`{}`: inline code is saved as {file}, but Handler `{}` names module `{module}`: every \
+                 invocation fails with Runtime.ImportModuleError{}",
+                spec.logical_id,
+                handler.text,
+                consequence(!spec.invocations.is_empty())
+            ),
+        );
+        // The module's name is where the handler's text starts (quotes aside).
+        let written = handler.range.slice(ctx.text);
+        if let Some(at) = written.find(handler.text.as_str()) {
+            let start = handler.range.start + at;
+            finding.with_fix(Some(Fix {
+                title: format!("Use `index.{function}` as the handler"),
+                edits: vec![Edit::replace(
+                    crate::text::TextRange::new(start, start + module.len()),
+                    "index".to_owned(),
+                )],
+                // It changes what is deployed: a person reviews it.
+                safe: false,
+            }));
+        }
     }
 }

@@ -13,7 +13,10 @@ pub static RULE: Rule = Rule {
         aws_error: "Execution failed due to configuration error: Invalid permissions on Lambda function (client: 500 {\"message\": \"Internal server error\"})",
         why: "API Gateway calls Lambda as the service principal `apigateway.amazonaws.com`, and Lambda refuses unless \
               the function's resource policy allows it. SAM adds that permission for function `Events` of type `Api` \
-              and `HttpApi` and for `Auth` authorizers, but an integration written by hand (`AWS::ApiGateway::Method`, \
+              and `HttpApi` (scoped to the event's method and path: a `DefinitionBody` route reaching the function \
+              on another method or path is not covered), for REST API `Auth` authorizers, for HTTP API Lambda \
+              authorizers only with `EnableFunctionDefaultPermissions: true`, and for an \
+              `AWS::Serverless::Connector` from the API to the function with `Write`; but an integration written by hand (`AWS::ApiGateway::Method`, \
               `AWS::ApiGatewayV2::Integration`, an OpenAPI `x-amazon-apigateway-integration`, an \
               `AWS::ApiGateway::Authorizer`) needs an explicit `AWS::Lambda::Permission`. An integration or \
               authorizer that names an IAM role for API Gateway to assume (`Credentials`, `CredentialsArn`, \
@@ -39,9 +42,47 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             EdgeRole::Route => "function",
             EdgeRole::Authorizer { .. } => "authorizer function",
         };
+        // SAM's permissions from the function's own events on this API, which cover only their
+        // routes.
+        let scoped: Vec<String> = ctx
+            .graph
+            .edges
+            .iter()
+            .filter(|other| {
+                other.implicit_permission
+                    && other.role == EdgeRole::Route
+                    && edge.role == EdgeRole::Route
+                    && other.api == edge.api
+                    && other.function.logical_id == edge.function.logical_id
+            })
+            .map(|other| format!("{} {}", other.method, other.path))
+            .collect();
+        let http_sam_authorizer = match &edge.role {
+            EdgeRole::Authorizer { name } => ctx.template.resource(&edge.api).is_some_and(|api| {
+                api.is("AWS::Serverless::HttpApi")
+                    && api
+                        .property("Auth")
+                        .and_then(|auth| auth.path(&["Authorizers", name]))
+                        .is_some()
+            }),
+            EdgeRole::Route => false,
+        };
+        let scope = if http_sam_authorizer {
+            " (SAM adds it for an HTTP API Lambda authorizer only with \
+             `EnableFunctionDefaultPermissions: true`)"
+                .to_owned()
+        } else if scoped.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (SAM's permissions from its events cover only {})",
+                scoped.join(", ")
+            )
+        };
         let message = format!(
-            "No AWS::Lambda::Permission lets API Gateway invoke {what} `{}` for {}: calls fail with 500 \
-             (Invalid permissions on Lambda function). Add one with Principal apigateway.amazonaws.com",
+            "No AWS::Lambda::Permission lets API Gateway invoke {what} `{}` for {}{scope}: calls fail \
+             with 500 (Invalid permissions on Lambda function). Add one with Principal \
+             apigateway.amazonaws.com",
             edge.function.logical_id,
             edge.describe()
         );

@@ -160,8 +160,26 @@ fn arn_coverage(template: &Template, source_arn: &Value, edge: &Edge) -> Coverag
     let Some(tail) = arn_tail(source_arn, &edge.api) else {
         return Coverage::Covers;
     };
-    // Lambda compares the caller's ARN `api-id/stage/METHOD/path` with `ArnLike`: `*` matches any
-    // run of characters, `/` included, and `?` any one character.
+    let route = route_tokens(edge);
+    let pattern = tail.strip_suffix('/').unwrap_or(&tail);
+    if arn_like(pattern, &route) || arn_like(&format!("{pattern}/"), &route) {
+        Coverage::Covers
+    } else {
+        Coverage::OtherRoute
+    }
+}
+
+/// The path parameter a `SourceArn` writes literally (`{orderId}`, not `*`), when it does.
+pub fn literal_path_parameter(source_arn: &Value, api: &str) -> Option<String> {
+    let tail = arn_tail(source_arn, api)?;
+    let start = tail.find('{')?;
+    let end = start + tail[start..].find('}')?;
+    Some(tail[start..=end].to_owned())
+}
+
+/// The ARN API Gateway presents for a route edge, as Lambda compares it with `ArnLike`: `*`
+/// matches any run of characters, `/` included, and `?` any one character.
+fn route_tokens(edge: &Edge) -> Vec<RouteToken> {
     let method = if edge.method == "ANY" {
         RouteToken::AnySegment
     } else {
@@ -182,12 +200,40 @@ fn arn_coverage(template: &Template, source_arn: &Value, edge: &Edge) -> Coverag
             RouteToken::Text(segment.to_owned())
         });
     }
-    let pattern = tail.strip_suffix('/').unwrap_or(&tail);
-    if arn_like(pattern, &route) || arn_like(&format!("{pattern}/"), &route) {
-        Coverage::Covers
-    } else {
-        Coverage::OtherRoute
+    route
+}
+
+/// Whether the permission SAM creates for the event behind `implicit` covers `edge` of the same
+/// function and API: SAM scopes it to the event's method (`ANY`: every method) and path (path
+/// parameters as `*`), on every stage.
+fn implicit_covers(implicit: &Edge, edge: &Edge) -> bool {
+    if implicit.role != EdgeRole::Route || edge.role != EdgeRole::Route {
+        return implicit.role == edge.role || matches!(edge.role, EdgeRole::Authorizer { .. });
     }
+    if [&implicit.method, &implicit.path, &edge.method, &edge.path]
+        .iter()
+        .any(|part| part.as_str() == "*")
+        || implicit.path == "$default"
+        || edge.path == "$default"
+    {
+        return true;
+    }
+    let method = if implicit.method == "ANY" {
+        "*"
+    } else {
+        implicit.method.as_str()
+    };
+    let mut pattern = format!("/*/{method}");
+    for segment in implicit.path.split('/').filter(|part| !part.is_empty()) {
+        pattern.push('/');
+        pattern.push_str(if segment.starts_with('{') {
+            "*"
+        } else {
+            segment
+        });
+    }
+    let route = route_tokens(edge);
+    arn_like(&pattern, &route) || arn_like(&format!("{pattern}/"), &route)
 }
 
 /// A piece of the ARN API Gateway presents for a route.
@@ -206,24 +252,16 @@ fn arn_like(pattern: &str, route: &[RouteToken]) -> bool {
         AnyRun,
         AnyChar,
     }
-    let mut pieces = Vec::new();
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' => pieces.push(Piece::AnyRun),
-            '?' => pieces.push(Piece::AnyChar),
-            '{' => {
-                // `{id}` in the pattern stands for a run-time value: any segment.
-                for next in chars.by_ref() {
-                    if next == '}' {
-                        break;
-                    }
-                }
-                pieces.push(Piece::AnyRun);
-            }
-            other => pieces.push(Piece::Char(other)),
-        }
-    }
+    // `{id}` is no wildcard: written literally, it matches only a request whose path holds those
+    // characters, which none does.
+    let pieces: Vec<Piece> = pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Piece::AnyRun,
+            '?' => Piece::AnyChar,
+            other => Piece::Char(other),
+        })
+        .collect();
     // The route as characters, an unknown segment as one marker.
     let mut text: Vec<Option<char>> = Vec::new();
     for token in route {
@@ -244,7 +282,7 @@ fn arn_like(pattern: &str, route: &[RouteToken]) -> bool {
                 // An unknown segment may be written as literal characters: consume them while
                 // they stay within one segment, or stop.
                 (Piece::Char(c), Some(None)) => {
-                    c != '/' && (matches[i + 1][j] || matches[i + 1][j + 1])
+                    !matches!(c, '/' | '{' | '}') && (matches[i + 1][j] || matches[i + 1][j + 1])
                 }
                 (Piece::AnyChar, Some(_)) => matches[i + 1][j + 1],
                 (Piece::Char(c), Some(Some(t))) => c == *t && matches[i + 1][j + 1],
@@ -314,12 +352,16 @@ pub fn uncovered<'g>(
     ctx: &TemplateContext<'g>,
     permissions: &[Permission<'g>],
 ) -> Vec<(&'g Edge, Vec<(usize, Coverage)>)> {
-    let mut implicit: HashSet<(&str, &str)> = HashSet::new();
+    let mut implicit: HashMap<(&str, &str), Vec<&Edge>> = HashMap::new();
     for edge in &ctx.graph.edges {
         if edge.implicit_permission {
-            implicit.insert((&edge.function.logical_id, &edge.api));
+            implicit
+                .entry((&edge.function.logical_id, &edge.api))
+                .or_default()
+                .push(edge);
         }
     }
+    let connectors = connector_grants(ctx.template);
     let mut by_function: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut unnamed = Vec::new();
     for (at, permission) in permissions.iter().enumerate() {
@@ -331,10 +373,16 @@ pub fn uncovered<'g>(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for edge in &ctx.graph.edges {
-        if edge.implicit_permission
-            || edge.role_credentials
-            || implicit.contains(&(edge.function.logical_id.as_str(), edge.api.as_str()))
-        {
+        let implicitly_covered = implicit
+            .get(&(edge.function.logical_id.as_str(), edge.api.as_str()))
+            .is_some_and(|events| events.iter().any(|event| implicit_covers(event, edge)));
+        let granted = connectors.iter().any(|(api, function)| {
+            api.as_ref().is_none_or(|api| *api == edge.api)
+                && function
+                    .as_ref()
+                    .is_none_or(|function| *function == edge.function.logical_id)
+        });
+        if edge.implicit_permission || edge.role_credentials || implicitly_covered || granted {
             continue;
         }
         // Only the permissions for this function, or for no function we can name, can cover it.
@@ -363,6 +411,51 @@ pub fn uncovered<'g>(
         }
     }
     out
+}
+
+/// The (API, function) pairs `AWS::Serverless::Connector`s grant invoke permission for: an API
+/// as `Source`, a function as `Destination`, `Write` among the `Permissions` (also a connector
+/// embedded in the API's `Connectors`). A side gatelint cannot name (an `Arn`, a parameter) is
+/// `None`: it may be any API or function, so it counts as covering them all.
+fn connector_grants(template: &Template) -> Vec<(Option<String>, Option<String>)> {
+    let named = |end: Option<&Value>| -> Option<String> {
+        let id = end?.get("Id")?;
+        template
+            .string(id)
+            .filter(|id| template.resource(id).is_some())
+    };
+    let mut grants = Vec::new();
+    let mut grant = |source: Option<String>, properties: &Value| {
+        let writes = match properties.get("Permissions") {
+            Some(permissions) if !permissions.items().is_empty() => permissions
+                .items()
+                .iter()
+                .any(|permission| permission.as_str().is_none_or(|text| text == "Write")),
+            Some(permissions) => permissions.as_str().is_none_or(|text| text == "Write"),
+            None => false,
+        };
+        if writes {
+            grants.push((source, named(properties.get("Destination"))));
+        }
+    };
+    for resource in &template.resources {
+        if resource.is("AWS::Serverless::Connector") {
+            if let Some(properties) = resource.properties() {
+                grant(named(properties.get("Source")), properties);
+            }
+        }
+        for connector in resource
+            .definition
+            .get("Connectors")
+            .map(Value::entries)
+            .unwrap_or_default()
+        {
+            if let Some(properties) = connector.value.get("Properties") {
+                grant(Some(resource.logical_id.clone()), properties);
+            }
+        }
+    }
+    grants
 }
 
 /// The `SourceArn` of a permission for every route and stage of `api`, in the file's style.

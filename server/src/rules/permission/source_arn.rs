@@ -1,4 +1,4 @@
-use super::{permissions, source_arn_text, uncovered, Coverage};
+use super::{literal_path_parameter, permissions, source_arn_text, uncovered, Coverage};
 use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::Syntax;
@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
         aws_error: "Execution failed due to configuration error: Invalid permissions on Lambda function (client: 500 {\"message\": \"Internal server error\"})",
         why: "A permission's `SourceArn` limits which execute-api ARN (`api-id/stage/METHOD/path`) may invoke the \
               function. When it names another API (a copy-pasted `${OtherApi}`) or another method or path, the \
-              route that really invokes the function is not allowed, and API Gateway gets AccessDenied.",
+              route that really invokes the function is not allowed, and API Gateway gets AccessDenied. A path \
+              parameter written as `{id}` is no wildcard: it matches only those characters, so no request.",
         fix: "Name the API that invokes the function; `${Api}/*` allows all its stages, methods and paths, \
               `${Api}/*/GET/orders` only that route. The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "SourceArn: !Sub arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${AdminApi}/*",
@@ -33,7 +34,13 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             };
             let what = match &coverage {
                 Coverage::OtherApi(other) => format!("names `{other}`"),
-                Coverage::OtherRoute => format!("does not match {} {}", edge.method, edge.path),
+                Coverage::OtherRoute => match literal_path_parameter(source_arn, &edge.api) {
+                    Some(parameter) => format!(
+                        "holds `{parameter}` literally, which no request matches (write `*` for a \
+                         path parameter)"
+                    ),
+                    None => format!("does not match {} {}", edge.method, edge.path),
+                },
                 _ => continue,
             };
             if reported.contains(&source_arn.range) {

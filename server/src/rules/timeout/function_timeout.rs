@@ -1,9 +1,9 @@
 use crate::findings::{Category, Edit, Fix, Severity};
-use crate::rules::template_edit::replace_scalar;
+use crate::rules::template_edit::{column, replace_scalar};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::graph::MIN_TIMEOUT_MILLIS;
 use crate::templates::model::LAMBDA_FUNCTION_TYPES;
-use crate::templates::{Edge, EdgeRole};
+use crate::templates::{Edge, EdgeRole, Number, Resource, Syntax};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -17,11 +17,13 @@ pub static RULE: Rule = Rule {
               APIs (raisable only by a quota request for Regional and private REST APIs), at most 30 s for HTTP \
               APIs, less when `TimeoutInMillis` says so. A function allowed to run longer answers nobody: the \
               client already got 504 while the function keeps running (and is billed). The effective `Timeout` is \
-              the function's own, else `Globals.Function.Timeout`, else 3 s.",
-        fix: "Lower the function's `Timeout` to the integration timeout, or move the long work out of the request \
+              the function's own, else `Globals.Function.Timeout`, else 3 s. A `Globals` timeout too long for some \
+              API routes is one finding at the Globals line listing them.",
+        fix: "Lower the function's `Timeout` to the integration timeout (for a `Globals` timeout, set `Timeout` on \
+              the API functions: the Globals value also serves queue and schedule functions), or move the long work out of the request \
               (queue it and answer 202). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "Globals:\n  Function:\n    Timeout: 60\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
-        after: "Globals:\n  Function:\n    Timeout: 29\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
+        after: "Globals:\n  Function:\n    Timeout: 60   # queue and schedule functions keep it\nResources:\n  GetOrder:\n    Type: AWS::Serverless::Function\n    Properties:\n      Timeout: 29\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /orders, Method: get}",
         example_language: "yaml",
     },
     check: Check::Template(check),
@@ -30,6 +32,8 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
     let template = ctx.template;
     let mut reported = Vec::new();
+    // Functions whose too-long timeout comes from `Globals`: one finding at the Globals line.
+    let mut from_globals: Vec<(&Resource, &Edge, Number)> = Vec::new();
     for function in &template.resources {
         if !LAMBDA_FUNCTION_TYPES.contains(&function.type_name.as_str()) {
             continue;
@@ -55,23 +59,18 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         if timeout.value * 1000.0 <= budget_millis(edge) {
             continue;
         }
+        if timeout.from_globals {
+            from_globals.push((function, edge, timeout));
+            continue;
+        }
         let limit_seconds = (budget_millis(edge) / 1000.0).floor().max(1.0);
-        let source = if timeout.from_globals {
-            " (from Globals)"
-        } else {
-            ""
-        };
-        let range = if timeout.from_globals {
-            function.id_range
-        } else {
-            timeout.written_range
-        };
+        let range = timeout.written_range;
         if reported.contains(&range) {
             continue;
         }
         reported.push(range);
         let message = format!(
-            "`{}` may run {} s{source}, but {} stops waiting after {}: the client gets 504 (Endpoint request \
+            "`{}` may run {} s, but {} stops waiting after {}: the client gets 504 (Endpoint request \
              timed out) while the function keeps running. Lower Timeout to {} or move the slow work out of the request",
             function.logical_id,
             format_number(timeout.value),
@@ -79,9 +78,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             describe_budget(edge),
             format_number(limit_seconds),
         );
-        let where_ = if timeout.from_globals {
-            "Globals.Function.Timeout"
-        } else if timeout.literal_range != timeout.written_range {
+        let where_ = if timeout.literal_range != timeout.written_range {
             "the parameter's Default"
         } else {
             "Timeout"
@@ -100,6 +97,88 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         };
         sink.report(range, message).with_fix(Some(fix));
     }
+    globals_finding(ctx, &from_globals, sink);
+}
+
+/// One finding at `Globals.Function.Timeout` for every API function it makes too slow, listing
+/// their routes. The fix sets `Timeout` on those functions: lowering the Globals value would also
+/// cut the time of queue, schedule and other functions that need it.
+fn globals_finding(
+    ctx: &TemplateContext<'_>,
+    found: &[(&Resource, &Edge, Number)],
+    sink: &mut Sink,
+) {
+    let Some((_, _, timeout)) = found.first() else {
+        return;
+    };
+    let routes: Vec<String> = found
+        .iter()
+        .map(|(function, edge, _)| {
+            format!(
+                "`{}` behind {}, which waits {}",
+                function.logical_id,
+                edge.describe(),
+                describe_budget(edge)
+            )
+        })
+        .collect();
+    let message = format!(
+        "Globals.Function.Timeout lets functions run {} s, but API Gateway stops waiting sooner for {}: \
+         those clients get 504 (Endpoint request timed out) while the function keeps running. Set a \
+         lower Timeout on these functions or move the slow work out of the request",
+        format_number(timeout.value),
+        routes.join("; ")
+    );
+    let edits: Option<Vec<Edit>> = found
+        .iter()
+        .map(|(function, edge, _)| {
+            let limit = format_number((budget_millis(edge) / 1000.0).floor().max(1.0));
+            insert_property(ctx, function, "Timeout", &limit)
+        })
+        .collect();
+    let fix = edits.map(|edits| Fix {
+        safe: false,
+        title: format!(
+            "Set Timeout on {} (not in Globals)",
+            found
+                .iter()
+                .map(|(function, _, _)| format!("`{}`", function.logical_id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        edits,
+    });
+    sink.report(timeout.written_range, message).with_fix(fix);
+}
+
+/// An edit adding `key: value` as the first entry of a resource's `Properties` mapping, in the
+/// file's syntax and indentation; `None` when it has no block (or JSON object) of properties.
+fn insert_property(
+    ctx: &TemplateContext<'_>,
+    resource: &Resource,
+    key: &str,
+    value: &str,
+) -> Option<Edit> {
+    let first = resource.properties()?.entries().first()?;
+    let at = first.key_range.start;
+    let column = column(ctx.text, at);
+    let line_start = at - column;
+    let before = &ctx.text[line_start..at];
+    let new_text = match ctx.template.syntax {
+        // A block mapping: the key starts its own line.
+        Syntax::Yaml if before.trim().is_empty() => {
+            format!("{key}: {value}\n{before}")
+        }
+        Syntax::Json if first.key_range.slice(ctx.text).starts_with('"') => {
+            if before.trim().is_empty() {
+                format!("\"{key}\": {value},\n{before}")
+            } else {
+                format!("\"{key}\": {value}, ")
+            }
+        }
+        _ => return None,
+    };
+    Some(Edit::insert(at, new_text))
 }
 
 /// How long the API waits: `TimeoutInMillis`, capped by what the API type allows.

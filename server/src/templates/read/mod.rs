@@ -12,6 +12,7 @@
 mod edit;
 mod json;
 mod loader;
+pub mod placeholders;
 mod yaml;
 
 use tree_sitter::Tree;
@@ -72,6 +73,19 @@ pub fn read_after(
     text: &str,
     previous: Option<Previous<'_>>,
 ) -> TemplateRead {
+    if kind.is_template() {
+        if let Some((blanked, tags)) = placeholders::blank(text, kind == FileKind::JsonTemplate) {
+            if let Some(tree) = crate::text::parse(kind, &blanked, None) {
+                let mut read = read_after(kind, &tree, &blanked, None);
+                if let Some(template) = &mut read.template {
+                    template.placeholders = tags;
+                }
+                // Trees of the blanked text: never reused for the next edit's text.
+                read.pieces.clear();
+                return read;
+            }
+        }
+    }
     let mut pieces = Vec::new();
     if kind == FileKind::JsonTemplate
         && text.len() >= JSON_PIECES_MIN_BYTES
@@ -120,6 +134,8 @@ pub fn read_after(
     };
     let syntax_error = match first_error {
         Some(_) if syntax == Syntax::Yaml && loader_accepts(text) => None,
+        // A file that only mentions templates (an npm log named `template.yml`): not one.
+        Some(_) if !has_template_keys(root.as_ref()) => None,
         other => other,
     };
     let template = root.map(|root| {
@@ -137,6 +153,18 @@ pub fn read_after(
         pieces,
         in_pieces: false,
     }
+}
+
+/// Whether what could be read of a file is a mapping with a template's top-level keys.
+fn has_template_keys(root: Option<&value::Value>) -> bool {
+    root.is_some_and(|root| {
+        root.entries().iter().any(|entry| {
+            matches!(
+                entry.key.as_str(),
+                "AWSTemplateFormatVersion" | "Resources" | "Transform" | "Globals"
+            )
+        })
+    })
 }
 
 fn line_count(text: &str) -> usize {

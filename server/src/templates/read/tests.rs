@@ -454,3 +454,14 @@ fn a_long_section_before_resources_leaves_resources_read_and_checked() {
         assert_eq!(findings[0].range.slice(&text), "60");
     }
 }
+
+/// A file that only mentions a template (an npm log named `template.yml`, detected by its
+/// content) is not one: its unreadable lines are no syntax error to report.
+#[test]
+fn a_log_that_mentions_a_template_reports_no_syntax_error() {
+    let text = "0 info it worked if it ends with ok\n3 verbose stack Error: sam deploy failed: Transform: AWS::Serverless-2016-10-31 Resources: {Fn: {Type: AWS::Lambda::Function}}\n4 verbose stack     at ChildProcess.<anonymous> (/usr/lib/node_modules/npm/lib/utils/lifecycle.js:332:16)\n5 error code ELIFECYCLE\n";
+    assert!(crate::files::looks_like_template(text));
+    let tree = tree_of(FileKind::YamlTemplate, text);
+    assert!(tree.root_node().has_error());
+    assert_eq!(read(FileKind::YamlTemplate, &tree, text).syntax_error, None);
+}

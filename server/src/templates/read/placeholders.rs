@@ -1,0 +1,122 @@
+//! Templates that are themselves templates: a cookiecutter/Jinja source (`{{ cookiecutter.x }}`,
+//! `{% if %}` blocks), a deployment tool's tokens (`#{Name}`, `@@NAME@@`). The tags are blanked
+//! out byte for byte (every line and column stays where it is), the rest is read and checked, and
+//! what a tag stood for is unknown: a value holding one is never resolved (see
+//! [`crate::templates::Template::string`]), so it is never reported as a missing folder or file.
+
+use crate::text::TextRange;
+
+/// The tags of `text`, and the text with each blanked: a `{% ... %}` / `{# ... #}` block tag
+/// becomes spaces (it stood for no text), an expression (`{{ ... }}`, `#{...}`, `@@...@@`) becomes
+/// `x`s (it stood for some value). `None` when the text has no tag. CloudFormation's own dynamic
+/// references (`{{resolve:ssm:...}}`) are not tags. In JSON (`json`), an expression outside a
+/// string becomes a string of the same length (`"xxxx"`), so the document stays JSON.
+pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
+    if !["{{", "{%", "{#", "#{", "@@"]
+        .iter()
+        .any(|opening| text.contains(opening))
+    {
+        return None;
+    }
+    let mut blanked = text.as_bytes().to_vec();
+    let mut tags = Vec::new();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at + 1 < bytes.len() {
+        let found = match (bytes[at], bytes[at + 1]) {
+            (b'{', b'{') => closing(text, at, "}}")
+                .filter(|_| !text[at + 2..].trim_start().starts_with("resolve:"))
+                .map(|end| (end, b'x')),
+            (b'{', b'%') => closing(text, at, "%}").map(|end| (end, b' ')),
+            (b'{', b'#') => closing(text, at, "#}").map(|end| (end, b' ')),
+            (b'#', b'{') => closing(text, at, "}")
+                .filter(|&end| is_name(&text[at + 2..end - 1]))
+                .map(|end| (end, b'x')),
+            (b'@', b'@') => closing(text, at + 1, "@@")
+                .filter(|&end| is_name(&text[at + 2..end - 2]))
+                .map(|end| (end, b'x')),
+            _ => None,
+        };
+        match found {
+            Some((end, fill)) => {
+                blanked[at..end].fill(fill);
+                if json && fill == b'x' && !in_json_string(text, at) {
+                    blanked[at] = b'"';
+                    blanked[end - 1] = b'"';
+                }
+                tags.push(TextRange::new(at, end));
+                at = end;
+            }
+            None => at += 1,
+        }
+    }
+    if tags.is_empty() {
+        return None;
+    }
+    // Only ASCII bytes were replaced, each whole tag at once: still UTF-8.
+    let blanked = String::from_utf8(blanked).ok()?;
+    Some((blanked, tags))
+}
+
+/// The end (exclusive) of the tag opened at `at`, closed by `close` on the same line.
+fn closing(text: &str, at: usize, close: &str) -> Option<usize> {
+    let rest = &text[at + 2..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    line.find(close).map(|found| at + 2 + found + close.len())
+}
+
+/// Whether offset `at` of a JSON text lies inside a string (quotes counted from the line's start:
+/// JSON strings do not span lines).
+fn in_json_string(text: &str, at: usize) -> bool {
+    let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+    let mut inside = false;
+    let mut escaped = false;
+    for byte in text[line_start..at].bytes() {
+        match byte {
+            b'\\' if inside => escaped = !escaped,
+            b'"' if !escaped => inside = !inside,
+            _ => {}
+        }
+        if byte != b'\\' {
+            escaped = false;
+        }
+    }
+    inside
+}
+
+/// A token's name: letters, digits, `_`, `-`, `.`, at least one.
+fn is_name(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_blanked_in_place_and_dynamic_references_are_kept() {
+        let text = "{% if cookiecutter.x %}\nCodeUri: {{ cookiecutter.project }}/src\nKey: '{{resolve:ssm:/a/b}}'\nA: #{Dir}\nB: @@TOKEN@@\nC: a@@b\n{# note #}\n";
+        let (blanked, tags) = blank(text, false).expect("tags");
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(
+            blanked.lines().map(str::len).collect::<Vec<_>>(),
+            text.lines().map(str::len).collect::<Vec<_>>()
+        );
+        assert!(blanked.starts_with(&" ".repeat(23)));
+        assert!(blanked.contains("CodeUri: xxxxxxxxxxxxxxxxxxxxxxxxxx/src\n"));
+        assert!(blanked.contains("'{{resolve:ssm:/a/b}}'"));
+        assert!(blanked.contains("A: xxxxxx\nB: xxxxxxxxx\nC: a@@b\n"));
+        assert_eq!(tags.len(), 5);
+        assert!(blank("Resources: {}\n", false).is_none());
+        assert!(blank("Value: '{{resolve:secretsmanager:s}}'\n", false).is_none());
+        let json = "{\"A\": \"{{ x }}/src\", \"B\": {{ y }}, \"C\": \"\\\"{{ z }}\"}";
+        let (blanked, _) = blank(json, true).expect("tags");
+        assert_eq!(
+            blanked,
+            "{\"A\": \"xxxxxxx/src\", \"B\": \"xxxxx\", \"C\": \"\\\"xxxxxxx\"}"
+        );
+    }
+}
