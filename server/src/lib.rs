@@ -12,6 +12,7 @@ pub mod guard;
 pub mod knowledge;
 pub mod languages;
 pub mod lsp;
+pub mod reader;
 pub mod rules;
 pub mod templates;
 pub mod text;

@@ -111,11 +111,9 @@ fn result(
         .iter()
         .enumerate()
         .map(|(id, related)| {
-            let other = crate::workspace::fs::read_text(
-                &related.path,
-                &crate::workspace::fs::Boundary::anywhere(),
-            )
-            .unwrap_or_default();
+            let other =
+                crate::reader::read_text(&related.path, &crate::reader::Boundary::anywhere())
+                    .unwrap_or_default();
             let other_index = LineIndex::new(&other);
             let other_path = related.path.strip_prefix(cwd).unwrap_or(&related.path);
             json!({

@@ -135,9 +135,8 @@ impl Config {
     /// what is wrong inside it becomes [`Config::problems`] and the rest still applies.
     pub fn load(path: &Path) -> Result<Config, String> {
         // Through the one guarded reader: a FIFO or a device is refused, the size is capped.
-        let text =
-            crate::workspace::fs::read_text(path, &crate::workspace::fs::Boundary::anywhere())
-                .map_err(|refusal| format!("cannot read config {}: {refusal}", path.display()))?;
+        let text = crate::reader::read_text(path, &crate::reader::Boundary::anywhere())
+            .map_err(|refusal| format!("cannot read config {}: {refusal}", path.display()))?;
         let root = path
             .parent()
             .filter(|parent| !parent.as_os_str().is_empty())
@@ -421,29 +420,13 @@ fn relative_to(path: &Path, root: &Path) -> PathBuf {
     }
     let absolute = |p: &Path| {
         std::path::absolute(p)
-            .map(|p| normalize(&p))
+            .map(|p| crate::reader::normalize_lexically(&p))
             .unwrap_or_else(|_| p.to_path_buf())
     };
     let (path_abs, root_abs) = (absolute(path), absolute(root));
     path_abs
         .strip_prefix(&root_abs)
         .map_or(path_abs.clone(), Path::to_path_buf)
-}
-
-/// Drops `.` components and resolves `..` lexically (without touching the file system).
-pub(crate) fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -452,7 +452,7 @@ impl State {
     /// forever, `/dev/zero` would never end), under the size limit, UTF-8.
     fn read_disk(&self, path: &Path) -> Option<String> {
         let boundary = self.read_index().boundary().clone();
-        workspace::fs::read_text(path, &boundary)
+        crate::reader::read_text(path, &boundary)
             .inspect_err(|refusal| tracing::info!("{} was not read: {refusal}", path.display()))
             .ok()
     }

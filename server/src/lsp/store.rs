@@ -58,7 +58,7 @@ fn kind_of(path: &Path, text: &str) -> Option<FileKind> {
 }
 
 pub fn too_large(text: &str) -> bool {
-    text.len() as u64 > crate::workspace::MAX_FILE_BYTES
+    text.len() as u64 > crate::reader::MAX_FILE_BYTES
 }
 
 #[derive(Default)]

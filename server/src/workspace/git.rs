@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use super::fs::{self, Boundary};
+use crate::reader::{self as fs, Boundary};
 
 /// An index larger than this is not read (the Linux kernel's is about 8 MB).
 const MAX_INDEX_BYTES: u64 = 256 * 1024 * 1024;

@@ -19,7 +19,7 @@ use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
 
-use super::fs::{self, Boundary, Refusal};
+use crate::reader::{self as fs, Boundary, Refusal};
 
 /// What the index keeps of one file.
 #[derive(Debug)]
@@ -140,7 +140,7 @@ pub struct WorkspaceIndex {
 /// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
 pub fn normalize(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    crate::config::normalize(&absolute)
+    crate::reader::normalize_lexically(&absolute)
 }
 
 impl WorkspaceIndex {

@@ -3,7 +3,6 @@
 //! each with what the index knows about it. `gatelint check` and the language server build the
 //! same index, so they agree.
 
-pub mod fs;
 mod git;
 pub mod index;
 pub mod walk;
@@ -27,10 +26,7 @@ use crate::text::TextRange;
 pub use index::{normalize, IndexedFile, WorkspaceIndex};
 pub use walk::Skipped;
 
-use fs::{Boundary, Refusal};
-
-/// Files larger than this are reported and not parsed.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+use crate::reader::{self as fs, Boundary, Refusal, MAX_FILE_BYTES};
 
 /// One file's findings, with the text they point into.
 #[derive(Debug)]

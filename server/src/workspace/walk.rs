@@ -1,5 +1,5 @@
 //! The one way gatelint walks folders. Ignore files (`.gitignore`, `.ignore`, and
-//! `.git/info/exclude`) are honoured as git does, but read through [`super::fs`] (a FIFO or a
+//! `.git/info/exclude`) are honoured as git does, but read through [`crate::reader`] (a FIFO or a
 //! link to `/dev/zero` named `.gitignore` is refused, not read forever); a file git tracks is
 //! walked even when a pattern matches it (see [`super::git`]). Symbolic links are not followed.
 //! Nothing is skipped silently: a folder that cannot be listed, a name that is not UTF-8 and a
@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 
-use super::fs::{self, Boundary};
 use super::git::Tracked;
+use crate::reader::{self as fs, Boundary, MAX_FILE_BYTES};
 
 /// A path the walk met and could not take, with the reason (a `GL901` finding on it).
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub fn walk(roots: &[PathBuf], wanted: &dyn Fn(&Path) -> bool) -> Walked {
 /// `.git/info/exclude`: rules for the whole repository, below any folder's own.
 fn exclude_rules(repository: &Path, boundary: &Boundary) -> Option<Rules> {
     let path = repository.join(".git/info/exclude");
-    let bytes = fs::read_bytes(&path, boundary, super::MAX_FILE_BYTES).ok()?;
+    let bytes = fs::read_bytes(&path, boundary, MAX_FILE_BYTES).ok()?;
     let mut builder = GitignoreBuilder::new(repository);
     add_lines(&mut builder, &path, &bytes);
     Some(Rules {
@@ -119,7 +119,7 @@ fn folder_rules(folder: &Path, boundary: &Boundary, out: &mut Walked) -> Rules {
         if std::fs::symlink_metadata(&path).is_err() {
             continue;
         }
-        match fs::read_bytes(&path, boundary, super::MAX_FILE_BYTES) {
+        match fs::read_bytes(&path, boundary, MAX_FILE_BYTES) {
             Ok(bytes) => {
                 let mut builder = GitignoreBuilder::new(folder);
                 add_lines(&mut builder, &path, &bytes);

@@ -8,7 +8,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::MAX_FILE_BYTES;
+/// The largest file gatelint reads: 16 MiB. A larger one is reported (`GL901`), never read.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where reads may go: inside some folders once links are resolved, or anywhere (a file the
 /// user named on the command line).
@@ -63,7 +64,7 @@ impl Boundary {
         loop {
             if let Ok(real) = std::fs::canonicalize(existing) {
                 let real = rest.iter().rev().fold(real, |real, part| real.join(part));
-                return self.contains_real(&crate::config::normalize(&real));
+                return self.contains_real(&normalize_lexically(&real));
             }
             match (existing.parent(), existing.file_name()) {
                 (Some(parent), Some(name)) => {
@@ -267,4 +268,20 @@ mod tests {
         );
         let _ = std::fs::remove_dir_all(&dir);
     }
+}
+
+/// Drops `.` components and resolves `..` lexically (without touching the file system).
+pub fn normalize_lexically(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
