@@ -26,13 +26,15 @@ impl RuleMeta {
         )
     }
 
-    /// Where the documentation of this rule is published, for LSP `codeDescription`.
-    pub fn url(&self) -> String {
-        format!(
-            "{}#{}",
-            crate::RULES_DOC_URL,
-            self.code.to_ascii_lowercase()
-        )
+    /// Where the documentation of this rule is published, for LSP `codeDescription` and SARIF
+    /// `helpUri`: its anchor in the rules reference, when there is a published reference.
+    pub fn url(&self) -> Option<String> {
+        crate::rules_doc_url().map(|page| format!("{page}#{}", self.anchor()))
+    }
+
+    /// The anchor of this rule in `docs/rules.md`: its code in lower case (`gl106`).
+    pub fn anchor(&self) -> String {
+        self.code.to_ascii_lowercase()
     }
 }
 
@@ -75,10 +77,7 @@ pub fn reference_markdown() -> String {
     );
     out.push_str(&rules_table_markdown());
     for rule in REGISTRY {
-        out.push_str(&format!(
-            "\n<a id=\"{}\"></a>\n\n",
-            rule.meta.code.to_ascii_lowercase()
-        ));
+        out.push_str(&format!("\n<a id=\"{}\"></a>\n\n", rule.meta.anchor()));
         out.push_str(&rule.meta.markdown());
     }
     out
@@ -131,4 +130,31 @@ pub fn explain_markdown(found: &[&AwsError]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::REGISTRY;
+
+    /// Each rule's documentation link lands on an anchor that the committed `docs/rules.md` has
+    /// (its freshness is checked in `tests/docs.rs`).
+    #[test]
+    fn every_rule_has_its_anchor_in_the_committed_reference() {
+        let reference = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md"),
+        )
+        .expect("docs/rules.md exists");
+        for rule in REGISTRY {
+            let anchor = format!("<a id=\"{}\"></a>", rule.meta.anchor());
+            assert_eq!(
+                reference.matches(&anchor).count(),
+                1,
+                "{}: {anchor} once in docs/rules.md",
+                rule.meta.code
+            );
+            if let Some(url) = rule.meta.url() {
+                assert!(url.ends_with(&format!("/docs/rules.md#{}", rule.meta.anchor())));
+            }
+        }
+    }
 }
