@@ -33,6 +33,19 @@ function cargoVersion() {
   return version[1];
 }
 
+// The repository `server/Cargo.toml` names (`repository = "..."`), if it names one: npm shows it,
+// and publishing with provenance requires it to be the repository the workflow runs in.
+function cargoRepository() {
+  const manifest = fs.readFileSync(path.join(root, 'server', 'Cargo.toml'), 'utf8');
+  const repository = manifest.match(/^repository\s*=\s*"([^"]+)"/m);
+  return repository ? repository[1] : undefined;
+}
+
+function repositoryField(directory) {
+  const url = cargoRepository();
+  return url ? { repository: { type: 'git', url: `git+${url}.git`, ...(directory ? { directory } : {}) } } : {};
+}
+
 function check() {
   const version = cargoVersion();
   const main = readJson(path.join(npmDir, 'gatelint', 'package.json'));
@@ -73,6 +86,8 @@ function stageMain(out) {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(path.join(npmDir, 'gatelint'), dir, { recursive: true });
   fs.chmodSync(path.join(dir, 'bin', 'gatelint.js'), 0o755);
+  const manifest = { ...readJson(path.join(dir, 'package.json')), ...repositoryField('npm/gatelint') };
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   copyLicenses(dir);
   return dir;
 }
@@ -90,6 +105,7 @@ function stagePlatform(out, target, binary, version) {
     version,
     description: `The gatelint binary for ${target.name} (installed by the gatelint package)`,
     license: 'MIT OR Apache-2.0',
+    ...repositoryField('npm'),
     os: [target.os],
     cpu: [target.cpu],
     ...(target.libc ? { libc: [target.libc] } : {}),

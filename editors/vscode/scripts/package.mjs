@@ -51,9 +51,11 @@ run('node', ['esbuild.mjs', '--production'], extensionDir);
 
 const { version } = JSON.parse(fs.readFileSync(path.join(extensionDir, 'package.json'), 'utf8'));
 const vsix = `gatelint-${target}-${version}.vsix`;
+// vsce's own script run by node, not node_modules/.bin/vsce (a shell script that Windows cannot
+// execute directly).
 run(
-  path.join(extensionDir, 'node_modules', '.bin', 'vsce'),
-  ['package', '--target', target, '--skip-license', '--allow-missing-repository', '--out', vsix],
+  process.execPath,
+  [path.join(extensionDir, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--target', target, '--skip-license', '--allow-missing-repository', '--out', vsix],
   extensionDir,
 );
 console.log(`packaged ${path.join(extensionDir, vsix)}`);
