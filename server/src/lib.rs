@@ -18,4 +18,4 @@ pub mod templates;
 pub mod text;
 pub mod workspace;
 
-pub use rules::RULES_DOC_URL;
+pub use rules::{rules_doc_url, REPOSITORY};

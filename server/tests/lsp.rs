@@ -66,7 +66,7 @@ fn initialize_defaults_to_utf16() {
     assert_eq!(capabilities["hoverProvider"], true);
     assert_eq!(
         capabilities["codeActionProvider"]["codeActionKinds"],
-        json!(["quickfix"])
+        json!(["quickfix", "source.fixAll.gatelint"])
     );
     assert_eq!(result["serverInfo"]["name"], "gatelint");
     assert_eq!(client.shutdown().code(), Some(0));
@@ -102,10 +102,18 @@ fn a_dict_body_is_diagnosed_explained_and_fixed() {
     );
     assert_eq!(diagnostic["severity"], 1);
     assert_eq!(diagnostic["source"], "gatelint");
-    assert_eq!(
-        diagnostic["codeDescription"]["href"],
-        "https://github.com/gatelint/gatelint/blob/main/docs/rules.md#gl106"
-    );
+    // The rule's documentation: the rules page at this version's tag in the repository the
+    // manifest names; no link at all while it names none.
+    match gatelint::rules_doc_url() {
+        Some(page) => assert_eq!(
+            diagnostic["codeDescription"]["href"],
+            format!("{page}#gl106")
+        ),
+        None => assert!(
+            diagnostic.get("codeDescription").is_none(),
+            "{diagnostic:#?}"
+        ),
+    }
     let message = diagnostic["message"].as_str().expect("message");
     assert!(
         message.starts_with("`body` is a dict, not a string"),
@@ -206,6 +214,79 @@ fn a_dict_body_is_diagnosed_explained_and_fixed() {
         json!({ "textDocument": { "uri": uri } }),
     );
     assert_eq!(client.diagnostics(uri, None), Vec::<Value>::new());
+    assert_eq!(client.shutdown().code(), Some(0));
+}
+
+/// Fix-on-save: `source.fixAll.gatelint` applies every safe fix of the document in one edit, the
+/// same text `check --fix` writes; asked only by its kind (or a kind above it), never as a quick
+/// fix; nothing to fix, no action.
+#[test]
+fn fix_all_applies_every_safe_fix_of_the_document() {
+    const BROKEN: &str = "import os\n\n\ndef lambda_handler(event, context):\n    order_id = event[\"pathParameters\"][\"id\"]\n    if not order_id:\n        return {\"status\": 400, \"body\": {\"error\": \"no id\"}}\n    return {\"statusCode\": 200, \"body\": {\"id\": order_id}}\n";
+    let (mut client, _) = Client::start(false);
+    let uri = "file:///work/orders/fix_all.py";
+    client.open(uri, BROKEN);
+    let mut found = codes(&client.diagnostics(uri, Some(1)))
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    found.sort();
+    assert_eq!(found, ["GL101", "GL106", "GL106"]);
+
+    let whole =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let ask = |client: &mut Client, only: Value| {
+        client.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": uri },
+                "range": whole,
+                "context": { "diagnostics": [], "only": only, "triggerKind": 2 },
+            }),
+        )
+    };
+    // Quick fixes only: no fix-all among them.
+    let quick = ask(&mut client, json!(["quickfix"]));
+    assert!(
+        quick
+            .as_array()
+            .expect("actions")
+            .iter()
+            .all(|action| action["kind"] == "quickfix"),
+        "{quick:#?}"
+    );
+
+    for only in [
+        json!(["source.fixAll.gatelint"]),
+        json!(["source.fixAll"]),
+        json!(["source"]),
+    ] {
+        let actions = ask(&mut client, only.clone());
+        let actions = actions.as_array().expect("actions");
+        assert_eq!(actions.len(), 1, "{only}: {actions:#?}");
+        assert_eq!(actions[0]["kind"], "source.fixAll.gatelint");
+        assert_eq!(actions[0]["title"], "gatelint: apply 3 safe fixes");
+    }
+    let actions = ask(&mut client, json!(["source.fixAll"]));
+    let edits = actions[0]["edit"]["changes"][uri]
+        .as_array()
+        .expect("edits for this document");
+    assert_eq!(edits.len(), 1, "one edit spanning what changed");
+    let (fixed, changes) = apply_edits(BROKEN, edits, client.encoding);
+    assert_eq!(
+        fixed,
+        BROKEN
+            .replace("import os", "import json\nimport os")
+            .replace("\"status\": 400", "\"statusCode\": 400")
+            .replace(
+                "{\"error\": \"no id\"}",
+                "json.dumps({\"error\": \"no id\"})"
+            )
+            .replace("{\"id\": order_id}", "json.dumps({\"id\": order_id})")
+    );
+    client.change(uri, 2, changes);
+    assert_eq!(client.diagnostics(uri, Some(2)), Vec::<Value>::new());
+    assert_eq!(ask(&mut client, json!(["source.fixAll"])), json!([]));
     assert_eq!(client.shutdown().code(), Some(0));
 }
 

@@ -1,7 +1,7 @@
 //! The command line: `check` and its output formats, `rule`, `explain`. A thin layer over
 //! [`crate::workspace`] and the rules' documentation.
 
-mod fix;
+pub(crate) mod fix;
 mod github;
 mod human;
 mod json;

@@ -70,16 +70,20 @@ fn rule_descriptor(meta: &RuleMeta) -> Value {
         "{}\n\nWhat AWS prints: {}\n\nWhy: {}\n\nFix: {}",
         meta.summary, meta.aws_error, meta.why, meta.fix
     );
-    json!({
+    let mut descriptor = json!({
         "id": meta.code,
         "name": pascal_case(meta.name),
         "shortDescription": { "text": meta.summary },
         "fullDescription": { "text": meta.why },
         "help": { "text": text, "markdown": meta.markdown() },
-        "helpUri": meta.url(),
         "defaultConfiguration": { "level": level(meta.severity) },
         "properties": { "tags": [meta.category.as_str()], "precision": "high" },
-    })
+    });
+    // Only a page that exists: none while the manifest names no repository.
+    if let Some(url) = meta.url() {
+        descriptor["helpUri"] = Value::String(url);
+    }
+    descriptor
 }
 
 /// SARIF asks for rule names in PascalCase: `non-string-body` → `NonStringBody`.

@@ -107,7 +107,7 @@ pub fn diagnostic(
 ) -> Diagnostic {
     let here = Positions::of(snapshot, encoding);
     let code_description = rules::find_rule(finding.code)
-        .and_then(|rule| rule.meta.url().parse::<Uri>().ok())
+        .and_then(|rule| rule.meta.url()?.parse::<Uri>().ok())
         .map(|href| CodeDescription { href });
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related

@@ -1,9 +1,11 @@
 //! Hover and code actions over one snapshot of a document and its findings. Synchronous and free of
 //! LSP plumbing, so the server wraps them in a panic guard and the tests of the binary exercise them.
 
+use std::collections::HashMap;
+
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, Diagnostic, Hover,
-    HoverContents, MarkupContent, MarkupKind, Position, Range, WorkspaceEdit,
+    HoverContents, MarkupContent, MarkupKind, Position, Range, TextEdit, WorkspaceEdit,
 };
 
 use super::convert::{self, OtherFile, Positions};
@@ -163,6 +165,76 @@ pub fn code_actions(
         }
     }
     actions
+}
+
+/// The code action kind of "apply every safe fix of this document", for fix-on-save
+/// (`"editor.codeActionsOnSave": { "source.fixAll.gatelint": "explicit" }` in VS Code).
+pub const FIX_ALL: &str = "source.fixAll.gatelint";
+
+/// Whether a client's `only` filter asks for [`FIX_ALL`]: the kind itself or one it belongs to
+/// (`source`, `source.fixAll`, the empty root kind). Never offered unasked: it is not a quick fix.
+pub fn wants_fix_all(only: Option<&[CodeActionKind]>) -> bool {
+    only.unwrap_or_default().iter().any(|kind| {
+        let kind = kind.as_str();
+        kind.is_empty()
+            || FIX_ALL == kind
+            || FIX_ALL
+                .strip_prefix(kind)
+                .is_some_and(|rest| rest.starts_with('.'))
+    })
+}
+
+/// The [`FIX_ALL`] action: one edit from the document's text to `fixed` (its text after every
+/// safe fix, as `check --fix` computes it), spanning only what changed; `None` when nothing does.
+pub fn fix_all_action(
+    snapshot: &Snapshot,
+    fixed: &str,
+    applied: usize,
+    encoding: Encoding,
+) -> Option<CodeActionOrCommand> {
+    let before: &str = &snapshot.text;
+    if before == fixed {
+        return None;
+    }
+    let mut prefix: usize = before
+        .chars()
+        .zip(fixed.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    // Never split a CRLF: a position between `\r` and `\n` is no position in the editor.
+    if before[..prefix].ends_with('\r') {
+        prefix -= 1;
+    }
+    let mut suffix: usize = before[prefix..]
+        .chars()
+        .rev()
+        .zip(fixed[prefix..].chars().rev())
+        .take_while(|(a, b)| a == b)
+        .map(|(a, _)| a.len_utf8())
+        .sum();
+    if before[before.len() - suffix..].starts_with('\n')
+        && before[..before.len() - suffix].ends_with('\r')
+    {
+        suffix -= 1;
+    }
+    let range = TextRange::new(prefix, before.len() - suffix);
+    let new_text = fixed[prefix..fixed.len() - suffix].to_owned();
+    let edit = TextEdit::new(Positions::of(snapshot, encoding).range(range), new_text);
+    let title = if applied == 1 {
+        "gatelint: apply 1 safe fix".to_owned()
+    } else {
+        format!("gatelint: apply {applied} safe fixes")
+    };
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(CodeActionKind::new(FIX_ALL)),
+        edit: Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(snapshot.uri.clone(), vec![edit])])),
+            ..WorkspaceEdit::default()
+        }),
+        ..CodeAction::default()
+    }))
 }
 
 /// Whether a client's `only` filter admits quick fixes: `quickfix` itself, or the empty kind, the

@@ -434,6 +434,24 @@ impl State {
             .await;
     }
 
+    /// `source.fixAll.gatelint`: the document's safe fixes, applied as `check --fix` applies them.
+    fn fix_all(
+        &self,
+        snapshot: &Snapshot,
+        findings: &[Finding],
+    ) -> Option<tower_lsp_server::ls_types::CodeActionOrCommand> {
+        let config = self.config();
+        let context = self.read_index().context(&normalize(&snapshot.path));
+        let fixed = crate::workspace::fix::fix_file(
+            &snapshot.path,
+            &snapshot.text,
+            findings,
+            &config,
+            &context,
+        )?;
+        handlers::fix_all_action(snapshot, &fixed.text, fixed.applied, self.encoding())
+    }
+
     /// The text of another file, for related information and fixes that reach into it: the open
     /// document if there is one, else the indexed text, else the file on disk.
     fn other_file(&self, path: &Path) -> Option<(Uri, String)> {
@@ -754,7 +772,10 @@ impl LanguageServer for Server {
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
-                        code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(handlers::FIX_ALL),
+                        ]),
                         ..CodeActionOptions::default()
                     },
                 )),
@@ -957,19 +978,31 @@ impl LanguageServer for Server {
         let state = Arc::clone(&self.state);
         Ok(off_runtime(move || {
             guarded("codeAction", || {
-                if !handlers::wants_quick_fixes(params.context.only.as_deref()) {
+                let only = params.context.only.as_deref();
+                let (quick_fixes, fix_all) = (
+                    handlers::wants_quick_fixes(only),
+                    handlers::wants_fix_all(only),
+                );
+                if !quick_fixes && !fix_all {
                     return None;
                 }
                 let snapshot = state.documents.snapshot(&params.text_document.uri)?;
                 let findings = state.findings(&snapshot);
                 let other_file = |path: &Path| state.other_file(path);
-                Some(handlers::code_actions(
-                    &snapshot,
-                    &findings,
-                    params.range,
-                    state.encoding(),
-                    &other_file,
-                ))
+                let mut actions = Vec::new();
+                if quick_fixes {
+                    actions = handlers::code_actions(
+                        &snapshot,
+                        &findings,
+                        params.range,
+                        state.encoding(),
+                        &other_file,
+                    );
+                }
+                if fix_all {
+                    actions.extend(state.fix_all(&snapshot, &findings));
+                }
+                Some(actions)
             })
             .flatten()
         })

@@ -6,9 +6,6 @@ use super::{RuleMeta, REGISTRY};
 use crate::findings::Category;
 use crate::knowledge::AwsError;
 
-/// Where each rule's documentation is published (`docs/rules.md`, generated from the rules).
-pub const RULES_DOC_URL: &str = "https://github.com/gatelint/gatelint/blob/main/docs/rules.md";
-
 impl RuleMeta {
     /// The rule's whole documentation as markdown.
     pub fn markdown(&self) -> String {
@@ -30,9 +27,15 @@ impl RuleMeta {
         )
     }
 
-    /// Where the documentation of this rule is published, for LSP `codeDescription`.
-    pub fn url(&self) -> String {
-        format!("{}#{}", RULES_DOC_URL, self.code.to_ascii_lowercase())
+    /// Where the documentation of this rule is published, for LSP `codeDescription` and SARIF
+    /// `helpUri`: its anchor in the rules reference, when there is a published reference.
+    pub fn url(&self) -> Option<String> {
+        rules_doc_url().map(|page| format!("{page}#{}", self.anchor()))
+    }
+
+    /// The anchor of this rule in `docs/rules.md`: its code in lower case (`gl106`).
+    pub fn anchor(&self) -> String {
+        self.code.to_ascii_lowercase()
     }
 }
 
@@ -75,10 +78,7 @@ pub fn reference_markdown() -> String {
     );
     out.push_str(&rules_table_markdown());
     for rule in REGISTRY {
-        out.push_str(&format!(
-            "\n<a id=\"{}\"></a>\n\n",
-            rule.meta.code.to_ascii_lowercase()
-        ));
+        out.push_str(&format!("\n<a id=\"{}\"></a>\n\n", rule.meta.anchor()));
         out.push_str(&rule.meta.markdown());
     }
     out
@@ -131,4 +131,94 @@ pub fn explain_markdown(found: &[&AwsError]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::REGISTRY;
+
+    /// Each rule's documentation link lands on an anchor that the committed `docs/rules.md` has
+    /// (its freshness is checked in `tests/docs.rs`).
+    #[test]
+    fn every_rule_has_its_anchor_in_the_committed_reference() {
+        let reference = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/rules.md"),
+        )
+        .expect("docs/rules.md exists");
+        for rule in REGISTRY {
+            let anchor = format!("<a id=\"{}\"></a>", rule.meta.anchor());
+            assert_eq!(
+                reference.matches(&anchor).count(),
+                1,
+                "{}: {anchor} once in docs/rules.md",
+                rule.meta.code
+            );
+            if let Some(url) = rule.meta.url() {
+                assert!(url.ends_with(&format!("/docs/rules.md#{}", rule.meta.anchor())));
+            }
+        }
+    }
+}
+
+/// The repository's address: the `repository` field of the workspace manifest (`Cargo.toml`),
+/// empty while it names none. The documentation links are built from it and from nothing else.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// Where this version's rules reference is published (`docs/rules.md`, generated from the rules):
+/// the file in the repository at the release tag `v<version>`. `None` while the manifest names no
+/// GitHub repository: no link rather than one that leads nowhere.
+pub fn rules_doc_url() -> Option<String> {
+    rules_doc_url_in(REPOSITORY, env!("CARGO_PKG_VERSION"))
+}
+
+/// [`rules_doc_url`] for a given repository address and version.
+pub fn rules_doc_url_in(repository: &str, version: &str) -> Option<String> {
+    let repository = repository.trim_end_matches('/');
+    let repository = repository.strip_suffix(".git").unwrap_or(repository);
+    let owner_and_name = repository.strip_prefix("https://github.com/")?;
+    let mut parts = owner_and_name.split('/');
+    let well_formed = matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(owner), Some(name), None) if !owner.is_empty() && !name.is_empty()
+    );
+    (well_formed && !version.is_empty())
+        .then(|| format!("{repository}/blob/v{version}/docs/rules.md"))
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::rules_doc_url_in;
+
+    #[test]
+    fn the_rules_page_is_linked_at_the_release_tag_of_a_github_repository() {
+        let page = "https://github.com/acme/gatelint/blob/v1.2.3/docs/rules.md";
+        for repository in [
+            "https://github.com/acme/gatelint",
+            "https://github.com/acme/gatelint/",
+            "https://github.com/acme/gatelint.git",
+        ] {
+            assert_eq!(
+                rules_doc_url_in(repository, "1.2.3").as_deref(),
+                Some(page),
+                "{repository}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_link_without_a_github_repository() {
+        for repository in [
+            "",
+            "https://github.com/",
+            "https://github.com/acme",
+            "https://github.com/acme/gatelint/tree/main",
+            "https://gitlab.com/acme/gatelint",
+        ] {
+            assert_eq!(rules_doc_url_in(repository, "1.2.3"), None, "{repository}");
+        }
+        assert_eq!(
+            rules_doc_url_in("https://github.com/acme/gatelint", ""),
+            None
+        );
+    }
 }

@@ -18,7 +18,8 @@ pub mod timeout;
 
 pub use crate::findings::{Category, Edit, Finding, Fix, Related, Severity};
 pub use docs::{
-    explain_markdown, reference_markdown, rules_table_markdown, rules_table_text, RULES_DOC_URL,
+    explain_markdown, reference_markdown, rules_doc_url, rules_table_markdown, rules_table_text,
+    REPOSITORY,
 };
 pub use registry::{find_rule, REGISTRY};
 pub use sink::Sink;

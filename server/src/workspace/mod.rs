@@ -3,9 +3,10 @@
 //! each with what the index knows about it. `gatelint check` and the language server build the
 //! same index, so they agree.
 
+pub mod fix;
 mod git;
 pub mod index;
-pub mod walk;
+mod walk;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
