@@ -40,7 +40,8 @@ seed() {
   if [ "$target" = workspace ]; then
     for app in tests/fixtures/apps/*/; do
       local out="$dir/seed-$(basename "$app")"
-      cat "$app/template.yaml" >"$out"
+      # The app's template, YAML or JSON.
+      cat "$app"template.yaml "$app"template.json 2>/dev/null >"$out" || true
       for pattern in '*.py' '*.js' '*.ts' '*.rs'; do
         printf '\n---8<---\n' >>"$out"
         find "$app" -name "$pattern" -not -path '*/node_modules/*' | head -n 1 | xargs -r cat >>"$out"

@@ -32,18 +32,16 @@ pub const OTHER_RESPONSE_KEYS: &[&str] = &[
 pub const AUTHORIZER_RESPONSE_MARKERS: &[&str] = &["principalId", "policyDocument", "isAuthorized"];
 
 /// Keys of the API Gateway proxy event (payload 1.0 and 2.0) that other event sources do not
-/// put at the top level; reading one shows a handler serves API Gateway.
+/// put at the top level; reading one shows a handler serves API Gateway. `body`, `headers`,
+/// `path` and `resource` are left out: custom payloads of direct invocations, Step Functions
+/// tasks and documentation examples use them as often (see [`SHARED_EVENT_KEYS`]).
 pub const EVENT_KEYS: &[&str] = &[
     "httpMethod",
-    "path",
     "pathParameters",
     "queryStringParameters",
     "multiValueQueryStringParameters",
-    "body",
-    "headers",
     "multiValueHeaders",
     "requestContext",
-    "resource",
     "stageVariables",
     "isBase64Encoded",
     "routeKey",
@@ -51,6 +49,10 @@ pub const EVENT_KEYS: &[&str] = &[
     "rawQueryString",
     "cookies",
 ];
+
+/// Keys an API Gateway event has but custom payloads use just as often: reading one shows
+/// neither API Gateway nor another event source.
+pub const SHARED_EVENT_KEYS: &[&str] = &["body", "headers", "path", "resource"];
 
 /// Keys only an API Gateway proxy *event* has at its top level, never a response: an object
 /// with one of them (and no `statusCode`) builds a request event (a test's input, a local

@@ -17,6 +17,9 @@ impl Evidence {
     /// `function` reads `key` from its event (`message` says how): API Gateway evidence when only
     /// API Gateway events carry the key, other-source evidence otherwise.
     pub fn key_read(&mut self, function: FunctionId, message: String, key: &str, range: TextRange) {
+        if api_event::SHARED_EVENT_KEYS.contains(&key) {
+            return; // `body`, `headers`, ...: API Gateway's and many custom payloads' alike.
+        }
         let is_api = api_event::EVENT_KEYS.contains(&key);
         self.found
             .push((function, ApiEvidence::key(message, key, range), is_api));
