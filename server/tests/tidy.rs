@@ -17,6 +17,24 @@ struct Layer {
     may_import: &'static [&'static str],
 }
 
+/// What the two adapters (`cli`, `lsp`) may import: everything but each other.
+const ADAPTER_IMPORTS: &[&str] = &[
+    "analysis",
+    "config",
+    "context",
+    "files",
+    "findings",
+    "fixes",
+    "guard",
+    "knowledge",
+    "languages",
+    "reader",
+    "rules",
+    "templates",
+    "text",
+    "workspace",
+];
+
 /// Lowest first. A layer may always import itself; `lib.rs` and `main.rs` (the crate root) may
 /// import anything.
 const LAYERS: &[Layer] = &[
@@ -130,41 +148,11 @@ const LAYERS: &[Layer] = &[
     },
     Layer {
         name: "cli",
-        may_import: &[
-            "analysis",
-            "config",
-            "context",
-            "files",
-            "findings",
-            "fixes",
-            "guard",
-            "knowledge",
-            "languages",
-            "reader",
-            "rules",
-            "templates",
-            "text",
-            "workspace",
-        ],
+        may_import: ADAPTER_IMPORTS,
     },
     Layer {
         name: "lsp",
-        may_import: &[
-            "analysis",
-            "config",
-            "context",
-            "files",
-            "findings",
-            "fixes",
-            "guard",
-            "knowledge",
-            "languages",
-            "reader",
-            "rules",
-            "templates",
-            "text",
-            "workspace",
-        ],
+        may_import: ADAPTER_IMPORTS,
     },
 ];
 

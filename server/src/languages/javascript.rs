@@ -116,19 +116,13 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
     let matches = queries(kind).all.run(root, text);
     // Every function node is a scope (JavaScript binds `var`/`let`/`const` per function here).
-    let mut scope_nodes = Vec::new();
-    matches.each(FUNCTIONS, |captures| {
-        scope_nodes.extend(
-            captures
-                .get("function")
-                .map(|node| (node, ScopeKind::Function)),
-        );
-    });
+    let scopes =
+        ScopeIndex::from_captures(&matches, FUNCTIONS, &[("function", ScopeKind::Function)]);
     let mut extractor = Extractor {
         text,
         queries: queries(kind),
         matches,
-        scopes: ScopeIndex::new(scope_nodes),
+        scopes,
         facts: SourceFacts::empty(language),
         candidates: Vec::new(),
         by_node: HashMap::new(),

@@ -65,22 +65,18 @@ const CONTEXT_NAMES: &[&str] = &[
 pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     let root = tree.root_node();
     let matches = QUERIES.run(root, text);
-    let mut scope_nodes = Vec::new();
-    matches.each(SCOPES, |captures| {
-        let kinds = [
+    let scopes = ScopeIndex::from_captures(
+        &matches,
+        SCOPES,
+        &[
             ("function", ScopeKind::Function),
             ("lambda", ScopeKind::Lambda),
             ("class", ScopeKind::Class),
-        ];
-        scope_nodes.extend(
-            kinds
-                .into_iter()
-                .find_map(|(name, kind)| Some((captures.get(name)?, kind))),
-        );
-    });
+        ],
+    );
     let mut extractor = Extractor {
         text,
-        scopes: ScopeIndex::new(scope_nodes),
+        scopes,
         facts: SourceFacts::empty(Language::Python),
         by_node: HashMap::new(),
         event_params: HashMap::new(),

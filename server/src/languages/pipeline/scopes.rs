@@ -5,6 +5,8 @@
 
 use tree_sitter::Node;
 
+use crate::languages::query::{Matches, QueryFile};
+
 /// The kind of a scope node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
@@ -33,6 +35,24 @@ pub struct ScopeIndex {
 }
 
 impl ScopeIndex {
+    /// Builds the index from a query file's matches: each match's first capture named in
+    /// `kinds` (`("function", ScopeKind::Function)`, ...) is a scope of that kind.
+    pub fn from_captures<'t>(
+        matches: &Matches<'_, 't>,
+        file: QueryFile,
+        kinds: &[(&str, ScopeKind)],
+    ) -> Self {
+        let mut nodes = Vec::new();
+        matches.each(file, |captures| {
+            nodes.extend(
+                kinds
+                    .iter()
+                    .find_map(|(name, kind)| Some((captures.get(name)?, *kind))),
+            );
+        });
+        Self::new(nodes)
+    }
+
     /// Builds the index from scope nodes given in document order (as a query returns them).
     pub fn new<'t>(nodes: impl IntoIterator<Item = (Node<'t>, ScopeKind)>) -> Self {
         let mut scopes: Vec<Scope> = nodes

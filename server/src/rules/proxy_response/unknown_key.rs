@@ -20,7 +20,8 @@ pub static RULE: Rule = Rule {
               without `statusCode` is not read as a response but sent whole as the JSON body, so its keys are \
               the client's data and are never reported or renamed; with `statusCode`, 2.0 reads `cookies` and \
               has no `multiValueHeaders`, and another key is a warning (what API Gateway does with it is not \
-              recorded). Without a template the API is assumed from the code and the message says so. Where nothing shows that \
+              recorded). Without a template the API is assumed from the code: the message says so, and the finding is a \
+              warning, since the 502 holds only behind a REST API. Where nothing shows that \
               API Gateway invokes the function (no template links it, its code reads no API event key), only \
               a misspelt response key is reported: other keys there are more likely a direct invocation's result.",
         fix: "Rename a misspelled key (`status`, `status_code`, `StatusCode` → `statusCode`); move data into the \
