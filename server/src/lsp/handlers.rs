@@ -103,8 +103,8 @@ fn markdown_hover(value: String, range: Range) -> Hover {
 }
 
 /// Quick fixes: every fix of every finding that touches `range` (the first fix of each finding is
-/// the preferred one when it is safe; a fix `check --fix` would not apply is offered, never
-/// preferred), then a `gatelint: ignore[CODE]` comment for each.
+/// the preferred one: the editor applies it only when the user asks, whether or not `check --fix`
+/// would apply it unattended), then a `gatelint: ignore[CODE]` comment for each.
 pub fn code_actions(
     snapshot: &Snapshot,
     findings: &[Finding],
@@ -138,7 +138,7 @@ pub fn code_actions(
                     changes: Some(changes),
                     ..WorkspaceEdit::default()
                 }),
-                is_preferred: Some(index == 0 && fix.safe),
+                is_preferred: Some(index == 0),
                 ..CodeAction::default()
             }));
         }

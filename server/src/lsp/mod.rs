@@ -157,6 +157,10 @@ struct State {
     pending_settings_problems: Mutex<Vec<String>>,
     /// The analysis job of each open document that has one running (see [`State::schedule`]).
     jobs: Mutex<HashMap<Uri, Job>>,
+    /// While the workspace is being indexed, the paths updated in the index meanwhile (a file
+    /// changed on disk, opened or closed): the index being built read them before or after, so
+    /// their entries are carried over into it, never lost when it replaces the current one.
+    changed_while_indexing: Mutex<Option<HashSet<PathBuf>>>,
 }
 
 /// One document's analysis job: at most one runs at a time, off the async runtime; what arrives
@@ -192,6 +196,7 @@ impl Server {
                 editor_settings: Mutex::new(EditorSettings::default()),
                 pending_settings_problems: Mutex::new(Vec::new()),
                 jobs: Mutex::new(HashMap::new()),
+                changed_while_indexing: Mutex::new(None),
             }),
             shutdown_requested,
         }
@@ -386,7 +391,7 @@ impl State {
         .unwrap_or_default();
         let findings = Arc::new(findings);
         self.documents
-            .store_findings(&snapshot.uri, snapshot.version, Arc::clone(&findings));
+            .store_findings(snapshot, Arc::clone(&findings));
         self.documents.count_analysis(&snapshot.uri);
         findings
     }
@@ -541,6 +546,14 @@ impl State {
         if !still_wanted() {
             return HashSet::new();
         }
+        if let Some(changed) = self
+            .changed_while_indexing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_mut()
+        {
+            changed.insert(path.clone());
+        }
         let mut affected = index.dependants(&path);
         let replaced = index.update(&path, file);
         affected.extend(index.dependants(&path));
@@ -656,6 +669,10 @@ impl State {
             Err(_) => None,
         };
         let started = std::time::Instant::now();
+        *self
+            .changed_while_indexing
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(HashSet::new());
         let indexing_folders = folders.clone();
         let built = tokio::task::spawn_blocking(move || {
             guarded("indexing", || workspace::index_folders(&indexing_folders))
@@ -664,6 +681,10 @@ impl State {
         .ok()
         .flatten();
         let Some(mut built) = built else {
+            *self
+                .changed_while_indexing
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
             if let Some(progress) = progress {
                 progress.finish_with_message("indexing failed").await;
             }
@@ -674,9 +695,29 @@ impl State {
                 built.insert(normalize(&path), IndexedFile::new(kind, Arc::from(text)));
             }
         }
-        built.relink();
-        let count = built.len();
-        *self.write_index() = built;
+        let count = {
+            let mut index = self.write_index();
+            // What changed while the walk read the disk: the current index holds the newer entry.
+            let changed = self
+                .changed_while_indexing
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .take()
+                .unwrap_or_default();
+            for path in changed {
+                // Taken out of the index it replaces.
+                match index.update(&path, None) {
+                    Some(file) => built.insert(path, file),
+                    None => {
+                        built.remove(&path);
+                    }
+                }
+            }
+            built.relink();
+            let count = built.len();
+            *index = built;
+            count
+        };
         release_free_memory();
         tracing::info!("indexed {count} files in {:?}", started.elapsed());
         if let Some(progress) = progress {

@@ -25,6 +25,9 @@ struct OpenDocument {
     findings: Option<Arc<Vec<Finding>>>,
     /// How many analyses of this document ran since it was opened.
     analyses: u64,
+    /// How many times its findings were invalidated (its context changed): findings computed from
+    /// a snapshot taken before the latest invalidation are not kept.
+    invalidations: u64,
 }
 
 /// An immutable copy of one version of a document: what analysis, hover and code actions read.
@@ -39,6 +42,7 @@ pub struct Snapshot {
     pub line_index: Arc<LineIndex>,
     pub findings: Option<Arc<Vec<Finding>>>,
     pub analyses: u64,
+    pub invalidations: u64,
 }
 
 /// What became of a `didChange`.
@@ -92,6 +96,7 @@ impl DocumentStore {
                 line_index,
                 findings: None,
                 analyses: 0,
+                invalidations: 0,
             },
         );
     }
@@ -147,13 +152,15 @@ impl DocumentStore {
             line_index: Arc::clone(&open.line_index),
             findings: open.findings.clone(),
             analyses: open.analyses,
+            invalidations: open.invalidations,
         })
     }
 
-    /// Remembers the findings of `version`, unless the document has moved on since.
-    pub fn store_findings(&self, uri: &Uri, version: i32, findings: Arc<Vec<Finding>>) {
-        if let Some(open) = self.lock().get_mut(uri) {
-            if open.version == version {
+    /// Remembers the findings computed from `snapshot`, unless the document has moved on since
+    /// or its findings were invalidated meanwhile (they may rest on the context before the change).
+    pub fn store_findings(&self, snapshot: &Snapshot, findings: Arc<Vec<Finding>>) {
+        if let Some(open) = self.lock().get_mut(&snapshot.uri) {
+            if open.version == snapshot.version && open.invalidations == snapshot.invalidations {
                 open.findings = Some(findings);
             }
         }
@@ -180,6 +187,7 @@ impl DocumentStore {
             .filter(|(_, open)| matches(&open.path))
             .map(|(uri, open)| {
                 open.findings = None;
+                open.invalidations += 1;
                 uri.clone()
             })
             .collect()
@@ -223,6 +231,23 @@ mod tests {
             range: None,
             text: text.to_owned(),
         }
+    }
+
+    /// Findings computed while the document's context changed (the workspace index was replaced
+    /// under the analysis) rest on the old context: they are not kept, so the next run computes
+    /// them again instead of reusing them.
+    #[test]
+    fn findings_of_a_snapshot_taken_before_an_invalidation_are_not_kept() {
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///work/app/app.py".parse().expect("a valid URI");
+        store.open(uri.clone(), 1, "x = 1\n".to_owned());
+        let before = store.snapshot(&uri).expect("open");
+        store.invalidate(|_| true);
+        store.store_findings(&before, Arc::new(Vec::new()));
+        assert!(store.snapshot(&uri).expect("open").findings.is_none());
+        let after = store.snapshot(&uri).expect("open");
+        store.store_findings(&after, Arc::new(Vec::new()));
+        assert!(store.snapshot(&uri).expect("open").findings.is_some());
     }
 
     #[test]

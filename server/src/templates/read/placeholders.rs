@@ -60,7 +60,8 @@ pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
 
 /// The end (exclusive) of the tag opened at `at`, closed by `close` on the same line.
 fn closing(text: &str, at: usize, close: &str) -> Option<usize> {
-    let rest = &text[at + 2..];
+    // `None` at the end of the text, or inside a character (nothing there is a tag's name).
+    let rest = text.get(at + 2..)?;
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
     line.find(close).map(|found| at + 2 + found + close.len())
 }
@@ -118,5 +119,15 @@ mod tests {
             blanked,
             "{\"A\": \"xxxxxxx/src\", \"B\": \"xxxxx\", \"C\": \"\\\"xxxxxxx\"}"
         );
+    }
+
+    /// Found by fuzzing (template_json): a tag opener at the very end, or before a character of
+    /// several bytes, has no name to read and is no tag.
+    #[test]
+    fn an_opener_at_the_end_or_before_a_wide_character_is_no_tag() {
+        for text in ["\u{c}\0\0\0\"\"A%@@", "A: @@", "A: #{", "A: {{", "A: @@é@@"] {
+            assert_eq!(blank(text, true), None, "{text:?}");
+            assert_eq!(blank(text, false), None, "{text:?}");
+        }
     }
 }
