@@ -16,7 +16,8 @@ pub struct SourceFacts {
     pub edit_context: EditContext,
     /// Waits whose duration the file states (`time.sleep(12)`), for the time-budget rules.
     pub waits: Vec<Wait>,
-    /// `raise`/`throw` statements in a handler's own body that no surrounding `try` handles.
+    /// Failures that leave a handler's own body: `raise`/`throw` no surrounding `try` handles (also
+    /// inside an `except`/`catch` block), and Rust `?` on I/O or on parsing the request.
     pub escapes: Vec<Escape>,
     /// HTTP calls made with no timeout (`requests.get(url)`, `fetch(url)`).
     pub untimed_calls: Vec<UntimedCall>,
@@ -32,15 +33,32 @@ pub struct UntimedCall {
     pub remedy: &'static str,
 }
 
-/// A `raise`/`throw` written in a handler's own body (not in a nested function, not in an
-/// `except`/`catch` block) with no `try` around it that has an `except`/`catch`.
+/// A failure that leaves a handler's own body (not a nested function) with no `try` around it
+/// that has an `except`/`catch`: a `raise`/`throw`, one in an `except`/`catch` block, or a Rust
+/// `?` that propagates an I/O or request-parsing error out of the handler.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Escape {
     pub range: TextRange,
     pub handler: FunctionId,
+    pub kind: EscapeKind,
+    /// The handler is run by an HTTP adapter (Rust's `lambda_http`) or typed for API Gateway: it
+    /// serves an HTTP front door whatever it returns.
+    pub serves_http: bool,
     /// The handler's statements, for a fix that wraps them; `None` when they cannot be re-indented
     /// safely (a multi-line string literal, statements on the line of the opening brace).
     pub body: Option<HandlerBody>,
+}
+
+/// How a failure leaves the handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EscapeKind {
+    /// A `raise`/`throw` outside any `except`/`catch` block.
+    Raise,
+    /// A `raise`/`throw` inside an `except`/`catch` block: the code saw the failure and chose to
+    /// fail the invocation.
+    Reraise,
+    /// A Rust `?` on an awaited call (I/O) or on parsing with `serde_json::from_*`.
+    Propagate,
 }
 
 /// A handler's statements as a block of whole lines.

@@ -93,6 +93,18 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_evidence(&matches);
     extractor.facts.edit_context.has_json_import = uses_bare_json_macro(&matches);
     super::timing::collect_rust(root, text, &mut extractor.facts);
+    // Handlers `lambda_http` runs, or typed for API Gateway, answer an HTTP front door.
+    let serves_http: HashSet<FunctionId> = extractor
+        .by_node
+        .values()
+        .filter(|(id, node)| {
+            extractor.converted.contains(id) || Signature::of(*node, text).api_type().is_some()
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    super::escapes::collect_rust(root, text, &mut extractor.facts, |id| {
+        serves_http.contains(&id)
+    });
     extractor.facts
 }
 
