@@ -27,7 +27,8 @@ struct Syntax {
     functions: &'static [&'static str],
     classes: &'static [&'static str],
     raise: &'static str,
-    /// The keyword every `raise` node's text starts with.
+    /// A token every `raise` node's text holds (`raise`, `throw`, Rust's `?`): subtrees without
+    /// it are skipped.
     raise_keyword: &'static str,
     try_statement: &'static str,
     /// The field or child kinds of a `try` that catch (its body is then protected).
