@@ -15,7 +15,7 @@ use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::same_kind;
-use super::pipeline::{roles, MAX_DEPTH};
+use super::pipeline::{calls, roles, MAX_DEPTH};
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
 use crate::files::{FileKind, Language};
 use crate::text::TextRange;
@@ -134,6 +134,20 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_evidence();
     super::escapes::collect_javascript(root, text, &mut extractor.facts);
     super::timing::collect_javascript(root, text, &mut extractor.facts);
+    let definitions: Vec<(Node<'_>, &str)> = extractor
+        .candidates
+        .iter()
+        .map(|candidate| (candidate.node, candidate.name))
+        .collect();
+    calls::build(
+        &mut extractor.facts,
+        &definitions,
+        &extractor.matches,
+        CALLS,
+        &extractor.scopes,
+        &extractor.bindings,
+        text,
+    );
     extractor.facts
 }
 

@@ -11,7 +11,7 @@ use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::{negated, same_kind};
-use super::pipeline::{roles, MAX_DEPTH};
+use super::pipeline::{calls, roles, MAX_DEPTH};
 use super::query::{grammar_query_set, Matches, QueryFile};
 use crate::files::Language;
 use crate::text::TextRange;
@@ -31,6 +31,7 @@ grammar_query_set!(
         "python/evidence.scm",
         "python/imports.scm",
         "python/scopes.scm",
+        "python/calls.scm",
     ]
 );
 const FUNCTIONS: QueryFile = QueryFile(0);
@@ -40,6 +41,7 @@ const OBJECTS: QueryFile = QueryFile(3);
 const EVIDENCE: QueryFile = QueryFile(4);
 const IMPORTS: QueryFile = QueryFile(5);
 const SCOPES: QueryFile = QueryFile(6);
+const CALLS: QueryFile = QueryFile(7);
 
 /// Function-like node kinds (`scopes.scm` captures them as `@function` and `@lambda`): bodies
 /// that run when called (the escapes walk skips them).
@@ -81,6 +83,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         by_node: HashMap::new(),
         event_params: HashMap::new(),
         bindings: Bindings::default(),
+        definitions: Vec::new(),
     };
     extractor.collect_functions(&matches);
     extractor.collect_bindings(&matches);
@@ -89,6 +92,15 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_edit_context(root, &matches);
     super::escapes::collect_python(root, text, &mut extractor.facts);
     super::timing::collect_python(root, text, &mut extractor.facts);
+    calls::build(
+        &mut extractor.facts,
+        &extractor.definitions,
+        &matches,
+        CALLS,
+        &extractor.scopes,
+        &extractor.bindings,
+        text,
+    );
     extractor.facts
 }
 
@@ -102,6 +114,8 @@ struct Extractor<'t> {
     /// Handler id → the name of its event parameter.
     event_params: HashMap<FunctionId, &'t str>,
     bindings: Bindings<'t>,
+    /// Every module-level function and its name, in document order: the call graph's nodes.
+    definitions: Vec<(Node<'t>, &'t str)>,
 }
 
 impl<'t> Extractor<'t> {
@@ -139,6 +153,7 @@ impl<'t> Extractor<'t> {
             }
             roles.push(role);
             nodes.push((*function, *name, function_name));
+            self.definitions.push((*function, function_name));
         }
         // Helpers: a function whose call a handler or helper returns.
         let names = roles::by_name(nodes.iter().map(|(_, _, name)| *name));

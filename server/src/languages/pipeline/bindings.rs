@@ -143,6 +143,26 @@ impl<'t> Bindings<'t> {
         })
     }
 
+    /// Whether `name` is bound (assigned, a parameter, destructured) in a scope around `node`, at
+    /// any point, other than by the definition `function` itself (`const helper = () => ...`):
+    /// a call of `name` at `node` may then call something else.
+    pub fn rebinds(
+        &self,
+        scopes: &ScopeIndex,
+        node: Node<'_>,
+        name: &str,
+        function: usize,
+    ) -> bool {
+        let Some(candidates) = self.by_name.get(name) else {
+            return false;
+        };
+        let chain = scopes.binding_chain(node);
+        candidates.iter().any(|binding| {
+            chain.contains(&binding.scope)
+                && binding.value.is_none_or(|value| value.id() != function)
+        })
+    }
+
     /// The value of the first module-level binding of `name` that has one (`const handler =
     /// middy(base)` read from an export elsewhere in the module).
     pub fn module_level(&self, name: &str) -> Option<Node<'t>> {
