@@ -15,8 +15,10 @@
 //! - [`roles`]: handlers and the helpers they return through, to a fixpoint, numbered in document
 //!   order.
 //! - [`values`]: the value kinds both branches of a conditional share, and the one depth limit.
+//! - [`endings`]: whether a path through a function body falls off its end (and where).
 
 pub(super) mod bindings;
+pub(super) mod endings;
 pub(super) mod evidence;
 pub(super) mod flow;
 pub(super) mod roles;
