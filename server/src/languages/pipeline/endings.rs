@@ -143,7 +143,7 @@ pub(in crate::languages) fn may_not_return(callee: &str) -> bool {
         .unwrap_or(callee)
         .to_ascii_lowercase();
     [
-        "raise", "abort", "fail", "throw", "exit", "die", "panic", "reject", "bail",
+        "raise", "abort", "fail", "throw", "exit", "die", "panic", "reject", "bail", "never",
     ]
     .iter()
     .any(|word| last.contains(word))
