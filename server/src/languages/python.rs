@@ -1189,6 +1189,67 @@ mod tests {
     }
 
     #[test]
+    fn finds_the_paths_that_fall_off_the_end() {
+        let ends = |body: &str| {
+            let source = format!("def handler(event, context):\n{body}");
+            facts(&source)
+                .non_objects
+                .iter()
+                .map(|found| (found.range.slice(&source).to_owned(), found.what.clone()))
+                .collect::<Vec<_>>()
+        };
+        let falls = |at: &str, how| vec![(at.to_owned(), NonObjectKind::FallsOff(how))];
+        assert_eq!(
+            ends("    if a:\n        return {}\n    elif b:\n        return {}\n"),
+            falls("if a:", FallOff::NoBranch)
+        );
+        assert_eq!(
+            ends("    try:\n        return {}\n    except E:\n        log(e)\n"),
+            falls("log(e)", FallOff::After)
+        );
+        assert!(ends("    if a:\n        return {}\n    else:\n        raise E\n").is_empty());
+        assert!(ends("    while True:\n        if a:\n            return {}\n").is_empty());
+        assert!(ends("    try:\n        return {}\n    finally:\n        log()\n").is_empty());
+        assert!(ends("    match a:\n        case 1:\n            return {}\n").is_empty());
+        assert!(ends("    if a:\n        return {}\n    sys.exit(1)\n").is_empty());
+        assert!(ends("    if a:\n        return {}\n    abort(404)\n").is_empty());
+        assert_eq!(
+            ends("    if a:\n        return {}\n    return\n"),
+            vec![("return".to_owned(), NonObjectKind::BareReturn)]
+        );
+    }
+
+    #[test]
+    fn a_name_bound_on_several_branches_has_the_kind_they_share() {
+        let body_kind = |body: &str| {
+            let source = format!(
+                "def handler(event, context):\n{body}    return {{\"statusCode\": 200, \"body\": x}}\n"
+            );
+            let facts = facts(&source);
+            let kind = facts.responses[0]
+                .entry("body")
+                .expect("body")
+                .value
+                .kind
+                .clone();
+            format!("{kind:?}")
+        };
+        assert_eq!(body_kind("    x = 1\n"), "Integer(1)");
+        assert_eq!(
+            body_kind("    if a:\n        x = 1\n    else:\n        x = 2\n"),
+            "Unknown"
+        );
+        assert_eq!(body_kind("    x = 1\n    if a:\n        x = 2\n"), "Number");
+        assert_eq!(
+            body_kind("    x = 's'\n    if a:\n        x = 2\n"),
+            "Unknown"
+        );
+        assert_eq!(body_kind("    x = int(a) + int(b)\n"), "Number");
+        assert_eq!(body_kind("    x = a * 2\n"), "Unknown");
+        assert_eq!(body_kind("    with f:\n        x = len(a)\n"), "Number");
+    }
+
+    #[test]
     fn import_goes_after_the_docstring_and_future_imports() {
         let source = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os\n";
         let facts = facts(source);
