@@ -645,7 +645,9 @@ impl<'t> Extractor<'t> {
                 || [".succeed(", ".done(", ".fail(", "callback("]
                     .iter()
                     .any(|call| own.contains(call));
-            if !is_async || wrapped || answers_otherwise {
+            let called =
+                super::called_in_file(self.text, candidate.name, candidate.name_node.start_byte());
+            if !is_async || wrapped || answers_otherwise || called {
                 continue;
             }
             judged.insert(candidate.node.id(), id);

@@ -269,7 +269,9 @@ impl<'t> Extractor<'t> {
             let decorated = function
                 .parent()
                 .filter(|parent| parent.kind() == "decorated_definition");
+            let own = self.facts.function(id);
             if is_async
+                || super::called_in_file(self.text, &own.name, own.name_range.start)
                 || super::mentions(body, self.text, &["yield"])
                 || decorated.is_some_and(|decorated| {
                     super::escapes::has_opaque_decorator(decorated, self.text)

@@ -162,6 +162,8 @@ pub fn handler_reading(
                 fixes_applicable: !file.test_code,
             })
         }
+        // A template links other functions of this file, not this one: it is no entry point.
+        TemplateReading::Unknown if !file.handlers.is_empty() => return None,
         TemplateReading::Unknown => {}
     }
     if file.test_code {
