@@ -82,15 +82,8 @@ pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         let decorated = function
             .parent()
             .filter(|parent| parent.kind() == "decorated_definition");
-        if let Some(decorated) = decorated {
-            let mut cursor = decorated.walk();
-            let opaque = decorated
-                .named_children(&mut cursor)
-                .filter(|child| child.kind() == "decorator")
-                .any(|decorator| !is_transparent_decorator(&text[decorator.byte_range()]));
-            if opaque {
-                return None;
-            }
+        if decorated.is_some_and(|decorated| has_opaque_decorator(decorated, text)) {
+            return None;
         }
         let block = function.child_by_field_name("body")?;
         python_body(function, block, text)
@@ -174,6 +167,17 @@ fn propagates_failure(node: Node<'_>, text: &str) -> bool {
         }
     }
     false
+}
+
+/// Whether a `decorated_definition` has a decorator that is not known to be transparent (it
+/// may catch what the function raises, or change what it returns).
+pub(super) fn has_opaque_decorator(decorated: Node<'_>, text: &str) -> bool {
+    let mut cursor = decorated.walk();
+    let opaque = decorated
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "decorator")
+        .any(|decorator| !is_transparent_decorator(&text[decorator.byte_range()]));
+    opaque
 }
 
 /// Decorators that log, trace or measure and re-raise what the handler raises.

@@ -24,6 +24,9 @@ pub struct SourceFacts {
     /// The file's named functions and the calls between them, for following a handler into
     /// the helpers it calls.
     pub calls: CallGraph,
+    /// Where a handler answers with no object at all: `return None`, a bare `return`, a string,
+    /// number or list, or a path that falls off the end of its body.
+    pub non_objects: Vec<NonObject>,
 }
 
 /// The named functions of one file (the dialect's handler candidates: Python and JavaScript
@@ -113,6 +116,41 @@ impl CallGraph {
     }
 }
 
+/// A handler answering with something that is no object: read by the no-proxy-response rule
+/// only for handlers that answer through `return` (not Node callback handlers, not handlers
+/// behind a wrapper or an unknown decorator; the dialect decides).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NonObject {
+    pub handler: FunctionId,
+    /// The `return` statement, the returned value, or the statement the body falls off after
+    /// (its first line).
+    pub range: TextRange,
+    pub what: NonObjectKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NonObjectKind {
+    /// `return None` / `return undefined` / `return null`.
+    Null,
+    /// `return` / `return;`.
+    BareReturn,
+    /// A path through the body completes without `return` or `raise`/`throw`.
+    FallsOff(FallOff),
+    /// A string, number, boolean or list/array (its description, `a string`, `a list`, ...).
+    Value(&'static str),
+}
+
+/// How a path falls off the end of a function body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FallOff {
+    /// After this statement, the last of its path.
+    After,
+    /// When no branch of this `if` (`switch`, `match`) runs.
+    NoBranch,
+    /// When this loop ends (or breaks).
+    LoopEnds,
+}
+
 /// An HTTP call that waits as long as the server takes: no timeout, no abort signal.
 #[derive(Clone, Debug, PartialEq)]
 pub struct UntimedCall {
@@ -190,6 +228,7 @@ impl SourceFacts {
             escapes: Vec::new(),
             untimed_calls: Vec::new(),
             calls: CallGraph::default(),
+            non_objects: Vec::new(),
         }
     }
 

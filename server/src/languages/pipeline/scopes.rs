@@ -30,6 +30,7 @@ struct Scope {
 }
 
 /// Scope nodes in document order, each knowing the innermost scope around it.
+#[derive(Default)]
 pub struct ScopeIndex {
     scopes: Vec<Scope>,
 }
@@ -98,6 +99,23 @@ impl ScopeIndex {
             let scope = &self.scopes[index];
             if Some(scope.node_id) != own && scope.start <= start && end <= scope.end {
                 return Some(index);
+            }
+            candidate = scope.parent;
+        }
+        None
+    }
+
+    /// The range of the innermost scope holding the bytes `start..end` (a scope equal to them
+    /// holds them too).
+    pub fn innermost_holding(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let mut candidate = self
+            .scopes
+            .partition_point(|scope| scope.start <= start)
+            .checked_sub(1);
+        while let Some(index) = candidate {
+            let scope = &self.scopes[index];
+            if scope.start <= start && end <= scope.end {
+                return Some((scope.start, scope.end));
             }
             candidate = scope.parent;
         }
