@@ -1,9 +1,9 @@
-use crate::context::HandlerContext;
+use crate::context::{HandlerContext, ShownFrontDoor};
 use crate::findings::{Category, Related, Severity};
 use crate::rules::timeout::function_timeout::format_number;
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::Invocation;
-use crate::templates::graph::REST_TIMEOUT_MILLIS;
+use crate::templates::graph::{ApiKind, REST_TIMEOUT_MILLIS, WEBSOCKET_TIMEOUT_MILLIS};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -52,14 +52,29 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
         .file
         .contexts_of(facts, crate::languages::FunctionId(index));
     if contexts.is_empty() {
-        // Without a template, only a handler that shows it serves API Gateway has a known budget.
-        handler.api_evidence.as_ref().map(|_| Budget {
-            millis: REST_TIMEOUT_MILLIS,
-            source: "API Gateway's 29 s REST integration limit (no template links this handler)"
-                .into(),
-            related: None,
-            outcome: "API Gateway answers 504 (Endpoint request timed out)",
-        })
+        // Without a template, only a handler that shows it serves API Gateway has a known budget:
+        // a WebSocket route's (29 s, an error message to the caller), else a REST API's. A
+        // Netlify Function is behind Netlify's proxy, whose limits are not API Gateway's.
+        handler.api_evidence.as_ref()?;
+        match ctx.file.shown_front_door(ctx.text) {
+            Some(ShownFrontDoor::Netlify) => None,
+            Some(ShownFrontDoor::WebSocket) => Some(Budget {
+                millis: WEBSOCKET_TIMEOUT_MILLIS,
+                source: "API Gateway's 29 s WebSocket integration limit (no template links this \
+                         handler)"
+                    .into(),
+                related: None,
+                outcome: ApiKind::WebSocket.timeout_outcome(),
+            }),
+            None => Some(Budget {
+                millis: REST_TIMEOUT_MILLIS,
+                source:
+                    "API Gateway's 29 s REST integration limit (no template links this handler)"
+                        .into(),
+                related: None,
+                outcome: "API Gateway answers 504 (Endpoint request timed out)",
+            }),
+        }
     } else {
         tightest_budget(&contexts)
     }
@@ -132,7 +147,12 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
                     format_number(invocation.timeout_millis / 1000.0)
                 ),
             }),
-            outcome: "API Gateway answers 504 (Endpoint request timed out)",
+            outcome: match invocation.api_kind {
+                ApiKind::WebSocket => ApiKind::WebSocket.timeout_outcome(),
+                ApiKind::Rest | ApiKind::Http => {
+                    "API Gateway answers 504 (Endpoint request timed out)"
+                }
+            },
         },
         None => {
             let origin = match (function.timeout_range, function.timeout_from_globals) {
