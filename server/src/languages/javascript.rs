@@ -1566,6 +1566,8 @@ mod tests {
     #[test]
     fn finds_handlers_in_every_export_form() {
         let source = r#"
+import middy from '@middy/core';
+import handler from './libs/handler-lib';
 exports.a = async (event) => {};
 module.exports.b = function (event, context) {};
 function c(evt) {}
@@ -1578,6 +1580,9 @@ const base = async (payload) => {};
 export const wrapped = middy(base).use(parser());
 function helper(x) {}
 export function express(req, res) {}
+async function inner(event, context) {}
+export const routed = handler(inner);
+export const inline = handler(async (event, context) => ({ ok: true }));
 "#;
         let facts = facts(FileKind::JavaScript, source);
         assert_eq!(
