@@ -15,8 +15,10 @@ pub static RULE: Rule = Rule {
         aws_error: "504 {\"message\": \"Endpoint request timed out\"}, or 502 with `Task timed out after N seconds` in the function log",
         why: "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
               `Task timed out`, and API Gateway answers 502) and the integration timeout (API Gateway stops \
-              waiting: 504). Without a template gatelint assumes API Gateway's 29 s REST limit for a handler \
-              that shows it serves API Gateway. A wait with a constant duration (`time.sleep`/`asyncio.sleep` in \
+              waiting: 504; behind a WebSocket API the caller gets an error message over the socket instead). \
+              Without a template gatelint assumes API Gateway's 29 s REST limit for a handler that shows it \
+              serves API Gateway (the 29 s WebSocket limit when its code reads a WebSocket event; none for a \
+              Netlify Function, which is behind Netlify's proxy). A wait with a constant duration (`time.sleep`/`asyncio.sleep` in \
               Python, an awaited `setTimeout` promise or local `sleep(ms)` helper in Node, `tokio::time::sleep`/\
               `std::thread::sleep` in Rust), repeated by constant-bound loops (`for _ in range(K)`, \
               `for (let i = 0; i < K; i++)`, `for _ in 0..K`), that alone outlasts the budget makes that code path fail \
