@@ -88,7 +88,11 @@ fn run_rules(
     // touching a rewritten place would write the rewriting into the file, so it is left out.
     let read;
     let mut rewritten: &[TextRange] = &[];
-    let (tree, text) = match languages::grammar_gaps::syntax_problem(kind, tree, text) {
+    let problem = guarded("reading syntax errors", || {
+        languages::grammar_gaps::syntax_problem(kind, tree, text)
+    })
+    .unwrap_or_else(|_| crate::text::first_syntax_error(tree, text).map(SyntaxProblem::Error));
+    let (tree, text) = match problem {
         Some(SyntaxProblem::Error(error)) => {
             findings.push(unparsable(error));
             (tree, text)

@@ -424,3 +424,75 @@ fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     }
     at
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{syntax_problem, SyntaxProblem};
+    use crate::files::FileKind;
+    use crate::text::parse;
+
+    fn problem(kind: FileKind, text: &str) -> Option<SyntaxProblem> {
+        let tree = parse(kind, text, None).expect("a tree");
+        syntax_problem(kind, &tree, text)
+    }
+
+    fn gap(kind: FileKind, text: &str) -> Option<&'static str> {
+        match problem(kind, text) {
+            Some(SyntaxProblem::GrammarGap {
+                construct, read, ..
+            }) => {
+                assert_eq!(read.text.len(), text.len());
+                assert_eq!(read.text.lines().count(), text.lines().count());
+                Some(construct)
+            }
+            _ => None,
+        }
+    }
+
+    fn error_at(kind: FileKind, text: &str) -> Option<usize> {
+        match problem(kind, text) {
+            Some(SyntaxProblem::Error(range)) => Some(range.start),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn valid_code_the_grammars_lack_is_a_gap() {
+        let js = FileKind::JavaScript;
+        let ts = FileKind::TypeScript;
+        assert!(gap(js, "const a = <a href=\"?a=1&b=2\">x</a>;\n").is_some());
+        assert!(gap(js, "const a = <p>Fish & chips</p>;\n").is_some());
+        assert!(gap(
+            js,
+            "const a = <div><label for=\"x\">y</label><p class=\"z\">w</p></div>;\n"
+        )
+        .is_some());
+        assert!(gap(js, "const a = <img alt=\"logo\" / >;\n").is_some());
+        assert!(gap(FileKind::Tsx, "const a = <img alt=\"logo\" / >;\n").is_some());
+        assert!(gap(js, "import d from './d.json' assert { type: 'json' };\n").is_some());
+        assert!(gap(js, "export { a } from './a.json' with { type: 'json' };\n").is_some());
+        assert!(gap(ts, "export { a } from './a.json' with { type: 'json' };\n").is_some());
+        assert!(gap(js, "const a = String.raw`\\uc1`;\n").is_some());
+        assert!(gap(ts, "const m = await load<typeof import('m')>();\n").is_some());
+        assert!(gap(ts, "const m = await load<typeof import(\"m\").Inner>();\n").is_some());
+        assert!(gap(FileKind::Tsx, "const m = load<typeof import('m')>();\n").is_some());
+    }
+
+    #[test]
+    fn syntax_errors_stay_errors() {
+        let js = FileKind::JavaScript;
+        let ts = FileKind::TypeScript;
+        // An untagged template's escapes must be valid.
+        assert!(error_at(js, "const a = `\\uc1`;\n").is_some());
+        assert!(error_at(js, "const class = 1;\n").is_some());
+        assert!(error_at(js, "const a = b & ;\n").is_some());
+        // Attribute values are strings.
+        assert!(error_at(js, "import d from './d.json' assert { type: json };\n").is_some());
+        assert!(error_at(ts, "const m = await load<typeof import(m)>();\n").is_some());
+        // A gap first, then a real error: the error, where it is in the file.
+        let text = "const a = <a href=\"?a=1&b=2\">x</a>;\nconst b = (;\n";
+        assert!(error_at(js, text).is_some_and(|at| at > text.find('\n').unwrap()));
+        assert!(error_at(FileKind::Python, "def f(:\n    pass\n").is_some());
+        assert!(problem(js, "const a = 1;\n").is_none());
+    }
+}
