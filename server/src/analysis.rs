@@ -13,12 +13,13 @@ use crate::files::FileKind;
 use crate::findings::{Edit, Finding, Fix};
 use crate::guard::guarded;
 use crate::languages;
+use crate::languages::grammar_gaps::SyntaxProblem;
 use crate::rules::proxy_response::reading;
 use crate::rules::{self, Check, ResponseContext, Sink, SourceContext, TemplateContext, REGISTRY};
 use crate::templates::functions::LinkProblemKind;
 use crate::templates::inline::Embedded;
 use crate::templates::{self, Graph, TemplateModel};
-use crate::text::{first_syntax_error, TextRange};
+use crate::text::TextRange;
 
 /// All findings for one file, sorted by position.
 pub fn analyze(
@@ -83,9 +84,31 @@ fn run_rules(
         return sorted(analyze_template(kind, tree, text, context, model));
     }
     let mut findings = Vec::new();
-    if let Some(error) = first_syntax_error(tree, text) {
-        findings.push(unparsable(error));
-    }
+    // Valid code the grammar does not read is read rewritten (same offsets and lines); a fix
+    // touching a rewritten place would write the rewriting into the file, so it is left out.
+    let read;
+    let mut rewritten: &[TextRange] = &[];
+    let problem = guarded("reading syntax errors", || {
+        languages::grammar_gaps::syntax_problem(kind, tree, text)
+    })
+    .unwrap_or_else(|_| crate::text::first_syntax_error(tree, text).map(SyntaxProblem::Error));
+    let (tree, text) = match problem {
+        Some(SyntaxProblem::Error(error)) => {
+            findings.push(unparsable(error));
+            (tree, text)
+        }
+        Some(SyntaxProblem::GrammarGap {
+            range,
+            construct,
+            read: gap_free,
+        }) => {
+            findings.push(grammar_gap(kind, range, construct));
+            read = gap_free;
+            rewritten = &read.rewritten;
+            (&read.tree, read.text.as_str())
+        }
+        None => (tree, text),
+    };
     let facts = match guarded("extracting facts", || languages::extract(kind, tree, text)) {
         Ok(Some(facts)) => facts,
         Ok(None) => return findings,
@@ -144,6 +167,18 @@ fn run_rules(
             )),
         }
     }
+    if !rewritten.is_empty() {
+        for finding in &mut findings {
+            finding.fixes.retain(|fix| {
+                !fix.edits.iter().any(|edit| {
+                    edit.path.is_none()
+                        && rewritten
+                            .iter()
+                            .any(|at| at.start <= edit.range.end && edit.range.start <= at.end)
+                })
+            });
+        }
+    }
     findings.sort_by(|a, b| (a.range.start, a.code).cmp(&(b.range.start, b.code)));
     findings.dedup();
     findings
@@ -162,6 +197,24 @@ fn unparsable(range: TextRange) -> Finding {
         range,
         "gatelint could not parse this part of the file; findings around it may be missing".into(),
     )
+}
+
+/// Valid code the grammar does not read: an `info`, once per file, naming the construct.
+fn grammar_gap(kind: FileKind, range: TextRange, construct: &str) -> Finding {
+    let language = match kind {
+        FileKind::TypeScript | FileKind::Tsx => "TypeScript",
+        _ => "JavaScript",
+    };
+    let mut finding = builtin_finding(
+        &rules::config::UNPARSABLE_FILE.meta,
+        range,
+        format!(
+            "gatelint's {language} grammar does not read {construct}, which is valid code: \
+             findings around it may be missing"
+        ),
+    );
+    finding.severity = rules::Severity::Info;
+    finding
 }
 
 /// Builds the template model and its graph once, then runs every template rule on them. Rules
@@ -341,7 +394,7 @@ fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &st
             let key = (embedded.code.clone(), finding.code, finding.message.clone());
             // Inline code with a syntax error cannot load: every call fails.
             let (severity, message) = match (finding.code, document.tree()) {
-                ("GL902", Some(tree)) => (
+                ("GL902", Some(tree)) if finding.severity != rules::Severity::Info => (
                     rules::Severity::Error,
                     format!(
                         "`{}`: the inline code has a syntax error here ({}): Lambda cannot load it, so \

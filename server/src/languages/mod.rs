@@ -4,6 +4,7 @@
 
 mod escapes;
 pub mod facts;
+pub mod grammar_gaps;
 mod javascript;
 mod pipeline;
 mod python;

@@ -224,8 +224,16 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                 range: value.range,
             })
         };
+        // A property that is written but whose value is unknown (a parameter without a default,
+        // an intrinsic, a template placeholder) is no absent property: what it decides is unknown,
+        // so the link is not followed. An unknown `Runtime` leaves the family `Other` and an
+        // unknown `Handler` leaves `handler` empty, which links nothing either.
         let runtime = written("Runtime");
         let handler = written("Handler");
+        let package_unknown = template
+            .effective_property(resource, "PackageType")
+            .is_some()
+            && written("PackageType").is_none();
         let image = written("PackageType").is_some_and(|package| package.text == "Image")
             || resource.property("ImageUri").is_some();
         let metadata = resource.definition.get("Metadata");
@@ -251,7 +259,15 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             .map(str::to_owned);
         let (code_uri, code_elsewhere, inline_code) = if sam {
             let code = template.effective_property(resource, "CodeUri");
-            let inline = written("InlineCode");
+            // Inline code is plain text saved as the module (never a `Fn::Sub` unless written as
+            // one): `${x}` in it is the code's own, a JavaScript template literal.
+            let inline_written = template.effective_property(resource, "InlineCode");
+            let inline = inline_written.and_then(|(value, _)| {
+                Some(Written {
+                    text: template.text(value)?,
+                    range: value.range,
+                })
+            });
             match code {
                 Some((value, _)) => match template.string(value) {
                     Some(text) if !text.starts_with("s3://") => (
@@ -266,7 +282,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                 },
                 // Without `CodeUri` or `InlineCode`, the SAM CLI builds and packages the template's
                 // own folder.
-                None if inline.is_none() => (
+                None if inline_written.is_none() => (
                     Some(Written {
                         text: ".".to_owned(),
                         range: resource.id_range,
@@ -274,7 +290,9 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     false,
                     None,
                 ),
-                None => (None, false, inline),
+                // Inline code whose text is unknown (a `Fn::Sub` with variables, a parameter
+                // without a default) is still inline code: nowhere gatelint can follow.
+                None => (None, inline.is_none(), inline),
             }
         } else {
             let code = resource.property("Code");
@@ -357,7 +375,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             family,
             handler,
             code_uri,
-            code_elsewhere,
+            code_elsewhere: code_elsewhere || package_unknown,
             image,
             inline_code,
             entry_points,

@@ -303,6 +303,19 @@ impl Template {
         }
     }
 
+    /// A value that is plain text whatever it holds (inline code): a literal or a parameter
+    /// default, read verbatim, so `${x}` in it is the text's own (a JavaScript template
+    /// literal), not a placeholder. A `Fn::Sub` is read as [`Template::string`] reads it.
+    pub fn text(&self, value: &Value) -> Option<String> {
+        if self.holds_placeholder(value.range) {
+            return None;
+        }
+        if let Some(("Fn::Sub", _)) = value.intrinsic() {
+            return self.string(value);
+        }
+        Some(self.through_parameter(value)?.as_str()?.to_owned())
+    }
+
     /// A string value: a literal, a parameter default, or a `Fn::Sub` whose only variables are
     /// pseudo parameters that do not change its meaning for gatelint (`${AWS::URLSuffix}`).
     pub fn string(&self, value: &Value) -> Option<String> {
