@@ -3,3 +3,6 @@
 
 (arrow_function
   body: (_) @value) @arrow
+
+; Every `return`, with or without a value (a bare `return;` answers undefined).
+(return_statement) @any_return

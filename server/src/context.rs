@@ -23,6 +23,9 @@ pub struct FileContext {
     /// Whether the file is test code by its path in the project (see [`is_test_path`]): its
     /// functions are judged only where a template links them.
     pub test_code: bool,
+    /// The file itself, for related locations inside it (a helper's call site); `None` when the
+    /// analysis runs without a workspace.
+    pub path: Option<PathBuf>,
 }
 
 /// One template function that runs a handler of this file.

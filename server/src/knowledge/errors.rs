@@ -24,7 +24,8 @@ pub static AWS_ERRORS: &[AwsError] = &[
         cause: "The function returned something that is not a valid Lambda proxy response: a key API Gateway \
                 does not accept (`status`, `cookies` on a REST API, a whole data object), a `body` that is not \
                 a string (a dict or object not passed through `json.dumps`/`JSON.stringify`), a non-numeric \
-                `statusCode`, a list or object as a header value, or `multiValueHeaders` values that are not lists.",
+                `statusCode`, a list or object as a header value, `multiValueHeaders` values that are not lists, or \
+                no object at all (`None`/`undefined`, a path that ends without `return`, a string or list).",
         fix: "Return exactly `{\"statusCode\": <int>, \"headers\": {<string>: <string>}, \"body\": <string>}` \
               (plus `multiValueHeaders` and `isBase64Encoded` if needed); serialise the body with \
               `json.dumps`/`JSON.stringify`.",

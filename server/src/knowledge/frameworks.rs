@@ -103,6 +103,15 @@ pub const FRAMEWORKS: &[Framework] = &[
         maps_errors: true,
     },
     Framework {
+        // `http-errors` (`createError(404, ...)`, also re-exported by `@middy/util`) exists to be
+        // thrown for an error middleware to turn into a response.
+        name: "http-errors",
+        ecosystem: Ecosystem::Node,
+        modules: &["http-errors", "@middy/util"],
+        serialises_responses: false,
+        maps_errors: true,
+    },
+    Framework {
         // `lambda_http` turns what a handler returns (`IntoResponse`: a `serde_json::Value`, a
         // string, a `Response`) into a well-formed response; its handlers' errors still fail the
         // invocation. The Rust extractor already reads which functions it runs.

@@ -1,17 +1,24 @@
-//! Exceptions a handler lets escape: `raise` (Python) and `throw` (JavaScript/TypeScript) written
-//! in a handler's own body with no `try` around them that has an `except`/`catch`. Read for the
-//! error-handling rule; one walk per handler, after the language module found the handlers.
+//! Failures a handler lets escape: `raise` (Python) and `throw` (JavaScript/TypeScript) written
+//! in a handler's own body with no `try` around them that has an `except`/`catch`, the same inside
+//! an `except`/`catch` block (a re-raise: the code saw the failure and chose to fail the
+//! invocation, [`EscapeKind::Reraise`]), and Rust's `?` where it propagates an I/O or
+//! request-parsing error out of a handler returning `Result`. Read for the error-handling rule;
+//! one walk per handler, after the language module found the handlers.
 //!
-//! Deliberately narrow: statements in nested functions run elsewhere; a `raise`/`throw` inside an
-//! `except`/`catch` block re-raises a failure the code already saw (a choice to fail the
-//! invocation); any `try` with an `except`/`catch` counts as handling what its body raises (the
+//! Deliberately narrow: statements in nested functions (closures, Rust `async` blocks) run
+//! elsewhere; any `try` with an `except`/`catch` counts as handling what its body raises (the
 //! exception types are not checked); raises in helpers are not followed; a raise under a test of
 //! the HTTP method (`if event["httpMethod"] != "GET": raise ...`) guards a route the API never
-//! sends another method to, so it is not read as reachable.
+//! sends another method to, so it is not read as reachable. In Rust only a `?` whose operand is
+//! awaited (SDK `.send().await?`, HTTP clients, databases: a future in a handler is I/O) or parses
+//! with `serde_json::from_str`/`from_slice`/`from_reader` or `lambda_http`'s `payload()` (the
+//! request's body: a client's mistake) counts; a `?` on a builder or on serialising the handler's
+//! own values fails only on a programming error, and `.unwrap()`/`panic!` are left alone for the
+//! same reason (Rust writes them where failure is not expected).
 
 use tree_sitter::Node;
 
-use super::facts::{Escape, FunctionId, HandlerBody, SourceFacts};
+use super::facts::{Escape, EscapeKind, FunctionId, HandlerBody, SourceFacts};
 use crate::text::TextRange;
 
 /// The syntax of one language, as far as this walk needs it.
@@ -20,13 +27,16 @@ struct Syntax {
     functions: &'static [&'static str],
     classes: &'static [&'static str],
     raise: &'static str,
-    /// The keyword every `raise` node's text starts with.
+    /// A token every `raise` node's text holds (`raise`, `throw`, Rust's `?`): subtrees without
+    /// it are skipped.
     raise_keyword: &'static str,
     try_statement: &'static str,
     /// The field or child kinds of a `try` that catch (its body is then protected).
     catch_kinds: &'static [&'static str],
     /// Node kinds of string literals that may span lines (re-indenting would change them).
     strings: &'static [&'static str],
+    /// Whether a `raise` node lets a failure escape (Rust: which `?` operands count).
+    escapes: fn(Node<'_>, &str) -> bool,
 }
 
 const PYTHON: Syntax = Syntax {
@@ -37,6 +47,7 @@ const PYTHON: Syntax = Syntax {
     try_statement: "try_statement",
     catch_kinds: &["except_clause", "except_group_clause"],
     strings: &["string"],
+    escapes: |_, _| true,
 };
 
 const JAVASCRIPT: Syntax = Syntax {
@@ -47,6 +58,20 @@ const JAVASCRIPT: Syntax = Syntax {
     try_statement: "try_statement",
     catch_kinds: &["catch_clause"],
     strings: &["string", "template_string"],
+    escapes: |_, _| true,
+};
+
+const RUST: Syntax = Syntax {
+    // An `async` block is a future of its own: a `?` in it ends the block, not the handler.
+    functions: &["function_item", "closure_expression", "async_block"],
+    classes: &["impl_item", "trait_item", "mod_item"],
+    raise: "try_expression",
+    raise_keyword: "?",
+    // Rust has no `try` statement: nothing catches a `?` but the function it returns from.
+    try_statement: "",
+    catch_kinds: &[],
+    strings: &["string_literal", "raw_string_literal"],
+    escapes: propagates_failure,
 };
 
 /// Python: escaping `raise` statements of every handler.
@@ -57,15 +82,8 @@ pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         let decorated = function
             .parent()
             .filter(|parent| parent.kind() == "decorated_definition");
-        if let Some(decorated) = decorated {
-            let mut cursor = decorated.walk();
-            let opaque = decorated
-                .named_children(&mut cursor)
-                .filter(|child| child.kind() == "decorator")
-                .any(|decorator| !is_transparent_decorator(&text[decorator.byte_range()]));
-            if opaque {
-                return None;
-            }
+        if decorated.is_some_and(|decorated| has_opaque_decorator(decorated, text)) {
+            return None;
         }
         let block = function.child_by_field_name("body")?;
         python_body(function, block, text)
@@ -81,6 +99,85 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         }
         javascript_body(function, block, text)
     });
+}
+
+/// Rust: `?` that propagates an I/O or request-parsing error out of a handler returning `Result`.
+/// `serves_http` says which handlers an HTTP adapter (`lambda_http`) runs or are typed for API
+/// Gateway.
+pub fn collect_rust(
+    root: Node<'_>,
+    text: &str,
+    facts: &mut SourceFacts,
+    serves_http: impl Fn(FunctionId) -> bool,
+) {
+    let before = facts.escapes.len();
+    collect(root, text, facts, &RUST, |function, text| {
+        let returns = function.child_by_field_name("return_type")?;
+        let returns = &text[returns.byte_range()];
+        let outer = returns.split('<').next().unwrap_or(returns).trim();
+        if outer != "Result" && !outer.ends_with("::Result") {
+            return None;
+        }
+        // Never wrapped: the code chose `Result`, and a fix would have to pick a response type.
+        Some((function.child_by_field_name("body")?, None))
+    });
+    for escape in &mut facts.escapes[before..] {
+        escape.kind = EscapeKind::Propagate;
+        escape.serves_http = serves_http(escape.handler);
+    }
+}
+
+/// Whether a Rust `?` propagates a failure worth reporting: its operand (seen through
+/// `.map_err(..)`, `.context(..)` and parentheses) is awaited, or parses the request
+/// (`serde_json::from_str`/`from_slice`/`from_reader`, `lambda_http`'s `.payload()`).
+fn propagates_failure(node: Node<'_>, text: &str) -> bool {
+    let mut operand = node.named_child(0);
+    for _ in 0..super::pipeline::MAX_DEPTH {
+        let Some(current) = operand else {
+            return false;
+        };
+        match current.kind() {
+            "await_expression" => return true,
+            "parenthesized_expression" => operand = current.named_child(0),
+            "call_expression" => {
+                let Some(function) = current.child_by_field_name("function") else {
+                    return false;
+                };
+                if function.kind() == "field_expression" {
+                    let method = function
+                        .child_by_field_name("field")
+                        .map_or("", |field| &text[field.byte_range()]);
+                    match method {
+                        "map_err" | "context" | "with_context" => {
+                            operand = function.child_by_field_name("value");
+                            continue;
+                        }
+                        "payload" => return true,
+                        _ => return false,
+                    }
+                }
+                let callee = &text[function.byte_range()];
+                let callee = callee.split("::<").next().unwrap_or(callee);
+                return matches!(
+                    callee,
+                    "serde_json::from_str" | "serde_json::from_slice" | "serde_json::from_reader"
+                );
+            }
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether a `decorated_definition` has a decorator that is not known to be transparent (it
+/// may catch what the function raises, or change what it returns).
+pub(super) fn has_opaque_decorator(decorated: Node<'_>, text: &str) -> bool {
+    let mut cursor = decorated.walk();
+    let opaque = decorated
+        .named_children(&mut cursor)
+        .filter(|child| child.kind() == "decorator")
+        .any(|decorator| !is_transparent_decorator(&text[decorator.byte_range()]));
+    opaque
 }
 
 /// Decorators that log, trace or measure and re-raise what the handler raises.
@@ -121,16 +218,33 @@ fn collect<'t>(
             body = None;
         }
         let mut raises = Vec::new();
-        walk(block, text, syntax, &mut raises);
-        facts.escapes.extend(raises.into_iter().map(|raise| Escape {
-            range: TextRange::of_node(&raise),
-            handler: FunctionId(index),
-            body: body.clone(),
-        }));
+        walk(block, text, syntax, false, &mut raises);
+        facts
+            .escapes
+            .extend(raises.into_iter().map(|(raise, in_catch)| Escape {
+                range: TextRange::of_node(&raise),
+                handler: FunctionId(index),
+                kind: if in_catch {
+                    EscapeKind::Reraise
+                } else {
+                    EscapeKind::Raise
+                },
+                serves_http: false,
+                // The code chose to fail in its `except`/`catch`: wrapping it would undo that.
+                body: if in_catch { None } else { body.clone() },
+            }));
     }
 }
 
-fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'t>>) {
+/// Collects the escaping raises under `node`, each with whether it stands in an
+/// `except`/`catch` block.
+fn walk<'t>(
+    node: Node<'t>,
+    text: &str,
+    syntax: &Syntax,
+    in_catch: bool,
+    raises: &mut Vec<(Node<'t>, bool)>,
+) {
     if !super::mentions(node, text, &[syntax.raise_keyword]) {
         return;
     }
@@ -140,8 +254,9 @@ fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'
     if node.kind() == "if_statement" && is_method_guard(node, text) {
         return;
     }
-    if node.kind() == syntax.raise {
-        raises.push(node);
+    if node.kind() == syntax.raise && (syntax.escapes)(node, text) {
+        raises.push((node, in_catch));
+        // A Rust `?` may hold another in its operand; the outer one is reported.
         return;
     }
     let mut cursor = node.walk();
@@ -151,18 +266,20 @@ fn walk<'t>(node: Node<'t>, text: &str, syntax: &Syntax, raises: &mut Vec<Node<'
             .iter()
             .any(|child| syntax.catch_kinds.contains(&child.kind()));
         if catches {
-            // The protected body and the handlers are skipped; `else`/`finally` still escape.
+            // The protected body is skipped; what the handlers raise escapes as a re-raise;
+            // `else`/`finally` still escape.
             let body = node.child_by_field_name("body").map(|body| body.id());
             for child in children {
-                if Some(child.id()) != body && !syntax.catch_kinds.contains(&child.kind()) {
-                    walk(child, text, syntax, raises);
+                if Some(child.id()) != body {
+                    let handler = syntax.catch_kinds.contains(&child.kind());
+                    walk(child, text, syntax, in_catch || handler, raises);
                 }
             }
             return;
         }
     }
     for child in children {
-        walk(child, text, syntax, raises);
+        walk(child, text, syntax, in_catch, raises);
     }
 }
 

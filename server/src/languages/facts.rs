@@ -16,10 +16,139 @@ pub struct SourceFacts {
     pub edit_context: EditContext,
     /// Waits whose duration the file states (`time.sleep(12)`), for the time-budget rules.
     pub waits: Vec<Wait>,
-    /// `raise`/`throw` statements in a handler's own body that no surrounding `try` handles.
+    /// Failures that leave a handler's own body: `raise`/`throw` no surrounding `try` handles (also
+    /// inside an `except`/`catch` block), and Rust `?` on I/O or on parsing the request.
     pub escapes: Vec<Escape>,
     /// HTTP calls made with no timeout (`requests.get(url)`, `fetch(url)`).
     pub untimed_calls: Vec<UntimedCall>,
+    /// The file's named functions and the calls between them, for following a handler into
+    /// the helpers it calls.
+    pub calls: CallGraph,
+    /// Where a handler answers with no object at all: `return None`, a bare `return`, a string,
+    /// number or list, or a path that falls off the end of its body.
+    pub non_objects: Vec<NonObject>,
+}
+
+/// The named functions of one file (the dialect's handler candidates: Python and JavaScript
+/// module-level functions, Rust function items) and the calls they make to each other by a plain
+/// name (`helper(...)`, `await helper(...)`, `helper().await`).
+#[derive(Clone, Debug, Default)]
+pub struct CallGraph {
+    pub definitions: Vec<Definition>,
+    /// Calls whose callee is known (one definition of the name, not shadowed where it is called)
+    /// and which run before the caller goes on: made in the caller's own body (not in a nested
+    /// function or callback), and awaited (or returned, in JavaScript) when the callee is async.
+    pub calls: Vec<LocalCall>,
+}
+
+/// A named function of the file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Definition {
+    pub name: String,
+    /// The whole definition.
+    pub range: TextRange,
+}
+
+/// A call from one definition to another, by the callee's name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalCall {
+    /// Indexes into [`CallGraph::definitions`].
+    pub caller: usize,
+    pub callee: usize,
+    pub range: TextRange,
+    /// How many times the constant-bound loops around it in the caller run it (1 outside loops).
+    pub repeats: u64,
+}
+
+/// A path from a definition to one it reaches through calls: the calls made, in order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CallPath {
+    pub calls: Vec<usize>,
+    /// The product of the calls' repeats.
+    pub repeats: u64,
+}
+
+impl CallGraph {
+    /// The definition whose whole range is `range` (a handler's).
+    pub fn definition_at(&self, range: TextRange) -> Option<usize> {
+        self.definitions
+            .iter()
+            .position(|definition| definition.range == range)
+    }
+
+    /// The definitions `from` reaches through calls (not itself), each by its shortest path (the
+    /// first in document order among equally short ones), at most the pipeline's one `MAX_DEPTH`
+    /// calls deep; a cycle is followed once.
+    pub fn reached_from(&self, from: usize) -> Vec<(usize, CallPath)> {
+        let mut by_caller: Vec<Vec<usize>> = vec![Vec::new(); self.definitions.len()];
+        for (index, call) in self.calls.iter().enumerate() {
+            by_caller[call.caller].push(index);
+        }
+        let mut paths: Vec<Option<CallPath>> = vec![None; self.definitions.len()];
+        let mut frontier = vec![from];
+        let mut reached = Vec::new();
+        for _ in 0..super::pipeline::MAX_DEPTH {
+            let mut next = Vec::new();
+            for &caller in &frontier {
+                let base = paths[caller].clone().unwrap_or(CallPath {
+                    calls: Vec::new(),
+                    repeats: 1,
+                });
+                for &index in &by_caller[caller] {
+                    let call = &self.calls[index];
+                    if call.callee == from || paths[call.callee].is_some() {
+                        continue;
+                    }
+                    let mut path = base.clone();
+                    path.calls.push(index);
+                    path.repeats = path.repeats.saturating_mul(call.repeats);
+                    paths[call.callee] = Some(path.clone());
+                    reached.push((call.callee, path));
+                    next.push(call.callee);
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        reached
+    }
+}
+
+/// A handler answering with something that is no object: read by the no-proxy-response rule
+/// only for handlers that answer through `return` (not Node callback handlers, not handlers
+/// behind a wrapper or an unknown decorator; the dialect decides).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NonObject {
+    pub handler: FunctionId,
+    /// The `return` statement, the returned value, or the statement the body falls off after
+    /// (its first line).
+    pub range: TextRange,
+    pub what: NonObjectKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NonObjectKind {
+    /// `return None` / `return undefined` / `return null`.
+    Null,
+    /// `return` / `return;`.
+    BareReturn,
+    /// A path through the body completes without `return` or `raise`/`throw`.
+    FallsOff(FallOff),
+    /// A string, number, boolean or list/array (its description, `a string`, `a list`, ...).
+    Value(&'static str),
+}
+
+/// How a path falls off the end of a function body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FallOff {
+    /// After this statement, the last of its path.
+    After,
+    /// When no branch of this `if` (`switch`, `match`) runs.
+    NoBranch,
+    /// When this loop ends (or breaks).
+    LoopEnds,
 }
 
 /// An HTTP call that waits as long as the server takes: no timeout, no abort signal.
@@ -30,17 +159,36 @@ pub struct UntimedCall {
     pub callee: String,
     /// What would bound it (`timeout=`, an `AbortSignal`).
     pub remedy: &'static str,
+    /// The definition ([`CallGraph::definitions`]) whose own body makes it, when it is one.
+    pub function: Option<usize>,
 }
 
-/// A `raise`/`throw` written in a handler's own body (not in a nested function, not in an
-/// `except`/`catch` block) with no `try` around it that has an `except`/`catch`.
+/// A failure that leaves a handler's own body (not a nested function) with no `try` around it
+/// that has an `except`/`catch`: a `raise`/`throw`, one in an `except`/`catch` block, or a Rust
+/// `?` that propagates an I/O or request-parsing error out of the handler.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Escape {
     pub range: TextRange,
     pub handler: FunctionId,
+    pub kind: EscapeKind,
+    /// The handler is run by an HTTP adapter (Rust's `lambda_http`) or typed for API Gateway: it
+    /// serves an HTTP front door whatever it returns.
+    pub serves_http: bool,
     /// The handler's statements, for a fix that wraps them; `None` when they cannot be re-indented
     /// safely (a multi-line string literal, statements on the line of the opening brace).
     pub body: Option<HandlerBody>,
+}
+
+/// How a failure leaves the handler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EscapeKind {
+    /// A `raise`/`throw` outside any `except`/`catch` block.
+    Raise,
+    /// A `raise`/`throw` inside an `except`/`catch` block: the code saw the failure and chose to
+    /// fail the invocation.
+    Reraise,
+    /// A Rust `?` on an awaited call (I/O) or on parsing with `serde_json::from_*`.
+    Propagate,
 }
 
 /// A handler's statements as a block of whole lines.
@@ -65,6 +213,8 @@ pub struct Wait {
     pub seconds: f64,
     /// How many times the loops around it run it (1 outside loops).
     pub repeats: u64,
+    /// The definition ([`CallGraph::definitions`]) whose own body makes it, when it is one.
+    pub function: Option<usize>,
 }
 
 impl SourceFacts {
@@ -77,6 +227,8 @@ impl SourceFacts {
             waits: Vec::new(),
             escapes: Vec::new(),
             untimed_calls: Vec::new(),
+            calls: CallGraph::default(),
+            non_objects: Vec::new(),
         }
     }
 

@@ -11,11 +11,12 @@ use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::endings::{self, Ending, Otherwise, Shape};
 use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
-use super::pipeline::values::same_kind;
-use super::pipeline::{roles, MAX_DEPTH};
+use super::pipeline::values::{arithmetic, reaching_kind, same_kind};
+use super::pipeline::{calls, roles, MAX_DEPTH};
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
 use crate::files::{FileKind, Language};
 use crate::text::TextRange;
@@ -35,6 +36,7 @@ const RETURNS: QueryFile = QueryFile(3);
 const OBJECTS: QueryFile = QueryFile(4);
 const EVIDENCE: QueryFile = QueryFile(5);
 const CALLS: QueryFile = QueryFile(6);
+const BRANCHES: QueryFile = QueryFile(7);
 
 macro_rules! query_files {
     ($($file:literal),* $(,)?) => {
@@ -52,6 +54,7 @@ impl Queries {
             "javascript/objects.scm",
             "javascript/evidence.scm",
             "javascript/calls.scm",
+            "javascript/branches.scm",
         );
         let [types] = query_files!("typescript/types.scm");
         Self {
@@ -128,12 +131,32 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
         by_node: HashMap::new(),
         bindings: Bindings::default(),
     };
+    extractor.bindings.branches = ScopeIndex::from_captures(
+        &extractor.matches,
+        BRANCHES,
+        &[("branch", ScopeKind::Block)],
+    );
     extractor.collect_bindings();
     extractor.collect_functions();
     extractor.collect_responses();
+    extractor.collect_non_objects();
     extractor.collect_evidence();
     super::escapes::collect_javascript(root, text, &mut extractor.facts);
     super::timing::collect_javascript(root, text, &mut extractor.facts);
+    let definitions: Vec<(Node<'_>, &str)> = extractor
+        .candidates
+        .iter()
+        .map(|candidate| (candidate.node, candidate.name))
+        .collect();
+    calls::build(
+        &mut extractor.facts,
+        &definitions,
+        &extractor.matches,
+        CALLS,
+        &extractor.scopes,
+        &extractor.bindings,
+        text,
+    );
     extractor.facts
 }
 
@@ -609,6 +632,128 @@ impl<'t> Extractor<'t> {
         self.facts.responses = responses.finish();
     }
 
+    /// What handlers answer that is no object: `return undefined`/`null`, a bare `return;`, a
+    /// string, number or array, and paths that fall off the end of the body. Only `async`
+    /// handlers answer through `return`: a plain function answers through its callback (or
+    /// `context.succeed`), and one exported through a wrapper (`middy(...)`) answers through the
+    /// wrapper's middleware; neither is read.
+    fn collect_non_objects(&mut self) {
+        let mut judged: HashMap<usize, FunctionId> = HashMap::new();
+        for candidate in &self.candidates {
+            let Some(&id) = self.by_node.get(&candidate.node.id()) else {
+                continue;
+            };
+            if !matches!(candidate.role, Some(Role::Handler { .. })) {
+                continue;
+            }
+            let is_async = candidate
+                .node
+                .child(0)
+                .is_some_and(|child| child.kind() == "async");
+            let wrapped = candidate
+                .exports
+                .iter()
+                .any(|(_, wrapper)| wrapper.is_some());
+            let own = self.node_text(candidate.node);
+            let answers_otherwise = candidate.parameters.len() > 2
+                || [".succeed(", ".done(", ".fail(", "callback("]
+                    .iter()
+                    .any(|call| own.contains(call));
+            let called =
+                super::called_in_file(self.text, candidate.name, candidate.name_node.start_byte());
+            if !is_async || wrapped || answers_otherwise || called {
+                continue;
+            }
+            judged.insert(candidate.node.id(), id);
+            let Some(body) = candidate
+                .node
+                .child_by_field_name("body")
+                .filter(|body| body.kind() == "statement_block")
+            else {
+                continue;
+            };
+            let text = self.text;
+            if let Ending::Falls(at, how) =
+                endings::ending(body, &|node| statement_shape(node, text), 0)
+            {
+                self.facts.non_objects.push(NonObject {
+                    handler: id,
+                    range: TextRange::of_node(&at).first_line(text),
+                    what: NonObjectKind::FallsOff(how),
+                });
+            }
+        }
+        let mut found = Vec::new();
+        self.matches.each(RETURNS, |captures| {
+            if let (Some(arrow), Some(value)) = (captures.get("arrow"), captures.get("value")) {
+                if let Some(&handler) = judged.get(&arrow.id()) {
+                    if value.kind() != "statement_block" {
+                        self.non_object_values(handler, value, value, 0, &mut found);
+                    }
+                }
+                return;
+            }
+            let Some(statement) = captures.get("any_return") else {
+                return;
+            };
+            let Some(&handler) = self
+                .scopes
+                .enclosing_function(statement)
+                .and_then(|function| judged.get(&function))
+            else {
+                return;
+            };
+            match first_named(statement) {
+                None => found.push(NonObject {
+                    handler,
+                    range: TextRange::of_node(&statement),
+                    what: NonObjectKind::BareReturn,
+                }),
+                Some(value) => self.non_object_values(handler, statement, value, 0, &mut found),
+            }
+        });
+        self.facts.non_objects.extend(found);
+        self.facts
+            .non_objects
+            .sort_by_key(|found| found.range.start);
+    }
+
+    /// The returned `value` (of `statement`), followed through parentheses, `await`, casts and
+    /// both branches of a conditional: the leaves that are undefined/null or a scalar or array.
+    fn non_object_values(
+        &self,
+        handler: FunctionId,
+        statement: Node<'t>,
+        value: Node<'t>,
+        depth: usize,
+        found: &mut Vec<NonObject>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Returned::Through(inner) = self.returned(value) {
+            for inner in inner {
+                self.non_object_values(handler, statement, inner, depth + 1, found);
+            }
+            return;
+        }
+        let range = if depth == 0 {
+            TextRange::of_node(&statement)
+        } else {
+            TextRange::of_node(&value)
+        };
+        let what = match self.classify(value, 0).kind {
+            ValueKind::Null => NonObjectKind::Null,
+            ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
+            kind => NonObjectKind::Value(kind.describe(self.facts.language)),
+        };
+        found.push(NonObject {
+            handler,
+            range,
+            what,
+        });
+    }
+
     /// The entries of an object literal; spreads and computed keys make it opaque. Entries whose
     /// value is the literal `undefined` are left out, as `JSON.stringify` leaves them out.
     fn object_entries(&self, node: Node<'t>, depth: usize) -> (Vec<Entry>, ObjectShape) {
@@ -750,7 +895,21 @@ impl<'t> Extractor<'t> {
                 };
                 match operator {
                     Some("+") if stringy("left") || stringy("right") => value(ValueKind::String),
-                    _ => value(ValueKind::Unknown),
+                    Some(operator) => {
+                        let side = |field: &str| {
+                            node.child_by_field_name(field)
+                                .map_or(ValueKind::Unknown, |side| {
+                                    self.classify(side, depth + 1).kind
+                                })
+                        };
+                        value(arithmetic(
+                            operator,
+                            &side("left"),
+                            &side("right"),
+                            &["-", "*", "/", "%", "**"],
+                        ))
+                    }
+                    None => value(ValueKind::Unknown),
                 }
             }
             "ternary_expression" => {
@@ -766,22 +925,40 @@ impl<'t> Extractor<'t> {
             "call_expression" => value(self.classify_call(node)),
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.node_text(node);
-                let bound = self
+                // Every binding that may reach the use (`let x = null` then `if (c) x = 1`): the
+                // kind they share, or unknown; a parameter or destructured name is unknown.
+                let bound: Option<Vec<Node<'t>>> = self
                     .bindings
-                    .visible(&self.scopes, node, name)
-                    .and_then(|binding| binding.value)
-                    .filter(|bound| !bound.byte_range().contains(&node.start_byte()));
+                    .reaching(&self.scopes, node, name)
+                    .and_then(|reaching| reaching.iter().map(|binding| binding.value).collect())
+                    .filter(|bound: &Vec<Node<'t>>| {
+                        !bound.is_empty()
+                            && bound
+                                .iter()
+                                .all(|bound| !bound.byte_range().contains(&node.start_byte()))
+                    });
                 match bound {
                     Some(bound) => {
-                        let resolved = self.classify(bound, depth + 1);
+                        let resolved: Vec<Value> = bound
+                            .iter()
+                            .map(|bound| self.classify(*bound, depth + 1))
+                            .collect();
+                        let defined_at = resolved.first().map(|resolved| resolved.range);
                         Value {
-                            kind: resolved.kind,
+                            kind: reaching_kind(resolved.into_iter().map(|v| v.kind).collect()),
                             range,
-                            defined_at: Some(resolved.range),
+                            defined_at,
                         }
                     }
                     None => value(ValueKind::Unknown),
                 }
+            }
+            "member_expression"
+                if node
+                    .child_by_field_name("property")
+                    .is_some_and(|property| self.node_text(property) == "length") =>
+            {
+                value(ValueKind::Number)
             }
             _ => value(ValueKind::Unknown),
         }
@@ -796,6 +973,7 @@ impl<'t> Extractor<'t> {
         match function.kind() {
             "identifier" => match self.node_text(function) {
                 "String" | "encodeURIComponent" | "encodeURI" => ValueKind::String,
+                "Number" | "parseInt" | "parseFloat" => ValueKind::Number,
                 _ => ValueKind::Unknown,
             },
             "member_expression" => {
@@ -807,6 +985,13 @@ impl<'t> Extractor<'t> {
                     .map(|property| self.node_text(property));
                 match (object, property) {
                     (Some("JSON"), Some("stringify")) => ValueKind::String,
+                    // Parsed JSON: an object whose keys the file does not show.
+                    (Some("JSON"), Some("parse")) => {
+                        ValueKind::Object(Vec::new(), ObjectShape::Opaque)
+                    }
+                    (Some("Math"), Some(_)) | (Some("Number"), Some("parseInt" | "parseFloat")) => {
+                        ValueKind::Number
+                    }
                     (
                         _,
                         Some(
@@ -1192,6 +1377,161 @@ pub(super) const FUNCTION_KINDS: &[&str] = &[
     "generator_function",
     "arrow_function",
     "method_definition",
+];
+
+/// What a JavaScript/TypeScript statement is, for [`endings::ending`].
+fn statement_shape<'t>(node: Node<'t>, text: &str) -> Shape<'t> {
+    let statements = |container: Node<'t>| -> Vec<Node<'t>> {
+        let mut cursor = container.walk();
+        let statements = container
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() != "comment")
+            .collect();
+        statements
+    };
+    match node.kind() {
+        "statement_block" => Shape::Sequence(statements(node)),
+        "return_statement" | "throw_statement" | "break_statement" | "continue_statement" => {
+            Shape::Exits
+        }
+        "expression_statement" => {
+            let call = node
+                .named_child(0)
+                .map(|expression| match expression.kind() {
+                    "await_expression" => first_named(expression).unwrap_or(expression),
+                    _ => expression,
+                });
+            let Some(callee) = call
+                .filter(|call| call.kind() == "call_expression")
+                .and_then(|call| call.child_by_field_name("function"))
+            else {
+                return Shape::Plain;
+            };
+            let callee = &text[callee.byte_range()];
+            if callee == "process.exit" {
+                Shape::Exits
+            } else if endings::may_not_return(callee) {
+                Shape::Unknown
+            } else {
+                Shape::Plain
+            }
+        }
+        "lexical_declaration"
+        | "variable_declaration"
+        | "function_declaration"
+        | "generator_function_declaration"
+        | "class_declaration"
+        | "empty_statement"
+        | "debugger_statement"
+        | "import_statement" => Shape::Plain,
+        "if_statement" => {
+            let mut arms = Vec::new();
+            arms.extend(node.child_by_field_name("consequence").map(|arm| vec![arm]));
+            let alternative = node
+                .child_by_field_name("alternative")
+                .and_then(first_named);
+            let constant = node
+                .child_by_field_name("condition")
+                .and_then(first_named)
+                .is_some_and(|condition| matches!(condition.kind(), "true" | "number"));
+            let otherwise = match alternative {
+                Some(alternative) => {
+                    arms.push(vec![alternative]);
+                    Otherwise::Exhaustive
+                }
+                None if constant => Otherwise::Unknown,
+                None => Otherwise::Falls,
+            };
+            Shape::Branches { arms, otherwise }
+        }
+        "for_in_statement" => Shape::Loop {
+            infinite: false,
+            breaks: false,
+        },
+        "for_statement" | "while_statement" => {
+            let condition = node.child_by_field_name("condition");
+            let infinite = match node.kind() {
+                // `for (;;)`: no condition (an empty statement stands for it).
+                "for_statement" => condition.is_none_or(|condition| {
+                    condition.kind() == "empty_statement"
+                        || text[condition.byte_range()].trim_end_matches(';').trim() == "true"
+                }),
+                _ => condition
+                    .and_then(first_named)
+                    .is_some_and(|condition| condition.kind() == "true"),
+            };
+            let breaks = node.child_by_field_name("body").is_some_and(|body| {
+                endings::has_break(body, text, "break_statement", BREAK_TARGETS)
+            });
+            Shape::Loop { infinite, breaks }
+        }
+        "try_statement" => {
+            if node.child_by_field_name("finalizer").is_some() {
+                return Shape::Unknown;
+            }
+            let mut arms: Vec<Vec<Node<'t>>> = Vec::new();
+            arms.extend(node.child_by_field_name("body").map(|body| vec![body]));
+            arms.extend(
+                node.child_by_field_name("handler")
+                    .and_then(|handler| handler.child_by_field_name("body"))
+                    .map(|body| vec![body]),
+            );
+            Shape::Branches {
+                arms,
+                otherwise: Otherwise::Exhaustive,
+            }
+        }
+        "switch_statement" => {
+            let Some(body) = node.child_by_field_name("body") else {
+                return Shape::Unknown;
+            };
+            let cases = statements(body);
+            if cases
+                .iter()
+                .any(|case| endings::has_break(*case, text, "break_statement", BREAK_TARGETS))
+            {
+                return Shape::Breaks;
+            }
+            // Cases fall through into the next: the last case's statements end every path into
+            // it; without `default` the switch may still cover every value (a union type).
+            let Some(last) = cases.last() else {
+                return Shape::Unknown;
+            };
+            let mut cursor = last.walk();
+            let last_statements: Vec<Node<'t>> = last
+                .children_by_field_name("body", &mut cursor)
+                .filter(|child| child.kind() != "comment")
+                .collect();
+            let has_default = cases.iter().any(|case| case.kind() == "switch_default");
+            Shape::Branches {
+                arms: vec![last_statements],
+                otherwise: if has_default {
+                    Otherwise::Exhaustive
+                } else {
+                    Otherwise::Unknown
+                },
+            }
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+/// Nodes a `break` does not leave through: nested loops, `switch`es and functions.
+const BREAK_TARGETS: &[&str] = &[
+    "for_statement",
+    "for_in_statement",
+    "while_statement",
+    "do_statement",
+    "switch_statement",
+    "function_declaration",
+    "generator_function_declaration",
+    "function_expression",
+    "function",
+    "generator_function",
+    "arrow_function",
+    "method_definition",
+    "class_declaration",
+    "class",
 ];
 
 fn is_function_node(node: Node<'_>) -> bool {

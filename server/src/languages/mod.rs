@@ -48,3 +48,15 @@ pub(crate) fn is_serialised(text: &str, call: &str, name: &str) -> bool {
             .is_some_and(|after| after.trim_start().starts_with([',', ')']))
     })
 }
+
+/// Whether the file calls the function `name` (defined with its name at `defined_at`): a plain
+/// `name(` other than its definition. A function the file itself calls is a helper, whatever its
+/// signature suggests (`def validate(event, context)` returning None when the request is fine).
+pub(crate) fn called_in_file(text: &str, name: &str, defined_at: usize) -> bool {
+    let call = format!("{name}(");
+    text.match_indices(&call).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        at != defined_at
+            && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
+    })
+}

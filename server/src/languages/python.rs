@@ -7,11 +7,12 @@ use tree_sitter::{Node, Tree};
 
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
+use super::pipeline::endings::{self, Ending, Otherwise, Shape};
 use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
-use super::pipeline::values::{negated, same_kind};
-use super::pipeline::{roles, MAX_DEPTH};
+use super::pipeline::values::{arithmetic, negated, reaching_kind, same_kind};
+use super::pipeline::{calls, roles, MAX_DEPTH};
 use super::query::{grammar_query_set, Matches, QueryFile};
 use crate::files::Language;
 use crate::text::TextRange;
@@ -31,6 +32,8 @@ grammar_query_set!(
         "python/evidence.scm",
         "python/imports.scm",
         "python/scopes.scm",
+        "python/calls.scm",
+        "python/branches.scm",
     ]
 );
 const FUNCTIONS: QueryFile = QueryFile(0);
@@ -40,6 +43,8 @@ const OBJECTS: QueryFile = QueryFile(3);
 const EVIDENCE: QueryFile = QueryFile(4);
 const IMPORTS: QueryFile = QueryFile(5);
 const SCOPES: QueryFile = QueryFile(6);
+const CALLS: QueryFile = QueryFile(7);
+const BRANCHES: QueryFile = QueryFile(8);
 
 /// Function-like node kinds (`scopes.scm` captures them as `@function` and `@lambda`): bodies
 /// that run when called (the escapes walk skips them).
@@ -81,14 +86,27 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         by_node: HashMap::new(),
         event_params: HashMap::new(),
         bindings: Bindings::default(),
+        definitions: Vec::new(),
     };
+    extractor.bindings.branches =
+        ScopeIndex::from_captures(&matches, BRANCHES, &[("branch", ScopeKind::Block)]);
     extractor.collect_functions(&matches);
     extractor.collect_bindings(&matches);
     extractor.collect_responses(&matches);
+    extractor.collect_non_objects(&matches);
     extractor.collect_evidence(&matches);
     extractor.collect_edit_context(root, &matches);
     super::escapes::collect_python(root, text, &mut extractor.facts);
     super::timing::collect_python(root, text, &mut extractor.facts);
+    calls::build(
+        &mut extractor.facts,
+        &extractor.definitions,
+        &matches,
+        CALLS,
+        &extractor.scopes,
+        &extractor.bindings,
+        text,
+    );
     extractor.facts
 }
 
@@ -102,6 +120,8 @@ struct Extractor<'t> {
     /// Handler id → the name of its event parameter.
     event_params: HashMap<FunctionId, &'t str>,
     bindings: Bindings<'t>,
+    /// Every module-level function and its name, in document order: the call graph's nodes.
+    definitions: Vec<(Node<'t>, &'t str)>,
 }
 
 impl<'t> Extractor<'t> {
@@ -139,6 +159,7 @@ impl<'t> Extractor<'t> {
             }
             roles.push(role);
             nodes.push((*function, *name, function_name));
+            self.definitions.push((*function, function_name));
         }
         // Helpers: a function whose call a handler or helper returns.
         let names = roles::by_name(nodes.iter().map(|(_, _, name)| *name));
@@ -242,6 +263,115 @@ impl<'t> Extractor<'t> {
             }
         });
         self.facts.responses = responses.finish();
+    }
+
+    /// What handlers answer that is no object: `return None`, a bare `return`, a string, number
+    /// or list, and paths that fall off the end of the body. Only handlers that answer through
+    /// `return` are read: not `async def` (a coroutine), not generators, not behind a decorator
+    /// that is not known to pass the result through.
+    fn collect_non_objects(&mut self, matches: &Matches<'_, 't>) {
+        let mut judged: HashMap<usize, FunctionId> = HashMap::new();
+        for &(id, function) in self.by_node.values() {
+            if !self.facts.function(id).role.is_handler() {
+                continue;
+            }
+            let Some(body) = function.child_by_field_name("body") else {
+                continue;
+            };
+            let is_async = function
+                .child(0)
+                .is_some_and(|child| child.kind() == "async");
+            let decorated = function
+                .parent()
+                .filter(|parent| parent.kind() == "decorated_definition");
+            let own = self.facts.function(id);
+            if is_async
+                || super::called_in_file(self.text, &own.name, own.name_range.start)
+                || super::mentions(body, self.text, &["yield"])
+                || decorated.is_some_and(|decorated| {
+                    super::escapes::has_opaque_decorator(decorated, self.text)
+                })
+            {
+                continue;
+            }
+            judged.insert(function.id(), id);
+            let text = self.text;
+            if let Ending::Falls(at, how) =
+                endings::ending(body, &|node| statement_shape(node, text), 0)
+            {
+                self.facts.non_objects.push(NonObject {
+                    handler: id,
+                    range: TextRange::of_node(&at).first_line(text),
+                    what: NonObjectKind::FallsOff(how),
+                });
+            }
+        }
+        let mut found = Vec::new();
+        matches.each(RETURNS, |captures| {
+            let Some(statement) = captures.get("any_return") else {
+                return;
+            };
+            let Some(&handler) = self
+                .scopes
+                .enclosing_function(statement)
+                .and_then(|function| judged.get(&function))
+            else {
+                return;
+            };
+            let mut cursor = statement.walk();
+            let value = statement
+                .named_children(&mut cursor)
+                .find(|child| child.kind() != "comment");
+            match value {
+                None => found.push(NonObject {
+                    handler,
+                    range: TextRange::of_node(&statement),
+                    what: NonObjectKind::BareReturn,
+                }),
+                Some(value) => self.non_object_values(handler, statement, value, 0, &mut found),
+            }
+        });
+        self.facts.non_objects.extend(found);
+        self.facts
+            .non_objects
+            .sort_by_key(|found| found.range.start);
+    }
+
+    /// The returned `value` (of `statement`), followed through parentheses and both branches of a
+    /// conditional: the leaves that are None or a scalar or list.
+    fn non_object_values(
+        &self,
+        handler: FunctionId,
+        statement: Node<'t>,
+        value: Node<'t>,
+        depth: usize,
+        found: &mut Vec<NonObject>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Returned::Through(inner) = self.returned(value) {
+            for inner in inner {
+                self.non_object_values(handler, statement, inner, depth + 1, found);
+            }
+            return;
+        }
+        let range = if depth == 0 {
+            TextRange::of_node(&statement)
+        } else {
+            TextRange::of_node(&value)
+        };
+        let kind = self.classify(value, 0).kind;
+        let what = match kind {
+            ValueKind::Null => NonObjectKind::Null,
+            ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
+            kind => NonObjectKind::Value(kind.describe(Language::Python)),
+        };
+        found.push(NonObject {
+            handler,
+            range,
+            what,
+        });
     }
 
     /// The entries of a dict literal or `dict(...)` call.
@@ -405,7 +535,11 @@ impl<'t> Extractor<'t> {
                     Some("+") if stringy(&left) || stringy(&right) => value(ValueKind::String),
                     Some("%") if stringy(&left) => value(ValueKind::String),
                     Some("+") if bytes(&left) || bytes(&right) => value(ValueKind::Bytes),
-                    _ => value(ValueKind::Unknown),
+                    Some(operator) => match (&left, &right) {
+                        (Some(left), Some(right)) => value(arithmetic(operator, left, right, &[])),
+                        _ => value(ValueKind::Unknown),
+                    },
+                    None => value(ValueKind::Unknown),
                 }
             }
             "conditional_expression" => {
@@ -422,20 +556,26 @@ impl<'t> Extractor<'t> {
             "call" => value(self.classify_call(node, depth)),
             "identifier" => {
                 let name = self.node_text(node);
-                match self
+                // Every binding that may reach the use (`x = None` then `if c: x = 1`): the kind
+                // they share, or unknown; a parameter or other valueless binding is unknown.
+                let bound: Option<Vec<Node<'t>>> = self
                     .bindings
-                    .visible(&self.scopes, node, name)
-                    .and_then(|binding| binding.value)
-                {
-                    Some(bound) => {
-                        let resolved = self.classify(bound, depth + 1);
+                    .reaching(&self.scopes, node, name)
+                    .and_then(|reaching| reaching.iter().map(|binding| binding.value).collect());
+                match bound {
+                    Some(bound) if !bound.is_empty() => {
+                        let resolved: Vec<Value> = bound
+                            .iter()
+                            .map(|bound| self.classify(*bound, depth + 1))
+                            .collect();
+                        let defined_at = resolved.first().map(|resolved| resolved.range);
                         Value {
-                            kind: resolved.kind,
+                            kind: reaching_kind(resolved.into_iter().map(|v| v.kind).collect()),
                             range,
-                            defined_at: Some(resolved.range),
+                            defined_at,
                         }
                     }
-                    None => value(ValueKind::Unknown),
+                    _ => value(ValueKind::Unknown),
                 }
             }
             _ => value(ValueKind::Unknown),
@@ -464,6 +604,10 @@ impl<'t> Extractor<'t> {
         if function.kind() == "attribute" {
             let module = callee.rsplit_once('.').map_or("", |(module, _)| module);
             match (module, last) {
+                // Parsed JSON: an object whose keys the file does not show.
+                ("json" | "simplejson" | "orjson", "loads") => {
+                    return ValueKind::Object(Vec::new(), ObjectShape::Opaque)
+                }
                 ("orjson", "dumps") => return ValueKind::Bytes,
                 (_, "dumps") => return ValueKind::String,
                 ("base64", _) if last.ends_with("encode") || last.ends_with("decode") => {
@@ -665,6 +809,191 @@ impl<'t> Dialect<'t> for Extractor<'t> {
         )
     }
 }
+
+/// What a Python statement is, for [`endings::ending`].
+fn statement_shape<'t>(node: Node<'t>, text: &str) -> Shape<'t> {
+    let block_statements = |block: Option<Node<'t>>| -> Vec<Node<'t>> {
+        let Some(block) = block else {
+            return Vec::new();
+        };
+        let mut cursor = block.walk();
+        let statements = block
+            .named_children(&mut cursor)
+            .filter(|child| child.kind() != "comment")
+            .collect();
+        statements
+    };
+    // The block of a clause (`else:`, `except E as e:`, `case x:`): its `body`/`consequence`
+    // field, or its last block child.
+    let clause_block = |clause: Node<'t>| -> Option<Node<'t>> {
+        clause
+            .child_by_field_name("body")
+            .or_else(|| clause.child_by_field_name("consequence"))
+            .or_else(|| {
+                let mut cursor = clause.walk();
+                let last = clause
+                    .named_children(&mut cursor)
+                    .filter(|child| child.kind() == "block")
+                    .last();
+                last
+            })
+    };
+    match node.kind() {
+        "block" => Shape::Sequence(block_statements(Some(node))),
+        "return_statement" | "raise_statement" | "break_statement" | "continue_statement" => {
+            Shape::Exits
+        }
+        "expression_statement" => {
+            let Some(expression) = node.named_child(0) else {
+                return Shape::Plain;
+            };
+            let call = match expression.kind() {
+                "call" => Some(expression),
+                "await" => expression
+                    .named_child(0)
+                    .filter(|inner| inner.kind() == "call"),
+                _ => None,
+            };
+            let Some(callee) = call.and_then(|call| call.child_by_field_name("function")) else {
+                return Shape::Plain;
+            };
+            let callee = &text[callee.byte_range()];
+            if matches!(
+                callee,
+                "sys.exit" | "exit" | "quit" | "os._exit" | "os.abort"
+            ) {
+                Shape::Exits
+            } else if endings::may_not_return(callee) {
+                Shape::Unknown
+            } else {
+                Shape::Plain
+            }
+        }
+        "assert_statement" => {
+            let never = node
+                .named_child(0)
+                .is_some_and(|condition| matches!(condition.kind(), "false" | "none"));
+            if never {
+                Shape::Exits
+            } else {
+                Shape::Plain
+            }
+        }
+        "pass_statement"
+        | "import_statement"
+        | "import_from_statement"
+        | "future_import_statement"
+        | "delete_statement"
+        | "global_statement"
+        | "nonlocal_statement"
+        | "print_statement"
+        | "type_alias_statement"
+        | "function_definition"
+        | "class_definition"
+        | "decorated_definition" => Shape::Plain,
+        "if_statement" => {
+            let mut arms = vec![block_statements(node.child_by_field_name("consequence"))];
+            let mut otherwise = Otherwise::Falls;
+            let mut cursor = node.walk();
+            for clause in node.children_by_field_name("alternative", &mut cursor) {
+                if clause.kind() == "else_clause" {
+                    otherwise = Otherwise::Exhaustive;
+                }
+                arms.push(block_statements(clause_block(clause)));
+            }
+            // `if True:` always runs its first arm: not read.
+            let constant = node
+                .child_by_field_name("condition")
+                .is_some_and(|condition| matches!(condition.kind(), "true" | "integer"));
+            if constant && otherwise == Otherwise::Falls {
+                otherwise = Otherwise::Unknown;
+            }
+            Shape::Branches { arms, otherwise }
+        }
+        "for_statement" | "while_statement" => {
+            // A loop's `else` runs when it ends without `break`: not read.
+            if node.child_by_field_name("alternative").is_some() {
+                return Shape::Unknown;
+            }
+            let infinite = node.kind() == "while_statement"
+                && node
+                    .child_by_field_name("condition")
+                    .is_some_and(|condition| {
+                        condition.kind() == "true"
+                            || (condition.kind() == "integer"
+                                && &text[condition.byte_range()] != "0")
+                    });
+            let breaks = node.child_by_field_name("body").is_some_and(|body| {
+                endings::has_break(body, text, "break_statement", LOOP_OR_SCOPE_KINDS)
+            });
+            Shape::Loop { infinite, breaks }
+        }
+        "with_statement" => Shape::Sequence(node.child_by_field_name("body").into_iter().collect()),
+        "try_statement" => {
+            let mut cursor = node.walk();
+            let clauses: Vec<Node<'t>> = node.named_children(&mut cursor).collect();
+            if clauses
+                .iter()
+                .any(|clause| clause.kind() == "finally_clause")
+            {
+                return Shape::Unknown;
+            }
+            // The body, then `else:` when it completes; or one of the handlers.
+            let mut first = block_statements(node.child_by_field_name("body"));
+            let mut arms = Vec::new();
+            for clause in clauses {
+                match clause.kind() {
+                    "else_clause" => first.extend(block_statements(clause_block(clause))),
+                    "except_clause" | "except_group_clause" => {
+                        arms.push(block_statements(clause_block(clause)))
+                    }
+                    _ => {}
+                }
+            }
+            arms.insert(0, first);
+            Shape::Branches {
+                arms,
+                otherwise: Otherwise::Exhaustive,
+            }
+        }
+        "match_statement" => {
+            let Some(body) = node.child_by_field_name("body") else {
+                return Shape::Unknown;
+            };
+            let mut cursor = body.walk();
+            let cases: Vec<Node<'t>> = body
+                .named_children(&mut cursor)
+                .filter(|case| case.kind() == "case_clause")
+                .collect();
+            let wildcard = cases.iter().any(|case| {
+                let head = text[case.byte_range()].split(':').next().unwrap_or("");
+                head.split_whitespace().collect::<Vec<_>>() == ["case", "_"]
+            });
+            Shape::Branches {
+                arms: cases
+                    .into_iter()
+                    .map(|case| block_statements(clause_block(case)))
+                    .collect(),
+                // A `match` without `case _` may still cover every value: not known.
+                otherwise: if wildcard {
+                    Otherwise::Exhaustive
+                } else {
+                    Otherwise::Unknown
+                },
+            }
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+/// Nodes a `break` does not leave through: nested loops and function or class bodies.
+const LOOP_OR_SCOPE_KINDS: &[&str] = &[
+    "for_statement",
+    "while_statement",
+    "function_definition",
+    "lambda",
+    "class_definition",
+];
 
 /// Why a module-level function with these positional parameters is a handler, if it is one.
 fn handler_reason(name: &str, parameters: &[&str]) -> Option<&'static str> {
@@ -874,6 +1203,67 @@ mod tests {
         let body = facts.responses[0].entry("body").expect("body entry");
         assert!(body.value.kind.is_stringy(), "{:?}", body.value.kind);
         assert!(facts.edit_context.has_json_import);
+    }
+
+    #[test]
+    fn finds_the_paths_that_fall_off_the_end() {
+        let ends = |body: &str| {
+            let source = format!("def handler(event, context):\n{body}");
+            facts(&source)
+                .non_objects
+                .iter()
+                .map(|found| (found.range.slice(&source).to_owned(), found.what.clone()))
+                .collect::<Vec<_>>()
+        };
+        let falls = |at: &str, how| vec![(at.to_owned(), NonObjectKind::FallsOff(how))];
+        assert_eq!(
+            ends("    if a:\n        return {}\n    elif b:\n        return {}\n"),
+            falls("if a:", FallOff::NoBranch)
+        );
+        assert_eq!(
+            ends("    try:\n        return {}\n    except E:\n        log(e)\n"),
+            falls("log(e)", FallOff::After)
+        );
+        assert!(ends("    if a:\n        return {}\n    else:\n        raise E\n").is_empty());
+        assert!(ends("    while True:\n        if a:\n            return {}\n").is_empty());
+        assert!(ends("    try:\n        return {}\n    finally:\n        log()\n").is_empty());
+        assert!(ends("    match a:\n        case 1:\n            return {}\n").is_empty());
+        assert!(ends("    if a:\n        return {}\n    sys.exit(1)\n").is_empty());
+        assert!(ends("    if a:\n        return {}\n    abort(404)\n").is_empty());
+        assert_eq!(
+            ends("    if a:\n        return {}\n    return\n"),
+            vec![("return".to_owned(), NonObjectKind::BareReturn)]
+        );
+    }
+
+    #[test]
+    fn a_name_bound_on_several_branches_has_the_kind_they_share() {
+        let body_kind = |body: &str| {
+            let source = format!(
+                "def handler(event, context):\n{body}    return {{\"statusCode\": 200, \"body\": x}}\n"
+            );
+            let facts = facts(&source);
+            let kind = facts.responses[0]
+                .entry("body")
+                .expect("body")
+                .value
+                .kind
+                .clone();
+            format!("{kind:?}")
+        };
+        assert_eq!(body_kind("    x = 1\n"), "Integer(1)");
+        assert_eq!(
+            body_kind("    if a:\n        x = 1\n    else:\n        x = 2\n"),
+            "Unknown"
+        );
+        assert_eq!(body_kind("    x = 1\n    if a:\n        x = 2\n"), "Number");
+        assert_eq!(
+            body_kind("    x = 's'\n    if a:\n        x = 2\n"),
+            "Unknown"
+        );
+        assert_eq!(body_kind("    x = int(a) + int(b)\n"), "Number");
+        assert_eq!(body_kind("    x = a * 2\n"), "Unknown");
+        assert_eq!(body_kind("    with f:\n        x = len(a)\n"), "Number");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use super::pipeline::bindings::{Bindings, KeyAssignment, Update, Window};
 use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
-use super::pipeline::{roles, MAX_DEPTH};
+use super::pipeline::{calls, roles, MAX_DEPTH};
 use super::query::{for_each_match, grammar_query, grammar_query_set, Matches, QueryFile};
 use crate::files::Language;
 use crate::text::TextRange;
@@ -39,6 +39,7 @@ grammar_query_set!(
         "rust/objects.scm",
         "rust/evidence.scm",
         "rust/scopes.scm",
+        "rust/calls.scm",
     ]
 );
 const FUNCTIONS: QueryFile = QueryFile(0);
@@ -47,6 +48,7 @@ const BINDINGS: QueryFile = QueryFile(2);
 const OBJECTS: QueryFile = QueryFile(3);
 const EVIDENCE: QueryFile = QueryFile(4);
 const SCOPES: QueryFile = QueryFile(5);
+const CALLS: QueryFile = QueryFile(6);
 grammar_query!(RETURNS, rust(), "rust/returns.scm");
 
 /// `aws_lambda_events` types that only API Gateway sends or accepts.
@@ -86,6 +88,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         by_node: HashMap::new(),
         converted: HashSet::new(),
         bindings: Bindings::default(),
+        definitions: Vec::new(),
     };
     extractor.collect_bindings(&matches);
     extractor.collect_functions(root, &matches);
@@ -93,6 +96,27 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_evidence(&matches);
     extractor.facts.edit_context.has_json_import = uses_bare_json_macro(&matches);
     super::timing::collect_rust(root, text, &mut extractor.facts);
+    // Handlers `lambda_http` runs, or typed for API Gateway, answer an HTTP front door.
+    let serves_http: HashSet<FunctionId> = extractor
+        .by_node
+        .values()
+        .filter(|(id, node)| {
+            extractor.converted.contains(id) || Signature::of(*node, text).api_type().is_some()
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    super::escapes::collect_rust(root, text, &mut extractor.facts, |id| {
+        serves_http.contains(&id)
+    });
+    calls::build(
+        &mut extractor.facts,
+        &extractor.definitions,
+        &matches,
+        CALLS,
+        &extractor.scopes,
+        &extractor.bindings,
+        text,
+    );
     extractor.facts
 }
 
@@ -109,6 +133,8 @@ struct Extractor<'t> {
     converted: HashSet<FunctionId>,
     /// `let name = value;` (visible after it inside its block) and `name["key"] = value;`.
     bindings: Bindings<'t>,
+    /// Every function item and its name, in document order: the call graph's nodes.
+    definitions: Vec<(Node<'t>, &'t str)>,
 }
 
 /// A function item before we know its role.
@@ -161,6 +187,10 @@ impl<'t> Extractor<'t> {
                 });
             }
         });
+        self.definitions = candidates
+            .iter()
+            .map(|candidate| (candidate.node, self.node_text(candidate.name)))
+            .collect();
         let names = roles::by_name(
             candidates
                 .iter()

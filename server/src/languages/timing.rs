@@ -22,6 +22,7 @@ fn push_wait(waits: &mut Vec<Wait>, node: Node<'_>, text: &str, seconds: f64, re
         call: text_of(node, text).to_owned(),
         seconds: seconds * repeats as f64,
         repeats,
+        function: None,
     });
 }
 
@@ -260,6 +261,7 @@ fn javascript_untimed(
                         range: TextRange::of_node(&node),
                         callee: callee.to_owned(),
                         remedy: "pass `signal: AbortSignal.timeout(ms)`",
+                        function: None,
                     });
                 }
             }
@@ -278,6 +280,7 @@ fn javascript_untimed(
                             range: TextRange::of_node(&node),
                             callee: callee.to_owned(),
                             remedy: "pass `timeout: ms` in its config",
+                            function: None,
                         });
                     }
                 }
@@ -375,6 +378,7 @@ pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
                 range: TextRange::of_node(&node),
                 callee: callee.to_owned(),
                 remedy,
+                function: None,
             });
         }
     }
@@ -427,6 +431,30 @@ fn python_range_count(node: Node<'_>, text: &str) -> Option<u64> {
 /// through `for _ in 0..K` loops.
 pub fn collect_rust(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
     waits(&RUST_WAITS, root, text, 1, &mut facts.waits);
+}
+
+/// How many times a loop of `language` (`for _ in range(K)`, `for (let i = 0; i < K; i++)`,
+/// `for _ in 0..K`) runs its body, when its bound is constant: the same reading the waits walk
+/// uses, for the calls a loop makes.
+pub(super) fn loop_bound(
+    language: crate::files::Language,
+    node: Node<'_>,
+    text: &str,
+) -> Option<u64> {
+    use crate::files::Language;
+    let syntax = match language {
+        Language::Python => &PYTHON_WAITS,
+        Language::Rust => &RUST_WAITS,
+        Language::JavaScript | Language::TypeScript => {
+            return (node.kind() == "for_statement")
+                .then(|| counted_for_bound(node, text))
+                .flatten();
+        }
+    };
+    if node.kind() != syntax.for_loop {
+        return None;
+    }
+    (syntax.bound)(node.child_by_field_name(syntax.iterable)?, text)
 }
 
 // ---------------------------------------------------------------- Constant waits, one walk

@@ -18,6 +18,7 @@ pub static REGISTRY: &[&Rule] = &[
     &proxy_response::invalid_multi_value_headers::RULE,
     &proxy_response::non_boolean_base64_flag::RULE,
     &proxy_response::payload_format_mismatch::RULE,
+    &proxy_response::no_proxy_response::RULE,
     &authorizer_response::context_value::RULE,
     &authorizer_response::malformed_policy::RULE,
     &authorizer_response::simple_response::RULE,

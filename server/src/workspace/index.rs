@@ -695,6 +695,7 @@ impl WorkspaceIndex {
             .unwrap_or(path);
         let mut context = FileContext {
             link_problems: self.problems.get(path).cloned().unwrap_or_default(),
+            path: Some(path.to_path_buf()),
             ..FileContext::for_path(relative)
         };
         for link in self.links_of_file(path) {

@@ -15,6 +15,8 @@ pub(in crate::languages) struct Binding<'t> {
     /// The function or lambda body it runs in; `None` at module level.
     pub body: Option<usize>,
     pub value: Option<Node<'t>>,
+    /// Where the binding statement starts.
+    pub start: usize,
     /// Visible from this byte on: the end of the binding statement, so that `x = f(x)` reads the
     /// earlier `x` on its right.
     pub at: usize,
@@ -60,6 +62,9 @@ impl Window<'_> {
 #[derive(Default)]
 pub(in crate::languages) struct Bindings<'t> {
     by_name: HashMap<&'t str, Vec<Binding<'t>>>,
+    /// Blocks that may not run (`if`/`else` arms, loop bodies, `try`/`except` blocks; the dialect's
+    /// `@branch` captures): a binding inside one reaches a use outside it only maybe.
+    pub branches: ScopeIndex,
     pub assignments: Vec<KeyAssignment<'t>>,
     pub updates: Vec<Update<'t>>,
 }
@@ -79,6 +84,7 @@ impl<'t> Bindings<'t> {
             scope: scopes.binding_scope(statement),
             body: scopes.body_scope(statement),
             value,
+            start: statement.start_byte(),
             at: visible_from.unwrap_or(statement.end_byte()),
         });
     }
@@ -89,6 +95,7 @@ impl<'t> Bindings<'t> {
             scope: Some(function.id()),
             body: Some(function.id()),
             value: None,
+            start: function.start_byte(),
             at: function.start_byte(),
         });
     }
@@ -141,6 +148,67 @@ impl<'t> Bindings<'t> {
                 .filter(|binding| binding.scope == scope && binding.at <= at)
                 .max_by_key(|binding| binding.at)
         })
+    }
+
+    /// Whether `name` is bound (assigned, a parameter, destructured) in a scope around `node`, at
+    /// any point, other than by the definition `function` itself (`const helper = () => ...`):
+    /// a call of `name` at `node` may then call something else.
+    pub fn rebinds(
+        &self,
+        scopes: &ScopeIndex,
+        node: Node<'_>,
+        name: &str,
+        function: usize,
+    ) -> bool {
+        let Some(candidates) = self.by_name.get(name) else {
+            return false;
+        };
+        let chain = scopes.binding_chain(node);
+        candidates.iter().any(|binding| {
+            chain.contains(&binding.scope)
+                && binding.value.is_none_or(|value| value.id() != function)
+        })
+    }
+
+    /// The bindings of `name` that may give its value at `node`: in the innermost binding scope
+    /// around it that binds the name before it, the last binding, and the earlier ones while the
+    /// later stand in a branch the use is not in (`x = None` then `if c: x = {...}`: both). `None`
+    /// when no binding surely runs before the use (they all stand in branches), so the value may
+    /// come from elsewhere.
+    pub fn reaching(
+        &self,
+        scopes: &ScopeIndex,
+        node: Node<'_>,
+        name: &str,
+    ) -> Option<Vec<&Binding<'t>>> {
+        let candidates = self.by_name.get(name)?;
+        let at = node.start_byte();
+        if !candidates.iter().any(|binding| binding.at <= at) {
+            return None;
+        }
+        for scope in scopes.binding_chain(node) {
+            let mut in_scope: Vec<&Binding<'t>> = candidates
+                .iter()
+                .filter(|binding| binding.scope == scope && binding.at <= at)
+                .collect();
+            if in_scope.is_empty() {
+                continue;
+            }
+            in_scope.sort_by_key(|binding| std::cmp::Reverse(binding.at));
+            let mut reaching = Vec::new();
+            for binding in in_scope {
+                reaching.push(binding);
+                let surely_runs = self
+                    .branches
+                    .innermost_holding(binding.start, binding.at)
+                    .is_none_or(|(start, end)| start <= at && at < end);
+                if surely_runs {
+                    return Some(reaching);
+                }
+            }
+            return None;
+        }
+        None
     }
 
     /// The value of the first module-level binding of `name` that has one (`const handler =

@@ -14,9 +14,14 @@
 //!   function body, after the binding and before the use).
 //! - [`roles`]: handlers and the helpers they return through, to a fixpoint, numbered in document
 //!   order.
+//! - [`calls`]: the file's call graph (which named function calls which by a plain name, in its
+//!   own body, awaited when async, through constant loops), for following handlers into helpers.
 //! - [`values`]: the value kinds both branches of a conditional share, and the one depth limit.
+//! - [`endings`]: whether a path through a function body falls off its end (and where).
 
 pub(super) mod bindings;
+pub(super) mod calls;
+pub(super) mod endings;
 pub(super) mod evidence;
 pub(super) mod flow;
 pub(super) mod roles;

@@ -30,6 +30,7 @@ struct Scope {
 }
 
 /// Scope nodes in document order, each knowing the innermost scope around it.
+#[derive(Default)]
 pub struct ScopeIndex {
     scopes: Vec<Scope>,
 }
@@ -85,15 +86,36 @@ impl ScopeIndex {
     /// scope starting at or before the node either holds it or is inside every scope that does,
     /// since tree nodes nest: so the answer is it or one of its ancestors.
     fn around(&self, node: Node<'_>) -> Option<usize> {
-        let (start, end) = (node.start_byte(), node.end_byte());
+        self.around_bytes(node.start_byte(), node.end_byte(), Some(node.id()))
+    }
+
+    /// The innermost scope around the bytes `start..end` that is not the node `own`.
+    fn around_bytes(&self, start: usize, end: usize, own: Option<usize>) -> Option<usize> {
         let mut candidate = self
             .scopes
             .partition_point(|scope| scope.start <= start)
             .checked_sub(1);
         while let Some(index) = candidate {
             let scope = &self.scopes[index];
-            if scope.node_id != node.id() && scope.start <= start && end <= scope.end {
+            if Some(scope.node_id) != own && scope.start <= start && end <= scope.end {
                 return Some(index);
+            }
+            candidate = scope.parent;
+        }
+        None
+    }
+
+    /// The range of the innermost scope holding the bytes `start..end` (a scope equal to them
+    /// holds them too).
+    pub fn innermost_holding(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        let mut candidate = self
+            .scopes
+            .partition_point(|scope| scope.start <= start)
+            .checked_sub(1);
+        while let Some(index) = candidate {
+            let scope = &self.scopes[index];
+            if scope.start <= start && end <= scope.end {
+                return Some((scope.start, scope.end));
             }
             candidate = scope.parent;
         }
@@ -102,7 +124,10 @@ impl ScopeIndex {
 
     /// The innermost scope around `node` that is not of a kind in `transparent`.
     fn innermost(&self, node: Node<'_>, transparent: &[ScopeKind]) -> Option<usize> {
-        let mut index = self.around(node);
+        self.innermost_from(self.around(node), transparent)
+    }
+
+    fn innermost_from(&self, mut index: Option<usize>, transparent: &[ScopeKind]) -> Option<usize> {
         while let Some(current) = index {
             let scope = &self.scopes[current];
             if !transparent.contains(&scope.kind) {
@@ -117,6 +142,13 @@ impl ScopeIndex {
     /// lies in between (blocks are part of their function).
     pub fn enclosing_function(&self, node: Node<'_>) -> Option<usize> {
         let scope = &self.scopes[self.innermost(node, &[ScopeKind::Block])?];
+        (scope.kind == ScopeKind::Function).then_some(scope.node_id)
+    }
+
+    /// [`Self::enclosing_function`] of the code at `range` (a call the timing walk recorded).
+    pub fn enclosing_function_of(&self, range: crate::text::TextRange) -> Option<usize> {
+        let around = self.around_bytes(range.start, range.end, None);
+        let scope = &self.scopes[self.innermost_from(around, &[ScopeKind::Block])?];
         (scope.kind == ScopeKind::Function).then_some(scope.node_id)
     }
 

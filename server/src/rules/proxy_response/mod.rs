@@ -6,6 +6,7 @@ pub mod invalid_header_value;
 pub mod invalid_multi_value_headers;
 pub mod invalid_status_code;
 pub mod missing_status_code;
+pub mod no_proxy_response;
 pub mod non_boolean_base64_flag;
 pub mod non_string_body;
 pub mod not_a_proxy_response;

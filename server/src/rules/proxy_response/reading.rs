@@ -123,6 +123,87 @@ pub fn read_responses<'f>(
         .collect()
 }
 
+/// How a handler's answers that are no object at all (`None`, a string, nothing) are read: only
+/// where the handler surely answers a proxy integration, as [`Certainty::Sure`]. A template that
+/// links it to proxy integrations alone says so; without one, its code must read API Gateway event
+/// keys, read no other source's, and return a `statusCode` somewhere (the front door is then
+/// assumed). `None` for test code, authorizers, handlers also invoked some other way (returning
+/// nothing is right for SQS, S3 or a schedule), WebSocket routes, and files whose framework writes
+/// the response.
+pub fn handler_reading(
+    facts: &SourceFacts,
+    text: &str,
+    file: &FileContext,
+    handler: FunctionId,
+) -> Option<Reading> {
+    if serialised_by_framework(facts, text) {
+        return None;
+    }
+    match template_reading(file, facts, handler) {
+        TemplateReading::NotProxy => return None,
+        TemplateReading::Proxy {
+            also_other: true, ..
+        }
+        | TemplateReading::Proxy {
+            api: ApiKind::WebSocket,
+            ..
+        } => return None,
+        TemplateReading::Proxy {
+            payload,
+            api,
+            related,
+            also_other: false,
+        } => {
+            return Some(Reading {
+                payload,
+                certainty: Certainty::Sure,
+                front_door: FrontDoor::Known(api),
+                related: Some(related),
+                fixes_applicable: !file.test_code,
+            })
+        }
+        // A template links other functions of this file, not this one: it is no entry point.
+        TemplateReading::Unknown if !file.handlers.is_empty() => return None,
+        TemplateReading::Unknown => {}
+    }
+    if file.test_code {
+        return None;
+    }
+    let chain = function_chain(facts, handler);
+    let functions = || chain.iter().map(|id| facts.function(*id));
+    if !functions().any(|function| function.api_evidence.is_some())
+        || functions().any(|function| function.other_source_evidence.is_some())
+    {
+        return None;
+    }
+    let returned = || {
+        facts
+            .responses
+            .iter()
+            .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
+    };
+    let answers_status = returned().any(|r| r.entry("statusCode").is_some());
+    let is_authorizer = returned().any(|r| {
+        r.entries
+            .iter()
+            .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
+    });
+    if !answers_status || is_authorizer {
+        return None;
+    }
+    let payload = functions()
+        .find_map(|function| function.payload_evidence.as_ref())
+        .and_then(PayloadEvidence::only)
+        .unwrap_or(PayloadVersion::V1);
+    Some(Reading {
+        payload,
+        certainty: Certainty::Sure,
+        front_door: FrontDoor::Assumed,
+        related: None,
+        fixes_applicable: true,
+    })
+}
+
 /// Whether the file hands its answers to a framework that writes the proxy response itself
 /// (Powertools resolvers, Chalice, Mangum, serverless-http, middy's serializer, ...).
 fn serialised_by_framework(facts: &SourceFacts, text: &str) -> bool {

@@ -3,5 +3,6 @@
 
 pub mod function_timeout;
 pub mod integration_timeout;
+pub(crate) mod reach;
 pub mod slow_code;
 pub mod untimed_call;

@@ -1,6 +1,7 @@
 use crate::context::HandlerContext;
 use crate::findings::{Category, Related, Severity};
 use crate::rules::timeout::function_timeout::format_number;
+use crate::rules::timeout::reach;
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::Invocation;
 use crate::templates::graph::REST_TIMEOUT_MILLIS;
@@ -20,10 +21,18 @@ pub static RULE: Rule = Rule {
               Python, an awaited `setTimeout` promise or local `sleep(ms)` helper in Node, `tokio::time::sleep`/\
               `std::thread::sleep` in Rust), repeated by constant-bound loops (`for _ in range(K)`, \
               `for (let i = 0; i < K; i++)`, `for _ in 0..K`), that alone outlasts the budget makes that code path fail \
-              every time it runs.",
+              every time it runs. Helpers are followed: a wait in a function of the same file that the handler \
+              calls by name (`fetch_report(month)`, `await waitForExport(id)`, `settle().await`), directly or \
+              through other helpers, counts for the handler, multiplied by the constant loops around the calls \
+              on the way. Only calls that surely run before the handler answers are followed: made in the \
+              handler's or helper's own body (not in a callback or lambda), awaited when the helper is async, \
+              to a name defined once and not rebound. The finding is shown on the wait in the helper, where it \
+              is fixed, once, under the tightest budget of the handlers that reach it; the message names the \
+              handler and the helpers in between, and a related location points at the handler's call.",
         fix: "Wait less (or not at all: retry with a short backoff and a total deadline below the budget), or \
               move the slow work out of the request (queue it and answer 202). Raising `Timeout` only helps up \
-              to the integration timeout.",
+              to the integration timeout. When the wait is in a helper, fix it there (every handler that calls \
+              the helper gains), or stop calling the helper on the request's path.",
         before: "def lambda_handler(event, context):\n    time.sleep(12)  # Timeout: 8\n    return {\"statusCode\": 200, \"body\": \"done\"}",
         after: "def lambda_handler(event, context):\n    queue.send_message(MessageBody=event[\"body\"])\n    return {\"statusCode\": 202, \"body\": \"accepted\"}",
         example_language: "python",
@@ -52,13 +61,18 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
         .file
         .contexts_of(facts, crate::languages::FunctionId(index));
     if contexts.is_empty() {
+        if ctx.file.test_code {
+            // Test code is judged only where a template links it.
+            return None;
+        }
         // Without a template, only a handler that shows it serves API Gateway has a known budget.
         handler.api_evidence.as_ref().map(|_| Budget {
             millis: REST_TIMEOUT_MILLIS,
             source: "API Gateway's 29 s REST integration limit (no template links this handler)"
                 .into(),
             related: None,
-            outcome: "API Gateway answers 504 (Endpoint request timed out)",
+            // The front door is assumed: say so.
+            outcome: "if this runs behind a REST API, API Gateway answers 504 (Endpoint request timed out)",
         })
     } else {
         tightest_budget(&contexts)
@@ -67,28 +81,26 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
 
 fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let facts = ctx.facts;
-    for (index, handler) in facts.functions.iter().enumerate() {
-        let Some(budget) = handler_budget(ctx, index) else {
-            continue;
-        };
-        for wait in &facts.waits {
+    let budgets = reach::budgets(ctx);
+    // Waits in a handler's own body.
+    let mut reported = vec![false; facts.waits.len()];
+    for (index, budget) in &budgets {
+        let handler = &facts.functions[*index];
+        for (at, wait) in facts.waits.iter().enumerate() {
             if !(handler.range.start <= wait.range.start && wait.range.end <= handler.range.end) {
                 continue;
             }
             if wait.seconds * 1000.0 <= budget.millis {
                 continue;
             }
-            let repeated = if wait.repeats > 1 {
-                format!(" ({} times in a loop)", wait.repeats)
-            } else {
-                String::new()
-            };
+            reported[at] = true;
             let finding = sink.report(
                 wait.range,
                 format!(
-                    "`{}` waits {} s{repeated}, longer than this handler's time budget of {} s ({}): {}",
+                    "`{}` waits {} s{}, longer than this handler's time budget of {} s ({}): {}",
                     wait.call,
                     format_number(wait.seconds),
+                    repeated(wait.repeats),
                     format_number(budget.millis / 1000.0),
                     budget.source,
                     budget.outcome
@@ -96,6 +108,50 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
             );
             finding.related.extend(budget.related.clone());
         }
+    }
+    // Waits in the helpers the handlers call: once each, under the tightest budget they break.
+    let routes = reach::routes(facts, &budgets);
+    for (at, wait) in facts.waits.iter().enumerate() {
+        let Some(definition) = wait.function else {
+            continue;
+        };
+        if reported[at] {
+            continue;
+        }
+        let total = |route: &reach::Route<'_>| wait.seconds * route.path.repeats as f64;
+        let Some(route) = reach::tightest(&routes, definition, |route| {
+            total(route) * 1000.0 > route.budget.millis
+        }) else {
+            continue;
+        };
+        let seconds = format_number(total(route));
+        let budget = route.budget;
+        let finding = sink.report(
+            wait.range,
+            format!(
+                "`{}` waits {seconds} s{}, called from `{}` through {}: longer than that handler's \
+                 time budget of {} s ({}): {}",
+                wait.call,
+                repeated(wait.repeats.saturating_mul(route.path.repeats)),
+                route.handler_name(facts),
+                route.chain(facts),
+                format_number(budget.millis / 1000.0),
+                budget.source,
+                budget.outcome
+            ),
+        );
+        finding
+            .related
+            .extend(route.call_site(ctx, &format!("waits {seconds} s")));
+        finding.related.extend(budget.related.clone());
+    }
+}
+
+fn repeated(repeats: u64) -> String {
+    if repeats > 1 {
+        format!(" ({repeats} times in a loop)")
+    } else {
+        String::new()
     }
 }
 

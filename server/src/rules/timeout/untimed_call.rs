@@ -1,6 +1,6 @@
 use crate::findings::{Category, Severity};
 use crate::rules::timeout::function_timeout::format_number;
-use crate::rules::timeout::slow_code::handler_budget;
+use crate::rules::timeout::reach;
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 
 pub static RULE: Rule = Rule {
@@ -17,8 +17,14 @@ pub static RULE: Rule = Rule {
               and the integration timeout (API Gateway stops waiting: 504; 29 s for a REST API, assumed when no \
               template links the handler). The client gets a gateway error instead of the handler's own error \
               response, and the function is billed for the whole wait. (`httpx` has a 5 s default timeout and \
-              is not reported.)",
-        fix: "Give the call a timeout well below the budget, and answer an error response when it fires.",
+              is not reported.) Helpers are followed: a call in a function of the same file that the handler \
+              calls by name, directly or through other helpers, counts for the handler when the call surely \
+              runs before the handler answers (in the caller's own body, not in a callback; awaited when the \
+              helper is async; the name defined once and not rebound). It is reported once, on the call in the \
+              helper (where the timeout is added), under the tightest budget of the handlers that reach it, \
+              naming the handler and the helpers in between, with a related location at the handler's call.",
+        fix: "Give the call a timeout well below the budget, and answer an error response when it fires. \
+              In a helper, give it there: every handler that calls the helper is then bounded.",
         before: "def lambda_handler(event, context):\n    rates = requests.get(RATES_URL).json()\n    return {\"statusCode\": 200, \"body\": json.dumps(rates)}",
         after: "def lambda_handler(event, context):\n    rates = requests.get(RATES_URL, timeout=5).json()\n    return {\"statusCode\": 200, \"body\": json.dumps(rates)}",
         example_language: "python",
@@ -28,19 +34,21 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let facts = ctx.facts;
-    for (index, handler) in facts.functions.iter().enumerate() {
-        let Some(budget) = handler_budget(ctx, index) else {
-            continue;
-        };
-        for call in &facts.untimed_calls {
+    let budgets = reach::budgets(ctx);
+    // Calls in a handler's own body.
+    let mut reported = vec![false; facts.untimed_calls.len()];
+    for (index, budget) in &budgets {
+        let handler = &facts.functions[*index];
+        for (at, call) in facts.untimed_calls.iter().enumerate() {
             if !(handler.range.start <= call.range.start && call.range.end <= handler.range.end) {
                 continue;
             }
+            reported[at] = true;
             let finding = sink.report(
                 call.range,
                 format!(
                     "`{}` has no timeout: if the server does not answer, this handler waits out its time \
-                     budget of {} s ({}) and {}; {}",
+                     budget of {} s ({}): {}; {}",
                     call.callee,
                     format_number(budget.millis / 1000.0),
                     budget.source,
@@ -50,5 +58,38 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
             );
             finding.related.extend(budget.related.clone());
         }
+    }
+    // Calls in the helpers the handlers call: once each, under the tightest budget.
+    let routes = reach::routes(facts, &budgets);
+    for (at, call) in facts.untimed_calls.iter().enumerate() {
+        let Some(definition) = call.function else {
+            continue;
+        };
+        if reported[at] {
+            continue;
+        }
+        let Some(route) = reach::tightest(&routes, definition, |_| true) else {
+            continue;
+        };
+        let budget = route.budget;
+        let finding = sink.report(
+            call.range,
+            format!(
+                "`{}` has no timeout (called from `{}` through {}): if the server does not answer, \
+                 that handler waits out its time budget of {} s ({}): {}; {}",
+                call.callee,
+                route.handler_name(facts),
+                route.chain(facts),
+                format_number(budget.millis / 1000.0),
+                budget.source,
+                budget.outcome,
+                call.remedy
+            ),
+        );
+        finding.related.extend(route.call_site(
+            ctx,
+            &format!("makes a `{}` call with no timeout", call.callee),
+        ));
+        finding.related.extend(budget.related.clone());
     }
 }

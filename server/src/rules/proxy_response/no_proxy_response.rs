@@ -1,0 +1,148 @@
+use super::reading::{handler_reading, FrontDoor};
+use crate::files::Language;
+use crate::findings::{Category, Severity};
+use crate::knowledge::proxy::PayloadVersion;
+use crate::languages::{FallOff, NonObject, NonObjectKind};
+use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
+
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "GL114",
+        name: "no-proxy-response",
+        category: Category::ProxyResponse,
+        severity: Severity::Error,
+        summary: "A handler behind a REST API (payload 1.0) returns no object at all: None/undefined, nothing, or a string, number or list.",
+        aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"}; an HTTP API with payload 1.0 answers 500)",
+        why: "A Lambda proxy integration with payload 1.0 reads the function's result as an object with \
+              `statusCode`, `headers` and `body`. `return None`, a bare `return`, a path that reaches the end \
+              of the handler without a `return` (Python; an `async` handler in Node), `return undefined`, or a \
+              returned string, number or list is no such object: API Gateway answers 502 (an HTTP API with \
+              payload 1.0: 500). The finding is shown on the path that does it: the `return`, or, for a path \
+              that falls off the end, the last statement of that path (the `if` without `else` whose \
+              condition fails, the loop that ends, the statement after which the body ends). Under payload \
+              2.0 a returned string or number is the body of a 200, which is fine, and `null` becomes the \
+              body `null` with 200: a warning where a template says so. Only handlers that surely answer \
+              API Gateway are read (a template links them to proxy integrations and nothing else, or their \
+              code reads API Gateway event keys and returns a `statusCode`); without a template the \
+              finding is a warning that says which front door it assumes. Not read: handlers invoked by \
+              queues, buckets or schedules too, Node handlers that answer through `callback` or \
+              `context.succeed`, handlers behind middleware or a framework (middy, Powertools resolvers, \
+              Chalice, Mangum, serverless-http, decorators not known to pass results through), and paths \
+              whose end is not known (`try`/`finally`, a `match`/`switch` that may cover every case, \
+              `while True`, a call that may never return, `sys.exit()`).",
+        fix: "Return a response on every path: `{\"statusCode\": 204}` when there is nothing to send, \
+              `{\"statusCode\": 200, \"body\": text}` for a string, `json.dumps(...)` / `JSON.stringify(...)` \
+              for a list.",
+        before: "def lambda_handler(event, context):\n    if event[\"httpMethod\"] == \"GET\":\n        return {\"statusCode\": 200, \"body\": json.dumps(list_orders())}\n    elif event[\"httpMethod\"] == \"POST\":\n        return {\"statusCode\": 201, \"body\": json.dumps(create(event))}",
+        after: "def lambda_handler(event, context):\n    if event[\"httpMethod\"] == \"GET\":\n        return {\"statusCode\": 200, \"body\": json.dumps(list_orders())}\n    elif event[\"httpMethod\"] == \"POST\":\n        return {\"statusCode\": 201, \"body\": json.dumps(create(event))}\n    return {\"statusCode\": 405, \"body\": json.dumps({\"message\": \"method not allowed\"})}",
+        example_language: "python",
+    },
+    check: Check::Source(check),
+};
+
+fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
+    let facts = ctx.facts;
+    let mut readings = Vec::new();
+    for found in &facts.non_objects {
+        let reading = match readings
+            .iter()
+            .find(|(handler, _)| *handler == found.handler)
+        {
+            Some((_, reading)) => reading,
+            None => {
+                let reading = handler_reading(facts, ctx.text, ctx.file, found.handler);
+                readings.push((found.handler, reading));
+                &readings.last().expect("just pushed").1
+            }
+        };
+        let Some(reading) = reading else {
+            continue;
+        };
+        let nothing = matches!(
+            found.what,
+            NonObjectKind::Null | NonObjectKind::BareReturn | NonObjectKind::FallsOff(_)
+        );
+        let (severity, outcome) = match (reading.payload, reading.front_door) {
+            (PayloadVersion::V1, FrontDoor::Known(_)) => {
+                (Severity::Error, reading.rejection().to_owned())
+            }
+            (PayloadVersion::V1, FrontDoor::Assumed) => {
+                (Severity::Warning, reading.rejection().to_owned())
+            }
+            // Payload 2.0: a string or number is the body of a 200; `null` is sent as the body
+            // `null` with 200, which the code almost surely did not mean.
+            (PayloadVersion::V2, FrontDoor::Known(_)) if nothing => (
+                Severity::Warning,
+                "the HTTP API (payload 2.0) answers 200 with the body `null`".to_owned(),
+            ),
+            (PayloadVersion::V2, _) => continue,
+        };
+        let message = format!(
+            "{}: {outcome}. {}",
+            what_happens(ctx, found),
+            advice(ctx.facts.language, &found.what)
+        );
+        let finding = sink.report(found.range, message);
+        finding.severity = severity;
+        finding.related.extend(reading.related.clone());
+    }
+}
+
+/// What the handler returns on this path, as the start of the message.
+fn what_happens(ctx: &SourceContext<'_>, found: &NonObject) -> String {
+    let python = ctx.facts.language == Language::Python;
+    let nothing = if python { "None" } else { "undefined" };
+    let name = &ctx.facts.function(found.handler).name;
+    match &found.what {
+        NonObjectKind::Null => {
+            let written = found.range.slice(ctx.text);
+            let null = if python {
+                "None"
+            } else if written.contains("undefined") {
+                "undefined"
+            } else {
+                "null"
+            };
+            format!("`{name}` returns {null}, which is no proxy response")
+        }
+        NonObjectKind::BareReturn => {
+            format!(
+                "This bare `return` makes `{name}` return {nothing}, which is no proxy response"
+            )
+        }
+        NonObjectKind::FallsOff(how) => {
+            let path = match how {
+                FallOff::After => "after this statement",
+                FallOff::NoBranch => "when no branch of this statement runs",
+                FallOff::LoopEnds => "when this loop ends",
+            };
+            format!(
+                "`{name}` reaches its end without a `return` {path}, so it returns {nothing}, which \
+                 is no proxy response"
+            )
+        }
+        NonObjectKind::Value(what) => {
+            format!("`{name}` returns {what}, not a proxy response object")
+        }
+    }
+}
+
+fn advice(language: Language, what: &NonObjectKind) -> &'static str {
+    let python = language == Language::Python;
+    match what {
+        NonObjectKind::Value("a string") if python => {
+            "Return {\"statusCode\": 200, \"body\": ...} with the string as the body"
+        }
+        NonObjectKind::Value("a string") => {
+            "Return { statusCode: 200, body: ... } with the string as the body"
+        }
+        NonObjectKind::Value(_) if python => {
+            "Return {\"statusCode\": 200, \"body\": json.dumps(...)}"
+        }
+        NonObjectKind::Value(_) => "Return { statusCode: 200, body: JSON.stringify(...) }",
+        _ if python => {
+            "Return a response on every path ({\"statusCode\": 204} when there is nothing to send)"
+        }
+        _ => "Return a response on every path ({ statusCode: 204 } when there is nothing to send)",
+    }
+}
