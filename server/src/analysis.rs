@@ -120,13 +120,9 @@ fn run_rules(
                     check(&ctx, response, &mut sink);
                     for mut finding in sink.into_findings() {
                         finding.related.extend(reading.related.clone());
-                        if !reading.fixes_applicable {
-                            // Still offered in the editor, for a person to judge; never applied
-                            // unattended.
-                            for fix in &mut finding.fixes {
-                                fix.safe = false;
-                            }
-                        }
+                        // The reading's policy: severity under an assumed front door, whether
+                        // fixes may be applied unattended.
+                        reading.settle(&mut finding);
                         found.push(finding);
                     }
                 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::findings::Related;
+use crate::knowledge::front_doors;
 use crate::languages::{FunctionId, Role, SourceFacts};
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
 
@@ -26,6 +27,22 @@ pub struct FileContext {
     /// The file itself, for related locations inside it (a helper's call site); `None` when the
     /// analysis runs without a workspace.
     pub path: Option<PathBuf>,
+    /// Whether the file lies in the functions folder a `netlify.toml` declares: a Netlify
+    /// Function, behind Netlify's proxy rather than API Gateway.
+    pub netlify_function: bool,
+}
+
+/// A front door other than a REST or HTTP API that a file's code or project shows, for handlers
+/// no template links (AWS-BEHAVIOUR, "Other front doors").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShownFrontDoor {
+    /// The code reads a WebSocket event (`requestContext.connectionId`, `$connect`): route
+    /// responses are not the REST proxy contract; the integration timeout is 29 s and a timed-out
+    /// caller gets an error message over the socket, not a 504.
+    WebSocket,
+    /// A Netlify Function (`netlify.toml`'s functions folder, `@netlify/functions`): Netlify's
+    /// proxy answers the client, neither API Gateway's contract nor its 29 s apply.
+    Netlify,
 }
 
 /// One template function that runs a handler of this file.
@@ -80,6 +97,17 @@ impl FileContext {
         Self {
             test_code: is_test_path(relative),
             ..Self::default()
+        }
+    }
+
+    /// The front door the file's project or code shows, when it is not a REST or HTTP API.
+    pub fn shown_front_door(&self, text: &str) -> Option<ShownFrontDoor> {
+        if self.netlify_function || front_doors::imports_netlify(text) {
+            Some(ShownFrontDoor::Netlify)
+        } else if front_doors::shows_websocket_event(text) {
+            Some(ShownFrontDoor::WebSocket)
+        } else {
+            None
         }
     }
 

@@ -123,6 +123,56 @@ pub const FRAMEWORKS: &[Framework] = &[
     },
 ];
 
+/// Node libraries whose handler wrapper (`middy(base)`, `datadog(base)`, `lumigo.trace(base)`,
+/// `Sentry.wrapHandler(base)`) returns a handler that answers with what the wrapped function
+/// returns: the wrapped function is read as the handler. Any other call around a function (a
+/// project's own `handler(lambda)` that builds the proxy response from the function's data) is
+/// unknown: the function passed to it is not the handler, and what it returns is no response.
+pub const TRANSPARENT_WRAPPER_MODULES: &[&str] = &[
+    "@middy/core",
+    "middy",
+    "datadog-lambda-js",
+    "@lumigo/tracer",
+    "@sentry/serverless",
+    "@sentry/aws-serverless",
+    "epsagon",
+];
+
+/// Whether `name` (the first identifier of a wrapper call: `middy`, `Sentry`) is bound by an
+/// import of a transparent wrapper library in `text` (a Node source file): `import middy from
+/// '@middy/core'`, `const { datadog } = require('datadog-lambda-js')`, `import * as Sentry from
+/// '@sentry/serverless'`.
+pub fn is_transparent_wrapper(text: &str, name: &str) -> bool {
+    TRANSPARENT_WRAPPER_MODULES.iter().any(|module| {
+        ['\'', '"', '`'].iter().any(|quote| {
+            let quoted = format!("{quote}{module}");
+            text.match_indices(&quoted).any(|(at, _)| {
+                let rest = &text[at + quoted.len()..];
+                if !(rest.starts_with(*quote) || rest.starts_with('/')) {
+                    return false;
+                }
+                // The import statement the module string ends: from its keyword to the string.
+                let before = &text[..at];
+                let start = ["import", "require", "const ", "let ", "var "]
+                    .iter()
+                    .filter_map(|keyword| before.rfind(keyword))
+                    .min_by_key(|start| at - start)
+                    .map(|start| {
+                        // `const middy = require(...)`: the declaration before `require`.
+                        before[..start]
+                            .rfind([';', '\n'])
+                            .map_or(0, |line| line + 1)
+                    });
+                start.is_some_and(|start| {
+                    before[start..]
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                        .any(|word| word == name)
+                })
+            })
+        })
+    })
+}
+
 /// The frameworks `text` (a source file of `ecosystem`) imports.
 pub fn used_by(text: &str, ecosystem: Ecosystem) -> impl Iterator<Item = &'static Framework> + '_ {
     FRAMEWORKS.iter().filter(move |framework| {
@@ -135,7 +185,7 @@ pub fn used_by(text: &str, ecosystem: Ecosystem) -> impl Iterator<Item = &'stati
 }
 
 /// Whether `text` imports `module`, written as `ecosystem` writes imports.
-fn imports(text: &str, ecosystem: Ecosystem, module: &str) -> bool {
+pub(crate) fn imports(text: &str, ecosystem: Ecosystem, module: &str) -> bool {
     match ecosystem {
         Ecosystem::Python => ["import ", "from "].iter().any(|keyword| {
             occurrences(text, &format!("{keyword}{module}")).any(|after| {
@@ -169,6 +219,19 @@ mod tests {
         used_by(text, ecosystem)
             .map(|framework| framework.name)
             .collect()
+    }
+
+    #[test]
+    fn transparent_wrappers_by_their_import() {
+        let text = "import middy from '@middy/core';\nimport handler from './libs/handler-lib';\n";
+        assert!(is_transparent_wrapper(text, "middy"));
+        assert!(!is_transparent_wrapper(text, "handler"));
+        let text = "const { datadog } = require(\"datadog-lambda-js\");\n";
+        assert!(is_transparent_wrapper(text, "datadog"));
+        assert!(!is_transparent_wrapper(
+            "const wrap = require('./wrap');\n",
+            "wrap"
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod errors;
 pub mod frameworks;
+pub mod front_doors;
 pub mod proxy;
 
 pub use errors::{explain, AwsError, AWS_ERRORS};

@@ -19,6 +19,7 @@ use super::pipeline::values::{arithmetic, reaching_kind, same_kind};
 use super::pipeline::{calls, roles, MAX_DEPTH};
 use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
 use crate::files::{FileKind, Language};
+use crate::knowledge::frameworks;
 use crate::text::TextRange;
 
 /// The queries of one grammar, run in one pass: the JavaScript ones compile for all three
@@ -130,6 +131,7 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
         candidates: Vec::new(),
         by_node: HashMap::new(),
         bindings: Bindings::default(),
+        unknown_wrapped: Vec::new(),
     };
     extractor.bindings.branches = ScopeIndex::from_captures(
         &extractor.matches,
@@ -162,8 +164,14 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
 
 /// An exported name and the wrapper call it is exported through (`middy`).
 type Export<'t> = (&'t str, Option<&'t str>);
-/// A function's name node, the declarator binding it, and the export it is defined in.
-type NameSite<'t> = (Node<'t>, Option<Node<'t>>, Option<Export<'t>>);
+/// A function's name node, the declarator binding it, the export it is defined in, and the
+/// wrapper call it is passed to (`const main = handler(async (event) => ...)`).
+type NameSite<'t> = (
+    Node<'t>,
+    Option<Node<'t>>,
+    Option<Export<'t>>,
+    Option<&'t str>,
+);
 /// An event read (`event.body`, `const { body } = event`): the read, the object, the keys.
 type EventRead<'t> = (Node<'t>, &'t str, Vec<(String, Node<'t>)>);
 
@@ -177,6 +185,9 @@ struct Candidate<'t> {
     parameters: Vec<Parameter<'t>>,
     /// Exported names, with the wrapper call it is exported through (`middy`).
     exports: Vec<Export<'t>>,
+    /// Whether it is exported through a call gatelint does not know (`export const main =
+    /// handler(base)`): the handler is what that call returns, not this function.
+    wrapped_unknown: bool,
     role: Option<Role>,
 }
 
@@ -198,6 +209,10 @@ struct Extractor<'t> {
     /// Function node id → the handler or helper it is in `facts.functions`.
     by_node: HashMap<usize, FunctionId>,
     bindings: Bindings<'t>,
+    /// Byte ranges of functions passed to a call gatelint does not know (`handler(async (event)
+    /// => data)` with a project's own wrapper): the handler is what the call returns, so these
+    /// functions are not judged and what they return is no response.
+    unknown_wrapped: Vec<std::ops::Range<usize>>,
 }
 
 impl<'t> Extractor<'t> {
@@ -274,9 +289,17 @@ impl<'t> Extractor<'t> {
             if !self.scopes.is_top_level(function) || function.kind() == "method_definition" {
                 continue;
             }
-            let Some((name_node, declarator, direct_export)) = self.function_name(function) else {
+            let Some((name_node, declarator, direct_export, wrapper)) =
+                self.function_name(function)
+            else {
                 continue;
             };
+            if let Some(wrapper) = wrapper {
+                if !self.is_transparent_wrapper(wrapper) {
+                    self.unknown_wrapped.push(function.byte_range());
+                    continue;
+                }
+            }
             let name = self.node_text(name_node);
             let mut exports = Vec::new();
             if let Some((exported, wrapper)) = direct_export {
@@ -289,6 +312,7 @@ impl<'t> Extractor<'t> {
                 declarator,
                 parameters: positional_parameters(function, self.text),
                 exports,
+                wrapped_unknown: false,
                 role: None,
             });
         }
@@ -366,7 +390,7 @@ impl<'t> Extractor<'t> {
                 .filter(|parent| parent.child_by_field_name("declaration") == Some(function))
                 .filter(|parent| !has_default(*parent))
                 .map(|_| (self.node_text(name), None));
-            return Some((name, None, exported));
+            return Some((name, None, exported, None));
         }
         self.bound_name(function)
     }
@@ -414,13 +438,13 @@ impl<'t> Extractor<'t> {
                     .parent()
                     .filter(|statement| statement.kind() == "export_statement")
                     .map(|_| (self.node_text(name), wrapper));
-                Some((name, Some(parent), exported))
+                Some((name, Some(parent), exported, wrapper))
             }
             "assignment_expression" => {
                 let left = parent.child_by_field_name("left")?;
                 let exported = export_target(left, self.text)?;
                 let property = left.child_by_field_name("property")?;
-                Some((property, None, Some((exported, wrapper))))
+                Some((property, None, Some((exported, wrapper)), wrapper))
             }
             "pair" => {
                 let key = parent.child_by_field_name("key")?;
@@ -433,7 +457,7 @@ impl<'t> Extractor<'t> {
                 {
                     return None;
                 }
-                Some((key, None, Some((self.node_text(key), wrapper))))
+                Some((key, None, Some((self.node_text(key), wrapper)), wrapper))
             }
             _ => None,
         }
@@ -496,12 +520,68 @@ impl<'t> Extractor<'t> {
         });
         for (exported, value) in exports {
             if let Some((index, wrapper)) = self.resolve_function(value, None, 0) {
+                if wrapper.is_some_and(|wrapper| !self.is_transparent_wrapper(wrapper)) {
+                    self.candidates[index].wrapped_unknown = true;
+                    continue;
+                }
                 let candidate = &mut self.candidates[index];
                 if !candidate.exports.iter().any(|(name, _)| *name == exported) {
                     candidate.exports.push((exported, wrapper));
                 }
             }
         }
+    }
+
+    /// Whether a wrapper call (`middy`, `Sentry.wrapHandler`) comes from a library whose wrapped
+    /// handler answers with what the wrapped function returns.
+    fn is_transparent_wrapper(&self, wrapper: &str) -> bool {
+        let root = wrapper.split('.').next().unwrap_or(wrapper);
+        frameworks::is_transparent_wrapper(self.text, root)
+    }
+
+    /// Whether a response-shaped literal is handed to a callback parameter of a function that is
+    /// no handler or helper of the file (`responseCb(err, { statusCode: 0 })` in a browser
+    /// socket client): that function's caller receives it, not Lambda. Lambda's own convention,
+    /// `callback(null, result)`, still answers.
+    fn passed_to_other_callback(&self, object: Node<'t>) -> bool {
+        let Some(arguments) = object
+            .parent()
+            .filter(|parent| parent.kind() == "arguments")
+        else {
+            return false;
+        };
+        let Some(call) = arguments
+            .parent()
+            .filter(|call| call.kind() == "call_expression")
+        else {
+            return false;
+        };
+        let Some(callee) = call
+            .child_by_field_name("function")
+            .filter(|callee| callee.kind() == "identifier")
+        else {
+            return false;
+        };
+        let name = self.node_text(callee);
+        // A parameter (bound in a function, with no value the file states).
+        let parameter = self
+            .bindings
+            .visible(&self.scopes, call, name)
+            .is_some_and(|binding| binding.scope.is_some() && binding.value.is_none());
+        if !parameter {
+            return false;
+        }
+        // Inside a handler or helper it may carry the answer (a promise's `resolve`).
+        let in_handler = self
+            .scopes
+            .binding_chain(call)
+            .into_iter()
+            .flatten()
+            .any(|scope| self.by_node.contains_key(&scope));
+        let lambda_success = CALLBACK_NAMES.contains(&name)
+            && first_named(arguments)
+                .is_some_and(|first| matches!(first.kind(), "null" | "undefined"));
+        !in_handler && !lambda_success
     }
 
     /// The candidate function an exported expression stands for, and the wrapper it goes through.
@@ -624,8 +704,16 @@ impl<'t> Extractor<'t> {
         // that climb to the parent (a descent from the root each) come last.
         self.matches.each(OBJECTS, |captures| {
             if let Some(object) = captures.get("object") {
+                let wrapped = |object: Node<'_>| {
+                    self.unknown_wrapped
+                        .iter()
+                        .any(|range| range.contains(&object.start_byte()))
+                };
                 responses.literal(&*self, object, |object| {
-                    is_expectation(object, self.text) || is_sample_data(object, self.text)
+                    wrapped(object)
+                        || is_expectation(object, self.text)
+                        || is_sample_data(object, self.text)
+                        || self.passed_to_other_callback(object)
                 });
             }
         });
@@ -1177,6 +1265,10 @@ fn handler_reason(
     text: &str,
     queries: &Queries,
 ) -> Option<&'static str> {
+    // Exported only through a call gatelint does not know: the handler is that call's result.
+    if candidate.wrapped_unknown && candidate.exports.is_empty() {
+        return None;
+    }
     if let Some((_, wrapper)) = candidate
         .exports
         .iter()
@@ -1814,6 +1906,8 @@ mod tests {
     #[test]
     fn finds_handlers_in_every_export_form() {
         let source = r#"
+import middy from '@middy/core';
+import handler from './libs/handler-lib';
 exports.a = async (event) => {};
 module.exports.b = function (event, context) {};
 function c(evt) {}
@@ -1826,6 +1920,9 @@ const base = async (payload) => {};
 export const wrapped = middy(base).use(parser());
 function helper(x) {}
 export function express(req, res) {}
+async function inner(event, context) {}
+export const routed = handler(inner);
+export const inline = handler(async (event, context) => ({ ok: true }));
 "#;
         let facts = facts(FileKind::JavaScript, source);
         assert_eq!(

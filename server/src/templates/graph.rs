@@ -34,6 +34,19 @@ impl ApiKind {
         }
     }
 
+    /// What the caller gets when the integration timeout runs out before the function answers,
+    /// as a clause: an HTTP 504 for REST and HTTP APIs; a WebSocket API has no HTTP answer to
+    /// give mid-conversation (AWS-BEHAVIOUR, "Other front doors").
+    pub fn timeout_outcome(self) -> &'static str {
+        match self {
+            ApiKind::Rest | ApiKind::Http => "the client gets 504 (Endpoint request timed out)",
+            ApiKind::WebSocket => {
+                "the caller gets an error message over the WebSocket instead of the route's answer \
+                 (a `$connect` is refused; `$disconnect` has no caller waiting)"
+            }
+        }
+    }
+
     /// The largest integration timeout the API type allows, in milliseconds.
     pub fn max_timeout_millis(self) -> f64 {
         match self {

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::context::{FileContext, HandlerContext};
 use crate::files::FileKind;
+use crate::knowledge::front_doors;
 use crate::languages::symbols::{self, Symbol};
 use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
@@ -684,6 +685,35 @@ impl WorkspaceIndex {
             .is_ok_and(|package| package.contains("\"build\"") || package.contains("typescript"))
     }
 
+    /// Whether a file lies in the functions folder of a Netlify project: a folder above it (inside
+    /// the root that holds it) has a `netlify.toml`, read through the guarded reader, whose
+    /// functions folder holds the file. The nearest `netlify.toml` decides.
+    fn in_netlify_functions(&self, path: &Path) -> bool {
+        let Some(root) = self
+            .roots
+            .iter()
+            .filter(|root| path.starts_with(root))
+            .max_by_key(|root| root.components().count())
+        else {
+            return false;
+        };
+        // Ancestors of one path: as many as its components, never a walk of a tree.
+        for folder in path.ancestors().skip(1) {
+            if !folder.starts_with(root) {
+                break;
+            }
+            let toml = folder.join("netlify.toml");
+            if std::fs::metadata(&toml).is_ok_and(|meta| meta.is_file()) {
+                return fs::read_text(&toml, &self.boundary).is_ok_and(|text| {
+                    front_doors::netlify_functions_dirs(&text)
+                        .iter()
+                        .any(|functions| path.starts_with(normalize(&folder.join(functions))))
+                });
+            }
+        }
+        false
+    }
+
     /// What the workspace says about one file, for [`crate::analysis::analyze`].
     pub fn context(&self, path: &Path) -> FileContext {
         // Test code is recognised by the path inside the root that holds the file.
@@ -696,6 +726,7 @@ impl WorkspaceIndex {
         let mut context = FileContext {
             link_problems: self.problems.get(path).cloned().unwrap_or_default(),
             path: Some(path.to_path_buf()),
+            netlify_function: self.in_netlify_functions(path),
             ..FileContext::for_path(relative)
         };
         for link in self.links_of_file(path) {

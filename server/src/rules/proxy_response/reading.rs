@@ -6,18 +6,24 @@
 //! Never judged, unless a template links the function: test code, objects that build request
 //! events, and files whose framework writes the response itself (`knowledge::frameworks`).
 
+use crate::context::ShownFrontDoor;
 use crate::context::{function_chain, invocations_of, FileContext};
 use crate::files::Language;
-use crate::findings::Related;
+use crate::findings::{Finding, Related, Severity};
 use crate::knowledge::frameworks::{self, Ecosystem};
 use crate::knowledge::proxy::{
     PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
 };
 use crate::languages::{FunctionId, Origin, PayloadEvidence, ResponseObject, SourceFacts};
+use crate::templates::functions::Invocation;
 use crate::templates::graph::ApiKind;
 use crate::templates::IntegrationKind;
 
 use super::is_response_shaped;
+
+/// Rules whose failure is the Lambda runtime's (it cannot serialise the returned value), which
+/// happens behind any front door: an assumed front door does not make them conditional.
+const RUNTIME_FAILURES: &[&str] = &["GL108"];
 
 /// How surely a response object is a Lambda proxy response, and so how it is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +65,26 @@ impl Reading {
     pub fn is_v2_body(&self, response: &ResponseObject) -> bool {
         // A spread without a visible `statusCode` may hold one or not: unknown, so read as data.
         self.payload == PayloadVersion::V2 && response.entry("statusCode").is_none()
+    }
+
+    /// Applies the reading to a finding a response rule made: under an assumed front door the
+    /// finding is a conditional claim ("if this runs behind a REST API ...": the handler may sit
+    /// behind an HTTP API, a non-proxy integration or no API at all), so it is a warning at most;
+    /// where the reading does not allow unattended fixes, its fixes are offered for a person to
+    /// judge, never applied unattended. The runtime's own failures (a value Lambda cannot
+    /// serialise) fail whatever the front door and keep their severity.
+    pub fn settle(&self, finding: &mut Finding) {
+        if self.front_door == FrontDoor::Assumed
+            && finding.severity == Severity::Error
+            && !RUNTIME_FAILURES.contains(&finding.code)
+        {
+            finding.severity = Severity::Warning;
+        }
+        if !self.fixes_applicable {
+            for fix in &mut finding.fixes {
+                fix.safe = false;
+            }
+        }
     }
 
     /// What the client gets when API Gateway cannot read the response, as a clause: named for the
@@ -116,10 +142,11 @@ pub fn read_responses<'f>(
     if serialised_by_framework(facts, text) {
         return Vec::new();
     }
+    let shown = file.shown_front_door(text);
     facts
         .responses
         .iter()
-        .filter_map(|response| Some((response, reading(file, facts, response)?)))
+        .filter_map(|response| Some((response, reading(file, facts, response, shown)?)))
         .collect()
 }
 
@@ -244,11 +271,18 @@ fn template_reading(
     if invocations().any(|(_, invocation)| invocation.authorizer.is_some()) {
         return TemplateReading::NotProxy;
     }
+    // A WebSocket route's answer is not the REST proxy contract (`$disconnect`'s is ignored,
+    // `$connect`'s only its status, other routes' only sent with a route response): such an
+    // invocation is another source, not a proxy integration whose response is judged.
+    let websocket = |invocation: &Invocation| invocation.api_kind == ApiKind::WebSocket;
     let also_other = contexts
         .iter()
-        .any(|context| context.function.other_sources);
+        .any(|context| context.function.other_sources)
+        || invocations().any(|(_, invocation)| websocket(invocation));
     let proxies: Vec<_> = invocations()
-        .filter(|(_, invocation)| invocation.kind == IntegrationKind::Proxy)
+        .filter(|(_, invocation)| {
+            invocation.kind == IntegrationKind::Proxy && !websocket(invocation)
+        })
         .collect();
     // The strictest format any proxy integration reads decides: 1.0 where there is one, and a
     // REST API's among those.
@@ -273,7 +307,12 @@ fn template_reading(
 
 /// How a response is read; `None` when it is no proxy response (its function shows another
 /// event source, nothing shows it serves API Gateway, it is test code or a request event).
-fn reading(file: &FileContext, facts: &SourceFacts, response: &ResponseObject) -> Option<Reading> {
+fn reading(
+    file: &FileContext,
+    facts: &SourceFacts,
+    response: &ResponseObject,
+    shown: Option<ShownFrontDoor>,
+) -> Option<Reading> {
     let function = response
         .function()
         .or_else(|| enclosing_function(facts, response));
@@ -307,6 +346,11 @@ fn reading(file: &FileContext, facts: &SourceFacts, response: &ResponseObject) -
     }
     // No template links it: test code and request events are not answers.
     if file.test_code || builds_request_event(response) {
+        return None;
+    }
+    // The code or project shows a front door with a contract of its own (a WebSocket route, a
+    // Netlify Function): the REST proxy contract is not assumed for it.
+    if shown.is_some() {
         return None;
     }
     // The code may say which format (`event["rawPath"]`, `APIGatewayProxyEventV2` are 2.0).
@@ -405,4 +449,47 @@ fn enclosing_function(facts: &SourceFacts, response: &ResponseObject) -> Option<
             function.range.start <= response.range.start && response.range.end <= function.range.end
         })
         .map(FunctionId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::TextRange;
+
+    fn finding(code: &'static str) -> Finding {
+        Finding {
+            code,
+            severity: Severity::Error,
+            range: TextRange::empty(0),
+            message: String::new(),
+            fixes: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    fn reading(front_door: FrontDoor) -> Reading {
+        Reading {
+            payload: PayloadVersion::V1,
+            certainty: Certainty::Sure,
+            front_door,
+            related: None,
+            fixes_applicable: true,
+        }
+    }
+
+    #[test]
+    fn an_assumed_front_door_makes_errors_warnings() {
+        // GL106 under an assumed front door: "if this runs behind a REST API" is a condition.
+        let mut body = finding("GL106");
+        reading(FrontDoor::Assumed).settle(&mut body);
+        assert_eq!(body.severity, Severity::Warning);
+        // Known to be a REST API: API Gateway fails the request.
+        let mut body = finding("GL106");
+        reading(FrontDoor::Known(ApiKind::Rest)).settle(&mut body);
+        assert_eq!(body.severity, Severity::Error);
+        // Bytes Lambda cannot serialise fail behind any front door.
+        let mut bytes = finding("GL108");
+        reading(FrontDoor::Assumed).settle(&mut bytes);
+        assert_eq!(bytes.severity, Severity::Error);
+    }
 }

@@ -1,4 +1,4 @@
-use super::reading::{Certainty, FrontDoor};
+use super::reading::Certainty;
 use super::{allowed_keys, is_response_shaped, meant_key, payload_name};
 use crate::findings::{Category, Edit, Fix, Severity};
 use crate::knowledge::proxy::PayloadVersion;
@@ -103,10 +103,9 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         });
         let finding = sink.report(entry.key_range, message);
         finding.with_fix(fix);
-        if payload == PayloadVersion::V2 || ctx.reading.front_door == FrontDoor::Assumed {
-            // Payload 2.0: not recorded against AWS. An assumed front door: the 502 holds only
-            // if it is a REST API (an HTTP API with payload 2.0 does not fail). Either way a
-            // warning, never a claim of failure.
+        if payload == PayloadVersion::V2 {
+            // Payload 2.0: not recorded against AWS, a warning, never a claim of failure. (An
+            // assumed front door makes every proxy-response error a warning: `Reading::settle`.)
             finding.severity = Severity::Warning;
         }
     }

@@ -1,7 +1,7 @@
 use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::template_edit::{column, replace_scalar};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
-use crate::templates::graph::MIN_TIMEOUT_MILLIS;
+use crate::templates::graph::{ApiKind, MIN_TIMEOUT_MILLIS};
 use crate::templates::model::LAMBDA_FUNCTION_TYPES;
 use crate::templates::{Edge, EdgeRole, Number, Resource, Syntax};
 
@@ -70,12 +70,13 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         }
         reported.push(range);
         let message = format!(
-            "`{}` may run {} s, but {} stops waiting after {}: the client gets 504 (Endpoint request \
-             timed out) while the function keeps running. Lower Timeout to {} or move the slow work out of the request",
+            "`{}` may run {} s, but {} stops waiting after {}: {} while the function keeps running. \
+             Lower Timeout to {} or move the slow work out of the request",
             function.logical_id,
             format_number(timeout.value),
             edge.describe(),
             describe_budget(edge),
+            edge.api_kind.timeout_outcome(),
             format_number(limit_seconds),
         );
         let where_ = if timeout.literal_range != timeout.written_range {
@@ -122,12 +123,24 @@ fn globals_finding(
             )
         })
         .collect();
+    // What the callers get, once per kind of API among the routes.
+    let mut outcomes: Vec<&str> = Vec::new();
+    for (_, edge, _) in found {
+        let outcome = match edge.api_kind {
+            ApiKind::WebSocket => ApiKind::WebSocket.timeout_outcome(),
+            ApiKind::Rest | ApiKind::Http => "those clients get 504 (Endpoint request timed out)",
+        };
+        if !outcomes.contains(&outcome) {
+            outcomes.push(outcome);
+        }
+    }
     let message = format!(
         "Globals.Function.Timeout lets functions run {} s, but API Gateway stops waiting sooner for {}: \
-         those clients get 504 (Endpoint request timed out) while the function keeps running. Set a \
-         lower Timeout on these functions or move the slow work out of the request",
+         {} while the function keeps running. Set a lower Timeout on these functions or move the \
+         slow work out of the request",
         format_number(timeout.value),
-        routes.join("; ")
+        routes.join("; "),
+        outcomes.join("; ")
     );
     let edits: Option<Vec<Edit>> = found
         .iter()

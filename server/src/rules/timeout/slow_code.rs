@@ -1,10 +1,10 @@
-use crate::context::HandlerContext;
+use crate::context::{HandlerContext, ShownFrontDoor};
 use crate::findings::{Category, Related, Severity};
 use crate::rules::timeout::function_timeout::format_number;
 use crate::rules::timeout::reach;
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::Invocation;
-use crate::templates::graph::REST_TIMEOUT_MILLIS;
+use crate::templates::graph::{ApiKind, REST_TIMEOUT_MILLIS, WEBSOCKET_TIMEOUT_MILLIS};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -16,8 +16,10 @@ pub static RULE: Rule = Rule {
         aws_error: "504 {\"message\": \"Endpoint request timed out\"}, or 502 with `Task timed out after N seconds` in the function log",
         why: "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
               `Task timed out`, and API Gateway answers 502) and the integration timeout (API Gateway stops \
-              waiting: 504). Without a template gatelint assumes API Gateway's 29 s REST limit for a handler \
-              that shows it serves API Gateway. A wait with a constant duration (`time.sleep`/`asyncio.sleep` in \
+              waiting: 504; behind a WebSocket API the caller gets an error message over the socket instead). \
+              Without a template gatelint assumes API Gateway's 29 s REST limit for a handler that shows it \
+              serves API Gateway (the 29 s WebSocket limit when its code reads a WebSocket event; none for a \
+              Netlify Function, which is behind Netlify's proxy). A wait with a constant duration (`time.sleep`/`asyncio.sleep` in \
               Python, an awaited `setTimeout` promise or local `sleep(ms)` helper in Node, `tokio::time::sleep`/\
               `std::thread::sleep` in Rust), repeated by constant-bound loops (`for _ in range(K)`, \
               `for (let i = 0; i < K; i++)`, `for _ in 0..K`), that alone outlasts the budget makes that code path fail \
@@ -61,19 +63,35 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
         .file
         .contexts_of(facts, crate::languages::FunctionId(index));
     if contexts.is_empty() {
+        // Without a template, only a handler that shows it serves API Gateway has a known budget:
+        // a WebSocket route's (29 s, an error message to the caller), else a REST API's. A
+        // Netlify Function is behind Netlify's proxy, whose limits are not API Gateway's.
         if ctx.file.test_code {
             // Test code is judged only where a template links it.
             return None;
         }
-        // Without a template, only a handler that shows it serves API Gateway has a known budget.
-        handler.api_evidence.as_ref().map(|_| Budget {
-            millis: REST_TIMEOUT_MILLIS,
-            source: "API Gateway's 29 s REST integration limit (no template links this handler)"
-                .into(),
-            related: None,
-            // The front door is assumed: say so.
-            outcome: "if this runs behind a REST API, API Gateway answers 504 (Endpoint request timed out)",
-        })
+        handler.api_evidence.as_ref()?;
+        match ctx.file.shown_front_door(ctx.text) {
+            Some(ShownFrontDoor::Netlify) => None,
+            Some(ShownFrontDoor::WebSocket) => Some(Budget {
+                millis: WEBSOCKET_TIMEOUT_MILLIS,
+                source: "API Gateway's 29 s WebSocket integration limit (no template links this \
+                         handler)"
+                    .into(),
+                related: None,
+                outcome: ApiKind::WebSocket.timeout_outcome(),
+            }),
+            None => Some(Budget {
+                millis: REST_TIMEOUT_MILLIS,
+                source:
+                    "API Gateway's 29 s REST integration limit (no template links this handler)"
+                        .into(),
+                related: None,
+                outcome:
+                    "if this runs behind a REST API, API Gateway answers 504 (Endpoint request \
+                          timed out)",
+            }),
+        }
     } else {
         tightest_budget(&contexts)
     }
@@ -192,7 +210,12 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
                     format_number(invocation.timeout_millis / 1000.0)
                 ),
             }),
-            outcome: "API Gateway answers 504 (Endpoint request timed out)",
+            outcome: match invocation.api_kind {
+                ApiKind::WebSocket => ApiKind::WebSocket.timeout_outcome(),
+                ApiKind::Rest | ApiKind::Http => {
+                    "API Gateway answers 504 (Endpoint request timed out)"
+                }
+            },
         },
         None => {
             let origin = match (function.timeout_range, function.timeout_from_globals) {

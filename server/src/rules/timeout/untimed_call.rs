@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
               otherwise. When the server behind such a call hangs, the handler hangs with it until its time \
               budget runs out: the smaller of the function's `Timeout` (Lambda stops it: `Task timed out`, 502) \
               and the integration timeout (API Gateway stops waiting: 504; 29 s for a REST API, assumed when no \
-              template links the handler). The client gets a gateway error instead of the handler's own error \
+              template links the handler; a WebSocket route's caller gets an error message over the socket \
+              instead; a Netlify Function has no API Gateway budget and is not reported). The client gets a gateway error instead of the handler's own error \
               response, and the function is billed for the whole wait. (`httpx` has a 5 s default timeout and \
               is not reported.) Helpers are followed: a call in a function of the same file that the handler \
               calls by name, directly or through other helpers, counts for the handler when the call surely \
