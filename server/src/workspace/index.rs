@@ -205,7 +205,7 @@ impl WorkspaceIndex {
     }
 
     pub fn remove(&mut self, path: &Path) -> bool {
-        self.forget_definitions(path);
+        self.forget_definitions(path, &[]);
         self.files.remove(path).is_some()
     }
 
@@ -213,15 +213,16 @@ impl WorkspaceIndex {
     /// them in its model, so that their integrations link routes to functions as inline ones do.
     /// A file outside the roots, missing or unreadable leaves its API unread, as an S3 location.
     fn include_definitions(&mut self, path: &Path, file: &mut IndexedFile) {
-        self.forget_definitions(path);
-        let Some(model) = file.model.as_mut() else {
-            return;
-        };
-        let references = model.definition_references();
-        if references.is_empty() {
-            return;
-        }
-        let Some(model) = Arc::get_mut(model) else {
+        let model = file.model.as_mut();
+        let references = model
+            .as_ref()
+            .map(|model| model.definition_references())
+            .unwrap_or_default();
+        let Some(model) = model
+            .and_then(Arc::get_mut)
+            .filter(|_| !references.is_empty())
+        else {
+            self.forget_definitions(path, &[]);
             return;
         };
         let base = path.parent().unwrap_or(Path::new("/"));
@@ -252,22 +253,27 @@ impl WorkspaceIndex {
                 text,
             });
         }
+        let kept: Vec<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
+        self.forget_definitions(path, &kept);
         model.attach_definitions(&file.text, files);
         if let Content::Template { functions } = &mut file.content {
             *functions = model.function_specs();
         }
     }
 
-    /// Forgets which definition files a template included (it changed or went away).
-    fn forget_definitions(&mut self, template: &Path) {
-        self.included.retain(|_, included| {
-            included.templates.remove(template);
+    /// Forgets that a template includes the definition files other than `kept` (it changed or
+    /// went away); a file no template includes any more is dropped.
+    fn forget_definitions(&mut self, template: &Path, kept: &[PathBuf]) {
+        self.included.retain(|path, included| {
+            if !kept.contains(path) {
+                included.templates.remove(template);
+            }
             !included.templates.is_empty()
         });
     }
 
     /// A definition file changed (`Some`: its new text) or went away: the templates including it
-    /// read it again. Returns those templates; call [`Self::relink`] when any.
+    /// read it again and are relinked. Returns those templates.
     pub fn update_included(&mut self, path: &Path, text: Option<Arc<str>>) -> Vec<PathBuf> {
         let Some(included) = self.included.get_mut(path) else {
             return Vec::new();
@@ -275,6 +281,7 @@ impl WorkspaceIndex {
         let templates: Vec<PathBuf> = included.templates.iter().cloned().collect();
         match text {
             Some(text) => included.text = text,
+            // Gone: the templates read the disk again (and find nothing).
             None => {
                 self.included.remove(path);
             }
@@ -284,7 +291,7 @@ impl WorkspaceIndex {
                 continue;
             };
             let file = IndexedFile::new(old.kind, Arc::clone(&old.text));
-            self.insert(template.clone(), file);
+            self.update(template, Some(file));
         }
         templates
     }
@@ -351,7 +358,7 @@ impl WorkspaceIndex {
                 self.files.insert(path.to_path_buf(), file)
             }
             None => {
-                self.forget_definitions(path);
+                self.forget_definitions(path, &[]);
                 self.files.remove(path)
             }
         };
