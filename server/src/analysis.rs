@@ -249,12 +249,51 @@ fn analyze_template(
     analyze_template_model(model, text, context)
 }
 
-/// Runs every template rule on a template's model.
+/// Runs every template rule on a template's model. With OpenAPI files included, the rules read
+/// the combined text the model's ranges are in, and a finding about a file is moved onto the
+/// template line naming that file, pointing into it.
 fn analyze_template_model(
     model: &TemplateModel,
     text: &str,
     context: &FileContext,
 ) -> Vec<Finding> {
+    let own = text;
+    let findings = template_findings(model, model.text(own), context);
+    if model.included.is_empty() {
+        return findings;
+    }
+    findings
+        .into_iter()
+        .map(|finding| relocate(model, own.len(), finding))
+        .collect()
+}
+
+/// A finding of a template with included files, in the template's own text: one about an
+/// included file is reported where the template names that file, with the place in the file as
+/// its first related location. Fixes that would edit an included file are not offered (the file
+/// may be open with other text than gatelint read).
+fn relocate(model: &TemplateModel, own_len: usize, mut finding: Finding) -> Finding {
+    if let Some((included, local)) = model.locate(finding.range) {
+        finding.related.insert(
+            0,
+            crate::findings::Related {
+                path: included.path.clone(),
+                range: local,
+                message: "written here, in the OpenAPI file the template includes".into(),
+            },
+        );
+        finding.range = included.reference;
+    }
+    finding.fixes.retain(|fix| {
+        fix.edits
+            .iter()
+            .all(|edit| edit.path.is_some() || edit.range.end <= own_len)
+    });
+    finding
+}
+
+/// The findings of the template rules and inline code, in the text the model's ranges are in.
+fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -> Vec<Finding> {
     let mut findings: Vec<Finding> = model
         .read
         .syntax_error

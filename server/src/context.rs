@@ -54,10 +54,15 @@ pub struct HandlerContext {
 }
 
 impl HandlerContext {
+    /// The file an invocation is declared in: the template, or an OpenAPI file it includes.
+    pub fn declared_in<'a>(&'a self, invocation: &'a Invocation) -> &'a Path {
+        invocation.file.as_deref().unwrap_or(&self.template)
+    }
+
     /// Related information pointing at the template line where an invocation is declared.
     pub fn related(&self, invocation: &Invocation) -> Related {
         Related {
-            path: self.template.clone(),
+            path: self.declared_in(invocation).to_path_buf(),
             range: invocation.range,
             message: format!(
                 "{} invokes {} (payload format {})",

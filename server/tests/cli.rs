@@ -76,6 +76,40 @@ fn check_reports_the_demo_app_in_json() {
 }
 
 #[test]
+fn an_included_openapi_file_is_read_with_its_template_and_pointed_into() {
+    let app = "tests/fixtures/apps/openapi_files";
+    let report = json_of(&gatelint(&["check", "--format", "json", app]));
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    // The missing permission of a route written in api/orders.yaml: reported on the template line
+    // naming the file, its first related location the integration in the file (1-based lines).
+    let permission = diagnostics
+        .iter()
+        .find(|d| d["code"] == "GL301")
+        .expect("the route only the OpenAPI file declares has no permission");
+    assert_eq!(permission["path"], format!("{app}/template.yaml"));
+    assert_eq!(permission["range"]["start"]["line"], 17);
+    let related = &permission["related"][0];
+    assert_eq!(related["path"], format!("{app}/api/orders.yaml"));
+    assert_eq!(related["range"]["start"]["line"], 20);
+    // The handler the file links knows its front door: a dict body is an error behind REST.
+    let body = diagnostics
+        .iter()
+        .find(|d| d["code"] == "GL106")
+        .expect("the handler linked through the file is judged");
+    assert_eq!(body["severity"], "error");
+    assert_eq!(body["related"][0]["path"], format!("{app}/api/orders.yaml"));
+    // Checking the handler by name reads it in its project, the included file too.
+    let named = json_of(&gatelint(&[
+        "check",
+        "--format",
+        "json",
+        &format!("{app}/orders/app.py"),
+    ]));
+    assert_eq!(named["diagnostics"][0]["code"], "GL106");
+    assert_eq!(named["diagnostics"][0]["severity"], "error");
+}
+
+#[test]
 fn columns_count_unicode_scalar_values() {
     let dir = tempdir("columns");
     std::fs::write(

@@ -652,6 +652,56 @@ fn editing_a_template_timeout_rediagnoses_the_handler() {
 }
 
 #[test]
+fn editing_an_included_openapi_file_rediagnoses_the_handler() {
+    let root = std::env::temp_dir().join(format!("gatelint-lsp-openapi-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("orders")).expect("temp is writable");
+    let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  OrdersApi:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n          Parameters:\n            Location: api.yaml\n  ExportOrders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.handler\n      Runtime: python3.12\n";
+    let api = "openapi: '3.0.1'\npaths:\n  /export:\n    post:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n        uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ExportOrders.Arn}/invocations\n";
+    let handler = "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": {\"rows\": []}}\n";
+    std::fs::write(root.join("template.yaml"), template).expect("temp is writable");
+    std::fs::write(root.join("api.yaml"), api).expect("temp is writable");
+    std::fs::write(root.join("orders/app.py"), handler).expect("temp is writable");
+    let mut client = start_indexed(&root);
+    let handler_uri = file_uri(&root.join("orders/app.py"));
+    let api_uri = file_uri(&root.join("api.yaml"));
+    client.open(&handler_uri, handler);
+    let diagnostics = client.diagnostics(&handler_uri, Some(1));
+    assert_eq!(codes(&diagnostics), ["GL106"], "{diagnostics:#?}");
+    assert_eq!(
+        diagnostics[0]["severity"], 1,
+        "linked through api.yaml: an error"
+    );
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], api_uri);
+    assert_eq!(
+        related["location"]["range"]["start"]["line"], 7,
+        "the integration URI in api.yaml"
+    );
+
+    // The OpenAPI file is edited in the editor (not saved): the integration becomes non-proxy,
+    // where a dict body is the mapping template's business, and the handler is re-diagnosed.
+    client.open(&api_uri, api);
+    let at = api.find("aws_proxy").expect("the type");
+    let start = client.position(api, at);
+    let end = client.position(api, at + "aws_proxy".len());
+    client.change(
+        &api_uri,
+        2,
+        vec![json!({ "range": { "start": start, "end": end }, "text": "aws" })],
+    );
+    client.wait_for("the handler re-diagnosed without GL106", |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == handler_uri.as_str()
+            && message["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|diagnostics| diagnostics.is_empty())
+    });
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn go_to_definition_from_handler_lands_on_the_function() {
     let (root, template, handler) = write_sam_app("definition");
     let mut client = start_indexed(&root);

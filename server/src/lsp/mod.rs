@@ -502,7 +502,27 @@ impl State {
                 let kind = FileKind::detect(path, text)?;
                 Some(IndexedFile::new(kind, Arc::from(text)))
             });
+        if file.is_none() {
+            if let Some(affected) = self.update_included(path, text.map(Arc::from)) {
+                return affected;
+            }
+        }
         self.update_index_with(path, file)
+    }
+
+    /// An OpenAPI file a template includes changed (`Some`: its text now) or went away: the
+    /// templates including it read it again; returns the files whose findings depend on it.
+    /// `None` when no template includes `path`.
+    fn update_included(&self, path: &Path, text: Option<Arc<str>>) -> Option<HashSet<PathBuf>> {
+        let path = normalize(path);
+        let mut index = self.write_index();
+        if !index.is_included(&path) {
+            return None;
+        }
+        let mut affected = index.dependants(&path);
+        index.update_included(&path, text);
+        affected.extend(index.dependants(&path));
+        Some(affected)
     }
 
     /// [`Self::update_index`] for an open document: its tree is already parsed.
@@ -522,6 +542,12 @@ impl State {
         });
         // The last hold on the old model here: `update_index_with` frees it off the latency path.
         drop(previous);
+        if snapshot.kind.is_none() {
+            // Not a template or handler: perhaps an OpenAPI file a template includes.
+            return self
+                .update_included(&snapshot.path, Some(Arc::clone(&snapshot.text)))
+                .unwrap_or_default();
+        }
         // Checked under the index's lock: a document closed meanwhile went back to the text on
         // disk, which an analysis job that took its snapshot before must not overwrite.
         let uri = &snapshot.uri;

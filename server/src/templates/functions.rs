@@ -53,6 +53,9 @@ pub struct Invocation {
     pub authorizer: Option<AuthorizerKind>,
     /// Where the edge is declared (the event, the integration URI, the authorizer).
     pub range: TextRange,
+    /// The OpenAPI file the edge is declared in, when it is not the template itself (see
+    /// [`super::definitions`]): `range` and `timeout_range` are then in that file.
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// A Lambda function of a template and everything needed to link and reason about its code.
@@ -191,20 +194,56 @@ fn references_within(
 /// `DefinitionUri` (a local file or S3), a `DefinitionBody`/`Body` that is an `AWS::Include`
 /// transform, or a `BodyS3Location`.
 fn has_unread_api_definition(template: &Template) -> bool {
-    template.resources.iter().any(|resource| {
-        let (uri, body) = match resource.type_name.as_str() {
-            "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {
-                ("DefinitionUri", "DefinitionBody")
-            }
-            "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => ("BodyS3Location", "Body"),
-            _ => return false,
-        };
-        resource.property(uri).is_some()
-            || resource
-                .property(body)
-                .and_then(Value::intrinsic)
-                .is_some_and(|(name, _)| name == "Fn::Transform")
-    })
+    let unlinked_included = template.included_definitions.iter().any(|&index| {
+        let resource = &template.resources[index];
+        ["DefinitionBody", "Body"]
+            .into_iter()
+            .filter_map(|key| resource.property(key))
+            .any(|body| has_unlinked_lambda_integration(template, body))
+    });
+    unlinked_included
+        || template.resources.iter().any(|resource| {
+            let (uri, body) = match resource.type_name.as_str() {
+                "AWS::Serverless::Api" | "AWS::Serverless::HttpApi" => {
+                    ("DefinitionUri", "DefinitionBody")
+                }
+                "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => ("BodyS3Location", "Body"),
+                _ => return false,
+            };
+            // A definition file the workspace read is in the template as its body by now.
+            (resource.property(uri).is_some() && resource.property(body).is_none())
+                || resource
+                    .property(body)
+                    .and_then(Value::intrinsic)
+                    .is_some_and(|(name, _)| name == "Fn::Transform")
+        })
+}
+
+/// Whether an OpenAPI definition has a Lambda integration whose function gatelint cannot name (a
+/// literal ARN of another stack, an intrinsic a `DefinitionUri` file cannot use): that function
+/// is invoked by the API, but which one is unknown.
+fn has_unlinked_lambda_integration(template: &Template, body: &Value) -> bool {
+    body.get("paths")
+        .map(Value::entries)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|path| path.value.entries())
+        .filter_map(|operation| operation.value.get("x-amazon-apigateway-integration"))
+        .any(|integration| {
+            let lambda_type = integration
+                .get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|kind| {
+                    kind.eq_ignore_ascii_case("aws_proxy") || kind.eq_ignore_ascii_case("aws")
+                });
+            let Some(uri) = integration.get("uri").filter(|_| lambda_type) else {
+                return false;
+            };
+            let other_service = uri
+                .as_str()
+                .is_some_and(|uri| !uri.contains(":lambda:path/"));
+            !other_service && template.function_ref(uri).is_none()
+        })
 }
 
 /// The Lambda functions of a template with their code locations and invocations.
@@ -348,6 +387,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     timeout_range: edge.timeout.range,
                     authorizer,
                     range: edge.range,
+                    file: None,
                 }
             })
             .collect();

@@ -2,6 +2,7 @@
 //! exact ranges ([`value`]), the model of resources, parameters, `Globals` and intrinsics
 //! ([`model`]), and the integration graph of which API invokes which function ([`graph`]).
 
+pub mod definitions;
 pub mod functions;
 pub mod graph;
 pub mod hover;
@@ -17,6 +18,7 @@ pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
 
 use crate::files::FileKind;
+use crate::text::TextRange;
 
 /// A template read once: what reading it found and its integration graph, shared by the
 /// workspace index (which links its functions) and the analysis (which runs the template rules on
@@ -26,6 +28,12 @@ pub struct TemplateModel {
     pub read: TemplateRead,
     /// The graph of `read.template`, when there is one.
     pub graph: Option<Graph>,
+    /// OpenAPI definition files the template's APIs read, put in the template where
+    /// CloudFormation puts them (see [`definitions`]); empty until the workspace attaches them.
+    pub included: Vec<definitions::Included>,
+    /// With files included: the template's text followed by theirs, the text every range of the
+    /// model is in. `None`: the template's own text.
+    pub combined: Option<std::sync::Arc<str>>,
 }
 
 impl TemplateModel {
@@ -60,7 +68,72 @@ impl TemplateModel {
 
     pub(crate) fn of(read: TemplateRead) -> TemplateModel {
         let graph = read.template.as_ref().map(Graph::build);
-        TemplateModel { read, graph }
+        TemplateModel {
+            read,
+            graph,
+            included: Vec::new(),
+            combined: None,
+        }
+    }
+
+    /// The local definition files this template's APIs read (see [`definitions`]).
+    pub fn definition_references(&self) -> Vec<definitions::DefinitionReference> {
+        self.read
+            .template
+            .as_ref()
+            .map(definitions::definition_references)
+            .unwrap_or_default()
+    }
+
+    /// The model with the definition files read by the workspace put in place, and the graph
+    /// built again over them. `text` is the template's own text.
+    pub fn attach_definitions(&mut self, text: &str, files: Vec<definitions::DefinitionFile>) {
+        let Some(template) = self.read.template.as_mut() else {
+            return;
+        };
+        let (combined, included) = definitions::attach(template, text, files);
+        if included.is_empty() {
+            return;
+        }
+        self.graph = Some(Graph::build(template));
+        self.included = included;
+        self.combined = Some(std::sync::Arc::from(combined));
+    }
+
+    /// The Lambda functions of the template with their invocations; an invocation declared in an
+    /// included file says so, with its ranges in that file.
+    pub fn function_specs(&self) -> Vec<functions::FunctionSpec> {
+        let (Some(template), Some(graph)) = (&self.read.template, &self.graph) else {
+            return Vec::new();
+        };
+        let mut specs = functions::function_specs(template, graph);
+        if self.included.is_empty() {
+            return specs;
+        }
+        for invocation in specs.iter_mut().flat_map(|spec| &mut spec.invocations) {
+            let Some((included, range)) = self.locate(invocation.range) else {
+                continue;
+            };
+            invocation.range = range;
+            invocation.timeout_range = invocation
+                .timeout_range
+                .and_then(|timeout| included.locate(timeout));
+            invocation.file = Some(included.path.clone());
+        }
+        specs
+    }
+
+    /// The text the model's ranges are in, given the template's own text.
+    pub fn text<'a>(&'a self, own: &'a str) -> &'a str {
+        self.combined.as_deref().unwrap_or(own)
+    }
+
+    /// The included file a range of the model lies in, and the range within that file; `None`
+    /// for a range of the template itself.
+    pub fn locate(&self, range: TextRange) -> Option<(&definitions::Included, TextRange)> {
+        self.included
+            .iter()
+            .find_map(|included| Some((included, included.locate(range)?)))
     }
 }
 

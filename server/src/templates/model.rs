@@ -36,6 +36,9 @@ pub struct Template {
     /// Template tags of a template that is itself a template (`{{ cookiecutter.x }}`, `#{Name}`,
     /// `@@NAME@@`), blanked out before reading: a value holding one is unknown.
     pub placeholders: Vec<TextRange>,
+    /// Resources (indexes into `resources`) whose OpenAPI definition was read from a file of the
+    /// project and put in place (see [`super::definitions`]).
+    pub included_definitions: Vec<usize>,
 }
 
 /// One resource.
@@ -125,6 +128,7 @@ impl Template {
             resources_key_range: None,
             unread: Vec::new(),
             placeholders: Vec::new(),
+            included_definitions: Vec::new(),
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;

@@ -12,6 +12,7 @@ use crate::context::{FileContext, HandlerContext};
 use crate::files::FileKind;
 use crate::knowledge::front_doors;
 use crate::languages::symbols::{self, Symbol};
+use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
@@ -52,10 +53,7 @@ impl IndexedFile {
     /// `None` when it is not read that way (then parse it whole).
     pub fn json_in_pieces(text: Arc<str>) -> Option<IndexedFile> {
         let model = TemplateModel::read_json_in_pieces(&text)?;
-        let functions = match (&model.read.template, &model.graph) {
-            (Some(template), Some(graph)) => functions::function_specs(template, graph),
-            _ => Vec::new(),
-        };
+        let functions = model.function_specs();
         Some(IndexedFile {
             kind: FileKind::JsonTemplate,
             text,
@@ -88,10 +86,7 @@ impl IndexedFile {
         let content = match tree {
             Some(tree) if kind.is_template() => {
                 let read = TemplateModel::read_after(kind, tree, &text, previous);
-                let functions = match (&read.read.template, &read.graph) {
-                    (Some(template), Some(graph)) => functions::function_specs(template, graph),
-                    _ => Vec::new(),
-                };
+                let functions = read.function_specs();
                 model = Some(Arc::new(read));
                 Content::Template { functions }
             }
@@ -136,6 +131,16 @@ pub struct WorkspaceIndex {
     boundary: Boundary,
     /// Why files that linking wanted were not read, as far as one relinking asked.
     refused: HashMap<PathBuf, String>,
+    /// OpenAPI files templates include (`DefinitionUri`, `AWS::Include`), with the text read and
+    /// the templates that include each.
+    included: HashMap<PathBuf, IncludedFile>,
+}
+
+/// An OpenAPI definition file some templates include.
+#[derive(Debug)]
+struct IncludedFile {
+    text: Arc<str>,
+    templates: HashSet<PathBuf>,
 }
 
 /// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
@@ -178,7 +183,15 @@ impl WorkspaceIndex {
     }
 
     pub fn text(&self, path: &Path) -> Option<Arc<str>> {
-        self.files.get(path).map(|file| Arc::clone(&file.text))
+        self.files
+            .get(path)
+            .map(|file| Arc::clone(&file.text))
+            .or_else(|| self.included.get(path).map(|file| Arc::clone(&file.text)))
+    }
+
+    /// Whether a template includes `path` as an OpenAPI definition.
+    pub fn is_included(&self, path: &Path) -> bool {
+        self.included.contains_key(path)
     }
 
     pub fn links(&self) -> &[HandlerLink] {
@@ -186,12 +199,101 @@ impl WorkspaceIndex {
     }
 
     /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards.
-    pub fn insert(&mut self, path: PathBuf, file: IndexedFile) {
+    pub fn insert(&mut self, path: PathBuf, mut file: IndexedFile) {
+        self.include_definitions(&path, &mut file);
         self.files.insert(path, file);
     }
 
     pub fn remove(&mut self, path: &Path) -> bool {
+        self.forget_definitions(path, &[]);
         self.files.remove(path).is_some()
+    }
+
+    /// Reads the OpenAPI files a template's APIs name (`DefinitionUri`, `AWS::Include`) and puts
+    /// them in its model, so that their integrations link routes to functions as inline ones do.
+    /// A file outside the roots, missing or unreadable leaves its API unread, as an S3 location.
+    fn include_definitions(&mut self, path: &Path, file: &mut IndexedFile) {
+        let model = file.model.as_mut();
+        let references = model
+            .as_ref()
+            .map(|model| model.definition_references())
+            .unwrap_or_default();
+        let Some(model) = model
+            .and_then(Arc::get_mut)
+            .filter(|_| !references.is_empty())
+        else {
+            self.forget_definitions(path, &[]);
+            return;
+        };
+        let base = path.parent().unwrap_or(Path::new("/"));
+        let mut files = Vec::new();
+        for reference in references {
+            let included = normalize(&base.join(&reference.location));
+            if !self.within_roots(&included) {
+                continue;
+            }
+            let text = match self.included.get(&included) {
+                Some(known) => Arc::clone(&known.text),
+                None => match fs::read_text(&included, &self.boundary) {
+                    Ok(text) => Arc::from(text),
+                    Err(_) => continue,
+                },
+            };
+            self.included
+                .entry(included.clone())
+                .or_insert_with(|| IncludedFile {
+                    text: Arc::clone(&text),
+                    templates: HashSet::new(),
+                })
+                .templates
+                .insert(path.to_path_buf());
+            files.push(DefinitionFile {
+                reference,
+                path: included,
+                text,
+            });
+        }
+        let kept: Vec<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
+        self.forget_definitions(path, &kept);
+        model.attach_definitions(&file.text, files);
+        if let Content::Template { functions } = &mut file.content {
+            *functions = model.function_specs();
+        }
+    }
+
+    /// Forgets that a template includes the definition files other than `kept` (it changed or
+    /// went away); a file no template includes any more is dropped.
+    fn forget_definitions(&mut self, template: &Path, kept: &[PathBuf]) {
+        self.included.retain(|path, included| {
+            if !kept.contains(path) {
+                included.templates.remove(template);
+            }
+            !included.templates.is_empty()
+        });
+    }
+
+    /// A definition file changed (`Some`: its new text) or went away: the templates including it
+    /// read it again and are relinked. Returns those templates.
+    pub fn update_included(&mut self, path: &Path, text: Option<Arc<str>>) -> Vec<PathBuf> {
+        let Some(included) = self.included.get_mut(path) else {
+            return Vec::new();
+        };
+        let templates: Vec<PathBuf> = included.templates.iter().cloned().collect();
+        match text {
+            Some(text) => included.text = text,
+            // Gone: the templates read the disk again (and find nothing).
+            None => {
+                self.included.remove(path);
+            }
+        }
+        for template in &templates {
+            let Some(old) = self.files.get(template) else {
+                continue;
+            };
+            let file = IndexedFile::new(old.kind, Arc::clone(&old.text));
+            self.update(template, Some(file));
+        }
+        templates
     }
 
     /// Whether a path is inside a root, lexically and, once symbolic links are resolved (as far
@@ -210,7 +312,18 @@ impl WorkspaceIndex {
     pub fn dependants(&self, path: &Path) -> HashSet<PathBuf> {
         let handlers = self.links_of_template(path).map(|link| link.file.clone());
         let templates = self.links_of_file(path).map(|link| link.template.clone());
-        handlers.chain(templates).collect()
+        let mut found: HashSet<PathBuf> = handlers.chain(templates).collect();
+        // An included OpenAPI file: the templates including it, and their handlers.
+        if let Some(included) = self.included.get(path) {
+            for template in &included.templates {
+                found.insert(template.clone());
+                found.extend(
+                    self.links_of_template(template)
+                        .map(|link| link.file.clone()),
+                );
+            }
+        }
+        found
     }
 
     /// The links whose handler is in `path`.
@@ -240,8 +353,14 @@ impl WorkspaceIndex {
     /// the caller may do it when nothing waits for it).
     pub fn update(&mut self, path: &Path, file: Option<IndexedFile>) -> Option<IndexedFile> {
         let old = match file {
-            Some(file) => self.files.insert(path.to_path_buf(), file),
-            None => self.files.remove(path),
+            Some(mut file) => {
+                self.include_definitions(path, &mut file);
+                self.files.insert(path.to_path_buf(), file)
+            }
+            None => {
+                self.forget_definitions(path, &[]);
+                self.files.remove(path)
+            }
         };
         let new = self.files.get(path);
         match (

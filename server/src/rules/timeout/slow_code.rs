@@ -194,11 +194,15 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
         Some(invocation) => Budget {
             millis,
             source: format!(
-                "the integration timeout of {} in {template}",
-                invocation.description
+                "the integration timeout of {} in {}",
+                invocation.description,
+                context
+                    .declared_in(invocation)
+                    .file_name()
+                    .map_or(template, |name| name.to_string_lossy().into_owned())
             ),
             related: Some(Related {
-                path: context.template.clone(),
+                path: context.declared_in(invocation).to_path_buf(),
                 range: invocation.timeout_range.unwrap_or(invocation.range),
                 message: format!(
                     "{} waits at most {} s",
