@@ -283,13 +283,15 @@ fn walk<'t>(
     }
 }
 
-/// Whether an `if` tests the request's HTTP method: what it raises answers methods the API does not
-/// route to the handler.
-fn is_method_guard(node: Node<'_>, text: &str) -> bool {
+/// Whether an `if` tests the request's HTTP method or route (`event["httpMethod"]`,
+/// `requestContext.http.method`, a `method` variable, `routeKey`, `resource`, `path`): API Gateway
+/// sends the handler only the methods and paths its routes declare, so the branch for the others
+/// (a `raise`, or no `else` at all) never runs.
+pub(super) fn is_method_guard(node: Node<'_>, text: &str) -> bool {
     node.child_by_field_name("condition")
         .is_some_and(|condition| {
-            let condition = &text[condition.byte_range()];
-            ["httpMethod", "http.method", "[\"method\"]", "['method']"]
+            let condition = text[condition.byte_range()].to_ascii_lowercase();
+            ["method", "routekey", "resource", "path"]
                 .iter()
                 .any(|marker| condition.contains(marker))
         })

@@ -126,6 +126,9 @@ pub struct NonObject {
     /// (its first line).
     pub range: TextRange,
     pub what: NonObjectKind,
+    /// A fall-off past an `if` on the request's method or route with no `else`: reachable only
+    /// when the API sends a method or path the branches do not name (a route with `ANY`).
+    pub route_dispatch: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

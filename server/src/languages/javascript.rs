@@ -768,6 +768,8 @@ impl<'t> Extractor<'t> {
                     handler: id,
                     range: TextRange::of_node(&at).first_line(text),
                     what: NonObjectKind::FallsOff(how),
+                    route_dispatch: how == FallOff::NoBranch
+                        && super::escapes::is_method_guard(at, text),
                 });
             }
         }
@@ -791,11 +793,23 @@ impl<'t> Extractor<'t> {
             else {
                 return;
             };
+            if endings::unreachable(
+                statement,
+                &[
+                    "throw_statement",
+                    "return_statement",
+                    "continue_statement",
+                    "break_statement",
+                ],
+            ) {
+                return;
+            }
             match first_named(statement) {
                 None => found.push(NonObject {
                     handler,
                     range: TextRange::of_node(&statement),
                     what: NonObjectKind::BareReturn,
+                    route_dispatch: false,
                 }),
                 Some(value) => self.non_object_values(handler, statement, value, 0, &mut found),
             }
@@ -839,6 +853,7 @@ impl<'t> Extractor<'t> {
             handler,
             range,
             what,
+            route_dispatch: false,
         });
     }
 

@@ -303,6 +303,8 @@ impl<'t> Extractor<'t> {
                     handler: id,
                     range: TextRange::of_node(&at).first_line(text),
                     what: NonObjectKind::FallsOff(how),
+                    route_dispatch: how == FallOff::NoBranch
+                        && super::escapes::is_method_guard(at, text),
                 });
             }
         }
@@ -318,6 +320,17 @@ impl<'t> Extractor<'t> {
             else {
                 return;
             };
+            if endings::unreachable(
+                statement,
+                &[
+                    "raise_statement",
+                    "return_statement",
+                    "continue_statement",
+                    "break_statement",
+                ],
+            ) {
+                return;
+            }
             let mut cursor = statement.walk();
             let value = statement
                 .named_children(&mut cursor)
@@ -327,6 +340,7 @@ impl<'t> Extractor<'t> {
                     handler,
                     range: TextRange::of_node(&statement),
                     what: NonObjectKind::BareReturn,
+                    route_dispatch: false,
                 }),
                 Some(value) => self.non_object_values(handler, statement, value, 0, &mut found),
             }
@@ -371,6 +385,7 @@ impl<'t> Extractor<'t> {
             handler,
             range,
             what,
+            route_dispatch: false,
         });
     }
 

@@ -754,6 +754,9 @@ impl<'t> ResolveIdentifier<'t> for Extractor<'t> {
 struct Signature<'t> {
     parameters: Vec<(Node<'t>, &'t str)>,
     return_type: Option<(Node<'t>, &'t str)>,
+    /// Whether the file uses the `lambda_http` crate: only then are `Request` and `Response` its
+    /// types (a `lambda_runtime` handler often declares structs of those names).
+    uses_lambda_http: bool,
 }
 
 impl<'t> Signature<'t> {
@@ -771,6 +774,7 @@ impl<'t> Signature<'t> {
         Signature {
             parameters,
             return_type: function.child_by_field_name("return_type").map(typed),
+            uses_lambda_http: text.contains("lambda_http"),
         }
     }
 
@@ -793,6 +797,14 @@ impl<'t> Signature<'t> {
 
     /// Takes a `lambda_http::Request` or returns `impl IntoResponse` / `Response<Body>`.
     fn is_lambda_http(&self) -> bool {
+        if !self.uses_lambda_http
+            || self
+                .parameters
+                .iter()
+                .any(|(_, kind)| kind.contains("LambdaEvent<"))
+        {
+            return false;
+        }
         let request = self.parameters.iter().any(|(_, kind)| {
             let path = kind.split('<').next().unwrap_or(kind).trim();
             path == "Request" || path.ends_with("::Request")

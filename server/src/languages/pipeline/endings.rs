@@ -148,3 +148,16 @@ pub(in crate::languages) fn may_not_return(callee: &str) -> bool {
     .iter()
     .any(|word| last.contains(word))
 }
+
+/// Whether a statement can never run: a statement before it in the same block always leaves the
+/// block (`raise ...` then `return`). `exits` are the dialect's kinds of such statements.
+pub(in crate::languages) fn unreachable(statement: Node<'_>, exits: &[&str]) -> bool {
+    let mut previous = statement.prev_named_sibling();
+    while let Some(sibling) = previous {
+        if exits.contains(&sibling.kind()) {
+            return true;
+        }
+        previous = sibling.prev_named_sibling();
+    }
+    false
+}

@@ -200,6 +200,10 @@ fn route_tokens(edge: &Edge) -> Vec<RouteToken> {
             RouteToken::Text(segment.to_owned())
         });
     }
+    // The root resource's ARN ends with the slash of its empty path: `.../prod/GET/`.
+    if edge.path.split('/').all(str::is_empty) {
+        route.push(RouteToken::Text("/".into()));
+    }
     route
 }
 

@@ -58,6 +58,11 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         let Some(reading) = reading else {
             continue;
         };
+        // An `if` on the method or route with no `else`: the API sends only what its routes
+        // declare, so the path is reachable only through a route taking any method (`ANY`).
+        if found.route_dispatch && !routed_any_method(ctx, found) {
+            continue;
+        }
         let nothing = matches!(
             found.what,
             NonObjectKind::Null | NonObjectKind::BareReturn | NonObjectKind::FallsOff(_)
@@ -86,6 +91,16 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         finding.severity = severity;
         finding.related.extend(reading.related.clone());
     }
+}
+
+/// Whether a template routes every method to the handler (`ANY`, or a method it cannot read).
+fn routed_any_method(ctx: &SourceContext<'_>, found: &NonObject) -> bool {
+    let contexts = ctx.file.contexts_of(ctx.facts, found.handler);
+    let any = crate::context::invocations_of(&contexts).any(|(_, invocation)| {
+        invocation.authorizer.is_none()
+            && matches!(invocation.route.split(' ').next(), Some("ANY" | "*"))
+    });
+    any
 }
 
 /// What the handler returns on this path, as the start of the message.
