@@ -29,12 +29,14 @@ pub static RULE: Rule = Rule {
               `context.succeed`, handlers behind middleware or a framework (middy, Powertools resolvers, \
               Chalice, Mangum, serverless-http, decorators not known to pass results through), and paths \
               whose end is not known (`try`/`finally`, a `match`/`switch` that may cover every case, \
-              `while True`, a call that may never return, `sys.exit()`).",
+              `while True`, a call that may never return, `sys.exit()`). An `if`/`elif` on the request's \
+              method or route with no `else` falls off only for a method or path no route sends: it is \
+              reported only when a template routes `ANY` method to the handler. A statement after `raise`/`return` in the same block never runs.",
         fix: "Return a response on every path: `{\"statusCode\": 204}` when there is nothing to send, \
               `{\"statusCode\": 200, \"body\": text}` for a string, `json.dumps(...)` / `JSON.stringify(...)` \
               for a list.",
-        before: "def lambda_handler(event, context):\n    if event[\"httpMethod\"] == \"GET\":\n        return {\"statusCode\": 200, \"body\": json.dumps(list_orders())}\n    elif event[\"httpMethod\"] == \"POST\":\n        return {\"statusCode\": 201, \"body\": json.dumps(create(event))}",
-        after: "def lambda_handler(event, context):\n    if event[\"httpMethod\"] == \"GET\":\n        return {\"statusCode\": 200, \"body\": json.dumps(list_orders())}\n    elif event[\"httpMethod\"] == \"POST\":\n        return {\"statusCode\": 201, \"body\": json.dumps(create(event))}\n    return {\"statusCode\": 405, \"body\": json.dumps({\"message\": \"method not allowed\"})}",
+        before: "def lambda_handler(event, context):\n    order = find(event[\"pathParameters\"][\"id\"])\n    if order is None:\n        return None\n    return {\"statusCode\": 200, \"body\": json.dumps(order)}",
+        after: "def lambda_handler(event, context):\n    order = find(event[\"pathParameters\"][\"id\"])\n    if order is None:\n        return {\"statusCode\": 404, \"body\": json.dumps({\"message\": \"no such order\"})}\n    return {\"statusCode\": 200, \"body\": json.dumps(order)}",
         example_language: "python",
     },
     check: Check::Source(check),
