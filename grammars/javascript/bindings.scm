@@ -38,3 +38,29 @@
   arguments: (arguments
     .
     (identifier) @update_target) @update_arguments) @update
+
+; `catch (err) { ... }`: the name holds the caught error in the block.
+(catch_clause
+  parameter: (identifier) @error_name
+  body: (statement_block) @error_block)
+
+; `call(..., (err, data) => { ... })`: an inline function as the last argument; the extractor
+; decides whether it is an error-first callback (or a `.catch` handler) by its first parameter.
+(call_expression
+  function: (_) @callback_callee
+  arguments: (arguments
+    [(arrow_function) (function_expression)] @callback
+    .))
+
+; `throw { statusCode: 400, ... }`, `throw response(400, ...)`, `Promise.reject({...})`: the file
+; throws values that may not be errors, so what a `catch` receives is not surely an error.
+(throw_statement
+  [(object) (call_expression)] @thrown_value)
+
+(call_expression
+  function: (member_expression
+    object: (identifier) @_promise (#eq? @_promise "Promise")
+    property: (property_identifier) @_reject (#eq? @_reject "reject"))
+  arguments: (arguments
+    .
+    [(object) (call_expression)] @thrown_value))

@@ -22,3 +22,9 @@
     object: (identifier) @update_target
     attribute: (identifier) @_update (#eq? @_update "update"))
   arguments: (argument_list) @update_arguments) @update
+
+; `except E as e:`: the name holds the caught exception in the handler block.
+(except_clause
+  (as_pattern
+    alias: (as_pattern_target
+      (identifier) @error_name))) @error_clause

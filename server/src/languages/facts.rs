@@ -141,6 +141,8 @@ pub enum NonObjectKind {
     FallsOff(FallOff),
     /// A string, number, boolean or list/array (its description, `a string`, `a list`, ...).
     Value(&'static str),
+    /// A caught exception or error object (`return err` in a `catch`/`except`).
+    Error,
 }
 
 /// How a path falls off the end of a function body.
@@ -551,6 +553,9 @@ pub enum ValueKind {
     Array(Vec<Value>),
     /// Python `bytes` (literal `b"..."`, `.encode()`, `base64.b64encode(...)`, `orjson.dumps(...)`).
     Bytes,
+    /// A caught exception or error: a name bound by `catch (err)`, `except E as e`, or the first
+    /// parameter of an error-first callback passed inline, not reassigned.
+    Error,
     /// Anything the file does not pin down.
     Unknown,
 }
@@ -578,6 +583,8 @@ impl ValueKind {
             ValueKind::Array(_) if python => "a list",
             ValueKind::Array(_) => "an array",
             ValueKind::Bytes => "bytes",
+            ValueKind::Error if python => "an exception",
+            ValueKind::Error => "an Error object",
             ValueKind::Unknown => "an unknown value",
         }
     }

@@ -224,6 +224,10 @@ impl<'t> Extractor<'t> {
         let text = self.text;
         let scopes = &self.scopes;
         let bindings = &mut self.bindings;
+        // Caught errors are bound after the pass, and only when the file throws nothing but
+        // errors (a `catch` of `throw { statusCode: 400 }` receives a response, not an error).
+        let mut caught = Vec::new();
+        let mut throws_values = false;
         self.matches.each(BINDINGS, |captures| {
             if let (Some(binding), Some(target), Some(value)) = (
                 captures.get("binding"),
@@ -257,8 +261,25 @@ impl<'t> Extractor<'t> {
             ) {
                 let target = TextRange::of_node(&target).slice(text);
                 bindings.update(scopes, update, target, arguments);
+            } else if let (Some(name), Some(block)) =
+                (captures.get("error_name"), captures.get("error_block"))
+            {
+                caught.push((TextRange::of_node(&name).slice(text), block));
+            } else if let (Some(callee), Some(callback)) =
+                (captures.get("callback_callee"), captures.get("callback"))
+            {
+                if let Some((name, body)) = error_first_parameter(callee, callback, text) {
+                    caught.push((name, body));
+                }
+            } else if captures.get("thrown_value").is_some() {
+                throws_values = true;
             }
         });
+        if !throws_values {
+            for (name, block) in caught {
+                bindings.bind_error(scopes, block, name);
+            }
+        }
         // Parameters shadow outer names: `(body) => ({ statusCode: 200, body })`.
         self.matches.each(FUNCTIONS, |captures| {
             let Some(function) = captures.get("function") else {
@@ -846,6 +867,7 @@ impl<'t> Extractor<'t> {
         };
         let what = match self.classify(value, 0).kind {
             ValueKind::Null => NonObjectKind::Null,
+            ValueKind::Error => NonObjectKind::Error,
             ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
             kind => NonObjectKind::Value(kind.describe(self.facts.language)),
         };
@@ -1026,6 +1048,13 @@ impl<'t> Extractor<'t> {
                 }
             }
             "call_expression" => value(self.classify_call(node)),
+            "identifier" | "shorthand_property_identifier"
+                if self
+                    .bindings
+                    .holds_error(&self.scopes, node, self.node_text(node)) =>
+            {
+                value(ValueKind::Error)
+            }
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.node_text(node);
                 // Every binding that may reach the use (`let x = null` then `if (c) x = 1`): the
@@ -1815,6 +1844,56 @@ fn string_literal(node: Node<'_>, text: &str) -> Option<String> {
         }
     }
     Some(content)
+}
+
+/// The first parameter of `callback` (an inline function, the last argument of a call of
+/// `callee`) and the callback's body, when the parameter surely holds an error: named `err` or
+/// `error` (`fs.readFile(path, (err, data) => ...)`, `.catch((error) => ...)`), or `e` in a
+/// `.catch(...)` handler. Array and promise methods whose callbacks take values
+/// (`.map((error) => ...)`, `.then((err) => ...)`) are left out.
+fn error_first_parameter<'t>(
+    callee: Node<'t>,
+    callback: Node<'t>,
+    text: &'t str,
+) -> Option<(&'t str, Node<'t>)> {
+    let method = match callee.kind() {
+        "member_expression" => callee
+            .child_by_field_name("property")
+            .map(|property| TextRange::of_node(&property).slice(text)),
+        _ => None,
+    };
+    const VALUE_CALLBACKS: &[&str] = &[
+        "then",
+        "finally",
+        "map",
+        "flatMap",
+        "forEach",
+        "filter",
+        "find",
+        "findIndex",
+        "some",
+        "every",
+        "reduce",
+        "reduceRight",
+        "sort",
+        "on",
+        "once",
+        "addListener",
+    ];
+    if method.is_some_and(|method| VALUE_CALLBACKS.contains(&method)) {
+        return None;
+    }
+    let first = match callback.child_by_field_name("parameters") {
+        Some(parameters) => parameters.named_child(0)?,
+        None => callback.child_by_field_name("parameter")?,
+    };
+    if first.kind() != "identifier" {
+        return None;
+    }
+    let name = TextRange::of_node(&first).slice(text);
+    let is_error = matches!(name, "err" | "error") || (name == "e" && method == Some("catch"));
+    let body = callback.child_by_field_name("body")?;
+    is_error.then_some((name, body))
 }
 
 fn classify_template(node: Node<'_>, text: &str) -> ValueKind {

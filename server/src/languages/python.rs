@@ -234,6 +234,16 @@ impl<'t> Extractor<'t> {
             ) {
                 let target = TextRange::of_node(&target).slice(text);
                 bindings.update(scopes, update, target, arguments);
+            } else if let (Some(name), Some(clause)) =
+                (captures.get("error_name"), captures.get("error_clause"))
+            {
+                let mut cursor = clause.walk();
+                let block = clause
+                    .named_children(&mut cursor)
+                    .find(|child| child.kind() == "block");
+                if let (Some(block), "identifier") = (block, name.kind()) {
+                    bindings.bind_error(scopes, block, TextRange::of_node(&name).slice(text));
+                }
             }
         });
     }
@@ -378,6 +388,7 @@ impl<'t> Extractor<'t> {
         let kind = self.classify(value, 0).kind;
         let what = match kind {
             ValueKind::Null => NonObjectKind::Null,
+            ValueKind::Error => NonObjectKind::Error,
             ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
             kind => NonObjectKind::Value(kind.describe(Language::Python)),
         };
@@ -569,6 +580,13 @@ impl<'t> Extractor<'t> {
                 }
             }
             "call" => value(self.classify_call(node, depth)),
+            "identifier"
+                if self
+                    .bindings
+                    .holds_error(&self.scopes, node, self.node_text(node)) =>
+            {
+                value(ValueKind::Error)
+            }
             "identifier" => {
                 let name = self.node_text(node);
                 // Every binding that may reach the use (`x = None` then `if c: x = 1`): the kind

@@ -20,6 +20,9 @@ pub(in crate::languages) struct Binding<'t> {
     /// Visible from this byte on: the end of the binding statement, so that `x = f(x)` reads the
     /// earlier `x` on its right.
     pub at: usize,
+    /// Bound to a caught error (`catch (err)`, `except E as e`, an error-first callback's first
+    /// parameter): its value is an exception or error object.
+    pub error: bool,
 }
 
 /// `target[key] = value` (or `target.key = value`): an entry set on an object after its literal.
@@ -86,6 +89,7 @@ impl<'t> Bindings<'t> {
             value,
             start: statement.start_byte(),
             at: visible_from.unwrap_or(statement.end_byte()),
+            error: false,
         });
     }
 
@@ -97,7 +101,29 @@ impl<'t> Bindings<'t> {
             value: None,
             start: function.start_byte(),
             at: function.start_byte(),
+            error: false,
         });
+    }
+
+    /// Records `name` bound to a caught error for the code of `block` (the `catch`/`except`
+    /// block or the callback's body), visible from its start. As `block` is a branch, the error
+    /// reaches uses inside it only.
+    pub fn bind_error(&mut self, scopes: &ScopeIndex, block: Node<'t>, name: &'t str) {
+        self.by_name.entry(name).or_default().push(Binding {
+            scope: scopes.binding_scope(block),
+            body: scopes.body_scope(block),
+            value: None,
+            start: block.start_byte(),
+            at: block.start_byte(),
+            error: true,
+        });
+    }
+
+    /// Whether every binding of `name` that may reach `node` binds a caught error (and none
+    /// reassigns it): the name then holds an exception or error object.
+    pub fn holds_error(&self, scopes: &ScopeIndex, node: Node<'_>, name: &str) -> bool {
+        self.reaching(scopes, node, name)
+            .is_some_and(|reaching| !reaching.is_empty() && reaching.iter().all(|b| b.error))
     }
 
     pub fn assign(

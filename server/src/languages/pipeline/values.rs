@@ -7,6 +7,7 @@ pub(in crate::languages) fn same_kind(a: ValueKind, b: ValueKind) -> ValueKind {
     match (&a, &b) {
         (x, y) if x.is_stringy() && y.is_stringy() => ValueKind::String,
         (ValueKind::Bytes, ValueKind::Bytes) => ValueKind::Bytes,
+        (ValueKind::Error, ValueKind::Error) => ValueKind::Error,
         (
             ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,
             ValueKind::Integer(_) | ValueKind::Float(_) | ValueKind::Number,

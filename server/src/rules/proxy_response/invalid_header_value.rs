@@ -34,7 +34,8 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     let language = ctx.facts.language;
     let entries = match &headers.value.kind {
         ValueKind::Object(entries, _) => entries,
-        ValueKind::Null | ValueKind::Unknown | ValueKind::String => return,
+        // A caught error as `headers` serialises to whatever its own fields are: not judged.
+        ValueKind::Null | ValueKind::Unknown | ValueKind::String | ValueKind::Error => return,
         other => {
             sink.report(
                 headers.value.range,

@@ -31,7 +31,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
     let language = ctx.facts.language;
     let entries = match &headers.value.kind {
         ValueKind::Object(entries, _) => entries,
-        ValueKind::Null | ValueKind::Unknown => return,
+        ValueKind::Null | ValueKind::Unknown | ValueKind::Error => return,
         other => {
             sink.report(
                 headers.value.range,
@@ -62,7 +62,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                     }
                 }
             }
-            ValueKind::Unknown | ValueKind::Null => {}
+            ValueKind::Unknown | ValueKind::Null | ValueKind::Error => {}
             other => {
                 let fix = other.is_stringy().then(|| Fix {
                     safe: true,

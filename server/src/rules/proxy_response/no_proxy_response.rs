@@ -1,4 +1,4 @@
-use super::reading::{handler_reading, FrontDoor};
+use super::reading::{handler_reading, FrontDoor, Reading};
 use crate::files::Language;
 use crate::findings::{Category, Severity};
 use crate::knowledge::proxy::PayloadVersion;
@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         name: "no-proxy-response",
         category: Category::ProxyResponse,
         severity: Severity::Error,
-        summary: "A handler behind a REST API (payload 1.0) returns no object at all: None/undefined, nothing, or a string, number or list.",
+        summary: "A handler behind a REST API (payload 1.0) returns no object at all: None/undefined, nothing, a string, number or list, or the exception it caught.",
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"}; an HTTP API with payload 1.0 answers 500)",
         why: "A Lambda proxy integration with payload 1.0 reads the function's result as an object with \
               `statusCode`, `headers` and `body`. `return None`, a bare `return`, a path that reaches the end \
@@ -21,7 +21,16 @@ pub static RULE: Rule = Rule {
               that falls off the end, the last statement of that path (the `if` without `else` whose \
               condition fails, the loop that ends, the statement after which the body ends). Under payload \
               2.0 a returned string or number is the body of a 200, which is fine, and `null` becomes the \
-              body `null` with 200: a warning where a template says so. Only handlers that surely answer \
+              body `null` with 200: a warning where a template says so. A handler that returns the exception \
+              it caught (`except Exception as e: return e`, `catch (err) { return err; }`, the old `sam \
+              init` hello-world) never shows the client the error: in Python the runtime cannot serialise \
+              it (`Runtime.MarshalError`; the invocation fails, 502 behind a REST API, an error where a \
+              template links the API, whatever the payload version); in Node a plain `Error` serialises \
+              to `{}`, so a REST API answers 200 with an empty body, and an SDK or axios error (circular \
+              references) fails serialisation (502): a warning, not reported under payload 2.0, where \
+              `{}` is a 200 JSON body. A name counts as the caught error inside its `catch`/`except` \
+              block, or inside an inline callback whose first parameter is `err`/`error` (`e` in a \
+              `.catch`), until it is reassigned. Only handlers that surely answer \
               API Gateway are read (a template links them to proxy integrations and nothing else, or their \
               code reads API Gateway event keys and returns a `statusCode`); without a template the \
               finding is a warning that says which front door it assumes. Not read: handlers invoked by \
@@ -34,7 +43,8 @@ pub static RULE: Rule = Rule {
               reported only when a template routes `ANY` method to the handler. A statement after `raise`/`return` in the same block never runs.",
         fix: "Return a response on every path: `{\"statusCode\": 204}` when there is nothing to send, \
               `{\"statusCode\": 200, \"body\": text}` for a string, `json.dumps(...)` / `JSON.stringify(...)` \
-              for a list.",
+              for a list, and for a caught error a 500 response whose body is its message \
+              (`str(e)`, `err.message`), or re-raise it.",
         before: "def lambda_handler(event, context):\n    order = find(event[\"pathParameters\"][\"id\"])\n    if order is None:\n        return None\n    return {\"statusCode\": 200, \"body\": json.dumps(order)}",
         after: "def lambda_handler(event, context):\n    order = find(event[\"pathParameters\"][\"id\"])\n    if order is None:\n        return {\"statusCode\": 404, \"body\": json.dumps({\"message\": \"no such order\"})}\n    return {\"statusCode\": 200, \"body\": json.dumps(order)}",
         example_language: "python",
@@ -69,6 +79,24 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
             found.what,
             NonObjectKind::Null | NonObjectKind::BareReturn | NonObjectKind::FallsOff(_)
         );
+        if found.what == NonObjectKind::Error {
+            let python = facts.language == Language::Python;
+            let severity = match (python, reading.payload, reading.front_door) {
+                // The runtime cannot serialise an exception: the invocation fails whatever the
+                // payload version.
+                (true, _, FrontDoor::Known(_)) => Severity::Error,
+                (true, _, FrontDoor::Assumed) => Severity::Warning,
+                (false, PayloadVersion::V1, _) => Severity::Warning,
+                // Under payload 2.0 the `{}` an Error serialises to is a 200 JSON body: no
+                // proxy-response contract is broken.
+                (false, PayloadVersion::V2, _) => continue,
+            };
+            let message = returned_error(ctx, found, reading);
+            let finding = sink.report(found.range, message);
+            finding.severity = severity;
+            finding.related.extend(reading.related.clone());
+            continue;
+        }
         let (severity, outcome) = match (reading.payload, reading.front_door) {
             (PayloadVersion::V1, FrontDoor::Known(_)) => {
                 (Severity::Error, reading.rejection().to_owned())
@@ -141,7 +169,31 @@ fn what_happens(ctx: &SourceContext<'_>, found: &NonObject) -> String {
         NonObjectKind::Value(what) => {
             format!("`{name}` returns {what}, not a proxy response object")
         }
+        NonObjectKind::Error => format!("`{name}` returns the caught error"),
     }
+}
+
+/// The message for a returned exception or error object.
+fn returned_error(ctx: &SourceContext<'_>, found: &NonObject, reading: &Reading) -> String {
+    let name = &ctx.facts.function(found.handler).name;
+    if ctx.facts.language == Language::Python {
+        return format!(
+            "`{name}` returns the caught exception, which the Lambda runtime cannot serialise: \
+             Runtime.MarshalError, and {}; the client never sees the error. Return \
+             {{\"statusCode\": 500, \"body\": json.dumps({{\"message\": str(e)}})}} (or re-raise it)",
+            reading.failed_invocation()
+        );
+    }
+    let front_door = match reading.front_door {
+        FrontDoor::Known(_) => "API Gateway",
+        FrontDoor::Assumed => "if this runs behind a REST API, API Gateway",
+    };
+    format!(
+        "`{name}` returns the caught error, not a proxy response: a plain Error serialises to `{{}}`, \
+         so {front_door} answers 200 with an empty body and the failure is hidden; an SDK or axios \
+         error (circular references) fails serialisation, and the client gets 502. Return \
+         {{ statusCode: 500, body: JSON.stringify({{ message: err.message }}) }} (or throw it)"
+    )
 }
 
 fn advice(language: Language, what: &NonObjectKind) -> &'static str {

@@ -12,9 +12,13 @@ pub static RULE: Rule = Rule {
         summary: "`body` is a dict, list, object or array instead of a string.",
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
         why: "The proxy response's `body` must be a string. API Gateway does not serialise a nested object or array \
-              for you: it rejects the whole response with 502. This is the most common Lambda proxy mistake.",
+              for you: it rejects the whole response with 502. This is the most common Lambda proxy mistake. \
+              A caught error as the body (`body: err` in a `catch` block or an error-first callback, \
+              `\"body\": e` in an `except` block) is such an object too, on the error path only; \
+              serialising it is no fix, as `JSON.stringify(err)` of an `Error` is `\"{}\"` (and Python's \
+              `json.dumps` cannot serialise an exception), so no fix is offered.",
         fix: "Serialise the body: `json.dumps(...)` in Python, `JSON.stringify(...)` in Node, `.to_string()` on a \
-              `serde_json::Value` in Rust.",
+              `serde_json::Value` in Rust. For a caught error send its message: `str(e)`, `err.message`.",
         before: "return {\"statusCode\": 200, \"body\": {\"id\": order_id}}",
         after: "return {\"statusCode\": 200, \"body\": json.dumps({\"id\": order_id})}",
         example_language: "python",
@@ -31,6 +35,28 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
         return;
     };
     let value = &entry.value;
+    if matches!(value.kind, ValueKind::Error) {
+        // `JSON.stringify(err)` is `"{}"`: the usual fix would hide the error, so none is offered.
+        let advice = match ctx.facts.language {
+            crate::files::Language::Python => {
+                "an exception is no string (json.dumps cannot serialise it either). Send str(e), \
+                 or json.dumps({\"message\": str(e)})"
+            }
+            _ => {
+                "an Error object serialises to {} (JSON.stringify(err) is \"{}\"). Send err.message, \
+                 or JSON.stringify({ message: err.message })"
+            }
+        };
+        sink.report(
+            value.range,
+            format!(
+                "`body` is {}, not a string: {}; {advice}",
+                value.kind.describe(ctx.facts.language),
+                ctx.reading.rejection()
+            ),
+        );
+        return;
+    }
     if !matches!(value.kind, ValueKind::Object(..) | ValueKind::Array(_)) {
         return;
     }
