@@ -11,7 +11,7 @@ use tree_sitter::{Node, Query, Tree};
 
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
-use super::pipeline::endings::{self, Ending, Otherwise, Shape};
+use super::pipeline::endings::{self, NonObjects, Otherwise, Shape};
 use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
@@ -29,6 +29,14 @@ struct Queries {
     all: QuerySet,
     types: Option<Query>,
 }
+
+/// Statements after which nothing in the same block runs.
+const EXITS: &[&str] = &[
+    "throw_statement",
+    "return_statement",
+    "continue_statement",
+    "break_statement",
+];
 
 const FUNCTIONS: QueryFile = QueryFile(0);
 const EXPORTS: QueryFile = QueryFile(1);
@@ -782,24 +790,24 @@ impl<'t> Extractor<'t> {
                 continue;
             };
             let text = self.text;
-            if let Ending::Falls(at, how) =
-                endings::ending(body, &|node| statement_shape(node, text), 0)
-            {
-                self.facts.non_objects.push(NonObject {
-                    handler: id,
-                    range: TextRange::of_node(&at).first_line(text),
-                    what: NonObjectKind::FallsOff(how),
-                    route_dispatch: how == FallOff::NoBranch
-                        && super::escapes::is_method_guard(at, text),
-                });
-            }
+            self.facts
+                .non_objects
+                .extend(endings::fall_off(id, body, text, &|node| {
+                    statement_shape(node, text)
+                }));
         }
+        let reader = NonObjects {
+            dialect: self,
+            language: self.facts.language,
+            exits: EXITS,
+            classify: |value| self.classify(value, 0).kind,
+        };
         let mut found = Vec::new();
         self.matches.each(RETURNS, |captures| {
             if let (Some(arrow), Some(value)) = (captures.get("arrow"), captures.get("value")) {
                 if let Some(&handler) = judged.get(&arrow.id()) {
                     if value.kind() != "statement_block" {
-                        self.non_object_values(handler, value, value, 0, &mut found);
+                        reader.returned(handler, value, Some(value), &mut found);
                     }
                 }
                 return;
@@ -814,69 +822,12 @@ impl<'t> Extractor<'t> {
             else {
                 return;
             };
-            if endings::unreachable(
-                statement,
-                &[
-                    "throw_statement",
-                    "return_statement",
-                    "continue_statement",
-                    "break_statement",
-                ],
-            ) {
-                return;
-            }
-            match first_named(statement) {
-                None => found.push(NonObject {
-                    handler,
-                    range: TextRange::of_node(&statement),
-                    what: NonObjectKind::BareReturn,
-                    route_dispatch: false,
-                }),
-                Some(value) => self.non_object_values(handler, statement, value, 0, &mut found),
-            }
+            reader.returned(handler, statement, first_named(statement), &mut found);
         });
         self.facts.non_objects.extend(found);
         self.facts
             .non_objects
             .sort_by_key(|found| found.range.start);
-    }
-
-    /// The returned `value` (of `statement`), followed through parentheses, `await`, casts and
-    /// both branches of a conditional: the leaves that are undefined/null or a scalar or array.
-    fn non_object_values(
-        &self,
-        handler: FunctionId,
-        statement: Node<'t>,
-        value: Node<'t>,
-        depth: usize,
-        found: &mut Vec<NonObject>,
-    ) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        if let Returned::Through(inner) = self.returned(value) {
-            for inner in inner {
-                self.non_object_values(handler, statement, inner, depth + 1, found);
-            }
-            return;
-        }
-        let range = if depth == 0 {
-            TextRange::of_node(&statement)
-        } else {
-            TextRange::of_node(&value)
-        };
-        let what = match self.classify(value, 0).kind {
-            ValueKind::Null => NonObjectKind::Null,
-            ValueKind::Error => NonObjectKind::Error,
-            ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
-            kind => NonObjectKind::Value(kind.describe(self.facts.language)),
-        };
-        found.push(NonObject {
-            handler,
-            range,
-            what,
-            route_dispatch: false,
-        });
     }
 
     /// The entries of an object literal; spreads and computed keys make it opaque. Entries whose

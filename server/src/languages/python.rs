@@ -7,7 +7,7 @@ use tree_sitter::{Node, Tree};
 
 use super::facts::*;
 use super::pipeline::bindings::{Bindings, KeyAssignment, Update};
-use super::pipeline::endings::{self, Ending, Otherwise, Shape};
+use super::pipeline::endings::{self, NonObjects, Otherwise, Shape};
 use super::pipeline::evidence::Evidence;
 use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
@@ -36,6 +36,15 @@ grammar_query_set!(
         "python/branches.scm",
     ]
 );
+
+/// Statements after which nothing in the same block runs.
+const EXITS: &[&str] = &[
+    "raise_statement",
+    "return_statement",
+    "continue_statement",
+    "break_statement",
+];
+
 const FUNCTIONS: QueryFile = QueryFile(0);
 const RETURNS: QueryFile = QueryFile(1);
 const BINDINGS: QueryFile = QueryFile(2);
@@ -306,18 +315,18 @@ impl<'t> Extractor<'t> {
             }
             judged.insert(function.id(), id);
             let text = self.text;
-            if let Ending::Falls(at, how) =
-                endings::ending(body, &|node| statement_shape(node, text), 0)
-            {
-                self.facts.non_objects.push(NonObject {
-                    handler: id,
-                    range: TextRange::of_node(&at).first_line(text),
-                    what: NonObjectKind::FallsOff(how),
-                    route_dispatch: how == FallOff::NoBranch
-                        && super::escapes::is_method_guard(at, text),
-                });
-            }
+            self.facts
+                .non_objects
+                .extend(endings::fall_off(id, body, text, &|node| {
+                    statement_shape(node, text)
+                }));
         }
+        let reader = NonObjects {
+            dialect: self,
+            language: Language::Python,
+            exits: EXITS,
+            classify: |value| self.classify(value, 0).kind,
+        };
         let mut found = Vec::new();
         matches.each(RETURNS, |captures| {
             let Some(statement) = captures.get("any_return") else {
@@ -330,74 +339,16 @@ impl<'t> Extractor<'t> {
             else {
                 return;
             };
-            if endings::unreachable(
-                statement,
-                &[
-                    "raise_statement",
-                    "return_statement",
-                    "continue_statement",
-                    "break_statement",
-                ],
-            ) {
-                return;
-            }
             let mut cursor = statement.walk();
             let value = statement
                 .named_children(&mut cursor)
                 .find(|child| child.kind() != "comment");
-            match value {
-                None => found.push(NonObject {
-                    handler,
-                    range: TextRange::of_node(&statement),
-                    what: NonObjectKind::BareReturn,
-                    route_dispatch: false,
-                }),
-                Some(value) => self.non_object_values(handler, statement, value, 0, &mut found),
-            }
+            reader.returned(handler, statement, value, &mut found);
         });
         self.facts.non_objects.extend(found);
         self.facts
             .non_objects
             .sort_by_key(|found| found.range.start);
-    }
-
-    /// The returned `value` (of `statement`), followed through parentheses and both branches of a
-    /// conditional: the leaves that are None or a scalar or list.
-    fn non_object_values(
-        &self,
-        handler: FunctionId,
-        statement: Node<'t>,
-        value: Node<'t>,
-        depth: usize,
-        found: &mut Vec<NonObject>,
-    ) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        if let Returned::Through(inner) = self.returned(value) {
-            for inner in inner {
-                self.non_object_values(handler, statement, inner, depth + 1, found);
-            }
-            return;
-        }
-        let range = if depth == 0 {
-            TextRange::of_node(&statement)
-        } else {
-            TextRange::of_node(&value)
-        };
-        let kind = self.classify(value, 0).kind;
-        let what = match kind {
-            ValueKind::Null => NonObjectKind::Null,
-            ValueKind::Error => NonObjectKind::Error,
-            ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
-            kind => NonObjectKind::Value(kind.describe(Language::Python)),
-        };
-        found.push(NonObject {
-            handler,
-            range,
-            what,
-            route_dispatch: false,
-        });
     }
 
     /// The entries of a dict literal or `dict(...)` call.

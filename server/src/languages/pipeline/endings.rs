@@ -8,8 +8,11 @@
 
 use tree_sitter::Node;
 
+use super::flow::{Dialect, Returned};
 use super::MAX_DEPTH;
-use crate::languages::facts::FallOff;
+use crate::files::Language;
+use crate::languages::facts::{FallOff, FunctionId, NonObject, NonObjectKind, ValueKind};
+use crate::text::TextRange;
 
 /// What a statement is, as far as how it ends.
 pub(in crate::languages) enum Shape<'t> {
@@ -160,4 +163,99 @@ pub(in crate::languages) fn unreachable(statement: Node<'_>, exits: &[&str]) -> 
         previous = sibling.prev_named_sibling();
     }
     false
+}
+
+/// The fall-off of a handler's `body`, if some path reaches its end: on the first line of the
+/// last statement of that path. A path past an `if` on the request's method or route is marked
+/// (see [`NonObject::route_dispatch`]).
+pub(in crate::languages) fn fall_off<'t>(
+    handler: FunctionId,
+    body: Node<'t>,
+    text: &str,
+    shape: &impl Fn(Node<'t>) -> Shape<'t>,
+) -> Option<NonObject> {
+    let Ending::Falls(at, how) = ending(body, shape, 0) else {
+        return None;
+    };
+    Some(NonObject {
+        handler,
+        range: TextRange::of_node(&at).first_line(text),
+        what: NonObjectKind::FallsOff(how),
+        route_dispatch: how == FallOff::NoBranch
+            && crate::languages::escapes::is_method_guard(at, text),
+    })
+}
+
+/// Reads what a handler's `return` statements answer when it is no object, for one dialect.
+pub(in crate::languages) struct NonObjects<'a, D, C> {
+    pub dialect: &'a D,
+    pub language: Language,
+    /// Statement kinds after which nothing in the same block runs.
+    pub exits: &'a [&'a str],
+    /// The kind of a value, as the dialect classifies it.
+    pub classify: C,
+}
+
+impl<'t, D: Dialect<'t>, C: Fn(Node<'t>) -> ValueKind> NonObjects<'_, D, C> {
+    /// What `statement` (a `return` of `handler`) answers when it is no object: nothing (a bare
+    /// `return`), or the leaves of the returned `value` (followed as the dialect reads returned
+    /// expressions) that are None/undefined, an error object, or a scalar or list. A `return`
+    /// after an exit in the same block never runs and answers nothing.
+    pub fn returned(
+        &self,
+        handler: FunctionId,
+        statement: Node<'t>,
+        value: Option<Node<'t>>,
+        found: &mut Vec<NonObject>,
+    ) {
+        if unreachable(statement, self.exits) {
+            return;
+        }
+        match value {
+            None => found.push(NonObject {
+                handler,
+                range: TextRange::of_node(&statement),
+                what: NonObjectKind::BareReturn,
+                route_dispatch: false,
+            }),
+            Some(value) => self.leaves(handler, statement, value, 0, found),
+        }
+    }
+
+    /// The first level is reported on the whole statement, deeper leaves on themselves.
+    fn leaves(
+        &self,
+        handler: FunctionId,
+        statement: Node<'t>,
+        value: Node<'t>,
+        depth: usize,
+        found: &mut Vec<NonObject>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        if let Returned::Through(inner) = self.dialect.returned(value) {
+            for inner in inner {
+                self.leaves(handler, statement, inner, depth + 1, found);
+            }
+            return;
+        }
+        let range = if depth == 0 {
+            TextRange::of_node(&statement)
+        } else {
+            TextRange::of_node(&value)
+        };
+        let what = match (self.classify)(value) {
+            ValueKind::Null => NonObjectKind::Null,
+            ValueKind::Error => NonObjectKind::Error,
+            ValueKind::Bytes | ValueKind::Object(..) | ValueKind::Unknown => return,
+            kind => NonObjectKind::Value(kind.describe(self.language)),
+        };
+        found.push(NonObject {
+            handler,
+            range,
+            what,
+            route_dispatch: false,
+        });
+    }
 }
