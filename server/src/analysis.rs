@@ -356,6 +356,11 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
             )),
         }
     }
+    if template.dialect == templates::Dialect::ServerlessFramework {
+        for finding in &mut findings {
+            finding.fixes.retain(replaces_numbers_only);
+        }
+    }
     match guarded("inline code", || {
         inline_code_findings(template, graph, text)
     }) {
@@ -367,6 +372,14 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
         )),
     }
     findings
+}
+
+/// Whether a fix only replaces numbers written in the file with other numbers: the one kind of
+/// template fix that is the same text in a Serverless Framework service as in CloudFormation.
+fn replaces_numbers_only(fix: &Fix) -> bool {
+    fix.edits.iter().all(|edit| {
+        edit.path.is_none() && !edit.range.is_empty() && edit.new_text.trim().parse::<f64>().is_ok()
+    })
 }
 
 /// Findings in handler code written inside the template (`InlineCode`, `Code.ZipFile`), analysed

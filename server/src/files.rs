@@ -42,7 +42,9 @@ impl FileKind {
             Some("ts" | "mts" | "cts") if !name.ends_with(".d.ts") => Some(FileKind::TypeScript),
             Some("tsx") => Some(FileKind::Tsx),
             Some("rs") => Some(FileKind::Rust),
-            Some("yaml" | "yml" | "template") if looks_like_template(text) => {
+            Some("yaml" | "yml" | "template")
+                if looks_like_template(text) || looks_like_serverless_service(name, text) =>
+            {
                 Some(FileKind::YamlTemplate)
             }
             Some("json") if looks_like_template(text) => Some(FileKind::JsonTemplate),
@@ -107,6 +109,10 @@ pub fn looks_like_template(text: &str) -> bool {
         end -= 1;
     }
     let head = &text[..end];
+    // A Serverless Framework service may hold CloudFormation under `resources`; it is no template.
+    if declares_service(head) {
+        return false;
+    }
     if head.contains("AWSTemplateFormatVersion") || head.contains("AWS::Serverless-2016-10-31") {
         return true;
     }
@@ -119,9 +125,45 @@ pub fn looks_like_template(text: &str) -> bool {
             || head.contains("\"Type\":\"AWS::"))
 }
 
+/// Whether a file is a Serverless Framework service, read as the stack it deploys: named as the
+/// framework looks for it (`serverless.yml`, `serverless.yaml`) and declaring a `service` and a
+/// `provider` at the top level.
+pub fn looks_like_serverless_service(name: &str, text: &str) -> bool {
+    matches!(name, "serverless.yml" | "serverless.yaml") && declares_service(text)
+}
+
+/// Whether a YAML text declares a Serverless Framework `service` with a `provider` or
+/// `functions` at its top level. Under another name than the framework's it is a fragment or an
+/// alternative configuration (copied into place by a script, chosen with `--config`): where its
+/// handler paths point from is unknown, so it is read as nothing.
+fn declares_service(text: &str) -> bool {
+    let top_level = |key: &str| {
+        text.lines().any(|line| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':'))
+        })
+    };
+    top_level("service") && (top_level("provider") || top_level("functions"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::looks_like_template;
+    use super::{looks_like_serverless_service, looks_like_template};
+
+    #[test]
+    fn recognises_serverless_services_by_name_and_keys() {
+        let service = "service: orders\nprovider:\n  name: aws\nfunctions: {}\n";
+        assert!(looks_like_serverless_service("serverless.yml", service));
+        assert!(!looks_like_serverless_service("ci.yml", service));
+        assert!(!looks_like_serverless_service(
+            "serverless.yml",
+            "name: build\non: push\n"
+        ));
+        // Under another name, a service with CloudFormation `resources` is no template either.
+        let fragment =
+            format!("{service}resources:\n  Resources:\n    Q:\n      Type: AWS::SQS::Queue\n");
+        assert!(!looks_like_template(&fragment));
+    }
 
     #[test]
     fn recognises_templates_by_content() {

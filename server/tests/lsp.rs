@@ -702,6 +702,54 @@ fn editing_an_included_openapi_file_rediagnoses_the_handler() {
 }
 
 #[test]
+fn editing_a_serverless_yml_rediagnoses_the_handler() {
+    let root = std::env::temp_dir().join(format!("gatelint-lsp-sls-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).expect("temp is writable");
+    let service = "service: assets\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  remove:\n    handler: src/remove.handler\n    events:\n      - http:\n          path: assets/{id}\n          method: delete\n          integration: lambda-proxy\n";
+    let handler = "def handler(event, context):\n    return {\"statusCode\": 404, \"body\": {\"error\": \"not found\"}}\n";
+    std::fs::write(root.join("serverless.yml"), service).expect("temp is writable");
+    std::fs::write(root.join("src/remove.py"), handler).expect("temp is writable");
+    let mut client = start_indexed(&root);
+    let handler_uri = file_uri(&root.join("src/remove.py"));
+    let service_uri = file_uri(&root.join("serverless.yml"));
+    client.open(&handler_uri, handler);
+    let diagnostics = client.diagnostics(&handler_uri, Some(1));
+    assert_eq!(codes(&diagnostics), ["GL106"], "{diagnostics:#?}");
+    assert_eq!(
+        diagnostics[0]["severity"], 1,
+        "linked through serverless.yml to a REST proxy route: an error"
+    );
+    let related = &diagnostics[0]["relatedInformation"][0];
+    assert_eq!(related["location"]["uri"], service_uri);
+    assert_eq!(
+        related["location"]["range"]["start"]["line"], 8,
+        "the http event in serverless.yml"
+    );
+
+    // serverless.yml is edited in the editor (not saved): the event becomes non-proxy, where a
+    // dict body is the mapping template's business, and the handler is re-diagnosed.
+    client.open(&service_uri, service);
+    let at = service.find("lambda-proxy").expect("the integration");
+    let start = client.position(service, at);
+    let end = client.position(service, at + "lambda-proxy".len());
+    client.change(
+        &service_uri,
+        2,
+        vec![json!({ "range": { "start": start, "end": end }, "text": "lambda" })],
+    );
+    client.wait_for("the handler re-diagnosed without GL106", |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == handler_uri.as_str()
+            && message["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|diagnostics| diagnostics.is_empty())
+    });
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn go_to_definition_from_handler_lands_on_the_function() {
     let (root, template, handler) = write_sam_app("definition");
     let mut client = start_indexed(&root);

@@ -15,7 +15,14 @@ return {
     'yaml',
     'json',
   },
-  root_markers = { 'template.yaml', 'template.yml', 'samconfig.toml', '.git' },
+  root_markers = {
+    'template.yaml',
+    'template.yml',
+    'samconfig.toml',
+    'serverless.yml',
+    'serverless.yaml',
+    '.git',
+  },
   -- Rule selection and severities, as the VS Code extension sends them.
   init_options = { rules = { select = {}, ignore = {}, severity = vim.empty_dict() } },
   settings = { gatelint = {} },

@@ -208,6 +208,21 @@ fn js_export(statement: Node<'_>, text: &str, names: &mut Vec<Symbol>) -> Option
     {
         return None;
     }
+    // `export default function handler() {}` exports `default`, whatever the function's own name.
+    let mut children = statement.walk();
+    let default_declaration = statement
+        .children(&mut children)
+        .any(|child| child.kind() == "default")
+        .then(|| statement.child_by_field_name("declaration"))
+        .flatten();
+    if let Some(declaration) = default_declaration {
+        names.push(Symbol {
+            name: "default".into(),
+            range: TextRange::of_node(&declaration),
+            is_function: declaration.kind().contains("function"),
+        });
+        return Some(());
+    }
     if let Some(declaration) = statement.child_by_field_name("declaration") {
         match declaration.kind() {
             "lexical_declaration" | "variable_declaration" => {
@@ -336,5 +351,13 @@ mod tests {
         );
         assert_eq!(names(FileKind::TypeScript, "export * from './x';\n"), None);
         assert_eq!(names(FileKind::JavaScript, "const a = 1;\n"), None);
+        // A named default export is `default` to Lambda (`index.default`), not its own name.
+        assert_eq!(
+            names(
+                FileKind::JavaScript,
+                "export default async function handler() {}\n"
+            ),
+            Some(vec!["default".into()])
+        );
     }
 }

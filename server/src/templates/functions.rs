@@ -4,7 +4,7 @@
 //! workspace resolves these against the files it holds.
 
 use super::graph::{ApiKind, EdgeRole, Graph, IntegrationKind};
-use super::model::{Template, DEFAULT_FUNCTION_TIMEOUT_SECONDS, LAMBDA_FUNCTION_TYPES};
+use super::model::{Dialect, Template, LAMBDA_FUNCTION_TYPES};
 use super::value::{Value, ValueKind};
 use crate::knowledge::proxy::PayloadVersion;
 use crate::text::TextRange;
@@ -89,6 +89,8 @@ pub struct FunctionSpec {
     /// no API event of its own, an API defined in a document gatelint does not read (a
     /// `DefinitionUri` file, `AWS::Include`, S3) may invoke it: how is unknown.
     pub other_sources: bool,
+    /// What the function is declared in: its messages name settings as that file spells them.
+    pub dialect: Dialect,
 }
 
 impl FunctionSpec {
@@ -108,27 +110,6 @@ impl FunctionSpec {
         }
     }
 }
-
-/// Event types that are not API Gateway.
-const NON_API_EVENT_TYPES: &[&str] = &[
-    "SQS",
-    "SNS",
-    "S3",
-    "Schedule",
-    "ScheduleV2",
-    "Kinesis",
-    "DynamoDB",
-    "EventBridgeRule",
-    "CloudWatchEvent",
-    "CloudWatchLogs",
-    "MSK",
-    "MQ",
-    "SelfManagedKafka",
-    "DocumentDB",
-    "IoTRule",
-    "AlexaSkill",
-    "Cognito",
-];
 
 /// Resources that invoke the Lambda functions they name, other than through API Gateway: a
 /// function named by one is invoked some other way (a state machine's task, a queue, a rule).
@@ -401,7 +382,10 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     .value
                     .get("Type")
                     .and_then(Value::as_str)
-                    .is_some_and(|kind| NON_API_EVENT_TYPES.contains(&kind))
+                    // Every event type but the two API ones is another source: SAM's (SQS,
+                    // Schedule, S3, ...) and the Serverless Framework's read into the model
+                    // under their own names (`sqs`, `websocket`, `alb`, ...).
+                    .is_some_and(|kind| !matches!(kind, "Api" | "HttpApi"))
             })
             || invoked_elsewhere.contains(&resource.logical_id)
             || resource.property("FunctionUrlConfig").is_some()
@@ -422,11 +406,12 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             build_method,
             binary,
             timeout_seconds: timeout
-                .map_or(DEFAULT_FUNCTION_TIMEOUT_SECONDS, |number| number.value),
+                .map_or(template.default_timeout_seconds(), |number| number.value),
             timeout_range: timeout.map(|number| number.written_range),
             timeout_from_globals: timeout.is_some_and(|number| number.from_globals),
             invocations,
             other_sources,
+            dialect: template.dialect,
         });
     }
     specs

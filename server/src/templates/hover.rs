@@ -159,7 +159,7 @@ fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
     let timeout = template
         .resource(function)
         .and_then(|resource| template.effective_number(resource, "Timeout"))
-        .map_or(DEFAULT_FUNCTION_TIMEOUT_SECONDS, |number| number.value);
+        .map_or(template.default_timeout_seconds(), |number| number.value);
     let mut text = format!("\n\n`{function}` (Timeout {timeout} s) is invoked by:");
     for edge in edges.iter().take(20) {
         let asynchronous = if edge.asynchronous {

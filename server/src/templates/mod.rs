@@ -9,11 +9,12 @@ pub mod hover;
 pub mod inline;
 pub mod model;
 pub mod read;
+pub mod serverless;
 pub mod value;
 
 pub use graph::{ApiKind, Edge, EdgeRole, Graph, IntegrationKind};
 pub use hover::hover_at;
-pub use model::{FunctionRef, Number, Resource, Syntax, Template};
+pub use model::{Dialect, FunctionRef, Number, Resource, Syntax, Template};
 pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
 

@@ -14,10 +14,45 @@ pub enum Syntax {
     Json,
 }
 
+/// What a template file is written as: CloudFormation (with or without SAM), or another tool's
+/// configuration read as the stack it deploys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    CloudFormation,
+    /// A Serverless Framework `serverless.yml` (see [`super::serverless`]): the model is the
+    /// stack the framework deploys, its ranges in the file. Only a fix that replaces a number
+    /// written in the file is offered on it; the CloudFormation text other fixes write is no
+    /// framework syntax.
+    ServerlessFramework,
+}
+
+impl Dialect {
+    /// How the file spells a setting the messages name in SAM's terms (`Timeout`,
+    /// `Globals.Function.Timeout`, `Handler`); other names are the same in every dialect.
+    pub fn spelled(self, sam: &'static str) -> &'static str {
+        match (self, sam) {
+            (Dialect::ServerlessFramework, "Timeout") => "timeout",
+            (Dialect::ServerlessFramework, "Globals.Function.Timeout") => "provider.timeout",
+            (Dialect::ServerlessFramework, "Handler") => "handler",
+            (Dialect::ServerlessFramework, "ReservedConcurrentExecutions") => "reservedConcurrency",
+            (_, other) => other,
+        }
+    }
+
+    /// Where a function's timeout comes from when the file sets none, as a message says it.
+    pub fn default_timeout(self) -> &'static str {
+        match self {
+            Dialect::CloudFormation => "Lambda's default Timeout of 3 s",
+            Dialect::ServerlessFramework => "the Serverless Framework's default timeout of 6 s",
+        }
+    }
+}
+
 /// A parsed SAM/CloudFormation template.
 #[derive(Debug)]
 pub struct Template {
     pub syntax: Syntax,
+    pub dialect: Dialect,
     pub resources: Vec<Resource>,
     by_id: HashMap<String, usize>,
     pub parameters: HashMap<String, Parameter>,
@@ -118,6 +153,7 @@ impl Template {
     pub fn from_value(root: Value, syntax: Syntax) -> Template {
         let mut template = Template {
             syntax,
+            dialect: Dialect::CloudFormation,
             resources: Vec::new(),
             by_id: HashMap::new(),
             parameters: HashMap::new(),
@@ -214,6 +250,15 @@ impl Template {
             .iter()
             .any(|resource| resource.type_name.starts_with("AWS::Serverless::"));
         template
+    }
+
+    /// The function timeout deployed when neither the function nor `Globals` sets one: Lambda's
+    /// 3 s, or the Serverless Framework's 6 s.
+    pub fn default_timeout_seconds(&self) -> f64 {
+        match self.dialect {
+            Dialect::CloudFormation => DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+            Dialect::ServerlessFramework => super::serverless::DEFAULT_TIMEOUT_SECONDS,
+        }
     }
 
     /// Records the text the parser could not read: a resource whose definition holds some of it

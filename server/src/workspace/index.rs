@@ -16,7 +16,7 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::TemplateModel;
+use crate::templates::{serverless, TemplateModel};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
@@ -627,10 +627,15 @@ impl WorkspaceIndex {
                     range: handler.range,
                 });
             }
-            // Likewise a Makefile build, or a `CodeUri` at build output (`dist/`, `.aws-sam/build`).
+            // Likewise a Makefile build, a Serverless Framework plugin that may build or write
+            // handlers, or a `CodeUri` or handler path at build output (`dist/`, `.aws-sam/build`).
             if (module == Module::Node
                 && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir))))
-                || spec.build_method.as_deref() == Some("makefile")
+                || matches!(
+                    spec.build_method.as_deref(),
+                    Some("makefile" | serverless::PLUGIN_BUILD)
+                )
+                || looks_like_build_output(&module_path)
                 || spec
                     .code_uri
                     .as_ref()

@@ -58,7 +58,8 @@ pub struct Checked {
 
 /// The project a named file belongs to: the nearest folder at or above it holding
 /// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
-/// `template.yml`, `template.json`, `samconfig.toml`, `*.template`); the file's own folder when
+/// `template.yml`, `template.json`, `samconfig.toml`, `*.template`) or a Serverless Framework
+/// service (`serverless.yml`, `serverless.yaml`); the file's own folder when
 /// none does. The nearest, not the outermost: a handler next to its app's template is not read
 /// with a whole monorepo (or a home folder kept in git). `check FILE` indexes the project as the
 /// editor indexes its workspace, so the file is read with its templates.
@@ -73,6 +74,8 @@ pub fn project_root(file: &Path) -> PathBuf {
             "template.yml",
             "template.json",
             "samconfig.toml",
+            "serverless.yml",
+            "serverless.yaml",
         ]
         .iter()
         .any(|name| holds(folder, name))

@@ -36,9 +36,10 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
                 sink.report(
                     problem.range,
                     format!(
-                        "`{}`: Handler `{handler}` names a module that does not exist (looked for {}): \
+                        "`{}`: {} `{handler}` names a module that does not exist (looked for {}): \
                          every invocation fails with Runtime.ImportModuleError{}",
                         problem.logical_id,
+                        ctx.template.dialect.spelled("Handler"),
                         tried.join(", "),
                         consequence(problem.api_invoked)
                     ),

@@ -45,8 +45,9 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         sink.report(
             range,
             format!(
-                "`{}` has ReservedConcurrentExecutions 0: every call from {} is throttled (Rate Exceeded) and fails",
+                "`{}` has {} 0: every call from {} is throttled (Rate Exceeded) and fails",
                 function.logical_id,
+                ctx.template.dialect.spelled("ReservedConcurrentExecutions"),
                 edge.describe()
             ),
         );

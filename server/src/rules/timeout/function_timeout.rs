@@ -71,18 +71,19 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         reported.push(range);
         let message = format!(
             "`{}` may run {} s, but {} stops waiting after {}: {} while the function keeps running. \
-             Lower Timeout to {} or move the slow work out of the request",
+             Lower {} to {} or move the slow work out of the request",
             function.logical_id,
             format_number(timeout.value),
             edge.describe(),
             describe_budget(edge),
             edge.api_kind.timeout_outcome(),
+            template.dialect.spelled("Timeout"),
             format_number(limit_seconds),
         );
         let where_ = if timeout.literal_range != timeout.written_range {
             "the parameter's Default"
         } else {
-            "Timeout"
+            template.dialect.spelled("Timeout")
         };
         let fix = Fix {
             safe: false,
@@ -135,12 +136,14 @@ fn globals_finding(
         }
     }
     let message = format!(
-        "Globals.Function.Timeout lets functions run {} s, but API Gateway stops waiting sooner for {}: \
-         {} while the function keeps running. Set a lower Timeout on these functions or move the \
+        "{} lets functions run {} s, but API Gateway stops waiting sooner for {}: \
+         {} while the function keeps running. Set a lower {} on these functions or move the \
          slow work out of the request",
+        ctx.template.dialect.spelled("Globals.Function.Timeout"),
         format_number(timeout.value),
         routes.join("; "),
-        outcomes.join("; ")
+        outcomes.join("; "),
+        ctx.template.dialect.spelled("Timeout")
     );
     let edits: Option<Vec<Edit>> = found
         .iter()

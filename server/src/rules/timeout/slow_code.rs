@@ -220,12 +220,18 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
         None => {
             let origin = match (function.timeout_range, function.timeout_from_globals) {
                 (Some(_), true) => format!(
-                    "Globals.Function.Timeout for {} in {template}",
+                    "{} for {} in {template}",
+                    function.dialect.spelled("Globals.Function.Timeout"),
                     function.logical_id
                 ),
-                (Some(_), false) => format!("Timeout of {} in {template}", function.logical_id),
+                (Some(_), false) => format!(
+                    "{} of {} in {template}",
+                    function.dialect.spelled("Timeout"),
+                    function.logical_id
+                ),
                 (None, _) => format!(
-                    "Lambda's default Timeout of 3 s for {} in {template}",
+                    "{} for {} in {template}",
+                    function.dialect.default_timeout(),
                     function.logical_id
                 ),
             };

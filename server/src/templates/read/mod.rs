@@ -17,7 +17,8 @@ mod yaml;
 
 use tree_sitter::Tree;
 
-use super::model::{Syntax, Template};
+use super::model::{Dialect, Syntax, Template};
+use super::serverless;
 use super::value::{self, Entry};
 use crate::files::FileKind;
 use crate::text::{error_ranges, first_syntax_error, TextRange};
@@ -135,11 +136,22 @@ pub fn read_after(
     let syntax_error = match first_error {
         Some(_) if syntax == Syntax::Yaml && loader_accepts(text) => None,
         // A file that only mentions templates (an npm log named `template.yml`): not one.
-        Some(_) if !has_template_keys(root.as_ref()) => None,
+        Some(_)
+            if !has_template_keys(root.as_ref())
+                && !root.as_ref().is_some_and(serverless::is_service) =>
+        {
+            None
+        }
         other => other,
     };
     let template = root.map(|root| {
-        let mut template = Template::from_value(root, syntax);
+        let mut template = if syntax == Syntax::Yaml && serverless::is_service(&root) {
+            let mut template = Template::from_value(serverless::compile(&root), syntax);
+            template.dialect = Dialect::ServerlessFramework;
+            template
+        } else {
+            Template::from_value(root, syntax)
+        };
         let errors = match syntax {
             Syntax::Yaml => yaml::outside_inert_sections(text, errors),
             Syntax::Json => errors,
