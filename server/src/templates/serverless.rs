@@ -112,6 +112,7 @@ pub fn compile(root: &Value) -> Value {
         let api = resource(range, "AWS::ApiGateway::RestApi", Vec::new());
         compiler.push(REST_API, range, api);
     }
+    compiler.http_authorizers();
     if let Some(range) = compiler.http_api {
         let properties = vec![entry("ProtocolType", range, string(range, "HTTP"))];
         let api = resource(range, "AWS::ApiGatewayV2::Api", properties);
@@ -263,6 +264,11 @@ impl<'a> Compiler<'a> {
                 continue;
             };
             let value = self.resolve(&first.value);
+            if first.key == "http" {
+                if let Some(authorizer) = value.get("authorizer") {
+                    self.rest_authorizer(authorizer, first.key_range);
+                }
+            }
             match first.key.as_str() {
                 "http" => match self.http_event(&value) {
                     Some(http) if http.non_proxy.is_some() => {
@@ -551,6 +557,127 @@ impl<'a> Compiler<'a> {
             normalized_name(function_name)
         );
         self.push(&permission_id, at, permission);
+    }
+
+    /// The logical id of a function of this service, by its name in `functions`.
+    fn function_id(&self, name: &str) -> Option<String> {
+        self.functions()
+            .iter()
+            .any(|(key, _, _)| key == name)
+            .then(|| format!("{}LambdaFunction", normalized_name(name)))
+    }
+
+    /// An `http` event's `authorizer` naming a function of the service (`authorizer: auth`, or
+    /// `{name: auth, type: request}`): a REST API Lambda authorizer, with the permission the
+    /// framework adds for it. One given by `arn`, `aws_iam` or a Cognito pool is no function here.
+    fn rest_authorizer(&mut self, authorizer: &Value, at: TextRange) {
+        let authorizer = self.resolve(authorizer);
+        let (name, kind) = match &authorizer.kind {
+            ValueKind::Str(name) => (name.clone(), "TOKEN".to_owned()),
+            ValueKind::Map(_) if authorizer.get("arn").is_none() => {
+                let Some(name) = authorizer.get("name").map(|n| self.resolve(n)) else {
+                    return;
+                };
+                let kind = authorizer
+                    .get("type")
+                    .map(|kind| self.resolve(kind))
+                    .and_then(|kind| kind.as_str().map(str::to_ascii_uppercase))
+                    .unwrap_or_else(|| "TOKEN".to_owned());
+                (name.as_str().unwrap_or_default().to_owned(), kind)
+            }
+            _ => return,
+        };
+        if !matches!(kind.as_str(), "TOKEN" | "REQUEST") {
+            return;
+        }
+        let Some(function_id) = self.function_id(&name) else {
+            return;
+        };
+        self.rest_api.get_or_insert(at);
+        let authorizer_id = format!("{}ApiGatewayAuthorizer", normalized_name(&name));
+        let definition = resource(
+            at,
+            "AWS::ApiGateway::Authorizer",
+            vec![
+                entry("RestApiId", at, reference(at, REST_API)),
+                entry("Type", at, string(at, &kind)),
+                entry("AuthorizerUri", at, get_att(at, &function_id, "Arn")),
+            ],
+        );
+        self.push(&authorizer_id, at, definition);
+        self.authorizer_permission(&name, &function_id, at);
+    }
+
+    /// `provider.httpApi.authorizers` of type `request` naming a function of the service
+    /// (`functionName`): HTTP API Lambda authorizers, simple responses when
+    /// `enableSimpleResponses` says so, with the permission the framework adds.
+    fn http_authorizers(&mut self) {
+        let Some(authorizers) = self.root.path(&["provider", "httpApi", "authorizers"]) else {
+            return;
+        };
+        for authorizer in authorizers.entries() {
+            let at = authorizer.key_range;
+            let definition = &authorizer.value;
+            let kind = definition
+                .get("type")
+                .map(|kind| self.resolve(kind))
+                .and_then(|kind| kind.as_str().map(str::to_ascii_lowercase));
+            if kind.as_deref() != Some("request") {
+                continue;
+            }
+            let Some(name) = definition
+                .get("functionName")
+                .map(|name| self.resolve(name))
+                .and_then(|name| name.as_str().map(str::to_owned))
+            else {
+                continue;
+            };
+            let Some(function_id) = self.function_id(&name) else {
+                continue;
+            };
+            self.http_api.get_or_insert(at);
+            let mut properties = vec![
+                entry("ApiId", at, reference(at, HTTP_API)),
+                entry("AuthorizerType", at, string(at, "REQUEST")),
+                entry("AuthorizerUri", at, get_att(at, &function_id, "Arn")),
+            ];
+            if let Some(simple) = definition.entry("enableSimpleResponses") {
+                properties.push(entry(
+                    "EnableSimpleResponses",
+                    simple.key_range,
+                    self.resolve(&simple.value),
+                ));
+            }
+            if let Some(version) = definition.entry("payloadVersion") {
+                properties.push(entry(
+                    "AuthorizerPayloadFormatVersion",
+                    version.key_range,
+                    self.resolve(&version.value),
+                ));
+            }
+            let authorizer_id = format!("{}HttpApiAuthorizer", normalized_name(&authorizer.key));
+            self.push(
+                &authorizer_id,
+                at,
+                resource(at, "AWS::ApiGatewayV2::Authorizer", properties),
+            );
+            self.authorizer_permission(&name, &function_id, at);
+        }
+    }
+
+    /// The invoke permission the framework adds for an authorizer function.
+    fn authorizer_permission(&mut self, name: &str, function_id: &str, at: TextRange) {
+        let permission = resource(
+            at,
+            "AWS::Lambda::Permission",
+            vec![
+                entry("FunctionName", at, get_att(at, function_id, "Arn")),
+                entry("Action", at, string(at, "lambda:InvokeFunction")),
+                entry("Principal", at, string(at, "apigateway.amazonaws.com")),
+            ],
+        );
+        let id = format!("{}LambdaPermissionAuthorizer", normalized_name(name));
+        self.push(&id, at, permission);
     }
 
     /// The `AWS::ApiGateway::Resource` chain of a path (shared by the methods on it), and the
