@@ -2,7 +2,7 @@
 //! and which APIs invoke the function it belongs to, read from the integration graph.
 
 use super::graph::{ApiKind, Edge, Graph, HTTP_TIMEOUT_MILLIS, REST_TIMEOUT_MILLIS};
-use super::model::{Resource, Template, DEFAULT_FUNCTION_TIMEOUT_SECONDS, LAMBDA_FUNCTION_TYPES};
+use super::model::{Dialect, Resource, Template, LAMBDA_FUNCTION_TYPES};
 use super::value::{Value, ValueKind};
 
 /// The Markdown hover for the template setting under `offset`, if gatelint knows it.
@@ -17,8 +17,8 @@ pub fn hover_at(template: &Template, graph: &Graph, offset: usize) -> Option<Str
         .iter()
         .enumerate()
         .rev()
-        .find(|(_, key)| explanation(key, &path).is_some())?;
-    let mut text = explanation(key, &path[..=at])?;
+        .find(|(_, key)| explanation(key, &path, template.dialect).is_some())?;
+    let mut text = explanation(key, &path[..=at], template.dialect)?;
     if let Some(function) = function_of(template, resource) {
         text.push_str(&invokers(template, graph, function));
     }
@@ -55,7 +55,7 @@ fn seconds(millis: f64) -> String {
 }
 
 /// What a key means, given the keys above it (`path` ends with `key`).
-fn explanation(key: &str, path: &[&str]) -> Option<String> {
+fn explanation(key: &str, path: &[&str], dialect: Dialect) -> Option<String> {
     let parent = path
         .len()
         .checked_sub(2)
@@ -63,12 +63,17 @@ fn explanation(key: &str, path: &[&str]) -> Option<String> {
         .copied();
     let text = match key {
         "Timeout" if parent == Some("Properties") => format!(
-            "**Timeout** (seconds, Lambda): how long the function may run, 1 to 900 s; {} s when \
-             not set here or in `Globals`.\n\nAPI Gateway does not wait that long: a REST API \
+            "**{}** (seconds, Lambda): how long the function may run, 1 to 900 s; {} when not \
+             set here or in `{}`.\n\nAPI Gateway does not wait that long: a REST API \
              stops after {} s (raisable by quota for Regional and private APIs), an HTTP API \
              after at most {} s. Past that the client gets 504 `Endpoint request timed out` while \
              the function keeps running.",
-            DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+            dialect.spelled("Timeout"),
+            dialect.default_timeout(),
+            match dialect {
+                Dialect::CloudFormation => "Globals",
+                Dialect::ServerlessFramework => "provider",
+            },
             seconds(REST_TIMEOUT_MILLIS),
             seconds(HTTP_TIMEOUT_MILLIS)
         ),

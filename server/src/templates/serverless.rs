@@ -1092,7 +1092,10 @@ mod tests {
         }
         let at = SERVICE.find("timeout:").expect("a timeout");
         let text = crate::templates::hover_at(template, graph, at).expect("explained");
-        assert!(text.contains("**Timeout**"), "{text}");
+        assert!(
+            text.contains("**timeout**") && text.contains("default timeout of 6 s"),
+            "{text}"
+        );
     }
 
     #[test]
