@@ -30,4 +30,7 @@ assert marker in text, "the demo template changed: update tests/e2e/nvim/run.sh"
 open(path, "w").write(text.replace(marker, marker + "      Timeout: 60\n", 1))
 PY
 
+# A Serverless Framework service beside it (its own root: serverless.yml is a root marker).
+cp -R "$repository/tests/fixtures/apps/serverless_service" "$workspace/sls-service"
+
 timeout 120 "$nvim" --headless --clean -l "$here/test.lua" "$repository" "$binary" "$workspace"

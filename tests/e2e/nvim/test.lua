@@ -176,6 +176,40 @@ guarded('template', function()
   check('GL401 is gone after the fix', #wait_for(buffer, 'GL401', false) == 0)
 end)
 
+-- A Serverless Framework service (a folder of the workspace the client already serves):
+-- serverless.yml is read as the stack it deploys. Its handler is
+-- linked to a REST proxy route (GL101 is an error), and a timeout over 29 s written through
+-- ${self:custom.apiTimeout} is GL401 on the custom value, fixed there.
+guarded('serverless.yml', function()
+  local handler = open('sls-service/src/orders.py')
+  local handler_client = client_of(handler)
+  if not check('client attaches to sls-service/src/orders.py', handler_client ~= nil) then
+    return
+  end
+  vim.wait(TIMEOUT_MS, function()
+    local now = diagnostics_with(handler, 'GL101')[1]
+    return now ~= nil and now.severity == vim.diagnostic.severity.ERROR
+  end, 50)
+  local linked = diagnostics_with(handler, 'GL101')[1]
+  check('the handler linked through serverless.yml gets GL101 as an error',
+    linked ~= nil and linked.severity == vim.diagnostic.severity.ERROR, vim.inspect(vim.diagnostic.get(handler)))
+
+  local buffer = open('sls-service/serverless.yml')
+  local client = client_of(buffer)
+  if not check('client attaches to serverless.yml', client ~= nil) then
+    return
+  end
+  local diagnostic = wait_for(buffer, 'GL401', true)[1]
+  if not check('GL401 diagnostic on `apiTimeout: 40`', diagnostic ~= nil and line_of(buffer, diagnostic.lnum):find('apiTimeout: 40', 1, true) ~= nil,
+      vim.inspect(vim.diagnostic.get(buffer))) then
+    return
+  end
+  local fixed_line = diagnostic.lnum
+  check('serverless.yml quick fix applies', apply_quick_fix(buffer, diagnostic))
+  check('the fix sets the custom value to 29', line_of(buffer, fixed_line):find('apiTimeout: 29', 1, true) ~= nil, line_of(buffer, fixed_line))
+  check('GL401 is gone from serverless.yml after the fix', #wait_for(buffer, 'GL401', false) == 0)
+end)
+
 -- An AWS error text in a comment: hover explains it.
 guarded('error text hover', function()
   local buffer = open('hello_world/app.py')
