@@ -51,6 +51,9 @@ pub struct Invocation {
     /// Where the integration timeout is written, when it is.
     pub timeout_range: Option<TextRange>,
     pub authorizer: Option<AuthorizerKind>,
+    /// A streaming REST integration: the function writes a response stream, not a buffered
+    /// proxy response (see [`super::graph::Edge::streaming`]).
+    pub streaming: bool,
     /// Where the edge is declared (the event, the integration URI, the authorizer).
     pub range: TextRange,
     /// The OpenAPI file the edge is declared in, when it is not the template itself (see
@@ -367,6 +370,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     timeout_millis: edge.timeout.millis,
                     timeout_range: edge.timeout.range,
                     authorizer,
+                    streaming: edge.streaming,
                     range: edge.range,
                     file: None,
                 }

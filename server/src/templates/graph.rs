@@ -11,6 +11,9 @@ use crate::text::TextRange;
 
 /// REST APIs cut integrations off at 29 s unless a quota increase is granted.
 pub const REST_TIMEOUT_MILLIS: f64 = 29_000.0;
+/// A REST integration that streams its response (`ResponseTransferMode: STREAM`) may be given up
+/// to 15 minutes.
+pub const STREAMING_TIMEOUT_MILLIS: f64 = 900_000.0;
 /// HTTP APIs allow at most 30 s, which is also their default.
 pub const HTTP_TIMEOUT_MILLIS: f64 = 30_000.0;
 /// WebSocket APIs, like REST, stop at 29 s.
@@ -123,6 +126,11 @@ pub struct Edge {
     /// `X-Amz-Invocation-Type: 'Event'`): it answers at once, and neither the function's run time
     /// nor its errors reach the client.
     pub asynchronous: bool,
+    /// Whether API Gateway streams the function's response to the client (a REST proxy
+    /// integration with `ResponseTransferMode: STREAM`, or the Lambda URI
+    /// `.../response-streaming-invocations`): the function writes a stream, not a buffered proxy
+    /// response, and the integration may wait up to 15 minutes.
+    pub streaming: bool,
     /// The resource that declares the edge (index into `Template::resources`).
     pub declared_in: usize,
     /// Where the edge is written: the event, the integration URI, the authorizer.
@@ -130,6 +138,16 @@ pub struct Edge {
 }
 
 impl Edge {
+    /// The largest integration timeout the edge may have, in milliseconds: 15 minutes for a
+    /// streaming REST integration, else the API type's.
+    pub fn max_timeout_millis(&self) -> f64 {
+        if self.streaming {
+            STREAMING_TIMEOUT_MILLIS
+        } else {
+            self.api_kind.max_timeout_millis()
+        }
+    }
+
     /// `GET /orders via OrdersApi`, or `authorizer TokenAuth of OrdersApi`.
     pub fn describe(&self) -> String {
         match &self.role {
@@ -290,6 +308,25 @@ impl Builder<'_> {
         }
     }
 
+    /// The timeout of an integration that may stream: as written; unwritten on a streaming one,
+    /// the streaming maximum (how long API Gateway then waits is not stated where gatelint can
+    /// read it, so no budget shorter than the function's is assumed).
+    fn streaming_timeout(
+        &self,
+        value: Option<&Value>,
+        kind: ApiKind,
+        streaming: bool,
+    ) -> IntegrationTimeout {
+        let timeout = self.timeout(value, kind);
+        if streaming && timeout.range.is_none() {
+            return IntegrationTimeout {
+                millis: STREAMING_TIMEOUT_MILLIS,
+                range: None,
+            };
+        }
+        timeout
+    }
+
     fn sam_events(&mut self, index: usize, resource: &Resource) {
         let Some(events) = resource.property("Events") else {
             return;
@@ -336,6 +373,7 @@ impl Builder<'_> {
                 implicit_permission: true,
                 role_credentials: false,
                 asynchronous: false,
+                streaming: false,
                 declared_in: index,
                 range: event.key_range,
             });
@@ -370,6 +408,12 @@ impl Builder<'_> {
         let path = self
             .rest_path(resource.property("ResourceId"), 32)
             .unwrap_or_else(|| "*".into());
+        let streaming = kind == IntegrationKind::Proxy
+            && is_streaming(
+                self.template,
+                integration.get("ResponseTransferMode"),
+                Some(uri),
+            );
         self.edges.push(Edge {
             api,
             api_kind,
@@ -380,11 +424,12 @@ impl Builder<'_> {
             function,
             kind,
             payload_version: "1.0".into(),
-            timeout: self.timeout(integration.get("TimeoutInMillis"), api_kind),
+            timeout: self.streaming_timeout(integration.get("TimeoutInMillis"), api_kind, streaming),
             implicit_permission: false,
             role_credentials: has_value(integration.get("Credentials")),
             asynchronous: kind == IntegrationKind::NonProxy
                 && is_event_invocation(self.template, integration.get("RequestParameters")),
+            streaming,
             declared_in: index,
         });
     }
@@ -471,6 +516,7 @@ impl Builder<'_> {
                 implicit_permission: false,
                 role_credentials: has_value(resource.property("CredentialsArn")),
                 asynchronous: false,
+                streaming: false,
                 declared_in: index,
             });
         }
@@ -529,6 +575,7 @@ impl Builder<'_> {
             implicit_permission,
             role_credentials,
             asynchronous: false,
+            streaming: false,
             declared_in: index,
         });
     }
@@ -600,6 +647,13 @@ impl Builder<'_> {
                     "x-amazon-apigateway-any-method" => "ANY".to_owned(),
                     other => other.to_ascii_uppercase(),
                 };
+                let streaming = kind == IntegrationKind::Proxy
+                    && api_kind == ApiKind::Rest
+                    && is_streaming(
+                        self.template,
+                        integration.get("responseTransferMode"),
+                        integration.get("uri"),
+                    );
                 let payload_version = integration
                     .get("payloadFormatVersion")
                     .and_then(|value| self.template.string(value))
@@ -620,11 +674,16 @@ impl Builder<'_> {
                     function,
                     kind,
                     payload_version,
-                    timeout: self.timeout(integration.get("timeoutInMillis"), api_kind),
+                    timeout: self.streaming_timeout(
+                        integration.get("timeoutInMillis"),
+                        api_kind,
+                        streaming,
+                    ),
                     implicit_permission: false,
                     role_credentials: has_value(integration.get("credentials")),
                     asynchronous: kind == IntegrationKind::NonProxy
                         && is_event_invocation(self.template, integration.get("requestParameters")),
+                    streaming,
                     declared_in: index,
                 });
             }
@@ -676,6 +735,25 @@ pub fn is_event_invocation(template: &Template, parameters: Option<&Value>) -> b
         .and_then(|parameters| parameters.get("integration.request.header.X-Amz-Invocation-Type"))
         .and_then(|value| template.string(value))
         .is_some_and(|value| value.trim_matches('\'').eq_ignore_ascii_case("Event"))
+}
+
+/// Whether an integration streams its response: its transfer mode is `STREAM`, or its Lambda URI
+/// is the streaming invocation (`.../response-streaming-invocations`).
+fn is_streaming(template: &Template, mode: Option<&Value>, uri: Option<&Value>) -> bool {
+    let stream_mode = mode
+        .and_then(|mode| template.string(mode))
+        .is_some_and(|mode| mode.eq_ignore_ascii_case("STREAM"));
+    let streaming_uri = uri.is_some_and(|uri| {
+        let text = match uri.intrinsic() {
+            Some(("Fn::Sub", argument)) => match &argument.kind {
+                super::value::ValueKind::Seq(items) => items.first().and_then(Value::as_str),
+                _ => argument.as_str(),
+            },
+            _ => uri.as_str(),
+        };
+        text.is_some_and(|text| text.contains("/response-streaming-invocations"))
+    });
+    stream_mode || streaming_uri
 }
 
 /// How to name an API given by a value gatelint cannot follow (a parameter, an import).

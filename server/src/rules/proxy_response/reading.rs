@@ -274,14 +274,18 @@ fn template_reading(
     // A WebSocket route's answer is not the REST proxy contract (`$disconnect`'s is ignored,
     // `$connect`'s only its status, other routes' only sent with a route response): such an
     // invocation is another source, not a proxy integration whose response is judged.
-    let websocket = |invocation: &Invocation| invocation.api_kind == ApiKind::WebSocket;
+    // A streaming REST integration reads a response stream the function writes (its status and
+    // headers in the stream's prelude), not the buffered proxy response either.
+    let unbuffered = |invocation: &Invocation| {
+        invocation.api_kind == ApiKind::WebSocket || invocation.streaming
+    };
     let also_other = contexts
         .iter()
         .any(|context| context.function.other_sources)
-        || invocations().any(|(_, invocation)| websocket(invocation));
+        || invocations().any(|(_, invocation)| unbuffered(invocation));
     let proxies: Vec<_> = invocations()
         .filter(|(_, invocation)| {
-            invocation.kind == IntegrationKind::Proxy && !websocket(invocation)
+            invocation.kind == IntegrationKind::Proxy && !unbuffered(invocation)
         })
         .collect();
     // The strictest format any proxy integration reads decides: 1.0 where there is one, and a

@@ -199,13 +199,13 @@ fn insert_property(
 
 /// How long the API waits: `TimeoutInMillis`, capped by what the API type allows.
 fn budget_millis(edge: &Edge) -> f64 {
-    edge.timeout.millis.min(edge.api_kind.max_timeout_millis())
+    edge.timeout.millis.min(edge.max_timeout_millis())
 }
 
 fn describe_budget(edge: &Edge) -> String {
     let seconds = format_number(budget_millis(edge) / 1000.0);
     match edge.timeout.range {
-        Some(_) if edge.timeout.millis <= edge.api_kind.max_timeout_millis() => {
+        Some(_) if edge.timeout.millis <= edge.max_timeout_millis() => {
             format!("{seconds} s (TimeoutInMillis)")
         }
         Some(_) => format!("{seconds} s (the most a {} allows)", edge.api_kind.name()),

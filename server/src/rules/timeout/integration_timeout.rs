@@ -32,7 +32,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             continue;
         };
         let millis = edge.timeout.millis;
-        let max = edge.api_kind.max_timeout_millis();
+        let max = edge.max_timeout_millis();
         let limit = if millis > max {
             max
         } else if millis < MIN_TIMEOUT_MILLIS {
@@ -44,7 +44,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             continue;
         }
         reported.push(range);
-        let quota = if edge.api_kind == ApiKind::Rest && millis > max {
+        let quota = if edge.api_kind == ApiKind::Rest && !edge.streaming && millis > max {
             " unless the account's quota was raised (possible for Regional and private REST APIs only)"
         } else {
             ""
@@ -54,6 +54,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             format_number(millis),
             match edge.api_kind {
                 ApiKind::Http => "an HTTP API",
+                ApiKind::Rest if edge.streaming => "a streaming REST integration",
                 ApiKind::Rest => "a REST API",
                 ApiKind::WebSocket => "a WebSocket API",
             },
