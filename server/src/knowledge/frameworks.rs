@@ -138,12 +138,68 @@ pub const TRANSPARENT_WRAPPER_MODULES: &[&str] = &[
     "epsagon",
 ];
 
+/// middy's own middlewares that leave the handler's response as it is (they parse the event,
+/// fetch parameters, log, or add headers): a middy handler using only these (and the response
+/// serializer and error handler above) answers with what the wrapped function returns. Any other
+/// middleware (a project's own with an `after` or `onError`) may replace `request.response`.
+pub const RESPONSE_PRESERVING_MIDDY_MIDDLEWARES: &[&str] = &[
+    "@middy/http-json-body-parser",
+    "@middy/http-urlencode-body-parser",
+    "@middy/http-multipart-body-parser",
+    "@middy/http-event-normalizer",
+    "@middy/http-header-normalizer",
+    "@middy/http-cors",
+    "@middy/http-security-headers",
+    "@middy/http-content-negotiation",
+    "@middy/http-error-handler",
+    "@middy/http-response-serializer",
+    "@middy/validator",
+    "@middy/ssm",
+    "@middy/secrets-manager",
+    "@middy/sts",
+    "@middy/rds-signer",
+    "@middy/warmup",
+    "@middy/input-output-logger",
+    "@middy/error-logger",
+    "@middy/do-not-wait-for-empty-event-loop",
+    "@middy/sqs-json-body-parser",
+    "@middy/event-normalizer",
+    "@middy/cloudwatch-metrics",
+    "@middy/http-partial-response",
+];
+
 /// Whether `name` (the first identifier of a wrapper call: `middy`, `Sentry`) is bound by an
 /// import of a transparent wrapper library in `text` (a Node source file): `import middy from
 /// '@middy/core'`, `const { datadog } = require('datadog-lambda-js')`, `import * as Sentry from
 /// '@sentry/serverless'`.
 pub fn is_transparent_wrapper(text: &str, name: &str) -> bool {
-    TRANSPARENT_WRAPPER_MODULES.iter().any(|module| {
+    is_imported_from(text, name, TRANSPARENT_WRAPPER_MODULES)
+}
+
+/// Whether every middleware a Node source file applies with `.use(...)` is one of middy's that
+/// leave the response alone (see [`RESPONSE_PRESERVING_MIDDY_MIDDLEWARES`]): `.use(cors())`,
+/// `.use(jsonBodyParser())`. A middleware written in the project, an object literal, a list or
+/// anything else gatelint cannot name makes the answer of a middy handler in the file unknown.
+pub fn middy_middlewares_preserve_response(text: &str) -> bool {
+    text.match_indices(".use(").all(|(at, call)| {
+        let argument = text[at + call.len()..].trim_start();
+        let name: String = argument
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        !name.is_empty() && is_imported_from(text, &name, RESPONSE_PRESERVING_MIDDY_MIDDLEWARES)
+    })
+}
+
+/// Whether `name` is middy's wrapper (`import middy from '@middy/core'`, `require('middy')`).
+pub fn is_middy(text: &str, name: &str) -> bool {
+    is_imported_from(text, name, &["@middy/core", "middy"])
+}
+
+/// Whether `name` is bound in `text` (a Node source file) by an import or `require` of one of
+/// `modules` (or a path inside one).
+fn is_imported_from(text: &str, name: &str, modules: &[&str]) -> bool {
+    modules.iter().any(|module| {
         ['\'', '"', '`'].iter().any(|quote| {
             let quoted = format!("{quote}{module}");
             text.match_indices(&quoted).any(|(at, _)| {

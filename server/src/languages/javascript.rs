@@ -566,6 +566,8 @@ impl<'t> Extractor<'t> {
     fn is_transparent_wrapper(&self, wrapper: &str) -> bool {
         let root = wrapper.split('.').next().unwrap_or(wrapper);
         frameworks::is_transparent_wrapper(self.text, root)
+            && (!frameworks::is_middy(self.text, root)
+                || frameworks::middy_middlewares_preserve_response(self.text))
     }
 
     /// Whether a response-shaped literal is handed to a callback parameter of a function that is
@@ -742,6 +744,7 @@ impl<'t> Extractor<'t> {
                     wrapped(object)
                         || is_expectation(object, self.text)
                         || is_sample_data(object, self.text)
+                        || is_call_input(object, self.text)
                         || self.passed_to_other_callback(object)
                 });
             }
@@ -1753,6 +1756,42 @@ fn is_expectation(object: Node<'_>, text: &str) -> bool {
     property.starts_with("to") || object_text == "assert" || object_text.starts_with("expect")
 }
 
+/// Whether a response-shaped literal that no handler returns is an argument of a call or a
+/// `new` (`log({...})`, `new Response({...})`, `buildResponse({...})`), or stored on another
+/// object: input to code gatelint does not follow, which may serialise or reshape it, so not
+/// itself the answer. The calls that
+/// answer with their argument (`context.succeed(...)`, `context.done(null, ...)`,
+/// `Promise.resolve(...)`) are not among them.
+fn is_call_input(object: Node<'_>, text: &str) -> bool {
+    // Stored on another object (`request.response = {...}` in a middy middleware,
+    // `this.result = {...}`): what reads it later, and whether it is the answer, is not known.
+    if object.parent().is_some_and(|parent| {
+        parent.kind() == "assignment_expression"
+            && parent
+                .child_by_field_name("left")
+                .is_some_and(|left| left.kind() == "member_expression")
+    }) {
+        return true;
+    }
+    let Some(call) = object
+        .parent()
+        .filter(|parent| parent.kind() == "arguments")
+        .and_then(|arguments| arguments.parent())
+    else {
+        return false;
+    };
+    let callee = call
+        .child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("constructor"))
+        .map_or("", |callee| TextRange::of_node(&callee).slice(text));
+    let answers_with_it = callee == "Promise.resolve"
+        || callee.ends_with(".succeed")
+        || callee.ends_with(".done")
+        || callee == "callback"
+        || callee == "cb";
+    !answers_with_it
+}
+
 /// Whether a response-shaped literal that no handler returns is data about responses rather than
 /// one: an element of an array (examples, test cases) or serialised, on the spot or through the
 /// variable it initialises (`JSON.stringify(response)` is a string).
@@ -1952,6 +1991,7 @@ mod tests {
     fn finds_handlers_in_every_export_form() {
         let source = r#"
 import middy from '@middy/core';
+import parser from '@middy/http-json-body-parser';
 import handler from './libs/handler-lib';
 exports.a = async (event) => {};
 module.exports.b = function (event, context) {};

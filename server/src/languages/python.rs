@@ -278,7 +278,9 @@ impl<'t> Extractor<'t> {
         // Literals with `statusCode` and another response key, wherever they stand.
         matches.each(OBJECTS, |captures| {
             if let Some(node) = captures.get("dict").or_else(|| captures.get("dict_call")) {
-                responses.literal(&*self, node, |node| is_sample_data(node, self.text));
+                responses.literal(&*self, node, |node| {
+                    is_sample_data(node, self.text) || is_call_input(node)
+                });
             }
         });
         self.facts.responses = responses.finish();
@@ -1127,6 +1129,29 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
 /// Whether a response-shaped literal that no handler returns is data about responses rather than
 /// one: an element of a list, tuple or set (schema examples, test cases) or serialised, on the
 /// spot or through the variable it is assigned to (`json.dumps(response)` is a string).
+/// Whether a response-shaped literal that no handler returns is an argument of a call
+/// (`log({...})`, `Response(**{...})`, `build_response({...})`) or stored on another object:
+/// input to code gatelint does not follow, which may serialise or reshape it, so not itself the
+/// answer.
+fn is_call_input(object: Node<'_>) -> bool {
+    let parent = object.parent();
+    // Stored on another object (`self.response = {...}`): what reads it later is not known.
+    if parent.is_some_and(|parent| {
+        parent.kind() == "assignment"
+            && parent
+                .child_by_field_name("left")
+                .is_some_and(|left| matches!(left.kind(), "attribute" | "subscript"))
+    }) {
+        return true;
+    }
+    let in_arguments = |node: Option<Node<'_>>| node.is_some_and(|n| n.kind() == "argument_list");
+    in_arguments(parent)
+        || parent.is_some_and(|parent| {
+            matches!(parent.kind(), "keyword_argument" | "dictionary_splat")
+                && in_arguments(parent.parent())
+        })
+}
+
 fn is_sample_data(object: Node<'_>, text: &str) -> bool {
     let Some(parent) = object.parent() else {
         return false;

@@ -424,7 +424,11 @@ impl Builder<'_> {
             function,
             kind,
             payload_version: "1.0".into(),
-            timeout: self.streaming_timeout(integration.get("TimeoutInMillis"), api_kind, streaming),
+            timeout: self.streaming_timeout(
+                integration.get("TimeoutInMillis"),
+                api_kind,
+                streaming,
+            ),
             implicit_permission: false,
             role_credentials: has_value(integration.get("Credentials")),
             asynchronous: kind == IntegrationKind::NonProxy

@@ -636,6 +636,12 @@ impl WorkspaceIndex {
                     Some("makefile" | serverless::PLUGIN_BUILD)
                 )
                 || looks_like_build_output(&module_path)
+                // An absolute path is used as is (`/opt/...`: a layer); a module under
+                // `node_modules` is a dependency the build installs.
+                || module_path.starts_with('/')
+                || Path::new(&module_path)
+                    .components()
+                    .any(|part| part.as_os_str() == "node_modules")
                 || spec
                     .code_uri
                     .as_ref()

@@ -159,19 +159,24 @@ impl<'t> Bindings<'t> {
     }
 
     /// The one lookup rule: the binding of `name` visible at `node` is the last one visible
-    /// before it in the innermost binding scope around it that has one, out to module level.
+    /// before it in the innermost binding scope around it that has one, out to module level. A
+    /// use inside a function body sees the module's bindings as they stand once the module has
+    /// run, wherever they are written (`return UNAUTHORIZED` above `const UNAUTHORIZED = {...}`).
     pub fn visible(&self, scopes: &ScopeIndex, node: Node<'_>, name: &str) -> Option<&Binding<'t>> {
         let candidates = self.by_name.get(name)?;
         let at = node.start_byte();
+        let called_later = scopes.in_function_body(node);
+        let precedes =
+            |binding: &Binding<'_>| binding.at <= at || (called_later && binding.scope.is_none());
         // Most names looked up (parameters, globals) have no binding before `node` at all: then
         // the scopes around it are not needed.
-        if !candidates.iter().any(|binding| binding.at <= at) {
+        if !candidates.iter().any(|binding| precedes(binding)) {
             return None;
         }
         scopes.binding_chain(node).into_iter().find_map(|scope| {
             candidates
                 .iter()
-                .filter(|binding| binding.scope == scope && binding.at <= at)
+                .filter(|binding| binding.scope == scope && precedes(binding))
                 .max_by_key(|binding| binding.at)
         })
     }
@@ -209,13 +214,16 @@ impl<'t> Bindings<'t> {
     ) -> Option<Vec<&Binding<'t>>> {
         let candidates = self.by_name.get(name)?;
         let at = node.start_byte();
-        if !candidates.iter().any(|binding| binding.at <= at) {
+        let called_later = scopes.in_function_body(node);
+        let precedes =
+            |binding: &Binding<'_>| binding.at <= at || (called_later && binding.scope.is_none());
+        if !candidates.iter().any(|binding| precedes(binding)) {
             return None;
         }
         for scope in scopes.binding_chain(node) {
             let mut in_scope: Vec<&Binding<'t>> = candidates
                 .iter()
-                .filter(|binding| binding.scope == scope && binding.at <= at)
+                .filter(|binding| binding.scope == scope && precedes(binding))
                 .collect();
             if in_scope.is_empty() {
                 continue;

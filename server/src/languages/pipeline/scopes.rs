@@ -182,6 +182,20 @@ impl ScopeIndex {
         chain
     }
 
+    /// Whether `node` lies in a function or lambda body: code that runs when it is called, so
+    /// after the module's own statements ran (a handler is called once its module has loaded).
+    pub fn in_function_body(&self, node: Node<'_>) -> bool {
+        let mut index = self.around(node);
+        while let Some(current) = index {
+            let scope = &self.scopes[current];
+            if matches!(scope.kind, ScopeKind::Function | ScopeKind::Lambda) {
+                return true;
+            }
+            index = scope.parent;
+        }
+        false
+    }
+
     /// Whether `node` lies in no function, lambda or class.
     pub fn is_top_level(&self, node: Node<'_>) -> bool {
         self.around(node).is_none()

@@ -276,9 +276,8 @@ fn template_reading(
     // invocation is another source, not a proxy integration whose response is judged.
     // A streaming REST integration reads a response stream the function writes (its status and
     // headers in the stream's prelude), not the buffered proxy response either.
-    let unbuffered = |invocation: &Invocation| {
-        invocation.api_kind == ApiKind::WebSocket || invocation.streaming
-    };
+    let unbuffered =
+        |invocation: &Invocation| invocation.api_kind == ApiKind::WebSocket || invocation.streaming;
     let also_other = contexts
         .iter()
         .any(|context| context.function.other_sources)
