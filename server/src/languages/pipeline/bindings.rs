@@ -170,7 +170,7 @@ impl<'t> Bindings<'t> {
             |binding: &Binding<'_>| binding.at <= at || (called_later && binding.scope.is_none());
         // Most names looked up (parameters, globals) have no binding before `node` at all: then
         // the scopes around it are not needed.
-        if !candidates.iter().any(|binding| precedes(binding)) {
+        if !candidates.iter().any(&precedes) {
             return None;
         }
         scopes.binding_chain(node).into_iter().find_map(|scope| {
@@ -217,7 +217,7 @@ impl<'t> Bindings<'t> {
         let called_later = scopes.in_function_body(node);
         let precedes =
             |binding: &Binding<'_>| binding.at <= at || (called_later && binding.scope.is_none());
-        if !candidates.iter().any(|binding| precedes(binding)) {
+        if !candidates.iter().any(&precedes) {
             return None;
         }
         for scope in scopes.binding_chain(node) {
