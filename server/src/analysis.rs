@@ -109,7 +109,12 @@ fn run_rules(
         }
         None => (tree, text),
     };
-    let facts = match guarded("extracting facts", || languages::extract(kind, tree, text)) {
+    // The names the project's templates give this file's handlers: entry points whatever their
+    // parameters.
+    let named: Vec<&str> = context.handlers.keys().map(String::as_str).collect();
+    let facts = match guarded("extracting facts", || {
+        languages::extract_named(kind, tree, text, &named)
+    }) {
         Ok(Some(facts)) => facts,
         Ok(None) => return findings,
         Err(message) => {

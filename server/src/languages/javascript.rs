@@ -123,7 +123,7 @@ const AWS_TYPE_PREFIXES: &[&str] = &[
     "SES",
 ];
 
-pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
+pub fn extract(kind: FileKind, tree: &Tree, text: &str, named: &[&str]) -> SourceFacts {
     let language = kind.language().unwrap_or(Language::JavaScript);
     let root = tree.root_node();
     let matches = queries(kind).all.run(root, text);
@@ -132,6 +132,7 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str) -> SourceFacts {
         ScopeIndex::from_captures(&matches, FUNCTIONS, &[("function", ScopeKind::Function)]);
     let mut extractor = Extractor {
         text,
+        named: named.iter().map(|name| (*name).to_owned()).collect(),
         queries: queries(kind),
         matches,
         scopes,
@@ -208,6 +209,8 @@ struct Parameter<'t> {
 
 struct Extractor<'t> {
     text: &'t str,
+    /// The names the project's templates give this file's handlers.
+    named: Vec<String>,
     queries: &'static Queries,
     /// Every query file's matches over the whole file, from one pass.
     matches: Matches<'static, 't>,
@@ -346,8 +349,15 @@ impl<'t> Extractor<'t> {
             });
         }
         self.collect_exports();
+        let named = &self.named;
         for candidate in &mut self.candidates {
+            let named_export = !candidate.wrapped_unknown
+                && candidate
+                    .exports
+                    .iter()
+                    .any(|(name, _)| named.iter().any(|named| named == name));
             candidate.role = handler_reason(candidate, self.text, self.queries)
+                .or_else(|| named_export.then_some(super::NAMED_BY_TEMPLATE))
                 .map(|reason| Role::Handler { reason });
         }
         // Helpers: a function whose call a handler or helper returns (or passes to its callback).
@@ -1964,7 +1974,7 @@ mod tests {
         let tree = parser
             .parse(source, None)
             .expect("the parser returns a tree");
-        extract(kind, &tree, source)
+        extract(kind, &tree, source, &[])
     }
 
     fn handler_names(facts: &SourceFacts) -> Vec<&str> {

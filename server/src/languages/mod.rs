@@ -26,12 +26,27 @@ pub(crate) fn mentions(node: tree_sitter::Node<'_>, text: &str, needles: &[&str]
         .is_some_and(|own| needles.iter().any(|needle| own.contains(needle)))
 }
 
+/// Why a function the runtime's conventions would not call a handler is one: a template names it.
+pub(crate) const NAMED_BY_TEMPLATE: &str = "is named as a handler by a template";
+
 /// Extracts the facts the handler rules read from a parsed handler file; `None` for templates.
 pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<SourceFacts> {
+    extract_named(kind, tree, text, &[])
+}
+
+/// [`extract`], given the names the project's templates give as handlers of this file (the
+/// function part of `Handler: app.get_order`): a module-level function (Python) or an export
+/// (Node) of one of those names is a handler whatever its parameters.
+pub fn extract_named(
+    kind: FileKind,
+    tree: &tree_sitter::Tree,
+    text: &str,
+    named: &[&str],
+) -> Option<SourceFacts> {
     let mut facts = match kind {
-        FileKind::Python => python::extract(tree, text),
+        FileKind::Python => python::extract(tree, text, named),
         FileKind::JavaScript | FileKind::TypeScript | FileKind::Tsx => {
-            javascript::extract(kind, tree, text)
+            javascript::extract(kind, tree, text, named)
         }
         FileKind::Rust => rust::extract(tree, text),
         FileKind::YamlTemplate | FileKind::JsonTemplate => return None,

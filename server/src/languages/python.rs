@@ -76,7 +76,7 @@ const CONTEXT_NAMES: &[&str] = &[
     "_c",
 ];
 
-pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
+pub fn extract(tree: &Tree, text: &str, named: &[&str]) -> SourceFacts {
     let root = tree.root_node();
     let matches = QUERIES.run(root, text);
     let scopes = ScopeIndex::from_captures(
@@ -90,6 +90,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     );
     let mut extractor = Extractor {
         text,
+        named: named.iter().map(|name| (*name).to_owned()).collect(),
         scopes,
         facts: SourceFacts::empty(Language::Python),
         by_node: HashMap::new(),
@@ -121,6 +122,8 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
 
 struct Extractor<'t> {
     text: &'t str,
+    /// The names the project's templates give this file's handlers.
+    named: Vec<String>,
     scopes: ScopeIndex,
     facts: SourceFacts,
     /// Function definition node id → its index in `facts.functions` (all top-level functions,
@@ -160,7 +163,14 @@ impl<'t> Extractor<'t> {
         for (function, name, parameters) in &candidates {
             let names = positional_parameters(*parameters, self.text);
             let function_name = self.node_text(*name);
-            let role = handler_reason(function_name, &names).map(|reason| Role::Handler { reason });
+            let role = handler_reason(function_name, &names)
+                .or_else(|| {
+                    self.named
+                        .iter()
+                        .any(|named| named == function_name)
+                        .then_some(super::NAMED_BY_TEMPLATE)
+                })
+                .map(|reason| Role::Handler { reason });
             if role.is_some() {
                 if let Some(event) = names.first() {
                     self.event_params.insert(FunctionId(roles.len()), event);
@@ -1184,7 +1194,7 @@ mod tests {
     fn facts(source: &str) -> SourceFacts {
         let tree =
             crate::text::Document::new(Some(crate::files::FileKind::Python), source.to_owned());
-        extract(tree.tree().expect("parsed"), source)
+        extract(tree.tree().expect("parsed"), source, &[])
     }
 
     #[test]

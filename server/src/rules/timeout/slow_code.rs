@@ -3,7 +3,7 @@ use crate::findings::{Category, Related, Severity};
 use crate::rules::timeout::function_timeout::format_number;
 use crate::rules::timeout::reach;
 use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
-use crate::templates::functions::Invocation;
+use crate::templates::functions::{FunctionSpec, Invocation};
 use crate::templates::graph::{ApiKind, REST_TIMEOUT_MILLIS, WEBSOCKET_TIMEOUT_MILLIS};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
         summary: "A handler waits a constant time (sleeps, multiplied through constant loops) longer than its time budget.",
         aws_error: "504 {\"message\": \"Endpoint request timed out\"}, or 502 with `Task timed out after N seconds` in the function log",
         why: "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
-              `Task timed out`, and API Gateway answers 502) and the integration timeout (API Gateway stops \
+              `Task timed out`, and a REST API answers 502, an HTTP API 500) and the integration timeout (API Gateway stops \
               waiting: 504; behind a WebSocket API the caller gets an error message over the socket instead). \
               Without a template gatelint assumes API Gateway's 29 s REST limit for a handler that shows it \
               serves API Gateway (the 29 s WebSocket limit when its code reads a WebSocket event; none for a \
@@ -184,6 +184,24 @@ fn tightest_budget(contexts: &[&HandlerContext]) -> Option<Budget> {
         .min_by(|a, b| a.millis.total_cmp(&b.millis))
 }
 
+/// What the client gets when Lambda stops the function at its own timeout: the invocation fails,
+/// which a REST API answers with 502 and an HTTP API with 500.
+fn function_timeout_outcome(function: &FunctionSpec) -> &'static str {
+    let routes = || {
+        function
+            .invocations
+            .iter()
+            .filter(|invocation| invocation.authorizer.is_none())
+    };
+    let rest = routes().any(|invocation| invocation.api_kind == ApiKind::Rest);
+    let http = routes().any(|invocation| invocation.api_kind == ApiKind::Http);
+    match (rest, http) {
+        (false, true) => "Lambda stops it (Task timed out) and the HTTP API answers 500",
+        (true, true) => "Lambda stops it (Task timed out): a REST API answers 502, an HTTP API 500",
+        _ => "Lambda stops it (Task timed out) and API Gateway answers 502",
+    }
+}
+
 fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocation>) -> Budget {
     let template = context.template.file_name().map_or_else(
         || "the template".into(),
@@ -247,7 +265,7 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
                         format_number(function.timeout_seconds)
                     ),
                 }),
-                outcome: "Lambda stops it (Task timed out) and API Gateway answers 502",
+                outcome: function_timeout_outcome(function),
             }
         }
     }

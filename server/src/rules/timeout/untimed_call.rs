@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         aws_error: "504 {\"message\": \"Endpoint request timed out\"}, or 502 with `Task timed out after N seconds` in the function log",
         why: "`requests`, `urllib`'s `urlopen`, Node's `fetch` and `axios` wait for a server forever unless told \
               otherwise. When the server behind such a call hangs, the handler hangs with it until its time \
-              budget runs out: the smaller of the function's `Timeout` (Lambda stops it: `Task timed out`, 502) \
+              budget runs out: the smaller of the function's `Timeout` (Lambda stops it: `Task timed out`; 502 from a REST API, 500 from an HTTP API) \
               and the integration timeout (API Gateway stops waiting: 504; 29 s for a REST API, assumed when no \
               template links the handler; a WebSocket route's caller gets an error message over the socket \
               instead; a Netlify Function has no API Gateway budget and is not reported). The client gets a gateway error instead of the handler's own error \
