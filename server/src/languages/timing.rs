@@ -39,7 +39,58 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
     // A client configured once (`axios.create({ timeout })`, `axios.defaults.timeout = ...`)
     // bounds every call; the file's calls are then left alone.
     let axios_configured = text.contains("axios.defaults.timeout") || text.contains("timeout:");
-    javascript_untimed(root, text, axios_configured, &mut facts.untimed_calls);
+    let aliases = axios_aliases(text);
+    javascript_untimed(
+        root,
+        text,
+        &Untimed {
+            axios_configured,
+            aliases: &aliases,
+        },
+        &mut facts.untimed_calls,
+    );
+}
+
+/// The names other than `axios` the file binds axios's default export to: `const http =
+/// require('axios')`, `import client from "axios"`.
+fn axios_aliases(text: &str) -> Vec<String> {
+    let mut aliases = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let imports_axios = ["'axios'", "\"axios\"", "`axios`"]
+            .iter()
+            .any(|module| line.contains(module));
+        if !imports_axios {
+            continue;
+        }
+        let name = if let Some(rest) = line.strip_prefix("import ") {
+            rest.split([' ', ',']).next()
+        } else {
+            ["const ", "let ", "var "]
+                .iter()
+                .find_map(|keyword| line.strip_prefix(keyword))
+                .filter(|rest| rest.contains("require("))
+                .and_then(|rest| rest.split([' ', '=']).next())
+        };
+        let is_identifier = |name: &str| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        };
+        if let Some(name) = name.filter(|name| is_identifier(name) && *name != "axios") {
+            aliases.push(name.to_owned());
+        }
+    }
+    aliases
+}
+
+/// What the walk for untimed JavaScript calls knows of the file.
+struct Untimed<'a> {
+    /// A client configured once (`axios.create({ timeout })`): every call is left alone.
+    axios_configured: bool,
+    /// Other names of axios in the file.
+    aliases: &'a [String],
 }
 
 /// Names of local functions that wait their first parameter's milliseconds: a body that makes a
@@ -232,11 +283,16 @@ const AXIOS_METHODS: &[(&str, usize)] = &[
 fn javascript_untimed(
     node: Node<'_>,
     text: &str,
-    axios_configured: bool,
+    file: &Untimed<'_>,
     calls: &mut Vec<UntimedCall>,
 ) {
-    // Every callee looked for is `fetch` or names `axios`.
-    if !super::mentions(node, text, &["fetch", "axios"]) {
+    // Every callee looked for is `fetch` or names `axios` (or one of its other names).
+    if !super::mentions(node, text, &["fetch", "axios"])
+        && !file
+            .aliases
+            .iter()
+            .any(|alias| super::mentions(node, text, &[alias.as_str()]))
+    {
         return;
     }
     if node.kind() == "call_expression" {
@@ -265,8 +321,19 @@ fn javascript_untimed(
                     });
                 }
             }
-            if let Some((_, config_at)) = AXIOS_METHODS.iter().find(|(name, _)| *name == callee) {
-                if !axios_configured && !args.is_empty() {
+            // `http.get(...)` where `http` is axios reads as `axios.get(...)`.
+            let (root, member) = callee.split_once('.').unwrap_or((callee, ""));
+            let as_axios = if file.aliases.iter().any(|alias| alias == root) {
+                if member.is_empty() {
+                    "axios".to_owned()
+                } else {
+                    format!("axios.{member}")
+                }
+            } else {
+                callee.to_owned()
+            };
+            if let Some((_, config_at)) = AXIOS_METHODS.iter().find(|(name, _)| *name == as_axios) {
+                if !file.axios_configured && !args.is_empty() {
                     let config = args.get(*config_at);
                     let bounded = match config {
                         None => false,
@@ -289,7 +356,7 @@ fn javascript_untimed(
     }
     let mut cursor = node.walk();
     for child in node.named_children(&mut cursor) {
-        javascript_untimed(child, text, axios_configured, calls);
+        javascript_untimed(child, text, file, calls);
     }
 }
 
