@@ -90,7 +90,8 @@ pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
     });
 }
 
-/// JavaScript/TypeScript: escaping `throw` statements of every handler.
+/// JavaScript/TypeScript: escaping `throw` statements of every handler, and errors a callback
+/// handler passes to its callback.
 pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
     collect(root, text, facts, &JAVASCRIPT, |function, text| {
         let block = function.child_by_field_name("body")?;
@@ -99,6 +100,69 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         }
         javascript_body(function, block, text)
     });
+    let mut failures = Vec::new();
+    for (index, function) in facts.functions.iter().enumerate() {
+        if !function.role.is_handler() {
+            continue;
+        }
+        let Some(node) = root
+            .descendant_for_byte_range(function.range.start, function.range.end)
+            .filter(|node| TextRange::of_node(node) == function.range)
+        else {
+            continue;
+        };
+        // Lambda's callback is the handler's third parameter.
+        let callback = node
+            .child_by_field_name("parameters")
+            .and_then(|parameters| parameters.named_child(2))
+            .filter(|parameter| parameter.kind() == "identifier")
+            .map(|parameter| &text[parameter.byte_range()]);
+        let (Some(callback), Some(body)) = (callback, node.child_by_field_name("body")) else {
+            continue;
+        };
+        let mut calls = Vec::new();
+        callback_errors(body, text, callback, &mut calls);
+        failures.extend(calls.into_iter().map(|call| Escape {
+            range: TextRange::of_node(&call),
+            handler: FunctionId(index),
+            kind: EscapeKind::CallbackError,
+            serves_http: false,
+            body: None,
+        }));
+    }
+    facts.escapes.extend(failures);
+}
+
+/// Calls of `callback` under `node`, outside nested functions, whose first argument is an error
+/// (anything but `null`/`undefined`): `callback(err)`, `callback(new Error('...'))`.
+fn callback_errors<'t>(node: Node<'t>, text: &str, callback: &str, calls: &mut Vec<Node<'t>>) {
+    if !super::mentions(node, text, &[callback]) {
+        return;
+    }
+    if JAVASCRIPT.functions.contains(&node.kind()) || JAVASCRIPT.classes.contains(&node.kind()) {
+        return;
+    }
+    if node.kind() == "call_expression" {
+        let callee = node
+            .child_by_field_name("function")
+            .map(|callee| &text[callee.byte_range()]);
+        let first = node
+            .child_by_field_name("arguments")
+            .and_then(|arguments| arguments.named_child(0));
+        if callee == Some(callback) {
+            if let Some(first) = first {
+                let value = &text[first.byte_range()];
+                if !matches!(value, "null" | "undefined" | "void 0") {
+                    calls.push(node);
+                }
+            }
+            return;
+        }
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        callback_errors(child, text, callback, calls);
+    }
 }
 
 /// Rust: `?` that propagates an I/O or request-parsing error out of a handler returning `Result`.

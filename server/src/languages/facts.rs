@@ -194,6 +194,9 @@ pub enum EscapeKind {
     Reraise,
     /// A Rust `?` on an awaited call (I/O) or on parsing with `serde_json::from_*`.
     Propagate,
+    /// A Node callback handler passing an error to its callback (`callback(error)`,
+    /// `return cb(new Error(...))`): the invocation fails, as a `throw` would.
+    CallbackError,
 }
 
 /// A handler's statements as a block of whole lines.

@@ -113,6 +113,12 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
                 if python { "except" } else { "catch" },
                 serves.outcome
             ),
+            EscapeKind::CallbackError => format!(
+                "`{}` passes an error to Lambda's callback: the invocation fails instead of \
+                 answering, and {}; pass a response instead (`callback(null, {{ statusCode: 500, \
+                 body: ... }})`) if the client should get one",
+                shown, serves.outcome
+            ),
             EscapeKind::Propagate => format!(
                 "`{}` returns the error out of the handler: the runtime reports a function error \
                  instead of a response, and {}; map the error to a response (a 500 or 502 with a \
