@@ -312,7 +312,7 @@ fn javascript_untimed(
                     // Options built elsewhere may carry a signal.
                     Some(_) => true,
                 };
-                if !bounded {
+                if !bounded && !bounded_by_timer(node, text) {
                     calls.push(UntimedCall {
                         range: TextRange::of_node(&node),
                         callee: callee.to_owned(),
@@ -342,7 +342,7 @@ fn javascript_untimed(
                         }
                         Some(_) => true,
                     };
-                    if !bounded {
+                    if !bounded && !bounded_by_timer(node, text) {
                         calls.push(UntimedCall {
                             range: TextRange::of_node(&node),
                             callee: callee.to_owned(),
@@ -358,6 +358,32 @@ fn javascript_untimed(
     for child in node.named_children(&mut cursor) {
         javascript_untimed(child, text, file, calls);
     }
+}
+
+/// Whether the wait for a call is bounded by a timer around it, up to its statement: raced
+/// (`Promise.race([call, timer])`), given a deadline (bluebird's `.timeout(ms)` on a promise
+/// holding it), or passed to a timeout helper (`pTimeout(call, ms)`, `withTimeout(call, ms)`).
+/// The request may go on, but the handler stops waiting.
+fn bounded_by_timer(call: Node<'_>, text: &str) -> bool {
+    let mut node = call;
+    while let Some(parent) = node.parent() {
+        if parent.kind().ends_with("statement") || parent.kind() == "statement_block" {
+            return false;
+        }
+        if parent.kind() == "call_expression" {
+            let callee = parent
+                .child_by_field_name("function")
+                .map_or("", |callee| text_of(callee, text));
+            let last = callee.rsplit('.').next().unwrap_or(callee);
+            let lower = last.to_ascii_lowercase();
+            // `X.timeout(ms)` bounds X; `race`, `pTimeout`, `withTimeout` bound their arguments.
+            if lower == "race" || (lower.contains("timeout") && lower != "settimeout") {
+                return true;
+            }
+        }
+        node = parent;
+    }
+    false
 }
 
 /// Whether an object literal has one of `keys` (or a spread that may carry it).
