@@ -284,7 +284,7 @@ fn relocate(model: &TemplateModel, own_len: usize, mut finding: Finding) -> Find
             crate::findings::Related {
                 path: included.path.clone(),
                 range: local,
-                message: "written here, in the OpenAPI file the template includes".into(),
+                message: "written here, in the file the template includes".into(),
             },
         );
         finding.range = included.reference;

@@ -750,6 +750,56 @@ fn editing_a_serverless_yml_rediagnoses_the_handler() {
 }
 
 #[test]
+fn editing_a_file_a_serverless_yml_reads_rediagnoses_the_handler() {
+    let root = std::env::temp_dir().join(format!("gatelint-lsp-sls-file-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).expect("temp is writable");
+    let service = "service: assets\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions: ${file(./functions.yml)}\n";
+    let functions =
+        "remove:\n  handler: src/remove.handler\n  events:\n    - http: DELETE assets/{id}\n";
+    let handler = "def handler(event, context):\n    return {\"statusCode\": 404, \"body\": {\"error\": \"not found\"}}\n";
+    std::fs::write(root.join("serverless.yml"), service).expect("temp is writable");
+    std::fs::write(root.join("functions.yml"), functions).expect("temp is writable");
+    std::fs::write(root.join("src/remove.py"), handler).expect("temp is writable");
+    let mut client = start_indexed(&root);
+    let handler_uri = file_uri(&root.join("src/remove.py"));
+    let functions_uri = file_uri(&root.join("functions.yml"));
+    client.open(&handler_uri, handler);
+    let diagnostics = client.diagnostics(&handler_uri, Some(1));
+    assert_eq!(codes(&diagnostics), ["GL106"], "{diagnostics:#?}");
+    assert_eq!(
+        diagnostics[0]["severity"], 1,
+        "linked through functions.yml"
+    );
+    assert_eq!(
+        diagnostics[0]["relatedInformation"][0]["location"]["uri"],
+        functions_uri
+    );
+
+    // functions.yml is edited in the editor (not saved): the function is now fed by a queue.
+    client.open(&functions_uri, functions);
+    let at = functions
+        .find("http: DELETE assets/{id}")
+        .expect("the event");
+    let start = client.position(functions, at);
+    let end = client.position(functions, at + "http: DELETE assets/{id}".len());
+    client.change(
+        &functions_uri,
+        2,
+        vec![json!({ "range": { "start": start, "end": end }, "text": "sqs: arn:aws:sqs:us-east-1:1:q" })],
+    );
+    client.wait_for("the handler re-diagnosed without GL106", |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == handler_uri.as_str()
+            && message["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|diagnostics| diagnostics.is_empty())
+    });
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn go_to_definition_from_handler_lands_on_the_function() {
     let (root, template, handler) = write_sam_app("definition");
     let mut client = start_indexed(&root);

@@ -77,13 +77,25 @@ impl TemplateModel {
         }
     }
 
-    /// The local definition files this template's APIs read (see [`definitions`]).
+    /// The local files this template reads: the OpenAPI definitions of its APIs (see
+    /// [`definitions`]), or a Serverless Framework service's `${file(...)}` files.
     pub fn definition_references(&self) -> Vec<definitions::DefinitionReference> {
-        self.read
-            .template
-            .as_ref()
-            .map(definitions::definition_references)
-            .unwrap_or_default()
+        let Some(template) = self.read.template.as_ref() else {
+            return Vec::new();
+        };
+        if let Some(source) = &template.source {
+            return serverless::file_references(source)
+                .into_iter()
+                .map(|reference| definitions::DefinitionReference {
+                    resource: 0,
+                    location: reference.location,
+                    range: reference.range,
+                    property: serverless::FILE_PROPERTY,
+                    resolves_intrinsics: false,
+                })
+                .collect();
+        }
+        definitions::definition_references(template)
     }
 
     /// The model with the definition files read by the workspace put in place, and the graph
@@ -92,7 +104,11 @@ impl TemplateModel {
         let Some(template) = self.read.template.as_mut() else {
             return;
         };
-        let (combined, included) = definitions::attach(template, text, files);
+        let (combined, included) = if template.source.is_some() {
+            serverless::attach(template, text, files)
+        } else {
+            definitions::attach(template, text, files)
+        };
         if included.is_empty() {
             return;
         }

@@ -74,6 +74,10 @@ pub struct Template {
     /// Resources (indexes into `resources`) whose OpenAPI definition was read from a file of the
     /// project and put in place (see [`super::definitions`]).
     pub included_definitions: Vec<usize>,
+    /// A Serverless Framework service's own value tree, which the model is compiled from (see
+    /// [`super::serverless`]): compiled again once the files its `${file(...)}` variables read
+    /// are known.
+    pub source: Option<Value>,
 }
 
 /// One resource.
@@ -165,6 +169,7 @@ impl Template {
             unread: Vec::new(),
             placeholders: Vec::new(),
             included_definitions: Vec::new(),
+            source: None,
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;

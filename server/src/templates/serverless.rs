@@ -18,7 +18,7 @@
 //! `${env:X}` without a default, `${file(...)}`) leaves its value unknown: text holding `${` is
 //! never read as a value (see [`super::Template::string`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::value::{Entry, Intrinsic, Value, ValueKind};
 use crate::text::TextRange;
@@ -97,8 +97,134 @@ pub fn is_service(root: &Value) -> bool {
 
 /// The CloudFormation-shaped value tree of a service (see the module documentation).
 pub fn compile(root: &Value) -> Value {
+    compile_with(root, &HashMap::new())
+}
+
+/// A local file the service reads through `${file(./path.yml)}` (optionally `:key.path`): the
+/// path as written, relative to the service's folder, and where it is written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileReference {
+    pub location: String,
+    pub range: TextRange,
+}
+
+/// The local files the service's `${file(...)}` variables read.
+pub fn file_references(root: &Value) -> Vec<FileReference> {
+    let mut found = Vec::new();
+    collect_file_references(root, &mut found, 64);
+    found.dedup_by(|a, b| a.location == b.location);
+    found
+}
+
+fn collect_file_references(value: &Value, found: &mut Vec<FileReference>, depth: usize) {
+    if depth == 0 {
+        return;
+    }
+    match &value.kind {
+        ValueKind::Str(text) => {
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("${file(") {
+                let after = &rest[at + "${file(".len()..];
+                let Some(end) = after.find(')') else {
+                    break;
+                };
+                let location = after[..end].trim().trim_matches(['\'', '"']);
+                let local = !location.is_empty()
+                    && !location.contains("${")
+                    && !location.contains("://")
+                    && !location.starts_with('/')
+                    && !location.starts_with('~');
+                if local && !found.iter().any(|known| known.location == location) {
+                    found.push(FileReference {
+                        location: location.to_owned(),
+                        range: value.range,
+                    });
+                }
+                rest = &after[end..];
+            }
+        }
+        ValueKind::Map(entries) => {
+            for entry in entries {
+                collect_file_references(&entry.value, found, depth - 1);
+            }
+        }
+        ValueKind::Seq(items) => {
+            for item in items {
+                collect_file_references(item, found, depth - 1);
+            }
+        }
+        ValueKind::Intrinsic(call) => collect_file_references(&call.argument, found, depth - 1),
+        _ => {}
+    }
+}
+
+/// The `property` of the [`super::definitions::DefinitionReference`]s a service's
+/// `${file(...)}` files are read through.
+pub const FILE_PROPERTY: &str = "${file(...)}";
+
+/// Parses the files a service's `${file(...)}` variables read and compiles the service again
+/// with their values; returns the combined text (the service's, then each file's after a line
+/// break) and where each file is in it. A file that does not parse as YAML or JSON is left out:
+/// what it stands for stays unknown.
+pub fn attach(
+    template: &mut super::Template,
+    text: &str,
+    files: Vec<super::definitions::DefinitionFile>,
+) -> (String, Vec<super::definitions::Included>) {
+    let Some(source) = template.source.take() else {
+        return (text.to_owned(), Vec::new());
+    };
+    let mut combined = String::from(text);
+    let mut included = Vec::new();
+    let mut values = HashMap::new();
+    for file in files {
+        let json = file.text.trim_start().starts_with('{');
+        let kind = if json {
+            crate::files::FileKind::JsonTemplate
+        } else {
+            crate::files::FileKind::YamlTemplate
+        };
+        let Some(tree) = crate::text::parse(kind, &file.text, None) else {
+            continue;
+        };
+        if tree.root_node().has_error() {
+            continue;
+        }
+        let start = combined.len() + 1;
+        combined.push('\n');
+        combined.push_str(&file.text);
+        let value = if json {
+            super::value::from_json_at(&tree, &file.text, start)
+        } else {
+            super::value::YamlPieces::new(&combined).read(&tree, start)
+        };
+        let Some(value) = value else {
+            combined.truncate(start - 1);
+            continue;
+        };
+        values.insert(file.reference.location.clone(), value);
+        included.push(super::definitions::Included {
+            path: file.path,
+            reference: file.reference.range,
+            start,
+            len: file.text.len(),
+        });
+    }
+    let mut compiled = super::Template::from_value(compile_with(&source, &values), template.syntax);
+    compiled.dialect = template.dialect;
+    compiled.mark_unread(std::mem::take(&mut template.unread));
+    compiled.placeholders = std::mem::take(&mut template.placeholders);
+    compiled.source = Some(source);
+    *template = compiled;
+    (combined, included)
+}
+
+/// [`compile`], given the values of the files the service's `${file(...)}` variables read, by
+/// their location as written (their ranges in the text the model is read from).
+pub fn compile_with(root: &Value, files: &HashMap<String, Value>) -> Value {
     let mut compiler = Compiler {
         root,
+        files,
         resources: Vec::new(),
         ids: HashSet::new(),
         rest_api: None,
@@ -146,6 +272,8 @@ pub fn compile(root: &Value) -> Value {
 
 struct Compiler<'a> {
     root: &'a Value,
+    /// The files `${file(...)}` reads, by location as written.
+    files: &'a HashMap<String, Value>,
     resources: Vec<Entry>,
     ids: HashSet<String>,
     /// Where the first `http` / `httpApi` event is written, once one is.
@@ -170,8 +298,13 @@ impl<'a> Compiler<'a> {
         let Some(functions) = self.root.get("functions") else {
             return Vec::new();
         };
+        // `functions: ${file(./functions.yml)}`, or a list of such files and mappings.
+        let functions = self.included(functions).unwrap_or(functions);
         let mappings: Vec<&Value> = match &functions.kind {
-            ValueKind::Seq(items) => items.iter().collect(),
+            ValueKind::Seq(items) => items
+                .iter()
+                .map(|item| self.included(item).unwrap_or(item))
+                .collect(),
             _ => vec![functions],
         };
         mappings
@@ -784,6 +917,7 @@ impl<'a> Compiler<'a> {
         let found = primary
             .strip_prefix("self:")
             .and_then(|path| self.lookup(path))
+            .or_else(|| self.file_value(primary))
             .map(|found| self.resolve_within(found, depth - 1))
             .filter(|found| !found.as_str().is_some_and(|text| text.contains("${")));
         if found.is_some() {
@@ -813,13 +947,40 @@ impl<'a> Compiler<'a> {
         None
     }
 
+    /// The value a whole `${file(./path.yml)}` or `${file(./path.yml):key.path}` stands for,
+    /// when the workspace read the file.
+    fn included(&self, value: &Value) -> Option<&'a Value> {
+        let inner = whole_variable(value.as_str()?)?;
+        self.file_value(inner)
+    }
+
+    /// The value of `file(./path.yml)` or `file(./path.yml):key.path` (a variable's inside).
+    fn file_value(&self, inner: &str) -> Option<&'a Value> {
+        let after = inner.trim().strip_prefix("file(")?;
+        let end = after.find(')')?;
+        let location = after[..end].trim().trim_matches(['\'', '"']);
+        let file = self.files.get(location)?;
+        match after[end + 1..].trim().strip_prefix(':') {
+            Some(selector) => selector
+                .trim()
+                .split('.')
+                .filter(|key| !key.is_empty())
+                .try_fold(file, |value, key| value.get(key)),
+            None => Some(file),
+        }
+    }
+
     /// The value at a `self:` path (`custom.timeout`, `provider.stage`).
     fn lookup(&self, path: &str) -> Option<&'a Value> {
         path.split('.')
             .filter(|key| !key.is_empty())
-            .try_fold(self.root, |value, key| match &value.kind {
-                ValueKind::Seq(items) => items.get(key.parse::<usize>().ok()?),
-                _ => value.get(key),
+            .try_fold(self.root, |value, key| {
+                // A step through `custom: ${file(./custom.yml)}` goes on in that file.
+                let value = self.included(value).unwrap_or(value);
+                match &value.kind {
+                    ValueKind::Seq(items) => items.get(key.parse::<usize>().ok()?),
+                    _ => value.get(key),
+                }
             })
     }
 }

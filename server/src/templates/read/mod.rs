@@ -148,6 +148,7 @@ pub fn read_after(
         let mut template = if syntax == Syntax::Yaml && serverless::is_service(&root) {
             let mut template = Template::from_value(serverless::compile(&root), syntax);
             template.dialect = Dialect::ServerlessFramework;
+            template.source = Some(root);
             template
         } else {
             Template::from_value(root, syntax)
