@@ -437,6 +437,7 @@ impl<'a> Compiler<'a> {
                         ),
                         _ => route_parts(&value, "ANY", "*"),
                     };
+                    let method = any_method(method);
                     let mut event_properties = vec![
                         entry("Path", path.range, path),
                         entry("Method", method.range, method),
@@ -525,6 +526,7 @@ impl<'a> Compiler<'a> {
             Some(text) if !text.starts_with('/') => string(path.range, &format!("/{text}")),
             _ => path,
         };
+        let method = any_method(method);
         let integration = value
             .get("integration")
             .map(|written| self.resolve(written));
@@ -1023,6 +1025,14 @@ fn split_fallback(inner: &str) -> Option<(&str, &str)> {
         }
     }
     None
+}
+
+/// The framework's `*` (every method) as API Gateway's `ANY`.
+fn any_method(method: Value) -> Value {
+    match method.as_str() {
+        Some("*") => string(method.range, "ANY"),
+        _ => method,
+    }
 }
 
 /// `GET users/{id}` → method and path values, both at the written range.
