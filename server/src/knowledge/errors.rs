@@ -130,6 +130,25 @@ pub static AWS_ERRORS: &[AwsError] = &[
         categories: &["handler-link"],
     },
     AwsError {
+        title: "A module the function's package lacks",
+        texts: &[
+            "Cannot find module 'aws-sdk'",
+            "No module named",
+            "Runtime.ImportModuleError: Unable to import module",
+            "Runtime.ImportModuleError: Error: Cannot find module",
+        ],
+        status: "502 Bad Gateway (REST API) or 500 (HTTP API), on every call",
+        cause: "The handler imports a package that is in neither the runtime nor the deployment package, so the \
+                function cannot load. Node.js 18 and later runtimes include the AWS SDK for JavaScript v3 \
+                (`@aws-sdk/*`) only: `require('aws-sdk')` (v2) fails there. Python runtimes include the standard \
+                library, `boto3` and `botocore` only: `requests`, `pydantic`, ... must be installed with the code. \
+                (`Cannot find module` naming the handler's own file is a `Handler` that points at no file.)",
+        fix: "Use the v3 clients (`@aws-sdk/client-dynamodb`, `@aws-sdk/client-s3`, ...) instead of `aws-sdk`, or \
+              declare the package where the build installs from: `package.json` `dependencies` in the code folder, \
+              `requirements.txt` in the code folder; or attach a layer that holds it.",
+        categories: &["startup"],
+    },
+    AwsError {
         title: "Runtime could not serialise the result",
         texts: &["Runtime.MarshalError", "Unable to marshal response", "is not JSON serializable"],
         status: "502 Bad Gateway",
@@ -215,6 +234,14 @@ mod tests {
             (
                 "Execution failed due to configuration error",
                 "Execution failed due to configuration error",
+            ),
+            (
+                "Runtime.ImportModuleError: Error: Cannot find module 'aws-sdk'",
+                "A module the function's package lacks",
+            ),
+            (
+                "Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'",
+                "A module the function's package lacks",
             ),
         ] {
             assert_eq!(first(text), Some(title), "{text}");

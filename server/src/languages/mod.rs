@@ -5,6 +5,7 @@
 mod escapes;
 pub mod facts;
 pub mod grammar_gaps;
+mod imports;
 mod javascript;
 mod pipeline;
 mod python;
@@ -37,6 +38,7 @@ pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<S
         FileKind::YamlTemplate | FileKind::JsonTemplate => return None,
     };
     facts.edit_context.json_name = shadowing::json_name(facts.language, tree, text);
+    facts.imports = imports::collect(kind, tree, text);
     Some(facts)
 }
 

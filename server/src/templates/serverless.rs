@@ -120,7 +120,11 @@ pub fn compile(root: &Value) -> Value {
     compiler.cloudformation_resources();
     let range = root.range;
     let mut globals = Vec::new();
-    for (from, to) in [("runtime", "Runtime"), ("timeout", "Timeout")] {
+    for (from, to) in [
+        ("runtime", "Runtime"),
+        ("timeout", "Timeout"),
+        ("layers", "Layers"),
+    ] {
         if let Some(value) = root.path(&["provider", from]) {
             globals.push(entry(to, value.range, compiler.resolve(value)));
         }
@@ -201,6 +205,7 @@ impl<'a> Compiler<'a> {
             ("runtime", "Runtime"),
             ("timeout", "Timeout"),
             ("reservedConcurrency", "ReservedConcurrentExecutions"),
+            ("layers", "Layers"),
         ] {
             if let Some(entry_found) = definition.entry(from) {
                 properties.push(entry(

@@ -8,9 +8,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::context::{FileContext, HandlerContext};
+use crate::context::{CodePackage, FileContext, HandlerContext};
 use crate::files::FileKind;
 use crate::knowledge::front_doors;
+use crate::knowledge::manifests::{self, Manifest};
 use crate::languages::symbols::{self, Symbol};
 use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
@@ -726,6 +727,125 @@ impl WorkspaceIndex {
         false
     }
 
+    /// What a linked function's package holds besides the handler (see [`CodePackage`]): the
+    /// manifests from the handler's folder up to its code folder and above it to the root, and
+    /// the modules present in those folders. Manifests are read through the guarded reader,
+    /// folders listed only inside the roots.
+    fn code_package(&self, link: &HandlerLink) -> Option<CodePackage> {
+        let module = match link.function.family {
+            RuntimeFamily::Python => Module::Python,
+            RuntimeFamily::Node => Module::Node,
+            RuntimeFamily::Rust | RuntimeFamily::Other => return None,
+        };
+        let code_uri = link.function.code_uri.as_ref()?;
+        let base = link.template.parent().unwrap_or(Path::new("/"));
+        let code_dir = normalize(&base.join(&code_uri.text));
+        if !self.within_roots(&code_dir) || !link.file.starts_with(&code_dir) {
+            return None;
+        }
+        let root = self
+            .roots
+            .iter()
+            .filter(|root| code_dir.starts_with(root))
+            .max_by_key(|root| root.components().count())?;
+        let names: &[&str] = match module {
+            Module::Python => &[
+                "requirements.txt",
+                "pyproject.toml",
+                "Pipfile",
+                "setup.py",
+                "setup.cfg",
+            ],
+            Module::Node => &["package.json"],
+        };
+        let mut package = CodePackage {
+            folder: display_relative(&code_dir, base),
+            ..CodePackage::default()
+        };
+        // Ancestors of one path, never a walk of a tree.
+        for folder in link.file.ancestors().skip(1) {
+            if !folder.starts_with(root) {
+                break;
+            }
+            let inside = folder.starts_with(&code_dir);
+            for name in names {
+                let path = folder.join(name);
+                if !std::fs::metadata(&path).is_ok_and(|meta| meta.is_file()) {
+                    continue;
+                }
+                let manifest = match fs::read_text(&path, &self.boundary) {
+                    Ok(text) => read_manifest(name, &text),
+                    // Unreadable: what it declares is unknown.
+                    Err(_) => Manifest::Mentions { words: Vec::new() },
+                };
+                if inside {
+                    package
+                        .manifests
+                        .push((display_relative(&path, base), manifest));
+                } else {
+                    package.outer.push(manifest);
+                }
+            }
+            if inside {
+                self.list_present(module, folder, &mut package.present);
+            }
+        }
+        Some(package)
+    }
+
+    /// Adds the modules present in `folder` to `present`: Python modules and packages, or the
+    /// packages of its `node_modules` folder (bounded: a folder lists at most a few thousand).
+    fn list_present(&self, module: Module, folder: &Path, present: &mut HashSet<String>) {
+        const MOST: usize = 4096;
+        let listing = |folder: &Path| -> Vec<(String, bool)> {
+            if !self.within_roots(folder) {
+                return Vec::new();
+            }
+            std::fs::read_dir(folder)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .take(MOST)
+                        .filter_map(|entry| {
+                            let name = entry.file_name().to_str()?.to_owned();
+                            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+                            Some((name, is_dir))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match module {
+            Module::Python => {
+                for (name, is_dir) in listing(folder) {
+                    if is_dir {
+                        present.insert(name);
+                    } else if let Some((stem, extension)) = name.split_once('.') {
+                        let module_file = extension == "py"
+                            || extension.ends_with(".so")
+                            || extension.ends_with(".pyd")
+                            || extension == "so";
+                        if module_file {
+                            present.insert(stem.to_owned());
+                        }
+                    }
+                }
+            }
+            Module::Node => {
+                let node_modules = folder.join("node_modules");
+                for (name, is_dir) in listing(&node_modules) {
+                    if is_dir && name.starts_with('@') {
+                        for (inner, _) in listing(&node_modules.join(&name)) {
+                            present.insert(format!("{name}/{inner}"));
+                        }
+                    } else {
+                        present.insert(name);
+                    }
+                }
+            }
+        }
+    }
+
     /// What the workspace says about one file, for [`crate::analysis::analyze`].
     pub fn context(&self, path: &Path) -> FileContext {
         // Test code is recognised by the path inside the root that holds the file.
@@ -745,6 +865,7 @@ impl WorkspaceIndex {
             let handler = HandlerContext {
                 template: link.template.clone(),
                 function: link.function.clone(),
+                package: self.code_package(link),
             };
             match &link.function_name {
                 Some(name) => context
@@ -818,6 +939,15 @@ enum Resolution {
     },
     Problem(LinkProblem),
     NotAnalysed,
+}
+
+/// A dependency manifest's declarations, by its file name.
+fn read_manifest(name: &str, text: &str) -> Manifest {
+    match name {
+        "package.json" => manifests::package_json(text),
+        "requirements.txt" => manifests::requirements(text),
+        _ => manifests::python_mentions(text),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
