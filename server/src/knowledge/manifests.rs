@@ -17,6 +17,8 @@ pub enum Manifest {
         development: Vec<String>,
         /// npm workspaces or an unreadable file: what is installed is unknown.
         opaque: bool,
+        /// `"type"`: `module` makes Node load `.js` files below it as ES modules.
+        module_type: Option<String>,
     },
     /// `requirements.txt`: normalised distribution names.
     Requirements {
@@ -47,6 +49,7 @@ pub fn package_json(text: &str) -> Manifest {
             installed: Vec::new(),
             development: Vec::new(),
             opaque: true,
+            module_type: None,
         };
     };
     let names = |key: &str| -> Vec<String> {
@@ -72,6 +75,10 @@ pub fn package_json(text: &str) -> Manifest {
         installed,
         development: names("devDependencies"),
         opaque: root.contains_key("workspaces"),
+        module_type: root
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
     }
 }
 
@@ -138,6 +145,7 @@ impl Manifest {
                 installed,
                 development,
                 opaque,
+                ..
             } => {
                 if installed.iter().any(|name| name == package) {
                     Declared::Yes

@@ -29,6 +29,9 @@ pub struct SourceFacts {
     pub non_objects: Vec<NonObject>,
     /// The modules the file imports when Lambda loads it (see [`super::imports`]).
     pub imports: Vec<Import>,
+    /// JavaScript: the first top-level `import` or `export` statement, which only an ES module
+    /// may hold.
+    pub module_syntax: Option<TextRange>,
 }
 
 /// A module a file imports when it is loaded: at its top level and unconditionally (not in a
@@ -249,6 +252,7 @@ impl SourceFacts {
             calls: CallGraph::default(),
             non_objects: Vec::new(),
             imports: Vec::new(),
+            module_syntax: None,
         }
     }
 

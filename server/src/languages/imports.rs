@@ -58,6 +58,23 @@ pub fn collect(kind: FileKind, tree: &Tree, text: &str) -> Vec<Import> {
     found
 }
 
+/// JavaScript: the first statement at the top level that only an ES module may hold (`import`
+/// other than TypeScript's `import x = require()`, `export`).
+pub fn module_syntax(kind: FileKind, tree: &Tree) -> Option<TextRange> {
+    if kind != FileKind::JavaScript {
+        return None;
+    }
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    let first = root
+        .named_children(&mut cursor)
+        .find(|statement| matches!(statement.kind(), "import_statement" | "export_statement"));
+    // Its keyword (`import`, `export`): the statement itself may span the file.
+    first
+        .and_then(|statement| statement.child(0))
+        .map(|keyword| TextRange::of_node(&keyword))
+}
+
 fn push(found: &mut Vec<Import>, node: Node<'_>, text: &str) {
     let range = TextRange::of_node(&node);
     let module = range.slice(text).to_owned();

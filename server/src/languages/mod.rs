@@ -39,6 +39,7 @@ pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<S
     };
     facts.edit_context.json_name = shadowing::json_name(facts.language, tree, text);
     facts.imports = imports::collect(kind, tree, text);
+    facts.module_syntax = imports::module_syntax(kind, tree);
     Some(facts)
 }
 

@@ -37,6 +37,7 @@ pub static REGISTRY: &[&Rule] = &[
     &handler_link::handler_not_found::RULE,
     &handler_link::code_uri_not_found::RULE,
     &startup::missing_module::RULE,
+    &startup::module_format::RULE,
     &config::UNREADABLE_FILE,
     &config::UNPARSABLE_FILE,
     &config::RULE_PANICKED,
