@@ -149,6 +149,22 @@ pub static AWS_ERRORS: &[AwsError] = &[
         categories: &["startup"],
     },
     AwsError {
+        title: "The handler is an ES module the runtime loads as CommonJS",
+        texts: &[
+            "Runtime.UserCodeSyntaxError",
+            "Cannot use import statement outside a module",
+            "Unexpected token 'export'",
+        ],
+        status: "502 Bad Gateway (REST API) or 500 (HTTP API), on every call",
+        cause: "Lambda's Node.js runtime loads a `.js` handler as CommonJS unless the nearest `package.json` \
+                deployed with it says `\"type\": \"module\"`. On nodejs18.x and older a top-level `import` or \
+                `export` in such a file is a syntax error (nodejs20.x and later detect module syntax). Any other \
+                syntax error in the handler's code prints the same error type.",
+        fix: "Rename the handler file to `.mjs`, add `\"type\": \"module\"` to the code folder's `package.json`, \
+              or move to nodejs20.x or later.",
+        categories: &["startup"],
+    },
+    AwsError {
         title: "Runtime could not serialise the result",
         texts: &["Runtime.MarshalError", "Unable to marshal response", "is not JSON serializable"],
         status: "502 Bad Gateway",
@@ -234,6 +250,10 @@ mod tests {
             (
                 "Execution failed due to configuration error",
                 "Execution failed due to configuration error",
+            ),
+            (
+                "Runtime.UserCodeSyntaxError: SyntaxError: Cannot use import statement outside a module",
+                "The handler is an ES module the runtime loads as CommonJS",
             ),
             (
                 "Runtime.ImportModuleError: Error: Cannot find module 'aws-sdk'",
