@@ -20,6 +20,9 @@ pub struct FileContext {
     /// Template functions linked to the file as a whole (a Rust crate's binary: its `service_fn`
     /// handler, whatever its name).
     pub whole_file: Vec<HandlerContext>,
+    /// Template functions whose handler loads this file as a local module when it starts (a top-level
+    /// import inside the code folder, followed a few modules deep): its imports fail their start.
+    pub loaded_by: Vec<HandlerContext>,
     /// For a template: `Handler`/`CodeUri` values that point at no file or function.
     pub link_problems: Vec<LinkProblem>,
     /// Whether the file is test code by its path in the project (see [`is_test_path`]): its

@@ -44,6 +44,8 @@ pub struct Import {
     pub module: String,
     /// Where the module's name is written (inside the quotes in JavaScript).
     pub range: TextRange,
+    /// Python `from module import a, b`: the names imported, which may be submodules.
+    pub members: Vec<String>,
 }
 
 /// The named functions of one file (the dialect's handler candidates: Python and JavaScript

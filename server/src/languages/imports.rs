@@ -79,7 +79,11 @@ fn push(found: &mut Vec<Import>, node: Node<'_>, text: &str) {
     let range = TextRange::of_node(&node);
     let module = range.slice(text).to_owned();
     if !module.is_empty() {
-        found.push(Import { module, range });
+        found.push(Import {
+            module,
+            range,
+            members: Vec::new(),
+        });
     }
 }
 
@@ -102,6 +106,18 @@ fn python_statement(statement: Node<'_>, text: &str, found: &mut Vec<Import>) {
         "import_from_statement" => {
             if let Some(module) = statement.child_by_field_name("module_name") {
                 push(found, module, text);
+                let mut cursor = statement.walk();
+                let members: Vec<String> = statement
+                    .children_by_field_name("name", &mut cursor)
+                    .filter_map(|name| match name.kind() {
+                        "aliased_import" => name.child_by_field_name("name"),
+                        _ => Some(name),
+                    })
+                    .map(|name| TextRange::of_node(&name).slice(text).to_owned())
+                    .collect();
+                if let Some(last) = found.last_mut() {
+                    last.members = members;
+                }
             }
         }
         _ => {}
@@ -185,6 +201,7 @@ fn push_string(found: &mut Vec<Import>, string: Node<'_>, text: &str) {
         found.push(Import {
             module: module.to_owned(),
             range: inner,
+            members: Vec::new(),
         });
     }
 }

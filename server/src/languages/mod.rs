@@ -5,7 +5,7 @@
 mod escapes;
 pub mod facts;
 pub mod grammar_gaps;
-mod imports;
+pub mod imports;
 mod javascript;
 mod pipeline;
 mod python;

@@ -12,7 +12,9 @@ use crate::context::{CodePackage, FileContext, HandlerContext};
 use crate::files::FileKind;
 use crate::knowledge::front_doors;
 use crate::knowledge::manifests::{self, Manifest};
+use crate::languages::imports;
 use crate::languages::symbols::{self, Symbol};
+use crate::languages::Import;
 use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
@@ -36,8 +38,12 @@ pub struct IndexedFile {
 
 #[derive(Debug)]
 pub enum Content {
-    /// A handler module: the names it exposes (`None`: cannot be known from the file).
-    Handler { exports: Option<Vec<Symbol>> },
+    /// A handler module: the names it exposes (`None`: cannot be known from the file), and the
+    /// modules it imports when loaded (followed to the local modules a handler loads).
+    Handler {
+        exports: Option<Vec<Symbol>>,
+        imports: Vec<Import>,
+    },
     /// A template: its Lambda functions.
     Template { functions: Vec<FunctionSpec> },
 }
@@ -93,8 +99,12 @@ impl IndexedFile {
             }
             Some(tree) => Content::Handler {
                 exports: symbols::exported_names(kind, tree, &text),
+                imports: imports::collect(kind, tree, &text),
             },
-            None => Content::Handler { exports: None },
+            None => Content::Handler {
+                exports: None,
+                imports: Vec::new(),
+            },
         };
         IndexedFile {
             kind,
@@ -124,6 +134,9 @@ pub struct WorkspaceIndex {
     /// Indexes into `links` by handler file and by template.
     links_by_file: HashMap<PathBuf, Vec<usize>>,
     links_by_template: HashMap<PathBuf, Vec<usize>>,
+    /// Indexes into `links` by the local modules each handler loads (what its top-level imports
+    /// reach inside its code folder, followed a few modules deep), other than the handler itself.
+    loaded_by: HashMap<PathBuf, Vec<usize>>,
     problems: HashMap<PathBuf, Vec<LinkProblem>>,
     /// Whether each folder is inside the roots, as far as one relinking asked: thousands of
     /// functions share a handful of `CodeUri` folders, and each answer costs system calls.
@@ -311,7 +324,16 @@ impl WorkspaceIndex {
     /// The files whose findings depend on `path`: the handlers a template links to, or the
     /// templates that link to a handler file.
     pub fn dependants(&self, path: &Path) -> HashSet<PathBuf> {
-        let handlers = self.links_of_template(path).map(|link| link.file.clone());
+        let loaded: Vec<PathBuf> = self
+            .loaded_by
+            .iter()
+            .filter(|(_, links)| links.iter().any(|&at| self.links[at].template == path))
+            .map(|(file, _)| file.clone())
+            .collect();
+        let handlers = self
+            .links_of_template(path)
+            .map(|link| link.file.clone())
+            .chain(loaded);
         let templates = self.links_of_file(path).map(|link| link.template.clone());
         let mut found: HashSet<PathBuf> = handlers.chain(templates).collect();
         // An included OpenAPI file: the templates including it, and their handlers.
@@ -369,9 +391,16 @@ impl WorkspaceIndex {
             new.map(|file| &file.content),
         ) {
             (
-                Some(Content::Handler { exports: before }),
-                Some(Content::Handler { exports: after }),
-            ) if same_names(before.as_deref(), after.as_deref()) => {}
+                Some(Content::Handler {
+                    exports: before,
+                    imports: imported_before,
+                }),
+                Some(Content::Handler {
+                    exports: after,
+                    imports: imported_after,
+                }),
+            ) if same_names(before.as_deref(), after.as_deref())
+                && same_modules(imported_before, imported_after) => {}
             (Some(Content::Template { .. }), Some(Content::Template { .. })) => {
                 self.relink_template(path)
             }
@@ -467,6 +496,77 @@ impl WorkspaceIndex {
                 .or_default()
                 .push(at);
         }
+        self.loaded_by.clear();
+        for at in 0..self.links.len() {
+            for module in self.local_modules(at) {
+                self.loaded_by.entry(module).or_default().push(at);
+            }
+        }
+    }
+
+    /// The local modules the handler of `links[at]` loads: its top-level imports resolved inside
+    /// its code folder (Node `./` and `../` paths; Python modules from the code folder, relative
+    /// imports from the importing file's package), followed `MAX_DEPTH` modules deep.
+    fn local_modules(&mut self, at: usize) -> Vec<PathBuf> {
+        const MAX_DEPTH: usize = 4;
+        let link = &self.links[at];
+        let module = match link.function.family {
+            RuntimeFamily::Python => Module::Python,
+            RuntimeFamily::Node => Module::Node,
+            RuntimeFamily::Rust | RuntimeFamily::Other => return Vec::new(),
+        };
+        let Some(code_uri) = link.function.code_uri.as_ref() else {
+            return Vec::new();
+        };
+        let base = link.template.parent().unwrap_or(Path::new("/"));
+        let code_dir = normalize(&base.join(&code_uri.text));
+        let handler = link.file.clone();
+        if !handler.starts_with(&code_dir) {
+            return Vec::new();
+        }
+        let mut seen: Vec<PathBuf> = vec![handler.clone()];
+        let mut frontier = vec![handler];
+        for _ in 0..MAX_DEPTH {
+            let mut next = Vec::new();
+            for file in frontier {
+                // Each import, and for Python's `from package import module` the members,
+                // which may be modules of the package.
+                let imported: Vec<String> = match self.files.get(&file).map(|f| &f.content) {
+                    Some(Content::Handler { imports, .. }) => imports
+                        .iter()
+                        .flat_map(|import| {
+                            let separator = if import.module.ends_with('.') {
+                                ""
+                            } else {
+                                "."
+                            };
+                            std::iter::once(import.module.clone()).chain(
+                                import.members.iter().map(move |member| {
+                                    format!("{}{separator}{member}", import.module)
+                                }),
+                            )
+                        })
+                        .collect(),
+                    _ => continue,
+                };
+                for specifier in imported {
+                    let found = module
+                        .local_candidates(&file, &code_dir, &specifier)
+                        .into_iter()
+                        .find(|candidate| candidate.starts_with(&code_dir) && self.load(candidate));
+                    if let Some(found) = found.filter(|found| !seen.contains(found)) {
+                        seen.push(found.clone());
+                        next.push(found);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        seen.remove(0);
+        seen
     }
 
     /// Whether a file exists: indexed, or on disk inside the roots (then indexed now). A file
@@ -658,7 +758,7 @@ impl WorkspaceIndex {
             });
         };
         let exports = match self.files.get(&file).map(|indexed| &indexed.content) {
-            Some(Content::Handler { exports }) => exports.as_ref(),
+            Some(Content::Handler { exports, .. }) => exports.as_ref(),
             _ => None,
         };
         if let Some(exports) = exports {
@@ -861,6 +961,14 @@ impl WorkspaceIndex {
             netlify_function: self.in_netlify_functions(path),
             ..FileContext::for_path(relative)
         };
+        for &at in self.loaded_by.get(path).into_iter().flatten() {
+            let link = &self.links[at];
+            context.loaded_by.push(HandlerContext {
+                template: link.template.clone(),
+                function: link.function.clone(),
+                package: self.code_package(link),
+            });
+        }
         for link in self.links_of_file(path) {
             let handler = HandlerContext {
                 template: link.template.clone(),
@@ -894,6 +1002,7 @@ impl WorkspaceIndex {
                 Some(name),
                 Content::Handler {
                     exports: Some(exports),
+                    ..
                 },
             ) => exports
                 .iter()
@@ -923,6 +1032,7 @@ impl WorkspaceIndex {
         match &self.files.get(path)?.content {
             Content::Handler {
                 exports: Some(exports),
+                ..
             } => exports
                 .iter()
                 .find(|symbol| symbol.name == name)
@@ -979,6 +1089,48 @@ impl Module {
         }
     }
 
+    /// The files a top-level import in `from` may load from the code folder: Node `./x` and
+    /// `../x` (as written, with `.js`, `.mjs`, `.cjs` or as a folder's `index.js`); Python `a.b`
+    /// from the code folder and `.a` / `..a` from the importing file's package.
+    fn local_candidates(self, from: &Path, code_dir: &Path, specifier: &str) -> Vec<PathBuf> {
+        let folder = from.parent().unwrap_or(code_dir);
+        match self {
+            Module::Node => {
+                if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+                    return Vec::new();
+                }
+                let base = folder.join(specifier);
+                let mut found = vec![normalize(&base)];
+                found.extend([".js", ".mjs", ".cjs"].iter().map(|extension| {
+                    normalize(&PathBuf::from(format!("{}{extension}", base.display())))
+                }));
+                found.push(normalize(&base.join("index.js")));
+                found
+            }
+            Module::Python => {
+                let dots = specifier.chars().take_while(|c| *c == '.').count();
+                let rest = &specifier[dots..];
+                if rest.is_empty() {
+                    return Vec::new();
+                }
+                let start = if dots == 0 {
+                    code_dir.to_path_buf()
+                } else {
+                    let mut start = folder.to_path_buf();
+                    for _ in 1..dots {
+                        start = start.parent().map(Path::to_path_buf).unwrap_or(start);
+                    }
+                    start
+                };
+                let base = start.join(rest.replace('.', "/"));
+                vec![
+                    normalize(&PathBuf::from(format!("{}.py", base.display()))),
+                    normalize(&base.join("__init__.py")),
+                ]
+            }
+        }
+    }
+
     fn candidates(self, code_dir: &Path, module_path: &str) -> Vec<PathBuf> {
         let base = code_dir.join(module_path);
         let with =
@@ -1006,6 +1158,15 @@ fn function_part_range(handler: &functions::Written, function: &str) -> Option<T
     };
     let end = handler.range.end - closing;
     Some(TextRange::new(end - function.len(), end))
+}
+
+/// Whether two versions of a file import the same modules (what following local modules reads).
+fn same_modules(before: &[Import], after: &[Import]) -> bool {
+    before.len() == after.len()
+        && before
+            .iter()
+            .zip(after)
+            .all(|(a, b)| a.module == b.module && a.members == b.members)
 }
 
 /// Whether two handler files export the same names (what linking reads of them), whatever

@@ -23,7 +23,9 @@ pub static RULE: Rule = Rule {
               (REST) or 500 (HTTP API). The Node.js 18 and later runtimes include the AWS SDK for JavaScript v3 \
               (`@aws-sdk/*`) only, so `require('aws-sdk')` (v2), which worked on Node.js 16, fails there; Python \
               runtimes include the standard library, `boto3`, `botocore` and their dependencies only. gatelint \
-              reports an import of a file a template links as a function's handler when the package the import \
+              reports a top-level import of a file a template links as a function's handler, or of a local \
+              module the handler imports (followed inside the code folder: Node `./` and `../` paths, Python \
+              modules of the code folder and relative imports, a few modules deep), when the package the import \
               names is declared nowhere the build installs from: for Node, the `dependencies` of a \
               `package.json` between the handler and its code folder (`sam build` runs `npm install \
               --production`, and the Serverless Framework leaves development dependencies out, so a package in \
@@ -60,17 +62,20 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     if !matches!(ctx.facts.language, Language::Python | Language::JavaScript) {
         return;
     }
+    // The functions this file is the handler of, then those whose handler imports it.
     let contexts: Vec<&HandlerContext> = ctx
         .file
         .handlers
         .values()
         .flatten()
         .chain(&ctx.file.whole_file)
+        .chain(&ctx.file.loaded_by)
         .filter(|context| known_package(context).is_some())
         .collect();
     if contexts.is_empty() {
         return;
     }
+    let handler_here = !ctx.file.handlers.is_empty() || !ctx.file.whole_file.is_empty();
     for import in &ctx.facts.imports {
         let mut failing: Vec<(&HandlerContext, Missing)> = Vec::new();
         for context in &contexts {
@@ -94,13 +99,18 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         }
         // A function whose package holds it serves; the import fails only where every linked
         // function of the same runtime lacks it, which is the common case of one function.
-        if failing.len() != contexts.len() {
+        let distinct = contexts
+            .iter()
+            .map(|context| &context.function.logical_id)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        if failing.len() != distinct {
             continue;
         }
         let Some((first, missing)) = failing.first() else {
             continue;
         };
-        report(sink, import, first, missing, failing.len());
+        report(sink, import, first, missing, failing.len(), !handler_here);
     }
 }
 
@@ -185,7 +195,13 @@ fn report(
     context: &HandlerContext,
     missing: &Missing,
     functions: usize,
+    imported: bool,
 ) {
+    let loaded = if imported {
+        " (this module is imported by its handler)"
+    } else {
+        ""
+    };
     let function = &context.function;
     let runtime = function
         .runtime
@@ -250,7 +266,7 @@ fn report(
                 },
             };
             format!(
-                "{what}, and {}'s package does not hold it ({nothing}){others}: {consequence} \
+                "{what}, and {}'s package does not hold it ({nothing}){others}{loaded}: {consequence} \
                  with Runtime.ImportModuleError: Error: Cannot find module '{name}'{advice}",
                 function.logical_id
             )
@@ -268,7 +284,7 @@ fn report(
                 .unwrap_or_else(|| top.to_owned());
             format!(
                 "`{top}` is not in the {runtime} runtime (the standard library, boto3 and botocore \
-                 only), and {}'s package does not hold it ({nothing}){others}: {consequence} with \
+                 only), and {}'s package does not hold it ({nothing}){others}{loaded}: {consequence} with \
                  Runtime.ImportModuleError: No module named '{top}'. Add `{distribution}` to \
                  `requirements.txt` in the code folder{}",
                 function.logical_id,
