@@ -343,7 +343,10 @@ impl<'a> Compiler<'a> {
             entry("Properties", key_range, map(definition.range, properties)),
         ];
         let plugins = self.plugins();
-        let build = if plugins.iter().any(|p| BUNDLER_PLUGINS.contains(p)) {
+        // Version 4's own `build` setting bundles handlers with esbuild, as the bundler plugins do.
+        let bundled =
+            plugins.iter().any(|p| BUNDLER_PLUGINS.contains(p)) || self.root.get("build").is_some();
+        let build = if bundled {
             Some("esbuild")
         } else if plugins.iter().any(|p| !CODE_PRESERVING_PLUGINS.contains(p)) {
             Some(PLUGIN_BUILD)
