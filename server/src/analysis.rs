@@ -419,6 +419,7 @@ fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &st
             vec![HandlerContext {
                 template: PathBuf::new(),
                 function: spec.clone(),
+                package: Some(crate::context::CodePackage::inline()),
             }],
         );
         for finding in analyze(

@@ -2,11 +2,12 @@
 //! whose `Handler` names its functions, what linking a template's functions to code found, and
 //! whether the file is test code. The workspace builds it; [`crate::analysis`] passes it on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::findings::Related;
 use crate::knowledge::front_doors;
+use crate::knowledge::manifests::Manifest;
 use crate::languages::{FunctionId, Role, SourceFacts};
 use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
 
@@ -19,6 +20,9 @@ pub struct FileContext {
     /// Template functions linked to the file as a whole (a Rust crate's binary: its `service_fn`
     /// handler, whatever its name).
     pub whole_file: Vec<HandlerContext>,
+    /// Template functions whose handler loads this file as a local module when it starts (a top-level
+    /// import inside the code folder, followed a few modules deep): its imports fail their start.
+    pub loaded_by: Vec<HandlerContext>,
     /// For a template: `Handler`/`CodeUri` values that point at no file or function.
     pub link_problems: Vec<LinkProblem>,
     /// Whether the file is test code by its path in the project (see [`is_test_path`]): its
@@ -51,6 +55,29 @@ pub struct HandlerContext {
     /// The template that declares the function.
     pub template: PathBuf,
     pub function: FunctionSpec,
+    /// What the function's package holds besides the handler's code; `None` when the workspace
+    /// did not look (no code folder inside the roots, a language it does not read).
+    pub package: Option<CodePackage>,
+}
+
+/// What a function's deployment package holds besides the handler's own code, as far as the
+/// files in the workspace tell: the manifests a build installs from, and the modules present.
+/// Whether a layer, an image or a build makes it unknown is the function's ([`FunctionSpec`]).
+#[derive(Clone, Debug, Default)]
+pub struct CodePackage {
+    /// The code folder as written from the template's folder (`src/`, `.`), for messages.
+    pub folder: String,
+    /// Manifests in the code folder and the folders between it and the handler, nearest the
+    /// handler first (what `sam build` installs from), with their names as written from the
+    /// template's folder.
+    pub manifests: Vec<(String, Manifest)>,
+    /// Manifests above the code folder, up to the workspace root: a build gatelint does not see
+    /// may install from them, so what they declare is unknown rather than missing.
+    pub outer: Vec<Manifest>,
+    /// Top-level names present in the package: Python modules and packages (`name/`,
+    /// `name.py`, extension modules) in the code folder and the handler's folders, Node
+    /// packages in their `node_modules` folders (`uuid`, `@scope/name`).
+    pub present: HashSet<String>,
 }
 
 impl HandlerContext {
@@ -70,6 +97,21 @@ impl HandlerContext {
                 self.function.logical_id,
                 invocation.payload_version.as_str()
             ),
+        }
+    }
+}
+
+impl CodePackage {
+    /// The package of inline code (`InlineCode`, `Code.ZipFile`): the one module, and the
+    /// `cfn-response` module CloudFormation adds beside it (`cfnresponse` in Python).
+    pub fn inline() -> Self {
+        Self {
+            folder: "inline code".to_owned(),
+            present: ["cfnresponse", "cfn-response"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            ..Self::default()
         }
     }
 }

@@ -40,11 +40,12 @@ pub enum Category {
     Throttle,
     ErrorHandling,
     HandlerLink,
+    Startup,
     Config,
 }
 
 impl Category {
-    pub const ALL: [Category; 9] = [
+    pub const ALL: [Category; 10] = [
         Category::ProxyResponse,
         Category::AuthorizerResponse,
         Category::Permission,
@@ -53,6 +54,7 @@ impl Category {
         Category::Throttle,
         Category::ErrorHandling,
         Category::HandlerLink,
+        Category::Startup,
         Category::Config,
     ];
 
@@ -66,6 +68,7 @@ impl Category {
             Category::Throttle => "throttle",
             Category::ErrorHandling => "error-handling",
             Category::HandlerLink => "handler-link",
+            Category::Startup => "startup",
             Category::Config => "config",
         }
     }

@@ -57,8 +57,10 @@ fn every_rule_is_documented_and_unique() {
         assert!(codes.insert(meta.code), "duplicate code {}", meta.code);
         assert!(names.insert(meta.name), "duplicate name {}", meta.name);
         assert!(
-            meta.code.starts_with("GL") && meta.code.len() == 5,
-            "{}: codes are GLnnn",
+            meta.code.starts_with("GL")
+                && matches!(meta.code.len(), 5 | 6)
+                && meta.code[2..].bytes().all(|b| b.is_ascii_digit()),
+            "{}: codes are GLnnn (GLnnnn from the tenth category's GL1001 on)",
             meta.code
         );
         assert!(

@@ -362,7 +362,9 @@ fn annotated_codes(path: &Path) -> Vec<String> {
 }
 
 fn is_code(word: &str) -> bool {
-    word.len() == 5 && word.starts_with("GL") && word[2..].bytes().all(|b| b.is_ascii_digit())
+    matches!(word.len(), 5 | 6)
+        && word.starts_with("GL")
+        && word[2..].bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The codes a fixture declares itself a negative for (`Negative for GL802, GL803: ...`).

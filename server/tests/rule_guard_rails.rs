@@ -49,7 +49,10 @@ fn codes_in_rule_files() -> Vec<(PathBuf, String)> {
             }
             let codes: Vec<&str> = text
                 .match_indices("code: \"GL")
-                .map(|(at, _)| &text[at + 7..at + 12])
+                .filter_map(|(at, _)| {
+                    let code = &text[at + 7..];
+                    code.find('"').map(|end| &code[..end])
+                })
                 .collect();
             assert_eq!(
                 codes.len(),

@@ -130,6 +130,41 @@ pub static AWS_ERRORS: &[AwsError] = &[
         categories: &["handler-link"],
     },
     AwsError {
+        title: "A module the function's package lacks",
+        texts: &[
+            "Cannot find module 'aws-sdk'",
+            "No module named",
+            "Runtime.ImportModuleError: Unable to import module",
+            "Runtime.ImportModuleError: Error: Cannot find module",
+        ],
+        status: "502 Bad Gateway (REST API) or 500 (HTTP API), on every call",
+        cause: "The handler imports a package that is in neither the runtime nor the deployment package, so the \
+                function cannot load. Node.js 18 and later runtimes include the AWS SDK for JavaScript v3 \
+                (`@aws-sdk/*`) only: `require('aws-sdk')` (v2) fails there. Python runtimes include the standard \
+                library, `boto3` and `botocore` only: `requests`, `pydantic`, ... must be installed with the code. \
+                (`Cannot find module` naming the handler's own file is a `Handler` that points at no file.)",
+        fix: "Use the v3 clients (`@aws-sdk/client-dynamodb`, `@aws-sdk/client-s3`, ...) instead of `aws-sdk`, or \
+              declare the package where the build installs from: `package.json` `dependencies` in the code folder, \
+              `requirements.txt` in the code folder; or attach a layer that holds it.",
+        categories: &["startup"],
+    },
+    AwsError {
+        title: "The handler is an ES module the runtime loads as CommonJS",
+        texts: &[
+            "Runtime.UserCodeSyntaxError",
+            "Cannot use import statement outside a module",
+            "Unexpected token 'export'",
+        ],
+        status: "502 Bad Gateway (REST API) or 500 (HTTP API), on every call",
+        cause: "Lambda's Node.js runtime loads a `.js` handler as CommonJS unless the nearest `package.json` \
+                deployed with it says `\"type\": \"module\"`. On nodejs18.x and older a top-level `import` or \
+                `export` in such a file is a syntax error (nodejs20.x and later detect module syntax). Any other \
+                syntax error in the handler's code prints the same error type.",
+        fix: "Rename the handler file to `.mjs`, add `\"type\": \"module\"` to the code folder's `package.json`, \
+              or move to nodejs20.x or later.",
+        categories: &["startup"],
+    },
+    AwsError {
         title: "Runtime could not serialise the result",
         texts: &["Runtime.MarshalError", "Unable to marshal response", "is not JSON serializable"],
         status: "502 Bad Gateway",
@@ -215,6 +250,18 @@ mod tests {
             (
                 "Execution failed due to configuration error",
                 "Execution failed due to configuration error",
+            ),
+            (
+                "Runtime.UserCodeSyntaxError: SyntaxError: Cannot use import statement outside a module",
+                "The handler is an ES module the runtime loads as CommonJS",
+            ),
+            (
+                "Runtime.ImportModuleError: Error: Cannot find module 'aws-sdk'",
+                "A module the function's package lacks",
+            ),
+            (
+                "Runtime.ImportModuleError: Unable to import module 'app': No module named 'requests'",
+                "A module the function's package lacks",
             ),
         ] {
             assert_eq!(first(text), Some(title), "{text}");

@@ -4,6 +4,8 @@
 mod errors;
 pub mod frameworks;
 pub mod front_doors;
+pub mod manifests;
 pub mod proxy;
+pub mod runtimes;
 
 pub use errors::{explain, AwsError, AWS_ERRORS};

@@ -27,6 +27,25 @@ pub struct SourceFacts {
     /// Where a handler answers with no object at all: `return None`, a bare `return`, a string,
     /// number or list, or a path that falls off the end of its body.
     pub non_objects: Vec<NonObject>,
+    /// The modules the file imports when Lambda loads it (see [`super::imports`]).
+    pub imports: Vec<Import>,
+    /// JavaScript: the first top-level `import` or `export` statement, which only an ES module
+    /// may hold.
+    pub module_syntax: Option<TextRange>,
+}
+
+/// A module a file imports when it is loaded: at its top level and unconditionally (not in a
+/// function, a `try`, an `if` or a conditional expression, which may never run or catch the
+/// failure), so that a module the package lacks fails the load.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// As written: `aws-sdk/clients/s3`, `@aws-sdk/client-s3`, `requests.adapters`, `./util`,
+    /// `.models`.
+    pub module: String,
+    /// Where the module's name is written (inside the quotes in JavaScript).
+    pub range: TextRange,
+    /// Python `from module import a, b`: the names imported, which may be submodules.
+    pub members: Vec<String>,
 }
 
 /// The named functions of one file (the dialect's handler candidates: Python and JavaScript
@@ -237,6 +256,8 @@ impl SourceFacts {
             untimed_calls: Vec::new(),
             calls: CallGraph::default(),
             non_objects: Vec::new(),
+            imports: Vec::new(),
+            module_syntax: None,
         }
     }
 

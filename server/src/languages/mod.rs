@@ -5,6 +5,7 @@
 mod escapes;
 pub mod facts;
 pub mod grammar_gaps;
+pub mod imports;
 mod javascript;
 mod pipeline;
 mod python;
@@ -52,6 +53,8 @@ pub fn extract_named(
         FileKind::YamlTemplate | FileKind::JsonTemplate => return None,
     };
     facts.edit_context.json_name = shadowing::json_name(facts.language, tree, text);
+    facts.imports = imports::collect(kind, tree, text);
+    facts.module_syntax = imports::module_syntax(kind, tree);
     Some(facts)
 }
 

@@ -11,6 +11,7 @@ pub mod permission;
 pub mod proxy_response;
 mod registry;
 mod sink;
+pub mod startup;
 pub mod status_mapping;
 mod template_edit;
 pub mod throttle;

@@ -1,5 +1,5 @@
 use super::{
-    authorizer_response, config, error_handling, handler_link, permission, proxy_response,
+    authorizer_response, config, error_handling, handler_link, permission, proxy_response, startup,
     status_mapping, throttle, timeout, Rule,
 };
 
@@ -36,6 +36,8 @@ pub static REGISTRY: &[&Rule] = &[
     &error_handling::uncaught_exception::RULE,
     &handler_link::handler_not_found::RULE,
     &handler_link::code_uri_not_found::RULE,
+    &startup::missing_module::RULE,
+    &startup::module_format::RULE,
     &config::UNREADABLE_FILE,
     &config::UNPARSABLE_FILE,
     &config::RULE_PANICKED,

@@ -81,6 +81,9 @@ pub struct FunctionSpec {
     pub entry_points: Vec<String>,
     /// `Metadata.BuildMethod`.
     pub build_method: Option<String>,
+    /// `Layers` (its own or from `Globals`; the Serverless Framework's `layers`): the layers'
+    /// code lies beside the function's, so what its imports find is unknown.
+    pub layers: bool,
     /// Cargo Lambda `Metadata.BuildProperties.Binary`.
     pub binary: Option<String>,
     /// Effective timeout in seconds, and where it is written (`None`: Lambda's default of 3 s).
@@ -94,6 +97,10 @@ pub struct FunctionSpec {
     pub other_sources: bool,
     /// What the function is declared in: its messages name settings as that file spells them.
     pub dialect: Dialect,
+    /// An `AWS::Serverless::Function` (SAM, and what the Serverless Framework deploys): `sam
+    /// build` (or the framework's packaging) installs production dependencies only. A plain
+    /// `AWS::Lambda::Function`'s folder is uploaded as it is.
+    pub sam: bool,
 }
 
 impl FunctionSpec {
@@ -259,6 +266,13 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             && written("PackageType").is_none();
         let image = written("PackageType").is_some_and(|package| package.text == "Image")
             || resource.property("ImageUri").is_some();
+        let layers = template
+            .effective_property(resource, "Layers")
+            .is_some_and(|(value, _)| match &value.kind {
+                ValueKind::Seq(items) => !items.is_empty(),
+                ValueKind::Null => false,
+                _ => true,
+            });
         let metadata = resource.definition.get("Metadata");
         let build_method = metadata
             .and_then(|metadata| metadata.get("BuildMethod"))
@@ -408,6 +422,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             inline_code,
             entry_points,
             build_method,
+            layers,
             binary,
             timeout_seconds: timeout
                 .map_or(template.default_timeout_seconds(), |number| number.value),
@@ -416,6 +431,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             invocations,
             other_sources,
             dialect: template.dialect,
+            sam,
         });
     }
     specs

@@ -247,7 +247,11 @@ pub fn compile_with(root: &Value, files: &HashMap<String, Value>) -> Value {
     compiler.cloudformation_resources();
     let range = root.range;
     let mut globals = Vec::new();
-    for (from, to) in [("runtime", "Runtime"), ("timeout", "Timeout")] {
+    for (from, to) in [
+        ("runtime", "Runtime"),
+        ("timeout", "Timeout"),
+        ("layers", "Layers"),
+    ] {
         if let Some(value) = root.path(&["provider", from]) {
             globals.push(entry(to, value.range, compiler.resolve(value)));
         }
@@ -335,6 +339,7 @@ impl<'a> Compiler<'a> {
             ("runtime", "Runtime"),
             ("timeout", "Timeout"),
             ("reservedConcurrency", "ReservedConcurrentExecutions"),
+            ("layers", "Layers"),
         ] {
             if let Some(entry_found) = definition.entry(from) {
                 properties.push(entry(
@@ -478,7 +483,10 @@ impl<'a> Compiler<'a> {
             entry("Properties", key_range, map(definition.range, properties)),
         ];
         let plugins = self.plugins();
-        let build = if plugins.iter().any(|p| BUNDLER_PLUGINS.contains(p)) {
+        // Version 4's own `build` setting bundles handlers with esbuild, as the bundler plugins do.
+        let bundled =
+            plugins.iter().any(|p| BUNDLER_PLUGINS.contains(p)) || self.root.get("build").is_some();
+        let build = if bundled {
             Some("esbuild")
         } else if plugins.iter().any(|p| !CODE_PRESERVING_PLUGINS.contains(p)) {
             Some(PLUGIN_BUILD)

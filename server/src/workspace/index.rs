@@ -8,10 +8,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::context::{FileContext, HandlerContext};
+use crate::context::{CodePackage, FileContext, HandlerContext};
 use crate::files::FileKind;
 use crate::knowledge::front_doors;
+use crate::knowledge::manifests::{self, Manifest};
+use crate::languages::imports;
 use crate::languages::symbols::{self, Symbol};
+use crate::languages::Import;
 use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
@@ -35,8 +38,12 @@ pub struct IndexedFile {
 
 #[derive(Debug)]
 pub enum Content {
-    /// A handler module: the names it exposes (`None`: cannot be known from the file).
-    Handler { exports: Option<Vec<Symbol>> },
+    /// A handler module: the names it exposes (`None`: cannot be known from the file), and the
+    /// modules it imports when loaded (followed to the local modules a handler loads).
+    Handler {
+        exports: Option<Vec<Symbol>>,
+        imports: Vec<Import>,
+    },
     /// A template: its Lambda functions.
     Template { functions: Vec<FunctionSpec> },
 }
@@ -92,8 +99,12 @@ impl IndexedFile {
             }
             Some(tree) => Content::Handler {
                 exports: symbols::exported_names(kind, tree, &text),
+                imports: imports::collect(kind, tree, &text),
             },
-            None => Content::Handler { exports: None },
+            None => Content::Handler {
+                exports: None,
+                imports: Vec::new(),
+            },
         };
         IndexedFile {
             kind,
@@ -123,6 +134,9 @@ pub struct WorkspaceIndex {
     /// Indexes into `links` by handler file and by template.
     links_by_file: HashMap<PathBuf, Vec<usize>>,
     links_by_template: HashMap<PathBuf, Vec<usize>>,
+    /// Indexes into `links` by the local modules each handler loads (what its top-level imports
+    /// reach inside its code folder, followed a few modules deep), other than the handler itself.
+    loaded_by: HashMap<PathBuf, Vec<usize>>,
     problems: HashMap<PathBuf, Vec<LinkProblem>>,
     /// Whether each folder is inside the roots, as far as one relinking asked: thousands of
     /// functions share a handful of `CodeUri` folders, and each answer costs system calls.
@@ -310,7 +324,16 @@ impl WorkspaceIndex {
     /// The files whose findings depend on `path`: the handlers a template links to, or the
     /// templates that link to a handler file.
     pub fn dependants(&self, path: &Path) -> HashSet<PathBuf> {
-        let handlers = self.links_of_template(path).map(|link| link.file.clone());
+        let loaded: Vec<PathBuf> = self
+            .loaded_by
+            .iter()
+            .filter(|(_, links)| links.iter().any(|&at| self.links[at].template == path))
+            .map(|(file, _)| file.clone())
+            .collect();
+        let handlers = self
+            .links_of_template(path)
+            .map(|link| link.file.clone())
+            .chain(loaded);
         let templates = self.links_of_file(path).map(|link| link.template.clone());
         let mut found: HashSet<PathBuf> = handlers.chain(templates).collect();
         // An included OpenAPI file: the templates including it, and their handlers.
@@ -368,9 +391,16 @@ impl WorkspaceIndex {
             new.map(|file| &file.content),
         ) {
             (
-                Some(Content::Handler { exports: before }),
-                Some(Content::Handler { exports: after }),
-            ) if same_names(before.as_deref(), after.as_deref()) => {}
+                Some(Content::Handler {
+                    exports: before,
+                    imports: imported_before,
+                }),
+                Some(Content::Handler {
+                    exports: after,
+                    imports: imported_after,
+                }),
+            ) if same_names(before.as_deref(), after.as_deref())
+                && same_modules(imported_before, imported_after) => {}
             (Some(Content::Template { .. }), Some(Content::Template { .. })) => {
                 self.relink_template(path)
             }
@@ -466,6 +496,77 @@ impl WorkspaceIndex {
                 .or_default()
                 .push(at);
         }
+        self.loaded_by.clear();
+        for at in 0..self.links.len() {
+            for module in self.local_modules(at) {
+                self.loaded_by.entry(module).or_default().push(at);
+            }
+        }
+    }
+
+    /// The local modules the handler of `links[at]` loads: its top-level imports resolved inside
+    /// its code folder (Node `./` and `../` paths; Python modules from the code folder, relative
+    /// imports from the importing file's package), followed `MAX_DEPTH` modules deep.
+    fn local_modules(&mut self, at: usize) -> Vec<PathBuf> {
+        const MAX_DEPTH: usize = 4;
+        let link = &self.links[at];
+        let module = match link.function.family {
+            RuntimeFamily::Python => Module::Python,
+            RuntimeFamily::Node => Module::Node,
+            RuntimeFamily::Rust | RuntimeFamily::Other => return Vec::new(),
+        };
+        let Some(code_uri) = link.function.code_uri.as_ref() else {
+            return Vec::new();
+        };
+        let base = link.template.parent().unwrap_or(Path::new("/"));
+        let code_dir = normalize(&base.join(&code_uri.text));
+        let handler = link.file.clone();
+        if !handler.starts_with(&code_dir) {
+            return Vec::new();
+        }
+        let mut seen: Vec<PathBuf> = vec![handler.clone()];
+        let mut frontier = vec![handler];
+        for _ in 0..MAX_DEPTH {
+            let mut next = Vec::new();
+            for file in frontier {
+                // Each import, and for Python's `from package import module` the members,
+                // which may be modules of the package.
+                let imported: Vec<String> = match self.files.get(&file).map(|f| &f.content) {
+                    Some(Content::Handler { imports, .. }) => imports
+                        .iter()
+                        .flat_map(|import| {
+                            let separator = if import.module.ends_with('.') {
+                                ""
+                            } else {
+                                "."
+                            };
+                            std::iter::once(import.module.clone()).chain(
+                                import.members.iter().map(move |member| {
+                                    format!("{}{separator}{member}", import.module)
+                                }),
+                            )
+                        })
+                        .collect(),
+                    _ => continue,
+                };
+                for specifier in imported {
+                    let found = module
+                        .local_candidates(&file, &code_dir, &specifier)
+                        .into_iter()
+                        .find(|candidate| candidate.starts_with(&code_dir) && self.load(candidate));
+                    if let Some(found) = found.filter(|found| !seen.contains(found)) {
+                        seen.push(found.clone());
+                        next.push(found);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next;
+        }
+        seen.remove(0);
+        seen
     }
 
     /// Whether a file exists: indexed, or on disk inside the roots (then indexed now). A file
@@ -663,7 +764,7 @@ impl WorkspaceIndex {
             });
         };
         let exports = match self.files.get(&file).map(|indexed| &indexed.content) {
-            Some(Content::Handler { exports }) => exports.as_ref(),
+            Some(Content::Handler { exports, .. }) => exports.as_ref(),
             _ => None,
         };
         if let Some(exports) = exports {
@@ -732,6 +833,125 @@ impl WorkspaceIndex {
         false
     }
 
+    /// What a linked function's package holds besides the handler (see [`CodePackage`]): the
+    /// manifests from the handler's folder up to its code folder and above it to the root, and
+    /// the modules present in those folders. Manifests are read through the guarded reader,
+    /// folders listed only inside the roots.
+    fn code_package(&self, link: &HandlerLink) -> Option<CodePackage> {
+        let module = match link.function.family {
+            RuntimeFamily::Python => Module::Python,
+            RuntimeFamily::Node => Module::Node,
+            RuntimeFamily::Rust | RuntimeFamily::Other => return None,
+        };
+        let code_uri = link.function.code_uri.as_ref()?;
+        let base = link.template.parent().unwrap_or(Path::new("/"));
+        let code_dir = normalize(&base.join(&code_uri.text));
+        if !self.within_roots(&code_dir) || !link.file.starts_with(&code_dir) {
+            return None;
+        }
+        let root = self
+            .roots
+            .iter()
+            .filter(|root| code_dir.starts_with(root))
+            .max_by_key(|root| root.components().count())?;
+        let names: &[&str] = match module {
+            Module::Python => &[
+                "requirements.txt",
+                "pyproject.toml",
+                "Pipfile",
+                "setup.py",
+                "setup.cfg",
+            ],
+            Module::Node => &["package.json"],
+        };
+        let mut package = CodePackage {
+            folder: display_relative(&code_dir, base),
+            ..CodePackage::default()
+        };
+        // Ancestors of one path, never a walk of a tree.
+        for folder in link.file.ancestors().skip(1) {
+            if !folder.starts_with(root) {
+                break;
+            }
+            let inside = folder.starts_with(&code_dir);
+            for name in names {
+                let path = folder.join(name);
+                if !std::fs::metadata(&path).is_ok_and(|meta| meta.is_file()) {
+                    continue;
+                }
+                let manifest = match fs::read_text(&path, &self.boundary) {
+                    Ok(text) => read_manifest(name, &text),
+                    // Unreadable: what it declares is unknown.
+                    Err(_) => Manifest::Mentions { words: Vec::new() },
+                };
+                if inside {
+                    package
+                        .manifests
+                        .push((display_relative(&path, base), manifest));
+                } else {
+                    package.outer.push(manifest);
+                }
+            }
+            if inside {
+                self.list_present(module, folder, &mut package.present);
+            }
+        }
+        Some(package)
+    }
+
+    /// Adds the modules present in `folder` to `present`: Python modules and packages, or the
+    /// packages of its `node_modules` folder (bounded: a folder lists at most a few thousand).
+    fn list_present(&self, module: Module, folder: &Path, present: &mut HashSet<String>) {
+        const MOST: usize = 4096;
+        let listing = |folder: &Path| -> Vec<(String, bool)> {
+            if !self.within_roots(folder) {
+                return Vec::new();
+            }
+            std::fs::read_dir(folder)
+                .map(|entries| {
+                    entries
+                        .flatten()
+                        .take(MOST)
+                        .filter_map(|entry| {
+                            let name = entry.file_name().to_str()?.to_owned();
+                            let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+                            Some((name, is_dir))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match module {
+            Module::Python => {
+                for (name, is_dir) in listing(folder) {
+                    if is_dir {
+                        present.insert(name);
+                    } else if let Some((stem, extension)) = name.split_once('.') {
+                        let module_file = extension == "py"
+                            || extension.ends_with(".so")
+                            || extension.ends_with(".pyd")
+                            || extension == "so";
+                        if module_file {
+                            present.insert(stem.to_owned());
+                        }
+                    }
+                }
+            }
+            Module::Node => {
+                let node_modules = folder.join("node_modules");
+                for (name, is_dir) in listing(&node_modules) {
+                    if is_dir && name.starts_with('@') {
+                        for (inner, _) in listing(&node_modules.join(&name)) {
+                            present.insert(format!("{name}/{inner}"));
+                        }
+                    } else {
+                        present.insert(name);
+                    }
+                }
+            }
+        }
+    }
+
     /// What the workspace says about one file, for [`crate::analysis::analyze`].
     pub fn context(&self, path: &Path) -> FileContext {
         // Test code is recognised by the path inside the root that holds the file.
@@ -747,10 +967,19 @@ impl WorkspaceIndex {
             netlify_function: self.in_netlify_functions(path),
             ..FileContext::for_path(relative)
         };
+        for &at in self.loaded_by.get(path).into_iter().flatten() {
+            let link = &self.links[at];
+            context.loaded_by.push(HandlerContext {
+                template: link.template.clone(),
+                function: link.function.clone(),
+                package: self.code_package(link),
+            });
+        }
         for link in self.links_of_file(path) {
             let handler = HandlerContext {
                 template: link.template.clone(),
                 function: link.function.clone(),
+                package: self.code_package(link),
             };
             match &link.function_name {
                 Some(name) => context
@@ -779,6 +1008,7 @@ impl WorkspaceIndex {
                 Some(name),
                 Content::Handler {
                     exports: Some(exports),
+                    ..
                 },
             ) => exports
                 .iter()
@@ -808,6 +1038,7 @@ impl WorkspaceIndex {
         match &self.files.get(path)?.content {
             Content::Handler {
                 exports: Some(exports),
+                ..
             } => exports
                 .iter()
                 .find(|symbol| symbol.name == name)
@@ -824,6 +1055,15 @@ enum Resolution {
     },
     Problem(LinkProblem),
     NotAnalysed,
+}
+
+/// A dependency manifest's declarations, by its file name.
+fn read_manifest(name: &str, text: &str) -> Manifest {
+    match name {
+        "package.json" => manifests::package_json(text),
+        "requirements.txt" => manifests::requirements(text),
+        _ => manifests::python_mentions(text),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -855,6 +1095,48 @@ impl Module {
         }
     }
 
+    /// The files a top-level import in `from` may load from the code folder: Node `./x` and
+    /// `../x` (as written, with `.js`, `.mjs`, `.cjs` or as a folder's `index.js`); Python `a.b`
+    /// from the code folder and `.a` / `..a` from the importing file's package.
+    fn local_candidates(self, from: &Path, code_dir: &Path, specifier: &str) -> Vec<PathBuf> {
+        let folder = from.parent().unwrap_or(code_dir);
+        match self {
+            Module::Node => {
+                if !(specifier.starts_with("./") || specifier.starts_with("../")) {
+                    return Vec::new();
+                }
+                let base = folder.join(specifier);
+                let mut found = vec![normalize(&base)];
+                found.extend([".js", ".mjs", ".cjs"].iter().map(|extension| {
+                    normalize(&PathBuf::from(format!("{}{extension}", base.display())))
+                }));
+                found.push(normalize(&base.join("index.js")));
+                found
+            }
+            Module::Python => {
+                let dots = specifier.chars().take_while(|c| *c == '.').count();
+                let rest = &specifier[dots..];
+                if rest.is_empty() {
+                    return Vec::new();
+                }
+                let start = if dots == 0 {
+                    code_dir.to_path_buf()
+                } else {
+                    let mut start = folder.to_path_buf();
+                    for _ in 1..dots {
+                        start = start.parent().map(Path::to_path_buf).unwrap_or(start);
+                    }
+                    start
+                };
+                let base = start.join(rest.replace('.', "/"));
+                vec![
+                    normalize(&PathBuf::from(format!("{}.py", base.display()))),
+                    normalize(&base.join("__init__.py")),
+                ]
+            }
+        }
+    }
+
     fn candidates(self, code_dir: &Path, module_path: &str) -> Vec<PathBuf> {
         let base = code_dir.join(module_path);
         let with =
@@ -882,6 +1164,15 @@ fn function_part_range(handler: &functions::Written, function: &str) -> Option<T
     };
     let end = handler.range.end - closing;
     Some(TextRange::new(end - function.len(), end))
+}
+
+/// Whether two versions of a file import the same modules (what following local modules reads).
+fn same_modules(before: &[Import], after: &[Import]) -> bool {
+    before.len() == after.len()
+        && before
+            .iter()
+            .zip(after)
+            .all(|(a, b)| a.module == b.module && a.members == b.members)
 }
 
 /// Whether two handler files export the same names (what linking reads of them), whatever

@@ -1,0 +1,242 @@
+//! What a function's dependency manifests declare, as the builds read them: a `package.json`'s
+//! `dependencies` (what `sam build`'s `npm install --production` installs) and `devDependencies`
+//! (what it leaves out), a `requirements.txt`'s distributions (what `sam build` installs with
+//! pip), and Python's other manifests (`pyproject.toml`, `Pipfile`, `setup.py`, `setup.cfg`),
+//! read only for the names they mention.
+
+use super::runtimes::normalize_distribution;
+
+/// One manifest's declarations.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Manifest {
+    /// `package.json`.
+    Node {
+        /// `dependencies`, `optionalDependencies`, `peerDependencies`, `bundledDependencies`.
+        installed: Vec<String>,
+        /// `devDependencies`: a production install leaves them out.
+        development: Vec<String>,
+        /// npm workspaces or an unreadable file: what is installed is unknown.
+        opaque: bool,
+        /// `"type"`: `module` makes Node load `.js` files below it as ES modules.
+        module_type: Option<String>,
+    },
+    /// `requirements.txt`: normalised distribution names.
+    Requirements {
+        distributions: Vec<String>,
+        /// `-r other.txt`, `-e .`, a path or URL: more is installed than gatelint reads.
+        opaque: bool,
+    },
+    /// `pyproject.toml`, `Pipfile`, `setup.py`, `setup.cfg`: every word it mentions, normalised.
+    /// What a build makes of it is not read: a name it does not mention is unknown.
+    Mentions { words: Vec<String> },
+}
+
+/// How a manifest stands to a package (a Node package name, or a Python module's distributions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Declared {
+    Yes,
+    /// Only as a development dependency.
+    Development,
+    No,
+    Unknown,
+}
+
+/// Reads a `package.json`.
+pub fn package_json(text: &str) -> Manifest {
+    let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
+    else {
+        return Manifest::Node {
+            installed: Vec::new(),
+            development: Vec::new(),
+            opaque: true,
+            module_type: None,
+        };
+    };
+    let names = |key: &str| -> Vec<String> {
+        match root.get(key) {
+            Some(serde_json::Value::Object(entries)) => entries.keys().cloned().collect(),
+            Some(serde_json::Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| item.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut installed = names("dependencies");
+    for key in [
+        "optionalDependencies",
+        "peerDependencies",
+        "bundledDependencies",
+        "bundleDependencies",
+    ] {
+        installed.extend(names(key));
+    }
+    Manifest::Node {
+        installed,
+        development: names("devDependencies"),
+        opaque: root.contains_key("workspaces"),
+        module_type: root
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned),
+    }
+}
+
+/// Reads a `requirements.txt`.
+pub fn requirements(text: &str) -> Manifest {
+    let mut distributions = Vec::new();
+    let mut opaque = false;
+    for line in text.lines() {
+        let line = line.split(" #").next().unwrap_or("").trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('-') {
+            // Index options change where from, not what; includes and editables add unknowns.
+            let option = line.split([' ', '=']).next().unwrap_or("");
+            if matches!(
+                option,
+                "-r" | "--requirement" | "-e" | "--editable" | "-c" | "--constraint"
+            ) || option.starts_with("-r")
+                || option.starts_with("-e")
+            {
+                opaque = true;
+            }
+            continue;
+        }
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        let rest = &line[name.len()..];
+        let plain = rest.is_empty()
+            || rest.starts_with([' ', '[', ';', '<', '>', '=', '!', '~', '@', '\t']);
+        if name.is_empty()
+            || !plain
+            || name.starts_with('.')
+            || line.contains("://") && !line.contains('@')
+        {
+            opaque = true;
+            continue;
+        }
+        distributions.push(normalize_distribution(&name));
+    }
+    Manifest::Requirements {
+        distributions,
+        opaque,
+    }
+}
+
+/// Reads a Python manifest other than `requirements.txt` for the names it mentions.
+pub fn python_mentions(text: &str) -> Manifest {
+    let words = text
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .filter(|word| !word.is_empty())
+        .map(normalize_distribution)
+        .collect();
+    Manifest::Mentions { words }
+}
+
+impl Manifest {
+    /// Whether the manifest declares the Node package `package`.
+    pub fn declares_package(&self, package: &str) -> Declared {
+        match self {
+            Manifest::Node {
+                installed,
+                development,
+                opaque,
+                ..
+            } => {
+                if installed.iter().any(|name| name == package) {
+                    Declared::Yes
+                } else if development.iter().any(|name| name == package) {
+                    Declared::Development
+                } else if *opaque {
+                    Declared::Unknown
+                } else {
+                    Declared::No
+                }
+            }
+            _ => Declared::Unknown,
+        }
+    }
+
+    /// Whether the manifest declares one of `distributions` (normalised names that may provide
+    /// the module imported).
+    pub fn declares_distribution(&self, distributions: &[String]) -> Declared {
+        match self {
+            Manifest::Requirements {
+                distributions: listed,
+                opaque,
+            } => {
+                if listed.iter().any(|name| distributions.contains(name)) {
+                    Declared::Yes
+                } else if *opaque {
+                    Declared::Unknown
+                } else {
+                    Declared::No
+                }
+            }
+            Manifest::Mentions { words } => {
+                if words.iter().any(|word| distributions.contains(word)) {
+                    Declared::Yes
+                } else {
+                    Declared::Unknown
+                }
+            }
+            Manifest::Node { .. } => Declared::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_json_dependencies_and_development_ones() {
+        let manifest = package_json(
+            r#"{"name": "orders", "dependencies": {"uuid": "^9"}, "devDependencies": {"aws-sdk": "^2"}}"#,
+        );
+        assert_eq!(manifest.declares_package("uuid"), Declared::Yes);
+        assert_eq!(manifest.declares_package("aws-sdk"), Declared::Development);
+        assert_eq!(manifest.declares_package("axios"), Declared::No);
+        assert_eq!(
+            package_json("{").declares_package("axios"),
+            Declared::Unknown
+        );
+    }
+
+    #[test]
+    fn requirements_files() {
+        let manifest = requirements("# deps\nrequests==2.31.0\nPyYAML>=6 ; python_version > '3'\naws_lambda_powertools[tracer]\n--index-url https://pypi.org/simple\n");
+        let Manifest::Requirements {
+            distributions,
+            opaque,
+        } = &manifest
+        else {
+            panic!("requirements");
+        };
+        assert_eq!(
+            distributions,
+            &["requests", "pyyaml", "aws-lambda-powertools"]
+        );
+        assert!(!opaque);
+        assert_eq!(
+            manifest.declares_distribution(&["pyyaml".into()]),
+            Declared::Yes
+        );
+        assert_eq!(
+            manifest.declares_distribution(&["pandas".into()]),
+            Declared::No
+        );
+        assert!(matches!(
+            requirements("-r base.txt\n"),
+            Manifest::Requirements { opaque: true, .. }
+        ));
+        assert!(matches!(
+            requirements("./libs/shared\n"),
+            Manifest::Requirements { opaque: true, .. }
+        ));
+    }
+}

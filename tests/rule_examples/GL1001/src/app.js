@@ -1,0 +1,3 @@
+{example}
+
+exports.handler = async () => ({ statusCode: 200, body: JSON.stringify({ ready: Boolean(db) }) });
