@@ -143,6 +143,14 @@ fn node_missing(
     }
     let mut development = None;
     for (written, manifest) in &package.manifests {
+        // npm installs what the declared dependencies depend on too, hoisted to the package's
+        // top `node_modules` where `require` finds it: with any dependency declared (and no
+        // lockfile read), an undeclared package may be installed all the same.
+        if let Manifest::Node { installed, .. } = manifest {
+            if !installed.is_empty() && manifest.declares_package(name) != Declared::Yes {
+                return None;
+            }
+        }
         match manifest.declares_package(name) {
             Declared::No => {}
             Declared::Development if context.function.sam => {
