@@ -262,6 +262,26 @@ fn analyze_template_model(
     if model.included.is_empty() {
         return findings;
     }
+    let terraform = model
+        .read
+        .template
+        .as_ref()
+        .is_some_and(|template| template.dialect == templates::Dialect::Terraform);
+    if terraform {
+        // The other files of the configuration report what is written in them.
+        return findings
+            .into_iter()
+            .filter(|finding| finding.range.end <= own.len())
+            .map(|mut finding| {
+                finding.fixes.retain(|fix| {
+                    fix.edits
+                        .iter()
+                        .all(|edit| edit.path.is_none() && edit.range.end <= own.len())
+                });
+                finding
+            })
+            .collect();
+    }
     findings
         .into_iter()
         .map(|finding| relocate(model, own.len(), finding))
@@ -356,10 +376,14 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
             )),
         }
     }
-    if template.dialect == templates::Dialect::ServerlessFramework {
+    if template.dialect != templates::Dialect::CloudFormation {
         for finding in &mut findings {
             finding.fixes.retain(replaces_numbers_only);
         }
+    }
+    if template.partial {
+        // A permission may be declared in a file of the configuration that was not read.
+        findings.retain(|finding| !finding.code.starts_with("GL3"));
     }
     match guarded("inline code", || {
         inline_code_findings(template, graph, text)

@@ -34,7 +34,7 @@ pub fn extract(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<S
             javascript::extract(kind, tree, text)
         }
         FileKind::Rust => rust::extract(tree, text),
-        FileKind::YamlTemplate | FileKind::JsonTemplate => return None,
+        FileKind::YamlTemplate | FileKind::JsonTemplate | FileKind::Terraform => return None,
     };
     facts.edit_context.json_name = shadowing::json_name(facts.language, tree, text);
     Some(facts)

@@ -24,6 +24,10 @@ pub enum Dialect {
     /// written in the file is offered on it; the CloudFormation text other fixes write is no
     /// framework syntax.
     ServerlessFramework,
+    /// A Terraform configuration (see [`super::terraform`]): the AWS resources it declares, read
+    /// as the CloudFormation types they map to, their ranges in the `.tf` text. Only a fix that
+    /// replaces a number written in the file is offered on it.
+    Terraform,
 }
 
 impl Dialect {
@@ -35,6 +39,16 @@ impl Dialect {
             (Dialect::ServerlessFramework, "Globals.Function.Timeout") => "provider.timeout",
             (Dialect::ServerlessFramework, "Handler") => "handler",
             (Dialect::ServerlessFramework, "ReservedConcurrentExecutions") => "reservedConcurrency",
+            (Dialect::Terraform, "Timeout" | "Globals.Function.Timeout") => "timeout",
+            (Dialect::Terraform, "Handler") => "handler",
+            (Dialect::Terraform, "AWS::Lambda::Permission") => "aws_lambda_permission",
+            (Dialect::Terraform, "Principal") => "principal",
+            (Dialect::Terraform, "SelectionPattern") => "selection_pattern",
+            (Dialect::Terraform, "TimeoutInMillis") => "timeout_milliseconds",
+            (Dialect::Terraform, "the parameter's Default") => "the variable's default",
+            (Dialect::Terraform, "ReservedConcurrentExecutions") => {
+                "reserved_concurrent_executions"
+            }
             (_, other) => other,
         }
     }
@@ -43,6 +57,7 @@ impl Dialect {
     pub fn default_timeout(self) -> &'static str {
         match self {
             Dialect::CloudFormation => "Lambda's default Timeout of 3 s",
+            Dialect::Terraform => "Lambda's default timeout of 3 s",
             Dialect::ServerlessFramework => "the Serverless Framework's default timeout of 6 s",
         }
     }
@@ -74,6 +89,10 @@ pub struct Template {
     /// Resources (indexes into `resources`) whose OpenAPI definition was read from a file of the
     /// project and put in place (see [`super::definitions`]).
     pub included_definitions: Vec<usize>,
+    /// Whether other files may declare resources of the same deployment that this model lacks
+    /// (a Terraform file read without the other `.tf` files of its folder): a permission may be
+    /// declared there, so the permission rules say nothing.
+    pub partial: bool,
 }
 
 /// One resource.
@@ -165,6 +184,7 @@ impl Template {
             unread: Vec::new(),
             placeholders: Vec::new(),
             included_definitions: Vec::new(),
+            partial: false,
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;
@@ -256,7 +276,7 @@ impl Template {
     /// 3 s, or the Serverless Framework's 6 s.
     pub fn default_timeout_seconds(&self) -> f64 {
         match self.dialect {
-            Dialect::CloudFormation => DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+            Dialect::CloudFormation | Dialect::Terraform => DEFAULT_FUNCTION_TIMEOUT_SECONDS,
             Dialect::ServerlessFramework => super::serverless::DEFAULT_TIMEOUT_SECONDS,
         }
     }
@@ -558,7 +578,12 @@ impl Template {
     }
 
     fn push_reference(&self, name: &str, found: &mut Vec<String>) {
-        let logical_id = name.split('.').next().unwrap_or(name);
+        // A Terraform address (`aws_api_gateway_rest_api.api`) is a logical id with a dot.
+        let logical_id = if self.by_id.contains_key(name) {
+            name
+        } else {
+            name.split('.').next().unwrap_or(name)
+        };
         if self.resource(logical_id).is_some() && !found.iter().any(|id| id == logical_id) {
             found.push(logical_id.to_owned());
         }

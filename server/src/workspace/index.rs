@@ -16,12 +16,17 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{serverless, TemplateModel};
+use crate::templates::{serverless, terraform, TemplateModel};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
 
 use crate::reader::{self as fs, Boundary, Refusal};
+
+/// The most `.tf` files of one folder read as one configuration.
+const MAX_CONFIGURATION_FILES: usize = 200;
+/// The most bytes of `.tf` text of one folder read as one configuration.
+const MAX_CONFIGURATION_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the index keeps of one file.
 #[derive(Debug)]
@@ -201,6 +206,7 @@ impl WorkspaceIndex {
     /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards.
     pub fn insert(&mut self, path: PathBuf, mut file: IndexedFile) {
         self.include_definitions(&path, &mut file);
+        self.read_configuration(&path, &mut file);
         self.files.insert(path, file);
     }
 
@@ -256,6 +262,62 @@ impl WorkspaceIndex {
         let kept: Vec<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
         self.forget_definitions(path, &kept);
         model.attach_definitions(&file.text, files);
+        if let Content::Template { functions } = &mut file.content {
+            *functions = model.function_specs();
+        }
+    }
+
+    /// Reads a Terraform file with the other `.tf` files of its folder, which form one
+    /// configuration with it (a permission is often in another file than the integration); the
+    /// texts of files the index holds (open in the editor) are used as they are. A folder of more
+    /// than [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
+    /// file by file, and its permission findings unreported.
+    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) {
+        if file.kind != FileKind::Terraform {
+            return;
+        }
+        let Some(model) = file.model.as_mut().and_then(Arc::get_mut) else {
+            return;
+        };
+        let Some(folder) = path.parent() else {
+            return;
+        };
+        let Ok(listing) = std::fs::read_dir(folder) else {
+            return;
+        };
+        let mut names: Vec<PathBuf> = listing
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|sibling| {
+                sibling.as_path() != path
+                    && sibling
+                        .file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(terraform::is_configuration_file)
+            })
+            .collect();
+        if names.len() > MAX_CONFIGURATION_FILES {
+            return;
+        }
+        names.sort();
+        let mut siblings = Vec::new();
+        let mut total = file.text.len();
+        for sibling in names {
+            let text = match self.files.get(&sibling) {
+                Some(indexed) => Arc::clone(&indexed.text),
+                None => match fs::read_text(&sibling, &self.boundary) {
+                    Ok(text) => Arc::from(text),
+                    // A file of the configuration that cannot be read: it may hold anything.
+                    Err(_) => return,
+                },
+            };
+            total += text.len();
+            if total > MAX_CONFIGURATION_BYTES {
+                return;
+            }
+            siblings.push((sibling, text));
+        }
+        model.attach_configuration(&file.text, siblings);
         if let Content::Template { functions } = &mut file.content {
             *functions = model.function_specs();
         }
@@ -355,6 +417,7 @@ impl WorkspaceIndex {
         let old = match file {
             Some(mut file) => {
                 self.include_definitions(path, &mut file);
+                self.read_configuration(path, &mut file);
                 self.files.insert(path.to_path_buf(), file)
             }
             None => {
@@ -526,7 +589,10 @@ impl WorkspaceIndex {
         }
         if !code_dir.is_dir() {
             // A single file as `CodeUri` is packaged as is.
-            if code_dir.exists() || looks_like_build_output(&code_uri.text) {
+            if code_dir.exists()
+                || looks_like_build_output(&code_uri.text)
+                || spec.build_method.as_deref() == Some(terraform::BUILD)
+            {
                 return Resolution::NotAnalysed;
             }
             return Resolution::Problem(LinkProblem {
@@ -633,7 +699,7 @@ impl WorkspaceIndex {
                 && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir))))
                 || matches!(
                     spec.build_method.as_deref(),
-                    Some("makefile" | serverless::PLUGIN_BUILD)
+                    Some("makefile" | serverless::PLUGIN_BUILD | terraform::BUILD)
                 )
                 || looks_like_build_output(&module_path)
                 || spec

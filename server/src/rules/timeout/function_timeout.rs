@@ -81,7 +81,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             format_number(limit_seconds),
         );
         let where_ = if timeout.literal_range != timeout.written_range {
-            "the parameter's Default"
+            template.dialect.spelled("the parameter's Default")
         } else {
             template.dialect.spelled("Timeout")
         };
