@@ -22,7 +22,8 @@
 //! Terraform never adds a Lambda permission by itself (SAM does for its events): an integration
 //! without an `aws_lambda_permission` fails with 500. A `module` block that is given one of the
 //! configuration's functions may grant the permission itself: it counts as an unread permission
-//! for that function. A configuration is all the `.tf` files of one folder; the workspace reads
+//! for that function, and so does an `output` naming a function in a configuration without a
+//! `provider` block (a module, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
 //! them as one text (see [`super::TemplateModel::attach_configuration`]). Read alone, a file is
 //! [`super::Template::partial`], and the permission rules say nothing about it.
 
@@ -629,6 +630,7 @@ impl<'b> Compiler<'b> {
     fn compile(mut self, whole: TextRange) -> Compiled {
         let mut resources = Vec::new();
         let blocks = self.blocks;
+        let has_provider = blocks.iter().any(|block| block.kind == "provider");
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
                 ("resource", [(kind, _), (name, name_range)]) => {
@@ -645,6 +647,28 @@ impl<'b> Compiler<'b> {
                     }
                     for (index, function) in found.into_iter().enumerate() {
                         let id = format!("module.{name}#{index}");
+                        let properties = vec![entry(
+                            "FunctionName",
+                            *name_range,
+                            reference(*name_range, &function),
+                        )];
+                        resources.push(entry(
+                            &id,
+                            *name_range,
+                            resource_value(block.range, "AWS::Lambda::Permission", properties),
+                        ));
+                        self.incomplete.push(id);
+                    }
+                }
+                // A configuration without a `provider` block is likely a module: the
+                // configuration calling it may grant a permission to a function it outputs.
+                ("output", [(name, name_range)]) if !has_provider => {
+                    let mut found = Vec::new();
+                    for attribute in &block.body.attributes {
+                        self.functions_named(&attribute.value, &mut found, 8);
+                    }
+                    for (index, function) in found.into_iter().enumerate() {
+                        let id = format!("output.{name}#{index}");
                         let properties = vec![entry(
                             "FunctionName",
                             *name_range,
@@ -805,20 +829,32 @@ impl<'b> Compiler<'b> {
         }
         let filename = uploaded.as_ref().or(body.entry("filename"))?;
         let at = filename.value.range;
-        let path = match filename.value.intrinsic() {
-            Some(("TF::Ref", path)) => path.as_str().unwrap_or(""),
-            _ => return Some(entry("Code", filename.key_range, unknown(at))),
+        let is_archive = |block: &&&Block| {
+            block
+                .labels
+                .first()
+                .is_some_and(|(t, _)| t == "archive_file")
         };
-        let Some(source) = path
-            .strip_suffix(".output_path")
-            .and_then(|data| self.data.get(data))
-            .filter(|block| {
-                block
-                    .labels
-                    .first()
-                    .is_some_and(|(t, _)| t == "archive_file")
-            })
-        else {
+        let source = match filename.value.intrinsic() {
+            Some(("TF::Ref", path)) => path
+                .as_str()
+                .unwrap_or("")
+                .strip_suffix(".output_path")
+                .and_then(|data| self.data.get(data))
+                .filter(is_archive),
+            // The archive's `output_path` written out again: that archive.
+            _ => self.resolve(&filename.value).as_str().and_then(|written| {
+                let mut archives = self.data.values().filter(is_archive).filter(|block| {
+                    block
+                        .body
+                        .get("output_path")
+                        .is_some_and(|output| self.resolve(output).as_str() == Some(written))
+                });
+                let only = archives.next()?;
+                archives.next().is_none().then_some(only)
+            }),
+        };
+        let Some(source) = source else {
             return Some(entry("Code", filename.key_range, unknown(at)));
         };
         let folder = if let Some(dir) = source.body.get("source_dir") {
@@ -928,7 +964,13 @@ impl<'b> Compiler<'b> {
             at,
             value(at, ValueKind::Seq(method_responses)),
         ));
-        if unmatched || key.is_none() {
+        // A proxy integration's responses are the function's: only a non-proxy one's status
+        // mapping depends on responses that could not be told apart.
+        let proxy = body
+            .get("type")
+            .map(|kind| self.resolve(kind))
+            .is_some_and(|kind| kind.as_str() == Some("AWS_PROXY"));
+        if (unmatched || key.is_none()) && !proxy {
             self.incomplete.push(address.to_owned());
         }
         properties
@@ -962,7 +1004,15 @@ impl<'b> Compiler<'b> {
     /// A method's `rest_api_id`, `resource_id` or `http_method`; a reference to a method's
     /// `http_method` is that method's.
     fn method_value(&self, written: &Value) -> Value {
-        if let Some(("TF::Ref", path)) = written.intrinsic() {
+        // `"${aws_api_gateway_method.x.http_method}"` (Terraform 0.11's spelling) is the reference.
+        let unwrapped = match written.intrinsic() {
+            Some(("TF::Template", parts)) => match parts.items() {
+                [only] if only.intrinsic().is_some() => only,
+                _ => written,
+            },
+            _ => written,
+        };
+        if let Some(("TF::Ref", path)) = unwrapped.intrinsic() {
             let path = path.as_str().unwrap_or("");
             let parts: Vec<&str> = path.split('.').collect();
             if let [kind @ ("aws_api_gateway_method"

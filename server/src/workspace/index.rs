@@ -385,7 +385,37 @@ impl WorkspaceIndex {
                 );
             }
         }
+        // A Terraform file: the other files of its configuration, and their handlers.
+        for sibling in self.configuration_siblings(path) {
+            found.extend(
+                self.links_of_template(&sibling)
+                    .map(|link| link.file.clone()),
+            );
+            found.insert(sibling);
+        }
         found
+    }
+
+    /// The other indexed `.tf` files of the folder of a Terraform file.
+    fn configuration_siblings(&self, path: &Path) -> Vec<PathBuf> {
+        let is_terraform = |path: &Path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(terraform::is_configuration_file)
+        };
+        if !is_terraform(path) {
+            return Vec::new();
+        }
+        let folder = path.parent();
+        self.files
+            .iter()
+            .filter(|(other, file)| {
+                file.kind == FileKind::Terraform
+                    && other.as_path() != path
+                    && other.parent() == folder
+            })
+            .map(|(other, _)| other.clone())
+            .collect()
     }
 
     /// The links whose handler is in `path`.
@@ -425,6 +455,16 @@ impl WorkspaceIndex {
                 self.files.remove(path)
             }
         };
+        // The other files of a Terraform configuration read this one's text too.
+        for sibling in self.configuration_siblings(path) {
+            let Some(old) = self.files.get(&sibling) else {
+                continue;
+            };
+            let mut file = IndexedFile::new(old.kind, Arc::clone(&old.text));
+            self.read_configuration(&sibling, &mut file);
+            self.files.insert(sibling.clone(), file);
+            self.relink_template(&sibling);
+        }
         let new = self.files.get(path);
         match (
             old.as_ref().map(|file| &file.content),
@@ -1119,6 +1159,41 @@ mod tests {
         // The template is closed and gone: no links are left.
         index.update(&template, None);
         assert!(index.links().is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_terraform_folder_is_read_as_one_configuration_after_edits() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-terraform-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("temp is writable");
+        let api = root.join("api.tf");
+        let permission = root.join("permission.tf");
+        let api_text = "resource \"aws_lambda_function\" \"f\" {\n  handler = \"app.handler\"\n  runtime = \"python3.12\"\n}\n\nresource \"aws_apigatewayv2_api\" \"api\" {\n  protocol_type = \"HTTP\"\n}\n\nresource \"aws_apigatewayv2_integration\" \"f\" {\n  api_id           = aws_apigatewayv2_api.api.id\n  integration_type = \"AWS_PROXY\"\n  integration_uri  = aws_lambda_function.f.invoke_arn\n}\n";
+        let granted = "resource \"aws_lambda_permission\" \"f\" {\n  function_name = aws_lambda_function.f.function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
+        std::fs::write(&api, api_text).expect("temp is writable");
+        std::fs::write(&permission, "# nothing yet\n").expect("temp is writable");
+        let mut index = fresh(&root, &[(&api, api_text), (&permission, "# nothing yet\n")]);
+        let permissions = |index: &WorkspaceIndex| {
+            let model = index.file(&api).and_then(|file| file.model.clone());
+            let model = model.expect("a model");
+            let template = model.read.template.as_ref().expect("a template");
+            assert!(!template.partial, "read with its folder");
+            template
+                .resources
+                .iter()
+                .filter(|resource| resource.is("AWS::Lambda::Permission"))
+                .count()
+        };
+        assert_eq!(permissions(&index), 0);
+        // The permission written in the other file (unsaved, in the editor): api.tf reads it,
+        // and is among the files to diagnose again.
+        let affected = index.dependants(&permission);
+        assert!(affected.contains(&api), "{affected:?}");
+        index.update(&permission, Some(file(&permission, granted)));
+        assert_eq!(permissions(&index), 1);
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -80,7 +80,9 @@ pub fn read_after(
         template.partial = true;
         return TemplateRead {
             template: Some(template),
-            syntax_error: first_syntax_error(tree, text),
+            // Terraform reports its own syntax errors; tree-sitter-hcl may also reject what
+            // older Terraform versions accept. What could not be read stays unknown.
+            syntax_error: None,
             pieces: Vec::new(),
             in_pieces: false,
         };
