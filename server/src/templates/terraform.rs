@@ -784,6 +784,27 @@ impl<'b> Compiler<'b> {
             _ if integration => {
                 properties = self.rest_integration(block, address);
             }
+            // The provider's default payload format is 1.0 (CloudFormation has none to give).
+            "aws_apigatewayv2_integration" if body.get("payload_format_version").is_none() => {
+                let at = body
+                    .entry("integration_type")
+                    .map_or(block.range, |entry| entry.key_range);
+                properties.push(entry(
+                    "PayloadFormatVersion",
+                    at,
+                    value(at, ValueKind::Str("1.0".into())),
+                ));
+            }
+            // A body gatelint cannot read (`templatefile(...)`, a file) is an OpenAPI definition
+            // it does not see: the functions it may invoke are invoked in unknown ways.
+            "aws_api_gateway_rest_api" | "aws_apigatewayv2_api" => {
+                if let Some(body_entry) = properties.iter_mut().find(|e| e.key == "Body") {
+                    if !body_entry.value.is_map() {
+                        let at = body_entry.value.range;
+                        body_entry.value = tf(at, "Fn::Transform", unknown(at));
+                    }
+                }
+            }
             _ => {}
         }
         let mut definition = vec![
@@ -1217,6 +1238,7 @@ fn resource_value(range: TextRange, type_name: &str, properties: Vec<Entry>) -> 
 #[cfg(test)]
 mod tests {
     use crate::files::FileKind;
+    use crate::knowledge::proxy::PayloadVersion;
     use crate::templates::{ApiKind, Dialect, IntegrationKind, TemplateModel};
 
     const CONFIGURATION: &str = r#"
@@ -1247,7 +1269,6 @@ resource "aws_apigatewayv2_integration" "app" {
   api_id                 = aws_apigatewayv2_api.api.id
   integration_type       = "AWS_PROXY"
   integration_uri        = "${aws_lambda_function.app.invoke_arn}"
-  payload_format_version = "1.0"
 }
 
 resource "aws_apigatewayv2_route" "app" {
@@ -1287,6 +1308,8 @@ resource "aws_apigatewayv2_route" "app" {
             panic!("one invocation: {spec:#?}");
         };
         assert_eq!(invocation.api_kind, ApiKind::Http);
+        // Without `payload_format_version`, the provider's default: 1.0, not 2.0.
+        assert_eq!(invocation.payload_version, PayloadVersion::V1);
         assert_eq!(invocation.kind, IntegrationKind::Proxy);
         assert_eq!(
             invocation.route,
