@@ -467,6 +467,29 @@ fn map(range: TextRange, entries: Vec<Entry>) -> Value {
     value(range, ValueKind::Map(entries))
 }
 
+/// The community modules gatelint reads as the resources they create.
+enum CommunityModule {
+    Lambda,
+    ApiGatewayV2,
+}
+
+/// Which community module a `module` block calls, by its `source` (the registry address, or the
+/// module's repository).
+fn community_module(block: &Block) -> Option<CommunityModule> {
+    let source = block.body.get("source")?.as_str()?;
+    if source.starts_with("terraform-aws-modules/lambda/aws")
+        || source.contains("terraform-aws-modules/terraform-aws-lambda")
+    {
+        Some(CommunityModule::Lambda)
+    } else if source.starts_with("terraform-aws-modules/apigateway-v2/aws")
+        || source.contains("terraform-aws-modules/terraform-aws-apigateway-v2")
+    {
+        Some(CommunityModule::ApiGatewayV2)
+    } else {
+        None
+    }
+}
+
 /// Terraform resource types and the CloudFormation types they are read as.
 const TYPES: &[(&str, &str)] = &[
     ("aws_lambda_function", "AWS::Lambda::Function"),
@@ -574,6 +597,11 @@ struct Compiler<'b> {
     /// `data.type.name`, to its block.
     data: HashMap<String, &'b Block>,
     variables: HashMap<String, &'b Value>,
+    /// `module` blocks of the community Lambda module (`terraform-aws-modules/lambda/aws`), by
+    /// name: each creates a function, read as `module.<name>`.
+    lambda_modules: HashMap<String, &'b Block>,
+    /// `module` blocks of the community API Gateway v2 module, by name.
+    api_modules: HashMap<String, &'b Block>,
     /// Variables whose default is a literal scalar: CloudFormation parameters of the model
     /// (`var.timeout` is a `Ref` to one), so a number is reported where it is used and fixed
     /// where it is written.
@@ -589,6 +617,8 @@ impl<'b> Compiler<'b> {
             resources: HashMap::new(),
             data: HashMap::new(),
             variables: HashMap::new(),
+            lambda_modules: HashMap::new(),
+            api_modules: HashMap::new(),
             parameters: Vec::new(),
             locals: HashMap::new(),
             incomplete: Vec::new(),
@@ -616,6 +646,15 @@ impl<'b> Compiler<'b> {
                         }
                     }
                 }
+                ("module", [(name, _)]) => match community_module(block) {
+                    Some(CommunityModule::Lambda) => {
+                        compiler.lambda_modules.insert(name.clone(), block);
+                    }
+                    Some(CommunityModule::ApiGatewayV2) => {
+                        compiler.api_modules.insert(name.clone(), block);
+                    }
+                    None => {}
+                },
                 ("locals", []) => {
                     for local in &block.body.attributes {
                         compiler.locals.insert(local.key.clone(), &local.value);
@@ -638,8 +677,30 @@ impl<'b> Compiler<'b> {
                     if let Some(definition) = self.resource(block, kind, &address) {
                         resources.push(entry(&address, *name_range, definition));
                     }
+                    // Quick create (`target`): API Gateway adds an integration and a `$default`
+                    // route gatelint does not model; the function is invoked in a way it
+                    // leaves unknown.
+                    let quick_create = kind == "aws_apigatewayv2_api";
+                    if let Some(target) = block.body.entry("target").filter(|_| quick_create) {
+                        let properties = vec![entry(
+                            "Target",
+                            target.key_range,
+                            self.resolve(&target.value),
+                        )];
+                        resources.push(entry(
+                            &format!("{address}.target"),
+                            target.key_range,
+                            resource_value(block.range, "Custom::TerraformQuickCreate", properties),
+                        ));
+                    }
                 }
                 ("module", [(name, name_range)]) => {
+                    if self.lambda_modules.contains_key(name) {
+                        resources.extend(self.lambda_module(block, name, *name_range));
+                    }
+                    if self.api_modules.contains_key(name) {
+                        resources.extend(self.api_module(block, name, *name_range));
+                    }
                     // A module given one of our functions may grant API Gateway its permission.
                     let mut found = Vec::new();
                     for attribute in &block.body.attributes {
@@ -723,10 +784,10 @@ impl<'b> Compiler<'b> {
                 let mut parts = path.split('.');
                 if let (Some(kind), Some(name)) = (parts.next(), parts.next()) {
                     let address = format!("{kind}.{name}");
-                    if matches!(kind, "aws_lambda_function" | "aws_lambda_alias")
-                        && self.resources.contains_key(&address)
-                        && !found.contains(&address)
-                    {
+                    let function = (matches!(kind, "aws_lambda_function" | "aws_lambda_alias")
+                        && self.resources.contains_key(&address))
+                        || (kind == "module" && self.lambda_modules.contains_key(name));
+                    if function && !found.contains(&address) {
                         found.push(address);
                     }
                 }
@@ -1134,6 +1195,22 @@ impl<'b> Compiler<'b> {
                 Some(self.resolve_within(local, depth - 1))
             }
             ["path", "module" | "root" | "cwd"] => Some(value(at, ValueKind::Str(".".into()))),
+            ["module", name, attribute] if self.lambda_modules.contains_key(*name) => {
+                let address = format!("module.{name}");
+                Some(match *attribute {
+                    "lambda_function_arn"
+                    | "lambda_function_invoke_arn"
+                    | "lambda_function_qualified_arn"
+                    | "lambda_function_qualified_invoke_arn" => get_att(at, &address, "Arn"),
+                    "lambda_function_name" => reference(at, &address),
+                    _ => unknown(at),
+                })
+            }
+            ["module", name, "api_id" | "api_execution_arn"]
+                if self.api_modules.contains_key(*name) =>
+            {
+                Some(reference(at, &format!("module.{name}")))
+            }
             [kind, name, attribute] if kind.starts_with("aws_") => {
                 let address = format!("{kind}.{name}");
                 self.resources.get(&address)?;
@@ -1153,6 +1230,231 @@ impl<'b> Compiler<'b> {
             }
             _ => None,
         }
+    }
+
+    /// The function a community Lambda module creates, and the permissions its
+    /// `allowed_triggers` grant API Gateway.
+    fn lambda_module(&mut self, block: &Block, name: &str, name_range: TextRange) -> Vec<Entry> {
+        let body = &block.body;
+        let disabled = |key: &str| {
+            body.get(key)
+                .is_some_and(|flag| self.resolve(flag).as_bool() != Some(true))
+        };
+        if disabled("create") || disabled("create_function") {
+            return Vec::new();
+        }
+        let address = format!("module.{name}");
+        let mut properties = Vec::new();
+        for (from, to) in properties_of("aws_lambda_function") {
+            let Some(found) = body.entry(from) else {
+                continue;
+            };
+            let resolved = self.resolve(&found.value);
+            if *to == "ReservedConcurrentExecutions"
+                && resolved.as_number().is_some_and(|n| n < 0.0)
+            {
+                continue;
+            }
+            properties.push(entry(to, found.key_range, resolved));
+        }
+        // `source_path`: the folder packed, or a file whose folder it is; anything else (a
+        // list of paths with commands, a package built elsewhere) is code gatelint cannot see.
+        let code = match body.entry("source_path") {
+            Some(source) if !disabled("create_package") => {
+                let folder = self.resolve(&source.value).as_str().map(|path| {
+                    let file = path
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|last| last.contains('.') && !last.starts_with('.'));
+                    match path.rsplit_once('/') {
+                        Some((folder, _)) if file && !folder.is_empty() => folder.to_owned(),
+                        _ if file => ".".to_owned(),
+                        _ => path.to_owned(),
+                    }
+                });
+                let at = source.value.range;
+                let folder = folder.filter(|folder| !folder.starts_with('/'));
+                entry(
+                    "Code",
+                    source.key_range,
+                    folder.map_or_else(|| unknown(at), |folder| value(at, ValueKind::Str(folder))),
+                )
+            }
+            _ => entry("Code", name_range, unknown(name_range)),
+        };
+        properties.push(code);
+        let mut resources = vec![entry(
+            &address,
+            name_range,
+            map(
+                block.range,
+                vec![
+                    entry(
+                        "Type",
+                        block.range,
+                        value(block.range, ValueKind::Str("AWS::Lambda::Function".into())),
+                    ),
+                    entry("Properties", block.range, map(block.range, properties)),
+                    entry(
+                        "Metadata",
+                        block.range,
+                        map(
+                            block.range,
+                            vec![entry(
+                                "BuildMethod",
+                                block.range,
+                                value(block.range, ValueKind::Str(BUILD.into())),
+                            )],
+                        ),
+                    ),
+                ],
+            ),
+        )];
+        if let Some(triggers) = body.entry("allowed_triggers") {
+            let resolved = self.resolve(&triggers.value);
+            if !resolved.is_map() {
+                // Triggers gatelint cannot read may grant anything.
+                let id = format!("{address}.allowed_triggers");
+                let properties = vec![entry(
+                    "FunctionName",
+                    triggers.key_range,
+                    reference(triggers.key_range, &address),
+                )];
+                resources.push(entry(
+                    &id,
+                    triggers.key_range,
+                    resource_value(triggers.value.range, "AWS::Lambda::Permission", properties),
+                ));
+                self.incomplete.push(id);
+            }
+            for trigger in resolved.entries() {
+                let text = |key: &str| trigger.value.get(key).map(|v| (v.as_str(), v));
+                let principal = match (text("principal"), text("service")) {
+                    (Some((Some(principal), v)), _) => (principal.to_owned(), v.range),
+                    (Some((None, _)), _) => continue,
+                    (None, Some((Some(service), v))) => {
+                        (format!("{service}.amazonaws.com"), v.range)
+                    }
+                    _ => continue,
+                };
+                let mut properties = vec![
+                    entry(
+                        "FunctionName",
+                        trigger.key_range,
+                        reference(trigger.key_range, &address),
+                    ),
+                    entry(
+                        "Principal",
+                        principal.1,
+                        value(principal.1, ValueKind::Str(principal.0)),
+                    ),
+                ];
+                if let Some(arn) = trigger.value.entry("source_arn") {
+                    properties.push(entry("SourceArn", arn.key_range, arn.value.clone()));
+                }
+                resources.push(entry(
+                    &format!("{address}.allowed_triggers.{}", trigger.key),
+                    trigger.key_range,
+                    resource_value(trigger.value.range, "AWS::Lambda::Permission", properties),
+                ));
+            }
+        }
+        resources
+    }
+
+    /// The HTTP or WebSocket API a community API Gateway v2 module creates, with the
+    /// integrations and routes of its `routes` (each route's `integration`).
+    fn api_module(&mut self, block: &Block, name: &str, name_range: TextRange) -> Vec<Entry> {
+        let body = &block.body;
+        if body
+            .get("create")
+            .is_some_and(|flag| self.resolve(flag).as_bool() != Some(true))
+        {
+            return Vec::new();
+        }
+        let address = format!("module.{name}");
+        let mut properties = Vec::new();
+        let protocol = body
+            .get("protocol_type")
+            .map(|protocol| self.resolve(protocol))
+            .unwrap_or_else(|| value(name_range, ValueKind::Str("HTTP".into())));
+        properties.push(entry("ProtocolType", name_range, protocol));
+        if let Some(definition) = body.entry("body") {
+            let at = definition.value.range;
+            properties.push(entry(
+                "Body",
+                definition.key_range,
+                tf(at, "Fn::Transform", unknown(at)),
+            ));
+        }
+        let mut resources = vec![entry(
+            &address,
+            name_range,
+            resource_value(block.range, "AWS::ApiGatewayV2::Api", properties),
+        )];
+        let Some(routes) = body.entry("routes") else {
+            return resources;
+        };
+        let routes = self.resolve(&routes.value);
+        for route in routes.entries() {
+            let Some(integration) = route.value.get("integration") else {
+                continue;
+            };
+            let integration_id = format!("{address}.integration[\"{}\"]", route.key);
+            let api = reference(route.key_range, &address);
+            let mut properties = vec![entry("ApiId", route.key_range, api.clone())];
+            for (from, to) in [
+                ("type", "IntegrationType"),
+                ("uri", "IntegrationUri"),
+                ("payload_format_version", "PayloadFormatVersion"),
+                ("timeout_milliseconds", "TimeoutInMillis"),
+                ("credentials_arn", "CredentialsArn"),
+            ] {
+                if let Some(found) = integration.entry(from) {
+                    properties.push(entry(to, found.key_range, found.value.clone()));
+                }
+            }
+            // The module's defaults: `AWS_PROXY`, and the provider's payload format 1.0.
+            let at = route.key_range;
+            if integration.get("type").is_none() {
+                properties.push(entry(
+                    "IntegrationType",
+                    at,
+                    value(at, ValueKind::Str("AWS_PROXY".into())),
+                ));
+            }
+            if integration.get("payload_format_version").is_none() {
+                properties.push(entry(
+                    "PayloadFormatVersion",
+                    at,
+                    value(at, ValueKind::Str("1.0".into())),
+                ));
+            }
+            resources.push(entry(
+                &integration_id,
+                route.key_range,
+                resource_value(
+                    route.value.range,
+                    "AWS::ApiGatewayV2::Integration",
+                    properties,
+                ),
+            ));
+            let route_properties = vec![
+                entry("ApiId", at, api),
+                entry("RouteKey", at, value(at, ValueKind::Str(route.key.clone()))),
+                entry("Target", at, reference(at, &integration_id)),
+            ];
+            resources.push(entry(
+                &format!("{address}.route[\"{}\"]", route.key),
+                route.key_range,
+                resource_value(
+                    route.value.range,
+                    "AWS::ApiGatewayV2::Route",
+                    route_properties,
+                ),
+            ));
+        }
+        resources
     }
 
     /// The default of a variable read as a parameter.
