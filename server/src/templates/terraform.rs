@@ -674,6 +674,14 @@ impl<'b> Compiler<'b> {
             match (block.kind.as_str(), block.labels.as_slice()) {
                 ("resource", [(kind, _), (name, name_range)]) => {
                     let address = format!("{kind}.{name}");
+                    // `count = 0`: a resource that is not created.
+                    let created = block
+                        .body
+                        .get("count")
+                        .is_none_or(|count| self.resolve(count).as_number() != Some(0.0));
+                    if !created {
+                        continue;
+                    }
                     if let Some(definition) = self.resource(block, kind, &address) {
                         resources.push(entry(&address, *name_range, definition));
                     }
