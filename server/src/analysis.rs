@@ -267,6 +267,26 @@ fn analyze_template_model(
     if model.included.is_empty() {
         return findings;
     }
+    let terraform = model
+        .read
+        .template
+        .as_ref()
+        .is_some_and(|template| template.dialect == templates::Dialect::Terraform);
+    if terraform {
+        // The other files of the configuration report what is written in them.
+        return findings
+            .into_iter()
+            .filter(|finding| finding.range.end <= own.len())
+            .map(|mut finding| {
+                finding.fixes.retain(|fix| {
+                    fix.edits
+                        .iter()
+                        .all(|edit| edit.path.is_none() && edit.range.end <= own.len())
+                });
+                finding
+            })
+            .collect();
+    }
     findings
         .into_iter()
         .map(|finding| relocate(model, own.len(), finding))
@@ -361,10 +381,17 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
             )),
         }
     }
-    if template.dialect == templates::Dialect::ServerlessFramework {
+    if template.dialect != templates::Dialect::CloudFormation {
+        let terraform = template.dialect == templates::Dialect::Terraform;
         for finding in &mut findings {
-            finding.fixes.retain(replaces_numbers_only);
+            finding
+                .fixes
+                .retain(|fix| replaces_numbers_only(fix) || (terraform && writes_hcl_block(fix)));
         }
+    }
+    if template.partial {
+        // A permission may be declared in a file of the configuration that was not read.
+        findings.retain(|finding| !finding.code.starts_with("GL3"));
     }
     match guarded("inline code", || {
         inline_code_findings(template, graph, text)
@@ -384,6 +411,16 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
 fn replaces_numbers_only(fix: &Fix) -> bool {
     fix.edits.iter().all(|edit| {
         edit.path.is_none() && !edit.range.is_empty() && edit.new_text.trim().parse::<f64>().is_ok()
+    })
+}
+
+/// Whether a fix only inserts Terraform `resource` blocks (written by a rule in HCL for a
+/// Terraform configuration), not CloudFormation text.
+fn writes_hcl_block(fix: &Fix) -> bool {
+    fix.edits.iter().all(|edit| {
+        edit.path.is_none()
+            && edit.range.is_empty()
+            && edit.new_text.trim_start().starts_with("resource \"")
     })
 }
 
@@ -522,4 +559,46 @@ fn panic_requested(code: &str) -> bool {
         .get_or_init(|| std::env::var(TEST_PANIC_VARIABLE).ok())
         .as_deref()
         == Some(code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Terraform file read with its folder (here: alone in it): the missing permission is
+    /// reported with a fix that writes the `aws_lambda_permission` block in HCL, and applying
+    /// it removes the finding.
+    #[test]
+    fn terraform_permission_fix_writes_hcl() {
+        let text = "resource \"aws_lambda_function\" \"live\" {\n  handler = \"app.handler\"\n  runtime = \"python3.12\"\n}\n\nresource \"aws_lambda_alias\" \"live\" {\n  name          = \"live\"\n  function_name = aws_lambda_function.live.function_name\n}\n\nresource \"aws_api_gateway_rest_api\" \"api\" {\n  name = \"api\"\n}\n\nresource \"aws_api_gateway_integration\" \"live\" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  resource_id = aws_api_gateway_rest_api.api.root_resource_id\n  http_method = \"GET\"\n  type        = \"AWS_PROXY\"\n  uri         = aws_lambda_alias.live.invoke_arn\n}\n";
+        let findings = |text: &str| {
+            let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
+            let mut model = TemplateModel::read(FileKind::Terraform, &tree, text);
+            model.attach_configuration(text, Vec::new());
+            analyze_with_model(
+                Some(FileKind::Terraform),
+                Some(&tree),
+                text,
+                &FileContext::default(),
+                Some(&model),
+            )
+        };
+        let found = findings(text);
+        let missing = found
+            .iter()
+            .find(|finding| finding.code == "GL301")
+            .expect("a missing permission");
+        let [fix] = missing.fixes.as_slice() else {
+            panic!("one fix: {missing:#?}");
+        };
+        assert!(!fix.safe);
+        let fixed = crate::fixes::apply(text, &fix.edits);
+        assert!(
+            fixed.contains("  function_name = aws_lambda_alias.live.function_name\n  qualifier     = aws_lambda_alias.live.name\n  principal     = \"apigateway.amazonaws.com\"\n  source_arn    = \"${aws_api_gateway_rest_api.api.execution_arn}/*/*\"\n}"),
+            "{fixed}"
+        );
+        assert!(findings(&fixed)
+            .iter()
+            .all(|finding| finding.code != "GL301"));
+    }
 }

@@ -17,6 +17,8 @@ pub enum FileKind {
     YamlTemplate,
     /// A SAM/CloudFormation template in JSON.
     JsonTemplate,
+    /// A Terraform configuration file (`*.tf`), read as the AWS resources it declares.
+    Terraform,
 }
 
 /// The language of a handler file, as the rules and fixes see it (TypeScript and TSX are one).
@@ -42,6 +44,7 @@ impl FileKind {
             Some("ts" | "mts" | "cts") if !name.ends_with(".d.ts") => Some(FileKind::TypeScript),
             Some("tsx") => Some(FileKind::Tsx),
             Some("rs") => Some(FileKind::Rust),
+            Some("tf") => Some(FileKind::Terraform),
             Some("yaml" | "yml" | "template")
                 if looks_like_template(text) || looks_like_serverless_service(name, text) =>
             {
@@ -71,6 +74,7 @@ impl FileKind {
             FileKind::Rust => tree_sitter_rust::LANGUAGE.into(),
             FileKind::YamlTemplate => tree_sitter_yaml::LANGUAGE.into(),
             FileKind::JsonTemplate => tree_sitter_json::LANGUAGE.into(),
+            FileKind::Terraform => tree_sitter_hcl::LANGUAGE.into(),
         }
     }
 
@@ -81,12 +85,15 @@ impl FileKind {
             FileKind::JavaScript => Some(Language::JavaScript),
             FileKind::TypeScript | FileKind::Tsx => Some(Language::TypeScript),
             FileKind::Rust => Some(Language::Rust),
-            FileKind::YamlTemplate | FileKind::JsonTemplate => None,
+            FileKind::YamlTemplate | FileKind::JsonTemplate | FileKind::Terraform => None,
         }
     }
 
     pub fn is_template(self) -> bool {
-        matches!(self, FileKind::YamlTemplate | FileKind::JsonTemplate)
+        matches!(
+            self,
+            FileKind::YamlTemplate | FileKind::JsonTemplate | FileKind::Terraform
+        )
     }
 }
 

@@ -69,7 +69,7 @@ fn fixture_files() -> Vec<PathBuf> {
 /// The comment token annotations use in this file.
 fn comment_token(path: &Path) -> &'static str {
     match path.extension().and_then(|ext| ext.to_str()) {
-        Some("py" | "yaml" | "yml" | "template") => "#",
+        Some("py" | "yaml" | "yml" | "template" | "tf") => "#",
         _ => "//",
     }
 }

@@ -52,7 +52,10 @@ pub fn collect(kind: FileKind, tree: &Tree, text: &str) -> Vec<Import> {
             FileKind::JavaScript | FileKind::TypeScript | FileKind::Tsx => {
                 javascript_statement(statement, text, &mut found)
             }
-            FileKind::Rust | FileKind::YamlTemplate | FileKind::JsonTemplate => return found,
+            FileKind::Rust
+            | FileKind::YamlTemplate
+            | FileKind::JsonTemplate
+            | FileKind::Terraform => return found,
         }
     }
     found

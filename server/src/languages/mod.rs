@@ -50,7 +50,7 @@ pub fn extract_named(
             javascript::extract(kind, tree, text, named)
         }
         FileKind::Rust => rust::extract(tree, text),
-        FileKind::YamlTemplate | FileKind::JsonTemplate => return None,
+        FileKind::YamlTemplate | FileKind::JsonTemplate | FileKind::Terraform => return None,
     };
     facts.edit_context.json_name = shadowing::json_name(facts.language, tree, text);
     facts.imports = imports::collect(kind, tree, text);

@@ -64,15 +64,16 @@ fn explanation(key: &str, path: &[&str], dialect: Dialect) -> Option<String> {
     let text = match key {
         "Timeout" if parent == Some("Properties") => format!(
             "**{}** (seconds, Lambda): how long the function may run, 1 to 900 s; {} when not \
-             set here or in `{}`.\n\nAPI Gateway does not wait that long: a REST API \
+             set here{}.\n\nAPI Gateway does not wait that long: a REST API \
              stops after {} s (raisable by quota for Regional and private APIs), an HTTP API \
              after at most {} s. Past that the client gets 504 `Endpoint request timed out` while \
              the function keeps running.",
             dialect.spelled("Timeout"),
             dialect.default_timeout(),
             match dialect {
-                Dialect::CloudFormation => "Globals",
-                Dialect::ServerlessFramework => "provider",
+                Dialect::CloudFormation => " or in `Globals`",
+                Dialect::ServerlessFramework => " or in `provider`",
+                Dialect::Terraform => "",
             },
             seconds(REST_TIMEOUT_MILLIS),
             seconds(HTTP_TIMEOUT_MILLIS)

@@ -10,6 +10,7 @@ pub mod inline;
 pub mod model;
 pub mod read;
 pub mod serverless;
+pub mod terraform;
 pub mod value;
 
 pub use graph::{ApiKind, Edge, EdgeRole, Graph, IntegrationKind};
@@ -17,6 +18,8 @@ pub use hover::hover_at;
 pub use model::{Dialect, FunctionRef, Number, Resource, Syntax, Template};
 pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
+
+use std::sync::Arc;
 
 use crate::files::FileKind;
 use crate::text::TextRange;
@@ -117,8 +120,53 @@ impl TemplateModel {
         self.combined = Some(std::sync::Arc::from(combined));
     }
 
+    /// A Terraform file's model read with the other `.tf` files of its folder (`siblings`, each
+    /// path and text), which together are one configuration: one combined text (the file's
+    /// own first), whose ranges past the file's own text map back to each sibling. `own` is the
+    /// file's own text.
+    pub fn attach_configuration(
+        &mut self,
+        own: &str,
+        siblings: Vec<(std::path::PathBuf, Arc<str>)>,
+    ) {
+        if siblings.is_empty() {
+            if let Some(template) = self.read.template.as_mut() {
+                template.partial = false;
+            }
+            return;
+        }
+        let mut combined = String::with_capacity(
+            own.len()
+                + siblings
+                    .iter()
+                    .map(|(_, text)| text.len() + 1)
+                    .sum::<usize>(),
+        );
+        combined.push_str(own);
+        let mut included = Vec::new();
+        for (path, text) in siblings {
+            combined.push('\n');
+            included.push(definitions::Included {
+                path,
+                reference: TextRange::empty(0),
+                start: combined.len(),
+                len: text.len(),
+            });
+            combined.push_str(&text);
+        }
+        let Some(tree) = crate::text::parse(FileKind::Terraform, &combined, None) else {
+            return;
+        };
+        let template = terraform::read(&tree, &combined);
+        self.graph = Some(Graph::build(&template));
+        self.read.template = Some(template);
+        self.included = included;
+        self.combined = Some(Arc::from(combined));
+    }
+
     /// The Lambda functions of the template with their invocations; an invocation declared in an
-    /// included file says so, with its ranges in that file.
+    /// included file says so, with its ranges in that file. Of a Terraform configuration, the
+    /// functions declared in the file itself (each sibling lists its own).
     pub fn function_specs(&self) -> Vec<functions::FunctionSpec> {
         let (Some(template), Some(graph)) = (&self.read.template, &self.graph) else {
             return Vec::new();
@@ -126,6 +174,13 @@ impl TemplateModel {
         let mut specs = functions::function_specs(template, graph);
         if self.included.is_empty() {
             return specs;
+        }
+        if template.dialect == Dialect::Terraform {
+            let own_end = self
+                .included
+                .first()
+                .map_or(usize::MAX, |first| first.start);
+            specs.retain(|spec| spec.id_range.end < own_end);
         }
         for invocation in specs.iter_mut().flat_map(|spec| &mut spec.invocations) {
             let Some((included, range)) = self.locate(invocation.range) else {

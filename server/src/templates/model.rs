@@ -24,6 +24,10 @@ pub enum Dialect {
     /// written in the file is offered on it; the CloudFormation text other fixes write is no
     /// framework syntax.
     ServerlessFramework,
+    /// A Terraform configuration (see [`super::terraform`]): the AWS resources it declares, read
+    /// as the CloudFormation types they map to, their ranges in the `.tf` text. Only a fix that
+    /// replaces a number written in the file is offered on it.
+    Terraform,
 }
 
 impl Dialect {
@@ -35,6 +39,16 @@ impl Dialect {
             (Dialect::ServerlessFramework, "Globals.Function.Timeout") => "provider.timeout",
             (Dialect::ServerlessFramework, "Handler") => "handler",
             (Dialect::ServerlessFramework, "ReservedConcurrentExecutions") => "reservedConcurrency",
+            (Dialect::Terraform, "Timeout" | "Globals.Function.Timeout") => "timeout",
+            (Dialect::Terraform, "Handler") => "handler",
+            (Dialect::Terraform, "AWS::Lambda::Permission") => "aws_lambda_permission",
+            (Dialect::Terraform, "Principal") => "principal",
+            (Dialect::Terraform, "SelectionPattern") => "selection_pattern",
+            (Dialect::Terraform, "TimeoutInMillis") => "timeout_milliseconds",
+            (Dialect::Terraform, "the parameter's Default") => "the variable's default",
+            (Dialect::Terraform, "ReservedConcurrentExecutions") => {
+                "reserved_concurrent_executions"
+            }
             (_, other) => other,
         }
     }
@@ -43,6 +57,7 @@ impl Dialect {
     pub fn default_timeout(self) -> &'static str {
         match self {
             Dialect::CloudFormation => "Lambda's default Timeout of 3 s",
+            Dialect::Terraform => "Lambda's default timeout of 3 s",
             Dialect::ServerlessFramework => "the Serverless Framework's default timeout of 6 s",
         }
     }
@@ -78,6 +93,10 @@ pub struct Template {
     /// [`super::serverless`]): compiled again once the files its `${file(...)}` variables read
     /// are known.
     pub source: Option<Value>,
+    /// Whether other files may declare resources of the same deployment that this model lacks
+    /// (a Terraform file read without the other `.tf` files of its folder): a permission may be
+    /// declared there, so the permission rules say nothing.
+    pub partial: bool,
 }
 
 /// One resource.
@@ -170,6 +189,7 @@ impl Template {
             placeholders: Vec::new(),
             included_definitions: Vec::new(),
             source: None,
+            partial: false,
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;
@@ -261,7 +281,7 @@ impl Template {
     /// 3 s, or the Serverless Framework's 6 s.
     pub fn default_timeout_seconds(&self) -> f64 {
         match self.dialect {
-            Dialect::CloudFormation => DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+            Dialect::CloudFormation | Dialect::Terraform => DEFAULT_FUNCTION_TIMEOUT_SECONDS,
             Dialect::ServerlessFramework => super::serverless::DEFAULT_TIMEOUT_SECONDS,
         }
     }
@@ -563,7 +583,12 @@ impl Template {
     }
 
     fn push_reference(&self, name: &str, found: &mut Vec<String>) {
-        let logical_id = name.split('.').next().unwrap_or(name);
+        // A Terraform address (`aws_api_gateway_rest_api.api`) is a logical id with a dot.
+        let logical_id = if self.by_id.contains_key(name) {
+            name
+        } else {
+            name.split('.').next().unwrap_or(name)
+        };
         if self.resource(logical_id).is_some() && !found.iter().any(|id| id == logical_id) {
             found.push(logical_id.to_owned());
         }

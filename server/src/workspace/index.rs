@@ -19,12 +19,17 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{serverless, TemplateModel};
+use crate::templates::{serverless, terraform, TemplateModel};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
 
 use crate::reader::{self as fs, Boundary, Refusal};
+
+/// The most `.tf` files of one folder read as one configuration.
+const MAX_CONFIGURATION_FILES: usize = 200;
+/// The most bytes of `.tf` text of one folder read as one configuration.
+const MAX_CONFIGURATION_BYTES: usize = 8 * 1024 * 1024;
 
 /// What the index keeps of one file.
 #[derive(Debug)]
@@ -215,6 +220,7 @@ impl WorkspaceIndex {
     /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards.
     pub fn insert(&mut self, path: PathBuf, mut file: IndexedFile) {
         self.include_definitions(&path, &mut file);
+        self.read_configuration(&path, &mut file);
         self.files.insert(path, file);
     }
 
@@ -270,6 +276,62 @@ impl WorkspaceIndex {
         let kept: Vec<PathBuf> = files.iter().map(|file| file.path.clone()).collect();
         self.forget_definitions(path, &kept);
         model.attach_definitions(&file.text, files);
+        if let Content::Template { functions } = &mut file.content {
+            *functions = model.function_specs();
+        }
+    }
+
+    /// Reads a Terraform file with the other `.tf` files of its folder, which form one
+    /// configuration with it (a permission is often in another file than the integration); the
+    /// texts of files the index holds (open in the editor) are used as they are. A folder of more
+    /// than [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
+    /// file by file, and its permission findings unreported.
+    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) {
+        if file.kind != FileKind::Terraform {
+            return;
+        }
+        let Some(model) = file.model.as_mut().and_then(Arc::get_mut) else {
+            return;
+        };
+        let Some(folder) = path.parent() else {
+            return;
+        };
+        let Ok(listing) = std::fs::read_dir(folder) else {
+            return;
+        };
+        let mut names: Vec<PathBuf> = listing
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|sibling| {
+                sibling.as_path() != path
+                    && sibling
+                        .file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(terraform::is_configuration_file)
+            })
+            .collect();
+        if names.len() > MAX_CONFIGURATION_FILES {
+            return;
+        }
+        names.sort();
+        let mut siblings = Vec::new();
+        let mut total = file.text.len();
+        for sibling in names {
+            let text = match self.files.get(&sibling) {
+                Some(indexed) => Arc::clone(&indexed.text),
+                None => match fs::read_text(&sibling, &self.boundary) {
+                    Ok(text) => Arc::from(text),
+                    // A file of the configuration that cannot be read: it may hold anything.
+                    Err(_) => return,
+                },
+            };
+            total += text.len();
+            if total > MAX_CONFIGURATION_BYTES {
+                return;
+            }
+            siblings.push((sibling, text));
+        }
+        model.attach_configuration(&file.text, siblings);
         if let Content::Template { functions } = &mut file.content {
             *functions = model.function_specs();
         }
@@ -346,7 +408,37 @@ impl WorkspaceIndex {
                 );
             }
         }
+        // A Terraform file: the other files of its configuration, and their handlers.
+        for sibling in self.configuration_siblings(path) {
+            found.extend(
+                self.links_of_template(&sibling)
+                    .map(|link| link.file.clone()),
+            );
+            found.insert(sibling);
+        }
         found
+    }
+
+    /// The other indexed `.tf` files of the folder of a Terraform file.
+    fn configuration_siblings(&self, path: &Path) -> Vec<PathBuf> {
+        let is_terraform = |path: &Path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .is_some_and(terraform::is_configuration_file)
+        };
+        if !is_terraform(path) {
+            return Vec::new();
+        }
+        let folder = path.parent();
+        self.files
+            .iter()
+            .filter(|(other, file)| {
+                file.kind == FileKind::Terraform
+                    && other.as_path() != path
+                    && other.parent() == folder
+            })
+            .map(|(other, _)| other.clone())
+            .collect()
     }
 
     /// The links whose handler is in `path`.
@@ -378,6 +470,7 @@ impl WorkspaceIndex {
         let old = match file {
             Some(mut file) => {
                 self.include_definitions(path, &mut file);
+                self.read_configuration(path, &mut file);
                 self.files.insert(path.to_path_buf(), file)
             }
             None => {
@@ -385,6 +478,16 @@ impl WorkspaceIndex {
                 self.files.remove(path)
             }
         };
+        // The other files of a Terraform configuration read this one's text too.
+        for sibling in self.configuration_siblings(path) {
+            let Some(old) = self.files.get(&sibling) else {
+                continue;
+            };
+            let mut file = IndexedFile::new(old.kind, Arc::clone(&old.text));
+            self.read_configuration(&sibling, &mut file);
+            self.files.insert(sibling.clone(), file);
+            self.relink_template(&sibling);
+        }
         let new = self.files.get(path);
         match (
             old.as_ref().map(|file| &file.content),
@@ -627,7 +730,10 @@ impl WorkspaceIndex {
         }
         if !code_dir.is_dir() {
             // A single file as `CodeUri` is packaged as is.
-            if code_dir.exists() || looks_like_build_output(&code_uri.text) {
+            if code_dir.exists()
+                || looks_like_build_output(&code_uri.text)
+                || spec.build_method.as_deref() == Some(terraform::BUILD)
+            {
                 return Resolution::NotAnalysed;
             }
             return Resolution::Problem(LinkProblem {
@@ -734,7 +840,7 @@ impl WorkspaceIndex {
                 && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir))))
                 || matches!(
                     spec.build_method.as_deref(),
-                    Some("makefile" | serverless::PLUGIN_BUILD)
+                    Some("makefile" | serverless::PLUGIN_BUILD | terraform::BUILD)
                 )
                 || looks_like_build_output(&module_path)
                 // An absolute path is used as is (`/opt/...`: a layer); a module under
@@ -1350,6 +1456,41 @@ mod tests {
         // The template is closed and gone: no links are left.
         index.update(&template, None);
         assert!(index.links().is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_terraform_folder_is_read_as_one_configuration_after_edits() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-terraform-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("temp is writable");
+        let api = root.join("api.tf");
+        let permission = root.join("permission.tf");
+        let api_text = "resource \"aws_lambda_function\" \"f\" {\n  handler = \"app.handler\"\n  runtime = \"python3.12\"\n}\n\nresource \"aws_apigatewayv2_api\" \"api\" {\n  protocol_type = \"HTTP\"\n}\n\nresource \"aws_apigatewayv2_integration\" \"f\" {\n  api_id           = aws_apigatewayv2_api.api.id\n  integration_type = \"AWS_PROXY\"\n  integration_uri  = aws_lambda_function.f.invoke_arn\n}\n";
+        let granted = "resource \"aws_lambda_permission\" \"f\" {\n  function_name = aws_lambda_function.f.function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
+        std::fs::write(&api, api_text).expect("temp is writable");
+        std::fs::write(&permission, "# nothing yet\n").expect("temp is writable");
+        let mut index = fresh(&root, &[(&api, api_text), (&permission, "# nothing yet\n")]);
+        let permissions = |index: &WorkspaceIndex| {
+            let model = index.file(&api).and_then(|file| file.model.clone());
+            let model = model.expect("a model");
+            let template = model.read.template.as_ref().expect("a template");
+            assert!(!template.partial, "read with its folder");
+            template
+                .resources
+                .iter()
+                .filter(|resource| resource.is("AWS::Lambda::Permission"))
+                .count()
+        };
+        assert_eq!(permissions(&index), 0);
+        // The permission written in the other file (unsaved, in the editor): api.tf reads it,
+        // and is among the files to diagnose again.
+        let affected = index.dependants(&permission);
+        assert!(affected.contains(&api), "{affected:?}");
+        index.update(&permission, Some(file(&permission, granted)));
+        assert_eq!(permissions(&index), 1);
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -59,7 +59,8 @@ pub struct Checked {
 /// The project a named file belongs to: the nearest folder at or above it holding
 /// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
 /// `template.yml`, `template.json`, `samconfig.toml`, `*.template`) or a Serverless Framework
-/// service (`serverless.yml`, `serverless.yaml`); the file's own folder when
+/// service (`serverless.yml`, `serverless.yaml`) or a Terraform configuration (`*.tf`); the file's
+/// own folder when
 /// none does. The nearest, not the outermost: a handler next to its app's template is not read
 /// with a whole monorepo (or a home folder kept in git). `check FILE` indexes the project as the
 /// editor indexes its workspace, so the file is read with its templates.
@@ -83,7 +84,7 @@ pub fn project_root(file: &Path) -> PathBuf {
                 entries.flatten().any(|entry| {
                     Path::new(&entry.file_name())
                         .extension()
-                        .is_some_and(|extension| extension == "template")
+                        .is_some_and(|extension| extension == "template" || extension == "tf")
                 })
             })
     };
@@ -380,6 +381,7 @@ fn is_candidate(path: &Path) -> bool {
             | "yml"
             | "json"
             | "template"
+            | "tf"
     )
 }
 

@@ -80,11 +80,13 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             )
         };
         let message = format!(
-            "No AWS::Lambda::Permission lets API Gateway invoke {what} `{}` for {}{scope}: calls fail \
-             with 500 (Invalid permissions on Lambda function). Add one with Principal \
+            "No {} lets API Gateway invoke {what} `{}` for {}{scope}: calls fail \
+             with 500 (Invalid permissions on Lambda function). Add one with {} \
              apigateway.amazonaws.com",
+            ctx.template.dialect.spelled("AWS::Lambda::Permission"),
             edge.function.logical_id,
-            edge.describe()
+            edge.describe(),
+            ctx.template.dialect.spelled("Principal"),
         );
         let fix = insert_permission_fix(ctx, edge);
         sink.report(edge.range, message).with_fix(fix);

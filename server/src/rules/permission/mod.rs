@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::template_edit::{self, intrinsic, unique_logical_id, yaml_append_lines};
 use super::TemplateContext;
 use crate::findings::{Edit, Fix};
-use crate::templates::{Edge, EdgeRole, Resource, Syntax, Template, Value};
+use crate::templates::{Dialect, Edge, EdgeRole, Resource, Syntax, Template, Value};
 use crate::text::TextRange;
 
 pub const API_GATEWAY_PRINCIPAL: &str = "apigateway.amazonaws.com";
@@ -480,6 +480,9 @@ pub fn source_arn_text(template: &Template, text: &str, api: &str, long_indent: 
 
 /// A fix inserting an `AWS::Lambda::Permission` for the edge's function and API.
 pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<Fix> {
+    if ctx.template.dialect == Dialect::Terraform {
+        return terraform_permission_fix(ctx, edge);
+    }
     let template = ctx.template;
     let text = ctx.text;
     let api_is_resource = template.resource(&edge.api).is_some();
@@ -551,3 +554,56 @@ pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<F
 }
 
 pub use template_edit::replace_scalar;
+
+/// An `aws_lambda_permission` block for a Terraform integration, written after the block that
+/// declares it: for the function (or the alias the integration invokes), with a `source_arn`
+/// from the API's `execution_arn` covering all its stages and routes.
+fn terraform_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<Fix> {
+    let template = ctx.template;
+    let declared = template.resources.get(edge.declared_in)?;
+    let written = ctx.text.get(edge.range.start..edge.range.end).unwrap_or("");
+    // The integration invokes an alias: the permission must name it.
+    let alias = written
+        .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.' || c == '-'))
+        .find_map(|word| {
+            let rest = word.strip_prefix("aws_lambda_alias.")?;
+            let name = rest.split('.').next()?;
+            let address = format!("aws_lambda_alias.{name}");
+            template.resource(&address).map(|_| address)
+        });
+    let function = &edge.function.logical_id;
+    let target = alias.as_deref().unwrap_or(function);
+    let base = target.rsplit('.').next().unwrap_or("function");
+    let mut name = format!("{base}_apigateway");
+    let mut counter = 2;
+    while template
+        .resource(&format!("aws_lambda_permission.{name}"))
+        .is_some()
+    {
+        name = format!("{base}_apigateway_{counter}");
+        counter += 1;
+    }
+    let mut lines = vec![
+        format!("resource \"aws_lambda_permission\" \"{name}\" {{"),
+        "  statement_id  = \"AllowAPIGatewayInvoke\"".to_owned(),
+        "  action        = \"lambda:InvokeFunction\"".to_owned(),
+        format!("  function_name = {target}.function_name"),
+    ];
+    if alias.is_some() {
+        lines.push(format!("  qualifier     = {target}.name"));
+    }
+    lines.push(format!("  principal     = \"{API_GATEWAY_PRINCIPAL}\""));
+    if template.resource(&edge.api).is_some() {
+        lines.push(format!(
+            "  source_arn    = \"${{{}.execution_arn}}/*/*\"",
+            edge.api
+        ));
+    }
+    lines.push("}".to_owned());
+    let end = declared.range.end;
+    Some(Fix {
+        safe: false,
+        title: format!("Add an aws_lambda_permission for {}", edge.api),
+        edits: vec![Edit::insert(end, format!("\n\n{}", lines.join("\n")))],
+    })
+}

@@ -37,8 +37,9 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         sink.report(
             mapping.type_range,
             format!(
-                "Non-proxy Lambda integration with no error SelectionPattern: when {function} fails, the client \
-                 gets 200 with the error object as the body. Map errors with a SelectionPattern to a 4xx/5xx status"
+                "Non-proxy Lambda integration with no error {pattern}: when {function} fails, the client \
+                 gets 200 with the error object as the body. Map errors with a {pattern} to a 4xx/5xx status",
+                pattern = ctx.template.dialect.spelled("SelectionPattern"),
             ),
         );
     }

@@ -3,7 +3,7 @@ use crate::rules::template_edit::{column, replace_scalar};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::graph::{ApiKind, MIN_TIMEOUT_MILLIS};
 use crate::templates::model::LAMBDA_FUNCTION_TYPES;
-use crate::templates::{Edge, EdgeRole, Number, Resource, Syntax};
+use crate::templates::{Dialect, Edge, EdgeRole, Number, Resource, Syntax};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -75,13 +75,13 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             function.logical_id,
             format_number(timeout.value),
             edge.describe(),
-            describe_budget(edge),
+            describe_budget(edge, template.dialect),
             edge.api_kind.timeout_outcome(),
             template.dialect.spelled("Timeout"),
             format_number(limit_seconds),
         );
         let where_ = if timeout.literal_range != timeout.written_range {
-            "the parameter's Default"
+            template.dialect.spelled("the parameter's Default")
         } else {
             template.dialect.spelled("Timeout")
         };
@@ -120,7 +120,7 @@ fn globals_finding(
                 "`{}` behind {}, which waits {}",
                 function.logical_id,
                 edge.describe(),
-                describe_budget(edge)
+                describe_budget(edge, ctx.template.dialect)
             )
         })
         .collect();
@@ -202,11 +202,11 @@ fn budget_millis(edge: &Edge) -> f64 {
     edge.timeout.millis.min(edge.max_timeout_millis())
 }
 
-fn describe_budget(edge: &Edge) -> String {
+fn describe_budget(edge: &Edge, dialect: Dialect) -> String {
     let seconds = format_number(budget_millis(edge) / 1000.0);
     match edge.timeout.range {
         Some(_) if edge.timeout.millis <= edge.max_timeout_millis() => {
-            format!("{seconds} s (TimeoutInMillis)")
+            format!("{seconds} s ({})", dialect.spelled("TimeoutInMillis"))
         }
         Some(_) => format!("{seconds} s (the most a {} allows)", edge.api_kind.name()),
         None => format!("{seconds} s (the {} default)", edge.api_kind.name()),

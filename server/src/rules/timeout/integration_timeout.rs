@@ -50,7 +50,8 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             ""
         };
         let message = format!(
-            "TimeoutInMillis {} is outside what {} allows ({} to {} ms): the deployment fails{quota}",
+            "{} {} is outside what {} allows ({} to {} ms): the deployment fails{quota}",
+            ctx.template.dialect.spelled("TimeoutInMillis"),
             format_number(millis),
             match edge.api_kind {
                 ApiKind::Http => "an HTTP API",
@@ -64,7 +65,11 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         let literal = range.slice(ctx.text);
         let fix = (literal.trim_matches(['"', '\'']).parse::<f64>().is_ok()).then(|| Fix {
             safe: false,
-            title: format!("Set TimeoutInMillis to {}", format_number(limit)),
+            title: format!(
+                "Set {} to {}",
+                ctx.template.dialect.spelled("TimeoutInMillis"),
+                format_number(limit)
+            ),
             edits: vec![Edit::replace(
                 range,
                 replace_scalar(ctx.text, range, &format_number(limit)),

@@ -18,8 +18,8 @@ mod yaml;
 use tree_sitter::Tree;
 
 use super::model::{Dialect, Syntax, Template};
-use super::serverless;
 use super::value::{self, Entry};
+use super::{serverless, terraform};
 use crate::files::FileKind;
 use crate::text::{error_ranges, first_syntax_error, TextRange};
 
@@ -74,6 +74,19 @@ pub fn read_after(
     text: &str,
     previous: Option<Previous<'_>>,
 ) -> TemplateRead {
+    if kind == FileKind::Terraform {
+        let mut template = terraform::read(tree, text);
+        // Read alone: the other `.tf` files of its folder may declare what it lacks.
+        template.partial = true;
+        return TemplateRead {
+            template: Some(template),
+            // Terraform reports its own syntax errors; tree-sitter-hcl may also reject what
+            // older Terraform versions accept. What could not be read stays unknown.
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+        };
+    }
     if kind.is_template() {
         if let Some((blanked, tags)) = placeholders::blank(text, kind == FileKind::JsonTemplate) {
             if let Some(tree) = crate::text::parse(kind, &blanked, None) {

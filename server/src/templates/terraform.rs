@@ -1,0 +1,1654 @@
+//! Terraform configurations (`*.tf`), read into the template model as the CloudFormation-shaped
+//! stack of the AWS resources they declare, every value keeping its range in the `.tf` text.
+//!
+//! Terraform's AWS resource types map almost one to one onto CloudFormation's:
+//! `aws_lambda_function` is an `AWS::Lambda::Function` (its code folder from the `archive_file`
+//! data source its `filename` names), `aws_lambda_permission` an `AWS::Lambda::Permission`,
+//! `aws_api_gateway_*` the `AWS::ApiGateway::*` resources and `aws_apigatewayv2_*` the
+//! `AWS::ApiGatewayV2::*` ones. Terraform writes a REST API method's integration as a resource of
+//! its own (`aws_api_gateway_integration`, with `_integration_response`s and the method's
+//! `_method_response`s beside it): each integration becomes the `AWS::ApiGateway::Method` it
+//! configures, with those responses in it. The logical id of a resource is its Terraform address
+//! (`aws_lambda_function.orders`).
+//!
+//! References become the intrinsics the model reads: `aws_lambda_function.x.arn` and
+//! `.invoke_arn` a `Fn::GetAtt` of the function's `Arn`, `.function_name` and `.id` a `Ref`,
+//! an API's `execution_arn` a `Ref` of the API (so `"${...execution_arn}/*/*"` is a `Fn::Join`
+//! whose tail the permission rules read), `root_resource_id` the `RootResourceId` attribute.
+//! `var.x` with a default, `local.x` and `path.module` resolve; string templates whose parts
+//! resolve are plain strings. Everything else (data sources, module outputs, functions,
+//! conditionals, `each`/`count`) is unknown: a value nothing is concluded from.
+//!
+//! Terraform never adds a Lambda permission by itself (SAM does for its events): an integration
+//! without an `aws_lambda_permission` fails with 500. A `module` block that is given one of the
+//! configuration's functions may grant the permission itself: it counts as an unread permission
+//! for that function, and so does an `output` naming a function in a configuration without a
+//! `provider` block (a module, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
+//! them as one text (see [`super::TemplateModel::attach_configuration`]). Read alone, a file is
+//! [`super::Template::partial`], and the permission rules say nothing about it.
+
+use std::collections::HashMap;
+
+use tree_sitter::{Node, Tree};
+
+use super::model::{Dialect, Syntax, Template};
+use super::value::{Entry, Intrinsic, Value, ValueKind};
+use crate::text::TextRange;
+
+/// `Metadata.BuildMethod` of a Terraform function: its code folder is often build output (an
+/// `archive_file` of a folder a build step writes), so a missing folder or module is unknown.
+pub const BUILD: &str = "terraform";
+
+/// Whether a file name is a Terraform configuration file.
+pub fn is_configuration_file(name: &str) -> bool {
+    name.ends_with(".tf")
+}
+
+/// One block of the configuration (`resource "aws_lambda_function" "x" { ... }`).
+#[derive(Clone, Debug)]
+struct Block {
+    kind: String,
+    labels: Vec<(String, TextRange)>,
+    range: TextRange,
+    body: Body,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Body {
+    attributes: Vec<Entry>,
+    blocks: Vec<Block>,
+}
+
+impl Body {
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.attributes
+            .iter()
+            .rev()
+            .find(|entry| entry.key == key)
+            .map(|entry| &entry.value)
+    }
+
+    fn entry(&self, key: &str) -> Option<&Entry> {
+        self.attributes.iter().rev().find(|entry| entry.key == key)
+    }
+}
+
+/// Reads a parsed `.tf` text (or several joined into one) into the model.
+pub fn read(tree: &Tree, text: &str) -> Template {
+    let reader = Reader { text };
+    let mut blocks = Vec::new();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    for child in root.named_children(&mut cursor) {
+        if child.kind() == "body" {
+            let mut inner = child.walk();
+            for node in child.named_children(&mut inner) {
+                if node.kind() == "block" {
+                    if let Some(block) = reader.block(node, 0) {
+                        blocks.push(block);
+                    }
+                }
+            }
+        }
+    }
+    let compiled = Compiler::new(&blocks).compile(root_range(root));
+    let mut template = Template::from_value(compiled.root, Syntax::Yaml);
+    template.dialect = Dialect::Terraform;
+    template.is_sam = false;
+    for resource in &mut template.resources {
+        if compiled.incomplete.contains(&resource.logical_id) {
+            resource.incomplete = true;
+        }
+    }
+    template.mark_unread(crate::text::error_ranges(tree));
+    template
+}
+
+fn root_range(node: Node) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}
+
+struct Reader<'t> {
+    text: &'t str,
+}
+
+const MAX_DEPTH: usize = 48;
+
+impl Reader<'_> {
+    fn slice(&self, node: Node) -> &str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn block(&self, node: Node, depth: usize) -> Option<Block> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut cursor = node.walk();
+        let mut kind = None;
+        let mut labels = Vec::new();
+        let mut body = Body::default();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "identifier" if kind.is_none() => kind = Some(self.slice(child).to_owned()),
+                "identifier" => labels.push((self.slice(child).to_owned(), range(child))),
+                "string_lit" => labels.push((string_content(self, child), range(child))),
+                "body" => body = self.body(child, depth + 1),
+                _ => {}
+            }
+        }
+        Some(Block {
+            kind: kind?,
+            labels,
+            range: range(node),
+            body,
+        })
+    }
+
+    fn body(&self, node: Node, depth: usize) -> Body {
+        let mut body = Body::default();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "attribute" => {
+                    let mut inner = child.walk();
+                    let parts: Vec<Node> = child.named_children(&mut inner).collect();
+                    let (Some(name), Some(expression)) = (
+                        parts.iter().find(|n| n.kind() == "identifier"),
+                        parts.iter().find(|n| n.kind() == "expression"),
+                    ) else {
+                        continue;
+                    };
+                    body.attributes.push(Entry {
+                        key: self.slice(*name).to_owned(),
+                        key_range: range(*name),
+                        value: self.expression(*expression, depth + 1),
+                    });
+                }
+                "block" => {
+                    if let Some(block) = self.block(child, depth + 1) {
+                        body.blocks.push(block);
+                    }
+                }
+                _ => {}
+            }
+        }
+        body
+    }
+
+    /// An expression as a value: literals as themselves, everything else as a `TF::` intrinsic
+    /// the compiler resolves (`TF::Ref` a traversal, `TF::Template` a string template,
+    /// `TF::Call` a function call, `TF::Unknown` anything else).
+    fn expression(&self, node: Node, depth: usize) -> Value {
+        let at = range(node);
+        if depth > MAX_DEPTH {
+            return unknown(at);
+        }
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        match node.kind() {
+            "expression" => {
+                let Some(first) = children.first() else {
+                    return unknown(at);
+                };
+                if first.kind() == "variable_expr" {
+                    return self.traversal(first, &children[1..], at);
+                }
+                if children.len() == 1 {
+                    return Value {
+                        range: at,
+                        ..self.expression(*first, depth + 1)
+                    };
+                }
+                unknown(at)
+            }
+            "literal_value" => match children.first() {
+                Some(inner) => self.expression(*inner, depth + 1),
+                None => unknown(at),
+            },
+            "numeric_lit" => match self.slice(node).parse::<f64>() {
+                Ok(number) => value(at, ValueKind::Number(number)),
+                Err(_) => unknown(at),
+            },
+            // `-1`: a negative number; any other operation is computed.
+            "operation" => {
+                let written: String = self.slice(node).split_whitespace().collect();
+                match written.strip_prefix('-').map(str::parse::<f64>) {
+                    Some(Ok(number)) => value(at, ValueKind::Number(-number)),
+                    _ => unknown(at),
+                }
+            }
+            "bool_lit" => value(at, ValueKind::Bool(self.slice(node) == "true")),
+            "null_lit" => value(at, ValueKind::Null),
+            "string_lit" => value(at, ValueKind::Str(string_content(self, node))),
+            "template_expr" => match children.first() {
+                Some(inner) => self.expression(*inner, depth + 1),
+                None => unknown(at),
+            },
+            "quoted_template" => {
+                let mut parts = Vec::new();
+                for child in &children {
+                    match child.kind() {
+                        "template_literal" => parts.push(value(
+                            range(*child),
+                            ValueKind::Str(unescape(self.slice(*child))),
+                        )),
+                        "template_interpolation" => {
+                            let mut inner = child.walk();
+                            let expression = child
+                                .named_children(&mut inner)
+                                .find(|n| n.kind() == "expression");
+                            match expression {
+                                Some(expression) => {
+                                    parts.push(self.expression(expression, depth + 1))
+                                }
+                                None => return unknown(at),
+                            }
+                        }
+                        "quoted_template_start" | "quoted_template_end" => {}
+                        _ => return unknown(at),
+                    }
+                }
+                tf(at, "TF::Template", value(at, ValueKind::Seq(parts)))
+            }
+            "heredoc_template" => {
+                let literal: Vec<&Node> = children
+                    .iter()
+                    .filter(|n| !matches!(n.kind(), "heredoc_start" | "heredoc_identifier"))
+                    .collect();
+                match literal.as_slice() {
+                    [only] if only.kind() == "template_literal" => {
+                        value(at, ValueKind::Str(self.slice(**only).to_owned()))
+                    }
+                    [] => value(at, ValueKind::Str(String::new())),
+                    _ => unknown(at),
+                }
+            }
+            "collection_value" => match children.first() {
+                Some(inner) => self.expression(*inner, depth + 1),
+                None => unknown(at),
+            },
+            "tuple" => value(
+                at,
+                ValueKind::Seq(
+                    children
+                        .iter()
+                        .filter(|n| n.kind() == "expression")
+                        .map(|n| self.expression(*n, depth + 1))
+                        .collect(),
+                ),
+            ),
+            "object" => {
+                let mut entries = Vec::new();
+                for element in children.iter().filter(|n| n.kind() == "object_elem") {
+                    let (Some(key), Some(val)) = (
+                        element.child_by_field_name("key"),
+                        element.child_by_field_name("val"),
+                    ) else {
+                        return unknown(at);
+                    };
+                    let key_value = self.expression(key, depth + 1);
+                    let name = match (&key_value.kind, key_value.intrinsic()) {
+                        (ValueKind::Str(text), _) => text.clone(),
+                        (_, Some(("TF::Ref", path)))
+                            if path.as_str().is_some_and(|p| !p.contains('.')) =>
+                        {
+                            path.as_str().unwrap_or("").to_owned()
+                        }
+                        (_, Some(("TF::Template", parts))) => match literal_template(parts) {
+                            Some(text) => text,
+                            None => return unknown(at),
+                        },
+                        _ => return unknown(at),
+                    };
+                    entries.push(Entry {
+                        key: name,
+                        key_range: range(key),
+                        value: self.expression(val, depth + 1),
+                    });
+                }
+                value(at, ValueKind::Map(entries))
+            }
+            "function_call" => {
+                let name = children
+                    .iter()
+                    .find(|n| n.kind() == "identifier")
+                    .map(|n| self.slice(*n).to_owned())
+                    .unwrap_or_default();
+                let arguments: Vec<Value> = children
+                    .iter()
+                    .filter(|n| n.kind() == "function_arguments")
+                    .flat_map(|arguments| {
+                        let mut inner = arguments.walk();
+                        arguments
+                            .named_children(&mut inner)
+                            .filter(|n| n.kind() == "expression")
+                            .map(|n| self.expression(n, depth + 1))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                let mut items = vec![value(at, ValueKind::Str(name))];
+                items.extend(arguments);
+                tf(at, "TF::Call", value(at, ValueKind::Seq(items)))
+            }
+            _ => unknown(at),
+        }
+    }
+
+    /// `a.b.c`, `a.b[0].c`: a reference path (numeric and string indexes dropped: a counted
+    /// resource's instances share its settings); a splat or a computed index is unknown.
+    fn traversal(&self, head: &Node, rest: &[Node], at: TextRange) -> Value {
+        let mut path = self.slice(*head).to_owned();
+        for part in rest {
+            match part.kind() {
+                "get_attr" => {
+                    let mut cursor = part.walk();
+                    let Some(name) = part
+                        .named_children(&mut cursor)
+                        .find(|n| n.kind() == "identifier")
+                    else {
+                        return unknown(at);
+                    };
+                    path.push('.');
+                    path.push_str(self.slice(name));
+                }
+                "index" => {
+                    let text = self.slice(*part);
+                    let inner = text.trim_start_matches('[').trim_end_matches(']').trim();
+                    let literal = text.starts_with('.')
+                        || inner.parse::<u64>().is_ok()
+                        || (inner.starts_with('"') && !inner.contains("${"));
+                    if !literal {
+                        return unknown(at);
+                    }
+                }
+                _ => return unknown(at),
+            }
+        }
+        tf(at, "TF::Ref", value(at, ValueKind::Str(path)))
+    }
+}
+
+fn range(node: Node) -> TextRange {
+    TextRange::new(node.start_byte(), node.end_byte())
+}
+
+fn string_content(reader: &Reader<'_>, node: Node) -> String {
+    let mut cursor = node.walk();
+    let literal = node
+        .named_children(&mut cursor)
+        .find(|n| n.kind() == "template_literal")
+        .map(|n| unescape(reader.slice(n)))
+        .unwrap_or_default();
+    literal
+}
+
+/// HCL's string escapes; `$${` and `%%{` are a literal `${` and `%{`.
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut characters = text.chars().peekable();
+    while let Some(character) = characters.next() {
+        match character {
+            '\\' => match characters.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('r') => out.push('\r'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            },
+            '$' if text.contains("$${") && characters.peek() == Some(&'$') => {
+                characters.next();
+                out.push('$');
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The text of a `TF::Template` whose parts are all literal.
+fn literal_template(parts: &Value) -> Option<String> {
+    parts.items().iter().map(Value::as_str).collect()
+}
+
+fn value(range: TextRange, kind: ValueKind) -> Value {
+    Value { range, kind }
+}
+
+fn tf(range: TextRange, name: &str, argument: Value) -> Value {
+    value(
+        range,
+        ValueKind::Intrinsic(Box::new(Intrinsic {
+            name: name.into(),
+            argument,
+        })),
+    )
+}
+
+/// A value gatelint cannot know: a reference to nothing of the model.
+fn unknown(range: TextRange) -> Value {
+    reference(range, "AWS::NoValue")
+}
+
+fn is_unknown(value: &Value) -> bool {
+    matches!(value.intrinsic(), Some(("Ref", name)) if name.as_str() == Some("AWS::NoValue"))
+}
+
+fn reference(range: TextRange, logical_id: &str) -> Value {
+    tf(
+        range,
+        "Ref",
+        value(range, ValueKind::Str(logical_id.into())),
+    )
+}
+
+fn get_att(range: TextRange, logical_id: &str, attribute: &str) -> Value {
+    tf(
+        range,
+        "Fn::GetAtt",
+        value(
+            range,
+            ValueKind::Seq(vec![
+                value(range, ValueKind::Str(logical_id.into())),
+                value(range, ValueKind::Str(attribute.into())),
+            ]),
+        ),
+    )
+}
+
+fn entry(key: &str, key_range: TextRange, value: Value) -> Entry {
+    Entry {
+        key: key.to_owned(),
+        key_range,
+        value,
+    }
+}
+
+fn map(range: TextRange, entries: Vec<Entry>) -> Value {
+    value(range, ValueKind::Map(entries))
+}
+
+/// The community modules gatelint reads as the resources they create.
+enum CommunityModule {
+    Lambda,
+    ApiGatewayV2,
+}
+
+/// Which community module a `module` block calls, by its `source` (the registry address, or the
+/// module's repository).
+fn community_module(block: &Block) -> Option<CommunityModule> {
+    let source = block.body.get("source")?.as_str()?;
+    if source.starts_with("terraform-aws-modules/lambda/aws")
+        || source.contains("terraform-aws-modules/terraform-aws-lambda")
+    {
+        Some(CommunityModule::Lambda)
+    } else if source.starts_with("terraform-aws-modules/apigateway-v2/aws")
+        || source.contains("terraform-aws-modules/terraform-aws-apigateway-v2")
+    {
+        Some(CommunityModule::ApiGatewayV2)
+    } else {
+        None
+    }
+}
+
+/// Terraform resource types and the CloudFormation types they are read as.
+const TYPES: &[(&str, &str)] = &[
+    ("aws_lambda_function", "AWS::Lambda::Function"),
+    ("aws_lambda_permission", "AWS::Lambda::Permission"),
+    ("aws_lambda_alias", "AWS::Lambda::Alias"),
+    ("aws_lambda_function_url", "AWS::Lambda::Url"),
+    (
+        "aws_lambda_event_source_mapping",
+        "AWS::Lambda::EventSourceMapping",
+    ),
+    ("aws_api_gateway_rest_api", "AWS::ApiGateway::RestApi"),
+    ("aws_api_gateway_resource", "AWS::ApiGateway::Resource"),
+    ("aws_api_gateway_authorizer", "AWS::ApiGateway::Authorizer"),
+    ("aws_apigatewayv2_api", "AWS::ApiGatewayV2::Api"),
+    (
+        "aws_apigatewayv2_integration",
+        "AWS::ApiGatewayV2::Integration",
+    ),
+    ("aws_apigatewayv2_route", "AWS::ApiGatewayV2::Route"),
+    (
+        "aws_apigatewayv2_authorizer",
+        "AWS::ApiGatewayV2::Authorizer",
+    ),
+];
+
+/// Per type, Terraform's argument names and the CloudFormation properties they are read as.
+fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        "aws_lambda_function" => &[
+            ("handler", "Handler"),
+            ("runtime", "Runtime"),
+            ("timeout", "Timeout"),
+            (
+                "reserved_concurrent_executions",
+                "ReservedConcurrentExecutions",
+            ),
+            ("package_type", "PackageType"),
+            ("image_uri", "ImageUri"),
+            ("function_name", "FunctionName"),
+        ],
+        "aws_lambda_permission" => &[
+            ("function_name", "FunctionName"),
+            ("principal", "Principal"),
+            ("source_arn", "SourceArn"),
+            ("action", "Action"),
+            ("qualifier", "Qualifier"),
+        ],
+        "aws_lambda_alias" => &[("function_name", "FunctionName"), ("name", "Name")],
+        "aws_lambda_function_url" => &[("function_name", "TargetFunctionArn")],
+        "aws_lambda_event_source_mapping" => &[("function_name", "FunctionName")],
+        "aws_api_gateway_rest_api" => &[("name", "Name"), ("body", "Body")],
+        "aws_api_gateway_resource" => &[
+            ("rest_api_id", "RestApiId"),
+            ("parent_id", "ParentId"),
+            ("path_part", "PathPart"),
+        ],
+        "aws_api_gateway_authorizer" => &[
+            ("rest_api_id", "RestApiId"),
+            ("authorizer_uri", "AuthorizerUri"),
+            ("authorizer_credentials", "AuthorizerCredentials"),
+            ("type", "Type"),
+        ],
+        "aws_apigatewayv2_api" => &[
+            ("name", "Name"),
+            ("protocol_type", "ProtocolType"),
+            ("body", "Body"),
+        ],
+        "aws_apigatewayv2_integration" => &[
+            ("api_id", "ApiId"),
+            ("integration_type", "IntegrationType"),
+            ("integration_uri", "IntegrationUri"),
+            ("payload_format_version", "PayloadFormatVersion"),
+            ("timeout_milliseconds", "TimeoutInMillis"),
+            ("credentials_arn", "CredentialsArn"),
+        ],
+        "aws_apigatewayv2_route" => &[
+            ("api_id", "ApiId"),
+            ("route_key", "RouteKey"),
+            ("target", "Target"),
+        ],
+        "aws_apigatewayv2_authorizer" => &[
+            ("api_id", "ApiId"),
+            ("authorizer_uri", "AuthorizerUri"),
+            ("authorizer_credentials_arn", "AuthorizerCredentialsArn"),
+            ("enable_simple_responses", "EnableSimpleResponses"),
+            (
+                "authorizer_payload_format_version",
+                "AuthorizerPayloadFormatVersion",
+            ),
+        ],
+        _ => &[],
+    }
+}
+
+struct Compiled {
+    root: Value,
+    /// Logical ids of resources rules must say nothing about.
+    incomplete: Vec<String>,
+}
+
+struct Compiler<'b> {
+    blocks: &'b [Block],
+    /// `type.name` of every `resource` block, to its block.
+    resources: HashMap<String, &'b Block>,
+    /// `data.type.name`, to its block.
+    data: HashMap<String, &'b Block>,
+    variables: HashMap<String, &'b Value>,
+    /// `module` blocks of the community Lambda module (`terraform-aws-modules/lambda/aws`), by
+    /// name: each creates a function, read as `module.<name>`.
+    lambda_modules: HashMap<String, &'b Block>,
+    /// `module` blocks of the community API Gateway v2 module, by name.
+    api_modules: HashMap<String, &'b Block>,
+    /// Variables whose default is a literal scalar: CloudFormation parameters of the model
+    /// (`var.timeout` is a `Ref` to one), so a number is reported where it is used and fixed
+    /// where it is written.
+    parameters: Vec<(String, TextRange, Value)>,
+    locals: HashMap<String, &'b Value>,
+    incomplete: Vec<String>,
+}
+
+impl<'b> Compiler<'b> {
+    fn new(blocks: &'b [Block]) -> Self {
+        let mut compiler = Compiler {
+            blocks,
+            resources: HashMap::new(),
+            data: HashMap::new(),
+            variables: HashMap::new(),
+            lambda_modules: HashMap::new(),
+            api_modules: HashMap::new(),
+            parameters: Vec::new(),
+            locals: HashMap::new(),
+            incomplete: Vec::new(),
+        };
+        for block in blocks {
+            match (block.kind.as_str(), block.labels.as_slice()) {
+                ("resource", [(kind, _), (name, _)]) => {
+                    compiler.resources.insert(format!("{kind}.{name}"), block);
+                }
+                ("data", [(kind, _), (name, _)]) => {
+                    compiler.data.insert(format!("data.{kind}.{name}"), block);
+                }
+                ("variable", [(name, name_range)]) => {
+                    if let Some(default) = block.body.get("default") {
+                        compiler.variables.insert(name.clone(), default);
+                        if matches!(
+                            default.kind,
+                            ValueKind::Str(_) | ValueKind::Number(_) | ValueKind::Bool(_)
+                        ) {
+                            compiler.parameters.push((
+                                format!("var.{name}"),
+                                *name_range,
+                                default.clone(),
+                            ));
+                        }
+                    }
+                }
+                ("module", [(name, _)]) => match community_module(block) {
+                    Some(CommunityModule::Lambda) => {
+                        compiler.lambda_modules.insert(name.clone(), block);
+                    }
+                    Some(CommunityModule::ApiGatewayV2) => {
+                        compiler.api_modules.insert(name.clone(), block);
+                    }
+                    None => {}
+                },
+                ("locals", []) => {
+                    for local in &block.body.attributes {
+                        compiler.locals.insert(local.key.clone(), &local.value);
+                    }
+                }
+                _ => {}
+            }
+        }
+        compiler
+    }
+
+    fn compile(mut self, whole: TextRange) -> Compiled {
+        let mut resources = Vec::new();
+        let blocks = self.blocks;
+        let has_provider = blocks.iter().any(|block| block.kind == "provider");
+        for block in blocks {
+            match (block.kind.as_str(), block.labels.as_slice()) {
+                ("resource", [(kind, _), (name, name_range)]) => {
+                    let address = format!("{kind}.{name}");
+                    // `count = 0`: a resource that is not created.
+                    let created = block
+                        .body
+                        .get("count")
+                        .is_none_or(|count| self.resolve(count).as_number() != Some(0.0));
+                    if !created {
+                        continue;
+                    }
+                    if let Some(definition) = self.resource(block, kind, &address) {
+                        resources.push(entry(&address, *name_range, definition));
+                    }
+                    // Quick create (`target`): API Gateway adds an integration and a `$default`
+                    // route gatelint does not model; the function is invoked in a way it
+                    // leaves unknown.
+                    let quick_create = kind == "aws_apigatewayv2_api";
+                    if let Some(target) = block.body.entry("target").filter(|_| quick_create) {
+                        let properties = vec![entry(
+                            "Target",
+                            target.key_range,
+                            self.resolve(&target.value),
+                        )];
+                        resources.push(entry(
+                            &format!("{address}.target"),
+                            target.key_range,
+                            resource_value(block.range, "Custom::TerraformQuickCreate", properties),
+                        ));
+                    }
+                }
+                ("module", [(name, name_range)]) => {
+                    if self.lambda_modules.contains_key(name) {
+                        resources.extend(self.lambda_module(block, name, *name_range));
+                    }
+                    if self.api_modules.contains_key(name) {
+                        resources.extend(self.api_module(block, name, *name_range));
+                    }
+                    // A module given one of our functions may grant API Gateway its permission.
+                    let mut found = Vec::new();
+                    for attribute in &block.body.attributes {
+                        self.functions_named(&attribute.value, &mut found, 8);
+                    }
+                    for (index, function) in found.into_iter().enumerate() {
+                        let id = format!("module.{name}#{index}");
+                        let properties = vec![entry(
+                            "FunctionName",
+                            *name_range,
+                            reference(*name_range, &function),
+                        )];
+                        resources.push(entry(
+                            &id,
+                            *name_range,
+                            resource_value(block.range, "AWS::Lambda::Permission", properties),
+                        ));
+                        self.incomplete.push(id);
+                    }
+                }
+                // A configuration without a `provider` block is likely a module: the
+                // configuration calling it may grant a permission to a function it outputs.
+                ("output", [(name, name_range)]) if !has_provider => {
+                    let mut found = Vec::new();
+                    for attribute in &block.body.attributes {
+                        self.functions_named(&attribute.value, &mut found, 8);
+                    }
+                    for (index, function) in found.into_iter().enumerate() {
+                        let id = format!("output.{name}#{index}");
+                        let properties = vec![entry(
+                            "FunctionName",
+                            *name_range,
+                            reference(*name_range, &function),
+                        )];
+                        resources.push(entry(
+                            &id,
+                            *name_range,
+                            resource_value(block.range, "AWS::Lambda::Permission", properties),
+                        ));
+                        self.incomplete.push(id);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let parameters = self
+            .parameters
+            .iter()
+            .map(|(name, name_range, default)| {
+                entry(
+                    name,
+                    *name_range,
+                    map(
+                        default.range,
+                        vec![entry("Default", default.range, default.clone())],
+                    ),
+                )
+            })
+            .collect();
+        let root = map(
+            whole,
+            vec![
+                entry("Parameters", whole, map(whole, parameters)),
+                entry("Resources", whole, map(whole, resources)),
+            ],
+        );
+        Compiled {
+            root,
+            incomplete: self.incomplete,
+        }
+    }
+
+    /// The functions of the configuration a value names (`aws_lambda_function.x.arn`, ...).
+    fn functions_named(&self, value: &Value, found: &mut Vec<String>, depth: usize) {
+        if depth == 0 {
+            return;
+        }
+        match &value.kind {
+            ValueKind::Intrinsic(call) if call.name == "TF::Ref" => {
+                let path = call.argument.as_str().unwrap_or("");
+                let mut parts = path.split('.');
+                if let (Some(kind), Some(name)) = (parts.next(), parts.next()) {
+                    let address = format!("{kind}.{name}");
+                    let function = (matches!(kind, "aws_lambda_function" | "aws_lambda_alias")
+                        && self.resources.contains_key(&address))
+                        || (kind == "module" && self.lambda_modules.contains_key(name));
+                    if function && !found.contains(&address) {
+                        found.push(address);
+                    }
+                }
+            }
+            ValueKind::Intrinsic(call) => self.functions_named(&call.argument, found, depth - 1),
+            ValueKind::Map(entries) => entries
+                .iter()
+                .for_each(|e| self.functions_named(&e.value, found, depth - 1)),
+            ValueKind::Seq(items) => items
+                .iter()
+                .for_each(|item| self.functions_named(item, found, depth - 1)),
+            _ => {}
+        }
+    }
+
+    fn resource(&mut self, block: &Block, kind: &str, address: &str) -> Option<Value> {
+        let body = &block.body;
+        let mut properties = Vec::new();
+        let (cfn_type, integration) = match kind {
+            "aws_api_gateway_integration" => ("AWS::ApiGateway::Method", true),
+            _ => (TYPES.iter().find(|(tf_type, _)| *tf_type == kind)?.1, false),
+        };
+        for (from, to) in properties_of(kind) {
+            let Some(found) = body.entry(from) else {
+                continue;
+            };
+            let resolved = self.resolve(&found.value);
+            // `-1` is Terraform's "no reserved concurrency", not a limit.
+            if *to == "ReservedConcurrentExecutions"
+                && resolved.as_number().is_some_and(|n| n < 0.0)
+            {
+                continue;
+            }
+            properties.push(entry(to, found.key_range, resolved));
+        }
+        let mut fields = Vec::new();
+        match kind {
+            "aws_lambda_function" => {
+                if let Some(code) = self.code(body) {
+                    properties.push(code);
+                }
+                fields.push(entry(
+                    "Metadata",
+                    block.range,
+                    map(
+                        block.range,
+                        vec![entry(
+                            "BuildMethod",
+                            block.range,
+                            value(block.range, ValueKind::Str(BUILD.into())),
+                        )],
+                    ),
+                ));
+            }
+            _ if integration => {
+                properties = self.rest_integration(block, address);
+            }
+            // The provider's default payload format is 1.0 (CloudFormation has none to give).
+            "aws_apigatewayv2_integration" if body.get("payload_format_version").is_none() => {
+                let at = body
+                    .entry("integration_type")
+                    .map_or(block.range, |entry| entry.key_range);
+                properties.push(entry(
+                    "PayloadFormatVersion",
+                    at,
+                    value(at, ValueKind::Str("1.0".into())),
+                ));
+            }
+            // A body gatelint cannot read (`templatefile(...)`, a file) is an OpenAPI definition
+            // it does not see: the functions it may invoke are invoked in unknown ways.
+            "aws_api_gateway_rest_api" | "aws_apigatewayv2_api" => {
+                if let Some(body_entry) = properties.iter_mut().find(|e| e.key == "Body") {
+                    if !body_entry.value.is_map() {
+                        let at = body_entry.value.range;
+                        body_entry.value = tf(at, "Fn::Transform", unknown(at));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let mut definition = vec![
+            entry(
+                "Type",
+                block.range,
+                value(block.range, ValueKind::Str(cfn_type.into())),
+            ),
+            entry("Properties", block.range, map(block.range, properties)),
+        ];
+        definition.extend(fields);
+        Some(map(block.range, definition))
+    }
+
+    /// The code of a function: the folder or file an `archive_file` its `filename` names packs;
+    /// any other package (a zip built elsewhere, S3, an image) is code elsewhere.
+    fn code(&self, body: &Body) -> Option<Entry> {
+        // `s3_key = aws_s3_object.x.key` whose `source` is an `archive_file`'s output: that
+        // archive's folder, uploaded by the same configuration.
+        let uploaded = body.entry("s3_key").and_then(|key| {
+            let ("TF::Ref", path) = key.value.intrinsic()? else {
+                return None;
+            };
+            let object = path.as_str()?.strip_suffix(".key")?;
+            let block = self.resources.get(object).filter(|_| {
+                object.starts_with("aws_s3_object.") || object.starts_with("aws_s3_bucket_object.")
+            })?;
+            let source = block.body.entry("source")?;
+            Some(Entry {
+                key: key.key.clone(),
+                key_range: key.key_range,
+                value: source.value.clone(),
+            })
+        });
+        if uploaded.is_none()
+            && (body.get("image_uri").is_some() || body.get("s3_bucket").is_some())
+        {
+            let at = body
+                .entry("image_uri")
+                .or(body.entry("s3_bucket"))?
+                .key_range;
+            return Some(entry("Code", at, unknown(at)));
+        }
+        let filename = uploaded.as_ref().or(body.entry("filename"))?;
+        let at = filename.value.range;
+        let is_archive = |block: &&&Block| {
+            block
+                .labels
+                .first()
+                .is_some_and(|(t, _)| t == "archive_file")
+        };
+        let source = match filename.value.intrinsic() {
+            Some(("TF::Ref", path)) => path
+                .as_str()
+                .unwrap_or("")
+                .strip_suffix(".output_path")
+                .and_then(|data| self.data.get(data))
+                .filter(is_archive),
+            // The archive's `output_path` written out again: that archive.
+            _ => self.resolve(&filename.value).as_str().and_then(|written| {
+                let mut archives = self.data.values().filter(is_archive).filter(|block| {
+                    block
+                        .body
+                        .get("output_path")
+                        .is_some_and(|output| self.resolve(output).as_str() == Some(written))
+                });
+                let only = archives.next()?;
+                archives.next().is_none().then_some(only)
+            }),
+        };
+        let Some(source) = source else {
+            return Some(entry("Code", filename.key_range, unknown(at)));
+        };
+        let folder = if let Some(dir) = source.body.get("source_dir") {
+            self.resolve(dir).as_str().map(str::to_owned)
+        } else if let Some(file) = source.body.get("source_file") {
+            self.resolve(file)
+                .as_str()
+                .map(|file| match file.rsplit_once('/') {
+                    Some((folder, _)) if !folder.is_empty() => folder.to_owned(),
+                    _ => ".".to_owned(),
+                })
+        } else {
+            None
+        };
+        let folder = folder.filter(|folder| !folder.starts_with('/'));
+        Some(entry(
+            "Code",
+            filename.key_range,
+            match folder {
+                Some(folder) => value(at, ValueKind::Str(folder)),
+                None => unknown(at),
+            },
+        ))
+    }
+
+    /// An `aws_api_gateway_integration` as the properties of the method it configures, with the
+    /// integration responses and method responses declared for that method.
+    fn rest_integration(&mut self, block: &Block, address: &str) -> Vec<Entry> {
+        let body = &block.body;
+        let at = block.range;
+        let mut properties = Vec::new();
+        let key = self.method_key(body);
+        for (from, to) in [
+            ("rest_api_id", "RestApiId"),
+            ("resource_id", "ResourceId"),
+            ("http_method", "HttpMethod"),
+        ] {
+            if let Some(found) = body.entry(from) {
+                properties.push(entry(to, found.key_range, self.method_value(&found.value)));
+            }
+        }
+        let mut integration = Vec::new();
+        for (from, to) in [
+            ("type", "Type"),
+            ("uri", "Uri"),
+            ("integration_http_method", "IntegrationHttpMethod"),
+            ("timeout_milliseconds", "TimeoutInMillis"),
+            ("credentials", "Credentials"),
+            ("request_parameters", "RequestParameters"),
+        ] {
+            if let Some(found) = body.entry(from) {
+                integration.push(entry(to, found.key_range, self.resolve(&found.value)));
+            }
+        }
+        let mut integration_responses = Vec::new();
+        let mut method_responses = Vec::new();
+        let mut unmatched = false;
+        for (response_kind, list) in [
+            (
+                "aws_api_gateway_integration_response",
+                &mut integration_responses,
+            ),
+            ("aws_api_gateway_method_response", &mut method_responses),
+        ] {
+            for other in self.blocks.iter().filter(|other| {
+                other.kind == "resource"
+                    && other
+                        .labels
+                        .first()
+                        .is_some_and(|(t, _)| t == response_kind)
+            }) {
+                let other_key = self.method_key(&other.body);
+                match (&key, &other_key) {
+                    (Some(key), Some(other_key)) if key == other_key => {}
+                    (Some(_), Some(_)) => continue,
+                    _ => {
+                        unmatched = true;
+                        continue;
+                    }
+                }
+                let mut fields = Vec::new();
+                if let Some(status) = other.body.entry("status_code") {
+                    fields.push(entry(
+                        "StatusCode",
+                        status.key_range,
+                        self.resolve(&status.value),
+                    ));
+                }
+                if let Some(pattern) = other.body.entry("selection_pattern") {
+                    fields.push(entry(
+                        "SelectionPattern",
+                        pattern.key_range,
+                        self.resolve(&pattern.value),
+                    ));
+                }
+                list.push(map(other.range, fields));
+            }
+        }
+        integration.push(entry(
+            "IntegrationResponses",
+            at,
+            value(at, ValueKind::Seq(integration_responses)),
+        ));
+        properties.push(entry("Integration", at, map(at, integration)));
+        properties.push(entry(
+            "MethodResponses",
+            at,
+            value(at, ValueKind::Seq(method_responses)),
+        ));
+        // A proxy integration's responses are the function's: only a non-proxy one's status
+        // mapping depends on responses that could not be told apart.
+        let proxy = body
+            .get("type")
+            .map(|kind| self.resolve(kind))
+            .is_some_and(|kind| kind.as_str() == Some("AWS_PROXY"));
+        if (unmatched || key.is_none()) && !proxy {
+            self.incomplete.push(address.to_owned());
+        }
+        properties
+    }
+
+    /// What identifies a REST API method: its API, resource and HTTP method, as text.
+    fn method_key(&self, body: &Body) -> Option<String> {
+        let mut key = String::new();
+        for name in ["rest_api_id", "resource_id", "http_method"] {
+            let resolved = self.method_value(body.get(name)?);
+            let part = match (&resolved.kind, resolved.intrinsic()) {
+                (ValueKind::Str(text), _) => text.to_ascii_uppercase(),
+                (_, Some(("Ref", id))) if !is_unknown(&resolved) => format!("Ref {}", id.as_str()?),
+                (_, Some(("Fn::GetAtt", parts))) => format!(
+                    "GetAtt {}",
+                    parts
+                        .items()
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(".")
+                ),
+                _ => return None,
+            };
+            key.push_str(&part);
+            key.push('|');
+        }
+        Some(key)
+    }
+
+    /// A method's `rest_api_id`, `resource_id` or `http_method`; a reference to a method's
+    /// `http_method` is that method's.
+    fn method_value(&self, written: &Value) -> Value {
+        // `"${aws_api_gateway_method.x.http_method}"` (Terraform 0.11's spelling) is the reference.
+        let unwrapped = match written.intrinsic() {
+            Some(("TF::Template", parts)) => match parts.items() {
+                [only] if only.intrinsic().is_some() => only,
+                _ => written,
+            },
+            _ => written,
+        };
+        if let Some(("TF::Ref", path)) = unwrapped.intrinsic() {
+            let path = path.as_str().unwrap_or("");
+            let parts: Vec<&str> = path.split('.').collect();
+            if let [kind @ ("aws_api_gateway_method"
+            | "aws_api_gateway_integration"
+            | "aws_api_gateway_method_response"), name, attribute] = parts.as_slice()
+            {
+                if let Some(block) = self.resources.get(&format!("{kind}.{name}")) {
+                    if let Some(found) = block.body.get(attribute) {
+                        let resolved = self.method_value(found);
+                        return Value {
+                            range: written.range,
+                            ..resolved
+                        };
+                    }
+                }
+            }
+        }
+        self.resolve(written)
+    }
+
+    fn resolve(&self, written: &Value) -> Value {
+        self.resolve_within(written, 12)
+    }
+
+    fn resolve_within(&self, written: &Value, depth: usize) -> Value {
+        let at = written.range;
+        if depth == 0 {
+            return unknown(at);
+        }
+        match &written.kind {
+            ValueKind::Map(entries) => map(
+                at,
+                entries
+                    .iter()
+                    .map(|e| {
+                        entry(
+                            &e.key,
+                            e.key_range,
+                            self.resolve_within(&e.value, depth - 1),
+                        )
+                    })
+                    .collect(),
+            ),
+            ValueKind::Seq(items) => value(
+                at,
+                ValueKind::Seq(
+                    items
+                        .iter()
+                        .map(|item| self.resolve_within(item, depth - 1))
+                        .collect(),
+                ),
+            ),
+            ValueKind::Intrinsic(call) => match call.name.as_str() {
+                "TF::Ref" => {
+                    let path = call.argument.as_str().unwrap_or("");
+                    let resolved = self.reference(path, at, depth);
+                    // A literal keeps the range it is written at, where a fix may edit it.
+                    resolved.unwrap_or_else(|| unknown(at))
+                }
+                "TF::Template" => self.template(&call.argument, at, depth),
+                "TF::Call" => {
+                    let items = call.argument.items();
+                    match (items.first().and_then(Value::as_str), items.get(1)) {
+                        (Some("jsonencode"), Some(argument)) if items.len() == 2 => {
+                            self.resolve_within(argument, depth - 1)
+                        }
+                        (Some("tonumber" | "tostring"), Some(argument)) if items.len() == 2 => {
+                            let resolved = self.resolve_within(argument, depth - 1);
+                            match resolved.kind {
+                                ValueKind::Str(_) | ValueKind::Number(_) => resolved,
+                                _ => unknown(at),
+                            }
+                        }
+                        _ => unknown(at),
+                    }
+                }
+                _ => written.clone(),
+            },
+            _ => written.clone(),
+        }
+    }
+
+    /// A reference: a variable's default, a local, `path.module`, or a resource attribute as
+    /// the intrinsic CloudFormation would write.
+    fn reference(&self, path: &str, at: TextRange, depth: usize) -> Option<Value> {
+        let parts: Vec<&str> = path.split('.').collect();
+        match parts.as_slice() {
+            ["var", name] if self.parameter(name).is_some() => {
+                Some(reference(at, &format!("var.{name}")))
+            }
+            ["var", name] => {
+                let default = self.variables.get(*name)?;
+                let resolved = self.resolve_within(default, depth - 1);
+                Some(resolved)
+            }
+            ["local", name] => {
+                let local = self.locals.get(*name)?;
+                Some(self.resolve_within(local, depth - 1))
+            }
+            ["path", "module" | "root" | "cwd"] => Some(value(at, ValueKind::Str(".".into()))),
+            ["module", name, attribute] if self.lambda_modules.contains_key(*name) => {
+                let address = format!("module.{name}");
+                Some(match *attribute {
+                    "lambda_function_arn"
+                    | "lambda_function_invoke_arn"
+                    | "lambda_function_qualified_arn"
+                    | "lambda_function_qualified_invoke_arn" => get_att(at, &address, "Arn"),
+                    "lambda_function_name" => reference(at, &address),
+                    _ => unknown(at),
+                })
+            }
+            ["module", name, "api_id" | "api_execution_arn"]
+                if self.api_modules.contains_key(*name) =>
+            {
+                Some(reference(at, &format!("module.{name}")))
+            }
+            [kind, name, attribute] if kind.starts_with("aws_") => {
+                let address = format!("{kind}.{name}");
+                self.resources.get(&address)?;
+                Some(match (*kind, *attribute) {
+                    ("aws_lambda_function" | "aws_lambda_alias", "arn" | "invoke_arn")
+                    | ("aws_lambda_function", "qualified_arn" | "qualified_invoke_arn") => {
+                        get_att(at, &address, "Arn")
+                    }
+                    ("aws_api_gateway_rest_api", "root_resource_id") => {
+                        get_att(at, &address, "RootResourceId")
+                    }
+                    (_, "id" | "function_name" | "execution_arn" | "arn" | "name") => {
+                        reference(at, &address)
+                    }
+                    _ => unknown(at),
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// The function a community Lambda module creates, and the permissions its
+    /// `allowed_triggers` grant API Gateway.
+    fn lambda_module(&mut self, block: &Block, name: &str, name_range: TextRange) -> Vec<Entry> {
+        let body = &block.body;
+        let disabled = |key: &str| {
+            body.get(key)
+                .is_some_and(|flag| self.resolve(flag).as_bool() != Some(true))
+        };
+        if disabled("create") || disabled("create_function") {
+            return Vec::new();
+        }
+        let address = format!("module.{name}");
+        let mut properties = Vec::new();
+        for (from, to) in properties_of("aws_lambda_function") {
+            let Some(found) = body.entry(from) else {
+                continue;
+            };
+            let resolved = self.resolve(&found.value);
+            if *to == "ReservedConcurrentExecutions"
+                && resolved.as_number().is_some_and(|n| n < 0.0)
+            {
+                continue;
+            }
+            properties.push(entry(to, found.key_range, resolved));
+        }
+        // `source_path`: the folder packed, or a file whose folder it is; anything else (a
+        // list of paths with commands, a package built elsewhere) is code gatelint cannot see.
+        let code = match body.entry("source_path") {
+            Some(source) if !disabled("create_package") => {
+                let folder = self.resolve(&source.value).as_str().map(|path| {
+                    let file = path
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|last| last.contains('.') && !last.starts_with('.'));
+                    match path.rsplit_once('/') {
+                        Some((folder, _)) if file && !folder.is_empty() => folder.to_owned(),
+                        _ if file => ".".to_owned(),
+                        _ => path.to_owned(),
+                    }
+                });
+                let at = source.value.range;
+                let folder = folder.filter(|folder| !folder.starts_with('/'));
+                entry(
+                    "Code",
+                    source.key_range,
+                    folder.map_or_else(|| unknown(at), |folder| value(at, ValueKind::Str(folder))),
+                )
+            }
+            _ => entry("Code", name_range, unknown(name_range)),
+        };
+        properties.push(code);
+        let mut resources = vec![entry(
+            &address,
+            name_range,
+            map(
+                block.range,
+                vec![
+                    entry(
+                        "Type",
+                        block.range,
+                        value(block.range, ValueKind::Str("AWS::Lambda::Function".into())),
+                    ),
+                    entry("Properties", block.range, map(block.range, properties)),
+                    entry(
+                        "Metadata",
+                        block.range,
+                        map(
+                            block.range,
+                            vec![entry(
+                                "BuildMethod",
+                                block.range,
+                                value(block.range, ValueKind::Str(BUILD.into())),
+                            )],
+                        ),
+                    ),
+                ],
+            ),
+        )];
+        if let Some(triggers) = body.entry("allowed_triggers") {
+            let resolved = self.resolve(&triggers.value);
+            if !resolved.is_map() {
+                // Triggers gatelint cannot read may grant anything.
+                let id = format!("{address}.allowed_triggers");
+                let properties = vec![entry(
+                    "FunctionName",
+                    triggers.key_range,
+                    reference(triggers.key_range, &address),
+                )];
+                resources.push(entry(
+                    &id,
+                    triggers.key_range,
+                    resource_value(triggers.value.range, "AWS::Lambda::Permission", properties),
+                ));
+                self.incomplete.push(id);
+            }
+            for trigger in resolved.entries() {
+                let text = |key: &str| trigger.value.get(key).map(|v| (v.as_str(), v));
+                let principal = match (text("principal"), text("service")) {
+                    (Some((Some(principal), v)), _) => (principal.to_owned(), v.range),
+                    (Some((None, _)), _) => continue,
+                    (None, Some((Some(service), v))) => {
+                        (format!("{service}.amazonaws.com"), v.range)
+                    }
+                    _ => continue,
+                };
+                let mut properties = vec![
+                    entry(
+                        "FunctionName",
+                        trigger.key_range,
+                        reference(trigger.key_range, &address),
+                    ),
+                    entry(
+                        "Principal",
+                        principal.1,
+                        value(principal.1, ValueKind::Str(principal.0)),
+                    ),
+                ];
+                if let Some(arn) = trigger.value.entry("source_arn") {
+                    properties.push(entry("SourceArn", arn.key_range, arn.value.clone()));
+                }
+                resources.push(entry(
+                    &format!("{address}.allowed_triggers.{}", trigger.key),
+                    trigger.key_range,
+                    resource_value(trigger.value.range, "AWS::Lambda::Permission", properties),
+                ));
+            }
+        }
+        resources
+    }
+
+    /// The HTTP or WebSocket API a community API Gateway v2 module creates, with the
+    /// integrations and routes of its `routes` (each route's `integration`).
+    fn api_module(&mut self, block: &Block, name: &str, name_range: TextRange) -> Vec<Entry> {
+        let body = &block.body;
+        if body
+            .get("create")
+            .is_some_and(|flag| self.resolve(flag).as_bool() != Some(true))
+        {
+            return Vec::new();
+        }
+        let address = format!("module.{name}");
+        let mut properties = Vec::new();
+        let protocol = body
+            .get("protocol_type")
+            .map(|protocol| self.resolve(protocol))
+            .unwrap_or_else(|| value(name_range, ValueKind::Str("HTTP".into())));
+        properties.push(entry("ProtocolType", name_range, protocol));
+        if let Some(definition) = body.entry("body") {
+            let at = definition.value.range;
+            properties.push(entry(
+                "Body",
+                definition.key_range,
+                tf(at, "Fn::Transform", unknown(at)),
+            ));
+        }
+        let mut resources = vec![entry(
+            &address,
+            name_range,
+            resource_value(block.range, "AWS::ApiGatewayV2::Api", properties),
+        )];
+        let Some(routes) = body.entry("routes") else {
+            return resources;
+        };
+        let routes = self.resolve(&routes.value);
+        for route in routes.entries() {
+            let Some(integration) = route.value.get("integration") else {
+                continue;
+            };
+            let integration_id = format!("{address}.integration[\"{}\"]", route.key);
+            let api = reference(route.key_range, &address);
+            let mut properties = vec![entry("ApiId", route.key_range, api.clone())];
+            for (from, to) in [
+                ("type", "IntegrationType"),
+                ("uri", "IntegrationUri"),
+                ("payload_format_version", "PayloadFormatVersion"),
+                ("timeout_milliseconds", "TimeoutInMillis"),
+                ("credentials_arn", "CredentialsArn"),
+            ] {
+                if let Some(found) = integration.entry(from) {
+                    properties.push(entry(to, found.key_range, found.value.clone()));
+                }
+            }
+            // The module's defaults: `AWS_PROXY`, and the provider's payload format 1.0.
+            let at = route.key_range;
+            if integration.get("type").is_none() {
+                properties.push(entry(
+                    "IntegrationType",
+                    at,
+                    value(at, ValueKind::Str("AWS_PROXY".into())),
+                ));
+            }
+            if integration.get("payload_format_version").is_none() {
+                properties.push(entry(
+                    "PayloadFormatVersion",
+                    at,
+                    value(at, ValueKind::Str("1.0".into())),
+                ));
+            }
+            resources.push(entry(
+                &integration_id,
+                route.key_range,
+                resource_value(
+                    route.value.range,
+                    "AWS::ApiGatewayV2::Integration",
+                    properties,
+                ),
+            ));
+            let route_properties = vec![
+                entry("ApiId", at, api),
+                entry("RouteKey", at, value(at, ValueKind::Str(route.key.clone()))),
+                entry("Target", at, reference(at, &integration_id)),
+            ];
+            resources.push(entry(
+                &format!("{address}.route[\"{}\"]", route.key),
+                route.key_range,
+                resource_value(
+                    route.value.range,
+                    "AWS::ApiGatewayV2::Route",
+                    route_properties,
+                ),
+            ));
+        }
+        resources
+    }
+
+    /// The default of a variable read as a parameter.
+    fn parameter(&self, name: &str) -> Option<&Value> {
+        self.parameters
+            .iter()
+            .rev()
+            .find(|(id, _, _)| id.strip_prefix("var.") == Some(name))
+            .map(|(_, _, default)| default)
+    }
+
+    /// `"${a}/*/*"`: a string when every part is known text, else a `Fn::Join` of its parts.
+    fn template(&self, parts: &Value, at: TextRange, depth: usize) -> Value {
+        let resolved: Vec<Value> = parts
+            .items()
+            .iter()
+            .map(|part| self.resolve_within(part, depth - 1))
+            .map(|part| match part.intrinsic() {
+                Some(("Ref", name)) => {
+                    let variable = name.as_str().and_then(|id| id.strip_prefix("var."));
+                    match variable.and_then(|variable| self.parameter(variable)) {
+                        Some(default) => default.clone(),
+                        None => part,
+                    }
+                }
+                _ => part,
+            })
+            .collect();
+        // `"${aws_lambda_function.x.invoke_arn}"` is the reference itself.
+        if let [only] = resolved.as_slice() {
+            if parts
+                .items()
+                .first()
+                .is_some_and(|part| part.intrinsic().is_some())
+            {
+                return Value {
+                    range: at,
+                    ..only.clone()
+                };
+            }
+        }
+        let mut text = String::new();
+        let mut literal = true;
+        for part in &resolved {
+            match &part.kind {
+                ValueKind::Str(piece) => text.push_str(piece),
+                ValueKind::Number(number) => text.push_str(&number.to_string()),
+                ValueKind::Bool(flag) => text.push_str(&flag.to_string()),
+                _ => literal = false,
+            }
+        }
+        if literal {
+            return value(at, ValueKind::Str(text));
+        }
+        tf(
+            at,
+            "Fn::Join",
+            value(
+                at,
+                ValueKind::Seq(vec![
+                    value(at, ValueKind::Str(String::new())),
+                    value(at, ValueKind::Seq(resolved)),
+                ]),
+            ),
+        )
+    }
+}
+
+fn resource_value(range: TextRange, type_name: &str, properties: Vec<Entry>) -> Value {
+    map(
+        range,
+        vec![
+            entry(
+                "Type",
+                range,
+                value(range, ValueKind::Str(type_name.into())),
+            ),
+            entry("Properties", range, map(range, properties)),
+        ],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::files::FileKind;
+    use crate::knowledge::proxy::PayloadVersion;
+    use crate::templates::{ApiKind, Dialect, IntegrationKind, TemplateModel};
+
+    const CONFIGURATION: &str = r#"
+variable "slow" {
+  default = 40
+}
+
+data "archive_file" "code" {
+  type        = "zip"
+  source_file = "${path.module}/src/app.py"
+  output_path = "${path.module}/app.zip"
+}
+
+resource "aws_lambda_function" "app" {
+  filename                       = data.archive_file.code.output_path
+  handler                        = "app.handler"
+  runtime                        = "python3.12"
+  timeout                        = var.slow
+  reserved_concurrent_executions = -1
+}
+
+resource "aws_apigatewayv2_api" "api" {
+  name          = "api"
+  protocol_type = "HTTP"
+}
+
+resource "aws_apigatewayv2_integration" "app" {
+  api_id                 = aws_apigatewayv2_api.api.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = "${aws_lambda_function.app.invoke_arn}"
+}
+
+resource "aws_apigatewayv2_route" "app" {
+  api_id    = aws_apigatewayv2_api.api.id
+  route_key = "GET /items/{id}"
+  target    = "integrations/${aws_apigatewayv2_integration.app.id}"
+}
+"#;
+
+    fn model(text: &str) -> TemplateModel {
+        let tree = crate::text::parse(FileKind::Terraform, text, None).expect("HCL parses");
+        TemplateModel::read(FileKind::Terraform, &tree, text)
+    }
+
+    #[test]
+    fn resources_become_the_cloudformation_they_map_to() {
+        let model = model(CONFIGURATION);
+        let template = model.read.template.as_ref().expect("a model");
+        assert_eq!(template.dialect, Dialect::Terraform);
+        // Read alone, the other files of the folder may hold a permission.
+        assert!(template.partial);
+        let specs = model.function_specs();
+        let [spec] = specs.as_slice() else {
+            panic!("one function: {specs:#?}");
+        };
+        assert_eq!(spec.logical_id, "aws_lambda_function.app");
+        assert_eq!(
+            spec.code_uri.as_ref().map(|c| c.text.as_str()),
+            Some("./src")
+        );
+        assert_eq!(spec.timeout_seconds, 40.0);
+        let written = spec.timeout_range.expect("written");
+        assert_eq!(&CONFIGURATION[written.start..written.end], "var.slow");
+        let resource = template.resource("aws_lambda_function.app").expect("there");
+        assert!(resource.property("ReservedConcurrentExecutions").is_none());
+        let [invocation] = spec.invocations.as_slice() else {
+            panic!("one invocation: {spec:#?}");
+        };
+        assert_eq!(invocation.api_kind, ApiKind::Http);
+        // Without `payload_format_version`, the provider's default: 1.0, not 2.0.
+        assert_eq!(invocation.payload_version, PayloadVersion::V1);
+        assert_eq!(invocation.kind, IntegrationKind::Proxy);
+        assert_eq!(
+            invocation.route,
+            "GET /items/{id} via aws_apigatewayv2_api.api"
+        );
+    }
+
+    #[test]
+    fn a_folder_is_one_configuration() {
+        let permission = "resource \"aws_lambda_permission\" \"app\" {\n  function_name = aws_lambda_function.app.function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
+        let mut model = model(CONFIGURATION);
+        model.attach_configuration(
+            CONFIGURATION,
+            vec![("/p/permission.tf".into(), std::sync::Arc::from(permission))],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        assert!(!template.partial);
+        assert!(template.resource("aws_lambda_permission.app").is_some());
+        // The function is listed by its own file only.
+        assert_eq!(model.function_specs().len(), 1);
+    }
+
+    #[test]
+    fn hover_anywhere_answers_without_panicking() {
+        let model = model(CONFIGURATION);
+        let (template, graph) = (model.read.template.as_ref(), model.graph.as_ref());
+        let (template, graph) = (template.expect("a model"), graph.expect("a graph"));
+        for offset in 0..=CONFIGURATION.len() {
+            let _ = crate::templates::hover_at(template, graph, offset);
+        }
+    }
+}
