@@ -101,16 +101,7 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         javascript_body(function, block, text)
     });
     let mut failures = Vec::new();
-    for (index, function) in facts.functions.iter().enumerate() {
-        if !function.role.is_handler() {
-            continue;
-        }
-        let Some(node) = root
-            .descendant_for_byte_range(function.range.start, function.range.end)
-            .filter(|node| TextRange::of_node(node) == function.range)
-        else {
-            continue;
-        };
+    for (index, node) in handler_nodes(root, facts) {
         // Lambda's callback is the handler's third parameter.
         let callback = node
             .child_by_field_name("parameters")
@@ -131,6 +122,22 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         }));
     }
     facts.escapes.extend(failures);
+}
+
+/// The handlers of a file, by index into `facts.functions`, with their definition nodes.
+fn handler_nodes<'t>(root: Node<'t>, facts: &SourceFacts) -> Vec<(usize, Node<'t>)> {
+    facts
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|(_, function)| function.role.is_handler())
+        .filter_map(|(index, function)| {
+            let node = root
+                .descendant_for_byte_range(function.range.start, function.range.end)
+                .filter(|node| TextRange::of_node(node) == function.range)?;
+            Some((index, node))
+        })
+        .collect()
 }
 
 /// Calls of `callback` under `node`, outside nested functions, whose first argument is an error
@@ -265,16 +272,7 @@ fn collect<'t>(
     syntax: &Syntax,
     body_of: impl Fn(Node<'t>, &str) -> Option<(Node<'t>, Option<HandlerBody>)>,
 ) {
-    for (index, function) in facts.functions.iter().enumerate() {
-        if !function.role.is_handler() {
-            continue;
-        }
-        let Some(node) = root
-            .descendant_for_byte_range(function.range.start, function.range.end)
-            .filter(|node| TextRange::of_node(node) == function.range)
-        else {
-            continue;
-        };
+    for (index, node) in handler_nodes(root, facts) {
         let Some((block, mut body)) = body_of(node, text) else {
             continue;
         };

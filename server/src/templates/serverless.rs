@@ -334,21 +334,17 @@ impl<'a> Compiler<'a> {
         }
         let logical_id = format!("{}LambdaFunction", normalized_name(name));
         let mut properties = Vec::new();
-        for (from, to) in [
-            ("handler", "Handler"),
-            ("runtime", "Runtime"),
-            ("timeout", "Timeout"),
-            ("reservedConcurrency", "ReservedConcurrentExecutions"),
-            ("layers", "Layers"),
-        ] {
-            if let Some(entry_found) = definition.entry(from) {
-                properties.push(entry(
-                    to,
-                    entry_found.key_range,
-                    self.resolve(&entry_found.value),
-                ));
-            }
-        }
+        self.copy_settings(
+            definition,
+            &[
+                ("handler", "Handler"),
+                ("runtime", "Runtime"),
+                ("timeout", "Timeout"),
+                ("reservedConcurrency", "ReservedConcurrentExecutions"),
+                ("layers", "Layers"),
+            ],
+            &mut properties,
+        );
         if let Some(image) = definition.entry("image") {
             properties.push(entry(
                 "PackageType",
@@ -702,6 +698,21 @@ impl<'a> Compiler<'a> {
         self.push(&permission_id, at, permission);
     }
 
+    /// Copies the settings of a framework mapping that are written, each under its
+    /// CloudFormation name, resolved, with the key's range.
+    fn copy_settings(
+        &self,
+        definition: &Value,
+        names: &[(&str, &str)],
+        properties: &mut Vec<Entry>,
+    ) {
+        for (from, to) in names {
+            if let Some(written) = definition.entry(from) {
+                properties.push(entry(to, written.key_range, self.resolve(&written.value)));
+            }
+        }
+    }
+
     /// The logical id of a function of this service, by its name in `functions`.
     fn function_id(&self, name: &str) -> Option<String> {
         self.functions()
@@ -784,20 +795,14 @@ impl<'a> Compiler<'a> {
                 entry("AuthorizerType", at, string(at, "REQUEST")),
                 entry("AuthorizerUri", at, get_att(at, &function_id, "Arn")),
             ];
-            if let Some(simple) = definition.entry("enableSimpleResponses") {
-                properties.push(entry(
-                    "EnableSimpleResponses",
-                    simple.key_range,
-                    self.resolve(&simple.value),
-                ));
-            }
-            if let Some(version) = definition.entry("payloadVersion") {
-                properties.push(entry(
-                    "AuthorizerPayloadFormatVersion",
-                    version.key_range,
-                    self.resolve(&version.value),
-                ));
-            }
+            self.copy_settings(
+                definition,
+                &[
+                    ("enableSimpleResponses", "EnableSimpleResponses"),
+                    ("payloadVersion", "AuthorizerPayloadFormatVersion"),
+                ],
+                &mut properties,
+            );
             let authorizer_id = format!("{}HttpApiAuthorizer", normalized_name(&authorizer.key));
             self.push(
                 &authorizer_id,
