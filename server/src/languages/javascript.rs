@@ -275,7 +275,12 @@ impl<'t> Extractor<'t> {
             } else if let (Some(name), Some(block)) =
                 (captures.get("error_name"), captures.get("error_block"))
             {
-                caught.push((TextRange::of_node(&name).slice(text), block));
+                // A `catch` whose `try` cannot throw never runs (SAM's Node "hello world":
+                // `try { response = { statusCode: 200, body: JSON.stringify({...}) } } catch (err)
+                // { return err; }`): what it returns is dead code.
+                if !guards_nothing(block, text) {
+                    caught.push((TextRange::of_node(&name).slice(text), block));
+                }
             } else if let (Some(callee), Some(callback)) =
                 (captures.get("callback_callee"), captures.get("callback"))
             {
@@ -1764,6 +1769,67 @@ fn is_expectation(object: Node<'_>, text: &str) -> bool {
         .child_by_field_name("object")
         .map_or("", |object| TextRange::of_node(&object).slice(text));
     property.starts_with("to") || object_text == "assert" || object_text.starts_with("expect")
+}
+
+/// Whether `block` (a `catch` clause's body) catches from a `try` block that cannot throw: one
+/// made only of assignments and declarations of literals, names and object or array literals,
+/// and `JSON.stringify` of such values. Any other call, `await`, `new`, property read or `throw`
+/// may throw.
+fn guards_nothing(block: Node<'_>, text: &str) -> bool {
+    let Some(guarded) = block
+        .parent()
+        .filter(|clause| clause.kind() == "catch_clause")
+        .and_then(|clause| clause.parent())
+        .and_then(|statement| statement.child_by_field_name("body"))
+    else {
+        return false;
+    };
+    fn inert(node: Node<'_>, text: &str, depth: usize) -> bool {
+        if depth == 0 {
+            return false;
+        }
+        match node.kind() {
+            "statement_block"
+            | "expression_statement"
+            | "lexical_declaration"
+            | "variable_declaration"
+            | "variable_declarator"
+            | "assignment_expression"
+            | "object"
+            | "array"
+            | "pair"
+            | "parenthesized_expression"
+            | "arguments"
+            | "template_string"
+            | "string"
+            | "number"
+            | "true"
+            | "false"
+            | "null"
+            | "undefined"
+            | "identifier"
+            | "property_identifier"
+            | "shorthand_property_identifier"
+            | "string_fragment"
+            | "escape_sequence"
+            | "comment" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+                children
+                    .into_iter()
+                    .all(|child| inert(child, text, depth - 1))
+            }
+            "call_expression" => {
+                node.child_by_field_name("function").is_some_and(|callee| {
+                    TextRange::of_node(&callee).slice(text) == "JSON.stringify"
+                }) && node
+                    .child_by_field_name("arguments")
+                    .is_some_and(|arguments| inert(arguments, text, depth - 1))
+            }
+            _ => false,
+        }
+    }
+    inert(guarded, text, 64)
 }
 
 /// Whether a response-shaped literal that no handler returns is an argument of a call or a
