@@ -1772,9 +1772,9 @@ fn is_expectation(object: Node<'_>, text: &str) -> bool {
 }
 
 /// Whether `block` (a `catch` clause's body) catches from a `try` block that cannot throw: one
-/// made only of assignments and declarations of literals, names and object or array literals,
-/// and `JSON.stringify` of such values. Any other call, `await`, `new`, property read or `throw`
-/// may throw.
+/// made only of assignments, declarations and returns of literals, names and object or array
+/// literals, and `JSON.stringify` of such values. Any other call, `await`, `new`, property read
+/// or `throw` may throw.
 fn guards_nothing(block: Node<'_>, text: &str) -> bool {
     let Some(guarded) = block
         .parent()
@@ -1791,6 +1791,7 @@ fn guards_nothing(block: Node<'_>, text: &str) -> bool {
         match node.kind() {
             "statement_block"
             | "expression_statement"
+            | "return_statement"
             | "lexical_declaration"
             | "variable_declaration"
             | "variable_declarator"
