@@ -87,7 +87,26 @@ fn run_rules(
     // Valid code the grammar does not read is read rewritten (same offsets and lines); a fix
     // touching a rewritten place would write the rewriting into the file, so it is left out.
     let read;
-    let mut rewritten: &[TextRange] = &[];
+    let mut rewritten: Vec<TextRange> = Vec::new();
+    // A handler that is itself a template (a cookiecutter source with `{% if %}` blocks or
+    // `{{ cookiecutter.x }}` in its code) is read with its tags blanked out, as templates are:
+    // the tags are no syntax error of the code.
+    let untagged = tree
+        .root_node()
+        .has_error()
+        .then(|| templates::read::placeholders::blank(text, false))
+        .flatten()
+        .and_then(|(blanked, tags)| {
+            let tree = crate::text::parse(kind, &blanked, None)?;
+            Some((blanked, tree, tags))
+        });
+    let (tree, text) = match &untagged {
+        Some((blanked, untagged_tree, tags)) => {
+            rewritten.extend(tags.iter().copied());
+            (untagged_tree, blanked.as_str())
+        }
+        None => (tree, text),
+    };
     let problem = guarded("reading syntax errors", || {
         languages::grammar_gaps::syntax_problem(kind, tree, text)
     })
@@ -104,7 +123,7 @@ fn run_rules(
         }) => {
             findings.push(grammar_gap(kind, range, construct));
             read = gap_free;
-            rewritten = &read.rewritten;
+            rewritten.extend(read.rewritten.iter().copied());
             (&read.tree, read.text.as_str())
         }
         None => (tree, text),
