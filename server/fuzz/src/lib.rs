@@ -18,12 +18,7 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
         return;
     };
     let document = Document::new(Some(kind), text.to_owned());
-    let findings = analysis::analyze(
-        Some(kind),
-        document.tree(),
-        text,
-        &FileContext::default(),
-    );
+    let findings = analysis::analyze(Some(kind), document.tree(), text, &FileContext::default());
     for finding in &findings {
         assert!(
             finding.range.start <= finding.range.end && finding.range.end <= text.len(),
@@ -59,6 +54,7 @@ pub fn analyze_as(kind: FileKind, data: &[u8]) {
         FileKind::Rust => "main.rs",
         FileKind::YamlTemplate => "template.yaml",
         FileKind::JsonTemplate => "template.json",
+        FileKind::Terraform => "main.tf",
     };
     let _ = gatelint::workspace::analyze_text(
         Path::new(name),
