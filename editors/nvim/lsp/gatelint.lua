@@ -14,6 +14,8 @@ return {
     'rust',
     'yaml',
     'json',
+    'terraform',
+    'hcl',
   },
   root_markers = {
     'template.yaml',

@@ -65,10 +65,15 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   };
   const serverOptions: ServerOptions = { run: executable, debug: executable };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    // Terraform files by name: their language id depends on which Terraform extension (if any)
+    // is installed.
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      { scheme: 'file', pattern: '**/*.tf' },
+    ],
     outputChannel,
     // Rule selection and severities: sent at start, and again (as `workspace/configuration`
     // answers and change notifications) whenever the user edits them.

@@ -32,5 +32,7 @@ PY
 
 # A Serverless Framework service beside it (its own root: serverless.yml is a root marker).
 cp -R "$repository/tests/fixtures/apps/serverless_service" "$workspace/sls-service"
+# A Terraform configuration: an API Gateway integration with no aws_lambda_permission (GL301).
+cp -R "$repository/tests/fixtures/apps/terraform_rest" "$workspace/tf-service"
 
 timeout 120 "$nvim" --headless --clean -l "$here/test.lua" "$repository" "$binary" "$workspace"

@@ -210,6 +210,28 @@ guarded('serverless.yml', function()
   check('GL401 is gone from serverless.yml after the fix', #wait_for(buffer, 'GL401', false) == 0)
 end)
 
+-- A Terraform configuration: main.tf is served (filetype terraform), its integration without an
+-- aws_lambda_permission is GL301, and the handler it links gets its proxy-response error.
+guarded('terraform', function()
+  local buffer = open('tf-service/main.tf')
+  local client = client_of(buffer)
+  if not check('client attaches to tf-service/main.tf', client ~= nil, vim.bo[buffer].filetype) then
+    return
+  end
+  local diagnostic = wait_for(buffer, 'GL301', true)[1]
+  check('GL301 diagnostic on the integration uri', diagnostic ~= nil
+      and line_of(buffer, diagnostic.lnum):find('invoke_arn', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+  local handler = open('tf-service/src/app.py')
+  vim.wait(TIMEOUT_MS, function()
+    local now = diagnostics_with(handler, 'GL106')[1]
+    return now ~= nil and now.severity == vim.diagnostic.severity.ERROR
+  end, 50)
+  local linked = diagnostics_with(handler, 'GL106')[1]
+  check('the handler linked through main.tf gets GL106 as an error',
+    linked ~= nil and linked.severity == vim.diagnostic.severity.ERROR, vim.inspect(vim.diagnostic.get(handler)))
+end)
+
 -- An AWS error text in a comment: hover explains it.
 guarded('error text hover', function()
   local buffer = open('hello_world/app.py')
