@@ -19,6 +19,9 @@ pub enum Manifest {
         opaque: bool,
         /// `"type"`: `module` makes Node load `.js` files below it as ES modules.
         module_type: Option<String>,
+        /// The lockfile beside it (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`), when
+        /// there is one: every package the install puts in the top `node_modules`.
+        locked: Option<Lock>,
     },
     /// `requirements.txt`: normalised distribution names.
     Requirements {
@@ -41,6 +44,72 @@ pub enum Declared {
     Unknown,
 }
 
+/// The packages an npm or yarn lockfile installs at the top of `node_modules`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Lock {
+    /// Package names, each with whether only development dependencies need it (`"dev": true`
+    /// in an npm lockfile; `None` where the lockfile does not say, as in `yarn.lock`).
+    pub packages: std::collections::HashMap<String, Option<bool>>,
+}
+
+impl Lock {
+    /// Reads `package-lock.json` / `npm-shrinkwrap.json` (lockfile versions 1 to 3): the top-level
+    /// `node_modules/<name>` entries of `packages`, or the keys of `dependencies`.
+    pub fn npm(text: &str) -> Option<Lock> {
+        let serde_json::Value::Object(root) = serde_json::from_str(text).ok()? else {
+            return None;
+        };
+        let dev = |entry: &serde_json::Value| {
+            Some(entry.get("dev").and_then(serde_json::Value::as_bool) == Some(true))
+        };
+        let mut packages = std::collections::HashMap::new();
+        if let Some(serde_json::Value::Object(entries)) = root.get("packages") {
+            for (path, entry) in entries {
+                let Some(name) = path.strip_prefix("node_modules/") else {
+                    continue;
+                };
+                if !name.contains("/node_modules/") {
+                    packages.insert(name.to_owned(), dev(entry));
+                }
+            }
+        } else if let Some(serde_json::Value::Object(entries)) = root.get("dependencies") {
+            for (name, entry) in entries {
+                packages.insert(name.clone(), dev(entry));
+            }
+        } else {
+            return None;
+        }
+        Some(Lock { packages })
+    }
+
+    /// Reads a `yarn.lock` (classic and berry): the package name of each entry's header
+    /// (`uuid@^9.0.0:`, `"@scope/name@npm:^1", "@scope/name@^1":`); whether it is a development
+    /// dependency is not written there.
+    pub fn yarn(text: &str) -> Option<Lock> {
+        let mut packages = std::collections::HashMap::new();
+        for line in text.lines() {
+            if line.starts_with([' ', '#']) || !line.trim_end().ends_with(':') {
+                continue;
+            }
+            for spec in line.trim_end().trim_end_matches(':').split(", ") {
+                let spec = spec.trim().trim_matches('"');
+                // The version starts at the last `@` that is not the scope's.
+                let Some(at) = spec
+                    .get(1..)
+                    .and_then(|rest| rest.find('@'))
+                    .map(|at| at + 1)
+                else {
+                    continue;
+                };
+                if spec[..at] != *"__metadata" {
+                    packages.insert(spec[..at].to_owned(), None);
+                }
+            }
+        }
+        (!packages.is_empty()).then_some(Lock { packages })
+    }
+}
+
 /// Reads a `package.json`.
 pub fn package_json(text: &str) -> Manifest {
     let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
@@ -50,6 +119,7 @@ pub fn package_json(text: &str) -> Manifest {
             development: Vec::new(),
             opaque: true,
             module_type: None,
+            locked: None,
         };
     };
     let names = |key: &str| -> Vec<String> {
@@ -79,6 +149,7 @@ pub fn package_json(text: &str) -> Manifest {
             .get("type")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned),
+        locked: None,
     }
 }
 
@@ -205,6 +276,27 @@ mod tests {
             package_json("{").declares_package("axios"),
             Declared::Unknown
         );
+    }
+
+    #[test]
+    fn lockfiles_list_what_the_install_puts_at_the_top() {
+        let npm = Lock::npm(
+            r#"{"lockfileVersion": 3, "packages": {"": {"name": "x"}, "node_modules/uuid": {"version": "9.0.1"}, "node_modules/jest": {"dev": true}, "node_modules/a/node_modules/b": {}}}"#,
+        )
+        .expect("an npm lockfile");
+        assert_eq!(npm.packages.get("uuid"), Some(&Some(false)));
+        assert_eq!(npm.packages.get("jest"), Some(&Some(true)));
+        assert_eq!(npm.packages.get("b"), None);
+        let v1 = Lock::npm(r#"{"lockfileVersion": 1, "dependencies": {"middy": {"version": "0.17.1"}}}"#)
+            .expect("a version 1 lockfile");
+        assert!(v1.packages.contains_key("middy"));
+        let yarn = Lock::yarn(
+            "# yarn lockfile v1\n\nuuid@^9.0.0:\n  version \"9.0.1\"\n\n\"@middy/core@^4\", \"@middy/core@^4.1\":\n  version \"4.1.0\"\n",
+        )
+        .expect("a yarn lockfile");
+        assert!(yarn.packages.contains_key("uuid"));
+        assert!(yarn.packages.contains_key("@middy/core"));
+        assert_eq!(yarn.packages.get("uuid"), Some(&None));
     }
 
     #[test]

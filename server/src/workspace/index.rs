@@ -985,11 +985,14 @@ impl WorkspaceIndex {
                 if !std::fs::metadata(&path).is_ok_and(|meta| meta.is_file()) {
                     continue;
                 }
-                let manifest = match fs::read_text(&path, &self.boundary) {
+                let mut manifest = match fs::read_text(&path, &self.boundary) {
                     Ok(text) => read_manifest(name, &text),
                     // Unreadable: what it declares is unknown.
                     Err(_) => Manifest::Mentions { words: Vec::new() },
                 };
+                if let Manifest::Node { locked, .. } = &mut manifest {
+                    *locked = self.read_lock(folder);
+                }
                 if inside {
                     package
                         .manifests
@@ -1003,6 +1006,27 @@ impl WorkspaceIndex {
             }
         }
         Some(package)
+    }
+
+    /// The npm or yarn lockfile in `folder`, read through the guarded reader.
+    fn read_lock(&self, folder: &Path) -> Option<manifests::Lock> {
+        for (name, read) in [
+            (
+                "npm-shrinkwrap.json",
+                manifests::Lock::npm as fn(&str) -> Option<manifests::Lock>,
+            ),
+            ("package-lock.json", manifests::Lock::npm),
+            ("yarn.lock", manifests::Lock::yarn),
+        ] {
+            let path = folder.join(name);
+            if !std::fs::metadata(&path).is_ok_and(|meta| meta.is_file()) {
+                continue;
+            }
+            return fs::read_text(&path, &self.boundary)
+                .ok()
+                .and_then(|text| read(&text));
+        }
+        None
     }
 
     /// Adds the modules present in `folder` to `present`: Python modules and packages, or the

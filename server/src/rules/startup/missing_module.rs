@@ -144,11 +144,25 @@ fn node_missing(
     let mut development = None;
     for (written, manifest) in &package.manifests {
         // npm installs what the declared dependencies depend on too, hoisted to the package's
-        // top `node_modules` where `require` finds it: with any dependency declared (and no
-        // lockfile read), an undeclared package may be installed all the same.
-        if let Manifest::Node { installed, .. } = manifest {
+        // top `node_modules` where `require` finds it: with any dependency declared, an
+        // undeclared package may be installed all the same. The lockfile beside the manifest
+        // says what the install puts there.
+        if let Manifest::Node {
+            installed, locked, ..
+        } = manifest
+        {
             if !installed.is_empty() && manifest.declares_package(name) != Declared::Yes {
-                return None;
+                match locked.as_ref().map(|lock| lock.packages.get(name)) {
+                    // Not in the lockfile: the install does not put it there.
+                    Some(None) => {}
+                    // Needed by development dependencies only: a production install leaves
+                    // it out.
+                    Some(Some(Some(true))) if context.function.sam => {
+                        development.get_or_insert_with(|| written.clone());
+                        continue;
+                    }
+                    _ => return None,
+                }
             }
         }
         match manifest.declares_package(name) {
