@@ -287,8 +287,10 @@ mod tests {
         assert_eq!(npm.packages.get("uuid"), Some(&Some(false)));
         assert_eq!(npm.packages.get("jest"), Some(&Some(true)));
         assert_eq!(npm.packages.get("b"), None);
-        let v1 = Lock::npm(r#"{"lockfileVersion": 1, "dependencies": {"middy": {"version": "0.17.1"}}}"#)
-            .expect("a version 1 lockfile");
+        let v1 = Lock::npm(
+            r#"{"lockfileVersion": 1, "dependencies": {"middy": {"version": "0.17.1"}}}"#,
+        )
+        .expect("a version 1 lockfile");
         assert!(v1.packages.contains_key("middy"));
         let yarn = Lock::yarn(
             "# yarn lockfile v1\n\nuuid@^9.0.0:\n  version \"9.0.1\"\n\n\"@middy/core@^4\", \"@middy/core@^4.1\":\n  version \"4.1.0\"\n",
