@@ -605,6 +605,30 @@ fn file_uri(path: &std::path::Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// Waits until the server publishes no diagnostics for `uri` (a file re-diagnosed because
+/// another one changed).
+fn wait_until_clean(client: &mut Client, uri: &str, what: &str) {
+    client.wait_for(what, |message| {
+        message["method"] == "textDocument/publishDiagnostics"
+            && message["params"]["uri"] == uri
+            && message["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|diagnostics| diagnostics.is_empty())
+    });
+}
+
+/// A fresh project folder under the temporary folder holding `files` (path, text).
+fn temp_project(name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("gatelint-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    for (path, text) in files {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("temp is writable");
+        std::fs::write(path, text).expect("temp is writable");
+    }
+    root
+}
+
 /// Starts a server on `root` and waits until its background indexing has finished.
 fn start_indexed(root: &std::path::Path) -> Client {
     let (mut client, _) = Client::start_with(false, json!(file_uri(root)));
@@ -640,28 +664,28 @@ fn editing_a_template_timeout_rediagnoses_the_handler() {
         vec![json!({ "range": { "start": start, "end": end }, "text": "20" })],
     );
     // The handler was not edited: its version stays 1, and its findings follow the template.
-    client.wait_for("the handler re-diagnosed without GL403", |message| {
-        message["method"] == "textDocument/publishDiagnostics"
-            && message["params"]["uri"] == handler_uri.as_str()
-            && message["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|diagnostics| diagnostics.is_empty())
-    });
+    wait_until_clean(
+        &mut client,
+        &handler_uri,
+        "the handler re-diagnosed without GL403",
+    );
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn editing_an_included_openapi_file_rediagnoses_the_handler() {
-    let root = std::env::temp_dir().join(format!("gatelint-lsp-openapi-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("orders")).expect("temp is writable");
     let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  OrdersApi:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: prod\n      DefinitionBody:\n        Fn::Transform:\n          Name: AWS::Include\n          Parameters:\n            Location: api.yaml\n  ExportOrders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.handler\n      Runtime: python3.12\n";
     let api = "openapi: '3.0.1'\npaths:\n  /export:\n    post:\n      x-amazon-apigateway-integration:\n        type: aws_proxy\n        httpMethod: POST\n        uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ExportOrders.Arn}/invocations\n";
     let handler = "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": {\"rows\": []}}\n";
-    std::fs::write(root.join("template.yaml"), template).expect("temp is writable");
-    std::fs::write(root.join("api.yaml"), api).expect("temp is writable");
-    std::fs::write(root.join("orders/app.py"), handler).expect("temp is writable");
+    let root = temp_project(
+        "openapi",
+        &[
+            ("template.yaml", template),
+            ("api.yaml", api),
+            ("orders/app.py", handler),
+        ],
+    );
     let mut client = start_indexed(&root);
     let handler_uri = file_uri(&root.join("orders/app.py"));
     let api_uri = file_uri(&root.join("api.yaml"));
@@ -690,26 +714,23 @@ fn editing_an_included_openapi_file_rediagnoses_the_handler() {
         2,
         vec![json!({ "range": { "start": start, "end": end }, "text": "aws" })],
     );
-    client.wait_for("the handler re-diagnosed without GL106", |message| {
-        message["method"] == "textDocument/publishDiagnostics"
-            && message["params"]["uri"] == handler_uri.as_str()
-            && message["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|diagnostics| diagnostics.is_empty())
-    });
+    wait_until_clean(
+        &mut client,
+        &handler_uri,
+        "the handler re-diagnosed without GL106",
+    );
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn editing_a_serverless_yml_rediagnoses_the_handler() {
-    let root = std::env::temp_dir().join(format!("gatelint-lsp-sls-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("src")).expect("temp is writable");
     let service = "service: assets\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  remove:\n    handler: src/remove.handler\n    events:\n      - http:\n          path: assets/{id}\n          method: delete\n          integration: lambda-proxy\n";
     let handler = "def handler(event, context):\n    return {\"statusCode\": 404, \"body\": {\"error\": \"not found\"}}\n";
-    std::fs::write(root.join("serverless.yml"), service).expect("temp is writable");
-    std::fs::write(root.join("src/remove.py"), handler).expect("temp is writable");
+    let root = temp_project(
+        "sls",
+        &[("serverless.yml", service), ("src/remove.py", handler)],
+    );
     let mut client = start_indexed(&root);
     let handler_uri = file_uri(&root.join("src/remove.py"));
     let service_uri = file_uri(&root.join("serverless.yml"));
@@ -738,29 +759,29 @@ fn editing_a_serverless_yml_rediagnoses_the_handler() {
         2,
         vec![json!({ "range": { "start": start, "end": end }, "text": "lambda" })],
     );
-    client.wait_for("the handler re-diagnosed without GL106", |message| {
-        message["method"] == "textDocument/publishDiagnostics"
-            && message["params"]["uri"] == handler_uri.as_str()
-            && message["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|diagnostics| diagnostics.is_empty())
-    });
+    wait_until_clean(
+        &mut client,
+        &handler_uri,
+        "the handler re-diagnosed without GL106",
+    );
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn editing_a_file_a_serverless_yml_reads_rediagnoses_the_handler() {
-    let root = std::env::temp_dir().join(format!("gatelint-lsp-sls-file-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(root.join("src")).expect("temp is writable");
     let service = "service: assets\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions: ${file(./functions.yml)}\n";
     let functions =
         "remove:\n  handler: src/remove.handler\n  events:\n    - http: DELETE assets/{id}\n";
     let handler = "def handler(event, context):\n    return {\"statusCode\": 404, \"body\": {\"error\": \"not found\"}}\n";
-    std::fs::write(root.join("serverless.yml"), service).expect("temp is writable");
-    std::fs::write(root.join("functions.yml"), functions).expect("temp is writable");
-    std::fs::write(root.join("src/remove.py"), handler).expect("temp is writable");
+    let root = temp_project(
+        "sls-file",
+        &[
+            ("serverless.yml", service),
+            ("functions.yml", functions),
+            ("src/remove.py", handler),
+        ],
+    );
     let mut client = start_indexed(&root);
     let handler_uri = file_uri(&root.join("src/remove.py"));
     let functions_uri = file_uri(&root.join("functions.yml"));
@@ -788,13 +809,11 @@ fn editing_a_file_a_serverless_yml_reads_rediagnoses_the_handler() {
         2,
         vec![json!({ "range": { "start": start, "end": end }, "text": "sqs: arn:aws:sqs:us-east-1:1:q" })],
     );
-    client.wait_for("the handler re-diagnosed without GL106", |message| {
-        message["method"] == "textDocument/publishDiagnostics"
-            && message["params"]["uri"] == handler_uri.as_str()
-            && message["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|diagnostics| diagnostics.is_empty())
-    });
+    wait_until_clean(
+        &mut client,
+        &handler_uri,
+        "the handler re-diagnosed without GL106",
+    );
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
 }

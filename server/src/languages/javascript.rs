@@ -1870,18 +1870,15 @@ fn is_call_input(object: Node<'_>, text: &str) -> bool {
 }
 
 /// Whether a response-shaped literal that no handler returns is data about responses rather than
-/// one: an element of an array (examples, test cases) or serialised, on the spot or through the
-/// variable it initialises (`JSON.stringify(response)` is a string).
+/// one: an element of an array (examples, test cases) or serialised through the variable it
+/// initialises (`JSON.stringify(response)` is a string; serialised on the spot, it is a call's
+/// input, see [`is_call_input`]).
 fn is_sample_data(object: Node<'_>, text: &str) -> bool {
     let Some(parent) = object.parent() else {
         return false;
     };
     match parent.kind() {
         "array" => true,
-        "arguments" => parent
-            .parent()
-            .and_then(|call| call.child_by_field_name("function"))
-            .is_some_and(|function| TextRange::of_node(&function).slice(text) == "JSON.stringify"),
         "variable_declarator" => parent
             .child_by_field_name("name")
             .filter(|name| name.kind() == "identifier")

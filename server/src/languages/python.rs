@@ -1136,9 +1136,6 @@ fn object_style(node: Node<'_>, text: &str, entry_form: EntryForm) -> ObjectStyl
     ObjectStyle::of(container, first, text, entry_form)
 }
 
-/// Whether a response-shaped literal that no handler returns is data about responses rather than
-/// one: an element of a list, tuple or set (schema examples, test cases) or serialised, on the
-/// spot or through the variable it is assigned to (`json.dumps(response)` is a string).
 /// Whether a response-shaped literal that no handler returns is an argument of a call
 /// (`log({...})`, `Response(**{...})`, `build_response({...})`) or stored on another object:
 /// input to code gatelint does not follow, which may serialise or reshape it, so not itself the
@@ -1162,16 +1159,16 @@ fn is_call_input(object: Node<'_>) -> bool {
         })
 }
 
+/// Whether a response-shaped literal that no handler returns is data about responses rather than
+/// one: an element of a list, tuple or set (schema examples, test cases) or serialised through
+/// the variable it is assigned to (`json.dumps(response)` is a string; serialised on the spot, it
+/// is a call's input, see [`is_call_input`]).
 fn is_sample_data(object: Node<'_>, text: &str) -> bool {
     let Some(parent) = object.parent() else {
         return false;
     };
     match parent.kind() {
         "list" | "tuple" | "set" => true,
-        "argument_list" => parent
-            .parent()
-            .and_then(|call| call.child_by_field_name("function"))
-            .is_some_and(|function| TextRange::of_node(&function).slice(text).ends_with("dumps")),
         "assignment" => parent
             .child_by_field_name("left")
             .filter(|left| left.kind() == "identifier")

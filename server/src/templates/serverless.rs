@@ -20,7 +20,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::value::{Entry, Intrinsic, Value, ValueKind};
+use super::value::build::{entry, get_att, intrinsic, map, reference, resource, string, unknown};
+use super::value::{Entry, Value, ValueKind};
 use crate::text::TextRange;
 
 /// The function timeout the framework deploys when neither the function nor `provider` sets one.
@@ -676,18 +677,16 @@ impl<'a> Compiler<'a> {
                 entry(
                     "SourceArn",
                     at,
-                    Value {
-                        range: at,
-                        kind: ValueKind::Intrinsic(Box::new(Intrinsic {
-                            name: "Fn::Sub".into(),
-                            argument: string(
-                                at,
-                                &format!(
-                                    "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{REST_API}}}/*/*"
-                                ),
+                    intrinsic(
+                        at,
+                        "Fn::Sub",
+                        string(
+                            at,
+                            &format!(
+                                "arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{REST_API}}}/*/*"
                             ),
-                        })),
-                    },
+                        ),
+                    ),
                 ),
             ],
         );
@@ -1093,66 +1092,6 @@ fn path_id(path: &str) -> String {
             }
         })
         .collect()
-}
-
-fn map(range: TextRange, entries: Vec<Entry>) -> Value {
-    Value {
-        range,
-        kind: ValueKind::Map(entries),
-    }
-}
-
-fn entry(key: &str, key_range: TextRange, value: Value) -> Entry {
-    Entry {
-        key: key.to_owned(),
-        key_range,
-        value,
-    }
-}
-
-fn string(range: TextRange, text: &str) -> Value {
-    Value {
-        range,
-        kind: ValueKind::Str(text.to_owned()),
-    }
-}
-
-fn reference(range: TextRange, logical_id: &str) -> Value {
-    Value {
-        range,
-        kind: ValueKind::Intrinsic(Box::new(Intrinsic {
-            name: "Ref".into(),
-            argument: string(range, logical_id),
-        })),
-    }
-}
-
-fn get_att(range: TextRange, logical_id: &str, attribute: &str) -> Value {
-    Value {
-        range,
-        kind: ValueKind::Intrinsic(Box::new(Intrinsic {
-            name: "Fn::GetAtt".into(),
-            argument: Value {
-                range,
-                kind: ValueKind::Seq(vec![string(range, logical_id), string(range, attribute)]),
-            },
-        })),
-    }
-}
-
-/// A value gatelint cannot know (a prebuilt artifact): a reference to nothing of the model.
-fn unknown(range: TextRange) -> Value {
-    reference(range, "AWS::NoValue")
-}
-
-fn resource(range: TextRange, type_name: &str, properties: Vec<Entry>) -> Value {
-    map(
-        range,
-        vec![
-            entry("Type", range, string(range, type_name)),
-            entry("Properties", range, map(range, properties)),
-        ],
-    )
 }
 
 fn sam_event(range: TextRange, index: usize, kind: &str, properties: Vec<Entry>) -> Entry {

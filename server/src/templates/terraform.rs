@@ -32,7 +32,10 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 use super::model::{Dialect, Syntax, Template};
-use super::value::{Entry, Intrinsic, Value, ValueKind};
+use super::value::build::{
+    entry, get_att, intrinsic, is_unknown, map, reference, resource, unknown,
+};
+use super::value::{Entry, Value, ValueKind};
 use crate::text::TextRange;
 
 /// `Metadata.BuildMethod` of a Terraform function: its code folder is often build output (an
@@ -248,7 +251,7 @@ impl Reader<'_> {
                         _ => return unknown(at),
                     }
                 }
-                tf(at, "TF::Template", value(at, ValueKind::Seq(parts)))
+                intrinsic(at, "TF::Template", value(at, ValueKind::Seq(parts)))
             }
             "heredoc_template" => {
                 let literal: Vec<&Node> = children
@@ -328,7 +331,7 @@ impl Reader<'_> {
                     .collect();
                 let mut items = vec![value(at, ValueKind::Str(name))];
                 items.extend(arguments);
-                tf(at, "TF::Call", value(at, ValueKind::Seq(items)))
+                intrinsic(at, "TF::Call", value(at, ValueKind::Seq(items)))
             }
             _ => unknown(at),
         }
@@ -364,7 +367,7 @@ impl Reader<'_> {
                 _ => return unknown(at),
             }
         }
-        tf(at, "TF::Ref", value(at, ValueKind::Str(path)))
+        intrinsic(at, "TF::Ref", value(at, ValueKind::Str(path)))
     }
 }
 
@@ -412,59 +415,6 @@ fn literal_template(parts: &Value) -> Option<String> {
 
 fn value(range: TextRange, kind: ValueKind) -> Value {
     Value { range, kind }
-}
-
-fn tf(range: TextRange, name: &str, argument: Value) -> Value {
-    value(
-        range,
-        ValueKind::Intrinsic(Box::new(Intrinsic {
-            name: name.into(),
-            argument,
-        })),
-    )
-}
-
-/// A value gatelint cannot know: a reference to nothing of the model.
-fn unknown(range: TextRange) -> Value {
-    reference(range, "AWS::NoValue")
-}
-
-fn is_unknown(value: &Value) -> bool {
-    matches!(value.intrinsic(), Some(("Ref", name)) if name.as_str() == Some("AWS::NoValue"))
-}
-
-fn reference(range: TextRange, logical_id: &str) -> Value {
-    tf(
-        range,
-        "Ref",
-        value(range, ValueKind::Str(logical_id.into())),
-    )
-}
-
-fn get_att(range: TextRange, logical_id: &str, attribute: &str) -> Value {
-    tf(
-        range,
-        "Fn::GetAtt",
-        value(
-            range,
-            ValueKind::Seq(vec![
-                value(range, ValueKind::Str(logical_id.into())),
-                value(range, ValueKind::Str(attribute.into())),
-            ]),
-        ),
-    )
-}
-
-fn entry(key: &str, key_range: TextRange, value: Value) -> Entry {
-    Entry {
-        key: key.to_owned(),
-        key_range,
-        value,
-    }
-}
-
-fn map(range: TextRange, entries: Vec<Entry>) -> Value {
-    value(range, ValueKind::Map(entries))
 }
 
 /// The community modules gatelint reads as the resources they create.
@@ -698,7 +648,7 @@ impl<'b> Compiler<'b> {
                         resources.push(entry(
                             &format!("{address}.target"),
                             target.key_range,
-                            resource_value(block.range, "Custom::TerraformQuickCreate", properties),
+                            resource(block.range, "Custom::TerraformQuickCreate", properties),
                         ));
                     }
                 }
@@ -710,46 +660,14 @@ impl<'b> Compiler<'b> {
                         resources.extend(self.api_module(block, name, *name_range));
                     }
                     // A module given one of our functions may grant API Gateway its permission.
-                    let mut found = Vec::new();
-                    for attribute in &block.body.attributes {
-                        self.functions_named(&attribute.value, &mut found, 8);
-                    }
-                    for (index, function) in found.into_iter().enumerate() {
-                        let id = format!("module.{name}#{index}");
-                        let properties = vec![entry(
-                            "FunctionName",
-                            *name_range,
-                            reference(*name_range, &function),
-                        )];
-                        resources.push(entry(
-                            &id,
-                            *name_range,
-                            resource_value(block.range, "AWS::Lambda::Permission", properties),
-                        ));
-                        self.incomplete.push(id);
-                    }
+                    let granted = self.possible_permissions(block, "module", name, *name_range);
+                    resources.extend(granted);
                 }
                 // A configuration without a `provider` block is likely a module: the
                 // configuration calling it may grant a permission to a function it outputs.
                 ("output", [(name, name_range)]) if !has_provider => {
-                    let mut found = Vec::new();
-                    for attribute in &block.body.attributes {
-                        self.functions_named(&attribute.value, &mut found, 8);
-                    }
-                    for (index, function) in found.into_iter().enumerate() {
-                        let id = format!("output.{name}#{index}");
-                        let properties = vec![entry(
-                            "FunctionName",
-                            *name_range,
-                            reference(*name_range, &function),
-                        )];
-                        resources.push(entry(
-                            &id,
-                            *name_range,
-                            resource_value(block.range, "AWS::Lambda::Permission", properties),
-                        ));
-                        self.incomplete.push(id);
-                    }
+                    let granted = self.possible_permissions(block, "output", name, *name_range);
+                    resources.extend(granted);
                 }
                 _ => {}
             }
@@ -779,6 +697,38 @@ impl<'b> Compiler<'b> {
             root,
             incomplete: self.incomplete,
         }
+    }
+
+    /// For each function of the configuration a block (a `module` call, an `output`) is given,
+    /// a permission that may exist beyond what is read: the function's permission findings are
+    /// left unsaid (the permission resources are marked incomplete).
+    fn possible_permissions(
+        &mut self,
+        block: &Block,
+        kind: &str,
+        name: &str,
+        name_range: TextRange,
+    ) -> Vec<Entry> {
+        let mut found = Vec::new();
+        for attribute in &block.body.attributes {
+            self.functions_named(&attribute.value, &mut found, 8);
+        }
+        let mut permissions = Vec::new();
+        for (index, function) in found.into_iter().enumerate() {
+            let id = format!("{kind}.{name}#{index}");
+            let properties = vec![entry(
+                "FunctionName",
+                name_range,
+                reference(name_range, &function),
+            )];
+            permissions.push(entry(
+                &id,
+                name_range,
+                resource(block.range, "AWS::Lambda::Permission", properties),
+            ));
+            self.incomplete.push(id);
+        }
+        permissions
     }
 
     /// The functions of the configuration a value names (`aws_lambda_function.x.arn`, ...).
@@ -870,7 +820,7 @@ impl<'b> Compiler<'b> {
                 if let Some(body_entry) = properties.iter_mut().find(|e| e.key == "Body") {
                     if !body_entry.value.is_map() {
                         let at = body_entry.value.range;
-                        body_entry.value = tf(at, "Fn::Transform", unknown(at));
+                        body_entry.value = intrinsic(at, "Fn::Transform", unknown(at));
                     }
                 }
             }
@@ -1331,7 +1281,7 @@ impl<'b> Compiler<'b> {
                 resources.push(entry(
                     &id,
                     triggers.key_range,
-                    resource_value(triggers.value.range, "AWS::Lambda::Permission", properties),
+                    resource(triggers.value.range, "AWS::Lambda::Permission", properties),
                 ));
                 self.incomplete.push(id);
             }
@@ -1363,7 +1313,7 @@ impl<'b> Compiler<'b> {
                 resources.push(entry(
                     &format!("{address}.allowed_triggers.{}", trigger.key),
                     trigger.key_range,
-                    resource_value(trigger.value.range, "AWS::Lambda::Permission", properties),
+                    resource(trigger.value.range, "AWS::Lambda::Permission", properties),
                 ));
             }
         }
@@ -1392,13 +1342,13 @@ impl<'b> Compiler<'b> {
             properties.push(entry(
                 "Body",
                 definition.key_range,
-                tf(at, "Fn::Transform", unknown(at)),
+                intrinsic(at, "Fn::Transform", unknown(at)),
             ));
         }
         let mut resources = vec![entry(
             &address,
             name_range,
-            resource_value(block.range, "AWS::ApiGatewayV2::Api", properties),
+            resource(block.range, "AWS::ApiGatewayV2::Api", properties),
         )];
         let Some(routes) = body.entry("routes") else {
             return resources;
@@ -1441,7 +1391,7 @@ impl<'b> Compiler<'b> {
             resources.push(entry(
                 &integration_id,
                 route.key_range,
-                resource_value(
+                resource(
                     route.value.range,
                     "AWS::ApiGatewayV2::Integration",
                     properties,
@@ -1455,7 +1405,7 @@ impl<'b> Compiler<'b> {
             resources.push(entry(
                 &format!("{address}.route[\"{}\"]", route.key),
                 route.key_range,
-                resource_value(
+                resource(
                     route.value.range,
                     "AWS::ApiGatewayV2::Route",
                     route_properties,
@@ -1517,7 +1467,7 @@ impl<'b> Compiler<'b> {
         if literal {
             return value(at, ValueKind::Str(text));
         }
-        tf(
+        intrinsic(
             at,
             "Fn::Join",
             value(
@@ -1529,20 +1479,6 @@ impl<'b> Compiler<'b> {
             ),
         )
     }
-}
-
-fn resource_value(range: TextRange, type_name: &str, properties: Vec<Entry>) -> Value {
-    map(
-        range,
-        vec![
-            entry(
-                "Type",
-                range,
-                value(range, ValueKind::Str(type_name.into())),
-            ),
-            entry("Properties", range, map(range, properties)),
-        ],
-    )
 }
 
 #[cfg(test)]

@@ -43,6 +43,70 @@ pub struct Intrinsic {
     pub argument: Value,
 }
 
+/// Building value trees for readers of other formats (the Serverless Framework, Terraform),
+/// which write the CloudFormation a configuration stands for with ranges in their own text.
+pub(super) mod build {
+    use super::{Entry, Intrinsic, Value, ValueKind};
+    use crate::text::TextRange;
+
+    pub fn map(range: TextRange, entries: Vec<Entry>) -> Value {
+        Value::new(range, ValueKind::Map(entries))
+    }
+
+    pub fn entry(key: &str, key_range: TextRange, value: Value) -> Entry {
+        Entry {
+            key: key.to_owned(),
+            key_range,
+            value,
+        }
+    }
+
+    pub fn string(range: TextRange, text: &str) -> Value {
+        Value::new(range, ValueKind::Str(text.to_owned()))
+    }
+
+    /// An intrinsic function call (`Ref`, `Fn::GetAtt`, `Fn::Sub`, ...).
+    pub fn intrinsic(range: TextRange, name: &str, argument: Value) -> Value {
+        Value::new(
+            range,
+            ValueKind::Intrinsic(Box::new(Intrinsic {
+                name: name.into(),
+                argument,
+            })),
+        )
+    }
+
+    pub fn reference(range: TextRange, logical_id: &str) -> Value {
+        intrinsic(range, "Ref", string(range, logical_id))
+    }
+
+    pub fn get_att(range: TextRange, logical_id: &str, attribute: &str) -> Value {
+        let pair = vec![string(range, logical_id), string(range, attribute)];
+        intrinsic(range, "Fn::GetAtt", Value::new(range, ValueKind::Seq(pair)))
+    }
+
+    /// A value gatelint cannot know: a reference to nothing of the model, which
+    /// [`crate::templates::Template::string`] and `number` read as unknown.
+    pub fn unknown(range: TextRange) -> Value {
+        reference(range, "AWS::NoValue")
+    }
+
+    pub fn is_unknown(value: &Value) -> bool {
+        matches!(value.intrinsic(), Some(("Ref", name)) if name.as_str() == Some("AWS::NoValue"))
+    }
+
+    /// A resource: `Type` and `Properties`.
+    pub fn resource(range: TextRange, type_name: &str, properties: Vec<Entry>) -> Value {
+        map(
+            range,
+            vec![
+                entry("Type", range, string(range, type_name)),
+                entry("Properties", range, map(range, properties)),
+            ],
+        )
+    }
+}
+
 /// The intrinsic functions CloudFormation knows, by their YAML short tag.
 const SHORT_TAGS: &[(&str, &str)] = &[
     ("!Ref", "Ref"),
