@@ -1,4 +1,4 @@
-//! The Lambda proxy integration formats (see `shared/AWS-BEHAVIOUR.md`).
+//! The Lambda proxy integration formats (see `docs/aws-behaviour.md`).
 
 /// Keys API Gateway accepts in a payload 1.0 response (REST APIs; HTTP APIs with payload 1.0).
 pub const REST_RESPONSE_KEYS: &[&str] = &[
