@@ -592,8 +592,9 @@ mod tests {
         let text = "resource \"aws_lambda_function\" \"live\" {\n  handler = \"app.handler\"\n  runtime = \"python3.12\"\n}\n\nresource \"aws_lambda_alias\" \"live\" {\n  name          = \"live\"\n  function_name = aws_lambda_function.live.function_name\n}\n\nresource \"aws_api_gateway_rest_api\" \"api\" {\n  name = \"api\"\n}\n\nresource \"aws_api_gateway_integration\" \"live\" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  resource_id = aws_api_gateway_rest_api.api.root_resource_id\n  http_method = \"GET\"\n  type        = \"AWS_PROXY\"\n  uri         = aws_lambda_alias.live.invoke_arn\n}\n";
         let findings = |text: &str| {
             let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
-            let mut model = TemplateModel::read(FileKind::Terraform, &tree, text);
-            model.attach_configuration(text, Vec::new());
+            let alone = TemplateModel::read(FileKind::Terraform, &tree, text);
+            let blocks = alone.read.terraform.clone().expect("a Terraform read");
+            let model = TemplateModel::configuration(text, blocks, Some(Vec::new()));
             analyze_with_model(
                 Some(FileKind::Terraform),
                 Some(&tree),

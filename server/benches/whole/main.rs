@@ -62,6 +62,11 @@ fn main() {
 
     let brackets_python = format!("{} unbalanced `(` in a .py", inputs::BRACKETS);
     let brackets_template = format!("{} unbalanced `[` in a YAML template", inputs::BRACKETS);
+    let terraform = format!(
+        "Terraform ({} resources in {} files)",
+        inputs::TERRAFORM_FUNCTIONS * 5 + 1,
+        inputs::TERRAFORM_FILES
+    );
     if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
         for (label, path, templates) in [
             (
@@ -77,6 +82,7 @@ fn main() {
             ),
             (&brackets_python, &inputs.brackets_python, Vec::new()),
             (&brackets_template, &inputs.brackets_template, Vec::new()),
+            (&terraform, &inputs.terraform, Vec::new()),
         ] {
             let check = bench
                 .wants("check")

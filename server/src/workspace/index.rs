@@ -19,7 +19,7 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{serverless, terraform, TemplateModel};
+use crate::templates::{serverless, terraform, ConfigurationFile, TemplateModel};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
@@ -153,6 +153,8 @@ pub struct WorkspaceIndex {
     /// OpenAPI files templates include (`DefinitionUri`, `AWS::Include`), with the text read and
     /// the templates that include each.
     included: HashMap<PathBuf, IncludedFile>,
+    /// Terraform files inserted but not yet joined with their folders (see [`Self::insert`]).
+    unjoined: HashSet<PathBuf>,
 }
 
 /// An OpenAPI definition file some templates include.
@@ -217,10 +219,14 @@ impl WorkspaceIndex {
         &self.links
     }
 
-    /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards.
+    /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards:
+    /// a Terraform file is joined with the other files of its folder then, once they are in too.
     pub fn insert(&mut self, path: PathBuf, mut file: IndexedFile) {
         self.include_definitions(&path, &mut file);
-        self.read_configuration(&path, &mut file);
+        if file.kind == FileKind::Terraform {
+            self.unjoined.extend(self.configuration_siblings(&path));
+            self.unjoined.insert(path.clone());
+        }
         self.files.insert(path, file);
     }
 
@@ -283,22 +289,34 @@ impl WorkspaceIndex {
 
     /// Reads a Terraform file with the other `.tf` files of its folder, which form one
     /// configuration with it (a permission is often in another file than the integration); the
-    /// texts of files the index holds (open in the editor) are used as they are. A folder of more
-    /// than [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
+    /// texts of files the index holds (open in the editor) are used as they are, with the blocks
+    /// read when they were indexed (no file is parsed again). A folder of more than
+    /// [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
     /// file by file, and its permission findings unreported.
-    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) {
+    fn read_configuration(&self, path: &Path, file: &mut IndexedFile) {
         if file.kind != FileKind::Terraform {
             return;
         }
-        let Some(model) = file.model.as_mut().and_then(Arc::get_mut) else {
+        let Some(blocks) = file
+            .model
+            .as_ref()
+            .and_then(|model| model.read.terraform.clone())
+        else {
             return;
         };
-        let Some(folder) = path.parent() else {
-            return;
+        let siblings = self.configuration_files(path, file.text.len());
+        let model = TemplateModel::configuration(&file.text, blocks, siblings);
+        file.content = Content::Template {
+            functions: model.function_specs(),
         };
-        let Ok(listing) = std::fs::read_dir(folder) else {
-            return;
-        };
+        file.model = Some(Arc::new(model));
+    }
+
+    /// The other `.tf` files of a Terraform file's folder, with their texts and, for the files
+    /// the index holds, their blocks; `None` when the folder cannot be read whole.
+    fn configuration_files(&self, path: &Path, own_len: usize) -> Option<Vec<ConfigurationFile>> {
+        let folder = path.parent()?;
+        let listing = std::fs::read_dir(folder).ok()?;
         let mut names: Vec<PathBuf> = listing
             .filter_map(Result::ok)
             .map(|entry| entry.path())
@@ -311,29 +329,50 @@ impl WorkspaceIndex {
             })
             .collect();
         if names.len() > MAX_CONFIGURATION_FILES {
-            return;
+            return None;
         }
         names.sort();
         let mut siblings = Vec::new();
-        let mut total = file.text.len();
+        let mut total = own_len;
         for sibling in names {
-            let text = match self.files.get(&sibling) {
-                Some(indexed) => Arc::clone(&indexed.text),
-                None => match fs::read_text(&sibling, &self.boundary) {
-                    Ok(text) => Arc::from(text),
-                    // A file of the configuration that cannot be read: it may hold anything.
-                    Err(_) => return,
-                },
+            let (text, blocks) = match self.files.get(&sibling) {
+                Some(indexed) => (
+                    Arc::clone(&indexed.text),
+                    indexed
+                        .model
+                        .as_ref()
+                        .and_then(|model| model.read.terraform.clone()),
+                ),
+                // A file of the configuration that cannot be read: it may hold anything.
+                None => (
+                    Arc::from(fs::read_text(&sibling, &self.boundary).ok()?),
+                    None,
+                ),
             };
             total += text.len();
             if total > MAX_CONFIGURATION_BYTES {
-                return;
+                return None;
             }
-            siblings.push((sibling, text));
+            siblings.push(ConfigurationFile {
+                path: sibling,
+                text,
+                blocks,
+            });
         }
-        model.attach_configuration(&file.text, siblings);
-        if let Content::Template { functions } = &mut file.content {
-            *functions = model.function_specs();
+        Some(siblings)
+    }
+
+    /// Joins the Terraform files inserted since the last [`Self::relink`] (and the files of
+    /// their folders) with their configurations, each folder once all its files are in.
+    fn join_configurations(&mut self) {
+        let mut pending: Vec<PathBuf> = std::mem::take(&mut self.unjoined).into_iter().collect();
+        pending.sort();
+        for path in pending {
+            let Some(mut file) = self.files.remove(&path) else {
+                continue;
+            };
+            self.read_configuration(&path, &mut file);
+            self.files.insert(path, file);
         }
     }
 
@@ -480,10 +519,9 @@ impl WorkspaceIndex {
         };
         // The other files of a Terraform configuration read this one's text too.
         for sibling in self.configuration_siblings(path) {
-            let Some(old) = self.files.get(&sibling) else {
+            let Some(mut file) = self.files.remove(&sibling) else {
                 continue;
             };
-            let mut file = IndexedFile::new(old.kind, Arc::clone(&old.text));
             self.read_configuration(&sibling, &mut file);
             self.files.insert(sibling.clone(), file);
             self.relink_template(&sibling);
@@ -516,6 +554,7 @@ impl WorkspaceIndex {
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
+        self.join_configurations();
         self.within_roots_seen.clear();
         self.refused.clear();
         let templates: Vec<(PathBuf, Vec<FunctionSpec>)> = self
