@@ -94,7 +94,9 @@ fn run_rules(
     let untagged = tree
         .root_node()
         .has_error()
-        .then(|| templates::read::placeholders::blank(text, false))
+        .then(|| {
+            templates::read::placeholders::blank(text, templates::read::placeholders::Host::Code)
+        })
         .flatten()
         .and_then(|(blanked, tags)| {
             let tree = crate::text::parse(kind, &blanked, None)?;

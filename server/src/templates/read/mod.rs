@@ -93,7 +93,14 @@ pub fn read_after(
         };
     }
     if kind.is_template() {
-        if let Some((blanked, tags)) = placeholders::blank(text, kind == FileKind::JsonTemplate) {
+        if let Some((blanked, tags)) = placeholders::blank(
+            text,
+            if kind == FileKind::JsonTemplate {
+                placeholders::Host::Json
+            } else {
+                placeholders::Host::Yaml
+            },
+        ) {
             if let Some(tree) = crate::text::parse(kind, &blanked, None) {
                 let mut read = read_after(kind, &tree, &blanked, None);
                 if let Some(template) = &mut read.template {
