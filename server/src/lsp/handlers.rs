@@ -11,20 +11,25 @@ use tower_lsp_server::ls_types::{
 use super::convert::{self, OtherFile, Positions};
 use super::store::Snapshot;
 use crate::config;
+use crate::context::FileContext;
 use crate::findings::Finding;
 use crate::knowledge;
+use crate::languages::imports;
 use crate::rules::{self};
 use crate::templates;
 use crate::text::{Encoding, TextRange};
 
 /// Hover: the documentation of the rules whose findings cover `position`, each under its finding's
-/// message; otherwise the explanation of an AWS error text in the string or comment under the
-/// cursor.
+/// message; in a template, what the setting under the cursor means; over an import, what the
+/// runtimes of the functions loading the file say of it (`context`: what the workspace says of the
+/// file, asked only then); otherwise the explanation of an AWS error text in the string or
+/// comment under the cursor.
 pub fn hover(
     snapshot: &Snapshot,
     findings: &[Finding],
     position: Position,
     encoding: Encoding,
+    context: &dyn Fn() -> FileContext,
 ) -> Option<Hover> {
     let positions = Positions::of(snapshot, encoding);
     let offset = positions.offset(position);
@@ -56,6 +61,9 @@ pub fn hover(
             range: None,
         });
     }
+    if let Some((text, range)) = import_hover(snapshot, offset, context) {
+        return Some(markdown_hover(text, positions.range(range)));
+    }
     let range = error_text_range(snapshot, offset)?;
     let found = knowledge::explain(range.slice(&snapshot.text));
     if found.is_empty() {
@@ -73,6 +81,22 @@ fn template_hover(snapshot: &Snapshot, offset: usize) -> Option<String> {
     let template = templates::parse(kind, snapshot.tree.as_ref()?, &snapshot.text)?;
     let graph = templates::Graph::build(&template);
     templates::hover_at(&template, &graph, offset)
+}
+
+/// Over the module name of an import of a handler file: what the functions loading the file
+/// have of it (see [`rules::startup::missing_module::describe_import`]).
+fn import_hover(
+    snapshot: &Snapshot,
+    offset: usize,
+    context: &dyn Fn() -> FileContext,
+) -> Option<(String, TextRange)> {
+    let kind = snapshot.kind.filter(|kind| !kind.is_template())?;
+    let imports = imports::collect(kind, snapshot.tree.as_ref()?, &snapshot.text);
+    let import = imports
+        .iter()
+        .find(|import| import.range.start <= offset && offset <= import.range.end)?;
+    let text = rules::startup::missing_module::describe_import(&context(), import)?;
+    Some((text, import.range))
 }
 
 /// Where an AWS error text may be written at `offset`: the string literal or comment holding it,

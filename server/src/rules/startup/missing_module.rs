@@ -1,4 +1,4 @@
-use crate::context::{CodePackage, HandlerContext};
+use crate::context::{CodePackage, FileContext, HandlerContext};
 use crate::files::Language;
 use crate::findings::{Category, Related, Severity};
 use crate::knowledge::manifests::{Declared, Manifest};
@@ -112,6 +112,83 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         };
         report(sink, import, first, missing, failing.len(), !handler_here);
     }
+}
+
+/// What the runtimes and packages of the functions a file runs in say about one of its imports,
+/// as markdown (the editor's hover over the import): one line per runtime and function, `None`
+/// when the file runs in no function gatelint knows, or the import is local or unknown to it.
+pub fn describe_import(file: &FileContext, import: &Import) -> Option<String> {
+    let contexts: Vec<&HandlerContext> = file
+        .handlers
+        .values()
+        .flatten()
+        .chain(&file.whole_file)
+        .chain(&file.loaded_by)
+        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut heading = None;
+    for context in contexts {
+        let function = &context.function;
+        let Some(runtime) = function
+            .runtime
+            .as_ref()
+            .map(|runtime| runtime.text.as_str())
+        else {
+            continue;
+        };
+        let (name, shipped, missing) = match function.family {
+            RuntimeFamily::Node => {
+                let Some(name) = runtimes::node_package(&import.module) else {
+                    continue;
+                };
+                let Some(major) = runtimes::node_major(runtime) else {
+                    continue;
+                };
+                let missing = known_package(context)
+                    .map(|package| node_missing(context, package, import).is_some());
+                (name, runtimes::node_ships(major, name), missing)
+            }
+            RuntimeFamily::Python => {
+                let Some(top) = import
+                    .module
+                    .split('.')
+                    .next()
+                    .filter(|top| !top.is_empty())
+                else {
+                    continue;
+                };
+                let missing =
+                    known_package(context).map(|package| python_missing(package, import).is_some());
+                (top, runtimes::python_ships(top), missing)
+            }
+            RuntimeFamily::Rust | RuntimeFamily::Other => continue,
+        };
+        heading.get_or_insert_with(|| format!("**`{name}`**"));
+        let what = match (shipped, missing) {
+            (Shipped::Yes, _) => "included in the runtime".to_owned(),
+            (Shipped::Unknown, _) => continue,
+            (Shipped::No, Some(true)) => "not in the runtime, and the function's package does \
+                 not hold it: the function cannot start (GL1001)"
+                .to_owned(),
+            (Shipped::No, Some(false)) => "not in the runtime: the function's package holds it \
+                 (declared, vendored, or installed with another dependency)"
+                .to_owned(),
+            (Shipped::No, None) => "not in the runtime: it must come with the function's \
+                 package, which gatelint cannot see whole (a layer, an image or a build)"
+                .to_owned(),
+        };
+        let line = format!("- `{}` on `{runtime}`: {what}", function.logical_id);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let heading = heading?;
+    (!lines.is_empty()).then(|| {
+        format!(
+            "{heading} when the function loads this file:\n\n{}",
+            lines.join("\n")
+        )
+    })
 }
 
 /// The package of a function whose contents gatelint can know: no layer, no image, no build it
