@@ -1,6 +1,6 @@
 use crate::context::{CodePackage, FileContext, HandlerContext};
 use crate::files::Language;
-use crate::findings::{Category, Related, Severity};
+use crate::findings::{Category, Edit, Fix, Related, Severity};
 use crate::knowledge::manifests::{Declared, Manifest};
 use crate::knowledge::runtimes::{self, Shipped};
 use crate::languages::Import;
@@ -8,6 +8,7 @@ use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::RuntimeFamily;
 use crate::templates::model::Dialect;
 use crate::templates::serverless;
+use crate::text::TextRange;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -112,6 +113,34 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         };
         report(sink, import, first, missing, failing.len(), !handler_here);
     }
+}
+
+/// For a Python package missing from the `requirements.txt` the function's build installs from:
+/// its distribution added as a line of that file. Not applied unattended: which version to pin
+/// is the author's choice.
+fn requirements_fix(context: &HandlerContext, import: &Import) -> Option<Fix> {
+    if context.function.family != RuntimeFamily::Python {
+        return None;
+    }
+    let (written, manifest) = context.package.as_ref()?.manifests.first()?;
+    let Manifest::Requirements { end, open_line, .. } = manifest else {
+        return None;
+    };
+    let top = import.module.split('.').next()?;
+    let distribution = runtimes::python_distributions(top)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| top.to_owned());
+    let path = context.template.parent()?.join(written);
+    Some(Fix {
+        title: format!("Add `{distribution}` to {written}"),
+        edits: vec![Edit {
+            path: Some(path),
+            range: TextRange::empty(*end),
+            new_text: format!("{}{distribution}\n", if *open_line { "\n" } else { "" }),
+        }],
+        safe: false,
+    })
 }
 
 /// What the runtimes and packages of the functions a file runs in say about one of its imports,
@@ -396,6 +425,9 @@ fn report(
         }
     };
     let finding = sink.report(import.range, message);
+    if let Some(fix) = requirements_fix(context, import) {
+        finding.fixes.push(fix);
+    }
     if let Some(runtime) = &function.runtime {
         if !context.template.as_os_str().is_empty() {
             finding.related.push(Related {
