@@ -313,6 +313,8 @@ mod tests {
         let Manifest::Requirements {
             distributions,
             opaque,
+            end,
+            open_line,
         } = &manifest
         else {
             panic!("requirements");
@@ -322,6 +324,12 @@ mod tests {
             &["requests", "pyyaml", "aws-lambda-powertools"]
         );
         assert!(!opaque);
+        // A line added goes at the end, after the last line's break.
+        assert_eq!((*end, *open_line), (123, false));
+        let Manifest::Requirements { open_line, .. } = requirements("requests") else {
+            panic!("requirements");
+        };
+        assert!(open_line);
         assert_eq!(
             manifest.declares_distribution(&["pyyaml".into()]),
             Declared::Yes
