@@ -14,9 +14,11 @@
 //! written.
 //!
 //! Variables resolve where the file says what they are: `${self:a.b}` to that value,
-//! `${opt:stage, 'dev'}` and the like to their default. Any other variable (`${ssm:...}`,
-//! `${env:X}` without a default, `${file(...)}`) leaves its value unknown: text holding `${` is
-//! never read as a value (see [`super::Template::string`]).
+//! `${opt:stage, 'dev'}` and the like to their default, `${sls:stage}` to `provider.stage` (the
+//! framework's default, `dev`, without one), `${file(./x.yml)}` to the file's value when the
+//! workspace read it, a variable inside a variable first. Any other variable (`${ssm:...}`,
+//! `${env:X}` without a default) leaves its value unknown: text holding `${` is never read as a
+//! value (see [`super::Template::string`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -966,6 +968,14 @@ impl<'a> Compiler<'a> {
             Some((primary, fallback)) => (primary.trim(), Some(fallback.trim())),
             None => (inner.trim(), None),
         };
+        if primary == "sls:stage" {
+            // The stage deployed without `--stage`: `provider.stage`, else the framework's `dev`.
+            return match self.root.path(&["provider", "stage"]) {
+                Some(stage) => Some(self.resolve_within(stage, depth - 1))
+                    .filter(|stage| stage.as_str().is_some_and(|text| !text.contains("${"))),
+                None => Some(string(range, "dev")),
+            };
+        }
         let found = primary
             .strip_prefix("self:")
             .and_then(|path| self.lookup(path, depth))
@@ -1249,6 +1259,27 @@ mod tests {
             nightly.handler.is_none(),
             "an unresolved variable is unknown"
         );
+    }
+
+    /// `${sls:stage}` is `provider.stage`, else `dev`; a variable inside a variable resolves
+    /// first; an unknown stage leaves the value unknown.
+    #[test]
+    fn the_stage_and_variables_inside_variables_resolve() {
+        let service = |stage: &str| {
+            format!("service: shop\ncustom:\n  timeouts:\n    dev: 40\n    prod: 10\nprovider:\n  name: aws\n  runtime: python3.12\n{stage}functions:\n  report:\n    handler: src/report.handler\n    timeout: ${{self:custom.timeouts.${{sls:stage}}}}\n    events:\n      - http: GET report\n")
+        };
+        let timeout = |text: &str| {
+            let model = model(text);
+            let specs = model.function_specs();
+            specs[0].timeout_range.map(|_| specs[0].timeout_seconds)
+        };
+        assert_eq!(timeout(&service("")), Some(40.0));
+        assert_eq!(timeout(&service("  stage: prod\n")), Some(10.0));
+        assert_eq!(
+            timeout(&service("  stage: ${opt:stage, 'prod'}\n")),
+            Some(10.0)
+        );
+        assert_eq!(timeout(&service("  stage: ${env:STAGE}\n")), None);
     }
 
     #[test]
