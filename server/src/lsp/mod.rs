@@ -1002,7 +1002,15 @@ impl LanguageServer for Server {
             guarded("hover", || {
                 let snapshot = state.documents.snapshot(&at.text_document.uri)?;
                 let findings = state.findings(&snapshot);
-                handlers::hover(&snapshot, &findings, at.position, state.encoding())
+                handlers::hover(&snapshot, &findings, at.position, state.encoding()).or_else(|| {
+                    handlers::handler_hover(
+                        &snapshot,
+                        &state.read_index(),
+                        &normalize(&snapshot.path),
+                        at.position,
+                        state.encoding(),
+                    )
+                })
             })
             .flatten()
         })

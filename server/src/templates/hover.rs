@@ -2,6 +2,7 @@
 //! and which APIs invoke the function it belongs to, read from the integration graph.
 
 use super::graph::{ApiKind, Edge, Graph, HTTP_TIMEOUT_MILLIS, REST_TIMEOUT_MILLIS};
+
 use super::model::{Dialect, Resource, Template, LAMBDA_FUNCTION_TYPES};
 use super::value::{Value, ValueKind};
 
@@ -148,19 +149,34 @@ fn function_of<'t>(template: &'t Template, resource: &'t Resource) -> Option<&'t
     None
 }
 
-fn budget(edge: &Edge) -> String {
-    let limit = match edge.api_kind {
-        ApiKind::Http => HTTP_TIMEOUT_MILLIS,
-        _ => REST_TIMEOUT_MILLIS,
-    };
-    format!("{} s", seconds(edge.timeout.millis.min(limit)))
+fn budget(edge: &Edge, function_timeout_seconds: f64) -> String {
+    let waits = edge.timeout.millis.min(edge.max_timeout_millis());
+    if !edge.api_kind.is_api_gateway() || waits >= function_timeout_seconds * 1000.0 {
+        return format!("for the function's own timeout ({function_timeout_seconds} s)");
+    }
+    format!("{} s", seconds(waits))
+}
+
+/// The response format a door reads, for the list of invokers.
+fn format(edge: &Edge) -> String {
+    match edge.api_kind {
+        ApiKind::LoadBalancer if edge.multi_value_headers => {
+            "ALB response with multiValueHeaders".to_owned()
+        }
+        ApiKind::LoadBalancer => "ALB response".to_owned(),
+        _ if edge.streaming => "response stream".to_owned(),
+        _ => format!("payload {}", edge.payload_version),
+    }
 }
 
 /// Which APIs invoke the function, with their time budget and payload format.
 fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
     let edges: Vec<&Edge> = graph.edges_of(function).collect();
     if edges.is_empty() {
-        return format!("\n\n`{function}` is invoked by no API in this template.");
+        return format!(
+            "\n\n`{function}` is invoked by no API in this template (nor a function URL or a load \
+             balancer)."
+        );
     }
     let timeout = template
         .resource(function)
@@ -174,10 +190,10 @@ fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
             ""
         };
         text.push_str(&format!(
-            "\n- {}: waits {}, payload {}{asynchronous}",
+            "\n- {}: waits {}, {}{asynchronous}",
             edge.describe(),
-            budget(edge),
-            edge.payload_version
+            budget(edge, timeout),
+            format(edge)
         ));
     }
     if edges.len() > 20 {

@@ -486,9 +486,14 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
             ("source_arn", "SourceArn"),
             ("action", "Action"),
             ("qualifier", "Qualifier"),
+            ("function_url_auth_type", "FunctionUrlAuthType"),
         ],
         "aws_lambda_alias" => &[("function_name", "FunctionName"), ("name", "Name")],
-        "aws_lambda_function_url" => &[("function_name", "TargetFunctionArn")],
+        "aws_lambda_function_url" => &[
+            ("function_name", "TargetFunctionArn"),
+            ("authorization_type", "AuthType"),
+            ("invoke_mode", "InvokeMode"),
+        ],
         "aws_lambda_event_source_mapping" => &[("function_name", "FunctionName")],
         "aws_api_gateway_rest_api" => &[("name", "Name"), ("body", "Body")],
         "aws_api_gateway_resource" => &[
