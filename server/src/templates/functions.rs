@@ -188,6 +188,40 @@ pub struct FunctionSpec {
 }
 
 impl FunctionSpec {
+    /// What every call gets when the function cannot even start, per door that invokes it:
+    /// `every call fails (502 on a REST API, 500 on an HTTP API)`; `every invocation fails`
+    /// when no door does.
+    pub fn call_failure(&self) -> String {
+        let routes: Vec<&Invocation> = self
+            .invocations
+            .iter()
+            .filter(|invocation| invocation.authorizer.is_none())
+            .collect();
+        if self.invocations.is_empty() {
+            return "every invocation fails".to_owned();
+        }
+        if routes
+            .iter()
+            .all(|invocation| matches!(invocation.api_kind, ApiKind::Rest | ApiKind::Http))
+        {
+            return "every call fails (502 on a REST API, 500 on an HTTP API)".to_owned();
+        }
+        let mut outcomes: Vec<&str> = Vec::new();
+        for invocation in routes {
+            let outcome = match invocation.api_kind {
+                ApiKind::Rest => "502 on the REST API",
+                ApiKind::Http => "500 on the HTTP API",
+                ApiKind::WebSocket => "an error message to the WebSocket caller",
+                ApiKind::FunctionUrl => "an error (5xx) from the function URL",
+                ApiKind::LoadBalancer => "502 from the load balancer",
+            };
+            if !outcomes.contains(&outcome) {
+                outcomes.push(outcome);
+            }
+        }
+        format!("every call fails ({})", outcomes.join(", "))
+    }
+
     /// The smallest time budget over the APIs that invoke it: the function's own timeout or the
     /// integration's, whichever ends first, in milliseconds, with which one decides.
     pub fn budget(&self) -> Option<(f64, Option<&Invocation>)> {
