@@ -263,7 +263,8 @@ pub fn handler_reading(
         TemplateReading::Unknown if !file.handlers.is_empty() => return None,
         TemplateReading::Unknown => {}
     }
-    if file.test_code {
+    // The code shows a front door with a contract of its own (as in [`reading`]).
+    if file.test_code || file.shown_front_door(text).is_some() {
         return None;
     }
     let chain = function_chain(facts, handler);

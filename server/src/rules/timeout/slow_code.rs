@@ -75,7 +75,9 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
         }
         handler.api_evidence.as_ref()?;
         match ctx.file.shown_front_door(ctx.text) {
-            Some(ShownFrontDoor::Netlify) => None,
+            // Netlify's proxy has limits of its own; a load balancer waits for the function's
+            // own timeout, which no template states here.
+            Some(ShownFrontDoor::Netlify | ShownFrontDoor::LoadBalancer) => None,
             Some(ShownFrontDoor::WebSocket) => Some(Budget {
                 millis: WEBSOCKET_TIMEOUT_MILLIS,
                 source: "API Gateway's 29 s WebSocket integration limit (no template links this \
