@@ -524,7 +524,10 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     // Every event type but the two API ones is another source: SAM's (SQS,
                     // Schedule, S3, ...) and the Serverless Framework's read into the model
                     // under their own names (`sqs`, `websocket`, `alb`, ...).
-                    .is_some_and(|kind| !matches!(kind, "Api" | "HttpApi"))
+                    .is_some_and(|kind| {
+                        let serverless_alb = kind == "alb" && template.dialect == Dialect::ServerlessFramework;
+                        !matches!(kind, "Api" | "HttpApi") && !serverless_alb
+                    })
             })
             || invoked_elsewhere.contains(&resource.logical_id)
             // With no API event of its own, an API definition gatelint does not read may invoke

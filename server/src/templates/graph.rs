@@ -437,6 +437,35 @@ impl Builder<'_> {
             let (default_api, kind, api_key) = match event_type {
                 Some("Api") => ("ServerlessRestApi", ApiKind::Rest, "RestApiId"),
                 Some("HttpApi") => ("ServerlessHttpApi", ApiKind::Http, "ApiId"),
+                // The Serverless Framework's `alb` event: a target group it creates, with the
+                // permission.
+                Some("alb")
+                    if self.template.dialect == super::model::Dialect::ServerlessFramework =>
+                {
+                    let multi_value_headers = property("MultiValueHeaders")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    self.door_edge(
+                        index,
+                        format!(
+                            "{}AlbTargetGroup",
+                            resource
+                                .logical_id
+                                .strip_suffix("LambdaFunction")
+                                .unwrap_or(&resource.logical_id)
+                        ),
+                        ApiKind::LoadBalancer,
+                        FunctionRef {
+                            logical_id: resource.logical_id.clone(),
+                            range: event.key_range,
+                        },
+                        "1.0",
+                        (true, false),
+                        false,
+                        multi_value_headers,
+                    );
+                    continue;
+                }
                 _ => continue,
             };
             let (api, kind) = match property(api_key) {

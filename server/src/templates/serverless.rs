@@ -463,8 +463,22 @@ impl<'a> Compiler<'a> {
                         event_properties,
                     ));
                 }
-                // `sqs`, `schedule`, `websocket`, `alb`, ...: another source; its kind keeps
-                // the framework's name, which is no API Gateway event type.
+                // An `alb` event: the framework creates a Lambda target group and its permission;
+                // the graph reads it as a load balancer door (`multiValueHeaders: true` sets the
+                // target group's attribute).
+                "alb" => {
+                    let mut event_properties = Vec::new();
+                    if let Some(multi) = value.get("multiValueHeaders") {
+                        event_properties.push(entry(
+                            "MultiValueHeaders",
+                            multi.range,
+                            multi.clone(),
+                        ));
+                    }
+                    events.push(sam_event(first.key_range, index, "alb", event_properties));
+                }
+                // `sqs`, `schedule`, `websocket`, ...: another source; its kind keeps the
+                // framework's name, which is no API Gateway event type.
                 other => events.push(other_event(first.key_range, index, other)),
             }
         }
