@@ -359,6 +359,9 @@ impl Builder<'_> {
             }
             "AWS::Lambda::Url" => self.function_url(index, resource),
             "AWS::ElasticLoadBalancingV2::TargetGroup" => self.target_group(index, resource),
+            "AWS::ElasticLoadBalancingV2::TargetGroupAttachment" => {
+                self.target_group_attachment(index, resource)
+            }
             "AWS::ApiGateway::Method" => self.rest_method(index, resource),
             "AWS::ApiGatewayV2::Integration" => self.v2_integration(index, resource),
             "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
@@ -620,17 +623,25 @@ impl Builder<'_> {
         );
     }
 
-    /// `AWS::ElasticLoadBalancingV2::TargetGroup` with `TargetType: lambda`: the load balancer
-    /// invokes every function its `Targets` name, as `elasticloadbalancing.amazonaws.com`.
-    fn target_group(&mut self, index: usize, resource: &Resource) {
+    /// Whether a target group is of `TargetType: lambda`, and then whether it enables
+    /// `lambda.multi_value_headers.enabled` (a `TargetGroupAttributes` entry; Terraform's
+    /// `lambda_multi_value_headers_enabled`).
+    fn lambda_target_group(&self, resource: &Resource) -> Option<bool> {
         let lambda = resource
             .property("TargetType")
             .and_then(|value| self.template.string(value))
             .is_some_and(|kind| kind.eq_ignore_ascii_case("lambda"));
         if !lambda {
-            return;
+            return None;
         }
-        let multi_value_headers = resource
+        let is_true = |value: &Value| {
+            value.as_bool() == Some(true)
+                || self
+                    .template
+                    .string(value)
+                    .is_some_and(|text| text.eq_ignore_ascii_case("true"))
+        };
+        let attribute = resource
             .property("TargetGroupAttributes")
             .map(Value::items)
             .unwrap_or_default()
@@ -640,14 +651,20 @@ impl Builder<'_> {
                     .get("Key")
                     .and_then(|key| self.template.string(key))
                     .is_some_and(|key| key == "lambda.multi_value_headers.enabled")
-                    && attribute.get("Value").is_some_and(|value| {
-                        value.as_bool() == Some(true)
-                            || self
-                                .template
-                                .string(value)
-                                .is_some_and(|text| text.eq_ignore_ascii_case("true"))
-                    })
+                    && attribute.get("Value").is_some_and(is_true)
             });
+        let terraform = resource
+            .property("LambdaMultiValueHeadersEnabled")
+            .is_some_and(is_true);
+        Some(attribute || terraform)
+    }
+
+    /// `AWS::ElasticLoadBalancingV2::TargetGroup` with `TargetType: lambda`: the load balancer
+    /// invokes every function its `Targets` name, as `elasticloadbalancing.amazonaws.com`.
+    fn target_group(&mut self, index: usize, resource: &Resource) {
+        let Some(multi_value_headers) = self.lambda_target_group(resource) else {
+            return;
+        };
         let targets = resource
             .property("Targets")
             .map(Value::items)
@@ -670,6 +687,37 @@ impl Builder<'_> {
                 multi_value_headers,
             );
         }
+    }
+
+    /// A target written as its own resource (Terraform's `aws_lb_target_group_attachment`): the
+    /// target group it names invokes the function it names.
+    fn target_group_attachment(&mut self, index: usize, resource: &Resource) {
+        let Some(group) = resource
+            .property("TargetGroupArn")
+            .and_then(|value| self.template.referenced_resources(value).into_iter().next())
+            .and_then(|id| self.template.resource(&id))
+        else {
+            return;
+        };
+        let Some(multi_value_headers) = self.lambda_target_group(group) else {
+            return;
+        };
+        let Some(function) = resource
+            .property("TargetId")
+            .and_then(|value| self.template.function_ref(value))
+        else {
+            return;
+        };
+        self.door_edge(
+            index,
+            group.logical_id.clone(),
+            ApiKind::LoadBalancer,
+            function,
+            "1.0",
+            (false, false),
+            false,
+            multi_value_headers,
+        );
     }
 
     /// HTTP API quick create: an `AWS::ApiGatewayV2::Api` with `Target` gets a route (its
