@@ -539,6 +539,10 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
             ("name", "Name"),
             ("protocol_type", "ProtocolType"),
             ("body", "Body"),
+            // Quick create: a `$default` route (or `route_key`) to this function.
+            ("target", "Target"),
+            ("route_key", "RouteKey"),
+            ("credentials_arn", "CredentialsArn"),
         ],
         "aws_apigatewayv2_integration" => &[
             ("api_id", "ApiId"),
