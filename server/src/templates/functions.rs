@@ -211,6 +211,12 @@ impl FunctionSpec {
             let outcome = match invocation.api_kind {
                 ApiKind::Rest => "502 on the REST API",
                 ApiKind::Http => "500 on the HTTP API",
+                ApiKind::WebSocket if invocation.path == "$connect" => {
+                    "the WebSocket connection is refused"
+                }
+                ApiKind::WebSocket if invocation.nobody_waits() => {
+                    "nobody waits for `$disconnect`, the clean-up is lost"
+                }
                 ApiKind::WebSocket => "an error message to the WebSocket caller",
                 ApiKind::FunctionUrl => "an error (5xx) from the function URL",
                 ApiKind::LoadBalancer => "502 from the load balancer",
