@@ -847,7 +847,19 @@ fn go_to_definition_from_handler_lands_on_the_function() {
     );
     assert_eq!(
         lenses[0]["command"]["title"],
-        "GET /report via ServerlessRestApi (template.yaml)"
+        "GET /report via ServerlessRestApi (payload 1.0, function timeout 8 s) in template.yaml"
+    );
+    // Hover on the handler's name: every door that invokes it, with its format and budget.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": handler_uri }, "position": client.position(&handler, name + 2) }),
+    );
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(
+        markdown.contains(
+            "GET /report of ServerlessRestApi (REST API): payload 1.0, function timeout 8 s"
+        ),
+        "{markdown}"
     );
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);

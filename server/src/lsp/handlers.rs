@@ -75,6 +75,46 @@ pub fn hover(
     ))
 }
 
+/// On a handler's name: every front door that invokes it, with its format and time budget.
+pub fn handler_hover(
+    snapshot: &Snapshot,
+    index: &crate::workspace::WorkspaceIndex,
+    path: &std::path::Path,
+    position: Position,
+    encoding: Encoding,
+) -> Option<Hover> {
+    let positions = Positions::of(snapshot, encoding);
+    let offset = positions.offset(position);
+    let mut sections = Vec::new();
+    let mut range = None;
+    for (name, logical_id, template, doors) in index.doors(path) {
+        let Some(at) = name
+            .as_deref()
+            .and_then(|name| index.symbol(path, name))
+            .filter(|at| at.start <= offset && offset <= at.end)
+        else {
+            continue;
+        };
+        range = Some(at);
+        let template = template
+            .file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        let mut text = format!("`{logical_id}` ({template}) is invoked by:");
+        if doors.is_empty() {
+            text.push_str(" no front door (no API, function URL or load balancer)");
+        }
+        for door in doors {
+            text.push_str(&format!("\n- {door}"));
+        }
+        sections.push(text);
+    }
+    let range = range?;
+    Some(markdown_hover(
+        sections.join("\n\n"),
+        positions.range(range),
+    ))
+}
+
 /// In a template, what the setting under the cursor means for API Gateway.
 fn template_hover(snapshot: &Snapshot, offset: usize) -> Option<String> {
     let kind = snapshot.kind.filter(|kind| kind.is_template())?;
@@ -281,7 +321,7 @@ pub fn route_lenses(
 ) -> Vec<CodeLens> {
     let positions = Positions::of(snapshot, encoding);
     let mut lenses = Vec::new();
-    for (function, template, invocations) in index.routes(path) {
+    for (function, template, timeout, invocations) in index.routes(path) {
         let range = function
             .as_deref()
             .and_then(|name| index.symbol(path, name))
@@ -291,12 +331,13 @@ pub fn route_lenses(
             .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
         let routes: Vec<String> = invocations
             .iter()
-            .map(|invocation| invocation.route.clone())
+            .filter(|invocation| invocation.authorizer.is_none())
+            .map(|invocation| invocation.lens_text(timeout))
             .collect();
         let title = if routes.is_empty() {
-            format!("no API route invokes this handler ({template_name})")
+            format!("no front door invokes this handler ({template_name})")
         } else {
-            format!("{} ({template_name})", routes.join(", "))
+            format!("{} in {template_name}", routes.join(", "))
         };
         lenses.push(CodeLens {
             range: positions.range(range),

@@ -1010,6 +1010,15 @@ impl LanguageServer for Server {
                     state.encoding(),
                     &context,
                 )
+                .or_else(|| {
+                    handlers::handler_hover(
+                        &snapshot,
+                        &state.read_index(),
+                        &normalize(&snapshot.path),
+                        at.position,
+                        state.encoding(),
+                    )
+                })
             })
             .flatten()
         })

@@ -8,9 +8,10 @@
 //! it wires. The model here is that stack: a proxy `http` event is a SAM `Api` event and an
 //! `httpApi` event a SAM `HttpApi` event (both carry their implicit permission, as the
 //! framework's do); a non-proxy one (`integration: lambda`) is the `AWS::ApiGateway::Method`
-//! with the integration responses the framework writes, and its permission. Other events
-//! (`sqs`, `schedule`, `websocket`, `alb`, ...) make the function one that something other than
-//! a REST or HTTP API invokes. Entries of `resources.Resources` are CloudFormation and join as
+//! with the integration responses the framework writes, and its permission; `url` is SAM's
+//! `FunctionUrlConfig` and an `alb` event a load balancer door (both with the framework's
+//! permission). Other events (`sqs`, `schedule`, `websocket`, ...) make the function one that
+//! something other than a REST or HTTP API invokes. Entries of `resources.Resources` are CloudFormation and join as
 //! written.
 //!
 //! Variables resolve where the file says what they are: `${self:a.b}` to that value,
@@ -494,8 +495,22 @@ impl<'a> Compiler<'a> {
                         event_properties,
                     ));
                 }
-                // `sqs`, `schedule`, `websocket`, `alb`, ...: another source; its kind keeps
-                // the framework's name, which is no API Gateway event type.
+                // An `alb` event: the framework creates a Lambda target group and its permission;
+                // the graph reads it as a load balancer door (`multiValueHeaders: true` sets the
+                // target group's attribute).
+                "alb" => {
+                    let mut event_properties = Vec::new();
+                    if let Some(multi) = value.get("multiValueHeaders") {
+                        event_properties.push(entry(
+                            "MultiValueHeaders",
+                            multi.range,
+                            multi.clone(),
+                        ));
+                    }
+                    events.push(sam_event(first.key_range, index, "alb", event_properties));
+                }
+                // `sqs`, `schedule`, `websocket`, ...: another source; its kind keeps the
+                // framework's name, which is no API Gateway event type.
                 other => events.push(other_event(first.key_range, index, other)),
             }
         }

@@ -528,6 +528,23 @@ const TYPES: &[(&str, &str)] = &[
     ("aws_lambda_alias", "AWS::Lambda::Alias"),
     ("aws_lambda_function_url", "AWS::Lambda::Url"),
     (
+        "aws_lb_target_group",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+    ),
+    (
+        "aws_alb_target_group",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+    ),
+    // No CloudFormation type: a target group's `Targets` entry written as its own resource.
+    (
+        "aws_lb_target_group_attachment",
+        "AWS::ElasticLoadBalancingV2::TargetGroupAttachment",
+    ),
+    (
+        "aws_alb_target_group_attachment",
+        "AWS::ElasticLoadBalancingV2::TargetGroupAttachment",
+    ),
+    (
         "aws_lambda_event_source_mapping",
         "AWS::Lambda::EventSourceMapping",
     ),
@@ -567,10 +584,26 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
             ("source_arn", "SourceArn"),
             ("action", "Action"),
             ("qualifier", "Qualifier"),
+            ("function_url_auth_type", "FunctionUrlAuthType"),
         ],
         "aws_lambda_alias" => &[("function_name", "FunctionName"), ("name", "Name")],
-        "aws_lambda_function_url" => &[("function_name", "TargetFunctionArn")],
+        "aws_lambda_function_url" => &[
+            ("function_name", "TargetFunctionArn"),
+            ("authorization_type", "AuthType"),
+            ("invoke_mode", "InvokeMode"),
+        ],
         "aws_lambda_event_source_mapping" => &[("function_name", "FunctionName")],
+        "aws_lb_target_group" | "aws_alb_target_group" => &[
+            ("target_type", "TargetType"),
+            (
+                "lambda_multi_value_headers_enabled",
+                "LambdaMultiValueHeadersEnabled",
+            ),
+        ],
+        "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => &[
+            ("target_group_arn", "TargetGroupArn"),
+            ("target_id", "TargetId"),
+        ],
         "aws_api_gateway_rest_api" => &[("name", "Name"), ("body", "Body")],
         "aws_api_gateway_resource" => &[
             ("rest_api_id", "RestApiId"),
@@ -587,6 +620,10 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
             ("name", "Name"),
             ("protocol_type", "ProtocolType"),
             ("body", "Body"),
+            // Quick create: a `$default` route (or `route_key`) to this function.
+            ("target", "Target"),
+            ("route_key", "RouteKey"),
+            ("credentials_arn", "CredentialsArn"),
         ],
         "aws_apigatewayv2_integration" => &[
             ("api_id", "ApiId"),

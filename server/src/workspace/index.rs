@@ -1190,13 +1190,36 @@ impl WorkspaceIndex {
 
     /// The routes invoking each linked function of a handler file: `(function name or None for
     /// the whole file, template, route descriptions)`.
-    pub fn routes(&self, path: &Path) -> Vec<(Option<String>, PathBuf, Vec<Invocation>)> {
+    pub fn routes(&self, path: &Path) -> Vec<(Option<String>, PathBuf, f64, Vec<Invocation>)> {
         self.links_of_file(path)
             .map(|link| {
                 (
                     link.function_name.clone(),
                     link.template.clone(),
+                    link.function.timeout_seconds,
                     link.function.invocations.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every front door that invokes each handler of a file, summarised with its format and time
+    /// budget (`function URL OrdersUrl: payload 2.0, waits for the function's own timeout
+    /// (60 s)`), with the template function that runs it and the template's file name.
+    pub fn doors(&self, path: &Path) -> Vec<(Option<String>, String, PathBuf, Vec<String>)> {
+        self.links_of_file(path)
+            .map(|link| {
+                let function = &link.function;
+                (
+                    link.function_name.clone(),
+                    function.logical_id.clone(),
+                    link.template.clone(),
+                    function
+                        .invocations
+                        .iter()
+                        .filter(|invocation| invocation.authorizer.is_none())
+                        .map(|invocation| invocation.door_summary(function.timeout_seconds))
+                        .collect(),
                 )
             })
             .collect()

@@ -34,5 +34,11 @@ PY
 cp -R "$repository/tests/fixtures/apps/serverless_service" "$workspace/sls-service"
 # A Terraform configuration: an API Gateway integration with no aws_lambda_permission (GL301).
 cp -R "$repository/tests/fixtures/apps/terraform_rest" "$workspace/tf-service"
+# Other front doors: Lambda function URLs (a public one without its permission, GL301; a handler
+# behind a REST API and a function URL) and Application Load Balancer targets (a numeric header
+# value is an error there, GL110). Their JSON template's annotation lines are not JSON: dropped.
+cp -R "$repository/tests/fixtures/apps/function_urls" "$workspace/url-service"
+cp -R "$repository/tests/fixtures/apps/alb_targets" "$workspace/alb-service"
+sed -i '/^[[:space:]]*\/\/[[:space:]]*^/d' "$workspace/alb-service/template.json"
 
 timeout 120 "$nvim" --headless --clean -l "$here/test.lua" "$repository" "$binary" "$workspace"

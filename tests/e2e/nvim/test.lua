@@ -232,6 +232,64 @@ guarded('terraform', function()
     linked ~= nil and linked.severity == vim.diagnostic.severity.ERROR, vim.inspect(vim.diagnostic.get(handler)))
 end)
 
+-- A Lambda function URL: the hand-written public URL without its permission is GL301 in the
+-- template; a handler behind a REST API and a function URL is judged by REST's contract, its
+-- message names both doors, and hover on the handler lists every door with format and budget.
+guarded('function url', function()
+  local buffer = open('url-service/template.yaml')
+  local client = client_of(buffer)
+  if not check('client attaches to url-service/template.yaml', client ~= nil) then
+    return
+  end
+  local diagnostic = wait_for(buffer, 'GL301', true)[1]
+  check('GL301 on the public function URL', diagnostic ~= nil
+      and diagnostic.message:find('403 Forbidden', 1, true) ~= nil
+      and line_of(buffer, diagnostic.lnum):find('PublicFunction.Arn', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+  local handler = open('url-service/both/app.py')
+  local handler_client = client_of(handler)
+  if not check('client attaches to url-service/both/app.py', handler_client ~= nil) then
+    return
+  end
+  local found = wait_for(handler, 'GL102', true)[1]
+  check('GL102 names the REST API and the function URL', found ~= nil
+      and found.message:find('REST API', 1, true) ~= nil
+      and found.message:find('function URL BothFunctionUrl', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(handler)))
+  local hover = hover_text(handler, handler_client, 0, 5)
+  check('hover on the handler lists both doors with format and budget',
+    hover:find('GET /both of ServerlessRestApi (REST API): payload 1.0, function timeout 3 s', 1, true) ~= nil
+      and hover:find('function URL BothFunctionUrl: payload 2.0, function timeout 3 s', 1, true) ~= nil,
+    hover)
+end)
+
+-- An Application Load Balancer target: a numeric header value is an error there (the load
+-- balancer answers 502), and the target group without a permission is GL301.
+guarded('alb target', function()
+  local handler = open('alb-service/py/app.py')
+  local client = client_of(handler)
+  if not check('client attaches to alb-service/py/app.py', client ~= nil) then
+    return
+  end
+  vim.wait(TIMEOUT_MS, function()
+    local now = diagnostics_with(handler, 'GL110')[1]
+    return now ~= nil and now.severity == vim.diagnostic.severity.ERROR
+  end, 50)
+  local numeric = diagnostics_with(handler, 'GL110')[1]
+  check('GL110 is an error naming the load balancer', numeric ~= nil
+      and numeric.severity == vim.diagnostic.severity.ERROR
+      and numeric.message:find('Application Load Balancer answers 502', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(handler)))
+  local buffer = open('alb-service/template.json')
+  if not check('client attaches to alb-service/template.json', client_of(buffer) ~= nil) then
+    return
+  end
+  local permission = wait_for(buffer, 'GL301', true)[1]
+  check('GL301 on the target group without a permission', permission ~= nil
+      and permission.message:find('elasticloadbalancing.amazonaws.com', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+end)
+
 -- An AWS error text in a comment: hover explains it.
 guarded('error text hover', function()
   local buffer = open('hello_world/app.py')

@@ -348,11 +348,7 @@ fn report(
             more - 1
         ),
     };
-    let consequence = if function.invocations.is_empty() {
-        "every invocation fails"
-    } else {
-        "every call fails (502 on a REST API, 500 on an HTTP API)"
-    };
+    let consequence = function.call_failure();
     let message = match function.family {
         RuntimeFamily::Node => {
             let name = runtimes::node_package(&import.module).unwrap_or(&import.module);
