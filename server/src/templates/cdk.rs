@@ -1739,11 +1739,11 @@ impl<'r> Compiler<'r> {
                             Some((folder, name)) => (folder.to_owned(), name.to_owned()),
                             None => (String::new(), file.clone()),
                         };
-                        let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+                        // esbuild bundles the entry into `index.js`.
                         properties.push(entry(
                             "Handler",
                             handler_at,
-                            string(handler_at, &format!("{stem}.{handler}")),
+                            string(handler_at, &format!("index.{handler}")),
                         ));
                         code = Some(self.code_path(
                             base,
@@ -1773,7 +1773,7 @@ impl<'r> Compiler<'r> {
                         properties.push(entry(
                             "Handler",
                             handler_at,
-                            string(handler_at, &format!("\u{0}.{handler}")),
+                            string(handler_at, &format!("index.{handler}")),
                         ));
                         metadata.push(entry(
                             DEFAULT_ENTRY,
@@ -1909,12 +1909,6 @@ pub fn attach_app(template: &mut Template, app_root: Option<&str>, stem: &str) {
         }
         if let Some(id) = default_entry {
             let module = format!("{stem}.{id}");
-            if let Some(handler) = properties.iter_mut().find(|p| p.key == "Handler") {
-                if let Some(text) = handler.value.as_str() {
-                    let text = text.replacen('\u{0}', &module, 1);
-                    handler.value = string(handler.value.range, &text);
-                }
-            }
             if let Some(code) = properties.iter_mut().find(|p| p.key == "Code") {
                 code.value = string(code.value.range, ".");
             }
