@@ -195,11 +195,34 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> Template {
     let root = tree.root_node();
     let whole = TextRange::new(root.start_byte(), root.end_byte());
     reader.walk(root, whole, 0);
-    let compiled = Compiler::new(&reader).compile(whole);
+    let overrides = has_escape_hatches(text);
+    let compiled = Compiler::new(&reader).compile(whole, overrides);
     let mut template = Template::from_value(compiled, Syntax::Yaml);
     template.dialect = Dialect::Cdk { python };
     template.is_sam = false;
+    if overrides {
+        // The synthesised CloudFormation may differ from what the constructs say.
+        for resource in &mut template.resources {
+            resource.incomplete = true;
+        }
+    }
+    template.mark_unread(crate::text::error_ranges(tree));
     template
+}
+
+/// Whether the file overrides what its constructs synthesise (CDK's escape hatches:
+/// `node.defaultChild`, `addPropertyOverride`, `addOverride`).
+fn has_escape_hatches(text: &str) -> bool {
+    [
+        "defaultChild",
+        "default_child",
+        "addPropertyOverride",
+        "add_property_override",
+        "addOverride",
+        "add_override",
+    ]
+    .iter()
+    .any(|hatch| text.contains(hatch))
 }
 
 struct Reader<'t> {
@@ -640,6 +663,11 @@ impl<'r> Compiler<'r> {
             let Some(kind) = kind_of(&path) else {
                 continue;
             };
+            let args = &if reader.python && kind.scoped() {
+                python_positional(args)
+            } else {
+                args.clone()
+            };
             if kind.scoped() {
                 // `new X(this, 'Id', props)`: a scope, not a string, then the id.
                 let scope_ok = args
@@ -835,14 +863,28 @@ impl<'r> Compiler<'r> {
             };
         }
         match method {
-            "fromAsset" | "asset" if path.contains("Code") => {
-                return match arg(0) {
+            "fromAsset" | "asset" | "AssetCode" if path.contains("Code") => {
+                // Python may name it: `Code.from_asset(path="lambda")`.
+                let written = match args.first() {
+                    Some(Ex {
+                        expr: Expr::Object(props),
+                        ..
+                    }) if self.reader.python => {
+                        find_prop(props, "path").map(|value| self.eval(value, depth + 1))
+                    }
+                    _ => arg(0),
+                };
+                return match written {
                     Some(Val::Str(text, _)) => asset_path(Base::App, &text),
                     Some(Val::Path(base, rel)) => asset_path(base, &rel),
                     _ => Val::Unknown,
                 }
             }
-            "join" | "resolve" if path.ends_with("path.join") || path.ends_with("path.resolve") => {
+            "join" | "resolve"
+                if matches!(path.as_str(), "join" | "resolve")
+                    || path.ends_with("path.join")
+                    || path.ends_with("path.resolve") =>
+            {
                 let mut base = None;
                 let mut parts: Vec<String> = Vec::new();
                 for (index, argument) in args.iter().enumerate() {
@@ -853,6 +895,10 @@ impl<'r> Compiler<'r> {
                             }
                             base = Some(b);
                             parts.push(rel);
+                        }
+                        // `path.join` only joins: a leading `/` of a later part is a separator.
+                        Val::Str(text, _) if index > 0 && method == "join" => {
+                            parts.push(text.trim_start_matches('/').to_owned())
                         }
                         Val::Str(text, _) if !text.starts_with('/') => parts.push(text),
                         _ => return Val::Unknown,
@@ -999,7 +1045,9 @@ impl<'r> Compiler<'r> {
         }
     }
 
-    fn compile(&self, whole: TextRange) -> Value {
+    /// The stack's resources; with `overrides` (escape hatches in the file), the functions the
+    /// APIs invoke are read as invoked in unknown ways.
+    fn compile(&self, whole: TextRange, overrides: bool) -> Value {
         let mut resources: Vec<Entry> = Vec::new();
         let mut routes: Vec<Route> = Vec::new();
         // (function, invoker range): functions invoked by something the model does not read.
@@ -1190,6 +1238,14 @@ impl<'r> Compiler<'r> {
                 _ => self.scan_args(args, &mut other),
             }
         }
+        if overrides {
+            other.extend(routes.drain(..).map(|route| (route.function, route.range)));
+            for (_, _, integration, range) in http_routes.drain(..) {
+                if let Some((function, _)) = self.http_integration_function(integration) {
+                    other.push((function, range));
+                }
+            }
+        }
         // Functions.
         for construct in &self.constructs {
             if construct.kind.is_function() {
@@ -1339,6 +1395,22 @@ impl<'r> Compiler<'r> {
                     },
                 )),
                 Some(_) => integration.push(entry("TimeoutInMillis", at, unknown(at))),
+                None => {}
+            }
+            match option("requestParameters") {
+                Some(Val::Obj(props)) => {
+                    let parameters = props
+                        .iter()
+                        .map(|prop| match self.eval(&prop.value, 0) {
+                            Val::Str(text, range) if !prop.spread => {
+                                entry(&prop.key, prop.key_range, string(range, &text))
+                            }
+                            _ => entry(&prop.key, prop.key_range, unknown(prop.value.range)),
+                        })
+                        .collect();
+                    integration.push(entry("RequestParameters", at, map(at, parameters)));
+                }
+                Some(_) => integration.push(entry("RequestParameters", at, unknown(at))),
                 None => {}
             }
             if proxy == "AWS" {
@@ -1938,6 +2010,52 @@ pub fn attach_app(template: &mut Template, app_root: Option<&str>, stem: &str) {
             }
         }
     }
+}
+
+/// A Python construct call with its scope or id given by keyword (`Function(self,
+/// id="Fn", ...)`), as positional arguments: scope, id, then the other keywords.
+fn python_positional(args: &[Ex]) -> Vec<Ex> {
+    let (positional, keywords) = match args.split_last() {
+        Some((
+            last @ Ex {
+                expr: Expr::Object(props),
+                ..
+            },
+            rest,
+        )) if rest.len() < 2 => (rest, Some((last, props))),
+        _ => return args.to_vec(),
+    };
+    let Some((object, props)) = keywords else {
+        return args.to_vec();
+    };
+    let mut out: Vec<Ex> = positional.to_vec();
+    let mut rest = Vec::new();
+    let mut scope = None;
+    let mut id = None;
+    for prop in props {
+        match prop.key.as_str() {
+            "scope" if !prop.spread => scope = Some(prop.value.clone()),
+            "id" | "constructId" if !prop.spread => id = Some(prop.value.clone()),
+            _ => rest.push(prop.clone()),
+        }
+    }
+    if out.is_empty() {
+        match scope {
+            Some(scope) => out.push(scope),
+            None => return args.to_vec(),
+        }
+    }
+    if out.len() == 1 {
+        match id {
+            Some(id) => out.push(id),
+            None => return args.to_vec(),
+        }
+    }
+    out.push(Ex {
+        range: object.range,
+        expr: Expr::Object(rest),
+    });
+    out
 }
 
 /// The object a method is called on (`api.root.addResource` → `api.root`).

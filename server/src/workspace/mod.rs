@@ -441,3 +441,29 @@ fn report_unreadable(reason: String) -> Finding {
     sink.report(TextRange::empty(0), reason);
     sink.into_findings().remove(0)
 }
+#[cfg(test)]
+mod cdk_links_debug {
+    #[test]
+    fn dump_links() {
+        let Ok(path) = std::env::var("CDK_LINKS") else { return };
+        let checked = super::check_paths(&[std::path::PathBuf::from(path)]);
+        let index = &checked.index;
+        let mut stacks = 0;
+        let mut functions = 0;
+        for (path, file) in index.files_for_debug() {
+            if let super::index::Content::Handler { functions: declared, .. } = &file.content {
+                if file.model.is_some() {
+                    stacks += 1;
+                    functions += declared.len();
+                    for spec in declared {
+                        let linked = index.links().iter().any(|l| l.template == *path && l.function.logical_id == spec.logical_id);
+                        eprintln!("FN {} {} code={:?} handler={:?} linked={} inv={}", path.display(), spec.logical_id, spec.code_uri.as_ref().map(|c| &c.text), spec.handler.as_ref().map(|h| &h.text), linked, spec.invocations.len());
+                    }
+                }
+            }
+        }
+        let cdk_links = index.links().iter().filter(|l| matches!(l.function.dialect, crate::templates::Dialect::Cdk { .. })).count();
+        let api_links = index.links().iter().filter(|l| matches!(l.function.dialect, crate::templates::Dialect::Cdk { .. }) && !l.function.invocations.is_empty()).count();
+        eprintln!("STACKS {stacks} FUNCTIONS {functions} LINKED {cdk_links} API_LINKED {api_links}");
+    }
+}
