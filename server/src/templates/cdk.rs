@@ -1486,7 +1486,12 @@ impl<'r> Compiler<'r> {
                         get_att(at, &self.constructs[function].id, "Arn"),
                     ),
                 ];
-                let options = construct.args.get(2);
+                let options = construct.args.get(2).or_else(|| {
+                    construct
+                        .args
+                        .get(1)
+                        .filter(|second| matches!(second.expr, Expr::Object(_)))
+                });
                 let version = options.and_then(|o| self.get(o, "payloadFormatVersion", 0));
                 let version = match version {
                     None => Some("2.0".to_owned()),
@@ -1624,6 +1629,11 @@ impl<'r> Compiler<'r> {
         let construct = &self.constructs[integration];
         // `new HttpLambdaIntegration('Id', fn, props)`; v1's `LambdaProxyIntegration({handler})`.
         if let Some(handler) = construct.args.get(1) {
+            // Python may name it: `HttpLambdaIntegration("Id", handler=fn)`.
+            if let Expr::Object(props) = &handler.expr {
+                let named = find_prop(props, "handler")?;
+                return Some((self.function_of(&self.eval(named, 0))?, named.range));
+            }
             return Some((self.function_of(&self.eval(handler, 0))?, handler.range));
         }
         let props = construct.args.first()?;
