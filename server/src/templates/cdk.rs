@@ -1743,6 +1743,7 @@ impl<'r> Compiler<'r> {
     /// A function construct as an `AWS::Lambda::Function`.
     fn function(&self, construct: &Construct) -> Entry {
         let at = construct.range;
+        let start = TextRange::empty(at.start);
         let mut properties = Vec::new();
         let mut metadata = vec![entry("BuildMethod", at, string(at, BUILD))];
         let prop = |key: &str| self.prop(construct, key, 0);
@@ -1923,9 +1924,10 @@ impl<'r> Compiler<'r> {
             map(
                 at,
                 vec![
-                    entry("Type", at, string(at, "AWS::Lambda::Function")),
-                    entry("Properties", at, map(at, properties)),
-                    entry("Metadata", at, map(at, metadata)),
+                    // Where no setting is written: hover finds the settings under `Properties`.
+                    entry("Type", start, string(start, "AWS::Lambda::Function")),
+                    entry("Properties", start, map(at, properties)),
+                    entry("Metadata", start, map(start, metadata)),
                 ],
             ),
         )
@@ -2234,6 +2236,21 @@ export class Stack extends cdk.Stack {
         let edges: Vec<_> = graph.edges_of("Orders").collect();
         assert_eq!(edges.len(), 2, "{edges:#?}");
         assert!(edges.iter().all(|edge| edge.payload_version == "1.0"));
+    }
+
+    #[test]
+    fn hover_on_a_timeout_names_the_routes() {
+        let text = "import * as lambda from 'aws-cdk-lib/aws-lambda';\nimport * as apigw from 'aws-cdk-lib/aws-apigateway';\nconst fn = new lambda.Function(this, 'Orders', {\n  handler: 'app.handler',\n  timeout: Duration.seconds(10),\n});\nnew apigw.LambdaRestApi(this, 'Api', { handler: fn });\n";
+        let model = model(FileKind::TypeScript, text);
+        let at = text.find("seconds(10)").unwrap() + 8;
+        let hover = crate::templates::hover_at(
+            model.read.template.as_ref().unwrap(),
+            model.graph.as_ref().unwrap(),
+            at,
+        )
+        .expect("a hover");
+        assert!(hover.contains("**timeout**"), "{hover}");
+        assert!(hover.contains("Api"), "{hover}");
     }
 
     #[test]
