@@ -43,14 +43,13 @@ pub fn analyze_with_model(
     let mut findings = run_rules(kind, tree, text, context, model);
     // A CDK stack file is code and a template at once: the template rules run on the stack it
     // declares (read by the workspace, which knows the app's folder).
-    let stack = model.filter(|model| {
-        kind.is_some_and(|kind| kind.language().is_some())
-            && model
-                .read
-                .template
-                .as_ref()
-                .is_some_and(|template| matches!(template.dialect, templates::Dialect::Cdk { .. }))
-    });
+    let stack =
+        model.filter(|model| {
+            kind.is_some_and(|kind| kind.language().is_some())
+                && model.read.template.as_ref().is_some_and(|template| {
+                    matches!(template.dialect, templates::Dialect::Cdk { .. })
+                })
+        });
     if let Some(stack) = stack {
         findings.extend(template_findings(stack, text, context));
         findings = sorted(findings);

@@ -117,11 +117,14 @@ pub fn imports_cdk(kind: FileKind, text: &str) -> bool {
             (line.starts_with("from aws_cdk") || line.starts_with("import aws_cdk"))
                 && !line.starts_with("from aws_cdk.assertions")
         }),
-        Some(Language::JavaScript | Language::TypeScript) => {
-            ["'aws-cdk-lib", "\"aws-cdk-lib", "'@aws-cdk/aws-", "\"@aws-cdk/aws-"]
-                .iter()
-                .any(|module| text.contains(module))
-        }
+        Some(Language::JavaScript | Language::TypeScript) => [
+            "'aws-cdk-lib",
+            "\"aws-cdk-lib",
+            "'@aws-cdk/aws-",
+            "\"@aws-cdk/aws-",
+        ]
+        .iter()
+        .any(|module| text.contains(module)),
         _ => false,
     }
 }

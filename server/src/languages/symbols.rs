@@ -356,7 +356,8 @@ mod tests {
             Some(vec!["handler".into(), "other".into(), "renamed".into()])
         );
         // Exported only when running in Lambda: which names exist is not known.
-        let conditional = "export {};\nif (process.env.LAMBDA_TASK_ROOT) {\n  exports.main = (e: any) => e;\n}\n";
+        let conditional =
+            "export {};\nif (process.env.LAMBDA_TASK_ROOT) {\n  exports.main = (e: any) => e;\n}\n";
         assert_eq!(names(FileKind::TypeScript, conditional), None);
         let cjs = "exports.handler = async () => {};\nmodule.exports.second = f;\n";
         assert_eq!(

@@ -270,8 +270,12 @@ impl Reader<'_> {
         }
         let kind = node.kind();
         let scope = match kind {
-            "function_declaration" | "method_definition" | "arrow_function"
-            | "function_expression" | "function" | "generator_function_declaration"
+            "function_declaration"
+            | "method_definition"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "generator_function_declaration"
             | "function_definition" => range(node),
             _ => scope,
         };
@@ -472,9 +476,7 @@ impl Reader<'_> {
                                     Expr::Str(text) => text,
                                     _ => continue,
                                 },
-                                "property_identifier" | "identifier" => {
-                                    self.slice(key).to_owned()
-                                }
+                                "property_identifier" | "identifier" => self.slice(key).to_owned(),
                                 _ => {
                                     // A computed key: anything may be set.
                                     props.push(Prop {
@@ -677,8 +679,7 @@ impl<'r> Compiler<'r> {
                     continue;
                 }
                 // The bare `Function` of JavaScript is no construct.
-                if path == "Function" && !reader.python && !imports_name(reader.text, "Function")
-                {
+                if path == "Function" && !reader.python && !imports_name(reader.text, "Function") {
                     continue;
                 }
             }
@@ -700,9 +701,10 @@ impl<'r> Compiler<'r> {
             } else {
                 id
             };
-            compiler
-                .by_range
-                .insert((call.range.start, call.range.end), compiler.constructs.len());
+            compiler.by_range.insert(
+                (call.range.start, call.range.end),
+                compiler.constructs.len(),
+            );
             compiler.constructs.push(Construct {
                 kind,
                 id,
@@ -818,10 +820,8 @@ impl<'r> Compiler<'r> {
             let construct = &self.constructs[at];
             // An alias is its function's.
             if construct.kind == Kind::Alias {
-                if let Some(version) = self.prop(construct, "version", depth) {
-                    if let Val::Construct(function) = version {
-                        return Val::Construct(function);
-                    }
+                if let Some(Val::Construct(function)) = self.prop(construct, "version", depth) {
+                    return Val::Construct(function);
                 }
                 return Val::Unknown;
             }
@@ -835,7 +835,10 @@ impl<'r> Compiler<'r> {
                 expr: Expr::Object(props),
                 ..
             }] if self.reader.python
-                && method.chars().next().is_some_and(|c| c.is_ascii_uppercase()) =>
+                && method
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_uppercase()) =>
             {
                 Some(Val::Obj(props.clone()))
             }
@@ -878,7 +881,7 @@ impl<'r> Compiler<'r> {
                     Some(Val::Str(text, _)) => asset_path(Base::App, &text),
                     Some(Val::Path(base, rel)) => asset_path(base, &rel),
                     _ => Val::Unknown,
-                }
+                };
             }
             "join" | "resolve"
                 if matches!(path.as_str(), "join" | "resolve")
@@ -1098,7 +1101,10 @@ impl<'r> Compiler<'r> {
             let Expr::Call(callee, args) = &call.expr else {
                 continue;
             };
-            if self.by_range.contains_key(&(call.range.start, call.range.end)) {
+            if self
+                .by_range
+                .contains_key(&(call.range.start, call.range.end))
+            {
                 self.scan_construct_args(call, &mut other);
                 continue;
             }
@@ -1205,8 +1211,7 @@ impl<'r> Compiler<'r> {
                     };
                     match self.get(options, "integration", 0) {
                         Some(Val::Construct(integration))
-                            if self.constructs[integration].kind
-                                == Kind::HttpLambdaIntegration =>
+                            if self.constructs[integration].kind == Kind::HttpLambdaIntegration =>
                         {
                             for verb in methods {
                                 http_routes.push((
@@ -1226,7 +1231,9 @@ impl<'r> Compiler<'r> {
                     }
                 }
                 (
-                    "addEventSource" | "addEventSourceMapping" | "addPermission"
+                    "addEventSource"
+                    | "addEventSourceMapping"
+                    | "addPermission"
                     | "configureAsyncInvoke",
                     Some(receiver),
                 ) => {
@@ -1599,7 +1606,9 @@ impl<'r> Compiler<'r> {
         let at = item.range;
         let mut entries = Vec::new();
         match self.get(item, "statusCode", 0) {
-            Some(Val::Str(code, range)) => entries.push(entry("StatusCode", range, string(range, &code))),
+            Some(Val::Str(code, range)) => {
+                entries.push(entry("StatusCode", range, string(range, &code)))
+            }
             Some(Val::Num(code, range, _)) => entries.push(entry(
                 "StatusCode",
                 range,
@@ -1753,7 +1762,10 @@ impl<'r> Compiler<'r> {
         // Timeout and reserved concurrency.
         for (from, to) in [
             ("timeout", "Timeout"),
-            ("reservedConcurrentExecutions", "ReservedConcurrentExecutions"),
+            (
+                "reservedConcurrentExecutions",
+                "ReservedConcurrentExecutions",
+            ),
         ] {
             match prop(from) {
                 None => {}
@@ -1771,7 +1783,9 @@ impl<'r> Compiler<'r> {
             }
         }
         let runtime = match prop("runtime") {
-            Some(Val::Enum(name)) => runtime_name(last(&name)).map(|r| string(value_range("runtime"), &r)),
+            Some(Val::Enum(name)) => {
+                runtime_name(last(&name)).map(|r| string(value_range("runtime"), &r))
+            }
             Some(Val::Str(name, range)) => Some(string(range, &name)),
             None if construct.kind == Kind::NodejsFunction => {
                 Some(string(construct.id_range, "nodejs"))
@@ -1882,7 +1896,10 @@ impl<'r> Compiler<'r> {
                 let handler_at = ranges("handler").map_or(construct.id_range, |(_, v)| v);
                 match (index, handler) {
                     (Some(index), Some(handler)) => {
-                        let module = index.strip_suffix(".py").unwrap_or(&index).replace('/', ".");
+                        let module = index
+                            .strip_suffix(".py")
+                            .unwrap_or(&index)
+                            .replace('/', ".");
                         properties.push(entry(
                             "Handler",
                             handler_at,
@@ -1935,20 +1952,18 @@ impl<'r> Compiler<'r> {
 
     /// A code folder: relative to the stack file's folder, or recorded for the workspace to put
     /// in place once it knows the app's folder.
-    fn code_path(
-        &self,
-        base: Base,
-        rel: &str,
-        at: TextRange,
-        metadata: &mut Vec<Entry>,
-    ) -> Value {
+    fn code_path(&self, base: Base, rel: &str, at: TextRange, metadata: &mut Vec<Entry>) -> Value {
         if rel.starts_with('/') || rel.contains('\u{0}') {
             return unknown(at);
         }
         match base {
             Base::File => string(at, if rel.is_empty() { "." } else { rel }),
             Base::App => {
-                metadata.push(entry(APP_ASSET, at, string(at, if rel.is_empty() { "." } else { rel })));
+                metadata.push(entry(
+                    APP_ASSET,
+                    at,
+                    string(at, if rel.is_empty() { "." } else { rel }),
+                ));
                 unknown(at)
             }
         }
@@ -1973,7 +1988,10 @@ pub fn attach_app(template: &mut Template, app_root: Option<&str>, stem: &str) {
         let Some(metadata) = metadata else {
             continue;
         };
-        let asset = metadata.get(APP_ASSET).and_then(Value::as_str).map(str::to_owned);
+        let asset = metadata
+            .get(APP_ASSET)
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let default_entry = metadata
             .get(DEFAULT_ENTRY)
             .and_then(Value::as_str)
@@ -1987,7 +2005,11 @@ pub fn attach_app(template: &mut Template, app_root: Option<&str>, stem: &str) {
         if let (Some(asset), Some(root)) = (asset, app_root) {
             if let Some(code) = properties.iter_mut().find(|p| p.key == "Code") {
                 let joined = normalize(&format!("{root}/{asset}"));
-                let joined = if joined.is_empty() { ".".to_owned() } else { joined };
+                let joined = if joined.is_empty() {
+                    ".".to_owned()
+                } else {
+                    joined
+                };
                 code.value = string(code.value.range, &joined);
             }
         }
@@ -2012,7 +2034,10 @@ pub fn attach_app(template: &mut Template, app_root: Option<&str>, stem: &str) {
                                     at,
                                     Value {
                                         range: at,
-                                        kind: ValueKind::Seq(vec![string(at, &format!("{module}.ts"))]),
+                                        kind: ValueKind::Seq(vec![string(
+                                            at,
+                                            &format!("{module}.ts"),
+                                        )]),
                                     },
                                 )],
                             ),
@@ -2163,7 +2188,11 @@ fn normalize(path: &str) -> String {
 }
 
 fn join_path(parent: &str, part: &str) -> String {
-    format!("{}/{}", parent.trim_end_matches('/'), part.trim_matches('/'))
+    format!(
+        "{}/{}",
+        parent.trim_end_matches('/'),
+        part.trim_matches('/')
+    )
 }
 
 fn rest_resource_id(api: &str, path: &str) -> String {
@@ -2296,19 +2325,5 @@ class ApiStack(Stack):
         assert_eq!(edges[0].payload_version, "2.0");
         assert_eq!(edges[0].method, "GET");
         assert_eq!(edges[0].path, "/items");
-    }
-}
-#[cfg(test)]
-mod debug {
-    #[test]
-    fn dump() {
-        let Ok(path) = std::env::var("CDK_DUMP") else { return };
-        let text = std::fs::read_to_string(&path).unwrap();
-        let kind = if path.ends_with(".py") { crate::files::FileKind::Python } else { crate::files::FileKind::TypeScript };
-        let tree = crate::text::parse(kind, &text, None).unwrap();
-        let t = super::read(kind, &tree, &text);
-        for r in &t.resources {
-            eprintln!("{} {} {:?}", r.logical_id, r.type_name, r.properties().map(|p| p.entries().iter().map(|e| format!("{}={:?}", e.key, e.value.kind)).collect::<Vec<_>>()));
-        }
     }
 }

@@ -31,7 +31,9 @@ pub enum Dialect {
     /// An AWS CDK stack file (see [`super::cdk`]), TypeScript/JavaScript or Python: the
     /// constructs it declares, read as the CloudFormation they synthesise, their ranges in the
     /// stack file. Only a fix that replaces a number written in the file is offered on it.
-    Cdk { python: bool },
+    Cdk {
+        python: bool,
+    },
 }
 
 impl Dialect {

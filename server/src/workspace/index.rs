@@ -211,11 +211,6 @@ impl WorkspaceIndex {
         self.files.is_empty()
     }
 
-    #[cfg(test)]
-    pub fn files_for_debug(&self) -> impl Iterator<Item = (&PathBuf, &IndexedFile)> {
-        self.files.iter()
-    }
-
     pub fn file(&self, path: &Path) -> Option<&IndexedFile> {
         self.files.get(path)
     }

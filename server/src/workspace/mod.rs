@@ -59,7 +59,8 @@ pub struct Checked {
 /// The project a named file belongs to: the nearest folder at or above it holding
 /// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
 /// `template.yml`, `template.json`, `samconfig.toml`, `*.template`) or a Serverless Framework
-/// service (`serverless.yml`, `serverless.yaml`) or a Terraform configuration (`*.tf`); the file's
+/// service (`serverless.yml`, `serverless.yaml`), a Terraform configuration (`*.tf`) or a CDK
+/// app (`cdk.json`); the file's
 /// own folder when
 /// none does. The nearest, not the outermost: a handler next to its app's template is not read
 /// with a whole monorepo (or a home folder kept in git). `check FILE` indexes the project as the
@@ -77,6 +78,7 @@ pub fn project_root(file: &Path) -> PathBuf {
             "samconfig.toml",
             "serverless.yml",
             "serverless.yaml",
+            "cdk.json",
         ]
         .iter()
         .any(|name| holds(folder, name))
@@ -440,30 +442,4 @@ fn report_unreadable(reason: String) -> Finding {
     let mut sink = Sink::new(&config::UNREADABLE_FILE.meta);
     sink.report(TextRange::empty(0), reason);
     sink.into_findings().remove(0)
-}
-#[cfg(test)]
-mod cdk_links_debug {
-    #[test]
-    fn dump_links() {
-        let Ok(path) = std::env::var("CDK_LINKS") else { return };
-        let checked = super::check_paths(&[std::path::PathBuf::from(path)]);
-        let index = &checked.index;
-        let mut stacks = 0;
-        let mut functions = 0;
-        for (path, file) in index.files_for_debug() {
-            if let super::index::Content::Handler { functions: declared, .. } = &file.content {
-                if file.model.is_some() {
-                    stacks += 1;
-                    functions += declared.len();
-                    for spec in declared {
-                        let linked = index.links().iter().any(|l| l.template == *path && l.function.logical_id == spec.logical_id);
-                        eprintln!("FN {} {} code={:?} handler={:?} linked={} inv={}", path.display(), spec.logical_id, spec.code_uri.as_ref().map(|c| &c.text), spec.handler.as_ref().map(|h| &h.text), linked, spec.invocations.len());
-                    }
-                }
-            }
-        }
-        let cdk_links = index.links().iter().filter(|l| matches!(l.function.dialect, crate::templates::Dialect::Cdk { .. })).count();
-        let api_links = index.links().iter().filter(|l| matches!(l.function.dialect, crate::templates::Dialect::Cdk { .. }) && !l.function.invocations.is_empty()).count();
-        eprintln!("STACKS {stacks} FUNCTIONS {functions} LINKED {cdk_links} API_LINKED {api_links}");
-    }
 }
