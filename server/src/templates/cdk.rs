@@ -632,7 +632,14 @@ struct Compiler<'r> {
     constructs: Vec<Construct>,
     /// Constructs by the range of the call making them.
     by_range: HashMap<(usize, usize), usize>,
+    /// Bindings (indexes into the reader's) by name.
+    bindings: HashMap<&'r str, Vec<usize>>,
+    /// Evaluation steps taken: past [`MAX_STEPS`] every value is unknown (names bound to each
+    /// other twice over would otherwise take exponential time).
+    steps: std::cell::Cell<usize>,
 }
+
+const MAX_STEPS: usize = 400_000;
 
 /// One API → function route the stack declares.
 struct Route {
@@ -649,10 +656,16 @@ struct Route {
 
 impl<'r> Compiler<'r> {
     fn new(reader: &'r Reader<'r>) -> Self {
+        let mut bindings: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (at, binding) in reader.bindings.iter().enumerate() {
+            bindings.entry(binding.name.as_str()).or_default().push(at);
+        }
         let mut compiler = Compiler {
             reader,
             constructs: Vec::new(),
             by_range: HashMap::new(),
+            bindings,
+            steps: std::cell::Cell::new(0),
         };
         let mut ids: HashMap<String, usize> = HashMap::new();
         for call in &reader.calls {
@@ -720,10 +733,12 @@ impl<'r> Compiler<'r> {
     /// before the use (or the only one).
     fn lookup(&self, name: &str, at: usize) -> Option<&'r Ex> {
         let reader = self.reader;
-        let candidates: Vec<&Binding> = reader
+        let candidates: Vec<&Binding> = self
             .bindings
+            .get(name)?
             .iter()
-            .filter(|binding| binding.name == name && binding.scope.contains(at))
+            .map(|&index| &reader.bindings[index])
+            .filter(|binding| binding.scope.contains(at))
             .collect();
         let innermost = candidates.iter().map(|b| b.scope.len()).min()?;
         let inner: Vec<&&Binding> = candidates
@@ -740,8 +755,15 @@ impl<'r> Compiler<'r> {
             .map(|b| &b.value)
     }
 
+    /// Counts one step; `false` once the budget is spent.
+    fn step(&self) -> bool {
+        let steps = self.steps.get() + 1;
+        self.steps.set(steps);
+        steps <= MAX_STEPS
+    }
+
     fn eval(&self, ex: &Ex, depth: usize) -> Val {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.step() {
             return Val::Unknown;
         }
         match &ex.expr {
@@ -1712,7 +1734,7 @@ impl<'r> Compiler<'r> {
 
     /// Functions named in an argument (nested calls are scanned as calls of their own).
     fn scan(&self, ex: &Ex, other: &mut Vec<(usize, TextRange)>, depth: usize) {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || !self.step() {
             return;
         }
         match &ex.expr {
@@ -2265,6 +2287,20 @@ export class Stack extends cdk.Stack {
         let edges: Vec<_> = graph.edges_of("Orders").collect();
         assert_eq!(edges.len(), 2, "{edges:#?}");
         assert!(edges.iter().all(|edge| edge.payload_version == "1.0"));
+    }
+
+    /// Names bound to each other twice over: evaluation stops at its budget.
+    #[test]
+    fn doubling_bindings_end_in_unknown() {
+        let mut text =
+            String::from("import * as lambda from 'aws-cdk-lib/aws-lambda';\nconst a0 = 'x';\n");
+        for n in 1..60 {
+            text.push_str(&format!("const a{n} = a{} + a{};\n", n - 1, n - 1));
+        }
+        text.push_str("new lambda.Function(this, 'F', { handler: a59 });\n");
+        let model = model(FileKind::TypeScript, &text);
+        let function = model.read.template.as_ref().unwrap().resource("F").unwrap();
+        assert!(function.property("Handler").unwrap().as_str().is_none());
     }
 
     #[test]
