@@ -1585,4 +1585,49 @@ mod tests {
         assert_eq!(permissions(&index), 1);
         let _ = std::fs::remove_dir_all(&root);
     }
+
+    /// A CDK stack file is code and a template: its functions link to the handlers under the
+    /// app's folder (`cdk.json`), go-to-definition leads from `handler: '...'` to the handler,
+    /// and an edit of the stack relinks.
+    #[test]
+    fn a_cdk_stack_links_its_handlers_from_the_app_folder() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-cdk-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("lib")).expect("temp is writable");
+        std::fs::create_dir_all(root.join("lambda")).expect("temp is writable");
+        std::fs::write(root.join("cdk.json"), "{}").expect("temp is writable");
+        let stack = root.join("lib/api-stack.ts");
+        let handler = root.join("lambda/app.py");
+        let stack_text = "import * as lambda from 'aws-cdk-lib/aws-lambda';\nimport * as apigw from 'aws-cdk-lib/aws-apigateway';\nconst fn = new lambda.Function(this, 'Orders', {\n  runtime: lambda.Runtime.PYTHON_3_12,\n  handler: 'app.handler',\n  code: lambda.Code.fromAsset('lambda'),\n});\nnew apigw.LambdaRestApi(this, 'Api', { handler: fn });\n";
+        let handler_text = "def handler(event, context):\n    return {}\n";
+        std::fs::write(&stack, stack_text).expect("temp is writable");
+        std::fs::write(&handler, handler_text).expect("temp is writable");
+        let mut index = fresh(&root, &[(&stack, stack_text), (&handler, handler_text)]);
+        let [link] = index.links() else {
+            panic!("one link: {:?}", summary(&index));
+        };
+        assert_eq!(link.file, handler);
+        assert_eq!(
+            link.function.invocations.len(),
+            2,
+            "ANY / and ANY /{{proxy+}}"
+        );
+        let at = stack_text.find("app.handler").expect("the handler");
+        let (target, _) = index.definition(&stack, at + 2).expect("a definition");
+        assert_eq!(target, handler);
+        assert!(index.dependants(&stack).contains(&handler));
+        // The API goes: the handler is linked, invoked by nothing.
+        let edited = stack_text.replace(
+            "new apigw.LambdaRestApi(this, 'Api', { handler: fn });\n",
+            "",
+        );
+        index.update(&stack, Some(file(&stack, &edited)));
+        let [link] = index.links() else {
+            panic!("one link: {:?}", summary(&index));
+        };
+        assert!(link.function.invocations.is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
