@@ -279,6 +279,25 @@ impl Reader<'_> {
             | "function_definition" => range(node),
             _ => scope,
         };
+        // Parameters and loop variables hide the file's names of the same spelling: unknown.
+        if scope == range(node) {
+            if let Some(parameters) = node.child_by_field_name("parameters") {
+                let mut names = Vec::new();
+                identifiers(parameters, &mut names, 0);
+                for name in names {
+                    self.bind_unknown(name, scope);
+                }
+            }
+        }
+        if matches!(kind, "for_in_statement" | "for_statement") {
+            if let Some(left) = node.child_by_field_name("left") {
+                let mut names = Vec::new();
+                identifiers(left, &mut names, 0);
+                for name in names {
+                    self.bind_unknown(name, scope);
+                }
+            }
+        }
         match kind {
             "variable_declarator" => {
                 if let (Some(name), Some(value)) = (
@@ -321,6 +340,20 @@ impl Reader<'_> {
         for child in node.named_children(&mut cursor) {
             self.walk(child, scope, depth + 1);
         }
+    }
+
+    fn bind_unknown(&mut self, name: Node, scope: TextRange) {
+        let text = self.slice(name).to_owned();
+        let at = range(name);
+        self.bind(
+            text,
+            scope,
+            at.start,
+            Ex {
+                range: at,
+                expr: Expr::Unknown,
+            },
+        );
     }
 
     fn bind(&mut self, name: String, scope: TextRange, at: usize, value: Ex) {
@@ -602,6 +635,31 @@ impl Reader<'_> {
             return Expr::Unknown;
         }
         Expr::Str(written[1..written.len() - 1].to_owned())
+    }
+}
+
+/// The identifiers a parameter list or binding pattern binds (not their default values or type
+/// annotations).
+fn identifiers<'t>(node: Node<'t>, found: &mut Vec<Node<'t>>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    match node.kind() {
+        "identifier" | "shorthand_property_identifier_pattern" => found.push(node),
+        "type_annotation" | "comment" => {}
+        _ => {
+            let named = node
+                .child_by_field_name("pattern")
+                .or_else(|| node.child_by_field_name("name"));
+            if let Some(named) = named {
+                identifiers(named, found, depth + 1);
+                return;
+            }
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                identifiers(child, found, depth + 1);
+            }
+        }
     }
 }
 
@@ -2287,6 +2345,23 @@ export class Stack extends cdk.Stack {
         let edges: Vec<_> = graph.edges_of("Orders").collect();
         assert_eq!(edges.len(), 2, "{edges:#?}");
         assert!(edges.iter().all(|edge| edge.payload_version == "1.0"));
+    }
+
+    /// A parameter hides the module's name of the same spelling.
+    #[test]
+    fn parameters_are_unknown() {
+        let text = "from aws_cdk import aws_lambda as _lambda\nhandler = 'app.handler'\n\ndef make(scope, handler):\n    return _lambda.Function(scope, 'F', handler=handler)\n\n_lambda.Function(self, 'G', handler=handler)\n";
+        let model = model(FileKind::Python, text);
+        let template = model.read.template.as_ref().unwrap();
+        let handler = |id: &str| {
+            template
+                .resource(id)
+                .and_then(|f| f.property("Handler"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        assert_eq!(handler("F"), None);
+        assert_eq!(handler("G").as_deref(), Some("app.handler"));
     }
 
     /// Names bound to each other twice over: evaluation stops at its budget.
