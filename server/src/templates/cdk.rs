@@ -760,8 +760,18 @@ impl<'r> Compiler<'r> {
                     range,
                 }) => (id.clone(), *range),
                 Some(other) => {
+                    // An id computed at run time: the name the construct is bound to, else the
+                    // class and line.
+                    let bound = reader
+                        .bindings
+                        .iter()
+                        .find(|binding| binding.value.range == call.range)
+                        .map(|binding| binding.name.trim_start_matches("this.").to_owned());
                     let line = reader.text[..call.range.start].matches('\n').count() + 1;
-                    (format!("{}@{line}", last(&path)), other.range)
+                    (
+                        bound.unwrap_or_else(|| format!("{}@{line}", last(&path))),
+                        other.range,
+                    )
                 }
                 None => (String::new(), call.range),
             };
