@@ -14,10 +14,10 @@
 //! `Code.fromAsset(...)`); `LambdaRestApi`, `RestApi` (with `root.addResource(...)`,
 //! `addMethod(verb, new LambdaIntegration(fn, {proxy, timeout}))`, `addProxy`) the
 //! `AWS::ApiGateway::*` resources; `HttpApi` with `addRoutes` / `HttpLambdaIntegration` the
-//! `AWS::ApiGatewayV2::*` ones; `fn.addFunctionUrl()` an `AWS::Lambda::Url`. CDK's L2
+//! `AWS::ApiGatewayV2::*` ones, and so does `WebSocketApi` with its route options and `addRoute`
+//! / `WebSocketLambdaIntegration`; `fn.addFunctionUrl()` an `AWS::Lambda::Url`. CDK's L2
 //! integrations grant API Gateway its invoke permission, so each is read with the
-//! `AWS::Lambda::Permission` CDK adds. A function passed anywhere else (a WebSocket integration,
-//! an event source, a rule target, another construct) is invoked in a way the model does not
+//! `AWS::Lambda::Permission` CDK adds. A function passed anywhere else (an event source, a rule target, another construct) is invoked in a way the model does not
 //! know: it is read as invoked by another source.
 //!
 //! Asset paths: `Code.fromAsset('lambda')` and a `NodejsFunction`'s `entry` are relative to the
@@ -132,6 +132,7 @@ enum Kind {
     WebSocketApi,
     LambdaIntegration,
     HttpLambdaIntegration,
+    WebSocketLambdaIntegration,
 }
 
 fn kind_of(callee: &str) -> Option<Kind> {
@@ -149,6 +150,9 @@ fn kind_of(callee: &str) -> Option<Kind> {
         "WebSocketApi" => Kind::WebSocketApi,
         "LambdaIntegration" => Kind::LambdaIntegration,
         "HttpLambdaIntegration" | "LambdaProxyIntegration" => Kind::HttpLambdaIntegration,
+        "WebSocketLambdaIntegration" | "LambdaWebSocketIntegration" => {
+            Kind::WebSocketLambdaIntegration
+        }
         _ => return None,
     })
 }
@@ -163,7 +167,12 @@ impl Kind {
 
     /// Integrations are made without a scope (`new LambdaIntegration(fn)`).
     fn scoped(self) -> bool {
-        !matches!(self, Kind::LambdaIntegration | Kind::HttpLambdaIntegration)
+        !matches!(
+            self,
+            Kind::LambdaIntegration
+                | Kind::HttpLambdaIntegration
+                | Kind::WebSocketLambdaIntegration
+        )
     }
 }
 
@@ -1184,6 +1193,28 @@ impl<'r> Compiler<'r> {
                         http_routes.push((at, "$default".into(), integration, range));
                     }
                 }
+                Kind::WebSocketApi => {
+                    for (key, route) in [
+                        ("connectRouteOptions", "$connect"),
+                        ("disconnectRouteOptions", "$disconnect"),
+                        ("defaultRouteOptions", "$default"),
+                    ] {
+                        let Some(options) = self.prop(construct, key, 0) else {
+                            continue;
+                        };
+                        let integration = match options {
+                            Val::Obj(props) => find_prop(&props, "integration")
+                                .map(|value| (self.eval(value, 0), value.range)),
+                            _ => None,
+                        };
+                        if let Some((Val::Construct(integration), range)) = integration {
+                            if self.constructs[integration].kind == Kind::WebSocketLambdaIntegration
+                            {
+                                http_routes.push((at, route.into(), integration, range));
+                            }
+                        }
+                    }
+                }
                 _ => {}
             }
         }
@@ -1311,6 +1342,26 @@ impl<'r> Compiler<'r> {
                                     call.range,
                                 ));
                             }
+                        }
+                        _ => self.scan_args(args, &mut other),
+                    }
+                }
+                ("addRoute", Some(Val::Construct(api)))
+                    if self.constructs[api].kind == Kind::WebSocketApi =>
+                {
+                    let route = match args.first().map(|a| self.eval(a, 0)) {
+                        Some(Val::Str(route, _)) => route,
+                        _ => {
+                            self.scan_args(args, &mut other);
+                            continue;
+                        }
+                    };
+                    match args.get(1).and_then(|o| self.get(o, "integration", 0)) {
+                        Some(Val::Construct(integration))
+                            if self.constructs[integration].kind
+                                == Kind::WebSocketLambdaIntegration =>
+                        {
+                            http_routes.push((api, route, integration, call.range));
                         }
                         _ => self.scan_args(args, &mut other),
                     }
@@ -1589,8 +1640,11 @@ impl<'r> Compiler<'r> {
                         .get(1)
                         .filter(|second| matches!(second.expr, Expr::Object(_)))
                 });
+                let websocket = self.constructs[*api].kind == Kind::WebSocketApi;
                 let version = options.and_then(|o| self.get(o, "payloadFormatVersion", 0));
                 let version = match version {
+                    // A WebSocket API has one event format.
+                    _ if websocket => Some("1.0".to_owned()),
                     None => Some("2.0".to_owned()),
                     Some(Val::Enum(name)) => match last(&name) {
                         "VERSION_1_0" => Some("1.0".into()),
@@ -1766,7 +1820,10 @@ impl<'r> Compiler<'r> {
         let construct = &self.constructs[at];
         let modelled: &[&str] = match construct.kind {
             Kind::LambdaRestApi => &["handler"],
-            Kind::LambdaIntegration | Kind::HttpLambdaIntegration | Kind::Alias => return,
+            Kind::LambdaIntegration
+            | Kind::HttpLambdaIntegration
+            | Kind::WebSocketLambdaIntegration
+            | Kind::Alias => return,
             Kind::RestApi | Kind::HttpApi => &["defaultIntegration"],
             _ if construct.kind.is_function() => &[],
             _ => &[],
