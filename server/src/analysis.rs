@@ -41,6 +41,19 @@ pub fn analyze_with_model(
     model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
     let mut findings = run_rules(kind, tree, text, context, model);
+    // A CDK stack file is code and a template at once: the template rules run on the stack it
+    // declares (read by the workspace, which knows the app's folder).
+    let stack =
+        model.filter(|model| {
+            kind.is_some_and(|kind| kind.language().is_some())
+                && model.read.template.as_ref().is_some_and(|template| {
+                    matches!(template.dialect, templates::Dialect::Cdk { .. })
+                })
+        });
+    if let Some(stack) = stack {
+        findings.extend(template_findings(stack, text, context));
+        findings = sorted(findings);
+    }
     if context.test_code {
         // Test code and its data are never rewritten unattended: its fixes stay for a person.
         for fix in findings.iter_mut().flat_map(|finding| &mut finding.fixes) {
@@ -404,10 +417,14 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
     }
     if template.dialect != templates::Dialect::CloudFormation {
         let terraform = template.dialect == templates::Dialect::Terraform;
+        // In code, only a number written as a literal is replaced (not a `Duration.minutes(1)`
+        // call, nor a name).
+        let code = matches!(template.dialect, templates::Dialect::Cdk { .. });
         for finding in &mut findings {
-            finding
-                .fixes
-                .retain(|fix| replaces_numbers_only(fix) || (terraform && writes_hcl_block(fix)));
+            finding.fixes.retain(|fix| {
+                (replaces_numbers_only(fix) && (!code || replaces_literals_only(fix, text)))
+                    || (terraform && writes_hcl_block(fix))
+            });
         }
     }
     if template.partial {
@@ -432,6 +449,14 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
 fn replaces_numbers_only(fix: &Fix) -> bool {
     fix.edits.iter().all(|edit| {
         edit.path.is_none() && !edit.range.is_empty() && edit.new_text.trim().parse::<f64>().is_ok()
+    })
+}
+
+/// Whether every edit of a fix replaces a number literal of the text.
+fn replaces_literals_only(fix: &Fix, text: &str) -> bool {
+    fix.edits.iter().all(|edit| {
+        text.get(edit.range.start..edit.range.end)
+            .is_some_and(|written| written.trim().parse::<f64>().is_ok())
     })
 }
 

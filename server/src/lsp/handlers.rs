@@ -117,8 +117,15 @@ pub fn handler_hover(
 
 /// In a template, what the setting under the cursor means for API Gateway.
 fn template_hover(snapshot: &Snapshot, offset: usize) -> Option<String> {
-    let kind = snapshot.kind.filter(|kind| kind.is_template())?;
-    let template = templates::parse(kind, snapshot.tree.as_ref()?, &snapshot.text)?;
+    let kind = snapshot.kind?;
+    let tree = snapshot.tree.as_ref()?;
+    if !kind.is_template() {
+        // A CDK stack file: the stack its constructs declare.
+        let model = templates::TemplateModel::read_cdk(kind, tree, &snapshot.text)?;
+        let (template, graph) = (model.read.template.as_ref()?, model.graph.as_ref()?);
+        return templates::hover_at(template, graph, offset);
+    }
+    let template = templates::parse(kind, tree, &snapshot.text)?;
     let graph = templates::Graph::build(&template);
     templates::hover_at(&template, &graph, offset)
 }

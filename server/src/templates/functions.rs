@@ -484,8 +484,14 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             _ => RuntimeFamily::Other,
         };
         let timeout = template.effective_number(resource, "Timeout");
+        // An asynchronous invocation (`X-Amz-Invocation-Type: 'Event'`): API Gateway answers at
+        // once and waits for nothing, so the handler answers no API request.
+        let invoked_asynchronously = graph
+            .edges_of(&resource.logical_id)
+            .any(|edge| edge.asynchronous);
         let invocations: Vec<Invocation> = graph
             .edges_of(&resource.logical_id)
+            .filter(|edge| !edge.asynchronous)
             .map(|edge| {
                 let authorizer = match &edge.role {
                     EdgeRole::Route => None,
@@ -536,6 +542,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     })
             })
             || invoked_elsewhere.contains(&resource.logical_id)
+            || invoked_asynchronously
             // With no API event of its own, an API definition gatelint does not read may invoke
             // it in a way it cannot know (REST or HTTP, which payload): never assume one.
             || (invocations.is_empty() && unread_definitions);

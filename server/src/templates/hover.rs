@@ -74,7 +74,7 @@ fn explanation(key: &str, path: &[&str], dialect: Dialect) -> Option<String> {
             match dialect {
                 Dialect::CloudFormation => " or in `Globals`",
                 Dialect::ServerlessFramework => " or in `provider`",
-                Dialect::Terraform => "",
+                Dialect::Terraform | Dialect::Cdk { .. } => "",
             },
             seconds(REST_TIMEOUT_MILLIS),
             seconds(HTTP_TIMEOUT_MILLIS)

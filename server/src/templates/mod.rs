@@ -2,6 +2,7 @@
 //! exact ranges ([`value`]), the model of resources, parameters, `Globals` and intrinsics
 //! ([`model`]), and the integration graph of which API invokes which function ([`graph`]).
 
+pub mod cdk;
 pub mod definitions;
 pub mod functions;
 pub mod graph;
@@ -190,6 +191,32 @@ impl TemplateModel {
             in_pieces: false,
             terraform: Some(blocks),
         })
+    }
+
+    /// A CDK stack file's model with its asset paths in place: `app_root` is the path from the
+    /// stack file's folder to the CDK app's folder (where `cdk.json` is; `None` when there is
+    /// none), `stem` the stack file's name without extension (see [`cdk::attach_app`]).
+    pub fn attach_cdk_app(&mut self, app_root: Option<&str>, stem: &str) {
+        let Some(template) = self.read.template.as_mut() else {
+            return;
+        };
+        cdk::attach_app(template, app_root, stem);
+        self.graph = Some(Graph::build(template));
+    }
+
+    /// Reads a CDK stack file (TypeScript, JavaScript or Python that imports the CDK) into the
+    /// model; `None` for another file.
+    pub fn read_cdk(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<TemplateModel> {
+        if kind.language().is_none() || !crate::files::imports_cdk(kind, text) {
+            return None;
+        }
+        Some(TemplateModel::of(TemplateRead {
+            template: Some(cdk::read(kind, tree, text)),
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+            terraform: None,
+        }))
     }
 
     /// The Lambda functions of the template with their invocations; an invocation declared in an

@@ -19,7 +19,7 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{serverless, terraform, ConfigurationFile, TemplateModel};
+use crate::templates::{cdk, serverless, terraform, ConfigurationFile, Dialect, TemplateModel};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
@@ -48,6 +48,9 @@ pub enum Content {
     Handler {
         exports: Option<Vec<Symbol>>,
         imports: Vec<Import>,
+        /// Of a CDK stack file (code that is also a template, see `templates::cdk`): the Lambda
+        /// functions its stack declares; empty for other code.
+        functions: Vec<FunctionSpec>,
     },
     /// A template: its Lambda functions.
     Template { functions: Vec<FunctionSpec> },
@@ -102,13 +105,24 @@ impl IndexedFile {
                 model = Some(Arc::new(read));
                 Content::Template { functions }
             }
-            Some(tree) => Content::Handler {
-                exports: symbols::exported_names(kind, tree, &text),
-                imports: imports::collect(kind, tree, &text),
-            },
+            Some(tree) => {
+                // A CDK stack file is code and a template at once.
+                let stack = TemplateModel::read_cdk(kind, tree, &text);
+                let functions = stack
+                    .as_ref()
+                    .map(TemplateModel::function_specs)
+                    .unwrap_or_default();
+                model = stack.map(Arc::new);
+                Content::Handler {
+                    exports: symbols::exported_names(kind, tree, &text),
+                    imports: imports::collect(kind, tree, &text),
+                    functions,
+                }
+            }
             None => Content::Handler {
                 exports: None,
                 imports: Vec::new(),
+                functions: Vec::new(),
             },
         };
         IndexedFile {
@@ -227,6 +241,7 @@ impl WorkspaceIndex {
             self.unjoined.extend(self.configuration_siblings(&path));
             self.unjoined.insert(path.clone());
         }
+        self.read_cdk_app(&path, &mut file);
         self.files.insert(path, file);
     }
 
@@ -376,6 +391,43 @@ impl WorkspaceIndex {
         }
     }
 
+    /// Puts a CDK stack file's asset paths in place: `Code.fromAsset('lambda')` and
+    /// `NodejsFunction` entries are relative to the CDK app's folder, the nearest folder upwards
+    /// (within the roots) holding `cdk.json`. Without one those paths stay unknown.
+    fn read_cdk_app(&mut self, path: &Path, file: &mut IndexedFile) {
+        let Content::Handler { functions, .. } = &mut file.content else {
+            return;
+        };
+        let Some(model) = file.model.as_mut().and_then(Arc::get_mut) else {
+            return;
+        };
+        let Some(folder) = path.parent() else {
+            return;
+        };
+        let mut app_root = None;
+        let mut up = Vec::new();
+        for ancestor in folder.ancestors() {
+            if !self.roots.iter().any(|root| ancestor.starts_with(root)) {
+                break;
+            }
+            if ancestor.join("cdk.json").is_file() {
+                app_root = Some(if up.is_empty() {
+                    ".".to_owned()
+                } else {
+                    up.join("/")
+                });
+                break;
+            }
+            up.push("..");
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default();
+        model.attach_cdk_app(app_root.as_deref(), stem);
+        *functions = model.function_specs();
+    }
+
     /// Forgets that a template includes the definition files other than `kept` (it changed or
     /// went away); a file no template includes any more is dropped.
     fn forget_definitions(&mut self, template: &Path, kept: &[PathBuf]) {
@@ -510,6 +562,7 @@ impl WorkspaceIndex {
             Some(mut file) => {
                 self.include_definitions(path, &mut file);
                 self.read_configuration(path, &mut file);
+                self.read_cdk_app(path, &mut file);
                 self.files.insert(path.to_path_buf(), file)
             }
             None => {
@@ -535,13 +588,21 @@ impl WorkspaceIndex {
                 Some(Content::Handler {
                     exports: before,
                     imports: imported_before,
+                    functions: declared_before,
                 }),
                 Some(Content::Handler {
                     exports: after,
                     imports: imported_after,
+                    functions: declared_after,
                 }),
             ) if same_names(before.as_deref(), after.as_deref())
-                && same_modules(imported_before, imported_after) => {}
+                && same_modules(imported_before, imported_after) =>
+            {
+                // A CDK stack file: its own links.
+                if !declared_before.is_empty() || !declared_after.is_empty() {
+                    self.relink_template(path);
+                }
+            }
             (Some(Content::Template { .. }), Some(Content::Template { .. })) => {
                 self.relink_template(path)
             }
@@ -562,6 +623,9 @@ impl WorkspaceIndex {
             .iter()
             .filter_map(|(path, file)| match &file.content {
                 Content::Template { functions } => Some((path.clone(), functions.clone())),
+                Content::Handler { functions, .. } if !functions.is_empty() => {
+                    Some((path.clone(), functions.clone()))
+                }
                 Content::Handler { .. } => None,
             })
             .collect();
@@ -581,8 +645,10 @@ impl WorkspaceIndex {
         self.within_roots_seen.clear();
         self.refused.clear();
         let specs = match self.files.get(template).map(|file| &file.content) {
-            Some(Content::Template { functions }) => functions.clone(),
-            _ => Vec::new(),
+            Some(Content::Template { functions } | Content::Handler { functions, .. }) => {
+                functions.clone()
+            }
+            None => Vec::new(),
         };
         let mut links = std::mem::take(&mut self.links);
         links.retain(|link| link.template != template);
@@ -772,6 +838,7 @@ impl WorkspaceIndex {
             if code_dir.exists()
                 || looks_like_build_output(&code_uri.text)
                 || spec.build_method.as_deref() == Some(terraform::BUILD)
+                || matches!(spec.dialect, Dialect::Cdk { .. })
             {
                 return Resolution::NotAnalysed;
             }
@@ -879,8 +946,9 @@ impl WorkspaceIndex {
                 && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir))))
                 || matches!(
                     spec.build_method.as_deref(),
-                    Some("makefile" | serverless::PLUGIN_BUILD | terraform::BUILD)
+                    Some("makefile" | serverless::PLUGIN_BUILD | terraform::BUILD | cdk::BUILD)
                 )
+                || matches!(spec.dialect, Dialect::Cdk { .. })
                 || looks_like_build_output(&module_path)
                 // An absolute path is used as is (`/opt/...`: a layer); a module under
                 // `node_modules` is a dependency the build installs.
@@ -1577,6 +1645,51 @@ mod tests {
         assert!(affected.contains(&api), "{affected:?}");
         index.update(&permission, Some(file(&permission, granted)));
         assert_eq!(permissions(&index), 1);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A CDK stack file is code and a template: its functions link to the handlers under the
+    /// app's folder (`cdk.json`), go-to-definition leads from `handler: '...'` to the handler,
+    /// and an edit of the stack relinks.
+    #[test]
+    fn a_cdk_stack_links_its_handlers_from_the_app_folder() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-cdk-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("lib")).expect("temp is writable");
+        std::fs::create_dir_all(root.join("lambda")).expect("temp is writable");
+        std::fs::write(root.join("cdk.json"), "{}").expect("temp is writable");
+        let stack = root.join("lib/api-stack.ts");
+        let handler = root.join("lambda/app.py");
+        let stack_text = "import * as lambda from 'aws-cdk-lib/aws-lambda';\nimport * as apigw from 'aws-cdk-lib/aws-apigateway';\nconst fn = new lambda.Function(this, 'Orders', {\n  runtime: lambda.Runtime.PYTHON_3_12,\n  handler: 'app.handler',\n  code: lambda.Code.fromAsset('lambda'),\n});\nnew apigw.LambdaRestApi(this, 'Api', { handler: fn });\n";
+        let handler_text = "def handler(event, context):\n    return {}\n";
+        std::fs::write(&stack, stack_text).expect("temp is writable");
+        std::fs::write(&handler, handler_text).expect("temp is writable");
+        let mut index = fresh(&root, &[(&stack, stack_text), (&handler, handler_text)]);
+        let [link] = index.links() else {
+            panic!("one link: {:?}", summary(&index));
+        };
+        assert_eq!(link.file, handler);
+        assert_eq!(
+            link.function.invocations.len(),
+            2,
+            "ANY / and ANY /{{proxy+}}"
+        );
+        let at = stack_text.find("app.handler").expect("the handler");
+        let (target, _) = index.definition(&stack, at + 2).expect("a definition");
+        assert_eq!(target, handler);
+        assert!(index.dependants(&stack).contains(&handler));
+        // The API goes: the handler is linked, invoked by nothing.
+        let edited = stack_text.replace(
+            "new apigw.LambdaRestApi(this, 'Api', { handler: fn });\n",
+            "",
+        );
+        index.update(&stack, Some(file(&stack, &edited)));
+        let [link] = index.links() else {
+            panic!("one link: {:?}", summary(&index));
+        };
+        assert!(link.function.invocations.is_empty());
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -290,6 +290,52 @@ guarded('alb target', function()
     vim.inspect(vim.diagnostic.get(buffer)))
 end)
 
+-- A CDK app: the TypeScript stack is served as code and as the stack it declares. Raising
+-- `Orders`' timeout from 10 s to 60 s behind its LambdaRestApi shows GL401 on the number, and
+-- its handler re-diagnoses: the 15 s sleep no longer exceeds a 10 s budget (GL403 goes).
+guarded('cdk', function()
+  local handler = open('cdk-app/lambda/orders.py')
+  if not check('client attaches to the CDK handler', client_of(handler) ~= nil) then
+    return
+  end
+  check('the handler behind the stack has GL403 at a 10 s timeout', #wait_for(handler, 'GL403', true) > 0,
+    vim.inspect(vim.diagnostic.get(handler)))
+  local stack = open('cdk-app/lib/api-stack.ts')
+  if not check('client attaches to lib/api-stack.ts', client_of(stack) ~= nil, vim.bo[stack].filetype) then
+    return
+  end
+  local row
+  for index, text in ipairs(vim.api.nvim_buf_get_lines(stack, 0, -1, false)) do
+    if text:find('timeout: Duration.seconds(10),', 1, true) and row == nil then
+      row = index - 1
+    end
+  end
+  if not check('the stack has `timeout: Duration.seconds(10)`', row ~= nil) then
+    return
+  end
+  local on_row = function()
+    return vim.tbl_filter(function(diagnostic)
+      return diagnostic.lnum == row
+    end, diagnostics_with(stack, 'GL401'))
+  end
+  local line = line_of(stack, row)
+  local column = line:find('10', 1, true) - 1
+  vim.api.nvim_buf_set_text(stack, row, column, row, column + 2, { '60' })
+  vim.wait(TIMEOUT_MS, function()
+    return #on_row() > 0
+  end, 50)
+  local found = on_row()[1]
+  check('GL401 on `Duration.seconds(60)` after the edit', found ~= nil and found.col == column,
+    vim.inspect(vim.diagnostic.get(stack)))
+  check('the handler re-diagnoses: GL403 is gone at a 60 s timeout', #wait_for(handler, 'GL403', false) == 0,
+    vim.inspect(vim.diagnostic.get(handler)))
+  if found then
+    check('the stack quick fix applies', apply_quick_fix(stack, found))
+    check('the fix edits the number only', line_of(stack, row):find('timeout: Duration.seconds(29),', 1, true) ~= nil,
+      line_of(stack, row))
+  end
+end)
+
 -- An AWS error text in a comment: hover explains it.
 guarded('error text hover', function()
   local buffer = open('hello_world/app.py')
