@@ -31,6 +31,11 @@ pub struct Inputs {
     /// A Terraform configuration: an HTTP API and five resources for each of
     /// `TERRAFORM_FUNCTIONS` functions, in `TERRAFORM_FILES` `.tf` files of one folder.
     pub terraform: PathBuf,
+    /// A CDK app: one TypeScript stack of `STACK_FUNCTIONS` functions, each behind a method of
+    /// a RestApi, with the Python handler they share.
+    pub cdk: PathBuf,
+    /// A Serverless Framework service of `STACK_FUNCTIONS` functions, each with an `http` event.
+    pub serverless: PathBuf,
 }
 
 /// Files in the monorepo.
@@ -44,6 +49,8 @@ pub const BRACKETS: usize = 200_000;
 /// Functions in the Terraform configuration (five resources each), and its files.
 pub const TERRAFORM_FUNCTIONS: usize = 400;
 pub const TERRAFORM_FILES: usize = 10;
+/// Functions in the CDK stack and in the Serverless Framework service.
+pub const STACK_FUNCTIONS: usize = 400;
 
 /// Writes every input under `root` (replacing what a previous run left there).
 pub fn generate(root: &Path) -> std::io::Result<Inputs> {
@@ -69,7 +76,13 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
     )?;
     let terraform = root.join("terraform");
     write_terraform(&terraform)?;
+    let cdk = root.join("cdk");
+    write_cdk(&cdk)?;
+    let serverless = root.join("serverless");
+    write_serverless(&serverless)?;
     Ok(Inputs {
+        cdk,
+        serverless,
         terraform,
         brackets_python,
         brackets_template,
@@ -116,6 +129,52 @@ fn write_terraform(folder: &Path) -> std::io::Result<()> {
         write(&folder.join(format!("orders{index}.tf")), text)?;
     }
     Ok(())
+}
+
+/// A CDK app whose stack declares the functions one by one, every eleventh with a timeout past
+/// the REST API's 29 s.
+fn write_cdk(folder: &Path) -> std::io::Result<()> {
+    let mut stack = String::from(
+        "import * as cdk from 'aws-cdk-lib';\nimport { Duration } from 'aws-cdk-lib';\nimport * as lambda from 'aws-cdk-lib/aws-lambda';\nimport * as apigw from 'aws-cdk-lib/aws-apigateway';\nimport { Construct } from 'constructs';\n\nexport class OrdersStack extends cdk.Stack {\n  constructor(scope: Construct, id: string, props?: cdk.StackProps) {\n    super(scope, id, props);\n    const api = new apigw.RestApi(this, 'Orders');\n    const orders = api.root.addResource('orders');\n",
+    );
+    for index in 0..STACK_FUNCTIONS {
+        let timeout = if index % 11 == 0 { 45 } else { 10 };
+        let handler = index % 50;
+        let _ = write!(
+            stack,
+            "\n    const f{index} = new lambda.Function(this, 'Orders{index}', {{\n      runtime: lambda.Runtime.PYTHON_3_12,\n      handler: 'app.handler_{handler}',\n      code: lambda.Code.fromAsset('lambda'),\n      timeout: Duration.seconds({timeout}),\n    }});\n    orders.addResource('v{index}').addMethod('GET', new apigw.LambdaIntegration(f{index}));\n"
+        );
+    }
+    stack.push_str("  }\n}\n");
+    write(&folder.join("lib/orders-stack.ts"), &stack)?;
+    write(
+        &folder.join("cdk.json"),
+        "{\n  \"app\": \"npx ts-node bin/app.ts\"\n}\n",
+    )?;
+    write(&folder.join("lambda/app.py"), &template_handlers())
+}
+
+/// A Serverless Framework service of the same shape.
+fn write_serverless(folder: &Path) -> std::io::Result<()> {
+    let mut service = String::from(
+        "service: orders\n\nprovider:\n  name: aws\n  runtime: python3.12\n  timeout: 10\n\nfunctions:\n",
+    );
+    for index in 0..STACK_FUNCTIONS {
+        let _ = write!(
+            service,
+            "  orders{index}:\n    handler: src/app.handler_{}\n",
+            index % 50
+        );
+        if index % 11 == 0 {
+            service.push_str("    timeout: 45\n");
+        }
+        let _ = write!(
+            service,
+            "    events:\n      - http:\n          path: orders/v{index}\n          method: get\n"
+        );
+    }
+    write(&folder.join("serverless.yml"), &service)?;
+    write(&folder.join("src/app.py"), &template_handlers())
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

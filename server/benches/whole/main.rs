@@ -65,6 +65,14 @@ fn main() {
 
     let brackets_python = format!("{} unbalanced `(` in a .py", inputs::BRACKETS);
     let brackets_template = format!("{} unbalanced `[` in a YAML template", inputs::BRACKETS);
+    let cdk = format!(
+        "CDK app (a TypeScript stack of {} functions)",
+        inputs::STACK_FUNCTIONS
+    );
+    let serverless = format!(
+        "Serverless Framework service ({} functions)",
+        inputs::STACK_FUNCTIONS
+    );
     let terraform = format!(
         "Terraform ({} resources in {} files)",
         inputs::TERRAFORM_FUNCTIONS * 5 + 1,
@@ -86,6 +94,8 @@ fn main() {
             (&brackets_python, &inputs.brackets_python, Vec::new()),
             (&brackets_template, &inputs.brackets_template, Vec::new()),
             (&terraform, &inputs.terraform, Vec::new()),
+            (&cdk, &inputs.cdk, Vec::new()),
+            (&serverless, &inputs.serverless, Vec::new()),
         ] {
             if !bench.wants_input(label) {
                 continue;
