@@ -40,6 +40,9 @@ cp -R "$repository/tests/fixtures/apps/terraform_rest" "$workspace/tf-service"
 cp -R "$repository/tests/fixtures/apps/function_urls" "$workspace/url-service"
 cp -R "$repository/tests/fixtures/apps/alb_targets" "$workspace/alb-service"
 sed -i '/^[[:space:]]*\/\/[[:space:]]*^/d' "$workspace/alb-service/template.json"
+# A streaming REST integration (responseTransferMode: STREAM, TimeoutInMillis 300000): its 300 s
+# function is within the budget (a buffered REST integration would stop at 29 s).
+cp -R "$repository/tests/fixtures/apps/rest_streaming" "$workspace/stream-service"
 # A CDK app (TypeScript stack): `Orders` behind a LambdaRestApi starts with a 10 s timeout, so
 # its handler's 15 s sleep exceeds its budget (GL403); the test raises it to 60 s (GL401).
 cp -R "$repository/tests/fixtures/apps/cdk_ts_rest" "$workspace/cdk-app"

@@ -290,6 +290,35 @@ guarded('alb target', function()
     vim.inspect(vim.diagnostic.get(buffer)))
 end)
 
+-- A streaming REST integration waits up to its TimeoutInMillis (300 s here), not 29 s: raising the
+-- function's timeout to 400 s shows GL401 naming the 300 s budget; back at 300 s it goes (a
+-- buffered REST integration would stop at 29 s).
+guarded('streaming', function()
+  local buffer = open('stream-service/template.yaml')
+  if not check('client attaches to stream-service/template.yaml', client_of(buffer) ~= nil) then
+    return
+  end
+  local row
+  for index, text in ipairs(vim.api.nvim_buf_get_lines(buffer, 0, -1, false)) do
+    if text:find('Timeout: 300', 1, true) and row == nil then
+      row = index - 1
+    end
+  end
+  if not check('the template has `Timeout: 300`', row ~= nil) then
+    return
+  end
+  local column = line_of(buffer, row):find('300', 1, true) - 1
+  vim.api.nvim_buf_set_text(buffer, row, column, row, column + 3, { '400' })
+  local found = wait_for(buffer, 'GL401', true)[1]
+  check('GL401 at 400 s names the streaming budget of 300 s', found ~= nil
+      and found.lnum == row
+      and found.message:find('stops waiting after 300 s', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+  vim.api.nvim_buf_set_text(buffer, row, column, row, column + 3, { '300' })
+  check('no GL401 at 300 s behind the streaming integration', #wait_for(buffer, 'GL401', false) == 0,
+    vim.inspect(vim.diagnostic.get(buffer)))
+end)
+
 -- A CDK app: the TypeScript stack is served as code and as the stack it declares. Raising
 -- `Orders`' timeout from 10 s to 60 s behind its LambdaRestApi shows GL401 on the number, and
 -- its handler re-diagnoses: the 15 s sleep no longer exceeds a 10 s budget (GL403 goes).
