@@ -10,9 +10,10 @@
 //! framework's do); a non-proxy one (`integration: lambda`) is the `AWS::ApiGateway::Method`
 //! with the integration responses the framework writes, and its permission; `url` is SAM's
 //! `FunctionUrlConfig` and an `alb` event a load balancer door (both with the framework's
-//! permission). Other events (`sqs`, `schedule`, `websocket`, ...) make the function one that
-//! something other than a REST or HTTP API invokes. Entries of `resources.Resources` are CloudFormation and join as
-//! written.
+//! permission); a `websocket` event a route of one WebSocket API (`WebsocketsApi`) with its
+//! integration and the framework's permission. Other events (`sqs`, `schedule`, ...) make the
+//! function one that something other than an API invokes. Entries of `resources.Resources` are
+//! CloudFormation and join as written.
 //!
 //! Variables resolve where the file says what they are: `${self:a.b}` to that value,
 //! `${opt:stage, 'dev'}` and the like to their default, `${sls:stage}` to `provider.stage` (the
@@ -33,6 +34,7 @@ pub const DEFAULT_TIMEOUT_SECONDS: f64 = 6.0;
 /// The framework's REST API and HTTP API, by the logical ids it gives them.
 const REST_API: &str = "ApiGatewayRestApi";
 const HTTP_API: &str = "HttpApi";
+const WEBSOCKET_API: &str = "WebsocketsApi";
 
 /// Node plugins that build the handler from its source (TypeScript, bundles): the handler file
 /// named may be a `.ts` source or not exist before the build.
@@ -264,6 +266,18 @@ pub fn compile_with(root: &Value, files: &HashMap<String, Value>) -> Value {
         let api = resource(range, "AWS::ApiGatewayV2::Api", properties);
         compiler.push(HTTP_API, range, api);
     }
+    if let Some(range) = compiler.websocket_api {
+        let selection = match root.path(&["provider", "websocketsApiRouteSelectionExpression"]) {
+            Some(written) => compiler.resolve(written),
+            None => string(range, "$request.body.action"),
+        };
+        let properties = vec![
+            entry("ProtocolType", range, string(range, "WEBSOCKET")),
+            entry("RouteSelectionExpression", selection.range, selection),
+        ];
+        let api = resource(range, "AWS::ApiGatewayV2::Api", properties);
+        compiler.push(WEBSOCKET_API, range, api);
+    }
     compiler.cloudformation_resources();
     let range = root.range;
     let mut globals = Vec::new();
@@ -300,9 +314,10 @@ struct Compiler<'a> {
     files: &'a HashMap<String, Value>,
     resources: Vec<Entry>,
     ids: HashSet<String>,
-    /// Where the first `http` / `httpApi` event is written, once one is.
+    /// Where the first `http` / `httpApi` / `websocket` event is written, once one is.
     rest_api: Option<TextRange>,
     http_api: Option<TextRange>,
+    websocket_api: Option<TextRange>,
 }
 
 /// An `http` event as the framework reads it.
@@ -325,6 +340,7 @@ impl<'a> Compiler<'a> {
             ids: HashSet::new(),
             rest_api: None,
             http_api: None,
+            websocket_api: None,
         }
     }
 
@@ -359,6 +375,76 @@ impl<'a> Compiler<'a> {
                 value,
             });
         }
+    }
+
+    /// A `websocket` event (`websocket: $connect`, or `route:` with an optional
+    /// `routeResponseSelectionExpression`): a route of the service's WebSocket API, the
+    /// function's integration and the permission the framework adds. `false` when the route
+    /// cannot be read (then the event is another source).
+    fn websocket_route(
+        &mut self,
+        name: &str,
+        function_id: &str,
+        at: TextRange,
+        event: &Value,
+    ) -> bool {
+        let route = match &event.kind {
+            ValueKind::Str(_) => event.clone(),
+            ValueKind::Map(_) => match event.get("route") {
+                Some(route) => self.resolve(route),
+                None => return false,
+            },
+            _ => return false,
+        };
+        let Some(key) = route.as_str().filter(|key| !key.contains("${")) else {
+            return false;
+        };
+        self.websocket_api.get_or_insert(at);
+        let function = normalized_name(name);
+        let integration = format!("{function}WebsocketsIntegration");
+        let integration_properties = vec![
+            entry("ApiId", at, reference(at, WEBSOCKET_API)),
+            entry("IntegrationType", at, string(at, "AWS_PROXY")),
+            entry("IntegrationUri", at, get_att(at, function_id, "Arn")),
+        ];
+        self.push(
+            &integration,
+            at,
+            resource(at, "AWS::ApiGatewayV2::Integration", integration_properties),
+        );
+        let route_id: String = key
+            .chars()
+            .map(|c| if c == '$' { 'S' } else { c })
+            .filter(char::is_ascii_alphanumeric)
+            .collect();
+        let mut route_properties = vec![
+            entry("ApiId", at, reference(at, WEBSOCKET_API)),
+            entry("RouteKey", route.range, route.clone()),
+            entry("Target", at, reference(at, &integration)),
+        ];
+        if let Some(selection) = event.get("routeResponseSelectionExpression") {
+            route_properties.push(entry(
+                "RouteResponseSelectionExpression",
+                selection.range,
+                self.resolve(selection),
+            ));
+        }
+        self.push(
+            &format!("{route_id}WebsocketsRoute"),
+            at,
+            resource(at, "AWS::ApiGatewayV2::Route", route_properties),
+        );
+        let permission = vec![
+            entry("FunctionName", at, get_att(at, function_id, "Arn")),
+            entry("Action", at, string(at, "lambda:InvokeFunction")),
+            entry("Principal", at, string(at, "apigateway.amazonaws.com")),
+        ];
+        self.push(
+            &format!("{function}LambdaPermissionWebsockets"),
+            at,
+            resource(at, "AWS::Lambda::Permission", permission),
+        );
+        true
     }
 
     fn function(&mut self, name: &str, key_range: TextRange, definition: &Value) {
@@ -509,8 +595,13 @@ impl<'a> Compiler<'a> {
                     }
                     events.push(sam_event(first.key_range, index, "alb", event_properties));
                 }
-                // `sqs`, `schedule`, `websocket`, ...: another source; its kind keeps the
-                // framework's name, which is no API Gateway event type.
+                "websocket" => {
+                    if !self.websocket_route(name, &logical_id, first.key_range, &value) {
+                        events.push(other_event(first.key_range, index, "websocket"));
+                    }
+                }
+                // `sqs`, `schedule`, ...: another source; its kind keeps the framework's name,
+                // which is no API Gateway event type.
                 other => events.push(other_event(first.key_range, index, other)),
             }
         }
