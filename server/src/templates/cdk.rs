@@ -15,7 +15,8 @@
 //! `addMethod(verb, new LambdaIntegration(fn, {proxy, timeout}))`, `addProxy`) the
 //! `AWS::ApiGateway::*` resources; `HttpApi` with `addRoutes` / `HttpLambdaIntegration` the
 //! `AWS::ApiGatewayV2::*` ones, and so does `WebSocketApi` with its route options and `addRoute`
-//! / `WebSocketLambdaIntegration`; `fn.addFunctionUrl()` an `AWS::Lambda::Url`. CDK's L2
+//! / `WebSocketLambdaIntegration`; `fn.addFunctionUrl()` an `AWS::Lambda::Url`; a
+//! `LambdaTarget` an Application Load Balancer target group with its permission. CDK's L2
 //! integrations grant API Gateway its invoke permission, so each is read with the
 //! `AWS::Lambda::Permission` CDK adds. A function passed anywhere else (an event source, a rule target, another construct) is invoked in a way the model does not
 //! know: it is read as invoked by another source.
@@ -133,6 +134,9 @@ enum Kind {
     LambdaIntegration,
     HttpLambdaIntegration,
     WebSocketLambdaIntegration,
+    /// `new targets.LambdaTarget(fn)`: registers the function with an Application Load Balancer
+    /// target group (the one thing it is for), with the invoke permission CDK adds.
+    LambdaTarget,
 }
 
 fn kind_of(callee: &str) -> Option<Kind> {
@@ -153,6 +157,7 @@ fn kind_of(callee: &str) -> Option<Kind> {
         "WebSocketLambdaIntegration" | "LambdaWebSocketIntegration" => {
             Kind::WebSocketLambdaIntegration
         }
+        "LambdaTarget" => Kind::LambdaTarget,
         _ => return None,
     })
 }
@@ -172,6 +177,7 @@ impl Kind {
             Kind::LambdaIntegration
                 | Kind::HttpLambdaIntegration
                 | Kind::WebSocketLambdaIntegration
+                | Kind::LambdaTarget
         )
     }
 }
@@ -1727,6 +1733,72 @@ impl<'r> Compiler<'r> {
                 ),
             ));
         }
+        // Load balancer targets: a Lambda target group per `LambdaTarget`, with the permission
+        // CDK grants `elasticloadbalancing.amazonaws.com`. Whether the group sends multi-value
+        // headers is set through attributes this reader does not follow: a file that mentions
+        // them leaves its targets another source.
+        let multi_value = self.reader.text.contains("multi_value_headers")
+            || self.reader.text.contains("multiValueHeaders");
+        for (index, construct) in self.constructs.iter().enumerate() {
+            if construct.kind != Kind::LambdaTarget {
+                continue;
+            }
+            let at = construct.range;
+            let Some(function) = construct
+                .args
+                .first()
+                .and_then(|argument| self.function_of(&self.eval(argument, 0)))
+            else {
+                self.scan_args(&construct.args, &mut other);
+                continue;
+            };
+            if overrides || multi_value {
+                other.push((function, at));
+                continue;
+            }
+            let id = &self.constructs[function].id;
+            let group = format!("{id}:target-group#{index}");
+            resources.push(entry(
+                &group,
+                at,
+                resource(
+                    at,
+                    "AWS::ElasticLoadBalancingV2::TargetGroup",
+                    vec![
+                        entry("TargetType", at, string(at, "lambda")),
+                        entry(
+                            "Targets",
+                            at,
+                            Value {
+                                range: at,
+                                kind: ValueKind::Seq(vec![map(
+                                    at,
+                                    vec![entry("Id", at, get_att(at, id, "Arn"))],
+                                )]),
+                            },
+                        ),
+                    ],
+                ),
+            ));
+            resources.push(entry(
+                &format!("{group}:permission"),
+                at,
+                resource(
+                    at,
+                    "AWS::Lambda::Permission",
+                    vec![
+                        entry("FunctionName", at, get_att(at, id, "Arn")),
+                        entry("Action", at, string(at, "lambda:InvokeFunction")),
+                        entry(
+                            "Principal",
+                            at,
+                            string(at, "elasticloadbalancing.amazonaws.com"),
+                        ),
+                        entry("SourceArn", at, reference(at, &group)),
+                    ],
+                ),
+            ));
+        }
         for (index, (function, at)) in other.into_iter().enumerate() {
             let id = &self.constructs[function].id;
             resources.push(entry(
@@ -1823,6 +1895,7 @@ impl<'r> Compiler<'r> {
             Kind::LambdaIntegration
             | Kind::HttpLambdaIntegration
             | Kind::WebSocketLambdaIntegration
+            | Kind::LambdaTarget
             | Kind::Alias => return,
             Kind::RestApi | Kind::HttpApi => &["defaultIntegration"],
             _ if construct.kind.is_function() => &[],
