@@ -93,24 +93,7 @@ fn check(ctx: &ResponseContext<'_>, response: &ResponseObject, sink: &mut Sink) 
                 allowed.join(", ")
             ),
         };
-        let fix = probable.map(|meant| {
-            let written = entry.key_range.slice(ctx.text);
-            let replacement = if entry.bare_key {
-                meant.to_owned()
-            } else {
-                let quote = written
-                    .chars()
-                    .next()
-                    .filter(|c| *c == '"' || *c == '\'')
-                    .unwrap_or('"');
-                format!("{quote}{meant}{quote}")
-            };
-            Fix {
-                safe: true,
-                title: format!("Rename `{key}` to `{meant}`"),
-                edits: vec![Edit::replace(entry.key_range, replacement)],
-            }
-        });
+        let fix = probable.map(|meant| rename(ctx.text, entry, key, meant));
         let finding = sink.report(entry.key_range, message);
         finding.with_fix(fix);
         if payload == PayloadVersion::V2 {
@@ -154,24 +137,7 @@ fn load_balancer_keys(ctx: &ResponseContext<'_>, response: &ResponseObject, sink
             ),
             _ => continue,
         };
-        let fix = probable.map(|meant| {
-            let written = entry.key_range.slice(ctx.text);
-            let replacement = if entry.bare_key {
-                meant.to_owned()
-            } else {
-                let quote = written
-                    .chars()
-                    .next()
-                    .filter(|c| *c == '"' || *c == '\'')
-                    .unwrap_or('"');
-                format!("{quote}{meant}{quote}")
-            };
-            Fix {
-                safe: true,
-                title: format!("Rename `{key}` to `{meant}`"),
-                edits: vec![Edit::replace(entry.key_range, replacement)],
-            }
-        });
+        let fix = probable.map(|meant| rename(ctx.text, entry, key, meant));
         let finding = sink.report(entry.key_range, message);
         finding.with_fix(fix);
         // What the load balancer does with a key it does not read is not recorded.
@@ -193,5 +159,26 @@ fn door_with_payload(ctx: &ResponseContext<'_>) -> String {
     match ctx.reading.front_door {
         FrontDoor::Known(ApiKind::FunctionUrl) => "the function URL (payload 2.0)".to_owned(),
         _ => payload_name(ctx.reading.payload).to_owned(),
+    }
+}
+
+/// The fix renaming a key to the one meant, quoted as the key is written.
+fn rename(text: &str, entry: &crate::languages::facts::Entry, key: &str, meant: &str) -> Fix {
+    let replacement = if entry.bare_key {
+        meant.to_owned()
+    } else {
+        let quote = entry
+            .key_range
+            .slice(text)
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+            .unwrap_or('"');
+        format!("{quote}{meant}{quote}")
+    };
+    Fix {
+        safe: true,
+        title: format!("Rename `{key}` to `{meant}`"),
+        edits: vec![Edit::replace(entry.key_range, replacement)],
     }
 }
