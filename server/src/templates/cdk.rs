@@ -2069,21 +2069,7 @@ impl<'r> Compiler<'r> {
                             &mut metadata,
                         ));
                         metadata[0] = entry("BuildMethod", at, string(at, "esbuild"));
-                        metadata.push(entry(
-                            "BuildProperties",
-                            at,
-                            map(
-                                at,
-                                vec![entry(
-                                    "EntryPoints",
-                                    at,
-                                    Value {
-                                        range: at,
-                                        kind: ValueKind::Seq(vec![string(at, &name)]),
-                                    },
-                                )],
-                            ),
-                        ));
+                        metadata.push(esbuild_entry_points(at, &name));
                     }
                     (None, Some(handler)) if code.is_none() => {
                         // `<stack file>.<id>.ts` beside the stack file, once its name is known.
@@ -2244,24 +2230,7 @@ pub fn attach_app(template: &mut Template, app_root: Option<&str>, stem: &str) {
                     at,
                     vec![
                         entry("BuildMethod", at, string(at, "esbuild")),
-                        entry(
-                            "BuildProperties",
-                            at,
-                            map(
-                                at,
-                                vec![entry(
-                                    "EntryPoints",
-                                    at,
-                                    Value {
-                                        range: at,
-                                        kind: ValueKind::Seq(vec![string(
-                                            at,
-                                            &format!("{module}.ts"),
-                                        )]),
-                                    },
-                                )],
-                            ),
-                        ),
+                        esbuild_entry_points(at, &format!("{module}.ts")),
                     ],
                 );
             }
@@ -2425,6 +2394,25 @@ fn format_number(n: f64) -> String {
     } else {
         format!("{n}")
     }
+}
+
+/// `BuildProperties.EntryPoints` of an esbuild build: the one entry file.
+fn esbuild_entry_points(at: TextRange, file: &str) -> Entry {
+    entry(
+        "BuildProperties",
+        at,
+        map(
+            at,
+            vec![entry(
+                "EntryPoints",
+                at,
+                Value {
+                    range: at,
+                    kind: ValueKind::Seq(vec![string(at, file)]),
+                },
+            )],
+        ),
+    )
 }
 
 #[cfg(test)]
