@@ -676,16 +676,7 @@ impl Builder<'_> {
             else {
                 continue;
             };
-            self.door_edge(
-                index,
-                resource.logical_id.clone(),
-                ApiKind::LoadBalancer,
-                function,
-                "1.0",
-                (false, false),
-                false,
-                multi_value_headers,
-            );
+            self.load_balancer_edge(index, resource, function, multi_value_headers);
         }
     }
 
@@ -708,6 +699,18 @@ impl Builder<'_> {
         else {
             return;
         };
+        self.load_balancer_edge(index, group, function, multi_value_headers);
+    }
+
+    /// A Lambda target group invoking a function: the load balancer's door (the payload it sends
+    /// is 1.0-shaped; no implicit permission, no integration timeout, never streaming).
+    fn load_balancer_edge(
+        &mut self,
+        index: usize,
+        group: &Resource,
+        function: FunctionRef,
+        multi_value_headers: bool,
+    ) {
         self.door_edge(
             index,
             group.logical_id.clone(),
