@@ -11,6 +11,8 @@ use crate::text::TextRange;
 pub(in crate::languages) struct Evidence {
     /// (function, evidence, whether it shows API Gateway rather than another event source)
     found: Vec<(FunctionId, ApiEvidence, bool)>,
+    /// Functions that read a key API Gateway events share with custom payloads.
+    shared: Vec<FunctionId>,
 }
 
 impl Evidence {
@@ -18,7 +20,9 @@ impl Evidence {
     /// API Gateway events carry the key, other-source evidence otherwise.
     pub fn key_read(&mut self, function: FunctionId, message: String, key: &str, range: TextRange) {
         if api_event::SHARED_EVENT_KEYS.contains(&key) {
-            return; // `body`, `headers`, ...: API Gateway's and many custom payloads' alike.
+            // `body`, `headers`, ...: API Gateway's and many custom payloads' alike.
+            self.shared.push(function);
+            return;
         }
         let is_api = api_event::EVENT_KEYS.contains(&key);
         self.found
@@ -31,12 +35,21 @@ impl Evidence {
             .push((function, ApiEvidence::typed(name, range), true));
     }
 
+    /// `function`'s signature names another source's event type (`S3Event`, `SqsEvent`).
+    pub fn other_type(&mut self, function: FunctionId, name: &str, range: TextRange) {
+        self.found
+            .push((function, ApiEvidence::typed(name, range), false));
+    }
+
     /// Records what was found on `functions`, earliest in the document first.
     pub fn record(mut self, functions: &mut [Function]) {
         self.found
             .sort_by_key(|(_, evidence, _)| evidence.range.start);
         for (id, evidence, is_api) in self.found {
             functions[id.0].record_evidence(evidence, is_api);
+        }
+        for id in self.shared {
+            functions[id.0].reads_request = true;
         }
     }
 }

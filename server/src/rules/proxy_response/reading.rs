@@ -12,7 +12,8 @@ use crate::files::Language;
 use crate::findings::{Finding, Related, Severity};
 use crate::knowledge::frameworks::{self, Ecosystem};
 use crate::knowledge::proxy::{
-    PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
+    PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_FRONT_DOOR_RESPONSE_KEYS,
+    OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
 };
 use crate::languages::{FunctionId, Origin, PayloadEvidence, ResponseObject, SourceFacts};
 use crate::templates::functions::Invocation;
@@ -215,7 +216,7 @@ pub fn handler_reading(
             .iter()
             .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
     });
-    if !answers_status || is_authorizer {
+    if !answers_status || is_authorizer || returned().any(writes_other_front_door) {
         return None;
     }
     let payload = functions()
@@ -347,8 +348,9 @@ fn reading(
             }
         }
     }
-    // No template links it: test code and request events are not answers.
-    if file.test_code || builds_request_event(response) {
+    // No template links it: test code and request events are not answers, and neither are the
+    // answers of code written for a load balancer or CloudFront.
+    if file.test_code || builds_request_event(response) || writes_other_front_door(response) {
         return None;
     }
     // The code or project shows a front door with a contract of its own (a WebSocket route, a
@@ -383,21 +385,33 @@ fn reading(
                     .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
             };
             let returns_status = returned().any(|r| r.entry("statusCode").is_some());
+            let reads_request = chain.iter().any(|id| facts.function(*id).reads_request);
+            let http_keys = returned().any(|r| {
+                r.entries
+                    .iter()
+                    .any(|e| HTTP_ONLY_RESPONSE_KEYS.contains(&e.key.as_str()))
+            });
             // An authorizer's answers are read by the authorizer rules, not as proxy responses.
             let is_authorizer = returned().any(|r| {
                 r.entries
                     .iter()
                     .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
             });
-            if is_authorizer {
+            if is_authorizer || returned().any(writes_other_front_door) {
                 return None;
             }
             match (api, other) {
                 (true, false) => Certainty::Sure,
                 (true, true) => Certainty::Likely,
                 (false, true) => return None,
+                // Nothing shows API Gateway: `{statusCode, body}` alone is the Lambda console's
+                // default answer, written for every trigger (Step Functions, Amazon Connect,
+                // direct invokes); it shows a proxy response only where the function reads a
+                // request (`event["body"]`), answers with keys only an HTTP response has
+                // (`headers`, `multiValueHeaders`, ...), or misspells a response key.
                 (false, false)
-                    if returns_status || response.origin == Origin::StatusCodeLiteral =>
+                    if (returns_status || response.origin == Origin::StatusCodeLiteral)
+                        && (reads_request || http_keys || misspells_response_key(response)) =>
                 {
                     Certainty::Likely
                 }
@@ -431,6 +445,43 @@ pub fn builds_request_event(response: &ResponseObject) -> bool {
             .entries
             .iter()
             .any(|entry| REQUEST_EVENT_ONLY_KEYS.contains(&entry.key.as_str()))
+}
+
+/// Response keys only an HTTP answer has: unlike `statusCode` and `body`, the Lambda console's
+/// default answer for any trigger, they show the function answers an HTTP front door.
+const HTTP_ONLY_RESPONSE_KEYS: &[&str] =
+    &["headers", "multiValueHeaders", "isBase64Encoded", "cookies"];
+
+/// Whether an object has a misspelt proxy response key (`status_code`, `StatusCode`, `Headers`):
+/// written as a proxy response, whatever the code shows of its event.
+fn misspells_response_key(response: &ResponseObject) -> bool {
+    let allowed = PayloadVersion::V1.response_keys();
+    response.entries.iter().any(|entry| {
+        !allowed.contains(&entry.key.as_str())
+            && crate::knowledge::proxy::probable_key(&entry.key, allowed).is_some()
+    })
+}
+
+/// Whether an object has a key only another front door reads (`statusDescription`: an
+/// Application Load Balancer or CloudFront answer). Behind API Gateway that key is an error the
+/// response rules report, but only where a template says API Gateway invokes the function: code
+/// that writes it without one was written for that other front door.
+pub fn writes_other_front_door(response: &ResponseObject) -> bool {
+    response
+        .entries
+        .iter()
+        .any(|entry| OTHER_FRONT_DOOR_RESPONSE_KEYS.contains(&entry.key.as_str()))
+}
+
+/// Whether a handler (or a helper it returns through) answers with a key only another front door
+/// reads: without a template, neither API Gateway's contract nor its time limit is assumed for it.
+pub fn answers_other_front_door(facts: &SourceFacts, handler: FunctionId) -> bool {
+    facts.responses.iter().any(|response| {
+        response
+            .function()
+            .is_some_and(|owner| function_chain(facts, owner).contains(&handler))
+            && writes_other_front_door(response)
+    })
 }
 
 /// Where the code may serve something else, only an object with a body or headers is surely meant
