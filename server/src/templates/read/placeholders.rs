@@ -53,37 +53,9 @@ pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
     if tags.is_empty() {
         return None;
     }
-    if !json {
-        comment_tag_lines(text, &mut blanked, &tags);
-    }
     // Only ASCII bytes were replaced, each whole tag at once: still UTF-8.
     let blanked = String::from_utf8(blanked).ok()?;
     Some((blanked, tags))
-}
-
-/// In YAML, a line that held only block tags (`      {%- if cookiecutter.tracing %}`) renders as
-/// nothing: it becomes a comment line, `#` where its first tag stood, rather than a run of spaces.
-/// (A whitespace-only line is blank in YAML, but tree-sitter-yaml fails on one a few hundred
-/// columns wide, as a long `{% if a or b or c %}` leaves.)
-fn comment_tag_lines(text: &str, blanked: &mut [u8], tags: &[TextRange]) {
-    for tag in tags {
-        // Block tags only: they start with `{%` or `{#`.
-        if !matches!(text.as_bytes().get(tag.start + 1), Some(b'%' | b'#'))
-            || text.as_bytes()[tag.start] != b'{'
-        {
-            continue;
-        }
-        let line_start = text[..tag.start]
-            .rfind('\n')
-            .map_or(0, |newline| newline + 1);
-        let line_end = text[tag.start..]
-            .find('\n')
-            .map_or(text.len(), |newline| tag.start + newline);
-        let line = &blanked[line_start..line_end];
-        if line.iter().all(|byte| matches!(byte, b' ' | b'\t' | b'\r')) {
-            blanked[tag.start] = b'#';
-        }
-    }
 }
 
 /// The end (exclusive) of the tag opened at `at`, closed by `close` on the same line.
@@ -134,9 +106,7 @@ mod tests {
             blanked.lines().map(str::len).collect::<Vec<_>>(),
             text.lines().map(str::len).collect::<Vec<_>>()
         );
-        // A line that held only a block tag is a comment line of the same width.
-        assert!(blanked.starts_with(&format!("#{}\n", " ".repeat(22))));
-        assert!(blanked.ends_with(&format!("#{}\n", " ".repeat(9))));
+        assert!(blanked.starts_with(&" ".repeat(23)));
         assert!(blanked.contains("CodeUri: xxxxxxxxxxxxxxxxxxxxxxxxxx/src\n"));
         assert!(blanked.contains("'{{resolve:ssm:/a/b}}'"));
         assert!(blanked.contains("A: xxxxxx\nB: xxxxxxxxx\nC: a@@b\n"));
