@@ -41,6 +41,19 @@ pub fn analyze_with_model(
     model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
     let mut findings = run_rules(kind, tree, text, context, model);
+    // A CDK stack file is code and a template at once: the template rules run on the stack it
+    // declares (read by the workspace, which knows the app's folder).
+    let stack =
+        model.filter(|model| {
+            kind.is_some_and(|kind| kind.language().is_some())
+                && model.read.template.as_ref().is_some_and(|template| {
+                    matches!(template.dialect, templates::Dialect::Cdk { .. })
+                })
+        });
+    if let Some(stack) = stack {
+        findings.extend(template_findings(stack, text, context));
+        findings = sorted(findings);
+    }
     if context.test_code {
         // Test code and its data are never rewritten unattended: its fixes stay for a person.
         for fix in findings.iter_mut().flat_map(|finding| &mut finding.fixes) {
@@ -94,7 +107,9 @@ fn run_rules(
     let untagged = tree
         .root_node()
         .has_error()
-        .then(|| templates::read::placeholders::blank(text, false))
+        .then(|| {
+            templates::read::placeholders::blank(text, templates::read::placeholders::Host::Code)
+        })
         .flatten()
         .and_then(|(blanked, tags)| {
             let tree = crate::text::parse(kind, &blanked, None)?;
@@ -402,10 +417,14 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
     }
     if template.dialect != templates::Dialect::CloudFormation {
         let terraform = template.dialect == templates::Dialect::Terraform;
+        // In code, only a number written as a literal is replaced (not a `Duration.minutes(1)`
+        // call, nor a name).
+        let code = matches!(template.dialect, templates::Dialect::Cdk { .. });
         for finding in &mut findings {
-            finding
-                .fixes
-                .retain(|fix| replaces_numbers_only(fix) || (terraform && writes_hcl_block(fix)));
+            finding.fixes.retain(|fix| {
+                (replaces_numbers_only(fix) && (!code || replaces_literals_only(fix, text)))
+                    || (terraform && writes_hcl_block(fix))
+            });
         }
     }
     if template.partial {
@@ -430,6 +449,14 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
 fn replaces_numbers_only(fix: &Fix) -> bool {
     fix.edits.iter().all(|edit| {
         edit.path.is_none() && !edit.range.is_empty() && edit.new_text.trim().parse::<f64>().is_ok()
+    })
+}
+
+/// Whether every edit of a fix replaces a number literal of the text.
+fn replaces_literals_only(fix: &Fix, text: &str) -> bool {
+    fix.edits.iter().all(|edit| {
+        text.get(edit.range.start..edit.range.end)
+            .is_some_and(|written| written.trim().parse::<f64>().is_ok())
     })
 }
 
@@ -592,8 +619,9 @@ mod tests {
         let text = "resource \"aws_lambda_function\" \"live\" {\n  handler = \"app.handler\"\n  runtime = \"python3.12\"\n}\n\nresource \"aws_lambda_alias\" \"live\" {\n  name          = \"live\"\n  function_name = aws_lambda_function.live.function_name\n}\n\nresource \"aws_api_gateway_rest_api\" \"api\" {\n  name = \"api\"\n}\n\nresource \"aws_api_gateway_integration\" \"live\" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  resource_id = aws_api_gateway_rest_api.api.root_resource_id\n  http_method = \"GET\"\n  type        = \"AWS_PROXY\"\n  uri         = aws_lambda_alias.live.invoke_arn\n}\n";
         let findings = |text: &str| {
             let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
-            let mut model = TemplateModel::read(FileKind::Terraform, &tree, text);
-            model.attach_configuration(text, Vec::new());
+            let alone = TemplateModel::read(FileKind::Terraform, &tree, text);
+            let blocks = alone.read.terraform.clone().expect("a Terraform read");
+            let model = TemplateModel::configuration(text, blocks, Some(Vec::new()));
             analyze_with_model(
                 Some(FileKind::Terraform),
                 Some(&tree),

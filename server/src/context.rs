@@ -47,6 +47,10 @@ pub enum ShownFrontDoor {
     /// A Netlify Function (`netlify.toml`'s functions folder, `@netlify/functions`): Netlify's
     /// proxy answers the client, neither API Gateway's contract nor its 29 s apply.
     Netlify,
+    /// The code reads an Application Load Balancer's event (`requestContext.elb`, `ALBEvent`):
+    /// the load balancer's contract (`statusDescription`, its header rules) and the function's
+    /// own timeout apply, not a REST API's.
+    LoadBalancer,
 }
 
 /// One template function that runs a handler of this file.
@@ -148,6 +152,8 @@ impl FileContext {
             Some(ShownFrontDoor::Netlify)
         } else if front_doors::shows_websocket_event(text) {
             Some(ShownFrontDoor::WebSocket)
+        } else if front_doors::shows_load_balancer_event(text) {
+            Some(ShownFrontDoor::LoadBalancer)
         } else {
             None
         }

@@ -107,6 +107,28 @@ impl Language {
     }
 }
 
+/// Whether a handler-language file is an AWS CDK stack source: TypeScript/JavaScript importing
+/// `aws-cdk-lib` (or a v1 `@aws-cdk/aws-*` module), Python importing `aws_cdk`. Such a file is
+/// read both as code in its language and as the stack it declares (`templates::cdk`).
+pub fn imports_cdk(kind: FileKind, text: &str) -> bool {
+    match kind.language() {
+        Some(Language::Python) => text.lines().any(|line| {
+            let line = line.trim_start();
+            (line.starts_with("from aws_cdk") || line.starts_with("import aws_cdk"))
+                && !line.starts_with("from aws_cdk.assertions")
+        }),
+        Some(Language::JavaScript | Language::TypeScript) => [
+            "'aws-cdk-lib",
+            "\"aws-cdk-lib",
+            "'@aws-cdk/aws-",
+            "\"@aws-cdk/aws-",
+        ]
+        .iter()
+        .any(|module| text.contains(module)),
+        _ => false,
+    }
+}
+
 /// Whether a YAML or JSON text is a CloudFormation/SAM template: it declares the template format
 /// version, the SAM transform, or a `Resources` map whose entries have an `AWS::` type.
 pub fn looks_like_template(text: &str) -> bool {

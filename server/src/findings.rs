@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::text::TextRange;
 
-/// How bad a finding is. Follows `shared/AWS-BEHAVIOUR.md`: an error only where AWS fails the
+/// How bad a finding is. Follows `docs/aws-behaviour.md`: an error only where AWS fails the
 /// request; a warning where the code works by accident or surely not as meant; info otherwise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,7 +28,7 @@ impl Severity {
     }
 }
 
-/// The failure a rule prevents; every rule belongs to exactly one (see `shared/CONTRACT.md`).
+/// The failure a rule prevents; every rule belongs to exactly one (the category table of the README and `docs/json-output.md`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {

@@ -109,6 +109,32 @@ fn an_included_openapi_file_is_read_with_its_template_and_pointed_into() {
     assert_eq!(named["diagnostics"][0]["severity"], "error");
 }
 
+/// A Python package missing from the function's `requirements.txt`: the fix adds a line at the
+/// end of that file, positioned in that file's text; `--fix` leaves it to a person (no pin).
+#[test]
+fn a_missing_python_package_is_offered_as_a_line_of_requirements_txt() {
+    let app = "tests/fixtures/apps/startup_python";
+    let report = json_of(&gatelint(&["check", "--format", "json", app]));
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    let pandas = diagnostics
+        .iter()
+        .find(|d| d["code"] == "GL1001" && d["path"] == format!("{app}/requirements/app.py"))
+        .expect("pandas is not declared");
+    let fix = &pandas["fixes"][0];
+    assert_eq!(
+        fix["title"],
+        "Add `pandas` to requirements/requirements.txt"
+    );
+    let edit = &fix["edits"][0];
+    assert_eq!(edit["path"], format!("{app}/requirements/requirements.txt"));
+    // The file has three lines, each ending in a line break: the new one is the fourth.
+    assert_eq!(
+        edit["range"]["start"],
+        serde_json::json!({ "line": 4, "column": 1 })
+    );
+    assert_eq!(edit["new_text"], "pandas\n");
+}
+
 #[test]
 fn columns_count_unicode_scalar_values() {
     let dir = tempdir("columns");

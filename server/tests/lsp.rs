@@ -847,7 +847,19 @@ fn go_to_definition_from_handler_lands_on_the_function() {
     );
     assert_eq!(
         lenses[0]["command"]["title"],
-        "GET /report via ServerlessRestApi (template.yaml)"
+        "GET /report via ServerlessRestApi (payload 1.0, function timeout 8 s) in template.yaml"
+    );
+    // Hover on the handler's name: every door that invokes it, with its format and budget.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": handler_uri }, "position": client.position(&handler, name + 2) }),
+    );
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(
+        markdown.contains(
+            "GET /report of ServerlessRestApi (REST API): payload 1.0, function timeout 8 s"
+        ),
+        "{markdown}"
     );
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
@@ -873,4 +885,49 @@ fn hovering_a_template_timeout_explains_it_and_names_the_invoking_api() {
         "{markdown}"
     );
     client.shutdown();
+}
+
+/// Hovering the module name of an import says, per function loading the file, whether its
+/// runtime includes the package or its package must bring it.
+#[test]
+fn hovering_an_import_says_what_the_runtime_ships() {
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.handler\n      Runtime: python3.12\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /orders\n            Method: get\n";
+    const HANDLER: &str = "import json\n\nimport boto3\nimport requests\n\n\ndef handler(event, context):\n    boto3.client(\"s3\")\n    requests.get(\"https://example.com\", timeout=3)\n    return {\"statusCode\": 200, \"body\": json.dumps({})}\n";
+    let root = temp_project(
+        "import-hover",
+        &[
+            ("template.yaml", TEMPLATE),
+            ("orders/app.py", HANDLER),
+            ("orders/requirements.txt", "requests==2.32.3\n"),
+        ],
+    );
+    let mut client = start_indexed(&root);
+    let uri = file_uri(&root.join("orders/app.py"));
+    client.open(&uri, HANDLER);
+    let hover_at = |client: &mut Client, needle: &str| {
+        let at = HANDLER.find(needle).expect("the import");
+        let hover = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": client.position(HANDLER, at + 1) }),
+        );
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let boto3 = hover_at(&mut client, "boto3\n");
+    assert!(boto3.starts_with("**`boto3`**"), "{boto3}");
+    assert!(
+        boto3.contains("`Orders` on `python3.12`: included in the runtime"),
+        "{boto3}"
+    );
+    let requests = hover_at(&mut client, "requests\n");
+    assert!(
+        requests.contains(
+            "`Orders` on `python3.12`: not in the runtime: the function's package holds it"
+        ),
+        "{requests}"
+    );
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
 }

@@ -28,6 +28,9 @@ pub struct Inputs {
     /// YAML template, which took quadratic time.
     pub brackets_python: PathBuf,
     pub brackets_template: PathBuf,
+    /// A Terraform configuration: an HTTP API and five resources for each of
+    /// `TERRAFORM_FUNCTIONS` functions, in `TERRAFORM_FILES` `.tf` files of one folder.
+    pub terraform: PathBuf,
 }
 
 /// Files in the monorepo.
@@ -38,6 +41,9 @@ pub const TEMPLATE_FUNCTIONS: usize = 2_000;
 pub const HANDLER_LINES: usize = 2_000;
 /// Unmatched brackets in the bracket inputs.
 pub const BRACKETS: usize = 200_000;
+/// Functions in the Terraform configuration (five resources each), and its files.
+pub const TERRAFORM_FUNCTIONS: usize = 400;
+pub const TERRAFORM_FILES: usize = 10;
 
 /// Writes every input under `root` (replacing what a previous run left there).
 pub fn generate(root: &Path) -> std::io::Result<Inputs> {
@@ -61,7 +67,10 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
             "[".repeat(BRACKETS)
         ),
     )?;
+    let terraform = root.join("terraform");
+    write_terraform(&terraform)?;
     Ok(Inputs {
+        terraform,
         brackets_python,
         brackets_template,
         python_handler: monorepo.join("large/orders/app.py"),
@@ -73,6 +82,40 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
         template,
         yaml_template,
     })
+}
+
+/// An HTTP API and, per function, its integration, route, permission (every seventh missing)
+/// and log group, spread over the files; every eleventh function may run longer than the
+/// integration waits.
+fn write_terraform(folder: &Path) -> std::io::Result<()> {
+    let mut files = vec![String::new(); TERRAFORM_FILES];
+    files[0].push_str(
+        "resource \"aws_apigatewayv2_api\" \"http\" {\n  name          = \"orders\"\n  protocol_type = \"HTTP\"\n}\n",
+    );
+    for index in 0..TERRAFORM_FUNCTIONS {
+        let text = &mut files[index % TERRAFORM_FILES];
+        let timeout = if index % 11 == 0 { 45 } else { 10 };
+        let _ = write!(
+            text,
+            "\nresource \"aws_lambda_function\" \"f{index}\" {{\n  function_name = \"orders-{index}\"\n  filename      = \"build/f{index}.zip\"\n  handler       = \"app.handler\"\n  runtime       = \"python3.12\"\n  timeout       = {timeout}\n}}\n\n\
+             resource \"aws_apigatewayv2_integration\" \"f{index}\" {{\n  api_id                 = aws_apigatewayv2_api.http.id\n  integration_type       = \"AWS_PROXY\"\n  integration_uri        = aws_lambda_function.f{index}.invoke_arn\n  payload_format_version = \"2.0\"\n}}\n\n\
+             resource \"aws_apigatewayv2_route\" \"f{index}\" {{\n  api_id    = aws_apigatewayv2_api.http.id\n  route_key = \"GET /orders/v{index}\"\n  target    = \"integrations/${{aws_apigatewayv2_integration.f{index}.id}}\"\n}}\n\n\
+             resource \"aws_cloudwatch_log_group\" \"f{index}\" {{\n  name              = \"/aws/lambda/orders-{index}\"\n  retention_in_days = 14\n}}\n"
+        );
+        let permission = if index % 7 == 0 {
+            "aws_ssm_parameter"
+        } else {
+            "aws_lambda_permission"
+        };
+        let _ = write!(
+            text,
+            "\nresource \"{permission}\" \"f{index}\" {{\n  statement_id  = \"AllowExecutionFromAPIGateway\"\n  action        = \"lambda:InvokeFunction\"\n  function_name = aws_lambda_function.f{index}.function_name\n  principal     = \"apigateway.amazonaws.com\"\n  source_arn    = \"${{aws_apigatewayv2_api.http.execution_arn}}/*/*\"\n}}\n"
+        );
+    }
+    for (index, text) in files.iter().enumerate() {
+        write(&folder.join(format!("orders{index}.tf")), text)?;
+    }
+    Ok(())
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

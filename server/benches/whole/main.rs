@@ -8,7 +8,9 @@
 //! (cfn-lint runs, default 3), `GATELINT_BENCH_CFN_LIMIT` (seconds before a cfn-lint run is
 //! stopped and reported as unfinished, default 600), `GATELINT_BENCH_EDITS` (edits per file,
 //! default 200),
-//! `GATELINT_BENCH_ONLY` (a comma-separated subset of `check,parse,cfn,server,edits`).
+//! `GATELINT_BENCH_ONLY` (a comma-separated subset of `check,parse,cfn,server,edits`),
+//! `GATELINT_BENCH_INPUTS` (the `check`/`parse` inputs whose label holds one of these
+//! comma-separated words, e.g. `Terraform`).
 
 #[path = "../../tests/support/lsp_client.rs"]
 mod lsp_client;
@@ -45,6 +47,7 @@ fn main() {
         cfn_limit: env_number("GATELINT_BENCH_CFN_LIMIT", 600) as u64,
         edits: env_number("GATELINT_BENCH_EDITS", 200),
         only: std::env::var("GATELINT_BENCH_ONLY").ok(),
+        inputs: std::env::var("GATELINT_BENCH_INPUTS").ok(),
     };
     let mut table = Table::default();
     let monorepo = format!("monorepo ({} files)", inputs.monorepo_files);
@@ -62,6 +65,11 @@ fn main() {
 
     let brackets_python = format!("{} unbalanced `(` in a .py", inputs::BRACKETS);
     let brackets_template = format!("{} unbalanced `[` in a YAML template", inputs::BRACKETS);
+    let terraform = format!(
+        "Terraform ({} resources in {} files)",
+        inputs::TERRAFORM_FUNCTIONS * 5 + 1,
+        inputs::TERRAFORM_FILES
+    );
     if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
         for (label, path, templates) in [
             (
@@ -77,7 +85,11 @@ fn main() {
             ),
             (&brackets_python, &inputs.brackets_python, Vec::new()),
             (&brackets_template, &inputs.brackets_template, Vec::new()),
+            (&terraform, &inputs.terraform, Vec::new()),
         ] {
+            if !bench.wants_input(label) {
+                continue;
+            }
             let check = bench
                 .wants("check")
                 .then(|| {
@@ -241,9 +253,17 @@ struct Bench {
     cfn_limit: u64,
     edits: usize,
     only: Option<String>,
+    inputs: Option<String>,
 }
 
 impl Bench {
+    /// Whether an input of the `check`/`parse` rows is measured (`GATELINT_BENCH_INPUTS`).
+    fn wants_input(&self, label: &str) -> bool {
+        self.inputs
+            .as_deref()
+            .is_none_or(|inputs| inputs.split(',').any(|word| label.contains(word.trim())))
+    }
+
     fn wants(&self, part: &str) -> bool {
         self.only
             .as_deref()

@@ -47,22 +47,31 @@ fn diagnostic(
         .iter()
         .find(|rule| rule.meta.code == finding.code)
         .map_or("config", |rule| rule.meta.category.as_str());
+    // An edit of another file is positioned in that file's text; a fix with an edit of a file
+    // that cannot be read is left out.
     let fixes: Vec<Value> = finding
         .fixes
         .iter()
-        .map(|fix| {
-            let edits: Vec<Value> = fix
+        .filter_map(|fix| {
+            let edits: Option<Vec<Value>> = fix
                 .edits
                 .iter()
                 .map(|edit| {
-                    json!({
-                        "path": edit.path.as_ref().map_or(path.to_owned(), |other| relative(other, cwd)),
-                        "range": range(edit.range, text, index),
-                        "new_text": edit.new_text,
-                    })
+                    let (shown, at) = match &edit.path {
+                        None => (path.to_owned(), range(edit.range, text, index)),
+                        Some(other) => {
+                            let other_text = other_text(workspace, other)?;
+                            let other_index = LineIndex::new(&other_text);
+                            (
+                                relative(other, cwd),
+                                range(edit.range, &other_text, &other_index),
+                            )
+                        }
+                    };
+                    Some(json!({ "path": shown, "range": at, "new_text": edit.new_text }))
                 })
                 .collect();
-            json!({ "title": fix.title, "edits": edits })
+            Some(json!({ "title": fix.title, "edits": edits? }))
         })
         .collect();
     let related: Vec<Value> = finding
@@ -87,6 +96,16 @@ fn diagnostic(
         "range": range(finding.range, text, index),
         "fixes": fixes,
         "related": related,
+    })
+}
+
+/// The text of another file a fix edits: as the index holds it, else as it is on disk (a
+/// manifest), read through the guarded reader.
+fn other_text(workspace: &WorkspaceIndex, path: &Path) -> Option<std::sync::Arc<str>> {
+    workspace.text(&normalize(path)).or_else(|| {
+        crate::reader::read_text(path, workspace.boundary())
+            .ok()
+            .map(std::sync::Arc::from)
     })
 }
 

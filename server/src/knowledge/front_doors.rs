@@ -40,6 +40,30 @@ pub fn shows_websocket_event(text: &str) -> bool {
         })
 }
 
+/// The names only an Application Load Balancer's Lambda event and response have: the event's
+/// `requestContext.elb` (read as `requestContext.elb` or `["elb"]`), and the types libraries give
+/// them (`ALBEvent`/`ALBResult` in `@types/aws-lambda` and Powertools,
+/// `AlbTargetGroupRequest`/`AlbTargetGroupResponse` in `aws_lambda_events`).
+const LOAD_BALANCER_MARKERS: &[&str] = &[
+    "requestContext.elb",
+    "[\"elb\"]",
+    "['elb']",
+    "ALBEvent",
+    "ALBResult",
+    "ALBHandler",
+    "AlbTargetGroupRequest",
+    "AlbTargetGroupResponse",
+    "ALBResolver",
+];
+
+/// Whether a handler file shows that an Application Load Balancer invokes it: it reads the
+/// event's `requestContext.elb` or uses the load balancer's event or response types.
+pub fn shows_load_balancer_event(text: &str) -> bool {
+    LOAD_BALANCER_MARKERS
+        .iter()
+        .any(|marker| text.contains(marker))
+}
+
 /// Whether a Node handler imports Netlify's functions package.
 pub fn imports_netlify(text: &str) -> bool {
     NETLIFY_MODULES
@@ -138,5 +162,23 @@ mod tests {
             netlify_functions_dirs("[build]\npublish = \"dist\"\n"),
             ["netlify/functions"]
         );
+    }
+}
+
+#[cfg(test)]
+mod load_balancer_tests {
+    use super::shows_load_balancer_event;
+
+    #[test]
+    fn load_balancer_events_by_their_keys_and_types() {
+        assert!(shows_load_balancer_event(
+            "export const handler = async (event: ALBEvent): Promise<ALBResult> => ({ statusCode: 200 });"
+        ));
+        assert!(shows_load_balancer_event(
+            "def handler(event, context):\n    arn = event[\"requestContext\"][\"elb\"][\"targetGroupArn\"]\n"
+        ));
+        assert!(!shows_load_balancer_event(
+            "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": event[\"path\"]}\n"
+        ));
     }
 }

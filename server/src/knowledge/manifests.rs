@@ -28,6 +28,9 @@ pub enum Manifest {
         distributions: Vec<String>,
         /// `-r other.txt`, `-e .`, a path or URL: more is installed than gatelint reads.
         opaque: bool,
+        /// Where a line added to the file goes (its end), and whether a line break must come first.
+        end: usize,
+        open_line: bool,
     },
     /// `pyproject.toml`, `Pipfile`, `setup.py`, `setup.cfg`: every word it mentions, normalised.
     /// What a build makes of it is not read: a name it does not mention is unknown.
@@ -195,6 +198,8 @@ pub fn requirements(text: &str) -> Manifest {
     Manifest::Requirements {
         distributions,
         opaque,
+        end: text.len(),
+        open_line: !text.is_empty() && !text.ends_with('\n'),
     }
 }
 
@@ -239,6 +244,7 @@ impl Manifest {
             Manifest::Requirements {
                 distributions: listed,
                 opaque,
+                ..
             } => {
                 if listed.iter().any(|name| distributions.contains(name)) {
                     Declared::Yes
@@ -307,6 +313,8 @@ mod tests {
         let Manifest::Requirements {
             distributions,
             opaque,
+            end,
+            open_line,
         } = &manifest
         else {
             panic!("requirements");
@@ -316,6 +324,12 @@ mod tests {
             &["requests", "pyyaml", "aws-lambda-powertools"]
         );
         assert!(!opaque);
+        // A line added goes at the end, after the last line's break.
+        assert_eq!((*end, *open_line), (123, false));
+        let Manifest::Requirements { open_line, .. } = requirements("requests") else {
+            panic!("requirements");
+        };
+        assert!(open_line);
         assert_eq!(
             manifest.declares_distribution(&["pyyaml".into()]),
             Declared::Yes

@@ -1,4 +1,4 @@
-//! The Lambda proxy integration formats (see `shared/AWS-BEHAVIOUR.md`).
+//! The Lambda proxy integration formats (see `docs/aws-behaviour.md`).
 
 /// Keys API Gateway accepts in a payload 1.0 response (REST APIs; HTTP APIs with payload 1.0).
 pub const REST_RESPONSE_KEYS: &[&str] = &[
@@ -16,6 +16,25 @@ pub const HTTP_V2_RESPONSE_KEYS: &[&str] = &[
     "body",
     "isBase64Encoded",
     "cookies",
+];
+
+/// Keys an Application Load Balancer reads from a Lambda target's response when its target group
+/// does not enable `lambda.multi_value_headers.enabled` (AWS docs, "Lambda functions as targets").
+pub const ALB_RESPONSE_KEYS: &[&str] = &[
+    "statusCode",
+    "statusDescription",
+    "headers",
+    "body",
+    "isBase64Encoded",
+];
+
+/// Keys an Application Load Balancer reads when the target group enables multi-value headers.
+pub const ALB_MULTI_VALUE_RESPONSE_KEYS: &[&str] = &[
+    "statusCode",
+    "statusDescription",
+    "multiValueHeaders",
+    "body",
+    "isBase64Encoded",
 ];
 
 /// Response keys other than `statusCode`: with `statusCode`, any of them marks a response literal.

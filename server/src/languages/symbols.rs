@@ -194,9 +194,31 @@ fn javascript(root: Node<'_>, text: &str) -> Option<Vec<Symbol>> {
             _ => {}
         }
     }
+    // An export assigned below the top level (`if (inLambda) { exports.main = ... }`) may
+    // exist: the names are not known.
+    if assigns_nested_export(text, &names) {
+        return None;
+    }
     // A file that exports nothing gatelint recognises may still export through a pattern it does
     // not know (`Object.assign(exports, ...)`): do not claim to know its names.
     saw_export.then_some(names)
+}
+
+/// Whether the text assigns `exports.name = ...` for a name the top-level statements did not
+/// export.
+fn assigns_nested_export(text: &str, names: &[Symbol]) -> bool {
+    text.match_indices("exports.").any(|(at, _)| {
+        let rest = &text[at + "exports.".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect();
+        let after = rest[name.len()..].trim_start();
+        !name.is_empty()
+            && after.starts_with('=')
+            && !after.starts_with("==")
+            && !names.iter().any(|symbol| symbol.name == name)
+    })
 }
 
 fn js_export(statement: Node<'_>, text: &str, names: &mut Vec<Symbol>) -> Option<()> {
@@ -333,6 +355,10 @@ mod tests {
             names(FileKind::JavaScript, esm),
             Some(vec!["handler".into(), "other".into(), "renamed".into()])
         );
+        // Exported only when running in Lambda: which names exist is not known.
+        let conditional =
+            "export {};\nif (process.env.LAMBDA_TASK_ROOT) {\n  exports.main = (e: any) => e;\n}\n";
+        assert_eq!(names(FileKind::TypeScript, conditional), None);
         let cjs = "exports.handler = async () => {};\nmodule.exports.second = f;\n";
         assert_eq!(
             names(FileKind::JavaScript, cjs),

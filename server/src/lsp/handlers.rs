@@ -11,20 +11,25 @@ use tower_lsp_server::ls_types::{
 use super::convert::{self, OtherFile, Positions};
 use super::store::Snapshot;
 use crate::config;
+use crate::context::FileContext;
 use crate::findings::Finding;
 use crate::knowledge;
+use crate::languages::imports;
 use crate::rules::{self};
 use crate::templates;
 use crate::text::{Encoding, TextRange};
 
 /// Hover: the documentation of the rules whose findings cover `position`, each under its finding's
-/// message; otherwise the explanation of an AWS error text in the string or comment under the
-/// cursor.
+/// message; in a template, what the setting under the cursor means; over an import, what the
+/// runtimes of the functions loading the file say of it (`context`: what the workspace says of the
+/// file, asked only then); otherwise the explanation of an AWS error text in the string or
+/// comment under the cursor.
 pub fn hover(
     snapshot: &Snapshot,
     findings: &[Finding],
     position: Position,
     encoding: Encoding,
+    context: &dyn Fn() -> FileContext,
 ) -> Option<Hover> {
     let positions = Positions::of(snapshot, encoding);
     let offset = positions.offset(position);
@@ -56,6 +61,9 @@ pub fn hover(
             range: None,
         });
     }
+    if let Some((text, range)) = import_hover(snapshot, offset, context) {
+        return Some(markdown_hover(text, positions.range(range)));
+    }
     let range = error_text_range(snapshot, offset)?;
     let found = knowledge::explain(range.slice(&snapshot.text));
     if found.is_empty() {
@@ -67,12 +75,75 @@ pub fn hover(
     ))
 }
 
+/// On a handler's name: every front door that invokes it, with its format and time budget.
+pub fn handler_hover(
+    snapshot: &Snapshot,
+    index: &crate::workspace::WorkspaceIndex,
+    path: &std::path::Path,
+    position: Position,
+    encoding: Encoding,
+) -> Option<Hover> {
+    let positions = Positions::of(snapshot, encoding);
+    let offset = positions.offset(position);
+    let mut sections = Vec::new();
+    let mut range = None;
+    for (name, logical_id, template, doors) in index.doors(path) {
+        let Some(at) = name
+            .as_deref()
+            .and_then(|name| index.symbol(path, name))
+            .filter(|at| at.start <= offset && offset <= at.end)
+        else {
+            continue;
+        };
+        range = Some(at);
+        let template = template
+            .file_name()
+            .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+        let mut text = format!("`{logical_id}` ({template}) is invoked by:");
+        if doors.is_empty() {
+            text.push_str(" no front door (no API, function URL or load balancer)");
+        }
+        for door in doors {
+            text.push_str(&format!("\n- {door}"));
+        }
+        sections.push(text);
+    }
+    let range = range?;
+    Some(markdown_hover(
+        sections.join("\n\n"),
+        positions.range(range),
+    ))
+}
+
 /// In a template, what the setting under the cursor means for API Gateway.
 fn template_hover(snapshot: &Snapshot, offset: usize) -> Option<String> {
-    let kind = snapshot.kind.filter(|kind| kind.is_template())?;
-    let template = templates::parse(kind, snapshot.tree.as_ref()?, &snapshot.text)?;
+    let kind = snapshot.kind?;
+    let tree = snapshot.tree.as_ref()?;
+    if !kind.is_template() {
+        // A CDK stack file: the stack its constructs declare.
+        let model = templates::TemplateModel::read_cdk(kind, tree, &snapshot.text)?;
+        let (template, graph) = (model.read.template.as_ref()?, model.graph.as_ref()?);
+        return templates::hover_at(template, graph, offset);
+    }
+    let template = templates::parse(kind, tree, &snapshot.text)?;
     let graph = templates::Graph::build(&template);
     templates::hover_at(&template, &graph, offset)
+}
+
+/// Over the module name of an import of a handler file: what the functions loading the file
+/// have of it (see [`rules::startup::missing_module::describe_import`]).
+fn import_hover(
+    snapshot: &Snapshot,
+    offset: usize,
+    context: &dyn Fn() -> FileContext,
+) -> Option<(String, TextRange)> {
+    let kind = snapshot.kind.filter(|kind| !kind.is_template())?;
+    let imports = imports::collect(kind, snapshot.tree.as_ref()?, &snapshot.text);
+    let import = imports
+        .iter()
+        .find(|import| import.range.start <= offset && offset <= import.range.end)?;
+    let text = rules::startup::missing_module::describe_import(&context(), import)?;
+    Some((text, import.range))
 }
 
 /// Where an AWS error text may be written at `offset`: the string literal or comment holding it,
@@ -257,7 +328,7 @@ pub fn route_lenses(
 ) -> Vec<CodeLens> {
     let positions = Positions::of(snapshot, encoding);
     let mut lenses = Vec::new();
-    for (function, template, invocations) in index.routes(path) {
+    for (function, template, timeout, invocations) in index.routes(path) {
         let range = function
             .as_deref()
             .and_then(|name| index.symbol(path, name))
@@ -267,12 +338,13 @@ pub fn route_lenses(
             .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
         let routes: Vec<String> = invocations
             .iter()
-            .map(|invocation| invocation.route.clone())
+            .filter(|invocation| invocation.authorizer.is_none())
+            .map(|invocation| invocation.lens_text(timeout))
             .collect();
         let title = if routes.is_empty() {
-            format!("no API route invokes this handler ({template_name})")
+            format!("no front door invokes this handler ({template_name})")
         } else {
-            format!("{} ({template_name})", routes.join(", "))
+            format!("{} in {template_name}", routes.join(", "))
         };
         lenses.push(CodeLens {
             range: positions.range(range),

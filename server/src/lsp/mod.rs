@@ -1002,7 +1002,23 @@ impl LanguageServer for Server {
             guarded("hover", || {
                 let snapshot = state.documents.snapshot(&at.text_document.uri)?;
                 let findings = state.findings(&snapshot);
-                handlers::hover(&snapshot, &findings, at.position, state.encoding())
+                let context = || state.read_index().context(&normalize(&snapshot.path));
+                handlers::hover(
+                    &snapshot,
+                    &findings,
+                    at.position,
+                    state.encoding(),
+                    &context,
+                )
+                .or_else(|| {
+                    handlers::handler_hover(
+                        &snapshot,
+                        &state.read_index(),
+                        &normalize(&snapshot.path),
+                        at.position,
+                        state.encoding(),
+                    )
+                })
             })
             .flatten()
         })

@@ -2,6 +2,38 @@
 //! name, category, default severity, documentation and check — and the [`REGISTRY`] lists them.
 //! Hover, `gatelint rule`, `gatelint explain` and the README's rules table all read [`RuleMeta`].
 
+/// What each front door's client gets for a response the door cannot read: appended to the
+/// `why` of the response rules, so `gatelint rule` pages say it per door.
+macro_rules! response_doors {
+    () => {
+        " Per front door (AWS-BEHAVIOUR, \"Other front doors\"): behind a REST API (payload 1.0) a \
+         response API Gateway cannot read is 502 `Malformed Lambda proxy response`; behind an HTTP \
+         API, 500 `Internal Server Error` (under payload 2.0 an object without `statusCode` is sent \
+         whole as the JSON body); a Lambda function URL reads the 2.0 format too, and a failed \
+         invocation is an error (5xx) there; an Application Load Balancer (a target group of \
+         `TargetType: lambda`) reads `statusCode`, `statusDescription`, `headers` or \
+         `multiValueHeaders` (the latter only when the target group enables \
+         `lambda.multi_value_headers.enabled`), `body` (a string) and `isBase64Encoded`, and \
+         answers 502 Bad Gateway for a malformed response. A WebSocket route's answer and a \
+         streaming integration's (REST `STREAM`, a function URL's `RESPONSE_STREAM`) are not \
+         buffered proxy responses and are not judged as one. A handler reached through several \
+         doors is judged by the strictest contract among them, and the message names the others."
+    };
+}
+
+/// What each front door's client gets when the time runs out: appended to the timeout rules.
+macro_rules! timeout_doors {
+    () => {
+        " Per front door: a REST API waits 29 s and an HTTP API at most 30 s, then answers 504 \
+         `Endpoint request timed out`; a streaming REST integration may wait up to 15 minutes; a \
+         WebSocket API waits 29 s, then the caller gets an error message over the socket (a \
+         `$connect` is refused; nobody waits for `$disconnect`, so only the function's own timeout \
+         bounds it); a function URL and an Application Load Balancer have no integration timeout: \
+         the function's own `Timeout` is the budget, and when Lambda stops the function the URL \
+         answers with an error and the load balancer with 502."
+    };
+}
+
 pub mod authorizer_response;
 pub mod config;
 mod docs;

@@ -51,14 +51,98 @@ pub struct Invocation {
     /// Where the integration timeout is written, when it is.
     pub timeout_range: Option<TextRange>,
     pub authorizer: Option<AuthorizerKind>,
-    /// A streaming REST integration: the function writes a response stream, not a buffered
-    /// proxy response (see [`super::graph::Edge::streaming`]).
+    /// A streaming REST integration or function URL: the function writes a response stream, not
+    /// a buffered proxy response (see [`super::graph::Edge::streaming`]).
     pub streaming: bool,
+    /// An Application Load Balancer target group reading `multiValueHeaders` (see
+    /// [`super::graph::Edge::multi_value_headers`]).
+    pub multi_value_headers: bool,
+    /// A WebSocket route whose answer is sent back (see [`super::graph::Edge::route_response`]).
+    pub route_response: bool,
+    /// The WebSocket route key or path (`$connect`, `/orders`; `*` when unknown).
+    pub path: String,
     /// Where the edge is declared (the event, the integration URI, the authorizer).
     pub range: TextRange,
     /// The OpenAPI file the edge is declared in, when it is not the template itself (see
     /// [`super::definitions`]): `range` and `timeout_range` are then in that file.
     pub file: Option<std::path::PathBuf>,
+}
+
+impl Invocation {
+    /// A WebSocket `$disconnect`: the client has gone, nobody waits for the answer, so only the
+    /// function's own timeout bounds it.
+    pub fn nobody_waits(&self) -> bool {
+        self.api_kind == ApiKind::WebSocket && self.path == "$disconnect"
+    }
+
+    /// What the caller gets when this door stops waiting before the function answers (a
+    /// WebSocket `$disconnect` has no caller).
+    pub fn timeout_outcome(&self) -> &'static str {
+        if self.api_kind == ApiKind::WebSocket {
+            super::graph::websocket_timeout_outcome(&self.path)
+        } else {
+            self.api_kind.timeout_outcome()
+        }
+    }
+
+    /// A code lens's words for the door: `GET /orders via OrdersApi (payload 1.0, 29 s)`,
+    /// `function URL OrdersUrl (payload 2.0, function timeout 60 s)`.
+    pub fn lens_text(&self, function_timeout_seconds: f64) -> String {
+        let (format, budget) = self.format_and_budget(function_timeout_seconds);
+        format!("{} ({format}, {budget})", self.route)
+    }
+
+    /// `function URL OrdersUrl: payload 2.0, function timeout 60 s`: the door with its format and
+    /// budget, for hovers.
+    pub fn door_summary(&self, function_timeout_seconds: f64) -> String {
+        let (format, budget) = self.format_and_budget(function_timeout_seconds);
+        format!("{}: {format}, {budget}", self.description)
+    }
+
+    /// The response format the door reads and how long it waits: the integration timeout, or the
+    /// function's own where it is shorter or the door has none (a function URL, a load balancer,
+    /// a streaming integration without `TimeoutInMillis`).
+    fn format_and_budget(&self, function_timeout_seconds: f64) -> (String, String) {
+        let seconds = |millis: f64| {
+            let value = millis / 1000.0;
+            if value.fract() == 0.0 {
+                format!("{}", value as i64)
+            } else {
+                format!("{value}")
+            }
+        };
+        let format = match self.api_kind {
+            ApiKind::WebSocket if self.path == "$connect" => {
+                "a non-2xx statusCode refuses the connection".to_owned()
+            }
+            ApiKind::WebSocket if self.path == "$disconnect" => {
+                "nobody receives the answer".to_owned()
+            }
+            ApiKind::WebSocket if self.route_response => {
+                "the answer is sent back (RouteResponseSelectionExpression)".to_owned()
+            }
+            ApiKind::WebSocket => {
+                "the answer is discarded (no RouteResponseSelectionExpression)".to_owned()
+            }
+            ApiKind::LoadBalancer if self.multi_value_headers => {
+                "ALB response with multiValueHeaders".to_owned()
+            }
+            ApiKind::LoadBalancer => "ALB response".to_owned(),
+            _ if self.streaming => "response stream".to_owned(),
+            _ => format!("payload {}", self.payload_version.as_str()),
+        };
+        let function_millis = function_timeout_seconds * 1000.0;
+        let door_waits = self.api_kind.is_api_gateway()
+            && !self.nobody_waits()
+            && (!self.streaming || self.timeout_range.is_some())
+            && self.timeout_millis < function_millis;
+        let budget = if door_waits {
+            format!("{} s", seconds(self.timeout_millis))
+        } else {
+            format!("function timeout {} s", seconds(function_millis))
+        };
+        (format, budget)
+    }
 }
 
 /// A Lambda function of a template and everything needed to link and reason about its code.
@@ -104,6 +188,46 @@ pub struct FunctionSpec {
 }
 
 impl FunctionSpec {
+    /// What every call gets when the function cannot even start, per door that invokes it:
+    /// `every call fails (502 on a REST API, 500 on an HTTP API)`; `every invocation fails`
+    /// when no door does.
+    pub fn call_failure(&self) -> String {
+        let routes: Vec<&Invocation> = self
+            .invocations
+            .iter()
+            .filter(|invocation| invocation.authorizer.is_none())
+            .collect();
+        if self.invocations.is_empty() {
+            return "every invocation fails".to_owned();
+        }
+        if routes
+            .iter()
+            .all(|invocation| matches!(invocation.api_kind, ApiKind::Rest | ApiKind::Http))
+        {
+            return "every call fails (502 on a REST API, 500 on an HTTP API)".to_owned();
+        }
+        let mut outcomes: Vec<&str> = Vec::new();
+        for invocation in routes {
+            let outcome = match invocation.api_kind {
+                ApiKind::Rest => "502 on the REST API",
+                ApiKind::Http => "500 on the HTTP API",
+                ApiKind::WebSocket if invocation.path == "$connect" => {
+                    "the WebSocket connection is refused"
+                }
+                ApiKind::WebSocket if invocation.nobody_waits() => {
+                    "nobody waits for `$disconnect`, the clean-up is lost"
+                }
+                ApiKind::WebSocket => "an error message to the WebSocket caller",
+                ApiKind::FunctionUrl => "an error (5xx) from the function URL",
+                ApiKind::LoadBalancer => "502 from the load balancer",
+            };
+            if !outcomes.contains(&outcome) {
+                outcomes.push(outcome);
+            }
+        }
+        format!("every call fails ({})", outcomes.join(", "))
+    }
+
     /// The smallest time budget over the APIs that invoke it: the function's own timeout or the
     /// integration's, whichever ends first, in milliseconds, with which one decides.
     pub fn budget(&self) -> Option<(f64, Option<&Invocation>)> {
@@ -111,7 +235,7 @@ impl FunctionSpec {
         let tightest = self
             .invocations
             .iter()
-            .filter(|invocation| invocation.authorizer.is_none())
+            .filter(|invocation| invocation.authorizer.is_none() && !invocation.nobody_waits())
             .min_by(|a, b| a.timeout_millis.total_cmp(&b.timeout_millis))?;
         if tightest.timeout_millis < function_millis {
             Some((tightest.timeout_millis, Some(tightest)))
@@ -127,7 +251,6 @@ const INVOKER_TYPES: &[&str] = &[
     "AWS::Serverless::StateMachine",
     "AWS::StepFunctions::StateMachine",
     "AWS::Lambda::EventSourceMapping",
-    "AWS::Lambda::Url",
     "AWS::Events::Rule",
     "AWS::Scheduler::Schedule",
     "AWS::SNS::Subscription",
@@ -361,8 +484,14 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
             _ => RuntimeFamily::Other,
         };
         let timeout = template.effective_number(resource, "Timeout");
+        // An asynchronous invocation (`X-Amz-Invocation-Type: 'Event'`): API Gateway answers at
+        // once and waits for nothing, so the handler answers no API request.
+        let invoked_asynchronously = graph
+            .edges_of(&resource.logical_id)
+            .any(|edge| edge.asynchronous);
         let invocations: Vec<Invocation> = graph
             .edges_of(&resource.logical_id)
+            .filter(|edge| !edge.asynchronous)
             .map(|edge| {
                 let authorizer = match &edge.role {
                     EdgeRole::Route => None,
@@ -371,6 +500,7 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                 Invocation {
                     description: edge.describe(),
                     route: match &edge.role {
+                        EdgeRole::Route if !edge.api_kind.is_api_gateway() => edge.describe(),
                         EdgeRole::Route => {
                             format!("{} {} via {}", edge.method, edge.path, edge.api)
                         }
@@ -385,6 +515,9 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     timeout_range: edge.timeout.range,
                     authorizer,
                     streaming: edge.streaming,
+                    multi_value_headers: edge.multi_value_headers,
+                    path: edge.path.clone(),
+                    route_response: edge.route_response,
                     range: edge.range,
                     file: None,
                 }
@@ -403,10 +536,13 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                     // Every event type but the two API ones is another source: SAM's (SQS,
                     // Schedule, S3, ...) and the Serverless Framework's read into the model
                     // under their own names (`sqs`, `websocket`, `alb`, ...).
-                    .is_some_and(|kind| !matches!(kind, "Api" | "HttpApi"))
+                    .is_some_and(|kind| {
+                        let serverless_alb = kind == "alb" && template.dialect == Dialect::ServerlessFramework;
+                        !matches!(kind, "Api" | "HttpApi") && !serverless_alb
+                    })
             })
             || invoked_elsewhere.contains(&resource.logical_id)
-            || resource.property("FunctionUrlConfig").is_some()
+            || invoked_asynchronously
             // With no API event of its own, an API definition gatelint does not read may invoke
             // it in a way it cannot know (REST or HTTP, which payload): never assume one.
             || (invocations.is_empty() && unread_definitions);

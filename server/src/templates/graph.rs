@@ -18,14 +18,27 @@ pub const STREAMING_TIMEOUT_MILLIS: f64 = 900_000.0;
 pub const HTTP_TIMEOUT_MILLIS: f64 = 30_000.0;
 /// WebSocket APIs, like REST, stop at 29 s.
 pub const WEBSOCKET_TIMEOUT_MILLIS: f64 = 29_000.0;
+/// The longest a Lambda function may run (900 s): a front door without an integration timeout of
+/// its own (a function URL, an Application Load Balancer) waits for the function's own timeout.
+pub const LAMBDA_MAX_TIMEOUT_MILLIS: f64 = 900_000.0;
 /// The smallest integration timeout any API type accepts.
 pub const MIN_TIMEOUT_MILLIS: f64 = 50.0;
 
+/// A front door: what invokes the function for a client and answers that client with its result
+/// (AWS-BEHAVIOUR, "Other front doors"). Each has its own response contract, time budget,
+/// invoke permission and failure text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ApiKind {
     Rest,
     Http,
     WebSocket,
+    /// A Lambda function URL (`AWS::Lambda::Url`, SAM `FunctionUrlConfig`): payload 2.0, no
+    /// integration timeout (the function's own applies).
+    FunctionUrl,
+    /// An Application Load Balancer target group of `TargetType: lambda`: its own response
+    /// contract (`statusDescription`, `headers` or `multiValueHeaders` by the target group's
+    /// attribute), no integration timeout (the function's own applies).
+    LoadBalancer,
 }
 
 impl ApiKind {
@@ -34,6 +47,30 @@ impl ApiKind {
             ApiKind::Rest => "REST API",
             ApiKind::Http => "HTTP API",
             ApiKind::WebSocket => "WebSocket API",
+            ApiKind::FunctionUrl => "function URL",
+            ApiKind::LoadBalancer => "Application Load Balancer",
+        }
+    }
+
+    /// Whether the door is API Gateway (REST, HTTP or WebSocket API): its principal is
+    /// `apigateway.amazonaws.com` and it has an integration timeout of its own.
+    pub fn is_api_gateway(self) -> bool {
+        matches!(self, ApiKind::Rest | ApiKind::Http | ApiKind::WebSocket)
+    }
+
+    /// What the client gets when the function fails (raises, times out, returns what the door
+    /// cannot read), as a clause naming the door.
+    pub fn failure_outcome(self) -> &'static str {
+        match self {
+            ApiKind::Rest => "API Gateway answers 502",
+            ApiKind::Http => "the HTTP API answers 500",
+            ApiKind::WebSocket => {
+                "the WebSocket caller gets an error message instead of the route's answer"
+            }
+            ApiKind::FunctionUrl => {
+                "the function URL answers with an error (5xx), not the response"
+            }
+            ApiKind::LoadBalancer => "the load balancer answers 502 Bad Gateway",
         }
     }
 
@@ -47,6 +84,8 @@ impl ApiKind {
                 "the caller gets an error message over the WebSocket instead of the route's answer \
                  (a `$connect` is refused; `$disconnect` has no caller waiting)"
             }
+            // No integration timeout: the function's own timeout stops it first.
+            ApiKind::FunctionUrl | ApiKind::LoadBalancer => self.failure_outcome(),
         }
     }
 
@@ -56,6 +95,7 @@ impl ApiKind {
             ApiKind::Rest => REST_TIMEOUT_MILLIS,
             ApiKind::Http => HTTP_TIMEOUT_MILLIS,
             ApiKind::WebSocket => WEBSOCKET_TIMEOUT_MILLIS,
+            ApiKind::FunctionUrl | ApiKind::LoadBalancer => LAMBDA_MAX_TIMEOUT_MILLIS,
         }
     }
 
@@ -131,6 +171,13 @@ pub struct Edge {
     /// `.../response-streaming-invocations`): the function writes a stream, not a buffered proxy
     /// response, and the integration may wait up to 15 minutes.
     pub streaming: bool,
+    /// An Application Load Balancer target group that enables
+    /// `lambda.multi_value_headers.enabled`: the load balancer reads `multiValueHeaders`, not
+    /// `headers`, from the response.
+    pub multi_value_headers: bool,
+    /// A WebSocket route with a `RouteResponseSelectionExpression`: the function's answer is sent
+    /// back to the caller (without one it is discarded).
+    pub route_response: bool,
     /// The resource that declares the edge (index into `Template::resources`).
     pub declared_in: usize,
     /// Where the edge is written: the event, the integration URI, the authorizer.
@@ -148,9 +195,31 @@ impl Edge {
         }
     }
 
+    /// What a caller gets when the integration gives up waiting on this edge: a WebSocket
+    /// `$disconnect` has no caller at all.
+    pub fn timeout_outcome(&self) -> &'static str {
+        if self.api_kind == ApiKind::WebSocket {
+            websocket_timeout_outcome(&self.path)
+        } else {
+            self.api_kind.timeout_outcome()
+        }
+    }
+
+    /// Whether nobody waits for the function's answer: a WebSocket `$disconnect` (the client has
+    /// gone), so the integration timeout cuts nothing short that anyone sees.
+    pub fn nobody_waits(&self) -> bool {
+        self.api_kind == ApiKind::WebSocket && self.path == "$disconnect"
+    }
+
     /// `GET /orders via OrdersApi`, or `authorizer TokenAuth of OrdersApi`.
     pub fn describe(&self) -> String {
         match &self.role {
+            EdgeRole::Route if self.api_kind == ApiKind::FunctionUrl => {
+                format!("function URL {}", self.api)
+            }
+            EdgeRole::Route if self.api_kind == ApiKind::LoadBalancer => {
+                format!("target group {} (Application Load Balancer)", self.api)
+            }
             EdgeRole::Route if self.path == "*" => {
                 format!("{} ({})", self.api, self.api_kind.name())
             }
@@ -170,6 +239,23 @@ impl Edge {
                 self.api,
                 self.api_kind.name()
             ),
+        }
+    }
+}
+
+/// What the caller of a WebSocket route gets when the integration gives up: `$connect` is
+/// refused, `$disconnect` has no caller waiting (the work is cut short, nobody sees it), other
+/// routes' callers get an error message over the socket. Never an HTTP 504.
+pub fn websocket_timeout_outcome(route: &str) -> &'static str {
+    match route {
+        "$connect" => "the connection is refused (the client's WebSocket handshake fails)",
+        "$disconnect" => {
+            "nobody is waiting (the client has already gone), so no one sees it: the rest of the \
+             clean-up is simply not awaited"
+        }
+        _ => {
+            "the caller gets an error message over the WebSocket instead of the route's answer \
+             (no HTTP 504: the connection stays open)"
         }
     }
 }
@@ -229,9 +315,11 @@ impl Graph {
     }
 }
 
-/// `AWS::ApiGatewayV2::Route`s by the integration their `Target` names: route keys.
-fn routes_by_integration(template: &Template) -> HashMap<String, Vec<String>> {
-    let mut routes: HashMap<String, Vec<String>> = HashMap::new();
+/// `AWS::ApiGatewayV2::Route`s by the integration their `Target` names: route keys, and whether
+/// the route sends the integration's answer back (a WebSocket route with a
+/// `RouteResponseSelectionExpression`).
+fn routes_by_integration(template: &Template) -> HashMap<String, Vec<(String, bool)>> {
+    let mut routes: HashMap<String, Vec<(String, bool)>> = HashMap::new();
     for resource in &template.resources {
         if !resource.is("AWS::ApiGatewayV2::Route") {
             continue;
@@ -243,11 +331,14 @@ fn routes_by_integration(template: &Template) -> HashMap<String, Vec<String>> {
         let Some(target) = resource.property("Target") else {
             continue;
         };
+        let answers = resource
+            .property("RouteResponseSelectionExpression")
+            .is_some();
         for integration in template.referenced_resources(target) {
             routes
                 .entry(integration)
                 .or_default()
-                .push(route_key.clone());
+                .push((route_key.clone(), answers));
         }
     }
     routes
@@ -256,13 +347,21 @@ fn routes_by_integration(template: &Template) -> HashMap<String, Vec<String>> {
 struct Builder<'t> {
     template: &'t Template,
     edges: Vec<Edge>,
-    routes_by_integration: HashMap<String, Vec<String>>,
+    routes_by_integration: HashMap<String, Vec<(String, bool)>>,
 }
 
 impl Builder<'_> {
     fn resource(&mut self, index: usize, resource: &Resource) {
         match resource.type_name.as_str() {
-            "AWS::Serverless::Function" => self.sam_events(index, resource),
+            "AWS::Serverless::Function" => {
+                self.sam_events(index, resource);
+                self.sam_function_url(index, resource);
+            }
+            "AWS::Lambda::Url" => self.function_url(index, resource),
+            "AWS::ElasticLoadBalancingV2::TargetGroup" => self.target_group(index, resource),
+            "AWS::ElasticLoadBalancingV2::TargetGroupAttachment" => {
+                self.target_group_attachment(index, resource)
+            }
             "AWS::ApiGateway::Method" => self.rest_method(index, resource),
             "AWS::ApiGatewayV2::Integration" => self.v2_integration(index, resource),
             "AWS::ApiGateway::Authorizer" | "AWS::ApiGatewayV2::Authorizer" => {
@@ -277,6 +376,9 @@ impl Builder<'_> {
             "AWS::ApiGateway::RestApi" | "AWS::ApiGatewayV2::Api" => {
                 if let Some(body) = resource.property("Body") {
                     self.openapi(index, resource, body);
+                }
+                if resource.is("AWS::ApiGatewayV2::Api") {
+                    self.quick_create(index, resource);
                 }
             }
             _ => {}
@@ -338,6 +440,35 @@ impl Builder<'_> {
             let (default_api, kind, api_key) = match event_type {
                 Some("Api") => ("ServerlessRestApi", ApiKind::Rest, "RestApiId"),
                 Some("HttpApi") => ("ServerlessHttpApi", ApiKind::Http, "ApiId"),
+                // The Serverless Framework's `alb` event: a target group it creates, with the
+                // permission.
+                Some("alb")
+                    if self.template.dialect == super::model::Dialect::ServerlessFramework =>
+                {
+                    let multi_value_headers = property("MultiValueHeaders")
+                        .and_then(Value::as_bool)
+                        .unwrap_or(false);
+                    self.door_edge(
+                        index,
+                        format!(
+                            "{}AlbTargetGroup",
+                            resource
+                                .logical_id
+                                .strip_suffix("LambdaFunction")
+                                .unwrap_or(&resource.logical_id)
+                        ),
+                        ApiKind::LoadBalancer,
+                        FunctionRef {
+                            logical_id: resource.logical_id.clone(),
+                            range: event.key_range,
+                        },
+                        "1.0",
+                        (true, false),
+                        false,
+                        multi_value_headers,
+                    );
+                    continue;
+                }
                 _ => continue,
             };
             let (api, kind) = match property(api_key) {
@@ -374,10 +505,263 @@ impl Builder<'_> {
                 role_credentials: false,
                 asynchronous: false,
                 streaming: false,
+                multi_value_headers: false,
+                route_response: false,
                 declared_in: index,
                 range: event.key_range,
             });
         }
+    }
+
+    /// An edge from a front door with no integration of its own (a function URL, a load
+    /// balancer's target group): the function's own timeout is the budget.
+    #[allow(clippy::too_many_arguments)]
+    fn door_edge(
+        &mut self,
+        index: usize,
+        api: String,
+        api_kind: ApiKind,
+        function: FunctionRef,
+        payload_version: &str,
+        (implicit_permission, role_credentials): (bool, bool),
+        streaming: bool,
+        multi_value_headers: bool,
+    ) {
+        self.edges.push(Edge {
+            api,
+            api_kind,
+            role: EdgeRole::Route,
+            method: "*".into(),
+            path: "*".into(),
+            range: function.range,
+            function,
+            kind: IntegrationKind::Proxy,
+            payload_version: payload_version.into(),
+            timeout: IntegrationTimeout {
+                millis: api_kind.max_timeout_millis(),
+                range: None,
+            },
+            implicit_permission,
+            role_credentials,
+            asynchronous: false,
+            streaming,
+            multi_value_headers,
+            route_response: false,
+            declared_in: index,
+        });
+    }
+
+    /// Whether a function URL's `AuthType` leaves the resource policy to decide: only `NONE`
+    /// does. `AWS_IAM` callers are allowed by their own IAM policies, and an `AuthType` gatelint
+    /// cannot read is unknown: neither needs the public permission.
+    fn url_needs_no_public_permission(&self, auth: Option<&Value>) -> bool {
+        auth.and_then(|value| self.template.string(value))
+            .is_none_or(|auth| !auth.eq_ignore_ascii_case("NONE"))
+    }
+
+    fn invoke_mode_streams(&self, mode: Option<&Value>) -> bool {
+        mode.and_then(|value| self.template.string(value))
+            .is_some_and(|mode| mode.eq_ignore_ascii_case("RESPONSE_STREAM"))
+    }
+
+    /// `AWS::Lambda::Url`: a function URL written by hand; with `AuthType: NONE` it needs an
+    /// `AWS::Lambda::Permission` for `lambda:InvokeFunctionUrl` that the template writes itself.
+    fn function_url(&mut self, index: usize, resource: &Resource) {
+        let Some(function) = resource
+            .property("TargetFunctionArn")
+            .and_then(|value| self.template.function_ref(value))
+        else {
+            return;
+        };
+        let role = self.url_needs_no_public_permission(resource.property("AuthType"));
+        let streaming = self.invoke_mode_streams(resource.property("InvokeMode"));
+        self.door_edge(
+            index,
+            resource.logical_id.clone(),
+            ApiKind::FunctionUrl,
+            function,
+            "2.0",
+            (false, role),
+            streaming,
+            false,
+        );
+    }
+
+    /// SAM `FunctionUrlConfig` (and the Serverless Framework's `url`, read as it): SAM creates
+    /// the URL `<Function>Url` and, for `AuthType: NONE`, its public permission.
+    fn sam_function_url(&mut self, index: usize, resource: &Resource) {
+        let Some(entry) = resource.property_entry("FunctionUrlConfig") else {
+            return;
+        };
+        if matches!(
+            entry.value.kind,
+            super::value::ValueKind::Null | super::value::ValueKind::Bool(false)
+        ) {
+            return;
+        }
+        let mode = entry
+            .value
+            .get("InvokeMode")
+            .or_else(|| entry.value.get("invokeMode"));
+        let streaming = self.invoke_mode_streams(mode);
+        let api = match self.template.dialect {
+            super::model::Dialect::CloudFormation => format!("{}Url", resource.logical_id),
+            _ => resource.logical_id.clone(),
+        };
+        self.door_edge(
+            index,
+            api,
+            ApiKind::FunctionUrl,
+            FunctionRef {
+                logical_id: resource.logical_id.clone(),
+                range: entry.key_range,
+            },
+            "2.0",
+            (true, false),
+            streaming,
+            false,
+        );
+    }
+
+    /// Whether a target group is of `TargetType: lambda`, and then whether it enables
+    /// `lambda.multi_value_headers.enabled` (a `TargetGroupAttributes` entry; Terraform's
+    /// `lambda_multi_value_headers_enabled`).
+    fn lambda_target_group(&self, resource: &Resource) -> Option<bool> {
+        let lambda = resource
+            .property("TargetType")
+            .and_then(|value| self.template.string(value))
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("lambda"));
+        if !lambda {
+            return None;
+        }
+        let is_true = |value: &Value| {
+            value.as_bool() == Some(true)
+                || self
+                    .template
+                    .string(value)
+                    .is_some_and(|text| text.eq_ignore_ascii_case("true"))
+        };
+        let attribute = resource
+            .property("TargetGroupAttributes")
+            .map(Value::items)
+            .unwrap_or_default()
+            .iter()
+            .any(|attribute| {
+                attribute
+                    .get("Key")
+                    .and_then(|key| self.template.string(key))
+                    .is_some_and(|key| key == "lambda.multi_value_headers.enabled")
+                    && attribute.get("Value").is_some_and(is_true)
+            });
+        let terraform = resource
+            .property("LambdaMultiValueHeadersEnabled")
+            .is_some_and(is_true);
+        Some(attribute || terraform)
+    }
+
+    /// `AWS::ElasticLoadBalancingV2::TargetGroup` with `TargetType: lambda`: the load balancer
+    /// invokes every function its `Targets` name, as `elasticloadbalancing.amazonaws.com`.
+    fn target_group(&mut self, index: usize, resource: &Resource) {
+        let Some(multi_value_headers) = self.lambda_target_group(resource) else {
+            return;
+        };
+        let targets = resource
+            .property("Targets")
+            .map(Value::items)
+            .unwrap_or_default();
+        for target in targets {
+            let Some(function) = target
+                .get("Id")
+                .and_then(|value| self.template.function_ref(value))
+            else {
+                continue;
+            };
+            self.door_edge(
+                index,
+                resource.logical_id.clone(),
+                ApiKind::LoadBalancer,
+                function,
+                "1.0",
+                (false, false),
+                false,
+                multi_value_headers,
+            );
+        }
+    }
+
+    /// A target written as its own resource (Terraform's `aws_lb_target_group_attachment`): the
+    /// target group it names invokes the function it names.
+    fn target_group_attachment(&mut self, index: usize, resource: &Resource) {
+        let Some(group) = resource
+            .property("TargetGroupArn")
+            .and_then(|value| self.template.referenced_resources(value).into_iter().next())
+            .and_then(|id| self.template.resource(&id))
+        else {
+            return;
+        };
+        let Some(multi_value_headers) = self.lambda_target_group(group) else {
+            return;
+        };
+        let Some(function) = resource
+            .property("TargetId")
+            .and_then(|value| self.template.function_ref(value))
+        else {
+            return;
+        };
+        self.door_edge(
+            index,
+            group.logical_id.clone(),
+            ApiKind::LoadBalancer,
+            function,
+            "1.0",
+            (false, false),
+            false,
+            multi_value_headers,
+        );
+    }
+
+    /// HTTP API quick create: an `AWS::ApiGatewayV2::Api` with `Target` gets a route (its
+    /// `RouteKey`, `$default` unless written) and a payload 2.0 integration, but no permission.
+    fn quick_create(&mut self, index: usize, resource: &Resource) {
+        if ApiKind::of_resource(resource) != Some(ApiKind::Http) {
+            return;
+        }
+        let Some(function) = resource
+            .property("Target")
+            .and_then(|value| self.template.function_ref(value))
+        else {
+            return;
+        };
+        let route = resource
+            .property("RouteKey")
+            .and_then(|value| self.template.string(value))
+            .unwrap_or_else(|| "$default".into());
+        let (method, path) = match route.split_once(' ') {
+            Some((method, path)) => (method.to_owned(), path.to_owned()),
+            None => ("*".to_owned(), route),
+        };
+        self.edges.push(Edge {
+            api: resource.logical_id.clone(),
+            api_kind: ApiKind::Http,
+            role: EdgeRole::Route,
+            method,
+            path,
+            range: function.range,
+            function,
+            kind: IntegrationKind::Proxy,
+            payload_version: "2.0".into(),
+            timeout: IntegrationTimeout {
+                millis: HTTP_TIMEOUT_MILLIS,
+                range: None,
+            },
+            implicit_permission: false,
+            role_credentials: has_value(resource.property("CredentialsArn")),
+            asynchronous: false,
+            streaming: false,
+            multi_value_headers: false,
+            route_response: false,
+            declared_in: index,
+        });
     }
 
     fn rest_method(&mut self, index: usize, resource: &Resource) {
@@ -434,6 +818,8 @@ impl Builder<'_> {
             asynchronous: kind == IntegrationKind::NonProxy
                 && is_event_invocation(self.template, integration.get("RequestParameters")),
             streaming,
+            multi_value_headers: false,
+            route_response: false,
             declared_in: index,
         });
     }
@@ -500,8 +886,8 @@ impl Builder<'_> {
             .routes_by_integration
             .get(&resource.logical_id)
             .cloned()
-            .unwrap_or_else(|| vec!["*".into()]);
-        for route in routes {
+            .unwrap_or_else(|| vec![("*".into(), false)]);
+        for (route, route_response) in routes {
             let (method, path) = match route.split_once(' ') {
                 Some((method, path)) => (method.to_owned(), path.to_owned()),
                 None => ("*".to_owned(), route),
@@ -521,6 +907,8 @@ impl Builder<'_> {
                 role_credentials: has_value(resource.property("CredentialsArn")),
                 asynchronous: false,
                 streaming: false,
+                multi_value_headers: false,
+                route_response,
                 declared_in: index,
             });
         }
@@ -580,6 +968,8 @@ impl Builder<'_> {
             role_credentials,
             asynchronous: false,
             streaming: false,
+            multi_value_headers: false,
+            route_response: false,
             declared_in: index,
         });
     }
@@ -688,6 +1078,8 @@ impl Builder<'_> {
                     asynchronous: kind == IntegrationKind::NonProxy
                         && is_event_invocation(self.template, integration.get("requestParameters")),
                     streaming,
+                    multi_value_headers: false,
+                    route_response: false,
                     declared_in: index,
                 });
             }

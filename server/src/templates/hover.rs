@@ -2,6 +2,7 @@
 //! and which APIs invoke the function it belongs to, read from the integration graph.
 
 use super::graph::{ApiKind, Edge, Graph, HTTP_TIMEOUT_MILLIS, REST_TIMEOUT_MILLIS};
+
 use super::model::{Dialect, Resource, Template, LAMBDA_FUNCTION_TYPES};
 use super::value::{Value, ValueKind};
 
@@ -73,7 +74,7 @@ fn explanation(key: &str, path: &[&str], dialect: Dialect) -> Option<String> {
             match dialect {
                 Dialect::CloudFormation => " or in `Globals`",
                 Dialect::ServerlessFramework => " or in `provider`",
-                Dialect::Terraform => "",
+                Dialect::Terraform | Dialect::Cdk { .. } => "",
             },
             seconds(REST_TIMEOUT_MILLIS),
             seconds(HTTP_TIMEOUT_MILLIS)
@@ -122,6 +123,28 @@ fn explanation(key: &str, path: &[&str], dialect: Dialect) -> Option<String> {
              `statusCode` is optional (a plain JSON value becomes a 200 body), `cookies` is \
              allowed, `multiValueHeaders` does not exist."
         ),
+        "FunctionUrlConfig" | "AuthType" | "InvokeMode"
+            if key == "FunctionUrlConfig" || parent == Some("FunctionUrlConfig") =>
+        {
+            "**Function URL**: an HTTPS endpoint that invokes the function directly, with the \
+             payload 2.0 event and response (an object without `statusCode` is a 200 JSON body) \
+             and no API Gateway time limit: the function's own `Timeout` is the budget. \
+             `AuthType: NONE` is public and needs a permission for `lambda:InvokeFunctionUrl` \
+             with `FunctionUrlAuthType: NONE` (SAM's `FunctionUrlConfig` adds it; a hand-written \
+             `AWS::Lambda::Url` does not: 403 Forbidden); `AWS_IAM` callers sign their requests. \
+             `InvokeMode: RESPONSE_STREAM` streams what the handler writes \
+             (`awslambda.streamifyResponse`)."
+                .to_owned()
+        }
+        "TargetType" | "TargetGroupAttributes" if parent == Some("Properties") => {
+            "**Lambda target group** (`TargetType: lambda`): an Application Load Balancer invokes \
+             the function it names and reads `statusCode`, `statusDescription`, `headers` (or \
+             `multiValueHeaders` when `lambda.multi_value_headers.enabled` is `true`), a string \
+             `body` and `isBase64Encoded`; anything malformed, a numeric header value included, is \
+             502 Bad Gateway. No integration timeout: the function's own `Timeout` is the budget. \
+             The function needs a permission for `elasticloadbalancing.amazonaws.com`."
+                .to_owned()
+        }
         "Type" if path.len() >= 3 && path[path.len() - 3] == "Events" => {
             "**Event Type**: `Api` connects the function to a REST API (payload 1.0, 29 s \
              integration timeout) and `HttpApi` to an HTTP API (payload 2.0 by default, 30 s); \
@@ -134,10 +157,25 @@ fn explanation(key: &str, path: &[&str], dialect: Dialect) -> Option<String> {
     Some(text)
 }
 
-/// The function a resource is, or names (a permission's `FunctionName`).
+/// The function a resource is, or names (a permission's `FunctionName`, a function URL's
+/// `TargetFunctionArn`, a target group's first target).
 fn function_of<'t>(template: &'t Template, resource: &'t Resource) -> Option<&'t str> {
     if LAMBDA_FUNCTION_TYPES.contains(&resource.type_name.as_str()) {
         return Some(&resource.logical_id);
+    }
+    let named = match resource.type_name.as_str() {
+        "AWS::Lambda::Url" => resource.property("TargetFunctionArn"),
+        "AWS::ElasticLoadBalancingV2::TargetGroup" => resource
+            .property("Targets")
+            .and_then(|targets| targets.items().first())
+            .and_then(|target| target.get("Id")),
+        _ => None,
+    };
+    if let Some(value) = named {
+        let function = template.function_ref(value)?;
+        return template
+            .resource(&function.logical_id)
+            .map(|resource| resource.logical_id.as_str());
     }
     if resource.is("AWS::Lambda::Permission") {
         let function = template.function_ref(resource.property("FunctionName")?)?;
@@ -148,19 +186,36 @@ fn function_of<'t>(template: &'t Template, resource: &'t Resource) -> Option<&'t
     None
 }
 
-fn budget(edge: &Edge) -> String {
-    let limit = match edge.api_kind {
-        ApiKind::Http => HTTP_TIMEOUT_MILLIS,
-        _ => REST_TIMEOUT_MILLIS,
-    };
-    format!("{} s", seconds(edge.timeout.millis.min(limit)))
+fn budget(edge: &Edge, function_timeout_seconds: f64) -> String {
+    let waits = edge.timeout.millis.min(edge.max_timeout_millis());
+    // A door without an integration timeout of its own (a function URL, a load balancer, a
+    // streaming integration without `TimeoutInMillis`) waits for the function.
+    if !edge.api_kind.is_api_gateway() || waits >= super::graph::LAMBDA_MAX_TIMEOUT_MILLIS {
+        return format!("for the function's own timeout ({function_timeout_seconds} s)");
+    }
+    format!("{} s", seconds(waits))
+}
+
+/// The response format a door reads, for the list of invokers.
+fn format(edge: &Edge) -> String {
+    match edge.api_kind {
+        ApiKind::LoadBalancer if edge.multi_value_headers => {
+            "ALB response with multiValueHeaders".to_owned()
+        }
+        ApiKind::LoadBalancer => "ALB response".to_owned(),
+        _ if edge.streaming => "response stream".to_owned(),
+        _ => format!("payload {}", edge.payload_version),
+    }
 }
 
 /// Which APIs invoke the function, with their time budget and payload format.
 fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
     let edges: Vec<&Edge> = graph.edges_of(function).collect();
     if edges.is_empty() {
-        return format!("\n\n`{function}` is invoked by no API in this template.");
+        return format!(
+            "\n\n`{function}` is invoked by no API in this template (nor a function URL or a load \
+             balancer)."
+        );
     }
     let timeout = template
         .resource(function)
@@ -174,10 +229,10 @@ fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
             ""
         };
         text.push_str(&format!(
-            "\n- {}: waits {}, payload {}{asynchronous}",
+            "\n- {}: waits {}, {}{asynchronous}",
             edge.describe(),
-            budget(edge),
-            edge.payload_version
+            budget(edge, timeout),
+            format(edge)
         ));
     }
     if edges.len() > 20 {
@@ -232,6 +287,35 @@ mod tests {
         );
         let arn = hover(TEMPLATE, "abc/*").expect("source arn");
         assert!(arn.contains("ArnLike"), "{arn}");
+    }
+
+    const DOORS: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Pages:\n    Type: AWS::Serverless::Function\n    Properties:\n      Timeout: 90\n      FunctionUrlConfig:\n        AuthType: NONE\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /pages, Method: get}\n  PagesTargets:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      TargetType: lambda\n      TargetGroupAttributes:\n        - Key: lambda.multi_value_headers.enabled\n          Value: 'true'\n      Targets:\n        - Id: !GetAtt Pages.Arn\n";
+
+    #[test]
+    fn every_door_with_its_format_and_budget() {
+        let text = hover(DOORS, "90").expect("hover on Timeout");
+        assert!(
+            text.contains("GET /pages of ServerlessRestApi (REST API): waits 29 s, payload 1.0"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "function URL PagesUrl: waits for the function's own timeout (90 s), payload 2.0"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("target group PagesTargets (Application Load Balancer): waits for the function's own timeout (90 s), ALB response with multiValueHeaders"),
+            "{text}"
+        );
+        let url = hover(DOORS, "AuthType").expect("hover on AuthType");
+        assert!(url.starts_with("**Function URL**"), "{url}");
+        let target = hover(DOORS, "TargetType").expect("hover on TargetType");
+        assert!(target.contains("statusDescription"), "{target}");
+        assert!(
+            target.contains("`Pages` (Timeout 90 s) is invoked by"),
+            "{target}"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! exact ranges ([`value`]), the model of resources, parameters, `Globals` and intrinsics
 //! ([`model`]), and the integration graph of which API invokes which function ([`graph`]).
 
+pub mod cdk;
 pub mod definitions;
 pub mod functions;
 pub mod graph;
@@ -120,48 +121,102 @@ impl TemplateModel {
         self.combined = Some(std::sync::Arc::from(combined));
     }
 
-    /// A Terraform file's model read with the other `.tf` files of its folder (`siblings`, each
-    /// path and text), which together are one configuration: one combined text (the file's
-    /// own first), whose ranges past the file's own text map back to each sibling. `own` is the
-    /// file's own text.
-    pub fn attach_configuration(
-        &mut self,
+    /// A Terraform file's model read with the other `.tf` files of its folder, which together
+    /// are one configuration: one combined text (the file's own first), whose ranges past the
+    /// file's own text map back to each sibling. `own` is the file's own text and `blocks` its
+    /// blocks; a sibling's blocks are read from its text only when not given, so a folder of
+    /// files already read is joined without parsing any of them again.
+    /// `siblings` is `None` when the folder could not be read whole: the file is read alone, and
+    /// [`Template::partial`] says that what it lacks may be declared elsewhere.
+    pub fn configuration(
         own: &str,
-        siblings: Vec<(std::path::PathBuf, Arc<str>)>,
-    ) {
-        if siblings.is_empty() {
-            if let Some(template) = self.read.template.as_mut() {
-                template.partial = false;
-            }
-            return;
-        }
+        blocks: Arc<terraform::Blocks>,
+        siblings: Option<Vec<ConfigurationFile>>,
+    ) -> TemplateModel {
+        let alone = |partial: bool| {
+            let mut template = terraform::compile(&[(&blocks, 0)], None);
+            template.partial = partial;
+            template
+        };
+        let Some(siblings) = siblings else {
+            return TemplateModel::of_terraform(alone(true), blocks);
+        };
         let mut combined = String::with_capacity(
             own.len()
                 + siblings
                     .iter()
-                    .map(|(_, text)| text.len() + 1)
+                    .map(|sibling| sibling.text.len() + 1)
                     .sum::<usize>(),
         );
         combined.push_str(own);
         let mut included = Vec::new();
-        for (path, text) in siblings {
+        let mut parts = Vec::new();
+        for sibling in siblings {
             combined.push('\n');
+            let start = combined.len();
+            combined.push_str(&sibling.text);
+            let sibling_blocks = match sibling.blocks {
+                Some(read) => read,
+                None => match crate::text::parse(FileKind::Terraform, &sibling.text, None) {
+                    Some(tree) => Arc::new(terraform::Blocks::read(&tree, &sibling.text)),
+                    // Not parsed: the configuration may hold anything.
+                    None => return TemplateModel::of_terraform(alone(true), blocks),
+                },
+            };
             included.push(definitions::Included {
-                path,
+                path: sibling.path,
                 reference: TextRange::empty(0),
-                start: combined.len(),
-                len: text.len(),
+                start,
+                len: sibling.text.len(),
             });
-            combined.push_str(&text);
+            parts.push((sibling_blocks, start));
         }
-        let Some(tree) = crate::text::parse(FileKind::Terraform, &combined, None) else {
+        if included.is_empty() {
+            return TemplateModel::of_terraform(alone(false), blocks);
+        }
+        let mut all: Vec<(&terraform::Blocks, usize)> = vec![(&blocks, 0)];
+        all.extend(parts.iter().map(|(part, start)| (part.as_ref(), *start)));
+        let template = terraform::compile(&all, Some(TextRange::new(0, combined.len())));
+        let mut model = TemplateModel::of_terraform(template, Arc::clone(&blocks));
+        model.included = included;
+        model.combined = Some(Arc::from(combined));
+        model
+    }
+
+    fn of_terraform(template: Template, blocks: Arc<terraform::Blocks>) -> TemplateModel {
+        TemplateModel::of(TemplateRead {
+            template: Some(template),
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+            terraform: Some(blocks),
+        })
+    }
+
+    /// A CDK stack file's model with its asset paths in place: `app_root` is the path from the
+    /// stack file's folder to the CDK app's folder (where `cdk.json` is; `None` when there is
+    /// none), `stem` the stack file's name without extension (see [`cdk::attach_app`]).
+    pub fn attach_cdk_app(&mut self, app_root: Option<&str>, stem: &str) {
+        let Some(template) = self.read.template.as_mut() else {
             return;
         };
-        let template = terraform::read(&tree, &combined);
-        self.graph = Some(Graph::build(&template));
-        self.read.template = Some(template);
-        self.included = included;
-        self.combined = Some(Arc::from(combined));
+        cdk::attach_app(template, app_root, stem);
+        self.graph = Some(Graph::build(template));
+    }
+
+    /// Reads a CDK stack file (TypeScript, JavaScript or Python that imports the CDK) into the
+    /// model; `None` for another file.
+    pub fn read_cdk(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> Option<TemplateModel> {
+        if kind.language().is_none() || !crate::files::imports_cdk(kind, text) {
+            return None;
+        }
+        Some(TemplateModel::of(TemplateRead {
+            template: Some(cdk::read(kind, tree, text)),
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+            terraform: None,
+        }))
     }
 
     /// The Lambda functions of the template with their invocations; an invocation declared in an
@@ -207,6 +262,15 @@ impl TemplateModel {
             .iter()
             .find_map(|included| Some((included, included.locate(range)?)))
     }
+}
+
+/// One other `.tf` file of a Terraform file's folder (see [`TemplateModel::configuration`]).
+#[derive(Debug)]
+pub struct ConfigurationFile {
+    pub path: std::path::PathBuf,
+    pub text: Arc<str>,
+    /// Its blocks, when the file was already read.
+    pub blocks: Option<Arc<terraform::Blocks>>,
 }
 
 /// Reads a parsed template file into the model; `None` for other kinds or an empty document.

@@ -28,6 +28,12 @@ pub enum Dialect {
     /// as the CloudFormation types they map to, their ranges in the `.tf` text. Only a fix that
     /// replaces a number written in the file is offered on it.
     Terraform,
+    /// An AWS CDK stack file (see [`super::cdk`]), TypeScript/JavaScript or Python: the
+    /// constructs it declares, read as the CloudFormation they synthesise, their ranges in the
+    /// stack file. Only a fix that replaces a number written in the file is offered on it.
+    Cdk {
+        python: bool,
+    },
 }
 
 impl Dialect {
@@ -43,12 +49,28 @@ impl Dialect {
             (Dialect::Terraform, "Handler") => "handler",
             (Dialect::Terraform, "AWS::Lambda::Permission") => "aws_lambda_permission",
             (Dialect::Terraform, "Principal") => "principal",
+            (Dialect::Terraform, "AWS::Lambda::Url") => "aws_lambda_function_url",
+            (Dialect::Terraform, "AuthType") => "authorization_type",
+            (Dialect::Terraform, "FunctionUrlAuthType") => "function_url_auth_type",
             (Dialect::Terraform, "SelectionPattern") => "selection_pattern",
             (Dialect::Terraform, "TimeoutInMillis") => "timeout_milliseconds",
             (Dialect::Terraform, "the parameter's Default") => "the variable's default",
             (Dialect::Terraform, "ReservedConcurrentExecutions") => {
                 "reserved_concurrent_executions"
             }
+            (Dialect::Cdk { .. }, "Timeout" | "Globals.Function.Timeout") => "timeout",
+            (Dialect::Cdk { .. }, "Handler") => "handler",
+            (Dialect::Cdk { .. }, "the parameter's Default") => "the constant",
+            (Dialect::Cdk { .. }, "AWS::Lambda::Permission") => "CfnPermission",
+            (Dialect::Cdk { python: false }, "ReservedConcurrentExecutions") => {
+                "reservedConcurrentExecutions"
+            }
+            (Dialect::Cdk { python: true }, "ReservedConcurrentExecutions") => {
+                "reserved_concurrent_executions"
+            }
+            (Dialect::Cdk { .. }, "TimeoutInMillis") => "the integration's timeout",
+            (Dialect::Cdk { python: false }, "SelectionPattern") => "selectionPattern",
+            (Dialect::Cdk { python: true }, "SelectionPattern") => "selection_pattern",
             (_, other) => other,
         }
     }
@@ -59,6 +81,7 @@ impl Dialect {
             Dialect::CloudFormation => "Lambda's default Timeout of 3 s",
             Dialect::Terraform => "Lambda's default timeout of 3 s",
             Dialect::ServerlessFramework => "the Serverless Framework's default timeout of 6 s",
+            Dialect::Cdk { .. } => "Lambda's default timeout of 3 s (CDK sets none)",
         }
     }
 }
@@ -281,7 +304,9 @@ impl Template {
     /// 3 s, or the Serverless Framework's 6 s.
     pub fn default_timeout_seconds(&self) -> f64 {
         match self.dialect {
-            Dialect::CloudFormation | Dialect::Terraform => DEFAULT_FUNCTION_TIMEOUT_SECONDS,
+            Dialect::CloudFormation | Dialect::Terraform | Dialect::Cdk { .. } => {
+                DEFAULT_FUNCTION_TIMEOUT_SECONDS
+            }
             Dialect::ServerlessFramework => super::serverless::DEFAULT_TIMEOUT_SECONDS,
         }
     }

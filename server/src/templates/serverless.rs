@@ -8,15 +8,18 @@
 //! it wires. The model here is that stack: a proxy `http` event is a SAM `Api` event and an
 //! `httpApi` event a SAM `HttpApi` event (both carry their implicit permission, as the
 //! framework's do); a non-proxy one (`integration: lambda`) is the `AWS::ApiGateway::Method`
-//! with the integration responses the framework writes, and its permission. Other events
-//! (`sqs`, `schedule`, `websocket`, `alb`, ...) make the function one that something other than
-//! a REST or HTTP API invokes. Entries of `resources.Resources` are CloudFormation and join as
+//! with the integration responses the framework writes, and its permission; `url` is SAM's
+//! `FunctionUrlConfig` and an `alb` event a load balancer door (both with the framework's
+//! permission). Other events (`sqs`, `schedule`, `websocket`, ...) make the function one that
+//! something other than a REST or HTTP API invokes. Entries of `resources.Resources` are CloudFormation and join as
 //! written.
 //!
 //! Variables resolve where the file says what they are: `${self:a.b}` to that value,
-//! `${opt:stage, 'dev'}` and the like to their default. Any other variable (`${ssm:...}`,
-//! `${env:X}` without a default, `${file(...)}`) leaves its value unknown: text holding `${` is
-//! never read as a value (see [`super::Template::string`]).
+//! `${opt:stage, 'dev'}` and the like to their default, `${sls:stage}` to `provider.stage` (the
+//! framework's default, `dev`, without one), `${file(./x.yml)}` to the file's value when the
+//! workspace read it, a variable inside a variable first. Any other variable (`${ssm:...}`,
+//! `${env:X}` without a default) leaves its value unknown: text holding `${` is never read as a
+//! value (see [`super::Template::string`]).
 
 use std::collections::{HashMap, HashSet};
 
@@ -112,12 +115,17 @@ pub struct FileReference {
 /// The local files the service's `${file(...)}` variables read.
 pub fn file_references(root: &Value) -> Vec<FileReference> {
     let mut found = Vec::new();
-    collect_file_references(root, &mut found, 64);
+    collect_file_references(root, root, &mut found, 64);
     found.dedup_by(|a, b| a.location == b.location);
     found
 }
 
-fn collect_file_references(value: &Value, found: &mut Vec<FileReference>, depth: usize) {
+fn collect_file_references(
+    root: &Value,
+    value: &Value,
+    found: &mut Vec<FileReference>,
+    depth: usize,
+) {
     if depth == 0 {
         return;
     }
@@ -129,7 +137,20 @@ fn collect_file_references(value: &Value, found: &mut Vec<FileReference>, depth:
                 let Some(end) = after.find(')') else {
                     break;
                 };
-                let location = after[..end].trim().trim_matches(['\'', '"']);
+                let written = after[..end].trim().trim_matches(['\'', '"']);
+                // A path holding a variable (`./config.${opt:stage, 'dev'}.yml`): the file its
+                // value names.
+                let substituted = written
+                    .contains("${")
+                    .then(|| {
+                        Compiler::over(root, &HashMap::new()).substitute(
+                            written,
+                            value.range,
+                            VARIABLE_DEPTH,
+                        )
+                    })
+                    .flatten();
+                let location = substituted.as_deref().unwrap_or(written);
                 let local = !location.is_empty()
                     && !location.contains("${")
                     && !location.contains("://")
@@ -146,15 +167,17 @@ fn collect_file_references(value: &Value, found: &mut Vec<FileReference>, depth:
         }
         ValueKind::Map(entries) => {
             for entry in entries {
-                collect_file_references(&entry.value, found, depth - 1);
+                collect_file_references(root, &entry.value, found, depth - 1);
             }
         }
         ValueKind::Seq(items) => {
             for item in items {
-                collect_file_references(item, found, depth - 1);
+                collect_file_references(root, item, found, depth - 1);
             }
         }
-        ValueKind::Intrinsic(call) => collect_file_references(&call.argument, found, depth - 1),
+        ValueKind::Intrinsic(call) => {
+            collect_file_references(root, &call.argument, found, depth - 1)
+        }
         _ => {}
     }
 }
@@ -162,6 +185,9 @@ fn collect_file_references(value: &Value, found: &mut Vec<FileReference>, depth:
 /// The `property` of the [`super::definitions::DefinitionReference`]s a service's
 /// `${file(...)}` files are read through.
 pub const FILE_PROPERTY: &str = "${file(...)}";
+
+/// How many variables deep a value is resolved (variables naming variables, files, paths).
+const VARIABLE_DEPTH: usize = 8;
 
 /// Parses the files a service's `${file(...)}` variables read and compiles the service again
 /// with their values; returns the combined text (the service's, then each file's after a line
@@ -223,14 +249,7 @@ pub fn attach(
 /// [`compile`], given the values of the files the service's `${file(...)}` variables read, by
 /// their location as written (their ranges in the text the model is read from).
 pub fn compile_with(root: &Value, files: &HashMap<String, Value>) -> Value {
-    let mut compiler = Compiler {
-        root,
-        files,
-        resources: Vec::new(),
-        ids: HashSet::new(),
-        rest_api: None,
-        http_api: None,
-    };
+    let mut compiler = Compiler::over(root, files);
     let functions = compiler.functions();
     for (key, key_range, definition) in functions {
         compiler.function(&key, key_range, definition);
@@ -298,17 +317,30 @@ struct HttpEvent {
 }
 
 impl<'a> Compiler<'a> {
+    fn over(root: &'a Value, files: &'a HashMap<String, Value>) -> Self {
+        Compiler {
+            root,
+            files,
+            resources: Vec::new(),
+            ids: HashSet::new(),
+            rest_api: None,
+            http_api: None,
+        }
+    }
+
     /// The entries of `functions` (a mapping, or a list of mappings).
     fn functions(&self) -> Vec<(String, TextRange, &'a Value)> {
         let Some(functions) = self.root.get("functions") else {
             return Vec::new();
         };
         // `functions: ${file(./functions.yml)}`, or a list of such files and mappings.
-        let functions = self.included(functions).unwrap_or(functions);
+        let functions = self
+            .included(functions, VARIABLE_DEPTH)
+            .unwrap_or(functions);
         let mappings: Vec<&Value> = match &functions.kind {
             ValueKind::Seq(items) => items
                 .iter()
-                .map(|item| self.included(item).unwrap_or(item))
+                .map(|item| self.included(item, VARIABLE_DEPTH).unwrap_or(item))
                 .collect(),
             _ => vec![functions],
         };
@@ -463,8 +495,22 @@ impl<'a> Compiler<'a> {
                         event_properties,
                     ));
                 }
-                // `sqs`, `schedule`, `websocket`, `alb`, ...: another source; its kind keeps
-                // the framework's name, which is no API Gateway event type.
+                // An `alb` event: the framework creates a Lambda target group and its permission;
+                // the graph reads it as a load balancer door (`multiValueHeaders: true` sets the
+                // target group's attribute).
+                "alb" => {
+                    let mut event_properties = Vec::new();
+                    if let Some(multi) = value.get("multiValueHeaders") {
+                        event_properties.push(entry(
+                            "MultiValueHeaders",
+                            multi.range,
+                            multi.clone(),
+                        ));
+                    }
+                    events.push(sam_event(first.key_range, index, "alb", event_properties));
+                }
+                // `sqs`, `schedule`, `websocket`, ...: another source; its kind keeps the
+                // framework's name, which is no API Gateway event type.
                 other => events.push(other_event(first.key_range, index, other)),
             }
         }
@@ -878,7 +924,7 @@ impl<'a> Compiler<'a> {
 
     /// A value with the framework's variables resolved where the file tells them.
     fn resolve(&self, value: &Value) -> Value {
-        self.resolve_within(value, 8)
+        self.resolve_within(value, VARIABLE_DEPTH)
     }
 
     fn resolve_within(&self, value: &Value, depth: usize) -> Value {
@@ -895,43 +941,60 @@ impl<'a> Compiler<'a> {
                 None => value.clone(),
             };
         }
-        // Variables inside a text: substituted when each resolves to a scalar.
+        match self.substitute(text, value.range, depth) {
+            Some(out) => string(value.range, &out),
+            None => value.clone(),
+        }
+    }
+
+    /// A text with the variables inside it substituted, when each resolves to a scalar.
+    fn substitute(&self, text: &str, range: TextRange, depth: usize) -> Option<String> {
         let mut out = String::new();
         let mut rest = text;
         while let Some(start) = rest.find("${") {
             out.push_str(&rest[..start]);
-            let Some(end) = closing_brace(&rest[start..]) else {
-                return value.clone();
-            };
+            let end = closing_brace(&rest[start..])?;
             let inner = &rest[start + 2..start + end];
-            let Some(found) = self.variable(inner, value.range, depth) else {
-                return value.clone();
-            };
+            let found = self.variable(inner, range, depth)?;
             match &found.kind {
                 ValueKind::Str(text) => out.push_str(text),
                 ValueKind::Number(number) => out.push_str(&number.to_string()),
                 ValueKind::Bool(flag) => out.push_str(&flag.to_string()),
-                _ => return value.clone(),
+                _ => return None,
             }
             rest = &rest[start + end + 1..];
         }
         out.push_str(rest);
-        string(value.range, &out)
+        Some(out)
     }
 
     /// The value of a variable's inside (`self:custom.x, 'fallback'`), when the file tells it.
     fn variable(&self, inner: &str, range: TextRange, depth: usize) -> Option<Value> {
-        if inner.contains("${") {
-            return None;
-        }
+        // A variable inside the variable (`${file(./${opt:stage, 'dev'}.yml)}`,
+        // `${self:custom.${sls:stage}}`): its value first, when it has one.
+        let substituted;
+        let inner = if inner.contains("${") {
+            substituted = self.substitute(inner, range, depth.checked_sub(1)?)?;
+            substituted.as_str()
+        } else {
+            inner
+        };
         let (primary, fallback) = match split_fallback(inner) {
             Some((primary, fallback)) => (primary.trim(), Some(fallback.trim())),
             None => (inner.trim(), None),
         };
+        if primary == "sls:stage" {
+            // The stage deployed without `--stage`: `provider.stage`, else the framework's `dev`.
+            return match self.root.path(&["provider", "stage"]) {
+                Some(stage) => Some(self.resolve_within(stage, depth - 1))
+                    .filter(|stage| stage.as_str().is_some_and(|text| !text.contains("${"))),
+                None => Some(string(range, "dev")),
+            };
+        }
         let found = primary
             .strip_prefix("self:")
-            .and_then(|path| self.lookup(path))
-            .or_else(|| self.file_value(primary))
+            .and_then(|path| self.lookup(path, depth))
+            .or_else(|| self.file_value(primary, depth))
             .map(|found| self.resolve_within(found, depth - 1))
             .filter(|found| !found.as_str().is_some_and(|text| text.contains("${")));
         if found.is_some() {
@@ -963,13 +1026,21 @@ impl<'a> Compiler<'a> {
 
     /// The value a whole `${file(./path.yml)}` or `${file(./path.yml):key.path}` stands for,
     /// when the workspace read the file.
-    fn included(&self, value: &Value) -> Option<&'a Value> {
+    fn included(&self, value: &Value, depth: usize) -> Option<&'a Value> {
         let inner = whole_variable(value.as_str()?)?;
-        self.file_value(inner)
+        self.file_value(inner, depth)
     }
 
     /// The value of `file(./path.yml)` or `file(./path.yml):key.path` (a variable's inside).
-    fn file_value(&self, inner: &str) -> Option<&'a Value> {
+    fn file_value(&self, inner: &str, depth: usize) -> Option<&'a Value> {
+        // `file(./stages/${opt:stage, 'dev'}.yml)`: the file the path's value names.
+        let substituted;
+        let inner = if inner.contains("${") {
+            substituted = self.substitute(inner, TextRange::empty(0), depth.checked_sub(1)?)?;
+            substituted.as_str()
+        } else {
+            inner
+        };
         let after = inner.trim().strip_prefix("file(")?;
         let end = after.find(')')?;
         let location = after[..end].trim().trim_matches(['\'', '"']);
@@ -985,12 +1056,12 @@ impl<'a> Compiler<'a> {
     }
 
     /// The value at a `self:` path (`custom.timeout`, `provider.stage`).
-    fn lookup(&self, path: &str) -> Option<&'a Value> {
+    fn lookup(&self, path: &str, depth: usize) -> Option<&'a Value> {
         path.split('.')
             .filter(|key| !key.is_empty())
             .try_fold(self.root, |value, key| {
                 // A step through `custom: ${file(./custom.yml)}` goes on in that file.
-                let value = self.included(value).unwrap_or(value);
+                let value = self.included(value, depth).unwrap_or(value);
                 match &value.kind {
                     ValueKind::Seq(items) => items.get(key.parse::<usize>().ok()?),
                     _ => value.get(key),
@@ -1185,17 +1256,24 @@ mod tests {
             ]
         );
 
+        // Invoked asynchronously (`async: true`): API Gateway answers at once, so the handler
+        // answers no API request.
         let legacy = spec("LegacyLambdaFunction");
-        assert_eq!(legacy.invocations.len(), 1);
-        assert_eq!(legacy.invocations[0].kind, IntegrationKind::NonProxy);
-        assert_eq!(
-            legacy.invocations[0].route,
-            "POST /legacy via ApiGatewayRestApi"
-        );
+        assert!(legacy.invocations.is_empty());
+        assert!(legacy.other_sources);
         // The framework's default timeout, not Lambda's.
         assert_eq!(legacy.timeout_seconds, 6.0);
         let graph = model.graph.as_ref().expect("a graph");
-        assert!(graph.edges.iter().any(|edge| edge.asynchronous));
+        let edge = graph
+            .edges_of("LegacyLambdaFunction")
+            .next()
+            .expect("the legacy route");
+        assert!(edge.asynchronous);
+        assert_eq!(edge.kind, IntegrationKind::NonProxy);
+        assert_eq!(
+            (edge.method.as_str(), edge.path.as_str()),
+            ("POST", "/legacy")
+        );
 
         let nightly = spec("NightlyLambdaFunction");
         assert!(nightly.other_sources);
@@ -1203,6 +1281,27 @@ mod tests {
             nightly.handler.is_none(),
             "an unresolved variable is unknown"
         );
+    }
+
+    /// `${sls:stage}` is `provider.stage`, else `dev`; a variable inside a variable resolves
+    /// first; an unknown stage leaves the value unknown.
+    #[test]
+    fn the_stage_and_variables_inside_variables_resolve() {
+        let service = |stage: &str| {
+            format!("service: shop\ncustom:\n  timeouts:\n    dev: 40\n    prod: 10\nprovider:\n  name: aws\n  runtime: python3.12\n{stage}functions:\n  report:\n    handler: src/report.handler\n    timeout: ${{self:custom.timeouts.${{sls:stage}}}}\n    events:\n      - http: GET report\n")
+        };
+        let timeout = |text: &str| {
+            let model = model(text);
+            let specs = model.function_specs();
+            specs[0].timeout_range.map(|_| specs[0].timeout_seconds)
+        };
+        assert_eq!(timeout(&service("")), Some(40.0));
+        assert_eq!(timeout(&service("  stage: prod\n")), Some(10.0));
+        assert_eq!(
+            timeout(&service("  stage: ${opt:stage, 'prod'}\n")),
+            Some(10.0)
+        );
+        assert_eq!(timeout(&service("  stage: ${env:STAGE}\n")), None);
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //! configuration's functions may grant the permission itself: it counts as an unread permission
 //! for that function, and so does an `output` naming a function in a configuration without a
 //! `provider` block (a module, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
-//! them as one text (see [`super::TemplateModel::attach_configuration`]). Read alone, a file is
+//! them as one text (see [`super::TemplateModel::configuration`]), each file's [`Blocks`] read once. Read alone, a file is
 //! [`super::Template::partial`], and the permission rules say nothing about it.
 
 use std::collections::HashMap;
@@ -62,7 +62,31 @@ struct Body {
     blocks: Vec<Block>,
 }
 
+impl Block {
+    /// Moves every range of the block `by` bytes later (into a joined text).
+    fn shift(&mut self, by: usize) {
+        let shift =
+            |range: &mut TextRange| *range = TextRange::new(range.start + by, range.end + by);
+        shift(&mut self.range);
+        for (_, range) in &mut self.labels {
+            shift(range);
+        }
+        self.body.shift(by);
+    }
+}
+
 impl Body {
+    fn shift(&mut self, by: usize) {
+        for attribute in &mut self.attributes {
+            attribute.key_range =
+                TextRange::new(attribute.key_range.start + by, attribute.key_range.end + by);
+            attribute.value.shift(by as isize);
+        }
+        for block in &mut self.blocks {
+            block.shift(by);
+        }
+    }
+
     fn get(&self, key: &str) -> Option<&Value> {
         self.attributes
             .iter()
@@ -76,25 +100,74 @@ impl Body {
     }
 }
 
-/// Reads a parsed `.tf` text (or several joined into one) into the model.
-pub fn read(tree: &Tree, text: &str) -> Template {
-    let reader = Reader { text };
-    let mut blocks = Vec::new();
-    let root = tree.root_node();
-    let mut cursor = root.walk();
-    for child in root.named_children(&mut cursor) {
-        if child.kind() == "body" {
-            let mut inner = child.walk();
-            for node in child.named_children(&mut inner) {
-                if node.kind() == "block" {
-                    if let Some(block) = reader.block(node, 0) {
-                        blocks.push(block);
+/// The blocks of one `.tf` text, read once from its tree: what joining the files of a
+/// configuration needs, so that no file is parsed again when a sibling changes.
+#[derive(Clone, Debug, Default)]
+pub struct Blocks {
+    blocks: Vec<Block>,
+    /// What tree-sitter could not read.
+    unread: Vec<TextRange>,
+    /// The range of the whole text.
+    whole: TextRange,
+}
+
+impl Blocks {
+    /// Reads the blocks of a parsed `.tf` text.
+    pub fn read(tree: &Tree, text: &str) -> Blocks {
+        let reader = Reader { text };
+        let mut blocks = Vec::new();
+        let root = tree.root_node();
+        let mut cursor = root.walk();
+        for child in root.named_children(&mut cursor) {
+            if child.kind() == "body" {
+                let mut inner = child.walk();
+                for node in child.named_children(&mut inner) {
+                    if node.kind() == "block" {
+                        if let Some(block) = reader.block(node, 0) {
+                            blocks.push(block);
+                        }
                     }
                 }
             }
         }
+        Blocks {
+            blocks,
+            unread: crate::text::error_ranges(tree),
+            whole: root_range(root),
+        }
     }
-    let compiled = Compiler::new(&blocks).compile(root_range(root));
+}
+
+/// Reads a parsed `.tf` text into the model.
+pub fn read(tree: &Tree, text: &str) -> Template {
+    compile(&[(&Blocks::read(tree, text), 0)], None)
+}
+
+/// Compiles the blocks of the files of one configuration into the model, each file's blocks
+/// at its offset in the text the files are joined in (`whole`: that text's range; `None`: the
+/// one file's own).
+pub fn compile(parts: &[(&Blocks, usize)], whole: Option<TextRange>) -> Template {
+    let joined: Vec<Block>;
+    let blocks: &[Block] = match parts {
+        [(only, 0)] => &only.blocks,
+        _ => {
+            joined = parts
+                .iter()
+                .flat_map(|(part, offset)| {
+                    part.blocks.iter().map(move |block| {
+                        let mut block = block.clone();
+                        block.shift(*offset);
+                        block
+                    })
+                })
+                .collect();
+            &joined
+        }
+    };
+    let whole = whole
+        .or_else(|| parts.first().map(|(part, _)| part.whole))
+        .unwrap_or_default();
+    let compiled = Compiler::new(blocks).compile(whole);
     let mut template = Template::from_value(compiled.root, Syntax::Yaml);
     template.dialect = Dialect::Terraform;
     template.is_sam = false;
@@ -103,7 +176,15 @@ pub fn read(tree: &Tree, text: &str) -> Template {
             resource.incomplete = true;
         }
     }
-    template.mark_unread(crate::text::error_ranges(tree));
+    let unread = parts
+        .iter()
+        .flat_map(|(part, offset)| {
+            part.unread
+                .iter()
+                .map(move |range| TextRange::new(range.start + offset, range.end + offset))
+        })
+        .collect();
+    template.mark_unread(unread);
     template
 }
 
@@ -447,6 +528,23 @@ const TYPES: &[(&str, &str)] = &[
     ("aws_lambda_alias", "AWS::Lambda::Alias"),
     ("aws_lambda_function_url", "AWS::Lambda::Url"),
     (
+        "aws_lb_target_group",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+    ),
+    (
+        "aws_alb_target_group",
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+    ),
+    // No CloudFormation type: a target group's `Targets` entry written as its own resource.
+    (
+        "aws_lb_target_group_attachment",
+        "AWS::ElasticLoadBalancingV2::TargetGroupAttachment",
+    ),
+    (
+        "aws_alb_target_group_attachment",
+        "AWS::ElasticLoadBalancingV2::TargetGroupAttachment",
+    ),
+    (
         "aws_lambda_event_source_mapping",
         "AWS::Lambda::EventSourceMapping",
     ),
@@ -486,10 +584,26 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
             ("source_arn", "SourceArn"),
             ("action", "Action"),
             ("qualifier", "Qualifier"),
+            ("function_url_auth_type", "FunctionUrlAuthType"),
         ],
         "aws_lambda_alias" => &[("function_name", "FunctionName"), ("name", "Name")],
-        "aws_lambda_function_url" => &[("function_name", "TargetFunctionArn")],
+        "aws_lambda_function_url" => &[
+            ("function_name", "TargetFunctionArn"),
+            ("authorization_type", "AuthType"),
+            ("invoke_mode", "InvokeMode"),
+        ],
         "aws_lambda_event_source_mapping" => &[("function_name", "FunctionName")],
+        "aws_lb_target_group" | "aws_alb_target_group" => &[
+            ("target_type", "TargetType"),
+            (
+                "lambda_multi_value_headers_enabled",
+                "LambdaMultiValueHeadersEnabled",
+            ),
+        ],
+        "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => &[
+            ("target_group_arn", "TargetGroupArn"),
+            ("target_id", "TargetId"),
+        ],
         "aws_api_gateway_rest_api" => &[("name", "Name"), ("body", "Body")],
         "aws_api_gateway_resource" => &[
             ("rest_api_id", "RestApiId"),
@@ -506,6 +620,10 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
             ("name", "Name"),
             ("protocol_type", "ProtocolType"),
             ("body", "Body"),
+            // Quick create: a `$default` route (or `route_key`) to this function.
+            ("target", "Target"),
+            ("route_key", "RouteKey"),
+            ("credentials_arn", "CredentialsArn"),
         ],
         "aws_apigatewayv2_integration" => &[
             ("api_id", "ApiId"),
@@ -1483,9 +1601,10 @@ impl<'b> Compiler<'b> {
 
 #[cfg(test)]
 mod tests {
+    use super::Blocks;
     use crate::files::FileKind;
     use crate::knowledge::proxy::PayloadVersion;
-    use crate::templates::{ApiKind, Dialect, IntegrationKind, TemplateModel};
+    use crate::templates::{ApiKind, ConfigurationFile, Dialect, IntegrationKind, TemplateModel};
 
     const CONFIGURATION: &str = r#"
 variable "slow" {
@@ -1566,16 +1685,36 @@ resource "aws_apigatewayv2_route" "app" {
     #[test]
     fn a_folder_is_one_configuration() {
         let permission = "resource \"aws_lambda_permission\" \"app\" {\n  function_name = aws_lambda_function.app.function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
-        let mut model = model(CONFIGURATION);
-        model.attach_configuration(
-            CONFIGURATION,
-            vec![("/p/permission.tf".into(), std::sync::Arc::from(permission))],
-        );
+        let alone = model(CONFIGURATION);
+        let blocks = alone.read.terraform.clone().expect("blocks");
+        let sibling = |blocks: Option<std::sync::Arc<Blocks>>| ConfigurationFile {
+            path: "/p/permission.tf".into(),
+            text: std::sync::Arc::from(permission),
+            blocks,
+        };
+        let model =
+            TemplateModel::configuration(CONFIGURATION, blocks.clone(), Some(vec![sibling(None)]));
         let template = model.read.template.as_ref().expect("a model");
         assert!(!template.partial);
         assert!(template.resource("aws_lambda_permission.app").is_some());
         // The function is listed by its own file only.
         assert_eq!(model.function_specs().len(), 1);
+        // The sibling's blocks read before (its ranges its own) join at the same place as its
+        // text read now: the same model, ranges in the joined text.
+        let tree = crate::text::parse(FileKind::Terraform, permission, None).expect("parses");
+        let read = std::sync::Arc::new(Blocks::read(&tree, permission));
+        let joined =
+            TemplateModel::configuration(CONFIGURATION, blocks, Some(vec![sibling(Some(read))]));
+        let again = joined.read.template.as_ref().expect("a model");
+        assert_eq!(
+            format!("{:?}", again.resources),
+            format!("{:?}", template.resources)
+        );
+        let permission_at = again
+            .resource("aws_lambda_permission.app")
+            .expect("joined")
+            .range;
+        assert!(permission_at.start > CONFIGURATION.len());
     }
 
     #[test]

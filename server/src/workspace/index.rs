@@ -19,7 +19,7 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{serverless, terraform, TemplateModel};
+use crate::templates::{cdk, serverless, terraform, ConfigurationFile, Dialect, TemplateModel};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
@@ -48,6 +48,9 @@ pub enum Content {
     Handler {
         exports: Option<Vec<Symbol>>,
         imports: Vec<Import>,
+        /// Of a CDK stack file (code that is also a template, see `templates::cdk`): the Lambda
+        /// functions its stack declares; empty for other code.
+        functions: Vec<FunctionSpec>,
     },
     /// A template: its Lambda functions.
     Template { functions: Vec<FunctionSpec> },
@@ -102,13 +105,24 @@ impl IndexedFile {
                 model = Some(Arc::new(read));
                 Content::Template { functions }
             }
-            Some(tree) => Content::Handler {
-                exports: symbols::exported_names(kind, tree, &text),
-                imports: imports::collect(kind, tree, &text),
-            },
+            Some(tree) => {
+                // A CDK stack file is code and a template at once.
+                let stack = TemplateModel::read_cdk(kind, tree, &text);
+                let functions = stack
+                    .as_ref()
+                    .map(TemplateModel::function_specs)
+                    .unwrap_or_default();
+                model = stack.map(Arc::new);
+                Content::Handler {
+                    exports: symbols::exported_names(kind, tree, &text),
+                    imports: imports::collect(kind, tree, &text),
+                    functions,
+                }
+            }
             None => Content::Handler {
                 exports: None,
                 imports: Vec::new(),
+                functions: Vec::new(),
             },
         };
         IndexedFile {
@@ -153,6 +167,8 @@ pub struct WorkspaceIndex {
     /// OpenAPI files templates include (`DefinitionUri`, `AWS::Include`), with the text read and
     /// the templates that include each.
     included: HashMap<PathBuf, IncludedFile>,
+    /// Terraform files inserted but not yet joined with their folders (see [`Self::insert`]).
+    unjoined: HashSet<PathBuf>,
 }
 
 /// An OpenAPI definition file some templates include.
@@ -217,10 +233,15 @@ impl WorkspaceIndex {
         &self.links
     }
 
-    /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards.
+    /// Adds or replaces a file (its path must be normalised). Call [`Self::relink`] afterwards:
+    /// a Terraform file is joined with the other files of its folder then, once they are in too.
     pub fn insert(&mut self, path: PathBuf, mut file: IndexedFile) {
         self.include_definitions(&path, &mut file);
-        self.read_configuration(&path, &mut file);
+        if file.kind == FileKind::Terraform {
+            self.unjoined.extend(self.configuration_siblings(&path));
+            self.unjoined.insert(path.clone());
+        }
+        self.read_cdk_app(&path, &mut file);
         self.files.insert(path, file);
     }
 
@@ -283,22 +304,34 @@ impl WorkspaceIndex {
 
     /// Reads a Terraform file with the other `.tf` files of its folder, which form one
     /// configuration with it (a permission is often in another file than the integration); the
-    /// texts of files the index holds (open in the editor) are used as they are. A folder of more
-    /// than [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
+    /// texts of files the index holds (open in the editor) are used as they are, with the blocks
+    /// read when they were indexed (no file is parsed again). A folder of more than
+    /// [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
     /// file by file, and its permission findings unreported.
-    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) {
+    fn read_configuration(&self, path: &Path, file: &mut IndexedFile) {
         if file.kind != FileKind::Terraform {
             return;
         }
-        let Some(model) = file.model.as_mut().and_then(Arc::get_mut) else {
+        let Some(blocks) = file
+            .model
+            .as_ref()
+            .and_then(|model| model.read.terraform.clone())
+        else {
             return;
         };
-        let Some(folder) = path.parent() else {
-            return;
+        let siblings = self.configuration_files(path, file.text.len());
+        let model = TemplateModel::configuration(&file.text, blocks, siblings);
+        file.content = Content::Template {
+            functions: model.function_specs(),
         };
-        let Ok(listing) = std::fs::read_dir(folder) else {
-            return;
-        };
+        file.model = Some(Arc::new(model));
+    }
+
+    /// The other `.tf` files of a Terraform file's folder, with their texts and, for the files
+    /// the index holds, their blocks; `None` when the folder cannot be read whole.
+    fn configuration_files(&self, path: &Path, own_len: usize) -> Option<Vec<ConfigurationFile>> {
+        let folder = path.parent()?;
+        let listing = std::fs::read_dir(folder).ok()?;
         let mut names: Vec<PathBuf> = listing
             .filter_map(Result::ok)
             .map(|entry| entry.path())
@@ -311,30 +344,88 @@ impl WorkspaceIndex {
             })
             .collect();
         if names.len() > MAX_CONFIGURATION_FILES {
-            return;
+            return None;
         }
         names.sort();
         let mut siblings = Vec::new();
-        let mut total = file.text.len();
+        let mut total = own_len;
         for sibling in names {
-            let text = match self.files.get(&sibling) {
-                Some(indexed) => Arc::clone(&indexed.text),
-                None => match fs::read_text(&sibling, &self.boundary) {
-                    Ok(text) => Arc::from(text),
-                    // A file of the configuration that cannot be read: it may hold anything.
-                    Err(_) => return,
-                },
+            let (text, blocks) = match self.files.get(&sibling) {
+                Some(indexed) => (
+                    Arc::clone(&indexed.text),
+                    indexed
+                        .model
+                        .as_ref()
+                        .and_then(|model| model.read.terraform.clone()),
+                ),
+                // A file of the configuration that cannot be read: it may hold anything.
+                None => (
+                    Arc::from(fs::read_text(&sibling, &self.boundary).ok()?),
+                    None,
+                ),
             };
             total += text.len();
             if total > MAX_CONFIGURATION_BYTES {
-                return;
+                return None;
             }
-            siblings.push((sibling, text));
+            siblings.push(ConfigurationFile {
+                path: sibling,
+                text,
+                blocks,
+            });
         }
-        model.attach_configuration(&file.text, siblings);
-        if let Content::Template { functions } = &mut file.content {
-            *functions = model.function_specs();
+        Some(siblings)
+    }
+
+    /// Joins the Terraform files inserted since the last [`Self::relink`] (and the files of
+    /// their folders) with their configurations, each folder once all its files are in.
+    fn join_configurations(&mut self) {
+        let mut pending: Vec<PathBuf> = std::mem::take(&mut self.unjoined).into_iter().collect();
+        pending.sort();
+        for path in pending {
+            let Some(mut file) = self.files.remove(&path) else {
+                continue;
+            };
+            self.read_configuration(&path, &mut file);
+            self.files.insert(path, file);
         }
+    }
+
+    /// Puts a CDK stack file's asset paths in place: `Code.fromAsset('lambda')` and
+    /// `NodejsFunction` entries are relative to the CDK app's folder, the nearest folder upwards
+    /// (within the roots) holding `cdk.json`. Without one those paths stay unknown.
+    fn read_cdk_app(&mut self, path: &Path, file: &mut IndexedFile) {
+        let Content::Handler { functions, .. } = &mut file.content else {
+            return;
+        };
+        let Some(model) = file.model.as_mut().and_then(Arc::get_mut) else {
+            return;
+        };
+        let Some(folder) = path.parent() else {
+            return;
+        };
+        let mut app_root = None;
+        let mut up = Vec::new();
+        for ancestor in folder.ancestors() {
+            if !self.roots.iter().any(|root| ancestor.starts_with(root)) {
+                break;
+            }
+            if ancestor.join("cdk.json").is_file() {
+                app_root = Some(if up.is_empty() {
+                    ".".to_owned()
+                } else {
+                    up.join("/")
+                });
+                break;
+            }
+            up.push("..");
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or_default();
+        model.attach_cdk_app(app_root.as_deref(), stem);
+        *functions = model.function_specs();
     }
 
     /// Forgets that a template includes the definition files other than `kept` (it changed or
@@ -471,6 +562,7 @@ impl WorkspaceIndex {
             Some(mut file) => {
                 self.include_definitions(path, &mut file);
                 self.read_configuration(path, &mut file);
+                self.read_cdk_app(path, &mut file);
                 self.files.insert(path.to_path_buf(), file)
             }
             None => {
@@ -480,10 +572,9 @@ impl WorkspaceIndex {
         };
         // The other files of a Terraform configuration read this one's text too.
         for sibling in self.configuration_siblings(path) {
-            let Some(old) = self.files.get(&sibling) else {
+            let Some(mut file) = self.files.remove(&sibling) else {
                 continue;
             };
-            let mut file = IndexedFile::new(old.kind, Arc::clone(&old.text));
             self.read_configuration(&sibling, &mut file);
             self.files.insert(sibling.clone(), file);
             self.relink_template(&sibling);
@@ -497,13 +588,21 @@ impl WorkspaceIndex {
                 Some(Content::Handler {
                     exports: before,
                     imports: imported_before,
+                    functions: declared_before,
                 }),
                 Some(Content::Handler {
                     exports: after,
                     imports: imported_after,
+                    functions: declared_after,
                 }),
             ) if same_names(before.as_deref(), after.as_deref())
-                && same_modules(imported_before, imported_after) => {}
+                && same_modules(imported_before, imported_after) =>
+            {
+                // A CDK stack file: its own links.
+                if !declared_before.is_empty() || !declared_after.is_empty() {
+                    self.relink_template(path);
+                }
+            }
             (Some(Content::Template { .. }), Some(Content::Template { .. })) => {
                 self.relink_template(path)
             }
@@ -516,6 +615,7 @@ impl WorkspaceIndex {
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
+        self.join_configurations();
         self.within_roots_seen.clear();
         self.refused.clear();
         let templates: Vec<(PathBuf, Vec<FunctionSpec>)> = self
@@ -523,6 +623,9 @@ impl WorkspaceIndex {
             .iter()
             .filter_map(|(path, file)| match &file.content {
                 Content::Template { functions } => Some((path.clone(), functions.clone())),
+                Content::Handler { functions, .. } if !functions.is_empty() => {
+                    Some((path.clone(), functions.clone()))
+                }
                 Content::Handler { .. } => None,
             })
             .collect();
@@ -542,8 +645,10 @@ impl WorkspaceIndex {
         self.within_roots_seen.clear();
         self.refused.clear();
         let specs = match self.files.get(template).map(|file| &file.content) {
-            Some(Content::Template { functions }) => functions.clone(),
-            _ => Vec::new(),
+            Some(Content::Template { functions } | Content::Handler { functions, .. }) => {
+                functions.clone()
+            }
+            None => Vec::new(),
         };
         let mut links = std::mem::take(&mut self.links);
         links.retain(|link| link.template != template);
@@ -733,6 +838,7 @@ impl WorkspaceIndex {
             if code_dir.exists()
                 || looks_like_build_output(&code_uri.text)
                 || spec.build_method.as_deref() == Some(terraform::BUILD)
+                || matches!(spec.dialect, Dialect::Cdk { .. })
             {
                 return Resolution::NotAnalysed;
             }
@@ -840,8 +946,9 @@ impl WorkspaceIndex {
                 && (esbuild || (self.within_roots(code_dir) && self.has_build_setup(code_dir))))
                 || matches!(
                     spec.build_method.as_deref(),
-                    Some("makefile" | serverless::PLUGIN_BUILD | terraform::BUILD)
+                    Some("makefile" | serverless::PLUGIN_BUILD | terraform::BUILD | cdk::BUILD)
                 )
+                || matches!(spec.dialect, Dialect::Cdk { .. })
                 || looks_like_build_output(&module_path)
                 // An absolute path is used as is (`/opt/...`: a layer); a module under
                 // `node_modules` is a dependency the build installs.
@@ -1151,13 +1258,36 @@ impl WorkspaceIndex {
 
     /// The routes invoking each linked function of a handler file: `(function name or None for
     /// the whole file, template, route descriptions)`.
-    pub fn routes(&self, path: &Path) -> Vec<(Option<String>, PathBuf, Vec<Invocation>)> {
+    pub fn routes(&self, path: &Path) -> Vec<(Option<String>, PathBuf, f64, Vec<Invocation>)> {
         self.links_of_file(path)
             .map(|link| {
                 (
                     link.function_name.clone(),
                     link.template.clone(),
+                    link.function.timeout_seconds,
                     link.function.invocations.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Every front door that invokes each handler of a file, summarised with its format and time
+    /// budget (`function URL OrdersUrl: payload 2.0, waits for the function's own timeout
+    /// (60 s)`), with the template function that runs it and the template's file name.
+    pub fn doors(&self, path: &Path) -> Vec<(Option<String>, String, PathBuf, Vec<String>)> {
+        self.links_of_file(path)
+            .map(|link| {
+                let function = &link.function;
+                (
+                    link.function_name.clone(),
+                    function.logical_id.clone(),
+                    link.template.clone(),
+                    function
+                        .invocations
+                        .iter()
+                        .filter(|invocation| invocation.authorizer.is_none())
+                        .map(|invocation| invocation.door_summary(function.timeout_seconds))
+                        .collect(),
                 )
             })
             .collect()
@@ -1515,6 +1645,51 @@ mod tests {
         assert!(affected.contains(&api), "{affected:?}");
         index.update(&permission, Some(file(&permission, granted)));
         assert_eq!(permissions(&index), 1);
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A CDK stack file is code and a template: its functions link to the handlers under the
+    /// app's folder (`cdk.json`), go-to-definition leads from `handler: '...'` to the handler,
+    /// and an edit of the stack relinks.
+    #[test]
+    fn a_cdk_stack_links_its_handlers_from_the_app_folder() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-cdk-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("lib")).expect("temp is writable");
+        std::fs::create_dir_all(root.join("lambda")).expect("temp is writable");
+        std::fs::write(root.join("cdk.json"), "{}").expect("temp is writable");
+        let stack = root.join("lib/api-stack.ts");
+        let handler = root.join("lambda/app.py");
+        let stack_text = "import * as lambda from 'aws-cdk-lib/aws-lambda';\nimport * as apigw from 'aws-cdk-lib/aws-apigateway';\nconst fn = new lambda.Function(this, 'Orders', {\n  runtime: lambda.Runtime.PYTHON_3_12,\n  handler: 'app.handler',\n  code: lambda.Code.fromAsset('lambda'),\n});\nnew apigw.LambdaRestApi(this, 'Api', { handler: fn });\n";
+        let handler_text = "def handler(event, context):\n    return {}\n";
+        std::fs::write(&stack, stack_text).expect("temp is writable");
+        std::fs::write(&handler, handler_text).expect("temp is writable");
+        let mut index = fresh(&root, &[(&stack, stack_text), (&handler, handler_text)]);
+        let [link] = index.links() else {
+            panic!("one link: {:?}", summary(&index));
+        };
+        assert_eq!(link.file, handler);
+        assert_eq!(
+            link.function.invocations.len(),
+            2,
+            "ANY / and ANY /{{proxy+}}"
+        );
+        let at = stack_text.find("app.handler").expect("the handler");
+        let (target, _) = index.definition(&stack, at + 2).expect("a definition");
+        assert_eq!(target, handler);
+        assert!(index.dependants(&stack).contains(&handler));
+        // The API goes: the handler is linked, invoked by nothing.
+        let edited = stack_text.replace(
+            "new apigw.LambdaRestApi(this, 'Api', { handler: fn });\n",
+            "",
+        );
+        index.update(&stack, Some(file(&stack, &edited)));
+        let [link] = index.links() else {
+            panic!("one link: {:?}", summary(&index));
+        };
+        assert!(link.function.invocations.is_empty());
         let _ = std::fs::remove_dir_all(&root);
     }
 }

@@ -59,7 +59,8 @@ pub struct Checked {
 /// The project a named file belongs to: the nearest folder at or above it holding
 /// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
 /// `template.yml`, `template.json`, `samconfig.toml`, `*.template`) or a Serverless Framework
-/// service (`serverless.yml`, `serverless.yaml`) or a Terraform configuration (`*.tf`); the file's
+/// service (`serverless.yml`, `serverless.yaml`), a Terraform configuration (`*.tf`) or a CDK
+/// app (`cdk.json`); the file's
 /// own folder when
 /// none does. The nearest, not the outermost: a handler next to its app's template is not read
 /// with a whole monorepo (or a home folder kept in git). `check FILE` indexes the project as the
@@ -77,6 +78,7 @@ pub fn project_root(file: &Path) -> PathBuf {
             "samconfig.toml",
             "serverless.yml",
             "serverless.yaml",
+            "cdk.json",
         ]
         .iter()
         .any(|name| holds(folder, name))

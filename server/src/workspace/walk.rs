@@ -219,6 +219,11 @@ impl Walker<'_> {
                 continue;
             }
             let ignored_here = ignored || is_ignored(stack, &path, is_dir);
+            // A CDK app's synthesised output: copies of its assets and templates.
+            if is_dir && name == "cdk.out" {
+                self.out.skipped.folders += 1;
+                continue;
+            }
             if is_dir {
                 if ignored_here && !tracked.has_under(&path) {
                     self.out.skipped.folders += 1;

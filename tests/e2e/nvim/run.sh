@@ -34,5 +34,25 @@ PY
 cp -R "$repository/tests/fixtures/apps/serverless_service" "$workspace/sls-service"
 # A Terraform configuration: an API Gateway integration with no aws_lambda_permission (GL301).
 cp -R "$repository/tests/fixtures/apps/terraform_rest" "$workspace/tf-service"
+# Other front doors: Lambda function URLs (a public one without its permission, GL301; a handler
+# behind a REST API and a function URL) and Application Load Balancer targets (a numeric header
+# value is an error there, GL110). Their JSON template's annotation lines are not JSON: dropped.
+cp -R "$repository/tests/fixtures/apps/function_urls" "$workspace/url-service"
+cp -R "$repository/tests/fixtures/apps/alb_targets" "$workspace/alb-service"
+sed -i '/^[[:space:]]*\/\/[[:space:]]*^/d' "$workspace/alb-service/template.json"
+# A CDK app (TypeScript stack): `Orders` behind a LambdaRestApi starts with a 10 s timeout, so
+# its handler's 15 s sleep exceeds its budget (GL403); the test raises it to 60 s (GL401).
+cp -R "$repository/tests/fixtures/apps/cdk_ts_rest" "$workspace/cdk-app"
+python3 - "$workspace/cdk-app/lib/api-stack.ts" <<'PY'
+import re, sys
+path = sys.argv[1]
+text = open(path).read()
+marker = "timeout: Duration.seconds(60),\n"
+assert marker in text, "the CDK fixture changed: update tests/e2e/nvim/run.sh"
+text = text.replace(marker, "timeout: Duration.seconds(10),\n", 1)
+# The fixture's expected findings are comments: drop them.
+open(path, "w").write(re.sub(r"\n *// +\^+ GL[^\n]*", "", text))
+PY
+sed -i '/#  *\^\+ GL/d' "$workspace/cdk-app/lambda/"*.py
 
 timeout 120 "$nvim" --headless --clean -l "$here/test.lua" "$repository" "$binary" "$workspace"

@@ -232,6 +232,110 @@ guarded('terraform', function()
     linked ~= nil and linked.severity == vim.diagnostic.severity.ERROR, vim.inspect(vim.diagnostic.get(handler)))
 end)
 
+-- A Lambda function URL: the hand-written public URL without its permission is GL301 in the
+-- template; a handler behind a REST API and a function URL is judged by REST's contract, its
+-- message names both doors, and hover on the handler lists every door with format and budget.
+guarded('function url', function()
+  local buffer = open('url-service/template.yaml')
+  local client = client_of(buffer)
+  if not check('client attaches to url-service/template.yaml', client ~= nil) then
+    return
+  end
+  local diagnostic = wait_for(buffer, 'GL301', true)[1]
+  check('GL301 on the public function URL', diagnostic ~= nil
+      and diagnostic.message:find('403 Forbidden', 1, true) ~= nil
+      and line_of(buffer, diagnostic.lnum):find('PublicFunction.Arn', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+  local handler = open('url-service/both/app.py')
+  local handler_client = client_of(handler)
+  if not check('client attaches to url-service/both/app.py', handler_client ~= nil) then
+    return
+  end
+  local found = wait_for(handler, 'GL102', true)[1]
+  check('GL102 names the REST API and the function URL', found ~= nil
+      and found.message:find('REST API', 1, true) ~= nil
+      and found.message:find('function URL BothFunctionUrl', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(handler)))
+  local hover = hover_text(handler, handler_client, 0, 5)
+  check('hover on the handler lists both doors with format and budget',
+    hover:find('GET /both of ServerlessRestApi (REST API): payload 1.0, function timeout 3 s', 1, true) ~= nil
+      and hover:find('function URL BothFunctionUrl: payload 2.0, function timeout 3 s', 1, true) ~= nil,
+    hover)
+end)
+
+-- An Application Load Balancer target: a numeric header value is an error there (the load
+-- balancer answers 502), and the target group without a permission is GL301.
+guarded('alb target', function()
+  local handler = open('alb-service/py/app.py')
+  local client = client_of(handler)
+  if not check('client attaches to alb-service/py/app.py', client ~= nil) then
+    return
+  end
+  vim.wait(TIMEOUT_MS, function()
+    local now = diagnostics_with(handler, 'GL110')[1]
+    return now ~= nil and now.severity == vim.diagnostic.severity.ERROR
+  end, 50)
+  local numeric = diagnostics_with(handler, 'GL110')[1]
+  check('GL110 is an error naming the load balancer', numeric ~= nil
+      and numeric.severity == vim.diagnostic.severity.ERROR
+      and numeric.message:find('Application Load Balancer answers 502', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(handler)))
+  local buffer = open('alb-service/template.json')
+  if not check('client attaches to alb-service/template.json', client_of(buffer) ~= nil) then
+    return
+  end
+  local permission = wait_for(buffer, 'GL301', true)[1]
+  check('GL301 on the target group without a permission', permission ~= nil
+      and permission.message:find('elasticloadbalancing.amazonaws.com', 1, true) ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+end)
+
+-- A CDK app: the TypeScript stack is served as code and as the stack it declares. Raising
+-- `Orders`' timeout from 10 s to 60 s behind its LambdaRestApi shows GL401 on the number, and
+-- its handler re-diagnoses: the 15 s sleep no longer exceeds a 10 s budget (GL403 goes).
+guarded('cdk', function()
+  local handler = open('cdk-app/lambda/orders.py')
+  if not check('client attaches to the CDK handler', client_of(handler) ~= nil) then
+    return
+  end
+  check('the handler behind the stack has GL403 at a 10 s timeout', #wait_for(handler, 'GL403', true) > 0,
+    vim.inspect(vim.diagnostic.get(handler)))
+  local stack = open('cdk-app/lib/api-stack.ts')
+  if not check('client attaches to lib/api-stack.ts', client_of(stack) ~= nil, vim.bo[stack].filetype) then
+    return
+  end
+  local row
+  for index, text in ipairs(vim.api.nvim_buf_get_lines(stack, 0, -1, false)) do
+    if text:find('timeout: Duration.seconds(10),', 1, true) and row == nil then
+      row = index - 1
+    end
+  end
+  if not check('the stack has `timeout: Duration.seconds(10)`', row ~= nil) then
+    return
+  end
+  local on_row = function()
+    return vim.tbl_filter(function(diagnostic)
+      return diagnostic.lnum == row
+    end, diagnostics_with(stack, 'GL401'))
+  end
+  local line = line_of(stack, row)
+  local column = line:find('10', 1, true) - 1
+  vim.api.nvim_buf_set_text(stack, row, column, row, column + 2, { '60' })
+  vim.wait(TIMEOUT_MS, function()
+    return #on_row() > 0
+  end, 50)
+  local found = on_row()[1]
+  check('GL401 on `Duration.seconds(60)` after the edit', found ~= nil and found.col == column,
+    vim.inspect(vim.diagnostic.get(stack)))
+  check('the handler re-diagnoses: GL403 is gone at a 60 s timeout', #wait_for(handler, 'GL403', false) == 0,
+    vim.inspect(vim.diagnostic.get(handler)))
+  if found then
+    check('the stack quick fix applies', apply_quick_fix(stack, found))
+    check('the fix edits the number only', line_of(stack, row):find('timeout: Duration.seconds(29),', 1, true) ~= nil,
+      line_of(stack, row))
+  end
+end)
+
 -- An AWS error text in a comment: hover explains it.
 guarded('error text hover', function()
   local buffer = open('hello_world/app.py')

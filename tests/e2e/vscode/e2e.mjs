@@ -120,6 +120,45 @@ function prepareWorkspace() {
     throw new Error('the demo template changed: update tests/e2e/vscode/e2e.mjs');
   }
 
+  // A Terraform configuration: a function timeout above the HTTP API's 30 s (GL401, warning).
+  fs.mkdirSync(path.join(workspace, 'infra'), { recursive: true });
+  fs.writeFileSync(path.join(workspace, 'infra', 'main.tf'), [
+    '# An HTTP API in Terraform: its integration waits 30 s at most.\n',
+    'resource "aws_apigatewayv2_api" "http" {\n',
+    '  name          = "reports"\n',
+    '  protocol_type = "HTTP"\n',
+    '}\n',
+    '\n',
+    'resource "aws_lambda_function" "report" {\n',
+    '  function_name = "report"\n',
+    '  filename      = "build/report.zip"\n',
+    '  handler       = "report.handler"\n',
+    '  runtime       = "python3.12"\n',
+    '  timeout       = 45\n',
+    '}\n',
+    '\n',
+    'resource "aws_apigatewayv2_integration" "report" {\n',
+    '  api_id                 = aws_apigatewayv2_api.http.id\n',
+    '  integration_type       = "AWS_PROXY"\n',
+    '  integration_uri        = aws_lambda_function.report.invoke_arn\n',
+    '  payload_format_version = "2.0"\n',
+    '}\n',
+    '\n',
+    'resource "aws_apigatewayv2_route" "report" {\n',
+    '  api_id    = aws_apigatewayv2_api.http.id\n',
+    '  route_key = "GET /report"\n',
+    '  target    = "integrations/${aws_apigatewayv2_integration.report.id}"\n',
+    '}\n',
+    '\n',
+    'resource "aws_lambda_permission" "report" {\n',
+    '  statement_id  = "AllowExecutionFromAPIGateway"\n',
+    '  action        = "lambda:InvokeFunction"\n',
+    '  function_name = aws_lambda_function.report.function_name\n',
+    '  principal     = "apigateway.amazonaws.com"\n',
+    '  source_arn    = "${aws_apigatewayv2_api.http.execution_arn}/*/*"\n',
+    '}\n',
+  ].join(''));
+
   const settings = {
     'workbench.startupEditor': 'none',
     'workbench.tips.enabled': false,
@@ -372,6 +411,24 @@ async function run() {
     check('the warning squiggle is gone', await waitForSquiggle(page, 'squiggly-warning', 'Timeout: 29', false));
     await page.mouse.move(5, 5);
     await shoot(page, '08-template-fixed.png');
+  }
+
+  // A Terraform file (no Terraform extension installed: the client selects `**/*.tf` by pattern).
+  await openFile(page, 'infra/main.tf');
+  const terraformLine = 'timeout       = 45';
+  const terraform = await waitForSquiggle(page, 'squiggly-warning', terraformLine, true);
+  check('warning squiggle on `timeout = 45` in infra/main.tf', terraform);
+  await shoot(page, '09-terraform-squiggle.png');
+  if (terraform) {
+    const hover = await hoverText(page, 'squiggly-warning', terraformLine, 'function-timeout-exceeds-integration');
+    check('hover on the .tf line shows GL401 and the HTTP API budget', hover.includes('function-timeout-exceeds-integration') && hover.includes('30 s'), hover);
+    check(
+      'Quick Fix (Ctrl+.) offers and applies "Set timeout to 30" in HCL',
+      await applyQuickFix(page, 'squiggly-warning', terraformLine, 'Set timeout to 30', '10-terraform-quick-fix-menu.png'),
+    );
+    check('the line now reads `timeout       = 30`', await lineShows(page, 'timeout       = 30'));
+    check('the warning squiggle on the .tf line is gone', await waitForSquiggle(page, 'squiggly-warning', 'timeout       = 30', false));
+    await page.mouse.move(5, 5);
   }
 }
 

@@ -179,13 +179,13 @@ fn serves_proxy(ctx: &SourceContext<'_>, escape: &Escape) -> Option<Serves> {
             .iter()
             .find(|(_, invocation)| invocation.api_kind == ApiKind::Rest);
         let (context, invocation) = rest.or_else(|| all.first())?;
-        let outcome = if invocation.api_kind == ApiKind::Rest {
-            REST_OUTCOME
-        } else {
-            HTTP_OUTCOME
+        let outcome = match invocation.api_kind {
+            ApiKind::Rest => format!("{REST_OUTCOME} to {}", invocation.description),
+            ApiKind::Http => format!("{HTTP_OUTCOME} to {}", invocation.description),
+            other => format!("{} ({})", other.failure_outcome(), invocation.description),
         };
         return Some(Serves {
-            outcome: format!("{outcome} to {}", invocation.description),
+            outcome,
             related: Some(context.related(invocation)),
         });
     }

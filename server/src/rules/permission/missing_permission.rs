@@ -1,7 +1,8 @@
-use super::{insert_permission_fix, permissions, uncovered};
+use super::{insert_permission_fix, permissions, uncovered, Grant};
 use crate::findings::{Category, Severity};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
-use crate::templates::EdgeRole;
+use crate::templates::graph::ApiKind;
+use crate::templates::{Dialect, Edge, EdgeRole};
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -9,7 +10,7 @@ pub static RULE: Rule = Rule {
         name: "missing-invoke-permission",
         category: Category::Permission,
         severity: Severity::Error,
-        summary: "An API invokes a function or authorizer that no `AWS::Lambda::Permission` opens to API Gateway.",
+        summary: "An API, a public function URL or a load balancer invokes a function that no `AWS::Lambda::Permission` opens to it.",
         aws_error: "Execution failed due to configuration error: Invalid permissions on Lambda function (client: 500 {\"message\": \"Internal server error\"})",
         why: "API Gateway calls Lambda as the service principal `apigateway.amazonaws.com`, and Lambda refuses unless \
               the function's resource policy allows it. SAM adds that permission for function `Events` of type `Api` \
@@ -21,7 +22,14 @@ pub static RULE: Rule = Rule {
               `AWS::ApiGateway::Authorizer`) needs an explicit `AWS::Lambda::Permission`. An integration or \
               authorizer that names an IAM role for API Gateway to assume (`Credentials`, `CredentialsArn`, \
               `credentials`, `AuthorizerCredentials`, SAM `FunctionInvokeRole`) needs none: the role's policy \
-              allows the call.",
+              allows the call. An HTTP API made by quick create (`AWS::ApiGatewayV2::Api` with `Target`) gets \
+              its route and integration but no permission. Other front doors: a hand-written \
+              `AWS::Lambda::Url` with `AuthType: NONE` needs a permission for `lambda:InvokeFunctionUrl`, \
+              `Principal: \"*\"`, `FunctionUrlAuthType: NONE` (SAM's `FunctionUrlConfig` and the Serverless \
+              Framework's `url` add it; without it every call gets 403 Forbidden; `AuthType: AWS_IAM` callers \
+              are allowed by their own policies); a target group of `TargetType: lambda` needs one for \
+              `elasticloadbalancing.amazonaws.com` (Elastic Load Balancing checks it when the function is \
+              registered as a target, so the target group `DependsOn` it).",
         fix: "Add an `AWS::Lambda::Permission` with `Action: lambda:InvokeFunction`, `Principal: apigateway.amazonaws.com`, \
               the function in `FunctionName`, and a `SourceArn` naming the API (`${Api}/*` covers all its stages and routes). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
         before: "GetOrderMethod:\n  Type: AWS::ApiGateway::Method\n  Properties:\n    RestApiId: !Ref OrdersApi\n    Integration:\n      Type: AWS_PROXY\n      IntegrationHttpMethod: POST\n      Uri: !Sub arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${GetOrder.Arn}/invocations",
@@ -36,6 +44,12 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
     for (edge, coverages) in uncovered(ctx, &permissions) {
         // A permission that is nearly right is reported by the principal and SourceArn rules.
         if !coverages.is_empty() {
+            continue;
+        }
+        if !edge.api_kind.is_api_gateway() {
+            let fix = insert_permission_fix(ctx, edge);
+            sink.report(edge.range, door_message(ctx, edge))
+                .with_fix(fix);
             continue;
         }
         let what = match &edge.role {
@@ -90,5 +104,38 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
         );
         let fix = insert_permission_fix(ctx, edge);
         sink.report(edge.range, message).with_fix(fix);
+    }
+}
+
+/// The message for a front door other than API Gateway: a public function URL, a load balancer.
+fn door_message(ctx: &TemplateContext<'_>, edge: &Edge) -> String {
+    let dialect = ctx.template.dialect;
+    let grant = Grant::of(edge.api_kind);
+    match edge.api_kind {
+        ApiKind::FunctionUrl => format!(
+            "{} `{}` is public ({} NONE), but no {} allows {} for {} `*` with {} NONE: \
+             every call is refused with 403 Forbidden. Add one{}",
+            dialect.spelled("AWS::Lambda::Url"),
+            edge.api,
+            dialect.spelled("AuthType"),
+            dialect.spelled("AWS::Lambda::Permission"),
+            grant.action,
+            dialect.spelled("Principal"),
+            dialect.spelled("FunctionUrlAuthType"),
+            match dialect {
+                Dialect::CloudFormation => " (SAM's FunctionUrlConfig adds it itself)",
+                _ => "",
+            },
+        ),
+        _ => format!(
+            "No {} lets the Application Load Balancer invoke `{}` for {}: Elastic Load Balancing \
+             checks it when the function is registered as a target, so registering it fails \
+             (and with it the deployment). Add one with {} {}",
+            dialect.spelled("AWS::Lambda::Permission"),
+            edge.function.logical_id,
+            edge.describe(),
+            dialect.spelled("Principal"),
+            grant.principal,
+        ),
     }
 }

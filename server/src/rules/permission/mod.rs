@@ -11,10 +11,55 @@ use std::collections::{HashMap, HashSet};
 use super::template_edit::{self, intrinsic, unique_logical_id, yaml_append_lines};
 use super::TemplateContext;
 use crate::findings::{Edit, Fix};
+use crate::templates::graph::ApiKind;
 use crate::templates::{Dialect, Edge, EdgeRole, Resource, Syntax, Template, Value};
 use crate::text::TextRange;
 
 pub const API_GATEWAY_PRINCIPAL: &str = "apigateway.amazonaws.com";
+/// The principal an Application Load Balancer invokes a Lambda target as.
+pub const LOAD_BALANCER_PRINCIPAL: &str = "elasticloadbalancing.amazonaws.com";
+
+/// What a front door needs from the function's resource policy: the action and principal a
+/// permission must allow (AWS-BEHAVIOUR, "Other front doors").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Grant {
+    pub action: &'static str,
+    pub principal: &'static str,
+    /// A public function URL's permission also says `FunctionUrlAuthType: NONE`.
+    pub url_auth_none: bool,
+}
+
+impl Grant {
+    pub fn of(kind: ApiKind) -> Grant {
+        match kind {
+            ApiKind::FunctionUrl => Grant {
+                action: "lambda:InvokeFunctionUrl",
+                principal: "*",
+                url_auth_none: true,
+            },
+            ApiKind::LoadBalancer => Grant {
+                action: "lambda:InvokeFunction",
+                principal: LOAD_BALANCER_PRINCIPAL,
+                url_auth_none: false,
+            },
+            ApiKind::Rest | ApiKind::Http | ApiKind::WebSocket => Grant {
+                action: "lambda:InvokeFunction",
+                principal: API_GATEWAY_PRINCIPAL,
+                url_auth_none: false,
+            },
+        }
+    }
+
+    /// Whether a permission's `Action` allows this grant's (`lambda:*` and `*` do; an action
+    /// gatelint cannot read may).
+    fn allows_action(&self, action: Option<&str>) -> bool {
+        action.is_none_or(|action| {
+            action.eq_ignore_ascii_case(self.action)
+                || action.eq_ignore_ascii_case("lambda:*")
+                || action == "*"
+        })
+    }
+}
 
 /// An `AWS::Lambda::Permission` as the rules read it.
 pub struct Permission<'t> {
@@ -24,6 +69,10 @@ pub struct Permission<'t> {
     /// The principal and the range of its value; `None` when it cannot be read.
     pub principal: Option<(String, TextRange)>,
     pub source_arn: Option<&'t Value>,
+    /// `Action`, when it can be read.
+    pub action: Option<String>,
+    /// `FunctionUrlAuthType`, when it can be read.
+    pub url_auth_type: Option<String>,
 }
 
 /// How one permission relates to one edge.
@@ -54,11 +103,18 @@ pub fn permissions(template: &Template) -> Vec<Permission<'_>> {
                     .string(value)
                     .map(|principal| (principal, value.range))
             });
+            let text = |key: &str| {
+                resource
+                    .property(key)
+                    .and_then(|value| template.string(value))
+            };
             Permission {
                 resource,
                 function,
                 principal,
                 source_arn: resource.property("SourceArn"),
+                action: text("Action"),
+                url_auth_type: text("FunctionUrlAuthType"),
             }
         })
         .collect()
@@ -99,6 +155,9 @@ pub fn coverage(template: &Template, permission: &Permission<'_>, edge: &Edge) -
         Some(function) if *function != edge.function.logical_id => return Coverage::Unrelated,
         _ => {}
     }
+    if !edge.api_kind.is_api_gateway() {
+        return door_coverage(permission, edge);
+    }
     let principal_ok = match &permission.principal {
         None => true,
         Some((principal, _)) if principal.eq_ignore_ascii_case(API_GATEWAY_PRINCIPAL) => true,
@@ -120,6 +179,27 @@ pub fn coverage(template: &Template, permission: &Permission<'_>, edge: &Edge) -
         // A permission that names no function of ours and another API is someone else's.
         (_, _) if permission.function.is_none() => Coverage::Unrelated,
         (arn, _) => arn,
+    }
+}
+
+/// How a permission relates to a front door other than API Gateway (a function URL, a load
+/// balancer): its principal and action (and, for a public function URL, its
+/// `FunctionUrlAuthType`) must be the door's; what cannot be read counts as covering.
+fn door_coverage(permission: &Permission<'_>, edge: &Edge) -> Coverage {
+    let grant = Grant::of(edge.api_kind);
+    let principal_ok = permission
+        .principal
+        .as_ref()
+        .is_none_or(|(principal, _)| principal.eq_ignore_ascii_case(grant.principal));
+    let auth_ok = !grant.url_auth_none
+        || permission
+            .url_auth_type
+            .as_deref()
+            .is_none_or(|auth| auth.eq_ignore_ascii_case("NONE"));
+    if principal_ok && auth_ok && grant.allows_action(permission.action.as_deref()) {
+        Coverage::Covers
+    } else {
+        Coverage::Unrelated
     }
 }
 
@@ -507,18 +587,31 @@ pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<F
         &format!("[\"{function}\", \"Arn\"]"),
         &long_indent,
     );
-    let source_arn =
-        api_is_resource.then(|| source_arn_text(template, text, &edge.api, &long_indent));
+    let grant = Grant::of(edge.api_kind);
+    // A target group registers its Lambda target only once the permission exists (it
+    // `DependsOn` it), so the permission cannot name the target group's ARN without a cycle.
+    let source_arn = match edge.api_kind {
+        ApiKind::FunctionUrl | ApiKind::LoadBalancer => None,
+        _ => api_is_resource.then(|| source_arn_text(template, text, &edge.api, &long_indent)),
+    };
+    let principal = if grant.principal == "*" {
+        "'*'".to_owned()
+    } else {
+        grant.principal.to_owned()
+    };
     let edit = match template.syntax {
         Syntax::Yaml => {
             let mut lines = vec![
                 format!("{indent}{logical_id}:"),
                 format!("{indent}{unit}Type: AWS::Lambda::Permission"),
                 format!("{indent}{unit}Properties:"),
-                format!("{property_indent}Action: lambda:InvokeFunction"),
+                format!("{property_indent}Action: {}", grant.action),
                 format!("{property_indent}FunctionName: {function_name}"),
-                format!("{property_indent}Principal: {API_GATEWAY_PRINCIPAL}"),
+                format!("{property_indent}Principal: {principal}"),
             ];
+            if grant.url_auth_none {
+                lines.push(format!("{property_indent}FunctionUrlAuthType: NONE"));
+            }
             if let Some(source_arn) = source_arn {
                 lines.push(format!("{property_indent}SourceArn: {source_arn}"));
             }
@@ -528,10 +621,15 @@ pub fn insert_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<F
         }
         Syntax::Json => {
             let mut properties = vec![
-                format!("{property_indent}\"Action\": \"lambda:InvokeFunction\""),
+                format!("{property_indent}\"Action\": \"{}\"", grant.action),
                 format!("{property_indent}\"FunctionName\": {function_name}"),
-                format!("{property_indent}\"Principal\": \"{API_GATEWAY_PRINCIPAL}\""),
+                format!("{property_indent}\"Principal\": \"{}\"", grant.principal),
             ];
+            if grant.url_auth_none {
+                properties.push(format!(
+                    "{property_indent}\"FunctionUrlAuthType\": \"NONE\""
+                ));
+            }
             if let Some(source_arn) = source_arn {
                 properties.push(format!("{property_indent}\"SourceArn\": {source_arn}"));
             }
@@ -574,26 +672,35 @@ fn terraform_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<Fi
     let function = &edge.function.logical_id;
     let target = alias.as_deref().unwrap_or(function);
     let base = target.rsplit('.').next().unwrap_or("function");
-    let mut name = format!("{base}_apigateway");
+    let grant = Grant::of(edge.api_kind);
+    let (suffix, statement) = match edge.api_kind {
+        ApiKind::FunctionUrl => ("url", "AllowPublicFunctionUrl"),
+        ApiKind::LoadBalancer => ("alb", "AllowLoadBalancerInvoke"),
+        _ => ("apigateway", "AllowAPIGatewayInvoke"),
+    };
+    let mut name = format!("{base}_{suffix}");
     let mut counter = 2;
     while template
         .resource(&format!("aws_lambda_permission.{name}"))
         .is_some()
     {
-        name = format!("{base}_apigateway_{counter}");
+        name = format!("{base}_{suffix}_{counter}");
         counter += 1;
     }
     let mut lines = vec![
         format!("resource \"aws_lambda_permission\" \"{name}\" {{"),
-        "  statement_id  = \"AllowAPIGatewayInvoke\"".to_owned(),
-        "  action        = \"lambda:InvokeFunction\"".to_owned(),
+        format!("  statement_id  = \"{statement}\""),
+        format!("  action        = \"{}\"", grant.action),
         format!("  function_name = {target}.function_name"),
     ];
     if alias.is_some() {
         lines.push(format!("  qualifier     = {target}.name"));
     }
-    lines.push(format!("  principal     = \"{API_GATEWAY_PRINCIPAL}\""));
-    if template.resource(&edge.api).is_some() {
+    lines.push(format!("  principal     = \"{}\"", grant.principal));
+    if grant.url_auth_none {
+        lines.push("  function_url_auth_type = \"NONE\"".to_owned());
+    }
+    if template.resource(&edge.api).is_some() && edge.api_kind.is_api_gateway() {
         lines.push(format!(
             "  source_arn    = \"${{{}.execution_arn}}/*/*\"",
             edge.api

@@ -10,8 +10,11 @@ pub static RULE: Rule = Rule {
         severity: Severity::Error,
         summary: "`statusCode` is not an integer from 100 to 599 (a word, a boolean, null, an object, out of range).",
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
-        why: "API Gateway reads `statusCode` as an HTTP status. A value it cannot read as an integer status \
+        why: concat!(
+            "API Gateway reads `statusCode` as an HTTP status. A value it cannot read as an integer status \
               (\"ok\", true, null, a list) or one outside 100–599 makes it reject the response with 502.",
+            response_doors!()
+        ),
         fix: "Use an integer status such as 200, 400 or 500.",
         before: "return {\"statusCode\": \"OK\", \"body\": \"done\"}",
         after: "return {\"statusCode\": 200, \"body\": \"done\"}",

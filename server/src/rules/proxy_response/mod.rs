@@ -1,5 +1,5 @@
 //! `proxy-response`: what a Lambda proxy integration does with the value a handler returns
-//! (502 `Malformed Lambda proxy response`, and the silent kinds). See `shared/AWS-BEHAVIOUR.md`.
+//! (502 `Malformed Lambda proxy response`, and the silent kinds). See `docs/aws-behaviour.md`.
 
 pub mod bytes_body;
 pub mod invalid_header_value;

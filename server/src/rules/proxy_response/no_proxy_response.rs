@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
         severity: Severity::Error,
         summary: "A handler behind a REST API (payload 1.0) returns no object at all: None/undefined, nothing, a string, number or list, or the exception it caught.",
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"}; an HTTP API with payload 1.0 answers 500)",
-        why: "A Lambda proxy integration with payload 1.0 reads the function's result as an object with \
+        why: concat!(
+            "A Lambda proxy integration with payload 1.0 reads the function's result as an object with \
               `statusCode`, `headers` and `body`. `return None`, a bare `return`, a path that reaches the end \
               of the handler without a `return` (Python; an `async` handler in Node), `return undefined`, or a \
               returned string, number or list is no such object: API Gateway answers 502 (an HTTP API with \
@@ -41,6 +42,8 @@ pub static RULE: Rule = Rule {
               `while True`, a call that may never return, `sys.exit()`). An `if`/`elif` on the request's \
               method or route with no `else` falls off only for a method or path no route sends: it is \
               reported only when a template routes `ANY` method to the handler. A statement after `raise`/`return` in the same block never runs.",
+            response_doors!()
+        ),
         fix: "Return a response on every path: `{\"statusCode\": 204}` when there is nothing to send, \
               `{\"statusCode\": 200, \"body\": text}` for a string, `json.dumps(...)` / `JSON.stringify(...)` \
               for a list, and for a caught error a 500 response whose body is its message \
@@ -108,7 +111,10 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
             // `null` with 200, which the code almost surely did not mean.
             (PayloadVersion::V2, FrontDoor::Known(_)) if nothing => (
                 Severity::Warning,
-                "the HTTP API (payload 2.0) answers 200 with the body `null`".to_owned(),
+                format!(
+                    "the {} (payload 2.0) answers 200 with the body `null`",
+                    reading.door_name()
+                ),
             ),
             (PayloadVersion::V2, _) => continue,
         };

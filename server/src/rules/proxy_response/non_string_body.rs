@@ -11,12 +11,15 @@ pub static RULE: Rule = Rule {
         severity: Severity::Error,
         summary: "`body` is a dict, list, object or array instead of a string.",
         aws_error: "Execution failed due to configuration error: Malformed Lambda proxy response (client: 502 {\"message\": \"Internal server error\"})",
-        why: "The proxy response's `body` must be a string. API Gateway does not serialise a nested object or array \
+        why: concat!(
+            "The proxy response's `body` must be a string. API Gateway does not serialise a nested object or array \
               for you: it rejects the whole response with 502. This is the most common Lambda proxy mistake. \
               A caught error as the body (`body: err` in a `catch` block or an error-first callback, \
               `\"body\": e` in an `except` block) is such an object too, on the error path only; \
               serialising it is no fix, as `JSON.stringify(err)` of an `Error` is `\"{}\"` (and Python's \
               `json.dumps` cannot serialise an exception), so no fix is offered.",
+            response_doors!()
+        ),
         fix: "Serialise the body: `json.dumps(...)` in Python, `JSON.stringify(...)` in Node, `.to_string()` on a \
               `serde_json::Value` in Rust. For a caught error send its message: `str(e)`, `err.message`.",
         before: "return {\"statusCode\": 200, \"body\": {\"id\": order_id}}",

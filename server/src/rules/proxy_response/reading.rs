@@ -12,8 +12,8 @@ use crate::files::Language;
 use crate::findings::{Finding, Related, Severity};
 use crate::knowledge::frameworks::{self, Ecosystem};
 use crate::knowledge::proxy::{
-    PayloadVersion, AUTHORIZER_RESPONSE_MARKERS, OTHER_FRONT_DOOR_RESPONSE_KEYS,
-    OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
+    PayloadVersion, ALB_MULTI_VALUE_RESPONSE_KEYS, ALB_RESPONSE_KEYS, AUTHORIZER_RESPONSE_MARKERS,
+    OTHER_FRONT_DOOR_RESPONSE_KEYS, OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
 };
 use crate::languages::{FunctionId, Origin, PayloadEvidence, ResponseObject, SourceFacts};
 use crate::templates::functions::Invocation;
@@ -58,9 +58,41 @@ pub struct Reading {
     /// or its code shows API Gateway invokes it, it is not test code, and the object is no
     /// payload 2.0 body (whose keys are the client's data).
     pub fixes_applicable: bool,
+    /// Behind an Application Load Balancer, whether its target group enables
+    /// `lambda.multi_value_headers.enabled` (it then reads `multiValueHeaders`, not `headers`).
+    pub multi_value_headers: bool,
+    /// The other front doors that invoke the handler with a looser contract than the one it is
+    /// judged by (a function URL beside a REST API): named in every finding.
+    pub other_doors: Vec<(String, Related)>,
 }
 
 impl Reading {
+    /// The keys the front door reads from a response: an Application Load Balancer's own set
+    /// (with `statusDescription`, and `headers` or `multiValueHeaders` by its target group),
+    /// else the payload format's.
+    pub fn response_keys(&self) -> &'static [&'static str] {
+        match self.front_door {
+            FrontDoor::Known(ApiKind::LoadBalancer) if self.multi_value_headers => {
+                ALB_MULTI_VALUE_RESPONSE_KEYS
+            }
+            FrontDoor::Known(ApiKind::LoadBalancer) => ALB_RESPONSE_KEYS,
+            _ => self.payload.response_keys(),
+        }
+    }
+
+    /// Whether an Application Load Balancer answers the client.
+    pub fn behind_load_balancer(&self) -> bool {
+        self.front_door == FrontDoor::Known(ApiKind::LoadBalancer)
+    }
+
+    /// The door's name for messages: `HTTP API`, `function URL`, ...; `API Gateway` when assumed.
+    pub fn door_name(&self) -> &'static str {
+        match self.front_door {
+            FrontDoor::Known(kind) => kind.name(),
+            FrontDoor::Assumed => "API Gateway",
+        }
+    }
+
     /// Whether the object is, under payload 2.0, no response but the body itself: it has no
     /// `statusCode`, so API Gateway sends it whole as JSON with 200.
     pub fn is_v2_body(&self, response: &ResponseObject) -> bool {
@@ -86,6 +118,27 @@ impl Reading {
                 fix.safe = false;
             }
         }
+        if !self.other_doors.is_empty() && !finding.message.contains("also invoked through") {
+            let names: Vec<&str> = self
+                .other_doors
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .collect();
+            let judged = self
+                .related
+                .as_ref()
+                .and_then(|related| related.message.split(" invokes ").next())
+                .unwrap_or("the stricter door");
+            finding.message.push_str(&format!(
+                " (judged by the stricter contract of {judged}; also invoked through {})",
+                names.join(", ")
+            ));
+            for (_, related) in &self.other_doors {
+                if !finding.related.contains(related) {
+                    finding.related.push(related.clone());
+                }
+            }
+        }
     }
 
     /// What the client gets when API Gateway cannot read the response, as a clause: named for the
@@ -97,6 +150,12 @@ impl Reading {
             }
             (FrontDoor::Known(ApiKind::WebSocket), _) => {
                 "the WebSocket API cannot answer the caller, who gets an error message instead"
+            }
+            (FrontDoor::Known(ApiKind::FunctionUrl), _) => {
+                "the function URL answers with an error (5xx), not the response"
+            }
+            (FrontDoor::Known(ApiKind::LoadBalancer), _) => {
+                "the Application Load Balancer answers 502 Bad Gateway"
             }
             (FrontDoor::Known(_), _) => "API Gateway answers 502 (Malformed Lambda proxy response)",
             (FrontDoor::Assumed, PayloadVersion::V2) => {
@@ -119,6 +178,12 @@ impl Reading {
             }
             (FrontDoor::Known(ApiKind::WebSocket), _) => {
                 "the WebSocket API cannot answer the caller, who gets an error message instead"
+            }
+            (FrontDoor::Known(ApiKind::FunctionUrl), _) => {
+                "the function URL answers with an error (5xx), not the response"
+            }
+            (FrontDoor::Known(ApiKind::LoadBalancer), _) => {
+                "the Application Load Balancer answers 502 Bad Gateway"
             }
             (FrontDoor::Known(_), _) => {
                 "API Gateway answers 502 {\"message\": \"Internal server error\"}"
@@ -181,6 +246,8 @@ pub fn handler_reading(
             api,
             related,
             also_other: false,
+            multi_value_headers,
+            other_doors,
         } => {
             return Some(Reading {
                 payload,
@@ -188,13 +255,16 @@ pub fn handler_reading(
                 front_door: FrontDoor::Known(api),
                 related: Some(related),
                 fixes_applicable: !file.test_code,
+                multi_value_headers,
+                other_doors,
             })
         }
         // A template links other functions of this file, not this one: it is no entry point.
         TemplateReading::Unknown if !file.handlers.is_empty() => return None,
         TemplateReading::Unknown => {}
     }
-    if file.test_code {
+    // The code shows a front door with a contract of its own (as in [`reading`]).
+    if file.test_code || file.shown_front_door(text).is_some() {
         return None;
     }
     let chain = function_chain(facts, handler);
@@ -229,6 +299,8 @@ pub fn handler_reading(
         front_door: FrontDoor::Assumed,
         related: None,
         fixes_applicable: true,
+        multi_value_headers: false,
+        other_doors: Vec::new(),
     })
 }
 
@@ -256,6 +328,9 @@ enum TemplateReading {
         api: ApiKind,
         also_other: bool,
         related: Related,
+        multi_value_headers: bool,
+        /// The other doors' descriptions and where they are declared.
+        other_doors: Vec<(String, Related)>,
     },
 }
 
@@ -288,20 +363,44 @@ fn template_reading(
             invocation.kind == IntegrationKind::Proxy && !unbuffered(invocation)
         })
         .collect();
-    // The strictest format any proxy integration reads decides: 1.0 where there is one, and a
-    // REST API's among those.
+    // The strictest contract any door reads decides: payload 1.0 where there is one (a REST
+    // API's first, then an Application Load Balancer's, then an HTTP API's set to 1.0), else 2.0
+    // (an HTTP API's, then a function URL's). The other doors are named beside it.
+    let strictness =
+        |invocation: &Invocation| match (invocation.payload_version, invocation.api_kind) {
+            (PayloadVersion::V1, ApiKind::Rest) => 0,
+            (PayloadVersion::V1, ApiKind::LoadBalancer) => 1,
+            (PayloadVersion::V1, _) => 2,
+            (PayloadVersion::V2, ApiKind::FunctionUrl) => 4,
+            (PayloadVersion::V2, _) => 3,
+        };
     let strictest = proxies
         .iter()
-        .filter(|(_, invocation)| invocation.payload_version == PayloadVersion::V1)
-        .min_by_key(|(_, invocation)| invocation.api_kind != ApiKind::Rest)
-        .or_else(|| proxies.first());
+        .min_by_key(|(_, invocation)| strictness(invocation));
     match strictest {
-        Some((context, invocation)) => TemplateReading::Proxy {
-            payload: invocation.payload_version,
-            api: invocation.api_kind,
-            also_other,
-            related: context.related(invocation),
-        },
+        Some((context, invocation)) => {
+            let mut other_doors: Vec<(String, Related)> = Vec::new();
+            for (other_context, other) in invocations() {
+                let same_door = other.api_kind == invocation.api_kind
+                    && other.payload_version == invocation.payload_version
+                    && other.streaming == invocation.streaming;
+                if same_door || other.authorizer.is_some() {
+                    continue;
+                }
+                let name = other.description.clone();
+                if !other_doors.iter().any(|(known, _)| *known == name) {
+                    other_doors.push((name, other_context.related(other)));
+                }
+            }
+            TemplateReading::Proxy {
+                payload: invocation.payload_version,
+                api: invocation.api_kind,
+                also_other,
+                related: context.related(invocation),
+                multi_value_headers: invocation.multi_value_headers,
+                other_doors,
+            }
+        }
         // Invoked only by non-proxy integrations or other sources: no proxy response.
         None if also_other || invocations().next().is_some() => TemplateReading::NotProxy,
         // Declared with no event at all (a function URL, direct invokes): read the code.
@@ -329,6 +428,8 @@ fn reading(
                 api,
                 also_other,
                 related,
+                multi_value_headers,
+                other_doors,
             } => {
                 let certainty = if also_other {
                     Certainty::Likely
@@ -344,6 +445,8 @@ fn reading(
                     front_door: FrontDoor::Known(api),
                     related: Some(related),
                     fixes_applicable: !file.test_code,
+                    multi_value_headers,
+                    other_doors,
                 });
             }
         }
@@ -428,6 +531,8 @@ fn reading(
         front_door: FrontDoor::Assumed,
         related: None,
         fixes_applicable: api,
+        multi_value_headers: false,
+        other_doors: Vec::new(),
     };
     if reading.is_v2_body(response) {
         reading.fixes_applicable = false;
@@ -528,6 +633,8 @@ mod tests {
             front_door,
             related: None,
             fixes_applicable: true,
+            multi_value_headers: false,
+            other_doors: Vec::new(),
         }
     }
 

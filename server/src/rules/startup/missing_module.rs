@@ -1,6 +1,6 @@
-use crate::context::{CodePackage, HandlerContext};
+use crate::context::{CodePackage, FileContext, HandlerContext};
 use crate::files::Language;
-use crate::findings::{Category, Related, Severity};
+use crate::findings::{Category, Edit, Fix, Related, Severity};
 use crate::knowledge::manifests::{Declared, Manifest};
 use crate::knowledge::runtimes::{self, Shipped};
 use crate::languages::Import;
@@ -8,6 +8,7 @@ use crate::rules::{Check, Rule, RuleMeta, Sink, SourceContext};
 use crate::templates::functions::RuntimeFamily;
 use crate::templates::model::Dialect;
 use crate::templates::serverless;
+use crate::text::TextRange;
 
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
@@ -112,6 +113,111 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         };
         report(sink, import, first, missing, failing.len(), !handler_here);
     }
+}
+
+/// For a Python package missing from the `requirements.txt` the function's build installs from:
+/// its distribution added as a line of that file. Not applied unattended: which version to pin
+/// is the author's choice.
+fn requirements_fix(context: &HandlerContext, import: &Import) -> Option<Fix> {
+    if context.function.family != RuntimeFamily::Python {
+        return None;
+    }
+    let (written, manifest) = context.package.as_ref()?.manifests.first()?;
+    let Manifest::Requirements { end, open_line, .. } = manifest else {
+        return None;
+    };
+    let top = import.module.split('.').next()?;
+    let distribution = runtimes::python_distributions(top)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| top.to_owned());
+    let path = context.template.parent()?.join(written);
+    Some(Fix {
+        title: format!("Add `{distribution}` to {written}"),
+        edits: vec![Edit {
+            path: Some(path),
+            range: TextRange::empty(*end),
+            new_text: format!("{}{distribution}\n", if *open_line { "\n" } else { "" }),
+        }],
+        safe: false,
+    })
+}
+
+/// What the runtimes and packages of the functions a file runs in say about one of its imports,
+/// as markdown (the editor's hover over the import): one line per runtime and function, `None`
+/// when the file runs in no function gatelint knows, or the import is local or unknown to it.
+pub fn describe_import(file: &FileContext, import: &Import) -> Option<String> {
+    let contexts: Vec<&HandlerContext> = file
+        .handlers
+        .values()
+        .flatten()
+        .chain(&file.whole_file)
+        .chain(&file.loaded_by)
+        .collect();
+    let mut lines: Vec<String> = Vec::new();
+    let mut heading = None;
+    for context in contexts {
+        let function = &context.function;
+        let Some(runtime) = function
+            .runtime
+            .as_ref()
+            .map(|runtime| runtime.text.as_str())
+        else {
+            continue;
+        };
+        let (name, shipped, missing) = match function.family {
+            RuntimeFamily::Node => {
+                let Some(name) = runtimes::node_package(&import.module) else {
+                    continue;
+                };
+                let Some(major) = runtimes::node_major(runtime) else {
+                    continue;
+                };
+                let missing = known_package(context)
+                    .map(|package| node_missing(context, package, import).is_some());
+                (name, runtimes::node_ships(major, name), missing)
+            }
+            RuntimeFamily::Python => {
+                let Some(top) = import
+                    .module
+                    .split('.')
+                    .next()
+                    .filter(|top| !top.is_empty())
+                else {
+                    continue;
+                };
+                let missing =
+                    known_package(context).map(|package| python_missing(package, import).is_some());
+                (top, runtimes::python_ships(top), missing)
+            }
+            RuntimeFamily::Rust | RuntimeFamily::Other => continue,
+        };
+        heading.get_or_insert_with(|| format!("**`{name}`**"));
+        let what = match (shipped, missing) {
+            (Shipped::Yes, _) => "included in the runtime".to_owned(),
+            (Shipped::Unknown, _) => continue,
+            (Shipped::No, Some(true)) => "not in the runtime, and the function's package does \
+                 not hold it: the function cannot start (GL1001)"
+                .to_owned(),
+            (Shipped::No, Some(false)) => "not in the runtime: the function's package holds it \
+                 (declared, vendored, or installed with another dependency)"
+                .to_owned(),
+            (Shipped::No, None) => "not in the runtime: it must come with the function's \
+                 package, which gatelint cannot see whole (a layer, an image or a build)"
+                .to_owned(),
+        };
+        let line = format!("- `{}` on `{runtime}`: {what}", function.logical_id);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    let heading = heading?;
+    (!lines.is_empty()).then(|| {
+        format!(
+            "{heading} when the function loads this file:\n\n{}",
+            lines.join("\n")
+        )
+    })
 }
 
 /// The package of a function whose contents gatelint can know: no layer, no image, no build it
@@ -242,11 +348,7 @@ fn report(
             more - 1
         ),
     };
-    let consequence = if function.invocations.is_empty() {
-        "every invocation fails"
-    } else {
-        "every call fails (502 on a REST API, 500 on an HTTP API)"
-    };
+    let consequence = function.call_failure();
     let message = match function.family {
         RuntimeFamily::Node => {
             let name = runtimes::node_package(&import.module).unwrap_or(&import.module);
@@ -319,6 +421,9 @@ fn report(
         }
     };
     let finding = sink.report(import.range, message);
+    if let Some(fix) = requirements_fix(context, import) {
+        finding.fixes.push(fix);
+    }
     if let Some(runtime) = &function.runtime {
         if !context.template.as_os_str().is_empty() {
             finding.related.push(Related {

@@ -74,11 +74,7 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let Some(runtime) = &function.runtime else {
         return;
     };
-    let consequence = if function.invocations.is_empty() {
-        "every invocation fails"
-    } else {
-        "every call fails (502 on a REST API, 500 on an HTTP API)"
-    };
+    let consequence = function.call_failure();
     let package_json = first
         .package
         .as_ref()

@@ -13,12 +13,15 @@ pub static RULE: Rule = Rule {
         severity: Severity::Warning,
         summary: "A function may run longer than the integration timeout of an API that invokes it.",
         aws_error: "504 {\"message\": \"Endpoint request timed out\"} (execution log: Execution failed due to a timeout error)",
-        why: "API Gateway stops waiting for the function after the integration timeout: 29 s for REST and WebSocket \
+        why: concat!(
+            "API Gateway stops waiting for the function after the integration timeout: 29 s for REST and WebSocket \
               APIs (raisable only by a quota request for Regional and private REST APIs), at most 30 s for HTTP \
               APIs, less when `TimeoutInMillis` says so. A function allowed to run longer answers nobody: the \
               client already got 504 while the function keeps running (and is billed). The effective `Timeout` is \
               the function's own, else `Globals.Function.Timeout`, else 3 s. A `Globals` timeout too long for some \
               API routes is one finding at the Globals line listing them.",
+            timeout_doors!()
+        ),
         fix: "Lower the function's `Timeout` to the integration timeout (for a `Globals` timeout, set `Timeout` on \
               the API functions: the Globals value also serves queue and schedule functions), or move the long work out of the request \
               (queue it and answer 202). The quick fix is offered in the editor only, never by `gatelint check --fix`: it changes what is deployed, so a person reviews it.",
@@ -46,8 +49,10 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             .filter(|edge| {
                 edge.role == EdgeRole::Route
                     && edge.timeout.millis >= MIN_TIMEOUT_MILLIS
-                    // API Gateway does not wait for an asynchronous invocation.
+                    // API Gateway does not wait for an asynchronous invocation, and nobody
+                    // waits for a WebSocket `$disconnect`.
                     && !edge.asynchronous
+                    && !edge.nobody_waits()
             })
             .min_by(|a, b| budget_millis(a).total_cmp(&budget_millis(b)))
         else {
@@ -76,7 +81,7 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             format_number(timeout.value),
             edge.describe(),
             describe_budget(edge, template.dialect),
-            edge.api_kind.timeout_outcome(),
+            edge.timeout_outcome(),
             template.dialect.spelled("Timeout"),
             format_number(limit_seconds),
         );
@@ -128,8 +133,8 @@ fn globals_finding(
     let mut outcomes: Vec<&str> = Vec::new();
     for (_, edge, _) in found {
         let outcome = match edge.api_kind {
-            ApiKind::WebSocket => ApiKind::WebSocket.timeout_outcome(),
             ApiKind::Rest | ApiKind::Http => "those clients get 504 (Endpoint request timed out)",
+            _ => edge.timeout_outcome(),
         };
         if !outcomes.contains(&outcome) {
             outcomes.push(outcome);

@@ -58,6 +58,8 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
                 ApiKind::Rest if edge.streaming => "a streaming REST integration",
                 ApiKind::Rest => "a REST API",
                 ApiKind::WebSocket => "a WebSocket API",
+                ApiKind::FunctionUrl => "a function URL",
+                ApiKind::LoadBalancer => "an Application Load Balancer",
             },
             format_number(MIN_TIMEOUT_MILLIS),
             format_number(max),

@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
         severity: Severity::Warning,
         summary: "A handler waits a constant time (sleeps, multiplied through constant loops) longer than its time budget.",
         aws_error: "504 {\"message\": \"Endpoint request timed out\"}, or 502 with `Task timed out after N seconds` in the function log",
-        why: "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
+        why: concat!(
+            "A request's real time budget is the smaller of the function's `Timeout` (Lambda stops it: \
               `Task timed out`, and a REST API answers 502, an HTTP API 500) and the integration timeout (API Gateway stops \
               waiting: 504; behind a WebSocket API the caller gets an error message over the socket instead). \
               Without a template gatelint assumes API Gateway's 29 s REST limit for a handler that shows it \
@@ -31,6 +32,8 @@ pub static RULE: Rule = Rule {
               to a name defined once and not rebound. The finding is shown on the wait in the helper, where it \
               is fixed, once, under the tightest budget of the handlers that reach it; the message names the \
               handler and the helpers in between, and a related location points at the handler's call.",
+            timeout_doors!()
+        ),
         fix: "Wait less (or not at all: retry with a short backoff and a total deadline below the budget), or \
               move the slow work out of the request (queue it and answer 202). Raising `Timeout` only helps up \
               to the integration timeout. When the wait is in a helper, fix it there (every handler that calls \
@@ -79,7 +82,9 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
             return None;
         }
         match ctx.file.shown_front_door(ctx.text) {
-            Some(ShownFrontDoor::Netlify) => None,
+            // Netlify's proxy has limits of its own; a load balancer waits for the function's
+            // own timeout, which no template states here.
+            Some(ShownFrontDoor::Netlify | ShownFrontDoor::LoadBalancer) => None,
             Some(ShownFrontDoor::WebSocket) => Some(Budget {
                 millis: WEBSOCKET_TIMEOUT_MILLIS,
                 source: "API Gateway's 29 s WebSocket integration limit (no template links this \
@@ -202,6 +207,22 @@ fn function_timeout_outcome(function: &FunctionSpec) -> &'static str {
     };
     let rest = routes().any(|invocation| invocation.api_kind == ApiKind::Rest);
     let http = routes().any(|invocation| invocation.api_kind == ApiKind::Http);
+    let only = |kind: ApiKind| routes().all(|invocation| invocation.api_kind == kind);
+    if routes().next().is_some() && !rest && !http {
+        if only(ApiKind::FunctionUrl) {
+            return "Lambda stops it (Task timed out) and the function URL answers with an error \
+                    (5xx), not the response";
+        }
+        if only(ApiKind::LoadBalancer) {
+            return "Lambda stops it (Task timed out) and the load balancer answers 502 Bad Gateway";
+        }
+        if only(ApiKind::WebSocket) {
+            return "Lambda stops it (Task timed out): the WebSocket caller gets an error message \
+                    instead of the route's answer";
+        }
+        return "Lambda stops it (Task timed out) and each door that invokes it answers with an \
+                error instead of the response";
+    }
     match (rest, http) {
         (false, true) => "Lambda stops it (Task timed out) and the HTTP API answers 500",
         (true, true) => "Lambda stops it (Task timed out): a REST API answers 502, an HTTP API 500",
@@ -236,10 +257,10 @@ fn describe(context: &HandlerContext, millis: f64, decided_by: Option<&Invocatio
                 ),
             }),
             outcome: match invocation.api_kind {
-                ApiKind::WebSocket => ApiKind::WebSocket.timeout_outcome(),
                 ApiKind::Rest | ApiKind::Http => {
                     "API Gateway answers 504 (Endpoint request timed out)"
                 }
+                _ => invocation.timeout_outcome(),
             },
         },
         None => {

@@ -210,6 +210,7 @@ pub fn read_json_in_pieces(
         syntax_error: None,
         pieces,
         in_pieces: true,
+        terraform: None,
     })
 }
 

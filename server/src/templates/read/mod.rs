@@ -42,6 +42,9 @@ pub struct TemplateRead {
     /// Read in pieces, each parsed by tree-sitter on its own (a large JSON template): no tree of
     /// the whole text was needed.
     pub in_pieces: bool,
+    /// A Terraform file's blocks: the configuration of its folder is compiled from those of its
+    /// files (see [`super::TemplateModel::configuration`]), none parsed again.
+    pub terraform: Option<std::sync::Arc<terraform::Blocks>>,
 }
 
 /// One piece of a text read in pieces, and its tree (of the piece's text alone).
@@ -75,7 +78,8 @@ pub fn read_after(
     previous: Option<Previous<'_>>,
 ) -> TemplateRead {
     if kind == FileKind::Terraform {
-        let mut template = terraform::read(tree, text);
+        let blocks = terraform::Blocks::read(tree, text);
+        let mut template = terraform::compile(&[(&blocks, 0)], None);
         // Read alone: the other `.tf` files of its folder may declare what it lacks.
         template.partial = true;
         return TemplateRead {
@@ -85,10 +89,18 @@ pub fn read_after(
             syntax_error: None,
             pieces: Vec::new(),
             in_pieces: false,
+            terraform: Some(std::sync::Arc::new(blocks)),
         };
     }
     if kind.is_template() {
-        if let Some((blanked, tags)) = placeholders::blank(text, kind == FileKind::JsonTemplate) {
+        if let Some((blanked, tags)) = placeholders::blank(
+            text,
+            if kind == FileKind::JsonTemplate {
+                placeholders::Host::Json
+            } else {
+                placeholders::Host::Yaml
+            },
+        ) {
             if let Some(tree) = crate::text::parse(kind, &blanked, None) {
                 let mut read = read_after(kind, &tree, &blanked, None);
                 if let Some(template) = &mut read.template {
@@ -143,6 +155,7 @@ pub fn read_after(
                 syntax_error: None,
                 pieces: Vec::new(),
                 in_pieces: false,
+                terraform: None,
             }
         }
     };
@@ -178,6 +191,7 @@ pub fn read_after(
         syntax_error,
         pieces,
         in_pieces: false,
+        terraform: None,
     }
 }
 

@@ -6,12 +6,24 @@
 
 use crate::text::TextRange;
 
+/// The language a text with tags is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    Yaml,
+    Json,
+    /// Handler code: block tags stay blanks (no comment syntax is shared).
+    Code,
+}
+
 /// The tags of `text`, and the text with each blanked: a `{% ... %}` / `{# ... #}` block tag
-/// becomes spaces (it stood for no text), an expression (`{{ ... }}`, `#{...}`, `@@...@@`) becomes
+/// becomes spaces (it stood for no text) and, in YAML, a line holding nothing but block tags a
+/// comment (`#` where the first tag began: a line of blanks as long as a Jinja condition would
+/// read as deep indentation), an expression (`{{ ... }}`, `#{...}`, `@@...@@`) becomes
 /// `x`s (it stood for some value). `None` when the text has no tag. CloudFormation's own dynamic
 /// references (`{{resolve:ssm:...}}`) are not tags. In JSON (`json`), an expression outside a
 /// string becomes a string of the same length (`"xxxx"`), so the document stays JSON.
-pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
+pub fn blank(text: &str, host: Host) -> Option<(String, Vec<TextRange>)> {
+    let json = host == Host::Json;
     if !["{{", "{%", "{#", "#{", "@@"]
         .iter()
         .any(|opening| text.contains(opening))
@@ -20,6 +32,7 @@ pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
     }
     let mut blanked = text.as_bytes().to_vec();
     let mut tags = Vec::new();
+    let mut block_tags = Vec::new();
     let bytes = text.as_bytes();
     let mut at = 0;
     while at + 1 < bytes.len() {
@@ -45,6 +58,9 @@ pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
                     blanked[end - 1] = b'"';
                 }
                 tags.push(TextRange::new(at, end));
+                if fill == b' ' {
+                    block_tags.push(at);
+                }
                 at = end;
             }
             None => at += 1,
@@ -52,6 +68,19 @@ pub fn blank(text: &str, json: bool) -> Option<(String, Vec<TextRange>)> {
     }
     if tags.is_empty() {
         return None;
+    }
+    if host == Host::Yaml {
+        for &at in &block_tags {
+            let start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+            let end = text[at..]
+                .find('\n')
+                .map_or(text.len(), |newline| at + newline);
+            let line = &blanked[start..end];
+            if line.iter().all(u8::is_ascii_whitespace) {
+                let first = start + line.len() - text[start..end].trim_start().len();
+                blanked[first] = b'#';
+            }
+        }
     }
     // Only ASCII bytes were replaced, each whole tag at once: still UTF-8.
     let blanked = String::from_utf8(blanked).ok()?;
@@ -100,25 +129,39 @@ mod tests {
     #[test]
     fn tags_are_blanked_in_place_and_dynamic_references_are_kept() {
         let text = "{% if cookiecutter.x %}\nCodeUri: {{ cookiecutter.project }}/src\nKey: '{{resolve:ssm:/a/b}}'\nA: #{Dir}\nB: @@TOKEN@@\nC: a@@b\n{# note #}\n";
-        let (blanked, tags) = blank(text, false).expect("tags");
+        let (blanked, tags) = blank(text, Host::Yaml).expect("tags");
         assert_eq!(blanked.len(), text.len());
         assert_eq!(
             blanked.lines().map(str::len).collect::<Vec<_>>(),
             text.lines().map(str::len).collect::<Vec<_>>()
         );
-        assert!(blanked.starts_with(&" ".repeat(23)));
+        assert!(blanked.starts_with(&format!("#{}", " ".repeat(22))));
         assert!(blanked.contains("CodeUri: xxxxxxxxxxxxxxxxxxxxxxxxxx/src\n"));
         assert!(blanked.contains("'{{resolve:ssm:/a/b}}'"));
-        assert!(blanked.contains("A: xxxxxx\nB: xxxxxxxxx\nC: a@@b\n"));
+        assert!(blanked.contains("A: xxxxxx\nB: xxxxxxxxx\nC: a@@b\n#"));
         assert_eq!(tags.len(), 5);
-        assert!(blank("Resources: {}\n", false).is_none());
-        assert!(blank("Value: '{{resolve:secretsmanager:s}}'\n", false).is_none());
+        assert!(blank("Resources: {}\n", Host::Yaml).is_none());
+        assert!(blank("Value: '{{resolve:secretsmanager:s}}'\n", Host::Yaml).is_none());
         let json = "{\"A\": \"{{ x }}/src\", \"B\": {{ y }}, \"C\": \"\\\"{{ z }}\"}";
-        let (blanked, _) = blank(json, true).expect("tags");
+        let (blanked, _) = blank(json, Host::Json).expect("tags");
         assert_eq!(
             blanked,
             "{\"A\": \"xxxxxxx/src\", \"B\": \"xxxxx\", \"C\": \"\\\"xxxxxxx\"}"
         );
+    }
+
+    /// A line of nothing but block tags is a comment in YAML (a long condition blanked to spaces
+    /// would read as indentation); a tag beside text stays blanks; JSON has no comments.
+    #[test]
+    fn a_line_of_block_tags_is_a_yaml_comment() {
+        let text = "A:\n      {%- if cookiecutter.x == \"enabled\" or cookiecutter.y %}{% endif %}\n  B: 1 {% if z %}\n";
+        let (blanked, _) = blank(text, Host::Yaml).expect("tags");
+        assert_eq!(blanked.len(), text.len());
+        let lines: Vec<&str> = blanked.lines().collect();
+        assert!(lines[1].starts_with("      #") && lines[1][7..].trim().is_empty());
+        assert_eq!(lines[2].trim_end(), "  B: 1");
+        let (json, _) = blank("{\n  {% if x %}\n}", Host::Json).expect("tags");
+        assert!(!json.contains('#'));
     }
 
     /// Found by fuzzing (template_json): a tag opener at the very end, or before a character of
@@ -126,8 +169,8 @@ mod tests {
     #[test]
     fn an_opener_at_the_end_or_before_a_wide_character_is_no_tag() {
         for text in ["\u{c}\0\0\0\"\"A%@@", "A: @@", "A: #{", "A: {{", "A: @@é@@"] {
-            assert_eq!(blank(text, true), None, "{text:?}");
-            assert_eq!(blank(text, false), None, "{text:?}");
+            assert_eq!(blank(text, Host::Json), None, "{text:?}");
+            assert_eq!(blank(text, Host::Yaml), None, "{text:?}");
         }
     }
 }

@@ -164,6 +164,7 @@ fn json_read_in_pieces_equals_the_whole_read_after_random_edits() {
             syntax_error: None,
             pieces: before,
             in_pieces: true,
+            terraform: None,
         };
         let previous = Previous {
             text: &text,
@@ -228,6 +229,7 @@ fn json_findings_of_pieces_equal_findings_of_the_whole_parse() {
             syntax_error: None,
             pieces: Vec::new(),
             in_pieces: false,
+            terraform: None,
         });
         let pieces =
             TemplateModel::of(read_json_in_pieces(text, None, false).expect("read in pieces"));
