@@ -8,7 +8,8 @@ mod reliability;
 use reliability::{check_json, codes, Client, TempDir};
 use serde_json::Value;
 
-const BROKEN_HANDLER: &str = "def handler(event, context):\n    order = event[\"body\"]\n    return {\"statusCode\": 200, \"body\": {\"id\": 1, \"order\": order}}\n";
+const BROKEN_HANDLER: &str =
+    "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": {\"id\": 1}}\n";
 
 fn messages_of<'a>(diagnostics: &'a [Value], file: &str) -> Vec<&'a str> {
     diagnostics

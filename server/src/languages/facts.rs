@@ -294,9 +294,6 @@ pub struct Function {
     /// What shows which proxy payload format it was written for (`event["rawPath"]` is 2.0,
     /// `event.httpMethod` 1.0, a `...V2` type 2.0), read when no template says.
     pub payload_evidence: Option<PayloadEvidence>,
-    /// Whether it reads a request key API Gateway events share with custom payloads (`body`,
-    /// `headers`, `path`, `resource`): no evidence of API Gateway, but of a request it answers.
-    pub reads_request: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

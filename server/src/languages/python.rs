@@ -222,7 +222,6 @@ impl<'t> Extractor<'t> {
                 api_evidence: None,
                 other_source_evidence: None,
                 payload_evidence: None,
-                reads_request: false,
             });
         }
         self.event_params = event_params;

@@ -284,7 +284,6 @@ impl<'t> Extractor<'t> {
                 api_evidence: None,
                 other_source_evidence: None,
                 payload_evidence: None,
-                reads_request: false,
             });
         }
     }

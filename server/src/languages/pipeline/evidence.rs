@@ -11,8 +11,6 @@ use crate::text::TextRange;
 pub(in crate::languages) struct Evidence {
     /// (function, evidence, whether it shows API Gateway rather than another event source)
     found: Vec<(FunctionId, ApiEvidence, bool)>,
-    /// Functions that read a key API Gateway events share with custom payloads.
-    shared: Vec<FunctionId>,
 }
 
 impl Evidence {
@@ -20,9 +18,7 @@ impl Evidence {
     /// API Gateway events carry the key, other-source evidence otherwise.
     pub fn key_read(&mut self, function: FunctionId, message: String, key: &str, range: TextRange) {
         if api_event::SHARED_EVENT_KEYS.contains(&key) {
-            // `body`, `headers`, ...: API Gateway's and many custom payloads' alike.
-            self.shared.push(function);
-            return;
+            return; // `body`, `headers`, ...: API Gateway's and many custom payloads' alike.
         }
         let is_api = api_event::EVENT_KEYS.contains(&key);
         self.found
@@ -47,9 +43,6 @@ impl Evidence {
             .sort_by_key(|(_, evidence, _)| evidence.range.start);
         for (id, evidence, is_api) in self.found {
             functions[id.0].record_evidence(evidence, is_api);
-        }
-        for id in self.shared {
-            functions[id.0].reads_request = true;
         }
     }
 }

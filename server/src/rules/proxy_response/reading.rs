@@ -488,12 +488,6 @@ fn reading(
                     .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
             };
             let returns_status = returned().any(|r| r.entry("statusCode").is_some());
-            let reads_request = chain.iter().any(|id| facts.function(*id).reads_request);
-            let http_keys = returned().any(|r| {
-                r.entries
-                    .iter()
-                    .any(|e| HTTP_ONLY_RESPONSE_KEYS.contains(&e.key.as_str()))
-            });
             // An authorizer's answers are read by the authorizer rules, not as proxy responses.
             let is_authorizer = returned().any(|r| {
                 r.entries
@@ -507,14 +501,8 @@ fn reading(
                 (true, false) => Certainty::Sure,
                 (true, true) => Certainty::Likely,
                 (false, true) => return None,
-                // Nothing shows API Gateway: `{statusCode, body}` alone is the Lambda console's
-                // default answer, written for every trigger (Step Functions, Amazon Connect,
-                // direct invokes); it shows a proxy response only where the function reads a
-                // request (`event["body"]`), answers with keys only an HTTP response has
-                // (`headers`, `multiValueHeaders`, ...), or misspells a response key.
                 (false, false)
-                    if (returns_status || response.origin == Origin::StatusCodeLiteral)
-                        && (reads_request || http_keys || misspells_response_key(response)) =>
+                    if returns_status || response.origin == Origin::StatusCodeLiteral =>
                 {
                     Certainty::Likely
                 }
@@ -550,21 +538,6 @@ pub fn builds_request_event(response: &ResponseObject) -> bool {
             .entries
             .iter()
             .any(|entry| REQUEST_EVENT_ONLY_KEYS.contains(&entry.key.as_str()))
-}
-
-/// Response keys only an HTTP answer has: unlike `statusCode` and `body`, the Lambda console's
-/// default answer for any trigger, they show the function answers an HTTP front door.
-const HTTP_ONLY_RESPONSE_KEYS: &[&str] =
-    &["headers", "multiValueHeaders", "isBase64Encoded", "cookies"];
-
-/// Whether an object has a misspelt proxy response key (`status_code`, `StatusCode`, `Headers`):
-/// written as a proxy response, whatever the code shows of its event.
-fn misspells_response_key(response: &ResponseObject) -> bool {
-    let allowed = PayloadVersion::V1.response_keys();
-    response.entries.iter().any(|entry| {
-        !allowed.contains(&entry.key.as_str())
-            && crate::knowledge::proxy::probable_key(&entry.key, allowed).is_some()
-    })
 }
 
 /// Whether an object has a key only another front door reads (`statusDescription`: an
