@@ -50,6 +50,13 @@ pub const OTHER_RESPONSE_KEYS: &[&str] = &[
 /// a function returning one is an authorizer, whose output is not a proxy response.
 pub const AUTHORIZER_RESPONSE_MARKERS: &[&str] = &["principalId", "policyDocument", "isAuthorized"];
 
+/// Response keys another front door reads and API Gateway does not: `statusDescription` is part
+/// of an Application Load Balancer target's response and of a CloudFront answer (Lambda@Edge,
+/// CloudFront Functions), and API Gateway rejects it (REST: 502). Code that writes one was written
+/// for that front door: unless a template links the function to an API, its answers are not read
+/// as API Gateway proxy responses.
+pub const OTHER_FRONT_DOOR_RESPONSE_KEYS: &[&str] = &["statusDescription"];
+
 /// Keys of the API Gateway proxy event (payload 1.0 and 2.0) that other event sources do not
 /// put at the top level; reading one shows a handler serves API Gateway. `body`, `headers`,
 /// `path` and `resource` are left out: custom payloads of direct invocations, Step Functions

@@ -59,6 +59,21 @@ const API_TYPES: &[&str] = &[
     "ApiGatewayV2httpResponse",
 ];
 
+/// `aws_lambda_events` types of other sources' events: a handler that takes one is invoked by
+/// that source (S3, a queue, a stream, a schedule), whatever it returns (a handler taking an
+/// `S3Event` and answering an `ApiGatewayProxyResponse` serves no API).
+const OTHER_SOURCE_EVENT_TYPES: &[&str] = &[
+    "S3Event",
+    "SqsEvent",
+    "SnsEvent",
+    "KinesisEvent",
+    "KinesisFirehoseEvent",
+    "EventBridgeEvent",
+    "CloudWatchEvent",
+    "KafkaEvent",
+    "DynamoDbEvent",
+];
+
 /// Proxy response structs, and how their fields map to the JSON keys they serialise to. Fields
 /// missing here (`cookies` on the 2.0 struct) are not read: the type already guarantees them.
 const RESPONSE_STRUCT_FIELDS: &[(&str, &str)] = &[
@@ -101,7 +116,9 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
         .by_node
         .values()
         .filter(|(id, node)| {
-            extractor.converted.contains(id) || Signature::of(*node, text).api_type().is_some()
+            let signature = Signature::of(*node, text);
+            extractor.converted.contains(id)
+                || (signature.api_type().is_some() && signature.other_source_type().is_none())
         })
         .map(|(id, _)| *id)
         .collect();
@@ -529,7 +546,9 @@ impl<'t> Extractor<'t> {
         // Types in the signature.
         for &(id, node) in self.by_node.values() {
             let signature = Signature::of(node, self.text);
-            if let Some((name, range)) = signature.api_type() {
+            if let Some((name, range)) = signature.other_source_type() {
+                found.other_type(id, name, range);
+            } else if let Some((name, range)) = signature.api_type() {
                 found.api_type(id, name, range);
             }
         }
@@ -824,6 +843,18 @@ impl<'t> Signature<'t> {
                 contains_word(kind, "ApiGatewayV2httpRequest")
                     || contains_word(kind, "ApiGatewayV2httpResponse")
             })
+    }
+
+    /// The first other source's event type a parameter names, and where.
+    fn other_source_type(&self) -> Option<(&'static str, TextRange)> {
+        self.parameters.iter().find_map(|(node, kind)| {
+            OTHER_SOURCE_EVENT_TYPES.iter().find_map(|name| {
+                word_at(kind, name).map(|at| {
+                    let start = node.start_byte() + at;
+                    (*name, TextRange::new(start, start + name.len()))
+                })
+            })
+        })
     }
 
     /// The first API Gateway type named in the signature, and where.

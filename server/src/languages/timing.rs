@@ -46,6 +46,7 @@ pub fn collect_javascript(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
         &Untimed {
             axios_configured,
             aliases: &aliases,
+            root,
         },
         &mut facts.untimed_calls,
     );
@@ -91,6 +92,112 @@ struct Untimed<'a> {
     axios_configured: bool,
     /// Other names of axios in the file.
     aliases: &'a [String],
+    /// The file's tree, where the name of a URL is looked up.
+    root: Node<'a>,
+}
+
+/// URL prefixes of the function's own execution environment. In Lambda, `localhost` is the
+/// sandbox the function runs in: what answers there is an extension the function ships (the
+/// AppConfig agent on port 2772, the Parameters and Secrets extension on 2773), not a remote
+/// server that may hang; a call to it is not reported as waiting on a server.
+const LOCAL_URL_PREFIXES: &[&str] = &[
+    "http://localhost",
+    "https://localhost",
+    "http://127.0.0.1",
+    "https://127.0.0.1",
+];
+
+/// Whether a call's URL argument surely names the execution environment itself: a string
+/// (template string, f-string) starting with a local prefix, a concatenation whose first part
+/// does, or a name bound once in the file to one.
+fn local_url(argument: Node<'_>, text: &str, root: Node<'_>, depth: usize) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    match argument.kind() {
+        "string" | "template_string" => {
+            let literal = text_of(argument, text)
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .trim_start_matches(['"', '\'', '`']);
+            LOCAL_URL_PREFIXES
+                .iter()
+                .any(|prefix| literal.starts_with(prefix))
+        }
+        "binary_expression" | "binary_operator" => {
+            // `a + b + c` nests to the left: its first part is the leftmost operand.
+            let mut first = argument;
+            while matches!(first.kind(), "binary_expression" | "binary_operator") {
+                match first.child_by_field_name("left") {
+                    Some(left) => first = left,
+                    None => return false,
+                }
+            }
+            local_url(first, text, root, depth + 1)
+        }
+        "parenthesized_expression" => argument
+            .named_child(0)
+            .is_some_and(|inner| local_url(inner, text, root, depth + 1)),
+        "identifier" => {
+            let name = text_of(argument, text);
+            let mut values = Vec::new();
+            bound_values(root, text, name, &mut values);
+            !values.is_empty()
+                && values.len() <= 4
+                && values
+                    .iter()
+                    .all(|value| local_url(*value, text, root, depth + 1))
+        }
+        _ => false,
+    }
+}
+
+/// Every value a name is bound to in the file: `const NAME = value` (JavaScript) and
+/// `NAME = value` (Python); a binding of any other form (an argument, a loop, a destructuring)
+/// leaves the name's value unknown, and `values` then holds a `None`-like marker (the name node
+/// itself, which is no local URL).
+fn bound_values<'t>(node: Node<'t>, text: &str, name: &str, values: &mut Vec<Node<'t>>) {
+    if values.len() > 4 {
+        return;
+    }
+    let (target, value) = match node.kind() {
+        "variable_declarator" => (
+            node.child_by_field_name("name"),
+            node.child_by_field_name("value"),
+        ),
+        "assignment" | "assignment_expression" | "augmented_assignment" => (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ),
+        _ => (None, None),
+    };
+    if let Some(target) = target.filter(|target| text_of(*target, text) == name) {
+        // An augmented assignment (`url += ...`) keeps the prefix; anything else replaces it.
+        if node.kind() != "augmented_assignment" {
+            values.push(value.unwrap_or(target));
+        }
+    } else if node.kind() == "formal_parameters"
+        || node.kind() == "parameters"
+        || node.kind() == "for_in_statement"
+        || node.kind() == "for_statement"
+    {
+        // A parameter or loop variable of that name: a value from elsewhere.
+        if super::mentions(node, text, &[name]) {
+            let mut cursor = node.walk();
+            let binds = node
+                .named_children(&mut cursor)
+                .any(|child| text_of(child, text) == name);
+            if binds {
+                values.push(node);
+            }
+        }
+    }
+    if !super::mentions(node, text, &[name]) {
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.named_children(&mut cursor) {
+        bound_values(child, text, name, values);
+    }
 }
 
 /// Names of local functions that wait their first parameter's milliseconds: a body that makes a
@@ -303,7 +410,10 @@ fn javascript_untimed(
             let callee = text_of(function, text);
             let mut cursor = arguments.walk();
             let args: Vec<Node<'_>> = arguments.named_children(&mut cursor).collect();
-            if callee == "fetch" && !args.is_empty() {
+            let local = args
+                .first()
+                .is_some_and(|url| local_url(*url, text, file.root, 0));
+            if callee == "fetch" && !args.is_empty() && !local {
                 let bounded = match args.get(1) {
                     None => false,
                     Some(options) if options.kind() == "object" => {
@@ -333,7 +443,7 @@ fn javascript_untimed(
                 callee.to_owned()
             };
             if let Some((_, config_at)) = AXIOS_METHODS.iter().find(|(name, _)| *name == as_axios) {
-                if !file.axios_configured && !args.is_empty() {
+                if !file.axios_configured && !args.is_empty() && !local {
                     let config = args.get(*config_at);
                     let bounded = match config {
                         None => false,
@@ -464,7 +574,11 @@ pub fn collect_python(root: Node<'_>, text: &str, facts: &mut SourceFacts) {
             None
         };
         if let Some(remedy) = untimed {
-            if args.is_empty() {
+            let local = args
+                .first()
+                .filter(|url| !matches!(url.kind(), "keyword_argument" | "dictionary_splat"))
+                .is_some_and(|url| local_url(*url, text, root, 0));
+            if args.is_empty() || local {
                 continue;
             }
             facts.untimed_calls.push(UntimedCall {

@@ -31,6 +31,12 @@ impl Evidence {
             .push((function, ApiEvidence::typed(name, range), true));
     }
 
+    /// `function`'s signature names another source's event type (`S3Event`, `SqsEvent`).
+    pub fn other_type(&mut self, function: FunctionId, name: &str, range: TextRange) {
+        self.found
+            .push((function, ApiEvidence::typed(name, range), false));
+    }
+
     /// Records what was found on `functions`, earliest in the document first.
     pub fn record(mut self, functions: &mut [Function]) {
         self.found

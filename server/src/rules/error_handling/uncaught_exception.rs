@@ -36,7 +36,9 @@ pub static RULE: Rule = Rule {
               `.unwrap()` and `panic!` are left alone: they fail only on programming errors, and Rust code \
               writes them where failure is not expected. Only handlers that surely serve a proxy integration \
               are read (the template says so; or the code reads API Gateway event keys and returns a \
-              `statusCode`; or, in Rust, `lambda_http` runs it or its types are API Gateway's). Raises in \
+              `statusCode`; or, in Rust, `lambda_http` runs it or its types are API Gateway's and it takes no other source's \
+              event type such as `S3Event` or `SqsEvent`; code answering with `statusDescription`, written for a load \
+              balancer or CloudFront, is not read without a template). Raises in \
               helper functions, nested functions and `async` blocks, raises a nested `try` catches, \
               handlers under a decorator that may catch, queue and other non-API handlers, test code no \
               template links, and files using a framework that turns exceptions into responses (Powertools \
@@ -210,8 +212,11 @@ fn serves_proxy(ctx: &SourceContext<'_>, escape: &Escape) -> Option<Serves> {
             .iter()
             .any(|entry| AUTHORIZER_RESPONSE_MARKERS.contains(&entry.key.as_str()))
     });
+    // Answers written for a load balancer or CloudFront show no API Gateway is assumed.
+    let other_front_door =
+        crate::rules::proxy_response::reading::answers_other_front_door(facts, handler);
     // A handler an HTTP adapter runs answers an HTTP front door whatever it returns.
-    if (!answers_status && !escape.serves_http) || authorizer {
+    if (!answers_status && !escape.serves_http) || authorizer || other_front_door {
         return None;
     }
     // Without a template the front door is a guess: say which one the status belongs to.

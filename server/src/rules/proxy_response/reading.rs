@@ -13,7 +13,7 @@ use crate::findings::{Finding, Related, Severity};
 use crate::knowledge::frameworks::{self, Ecosystem};
 use crate::knowledge::proxy::{
     PayloadVersion, ALB_MULTI_VALUE_RESPONSE_KEYS, ALB_RESPONSE_KEYS, AUTHORIZER_RESPONSE_MARKERS,
-    OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
+    OTHER_FRONT_DOOR_RESPONSE_KEYS, OTHER_RESPONSE_KEYS, REQUEST_EVENT_ONLY_KEYS,
 };
 use crate::languages::{FunctionId, Origin, PayloadEvidence, ResponseObject, SourceFacts};
 use crate::templates::functions::Invocation;
@@ -286,7 +286,7 @@ pub fn handler_reading(
             .iter()
             .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
     });
-    if !answers_status || is_authorizer {
+    if !answers_status || is_authorizer || returned().any(writes_other_front_door) {
         return None;
     }
     let payload = functions()
@@ -451,8 +451,9 @@ fn reading(
             }
         }
     }
-    // No template links it: test code and request events are not answers.
-    if file.test_code || builds_request_event(response) {
+    // No template links it: test code and request events are not answers, and neither are the
+    // answers of code written for a load balancer or CloudFront.
+    if file.test_code || builds_request_event(response) || writes_other_front_door(response) {
         return None;
     }
     // The code or project shows a front door with a contract of its own (a WebSocket route, a
@@ -493,7 +494,7 @@ fn reading(
                     .iter()
                     .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
             });
-            if is_authorizer {
+            if is_authorizer || returned().any(writes_other_front_door) {
                 return None;
             }
             match (api, other) {
@@ -537,6 +538,28 @@ pub fn builds_request_event(response: &ResponseObject) -> bool {
             .entries
             .iter()
             .any(|entry| REQUEST_EVENT_ONLY_KEYS.contains(&entry.key.as_str()))
+}
+
+/// Whether an object has a key only another front door reads (`statusDescription`: an
+/// Application Load Balancer or CloudFront answer). Behind API Gateway that key is an error the
+/// response rules report, but only where a template says API Gateway invokes the function: code
+/// that writes it without one was written for that other front door.
+pub fn writes_other_front_door(response: &ResponseObject) -> bool {
+    response
+        .entries
+        .iter()
+        .any(|entry| OTHER_FRONT_DOOR_RESPONSE_KEYS.contains(&entry.key.as_str()))
+}
+
+/// Whether a handler (or a helper it returns through) answers with a key only another front door
+/// reads: without a template, neither API Gateway's contract nor its time limit is assumed for it.
+pub fn answers_other_front_door(facts: &SourceFacts, handler: FunctionId) -> bool {
+    facts.responses.iter().any(|response| {
+        response
+            .function()
+            .is_some_and(|owner| function_chain(facts, owner).contains(&handler))
+            && writes_other_front_door(response)
+    })
 }
 
 /// Where the code may serve something else, only an object with a body or headers is surely meant

@@ -74,6 +74,13 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
             return None;
         }
         handler.api_evidence.as_ref()?;
+        // Answers written for a load balancer or CloudFront: no API Gateway limit is assumed.
+        if crate::rules::proxy_response::reading::answers_other_front_door(
+            facts,
+            crate::languages::FunctionId(index),
+        ) {
+            return None;
+        }
         match ctx.file.shown_front_door(ctx.text) {
             // Netlify's proxy has limits of its own; a load balancer waits for the function's
             // own timeout, which no template states here.

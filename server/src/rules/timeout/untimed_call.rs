@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
               template links the handler; a WebSocket route's caller gets an error message over the socket \
               instead; a Netlify Function has no API Gateway budget and is not reported). The client gets a gateway error instead of the handler's own error \
               response, and the function is billed for the whole wait. (`httpx` has a 5 s default timeout and \
-              is not reported.) Helpers are followed: a call in a function of the same file that the handler \
+              is not reported; nor is a call to `localhost`, which in Lambda is the function's own execution \
+              environment: the AppConfig agent or the Parameters and Secrets extension, not a remote server.) Helpers are followed: a call in a function of the same file that the handler \
               calls by name, directly or through other helpers, counts for the handler when the call surely \
               runs before the handler answers (in the caller's own body, not in a callback; awaited when the \
               helper is async; the name defined once and not rebound). It is reported once, on the call in the \
