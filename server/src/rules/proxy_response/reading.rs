@@ -6,6 +6,8 @@
 //! Never judged, unless a template links the function: test code, objects that build request
 //! events, and files whose framework writes the response itself (`knowledge::frameworks`).
 
+use std::collections::HashSet;
+
 use crate::context::ShownFrontDoor;
 use crate::context::{function_chain, invocations_of, FileContext};
 use crate::files::Language;
@@ -133,20 +135,71 @@ impl Reading {
     }
 }
 
+/// What the policy reads of a whole file, found once per file: whether a framework writes its
+/// responses, and what each function returns. Reading it per response or per handler instead
+/// would cost a scan of the file or of all its responses each time, quadratic in a bundle of
+/// thousands of functions.
+pub struct FileReturns {
+    serialised_by_framework: bool,
+    /// Functions returning an object with a `statusCode`.
+    status: HashSet<FunctionId>,
+    /// Functions returning an authorizer's answer.
+    authorizer: HashSet<FunctionId>,
+}
+
+impl FileReturns {
+    pub fn of(facts: &SourceFacts, text: &str) -> FileReturns {
+        let mut returns = FileReturns {
+            serialised_by_framework: serialised_by_framework(facts, text),
+            status: HashSet::new(),
+            authorizer: HashSet::new(),
+        };
+        for response in &facts.responses {
+            let Some(function) = response.function() else {
+                continue;
+            };
+            if response.entry("statusCode").is_some() {
+                returns.status.insert(function);
+            }
+            if response
+                .entries
+                .iter()
+                .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
+            {
+                returns.authorizer.insert(function);
+            }
+        }
+        returns
+    }
+
+    /// Whether a function of `chain` returns an object with a `statusCode`.
+    fn status_in(&self, chain: &[FunctionId]) -> bool {
+        chain.iter().any(|id| self.status.contains(id))
+    }
+
+    /// Whether a function of `chain` returns an authorizer's answer.
+    fn authorizer_in(&self, chain: &[FunctionId]) -> bool {
+        chain.iter().any(|id| self.authorizer.contains(id))
+    }
+}
+
 /// Every object of the file that is read as a proxy response, with its reading.
 pub fn read_responses<'f>(
     facts: &'f SourceFacts,
     text: &str,
     file: &FileContext,
 ) -> Vec<(&'f ResponseObject, Reading)> {
-    if serialised_by_framework(facts, text) {
+    let returns = FileReturns::of(facts, text);
+    if returns.serialised_by_framework {
         return Vec::new();
     }
     let shown = file.shown_front_door(text);
     facts
         .responses
         .iter()
-        .filter_map(|response| Some((response, reading(file, facts, response, shown)?)))
+        .filter_map(|response| {
+            Some((response, reading(file, facts, &returns, response, shown)?))
+        })
         .collect()
 }
 
@@ -159,11 +212,11 @@ pub fn read_responses<'f>(
 /// the response.
 pub fn handler_reading(
     facts: &SourceFacts,
-    text: &str,
+    returns: &FileReturns,
     file: &FileContext,
     handler: FunctionId,
 ) -> Option<Reading> {
-    if serialised_by_framework(facts, text) {
+    if returns.serialised_by_framework {
         return None;
     }
     match template_reading(file, facts, handler) {
@@ -203,19 +256,7 @@ pub fn handler_reading(
     {
         return None;
     }
-    let returned = || {
-        facts
-            .responses
-            .iter()
-            .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
-    };
-    let answers_status = returned().any(|r| r.entry("statusCode").is_some());
-    let is_authorizer = returned().any(|r| {
-        r.entries
-            .iter()
-            .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
-    });
-    if !answers_status || is_authorizer {
+    if !returns.status_in(&chain) || returns.authorizer_in(&chain) {
         return None;
     }
     let payload = functions()
@@ -313,6 +354,7 @@ fn template_reading(
 fn reading(
     file: &FileContext,
     facts: &SourceFacts,
+    returns: &FileReturns,
     response: &ResponseObject,
     shown: Option<ShownFrontDoor>,
 ) -> Option<Reading> {
@@ -376,20 +418,9 @@ fn reading(
             let other = chain
                 .iter()
                 .any(|id| facts.function(*id).other_source_evidence.is_some());
-            let returned = || {
-                facts
-                    .responses
-                    .iter()
-                    .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
-            };
-            let returns_status = returned().any(|r| r.entry("statusCode").is_some());
+            let returns_status = returns.status_in(&chain);
             // An authorizer's answers are read by the authorizer rules, not as proxy responses.
-            let is_authorizer = returned().any(|r| {
-                r.entries
-                    .iter()
-                    .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
-            });
-            if is_authorizer {
+            if returns.authorizer_in(&chain) {
                 return None;
             }
             match (api, other) {
