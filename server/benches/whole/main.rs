@@ -82,7 +82,11 @@ fn main() {
                 vec![inputs.yaml_template.clone()],
             ),
             (&brackets_python, &inputs.brackets_python, Vec::new()),
-            (&brackets_javascript, &inputs.brackets_javascript, Vec::new()),
+            (
+                &brackets_javascript,
+                &inputs.brackets_javascript,
+                Vec::new(),
+            ),
             (&brackets_template, &inputs.brackets_template, Vec::new()),
             (&bundle, &inputs.bundle, Vec::new()),
         ] {

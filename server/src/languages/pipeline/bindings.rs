@@ -132,40 +132,49 @@ impl<'t> Bindings<'t> {
         value: Option<Node<'t>>,
         visible_from: Option<usize>,
     ) {
-        self.record(name, Binding {
-            scope: scopes.binding_scope(statement),
-            body: scopes.body_scope(statement),
-            value,
-            start: statement.start_byte(),
-            at: visible_from.unwrap_or(statement.end_byte()),
-            error: false,
-        });
+        self.record(
+            name,
+            Binding {
+                scope: scopes.binding_scope(statement),
+                body: scopes.body_scope(statement),
+                value,
+                start: statement.start_byte(),
+                at: visible_from.unwrap_or(statement.end_byte()),
+                error: false,
+            },
+        );
     }
 
     /// Records a parameter of `function` (a scope node), visible in all of it.
     pub fn bind_parameter(&mut self, function: Node<'t>, name: &'t str) {
-        self.record(name, Binding {
-            scope: Some(function.id()),
-            body: Some(function.id()),
-            value: None,
-            start: function.start_byte(),
-            at: function.start_byte(),
-            error: false,
-        });
+        self.record(
+            name,
+            Binding {
+                scope: Some(function.id()),
+                body: Some(function.id()),
+                value: None,
+                start: function.start_byte(),
+                at: function.start_byte(),
+                error: false,
+            },
+        );
     }
 
     /// Records `name` bound to a caught error for the code of `block` (the `catch`/`except`
     /// block or the callback's body), visible from its start. As `block` is a branch, the error
     /// reaches uses inside it only.
     pub fn bind_error(&mut self, scopes: &ScopeIndex, block: Node<'t>, name: &'t str) {
-        self.record(name, Binding {
-            scope: scopes.binding_scope(block),
-            body: scopes.body_scope(block),
-            value: None,
-            start: block.start_byte(),
-            at: block.start_byte(),
-            error: true,
-        });
+        self.record(
+            name,
+            Binding {
+                scope: scopes.binding_scope(block),
+                body: scopes.body_scope(block),
+                value: None,
+                start: block.start_byte(),
+                at: block.start_byte(),
+                error: true,
+            },
+        );
     }
 
     /// Whether every binding of `name` that may reach `node` binds a caught error (and none
@@ -204,12 +213,15 @@ impl<'t> Bindings<'t> {
         arguments: Node<'t>,
     ) {
         let body = scopes.body_scope(statement);
-        self.updates.entry((body, target)).or_default().push(Update {
-            body,
-            target,
-            arguments,
-            at: statement.start_byte(),
-        });
+        self.updates
+            .entry((body, target))
+            .or_default()
+            .push(Update {
+                body,
+                target,
+                arguments,
+                at: statement.start_byte(),
+            });
     }
 
     /// The one lookup rule: the binding of `name` visible at `node` is the last one visible

@@ -197,9 +197,7 @@ pub fn read_responses<'f>(
     facts
         .responses
         .iter()
-        .filter_map(|response| {
-            Some((response, reading(file, facts, &returns, response, shown)?))
-        })
+        .filter_map(|response| Some((response, reading(file, facts, &returns, response, shown)?)))
         .collect()
 }
 
