@@ -95,20 +95,22 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
 }
 
 /// A minified-looking bundle on one line: helpers and exported async handlers in turn, every
-/// function binding `e`, `t` and `n`, each helper calling the previous one; the handlers return
-/// proxy responses. Returns the text and its number of functions.
+/// function binding `e`, `t` and `n`, each helper calling the previous one (in chains ten deep),
+/// each handler the helper before it; the handlers return proxy responses. Returns the text and its number of functions.
 fn one_line_bundle() -> (String, usize) {
     let mut text = String::from("\"use strict\";");
-    let mut functions = 0;
+    let mut functions: usize = 0;
     while text.len() < BUNDLE_BYTES {
         let index = functions;
-        let previous = index.saturating_sub(2);
-        if index % 2 == 0 {
+        if index.is_multiple_of(2) {
+            // Helpers call the one before them in short chains (ten deep), as bundled code does.
+            let previous = if index.is_multiple_of(20) { index } else { index - 2 };
             let _ = write!(
                 text,
                 "function f{index}(e,t){{var n=e+t*{index};if(n>{index})return f{previous}(n,t);return{{statusCode:200,body:JSON.stringify({{v:n}})}}}}"
             );
         } else {
+            let previous = index - 1;
             let _ = write!(
                 text,
                 "exports.h{index}=async function(e,t){{const n=e.pathParameters||{{}};const r=f{previous}(n.id,{index});return{{statusCode:r.statusCode,headers:{{\"Content-Type\":\"application/json\"}},body:r.body}}}};"

@@ -111,3 +111,26 @@ impl<'t> CallSites<'t> {
             .is_some_and(|starts| starts.iter().any(|&at| at != defined_at))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CallSites;
+
+    /// The index of plain calls answers as the scan per function it replaced (issue #21 item 9:
+    /// that scan made a bundle of thousands of functions quadratic): a call other than the
+    /// definition counts; a method call, a longer name or a name without `(` does not.
+    #[test]
+    fn call_sites_count_plain_calls_other_than_the_definition() {
+        let text = "function go(e){return e}\nfunction run(e){return go(e)}\nobj.stop(1); restart(2); $x(3); _y (4); été(5)\n";
+        let calls = CallSites::new(text);
+        let defined = |name: &str| text.find(&format!("function {name}(")).unwrap() + 9;
+        assert!(calls.calls("go", defined("go")));
+        assert!(!calls.calls("run", defined("run")), "only its definition");
+        assert!(!calls.calls("stop", 0), "a method call");
+        assert!(!calls.calls("start", 0), "part of a longer name");
+        assert!(calls.calls("restart", 0));
+        assert!(calls.calls("$x", 0));
+        assert!(!calls.calls("_y", 0), "not followed by `(`");
+        assert!(calls.calls("été", 0));
+    }
+}

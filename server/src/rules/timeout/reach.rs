@@ -20,8 +20,9 @@ pub(crate) struct Route<'a> {
 
 /// The budgets of the file's handlers (index in `facts.functions`, budget).
 pub(crate) fn budgets(ctx: &SourceContext<'_>) -> Vec<(usize, Budget)> {
+    let shown = std::cell::OnceCell::new();
     (0..ctx.facts.functions.len())
-        .filter_map(|index| Some((index, handler_budget(ctx, index)?)))
+        .filter_map(|index| Some((index, handler_budget(ctx, index, &shown)?)))
         .collect()
 }
 

@@ -53,7 +53,13 @@ pub(crate) struct Budget {
 
 /// The time budget of the handler at `index`: the tightest over the template functions that run
 /// it, or API Gateway's 29 s when no template links it but the code shows it serves API Gateway.
-pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Budget> {
+/// `shown` is the front door the file shows, found once for all its handlers (filled on first
+/// use: finding it reads the whole text).
+pub(crate) fn handler_budget(
+    ctx: &SourceContext<'_>,
+    index: usize,
+    shown: &std::cell::OnceCell<Option<ShownFrontDoor>>,
+) -> Option<Budget> {
     let facts = ctx.facts;
     let handler = facts.functions.get(index)?;
     if !handler.role.is_handler() {
@@ -71,7 +77,7 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
             return None;
         }
         handler.api_evidence.as_ref()?;
-        match ctx.file.shown_front_door(ctx.text) {
+        match *shown.get_or_init(|| ctx.file.shown_front_door(ctx.text)) {
             Some(ShownFrontDoor::Netlify) => None,
             Some(ShownFrontDoor::WebSocket) => Some(Budget {
                 millis: WEBSOCKET_TIMEOUT_MILLIS,
