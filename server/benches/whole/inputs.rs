@@ -104,7 +104,11 @@ fn one_line_bundle() -> (String, usize) {
         let index = functions;
         if index.is_multiple_of(2) {
             // Helpers call the one before them in short chains (ten deep), as bundled code does.
-            let previous = if index.is_multiple_of(20) { index } else { index - 2 };
+            let previous = if index.is_multiple_of(20) {
+                index
+            } else {
+                index - 2
+            };
             let _ = write!(
                 text,
                 "function f{index}(e,t){{var n=e+t*{index};if(n>{index})return f{previous}(n,t);return{{statusCode:200,body:JSON.stringify({{v:n}})}}}}"

@@ -33,11 +33,12 @@ pub(crate) fn routes<'a>(facts: &SourceFacts, budgets: &'a [(usize, Budget)]) ->
     if facts.calls.calls.is_empty() {
         return routes;
     }
+    let by_caller = facts.calls.by_caller();
     for (handler, budget) in budgets {
         let Some(start) = facts.calls.definition_at(facts.functions[*handler].range) else {
             continue;
         };
-        for (definition, path) in facts.calls.reached_from(start) {
+        for (definition, path) in facts.calls.reached_from_in(&by_caller, start) {
             routes.push(Route {
                 handler: *handler,
                 budget,
