@@ -1,6 +1,8 @@
 //! The benchmark's inputs, generated deterministically (no randomness, no network): two 2,000-line
-//! handler modules, a ~5 MB SAM template with 2,000 functions, and a 5,000-file monorepo of SAM
-//! apps with handlers in Python, JavaScript, TypeScript and Rust.
+//! handler modules, a ~5 MB SAM template with 2,000 functions, a 5,000-file monorepo of SAM
+//! apps with handlers in Python, JavaScript, TypeScript and Rust, and issue 21's hostile inputs:
+//! unbalanced brackets in a `.py`, a `.js` and a YAML template, and a 5 MB one-line JavaScript
+//! bundle of module-level functions.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -27,6 +29,7 @@ pub struct Inputs {
     /// Unbalanced brackets (issue 21): `BRACKETS` `(` in a Python file, and as many `[` in a
     /// YAML template, which took quadratic time.
     pub brackets_python: PathBuf,
+    pub brackets_javascript: PathBuf,
     pub brackets_template: PathBuf,
     /// A Terraform configuration: an HTTP API and five resources for each of
     /// `TERRAFORM_FUNCTIONS` functions, in `TERRAFORM_FILES` `.tf` files of one folder.
@@ -36,6 +39,12 @@ pub struct Inputs {
     pub cdk: PathBuf,
     /// A Serverless Framework service of `STACK_FUNCTIONS` functions, each with an `http` event.
     pub serverless: PathBuf,
+    /// A one-line JavaScript bundle of `BUNDLE_BYTES` with one module-level function after
+    /// another (each binding the same short names, as minified code does) and exported handlers
+    /// among them: the extractor was quadratic in their number.
+    pub bundle: PathBuf,
+    /// The module-level functions in `bundle`.
+    pub bundle_functions: usize,
 }
 
 /// Files in the monorepo.
@@ -51,6 +60,8 @@ pub const TERRAFORM_FUNCTIONS: usize = 400;
 pub const TERRAFORM_FILES: usize = 10;
 /// Functions in the CDK stack and in the Serverless Framework service.
 pub const STACK_FUNCTIONS: usize = 400;
+/// Size of the one-line bundle.
+pub const BUNDLE_BYTES: usize = 5_000_000;
 
 /// Writes every input under `root` (replacing what a previous run left there).
 pub fn generate(root: &Path) -> std::io::Result<Inputs> {
@@ -67,6 +78,11 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
     let brackets_python = root.join("brackets/app.py");
     let brackets_template = root.join("brackets/template.yaml");
     write(&brackets_python, &"(".repeat(BRACKETS))?;
+    let brackets_javascript = root.join("brackets-js/app.js");
+    write(&brackets_javascript, &"(".repeat(BRACKETS))?;
+    let bundle = root.join("bundle/index.js");
+    let (bundle_text, bundle_functions) = one_line_bundle();
+    write(&bundle, &bundle_text)?;
     write(
         &brackets_template,
         &format!(
@@ -85,7 +101,10 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
         serverless,
         terraform,
         brackets_python,
+        brackets_javascript,
         brackets_template,
+        bundle,
+        bundle_functions,
         python_handler: monorepo.join("large/orders/app.py"),
         typescript_handler: monorepo.join("large/payments/app.ts"),
         monorepo,
@@ -175,6 +194,38 @@ fn write_serverless(folder: &Path) -> std::io::Result<()> {
     }
     write(&folder.join("serverless.yml"), &service)?;
     write(&folder.join("src/app.py"), &template_handlers())
+}
+
+/// A minified-looking bundle on one line: helpers and exported async handlers in turn, every
+/// function binding `e`, `t` and `n`, each helper calling the previous one (in chains ten deep),
+/// each handler the helper before it; the handlers return proxy responses. Returns the text and its number of functions.
+fn one_line_bundle() -> (String, usize) {
+    let mut text = String::from("\"use strict\";");
+    let mut functions: usize = 0;
+    while text.len() < BUNDLE_BYTES {
+        let index = functions;
+        if index.is_multiple_of(2) {
+            // Helpers call the one before them in short chains (ten deep), as bundled code does.
+            let previous = if index.is_multiple_of(20) {
+                index
+            } else {
+                index - 2
+            };
+            let _ = write!(
+                text,
+                "function f{index}(e,t){{var n=e+t*{index};if(n>{index})return f{previous}(n,t);return{{statusCode:200,body:JSON.stringify({{v:n}})}}}}"
+            );
+        } else {
+            let previous = index - 1;
+            let _ = write!(
+                text,
+                "exports.h{index}=async function(e,t){{const n=e.pathParameters||{{}};const r=f{previous}(n.id,{index});return{{statusCode:r.statusCode,headers:{{\"Content-Type\":\"application/json\"}},body:r.body}}}};"
+            );
+        }
+        functions += 1;
+    }
+    text.push('\n');
+    (text, functions)
 }
 
 fn write(path: &Path, text: &str) -> std::io::Result<()> {

@@ -64,6 +64,7 @@ fn main() {
     );
 
     let brackets_python = format!("{} unbalanced `(` in a .py", inputs::BRACKETS);
+    let brackets_javascript = format!("{} unbalanced `(` in a .js", inputs::BRACKETS);
     let brackets_template = format!("{} unbalanced `[` in a YAML template", inputs::BRACKETS);
     let cdk = format!(
         "CDK app (a TypeScript stack of {} functions)",
@@ -77,6 +78,11 @@ fn main() {
         "Terraform ({} resources in {} files)",
         inputs::TERRAFORM_FUNCTIONS * 5 + 1,
         inputs::TERRAFORM_FILES
+    );
+    let bundle = format!(
+        "one-line JS bundle ({:.1} MB, {} module-level functions)",
+        inputs::BUNDLE_BYTES as f64 / 1e6,
+        inputs.bundle_functions
     );
     if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
         for (label, path, templates) in [
@@ -92,10 +98,16 @@ fn main() {
                 vec![inputs.yaml_template.clone()],
             ),
             (&brackets_python, &inputs.brackets_python, Vec::new()),
+            (
+                &brackets_javascript,
+                &inputs.brackets_javascript,
+                Vec::new(),
+            ),
             (&brackets_template, &inputs.brackets_template, Vec::new()),
             (&terraform, &inputs.terraform, Vec::new()),
             (&cdk, &inputs.cdk, Vec::new()),
             (&serverless, &inputs.serverless, Vec::new()),
+            (&bundle, &inputs.bundle, Vec::new()),
         ] {
             if !bench.wants_input(label) {
                 continue;
@@ -112,7 +124,16 @@ fn main() {
                 })
                 .flatten();
             if let Some(check) = &check {
-                table.row(&format!("`gatelint check` {label}"), check, None);
+                // Issue 21's memory target: peak RSS under 5× the source it reads.
+                let source = source_bytes(path);
+                let ratio = check.rss_kb.as_ref().map(|rss| {
+                    format!(
+                        "peak RSS = {:.1}× the source ({:.1} MB)",
+                        rss.max() * 1024.0 / source as f64,
+                        source as f64 / 1e6
+                    )
+                });
+                table.row(&format!("`gatelint check` {label}"), check, ratio);
             }
             if bench.wants("parse") {
                 eprintln!("tree-sitter parse {label}");
@@ -445,6 +466,21 @@ fn parse_floor(path: &Path, runs: usize) -> Measured {
         })
         .collect();
     Measured::time_only(times)
+}
+
+/// Bytes of the handlers and templates under `path`: the source `check` reads.
+fn source_bytes(path: &Path) -> u64 {
+    let mut files = Vec::new();
+    collect(path, &mut files);
+    files
+        .iter()
+        .filter_map(|file| {
+            let text = std::fs::read_to_string(file).ok()?;
+            FileKind::detect(file, &text)?;
+            Some(text.len() as u64)
+        })
+        .sum::<u64>()
+        .max(1)
 }
 
 fn collect(path: &Path, files: &mut Vec<PathBuf>) {

@@ -99,29 +99,42 @@ impl CallGraph {
     /// first in document order among equally short ones), at most the pipeline's one `MAX_DEPTH`
     /// calls deep; a cycle is followed once.
     pub fn reached_from(&self, from: usize) -> Vec<(usize, CallPath)> {
+        self.reached_from_in(&self.by_caller(), from)
+    }
+
+    /// The calls each definition makes (indices in `calls`), by definition: built once for all
+    /// the starts [`CallGraph::reached_from_in`] is asked about.
+    pub fn by_caller(&self) -> Vec<Vec<usize>> {
         let mut by_caller: Vec<Vec<usize>> = vec![Vec::new(); self.definitions.len()];
         for (index, call) in self.calls.iter().enumerate() {
             by_caller[call.caller].push(index);
         }
-        let mut paths: Vec<Option<CallPath>> = vec![None; self.definitions.len()];
+        by_caller
+    }
+
+    /// [`CallGraph::reached_from`], given [`CallGraph::by_caller`]: it costs what `from`
+    /// reaches, not the whole graph (a bundle's thousands of handlers each reach a few helpers).
+    pub fn reached_from_in(&self, by_caller: &[Vec<usize>], from: usize) -> Vec<(usize, CallPath)> {
+        let mut paths: std::collections::HashMap<usize, CallPath> =
+            std::collections::HashMap::new();
         let mut frontier = vec![from];
         let mut reached = Vec::new();
         for _ in 0..super::pipeline::MAX_DEPTH {
             let mut next = Vec::new();
             for &caller in &frontier {
-                let base = paths[caller].clone().unwrap_or(CallPath {
+                let base = paths.get(&caller).cloned().unwrap_or(CallPath {
                     calls: Vec::new(),
                     repeats: 1,
                 });
-                for &index in &by_caller[caller] {
+                for &index in by_caller.get(caller).map_or(&[][..], Vec::as_slice) {
                     let call = &self.calls[index];
-                    if call.callee == from || paths[call.callee].is_some() {
+                    if call.callee == from || paths.contains_key(&call.callee) {
                         continue;
                     }
                     let mut path = base.clone();
                     path.calls.push(index);
                     path.repeats = path.repeats.saturating_mul(call.repeats);
-                    paths[call.callee] = Some(path.clone());
+                    paths.insert(call.callee, path.clone());
                     reached.push((call.callee, path));
                     next.push(call.callee);
                 }

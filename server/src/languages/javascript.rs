@@ -774,6 +774,10 @@ impl<'t> Extractor<'t> {
     /// wrapper's middleware; neither is read.
     fn collect_non_objects(&mut self) {
         let mut judged: HashMap<usize, FunctionId> = HashMap::new();
+        // Built on first use: most files have no handler to judge.
+        let call_sites = std::cell::OnceCell::new();
+        let text = self.text;
+        let calls = || call_sites.get_or_init(|| super::CallSites::new(text));
         for candidate in &self.candidates {
             let Some(&id) = self.by_node.get(&candidate.node.id()) else {
                 continue;
@@ -794,8 +798,7 @@ impl<'t> Extractor<'t> {
                 || [".succeed(", ".done(", ".fail(", "callback("]
                     .iter()
                     .any(|call| own.contains(call));
-            let called =
-                super::called_in_file(self.text, candidate.name, candidate.name_node.start_byte());
+            let called = calls().calls(candidate.name, candidate.name_node.start_byte());
             if !is_async || wrapped || answers_otherwise || called {
                 continue;
             }
@@ -1129,6 +1132,8 @@ impl<'t> Extractor<'t> {
                 reads.push((read, object_name, pattern_keys(pattern, text)));
             }
         });
+        // By position, so that each handler looks at the reads inside it only.
+        reads.sort_by_key(|(read, _, _)| read.start_byte());
         let mut found = Evidence::default();
         for candidate in &self.candidates {
             if !matches!(candidate.role, Some(Role::Handler { .. })) {
@@ -1158,8 +1163,12 @@ impl<'t> Extractor<'t> {
                 continue;
             };
             let range = candidate.node.byte_range();
-            for (read, object, keys) in &reads {
-                if object != &event || !range.contains(&read.start_byte()) {
+            let first = reads.partition_point(|(read, _, _)| read.start_byte() < range.start);
+            let inside = reads[first..]
+                .iter()
+                .take_while(|(read, _, _)| read.start_byte() < range.end);
+            for (_, object, keys) in inside {
+                if object != &event {
                     continue;
                 }
                 for (key, node) in keys {

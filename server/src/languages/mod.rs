@@ -15,6 +15,8 @@ pub mod shadowing;
 pub mod symbols;
 mod timing;
 
+use std::collections::HashMap;
+
 pub use facts::*;
 
 pub use crate::files::{FileKind, Language};
@@ -68,14 +70,67 @@ pub(crate) fn is_serialised(text: &str, call: &str, name: &str) -> bool {
     })
 }
 
-/// Whether the file calls the function `name` (defined with its name at `defined_at`): a plain
-/// `name(` other than its definition. A function the file itself calls is a helper, whatever its
-/// signature suggests (`def validate(event, context)` returning None when the request is fine).
-pub(crate) fn called_in_file(text: &str, name: &str, defined_at: usize) -> bool {
-    let call = format!("{name}(");
-    text.match_indices(&call).any(|(at, _)| {
-        let before = text[..at].chars().next_back();
-        at != defined_at
-            && !before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '$')
-    })
+/// The plain calls a text makes (`name(`, not `obj.name(`), indexed once per file by the name
+/// called: asking whether the file calls one of its thousands of functions (a bundle) costs the
+/// calls of that name, not a scan of the whole text per function.
+pub(crate) struct CallSites<'t> {
+    /// Where each called name starts, by name.
+    by_name: HashMap<&'t str, Vec<usize>>,
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+impl<'t> CallSites<'t> {
+    pub(crate) fn new(text: &'t str) -> CallSites<'t> {
+        let mut by_name: HashMap<&'t str, Vec<usize>> = HashMap::new();
+        for (paren, _) in text.match_indices('(') {
+            let before = &text[..paren];
+            let start = before
+                .char_indices()
+                .rev()
+                .take_while(|&(_, c)| is_name_char(c))
+                .last()
+                .map_or(paren, |(at, _)| at);
+            if start == paren || before[..start].ends_with('.') {
+                continue;
+            }
+            by_name.entry(&text[start..paren]).or_default().push(start);
+        }
+        CallSites { by_name }
+    }
+
+    /// Whether the file calls the function `name` (defined with its name at `defined_at`): a
+    /// plain `name(` other than its definition. A function the file itself calls is a helper,
+    /// whatever its signature suggests (`def validate(event, context)` returning None when the
+    /// request is fine).
+    pub(crate) fn calls(&self, name: &str, defined_at: usize) -> bool {
+        self.by_name
+            .get(name)
+            .is_some_and(|starts| starts.iter().any(|&at| at != defined_at))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallSites;
+
+    /// The index of plain calls answers as the scan per function it replaced (issue #21 item 9:
+    /// that scan made a bundle of thousands of functions quadratic): a call other than the
+    /// definition counts; a method call, a longer name or a name without `(` does not.
+    #[test]
+    fn call_sites_count_plain_calls_other_than_the_definition() {
+        let text = "function go(e){return e}\nfunction run(e){return go(e)}\nobj.stop(1); restart(2); $x(3); _y (4); été(5)\n";
+        let calls = CallSites::new(text);
+        let defined = |name: &str| text.find(&format!("function {name}(")).unwrap() + 9;
+        assert!(calls.calls("go", defined("go")));
+        assert!(!calls.calls("run", defined("run")), "only its definition");
+        assert!(!calls.calls("stop", 0), "a method call");
+        assert!(!calls.calls("start", 0), "part of a longer name");
+        assert!(calls.calls("restart", 0));
+        assert!(calls.calls("$x", 0));
+        assert!(!calls.calls("_y", 0), "not followed by `(`");
+        assert!(calls.calls("été", 0));
+    }
 }

@@ -302,6 +302,10 @@ impl<'t> Extractor<'t> {
     /// that is not known to pass the result through.
     fn collect_non_objects(&mut self, matches: &Matches<'_, 't>) {
         let mut judged: HashMap<usize, FunctionId> = HashMap::new();
+        // Built on first use: most files have no handler to judge.
+        let call_sites = std::cell::OnceCell::new();
+        let text = self.text;
+        let calls = || call_sites.get_or_init(|| super::CallSites::new(text));
         for &(id, function) in self.by_node.values() {
             if !self.facts.function(id).role.is_handler() {
                 continue;
@@ -317,7 +321,7 @@ impl<'t> Extractor<'t> {
                 .filter(|parent| parent.kind() == "decorated_definition");
             let own = self.facts.function(id);
             if is_async
-                || super::called_in_file(self.text, &own.name, own.name_range.start)
+                || calls().calls(&own.name, own.name_range.start)
                 || super::mentions(body, self.text, &["yield"])
                 || decorated.is_some_and(|decorated| {
                     super::escapes::has_opaque_decorator(decorated, self.text)

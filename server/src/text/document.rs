@@ -1,5 +1,6 @@
 use ropey::Rope;
 use std::ops::ControlFlow;
+use std::sync::OnceLock;
 
 use tree_sitter::{InputEdit, ParseOptions, Parser, Point, Tree};
 
@@ -16,13 +17,18 @@ pub struct TextChange {
 }
 
 /// An open file: its text in a rope (an edit costs the size of the edit, not of the file) and its
-/// tree-sitter tree, kept in step with every edit and re-parsed incrementally from the rope's
-/// chunks. A contiguous copy of the text, which the analysis reads, is made only when asked for
-/// ([`Document::text`]).
+/// tree-sitter tree, edited in step with every change and re-parsed incrementally from the rope's
+/// chunks when it is next asked for ([`Document::tree`]): a burst of edits costs one parse, of
+/// the version analysed, not one per version. A contiguous copy of the text, which the analysis
+/// reads, is made only when asked for ([`Document::text`]).
 pub struct Document {
     kind: Option<FileKind>,
     rope: Rope,
-    tree: Option<Tree>,
+    /// The tree of the current text, once parsed.
+    parsed: OnceLock<Option<Tree>>,
+    /// Until then, the last tree parsed, with the changes since applied to it (what the next
+    /// parse reuses).
+    edited: Option<Tree>,
     /// Whether the rope may hold a lone `\r`, a line break for LSP that the rope's lines (split at
     /// `\n` only, as tree-sitter counts rows) do not know: editor positions are then converted
     /// through a [`LineIndex`]. Never false while one is there; exact after each batch of changes.
@@ -35,7 +41,8 @@ impl Document {
         Self {
             kind,
             rope: Rope::from_str(&text),
-            tree: kind.and_then(|kind| parse(kind, &text, None)),
+            parsed: OnceLock::from(kind.and_then(|kind| parse(kind, &text, None))),
+            edited: None,
             lone_carriage_return,
         }
     }
@@ -48,7 +55,8 @@ impl Document {
     /// template), parsed afresh from the rope.
     pub fn set_kind(&mut self, kind: Option<FileKind>) {
         self.kind = kind;
-        self.tree = kind.and_then(|kind| parse_source(kind, Source::Rope(&self.rope), None));
+        self.parsed = OnceLock::new();
+        self.edited = None;
     }
 
     /// The text as one string: a copy of the rope, made on each call.
@@ -65,19 +73,29 @@ impl Document {
         &self.rope
     }
 
+    /// The tree of the current text, parsed now if the text changed since it was last asked for.
     pub fn tree(&self) -> Option<&Tree> {
-        self.tree.as_ref()
+        self.parsed
+            .get_or_init(|| {
+                self.kind.and_then(|kind| {
+                    parse_source(kind, Source::Rope(&self.rope), self.edited.as_ref())
+                })
+            })
+            .as_ref()
     }
 
     /// Applies the changes in order (each one's positions refer to the text left by the ones
-    /// before it), editing the tree alongside the rope, then re-parses once from the rope's chunks,
-    /// reusing the old tree.
+    /// before it), editing the last tree alongside the rope; the next [`Document::tree`]
+    /// re-parses once from the rope's chunks, reusing it.
     pub fn apply_changes(&mut self, changes: &[TextChange], encoding: Encoding) {
+        if let Some(parsed) = self.parsed.take() {
+            self.edited = parsed;
+        }
         for change in changes {
             match change.range {
                 None => {
                     self.rope = Rope::from_str(&change.text);
-                    self.tree = None;
+                    self.edited = None;
                     self.lone_carriage_return = has_lone_carriage_return(&change.text);
                 }
                 Some((start, end)) => {
@@ -91,9 +109,6 @@ impl Document {
             // Made exact again (a `\r\n` may have been completed by a later change).
             self.lone_carriage_return = rope_has_lone_carriage_return(&self.rope);
         }
-        self.tree = self
-            .kind
-            .and_then(|kind| parse_source(kind, Source::Rope(&self.rope), self.tree.as_ref()));
     }
 
     /// Replaces a byte range of the current text; the range is clamped to character boundaries.
@@ -113,7 +128,7 @@ impl Document {
         self.lone_carriage_return |=
             new_text.contains('\r') || (start_byte > 0 && self.rope.byte(start_byte - 1) == b'\r');
         let new_end_position = self.point(new_end_byte);
-        if let Some(tree) = self.tree.as_mut() {
+        if let Some(tree) = self.edited.as_mut() {
             tree.edit(&InputEdit {
                 start_byte,
                 old_end_byte,
@@ -251,12 +266,20 @@ fn parse_source(kind: FileKind, source: Source<'_>, old: Option<&Tree>) -> Optio
     parse_source_within(kind, source, old, parse_budget(source.len()))
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Parses started on this thread (tests count them).
+    static PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn parse_source_within(
     kind: FileKind,
     source: Source<'_>,
     old: Option<&Tree>,
     budget: u64,
 ) -> Option<Tree> {
+    #[cfg(test)]
+    PARSES.with(|parses| parses.set(parses.get() + 1));
     if kind == FileKind::YamlTemplate && yaml_indent(source.chunks()) > MAX_YAML_INDENT {
         return None;
     }
@@ -490,6 +513,30 @@ mod tests {
             Encoding::Utf16,
         );
         assert_eq!(doc.text(), "a\rb!?\r\nCd\n");
+    }
+
+    /// Issue #21 item 11: a burst of edits costs one parse, of the version asked for, not one per
+    /// version; the tree is the one a fresh parse of the text gives.
+    #[test]
+    fn a_burst_of_changes_is_parsed_once_when_the_tree_is_asked_for() {
+        let text = "def handler(event, context):\n    return {'statusCode': 200}\n".repeat(50);
+        let mut doc = Document::new(Some(FileKind::Python), text);
+        let parses = || PARSES.with(std::cell::Cell::get);
+        let before = parses();
+        for n in 0..200 {
+            let col = 11 + (n % 5);
+            doc.apply_changes(&[change(at(0, col), at(0, col), "x")], Encoding::Utf8);
+        }
+        assert_eq!(parses(), before, "no parse before the tree is asked for");
+        let tree = doc.tree().expect("parsed").root_node().to_sexp();
+        assert_eq!(parses(), before + 1);
+        doc.tree();
+        assert_eq!(parses(), before + 1, "parsed once per version");
+        let fresh = parse(FileKind::Python, &doc.text(), None).expect("parsed");
+        assert_eq!(tree, fresh.root_node().to_sexp());
+        assert!(doc
+            .text()
+            .starts_with(&format!("def handler{}(", "x".repeat(200))));
     }
 
     /// The deepest nesting of a tree's nodes, every node visited.

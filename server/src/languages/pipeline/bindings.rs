@@ -61,18 +61,67 @@ impl Window<'_> {
     }
 }
 
-/// Every binding, key assignment and update of a file.
+/// Every binding, key assignment and update of a file, kept by the scope (or body) and name a
+/// lookup asks for: a lookup costs the bindings of one name in the scopes around the use, not
+/// every binding of the name in the file (a minified bundle binds `e` and `t` in each of its
+/// thousands of functions).
 #[derive(Default)]
 pub(in crate::languages) struct Bindings<'t> {
-    by_name: HashMap<&'t str, Vec<Binding<'t>>>,
+    /// The bindings of each name in each binding scope (`None`: module level), in the order
+    /// recorded.
+    by_scope: HashMap<&'t str, HashMap<Option<usize>, Vec<Binding<'t>>>>,
+    /// Per name: where its earliest binding becomes visible, and whether one is at module level.
+    names: HashMap<&'t str, Reach>,
     /// Blocks that may not run (`if`/`else` arms, loop bodies, `try`/`except` blocks; the dialect's
     /// `@branch` captures): a binding inside one reaches a use outside it only maybe.
     pub branches: ScopeIndex,
-    pub assignments: Vec<KeyAssignment<'t>>,
-    pub updates: Vec<Update<'t>>,
+    /// Key assignments and updates by the body they run in and the name they target, in the
+    /// order recorded (document order).
+    assignments: HashMap<(Option<usize>, &'t str), Vec<KeyAssignment<'t>>>,
+    updates: HashMap<(Option<usize>, &'t str), Vec<Update<'t>>>,
+}
+
+/// What any binding of one name reaches: the first byte one is visible from, and whether one
+/// is bound at module level.
+#[derive(Clone, Copy)]
+struct Reach {
+    first_at: usize,
+    module_level: bool,
 }
 
 impl<'t> Bindings<'t> {
+    fn record(&mut self, name: &'t str, binding: Binding<'t>) {
+        let reach = self.names.entry(name).or_insert(Reach {
+            first_at: binding.at,
+            module_level: false,
+        });
+        reach.first_at = reach.first_at.min(binding.at);
+        reach.module_level |= binding.scope.is_none();
+        self.by_scope
+            .entry(name)
+            .or_default()
+            .entry(binding.scope)
+            .or_default()
+            .push(binding);
+    }
+
+    /// The bindings of `name` recorded in the binding scope `scope`.
+    fn in_scope(&self, name: &str, scope: Option<usize>) -> &[Binding<'t>] {
+        self.by_scope
+            .get(name)
+            .and_then(|scopes| scopes.get(&scope))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether some binding of `name` is visible at `at` (or, for a use in a function body
+    /// (`called_later`), bound at module level anywhere): when none is, the scopes around the
+    /// use are not needed.
+    fn any_precedes(&self, name: &str, at: usize, called_later: bool) -> bool {
+        self.names
+            .get(name)
+            .is_some_and(|reach| reach.first_at <= at || (called_later && reach.module_level))
+    }
+
     /// Records `name = value` (or a parameter, with no value) bound by `statement` (visible from
     /// its end) or, with `visible_from`, from that byte.
     pub fn bind(
@@ -83,40 +132,49 @@ impl<'t> Bindings<'t> {
         value: Option<Node<'t>>,
         visible_from: Option<usize>,
     ) {
-        self.by_name.entry(name).or_default().push(Binding {
-            scope: scopes.binding_scope(statement),
-            body: scopes.body_scope(statement),
-            value,
-            start: statement.start_byte(),
-            at: visible_from.unwrap_or(statement.end_byte()),
-            error: false,
-        });
+        self.record(
+            name,
+            Binding {
+                scope: scopes.binding_scope(statement),
+                body: scopes.body_scope(statement),
+                value,
+                start: statement.start_byte(),
+                at: visible_from.unwrap_or(statement.end_byte()),
+                error: false,
+            },
+        );
     }
 
     /// Records a parameter of `function` (a scope node), visible in all of it.
     pub fn bind_parameter(&mut self, function: Node<'t>, name: &'t str) {
-        self.by_name.entry(name).or_default().push(Binding {
-            scope: Some(function.id()),
-            body: Some(function.id()),
-            value: None,
-            start: function.start_byte(),
-            at: function.start_byte(),
-            error: false,
-        });
+        self.record(
+            name,
+            Binding {
+                scope: Some(function.id()),
+                body: Some(function.id()),
+                value: None,
+                start: function.start_byte(),
+                at: function.start_byte(),
+                error: false,
+            },
+        );
     }
 
     /// Records `name` bound to a caught error for the code of `block` (the `catch`/`except`
     /// block or the callback's body), visible from its start. As `block` is a branch, the error
     /// reaches uses inside it only.
     pub fn bind_error(&mut self, scopes: &ScopeIndex, block: Node<'t>, name: &'t str) {
-        self.by_name.entry(name).or_default().push(Binding {
-            scope: scopes.binding_scope(block),
-            body: scopes.body_scope(block),
-            value: None,
-            start: block.start_byte(),
-            at: block.start_byte(),
-            error: true,
-        });
+        self.record(
+            name,
+            Binding {
+                scope: scopes.binding_scope(block),
+                body: scopes.body_scope(block),
+                value: None,
+                start: block.start_byte(),
+                at: block.start_byte(),
+                error: true,
+            },
+        );
     }
 
     /// Whether every binding of `name` that may reach `node` binds a caught error (and none
@@ -134,13 +192,17 @@ impl<'t> Bindings<'t> {
         key: Node<'t>,
         value: Node<'t>,
     ) {
-        self.assignments.push(KeyAssignment {
-            body: scopes.body_scope(statement),
-            target,
-            key,
-            value,
-            at: statement.start_byte(),
-        });
+        let body = scopes.body_scope(statement);
+        self.assignments
+            .entry((body, target))
+            .or_default()
+            .push(KeyAssignment {
+                body,
+                target,
+                key,
+                value,
+                at: statement.start_byte(),
+            });
     }
 
     pub fn update(
@@ -150,12 +212,16 @@ impl<'t> Bindings<'t> {
         target: &'t str,
         arguments: Node<'t>,
     ) {
-        self.updates.push(Update {
-            body: scopes.body_scope(statement),
-            target,
-            arguments,
-            at: statement.start_byte(),
-        });
+        let body = scopes.body_scope(statement);
+        self.updates
+            .entry((body, target))
+            .or_default()
+            .push(Update {
+                body,
+                target,
+                arguments,
+                at: statement.start_byte(),
+            });
     }
 
     /// The one lookup rule: the binding of `name` visible at `node` is the last one visible
@@ -163,20 +229,19 @@ impl<'t> Bindings<'t> {
     /// use inside a function body sees the module's bindings as they stand once the module has
     /// run, wherever they are written (`return UNAUTHORIZED` above `const UNAUTHORIZED = {...}`).
     pub fn visible(&self, scopes: &ScopeIndex, node: Node<'_>, name: &str) -> Option<&Binding<'t>> {
-        let candidates = self.by_name.get(name)?;
         let at = node.start_byte();
         let called_later = scopes.in_function_body(node);
         let precedes =
             |binding: &Binding<'_>| binding.at <= at || (called_later && binding.scope.is_none());
         // Most names looked up (parameters, globals) have no binding before `node` at all: then
         // the scopes around it are not needed.
-        if !candidates.iter().any(&precedes) {
+        if !self.any_precedes(name, at, called_later) {
             return None;
         }
         scopes.binding_chain(node).into_iter().find_map(|scope| {
-            candidates
+            self.in_scope(name, scope)
                 .iter()
-                .filter(|binding| binding.scope == scope && precedes(binding))
+                .filter(|binding| precedes(binding))
                 .max_by_key(|binding| binding.at)
         })
     }
@@ -191,13 +256,13 @@ impl<'t> Bindings<'t> {
         name: &str,
         function: usize,
     ) -> bool {
-        let Some(candidates) = self.by_name.get(name) else {
+        if !self.names.contains_key(name) {
             return false;
-        };
-        let chain = scopes.binding_chain(node);
-        candidates.iter().any(|binding| {
-            chain.contains(&binding.scope)
-                && binding.value.is_none_or(|value| value.id() != function)
+        }
+        scopes.binding_chain(node).into_iter().any(|scope| {
+            self.in_scope(name, scope)
+                .iter()
+                .any(|binding| binding.value.is_none_or(|value| value.id() != function))
         })
     }
 
@@ -212,18 +277,18 @@ impl<'t> Bindings<'t> {
         node: Node<'_>,
         name: &str,
     ) -> Option<Vec<&Binding<'t>>> {
-        let candidates = self.by_name.get(name)?;
         let at = node.start_byte();
         let called_later = scopes.in_function_body(node);
         let precedes =
             |binding: &Binding<'_>| binding.at <= at || (called_later && binding.scope.is_none());
-        if !candidates.iter().any(&precedes) {
+        if !self.any_precedes(name, at, called_later) {
             return None;
         }
         for scope in scopes.binding_chain(node) {
-            let mut in_scope: Vec<&Binding<'t>> = candidates
+            let mut in_scope: Vec<&Binding<'t>> = self
+                .in_scope(name, scope)
                 .iter()
-                .filter(|binding| binding.scope == scope && precedes(binding))
+                .filter(|binding| precedes(binding))
                 .collect();
             if in_scope.is_empty() {
                 continue;
@@ -248,10 +313,8 @@ impl<'t> Bindings<'t> {
     /// The value of the first module-level binding of `name` that has one (`const handler =
     /// middy(base)` read from an export elsewhere in the module).
     pub fn module_level(&self, name: &str) -> Option<Node<'t>> {
-        self.by_name
-            .get(name)?
+        self.in_scope(name, None)
             .iter()
-            .filter(|binding| binding.scope.is_none())
             .find_map(|binding| binding.value)
     }
 
@@ -271,7 +334,9 @@ impl<'t> Bindings<'t> {
         window: Window<'b>,
     ) -> impl Iterator<Item = &'b KeyAssignment<'t>> + 'b {
         self.assignments
-            .iter()
+            .get(&(window.body, window.name))
+            .into_iter()
+            .flatten()
             .filter(move |a| window.holds(a.body, a.target, a.at))
     }
 
@@ -281,7 +346,9 @@ impl<'t> Bindings<'t> {
         window: Window<'b>,
     ) -> impl Iterator<Item = &'b Update<'t>> + 'b {
         self.updates
-            .iter()
+            .get(&(window.body, window.name))
+            .into_iter()
+            .flatten()
             .filter(move |u| window.holds(u.body, u.target, u.at))
     }
 }

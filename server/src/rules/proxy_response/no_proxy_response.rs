@@ -1,4 +1,6 @@
-use super::reading::{handler_reading, FrontDoor, Reading};
+use std::collections::HashMap;
+
+use super::reading::{handler_reading, FileReturns, FrontDoor, Reading};
 use crate::files::Language;
 use crate::findings::{Category, Severity};
 use crate::knowledge::proxy::PayloadVersion;
@@ -57,19 +59,15 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
     let facts = ctx.facts;
-    let mut readings = Vec::new();
+    if facts.non_objects.is_empty() {
+        return;
+    }
+    let returns = FileReturns::of(facts, ctx.text, ctx.file);
+    let mut readings = HashMap::new();
     for found in &facts.non_objects {
-        let reading = match readings
-            .iter()
-            .find(|(handler, _)| *handler == found.handler)
-        {
-            Some((_, reading)) => reading,
-            None => {
-                let reading = handler_reading(facts, ctx.text, ctx.file, found.handler);
-                readings.push((found.handler, reading));
-                &readings.last().expect("just pushed").1
-            }
-        };
+        let reading = readings
+            .entry(found.handler)
+            .or_insert_with(|| handler_reading(facts, &returns, ctx.file, found.handler));
         let Some(reading) = reading else {
             continue;
         };

@@ -6,6 +6,8 @@
 //! Never judged, unless a template links the function: test code, objects that build request
 //! events, and files whose framework writes the response itself (`knowledge::frameworks`).
 
+use std::collections::HashSet;
+
 use crate::context::ShownFrontDoor;
 use crate::context::{function_chain, invocations_of, FileContext};
 use crate::files::Language;
@@ -199,20 +201,84 @@ impl Reading {
     }
 }
 
+/// What the policy reads of a whole file, found once per file: whether a framework writes its
+/// responses, and what each function returns. Reading it per response or per handler instead
+/// would cost a scan of the file or of all its responses each time, quadratic in a bundle of
+/// thousands of functions.
+pub struct FileReturns {
+    serialised_by_framework: bool,
+    /// The front door other than a REST or HTTP API the file's code or project shows.
+    shown: Option<ShownFrontDoor>,
+    /// Functions returning an object with a `statusCode`.
+    status: HashSet<FunctionId>,
+    /// Functions returning an authorizer's answer.
+    authorizer: HashSet<FunctionId>,
+    /// Functions returning an answer with a key only another front door reads
+    /// (`statusDescription`: a load balancer's or CloudFront's).
+    other_front_door: HashSet<FunctionId>,
+}
+
+impl FileReturns {
+    pub fn of(facts: &SourceFacts, text: &str, file: &FileContext) -> FileReturns {
+        let mut returns = FileReturns {
+            serialised_by_framework: serialised_by_framework(facts, text),
+            shown: file.shown_front_door(text),
+            status: HashSet::new(),
+            authorizer: HashSet::new(),
+            other_front_door: HashSet::new(),
+        };
+        for response in &facts.responses {
+            let Some(function) = response.function() else {
+                continue;
+            };
+            if response.entry("statusCode").is_some() {
+                returns.status.insert(function);
+            }
+            if response
+                .entries
+                .iter()
+                .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
+            {
+                returns.authorizer.insert(function);
+            }
+            if writes_other_front_door(response) {
+                returns.other_front_door.insert(function);
+            }
+        }
+        returns
+    }
+
+    /// Whether a function of `chain` returns an object with a `statusCode`.
+    fn status_in(&self, chain: &[FunctionId]) -> bool {
+        chain.iter().any(|id| self.status.contains(id))
+    }
+
+    /// Whether a function of `chain` returns an authorizer's answer.
+    fn authorizer_in(&self, chain: &[FunctionId]) -> bool {
+        chain.iter().any(|id| self.authorizer.contains(id))
+    }
+
+    /// Whether a function of `chain` answers with a key only another front door reads.
+    fn other_front_door_in(&self, chain: &[FunctionId]) -> bool {
+        chain.iter().any(|id| self.other_front_door.contains(id))
+    }
+}
+
 /// Every object of the file that is read as a proxy response, with its reading.
 pub fn read_responses<'f>(
     facts: &'f SourceFacts,
     text: &str,
     file: &FileContext,
 ) -> Vec<(&'f ResponseObject, Reading)> {
-    if serialised_by_framework(facts, text) {
+    let returns = FileReturns::of(facts, text, file);
+    if returns.serialised_by_framework {
         return Vec::new();
     }
-    let shown = file.shown_front_door(text);
+    let shown = returns.shown;
     facts
         .responses
         .iter()
-        .filter_map(|response| Some((response, reading(file, facts, response, shown)?)))
+        .filter_map(|response| Some((response, reading(file, facts, &returns, response, shown)?)))
         .collect()
 }
 
@@ -225,11 +291,11 @@ pub fn read_responses<'f>(
 /// the response.
 pub fn handler_reading(
     facts: &SourceFacts,
-    text: &str,
+    returns: &FileReturns,
     file: &FileContext,
     handler: FunctionId,
 ) -> Option<Reading> {
-    if serialised_by_framework(facts, text) {
+    if returns.serialised_by_framework {
         return None;
     }
     match template_reading(file, facts, handler) {
@@ -264,7 +330,7 @@ pub fn handler_reading(
         TemplateReading::Unknown => {}
     }
     // The code shows a front door with a contract of its own (as in [`reading`]).
-    if file.test_code || file.shown_front_door(text).is_some() {
+    if file.test_code || returns.shown.is_some() {
         return None;
     }
     let chain = function_chain(facts, handler);
@@ -274,19 +340,10 @@ pub fn handler_reading(
     {
         return None;
     }
-    let returned = || {
-        facts
-            .responses
-            .iter()
-            .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
-    };
-    let answers_status = returned().any(|r| r.entry("statusCode").is_some());
-    let is_authorizer = returned().any(|r| {
-        r.entries
-            .iter()
-            .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
-    });
-    if !answers_status || is_authorizer || returned().any(writes_other_front_door) {
+    if !returns.status_in(&chain)
+        || returns.authorizer_in(&chain)
+        || returns.other_front_door_in(&chain)
+    {
         return None;
     }
     let payload = functions()
@@ -413,6 +470,7 @@ fn template_reading(
 fn reading(
     file: &FileContext,
     facts: &SourceFacts,
+    returns: &FileReturns,
     response: &ResponseObject,
     shown: Option<ShownFrontDoor>,
 ) -> Option<Reading> {
@@ -481,20 +539,9 @@ fn reading(
             let other = chain
                 .iter()
                 .any(|id| facts.function(*id).other_source_evidence.is_some());
-            let returned = || {
-                facts
-                    .responses
-                    .iter()
-                    .filter(|r| r.function().is_some_and(|f| chain.contains(&f)))
-            };
-            let returns_status = returned().any(|r| r.entry("statusCode").is_some());
+            let returns_status = returns.status_in(&chain);
             // An authorizer's answers are read by the authorizer rules, not as proxy responses.
-            let is_authorizer = returned().any(|r| {
-                r.entries
-                    .iter()
-                    .any(|e| AUTHORIZER_RESPONSE_MARKERS.contains(&e.key.as_str()))
-            });
-            if is_authorizer || returned().any(writes_other_front_door) {
+            if returns.authorizer_in(&chain) || returns.other_front_door_in(&chain) {
                 return None;
             }
             match (api, other) {
@@ -554,12 +601,20 @@ pub fn writes_other_front_door(response: &ResponseObject) -> bool {
 /// Whether a handler (or a helper it returns through) answers with a key only another front door
 /// reads: without a template, neither API Gateway's contract nor its time limit is assumed for it.
 pub fn answers_other_front_door(facts: &SourceFacts, handler: FunctionId) -> bool {
-    facts.responses.iter().any(|response| {
-        response
-            .function()
-            .is_some_and(|owner| function_chain(facts, owner).contains(&handler))
-            && writes_other_front_door(response)
-    })
+    other_front_door_answerers(facts).contains(&handler)
+}
+
+/// The handlers of a file that answer with a key only another front door reads (see
+/// [`answers_other_front_door`]), found in one pass over its responses: per handler, that pass
+/// would be quadratic in a bundle of thousands of functions.
+pub fn other_front_door_answerers(facts: &SourceFacts) -> HashSet<FunctionId> {
+    facts
+        .responses
+        .iter()
+        .filter(|response| writes_other_front_door(response))
+        .filter_map(|response| response.function())
+        .flat_map(|owner| function_chain(facts, owner))
+        .collect()
 }
 
 /// Where the code may serve something else, only an object with a body or headers is surely meant

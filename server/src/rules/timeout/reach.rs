@@ -20,8 +20,9 @@ pub(crate) struct Route<'a> {
 
 /// The budgets of the file's handlers (index in `facts.functions`, budget).
 pub(crate) fn budgets(ctx: &SourceContext<'_>) -> Vec<(usize, Budget)> {
+    let (shown, other_doors) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
     (0..ctx.facts.functions.len())
-        .filter_map(|index| Some((index, handler_budget(ctx, index)?)))
+        .filter_map(|index| Some((index, handler_budget(ctx, index, &shown, &other_doors)?)))
         .collect()
 }
 
@@ -32,11 +33,12 @@ pub(crate) fn routes<'a>(facts: &SourceFacts, budgets: &'a [(usize, Budget)]) ->
     if facts.calls.calls.is_empty() {
         return routes;
     }
+    let by_caller = facts.calls.by_caller();
     for (handler, budget) in budgets {
         let Some(start) = facts.calls.definition_at(facts.functions[*handler].range) else {
             continue;
         };
-        for (definition, path) in facts.calls.reached_from(start) {
+        for (definition, path) in facts.calls.reached_from_in(&by_caller, start) {
             routes.push(Route {
                 handler: *handler,
                 budget,

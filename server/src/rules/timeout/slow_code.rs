@@ -56,7 +56,15 @@ pub(crate) struct Budget {
 
 /// The time budget of the handler at `index`: the tightest over the template functions that run
 /// it, or API Gateway's 29 s when no template links it but the code shows it serves API Gateway.
-pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Budget> {
+/// `shown` is the front door the file shows and `other_doors` the handlers answering another
+/// front door's keys, each found once for all the file's handlers (filled on first use: finding
+/// them reads the whole text, or every response).
+pub(crate) fn handler_budget(
+    ctx: &SourceContext<'_>,
+    index: usize,
+    shown: &std::cell::OnceCell<Option<ShownFrontDoor>>,
+    other_doors: &std::cell::OnceCell<std::collections::HashSet<crate::languages::FunctionId>>,
+) -> Option<Budget> {
     let facts = ctx.facts;
     let handler = facts.functions.get(index)?;
     if !handler.role.is_handler() {
@@ -75,13 +83,15 @@ pub(crate) fn handler_budget(ctx: &SourceContext<'_>, index: usize) -> Option<Bu
         }
         handler.api_evidence.as_ref()?;
         // Answers written for a load balancer or CloudFront: no API Gateway limit is assumed.
-        if crate::rules::proxy_response::reading::answers_other_front_door(
-            facts,
-            crate::languages::FunctionId(index),
-        ) {
+        if other_doors
+            .get_or_init(|| {
+                crate::rules::proxy_response::reading::other_front_door_answerers(facts)
+            })
+            .contains(&crate::languages::FunctionId(index))
+        {
             return None;
         }
-        match ctx.file.shown_front_door(ctx.text) {
+        match *shown.get_or_init(|| ctx.file.shown_front_door(ctx.text)) {
             // Netlify's proxy has limits of its own; a load balancer waits for the function's
             // own timeout, which no template states here.
             Some(ShownFrontDoor::Netlify | ShownFrontDoor::LoadBalancer) => None,

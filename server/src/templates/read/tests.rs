@@ -293,7 +293,7 @@ fn a_long_yaml_text_is_cut_under_the_limit_at_entries() {
     }
     for piece in &pieces {
         assert!(line_count(&text[piece.start..piece.end]) <= MAX_PIECE_LINES + 1);
-        if piece.in_resources {
+        if piece.in_resources() {
             assert!(text[piece.start..].starts_with("  Fn"));
         }
     }
@@ -466,4 +466,81 @@ fn a_log_that_mentions_a_template_reports_no_syntax_error() {
     let tree = tree_of(FileKind::YamlTemplate, text);
     assert!(tree.root_node().has_error());
     assert_eq!(read(FileKind::YamlTemplate, &tree, text).syntax_error, None);
+}
+
+/// Issue #21 item 5, beyond `Metadata`: a section the rules read that is past the grammar's
+/// 32,767 rows on its own (`Parameters`, one long mapping of `Mappings`, `Globals` with a long
+/// environment, one resource with a long environment) is cut at its entries, however deep, and
+/// read; the template is checked, not left silent.
+#[test]
+fn a_long_section_or_resource_is_read_in_pieces_and_checked() {
+    use crate::analysis::analyze_with_model;
+    use crate::context::FileContext;
+    use crate::templates::TemplateModel;
+    let head = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
+    let function = |timeout: &str, environment: &str| {
+        format!(
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: python3.12\n{timeout}{environment}      Events:\n        Get:\n          Type: Api\n          Properties: {{Path: /x, Method: get}}\n"
+        )
+    };
+    let lines = |each: &dyn Fn(usize) -> String| (0..34_000).map(each).collect::<String>();
+    let cases = [
+        (
+            "Parameters",
+            format!(
+                "{head}Parameters:\n{}{}",
+                lines(&|n| format!("  P{n}:\n    Type: String\n")),
+                function("      Timeout: 60\n", "")
+            ),
+        ),
+        (
+            "Mappings",
+            format!(
+                "{head}Mappings:\n  M:\n{}{}",
+                lines(&|n| format!("    K{n}: {{a: b}}\n")),
+                function("      Timeout: 60\n", "")
+            ),
+        ),
+        (
+            "Globals",
+            format!(
+                "{head}Globals:\n  Function:\n    Timeout: 60\n    Environment:\n      Variables:\n{}{}",
+                lines(&|n| format!("        V{n}: x\n")),
+                function("", "")
+            ),
+        ),
+        (
+            "a resource",
+            format!(
+                "{head}{}",
+                function(
+                    "      Timeout: 60\n",
+                    &format!(
+                        "      Environment:\n        Variables:\n{}",
+                        lines(&|n| format!("          V{n}: x\n"))
+                    )
+                )
+            ),
+        ),
+    ];
+    for (long, text) in cases {
+        assert!(line_count(&text) > 32_767, "{long}");
+        let kind = FileKind::YamlTemplate;
+        let tree = tree_of(kind, &text);
+        let model = TemplateModel::read(kind, &tree, &text);
+        assert_eq!(model.read.syntax_error, None, "{long}");
+        let template = model.read.template.as_ref().expect("a template");
+        assert!(template.unread.is_empty(), "{long}: {:?}", template.unread);
+        assert!(template.resource("Fn").is_some_and(|fn_| !fn_.incomplete));
+        let findings = analyze_with_model(
+            Some(kind),
+            Some(&tree),
+            &text,
+            &FileContext::default(),
+            Some(&model),
+        );
+        let codes: Vec<_> = findings.iter().map(|finding| finding.code).collect();
+        assert_eq!(codes, ["GL401"], "{long}");
+        assert_eq!(findings[0].range.slice(&text), "60", "{long}");
+    }
 }

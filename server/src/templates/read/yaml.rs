@@ -15,12 +15,19 @@ use crate::text::{error_ranges, first_syntax_error, TextRange};
 pub const MAX_PIECE_LINES: usize = 30_000;
 
 /// One piece of a long YAML text: a byte range holding a block mapping, whose entries belong to
-/// the root or to `Resources`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// the mapping at `path` (empty: the root; `["Resources"]`: the resources).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct Piece {
     pub(super) start: usize,
     pub(super) end: usize,
-    pub(super) in_resources: bool,
+    pub(super) path: Vec<String>,
+}
+
+impl Piece {
+    /// Whether its entries are resources.
+    pub(super) fn in_resources(&self) -> bool {
+        self.path.len() == 1 && self.path[0] == "Resources"
+    }
 }
 
 /// The byte offset where each line starts.
@@ -41,119 +48,152 @@ fn starts_entry_at(line: &str, indent: usize) -> bool {
         && !content.starts_with("...")
 }
 
+/// The key of a mapping entry's line.
+fn entry_key(line: &str) -> String {
+    line.split(':')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_owned()
+}
+
+/// A text's lines, by number.
+struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl Lines<'_> {
+    fn line(&self, at: usize) -> &str {
+        let end = self.starts.get(at + 1).copied().unwrap_or(self.text.len());
+        &self.text[self.starts[at]..end]
+    }
+
+    fn offset(&self, at: usize) -> usize {
+        self.starts.get(at).copied().unwrap_or(self.text.len())
+    }
+
+    /// The lines starting the entries of the block mapping in lines `from..to` (the first one
+    /// moved to `from`, so that comments before it belong to it); `None` when the first line
+    /// with content there does not start an entry deeper than `parent` (a sequence, a scalar).
+    fn entries(&self, from: usize, to: usize, parent: Option<usize>) -> Option<Vec<usize>> {
+        let first = (from..to).find(|&at| {
+            let content = self.line(at).trim_start_matches(' ');
+            !content.trim().is_empty() && !content.starts_with('#')
+        });
+        let indent = first.map_or(2, |at| {
+            let line = self.line(at);
+            line.len() - line.trim_start_matches(' ').len()
+        });
+        if parent.is_some_and(|parent| indent <= parent)
+            || first.is_some_and(|at| !starts_entry_at(self.line(at), indent))
+        {
+            return None;
+        }
+        let mut entries: Vec<usize> = (from..to)
+            .filter(|&at| starts_entry_at(self.line(at), indent))
+            .collect();
+        match entries.first_mut() {
+            Some(entry) => *entry = from,
+            None => entries.push(from),
+        }
+        Some(entries)
+    }
+}
+
 /// Cuts a YAML text into pieces of at most `max_lines` lines where it can: whole top-level
 /// sections, and the entries of a longer `Resources` section in runs (with 0, every section and
-/// every resource is a piece of its own).
+/// every resource is a piece of its own). Any entry too long for the grammar (a `Parameters` or
+/// `Mappings` section, one mapping in it, a resource) whose value is a block mapping is cut at
+/// its own entries likewise, however deep.
 pub(super) fn split_pieces(text: &str, max_lines: usize) -> Vec<Piece> {
-    let starts = line_starts(text);
-    let line = |at: usize| {
-        let end = starts.get(at + 1).copied().unwrap_or(text.len());
-        &text[starts[at]..end]
+    let lines = Lines {
+        text,
+        starts: line_starts(text),
     };
-    // Top-level sections: from a key at column 0 to the next one.
-    let mut sections: Vec<usize> = (0..starts.len())
-        .filter(|&at| starts_entry_at(line(at), 0))
+    let count = lines.starts.len();
+    // Top-level sections: from a key at column 0 to the next one; comments and a `---` marker
+    // before the first key belong to the first section.
+    let mut sections: Vec<usize> = (0..count)
+        .filter(|&at| starts_entry_at(lines.line(at), 0))
         .collect();
-    if sections.first() != Some(&0) {
-        // Comments and a `---` marker before the first key belong to the first section.
-        if sections.is_empty() {
-            sections.push(0);
-        } else {
-            sections[0] = 0;
-        }
+    match sections.first_mut() {
+        Some(first) => *first = 0,
+        None => sections.push(0),
     }
-    sections.push(starts.len());
-    let offset = |line_at: usize| starts.get(line_at).copied().unwrap_or(text.len());
-
     let mut pieces = Vec::new();
-    let mut root_run: Option<usize> = None;
-    for window in sections.windows(2) {
-        let (first, next) = (window[0], window[1]);
-        let is_resources = {
-            let key_line = line(first.min(starts.len().saturating_sub(1)));
-            key_line
-                .strip_prefix("Resources:")
-                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'))
-        };
-        if is_resources && next - first > max_lines {
-            // The key line joins the root run unless that makes it too long (a long `Metadata`
-            // before `Resources`: the key must land in a piece that parses, or the entries have
-            // no section to join); the entries are cut at the first entry's indent.
-            let run_start = match root_run.take() {
-                Some(run_start) if first + 1 - run_start > max_lines => {
-                    pieces.push(Piece {
-                        start: offset(run_start),
-                        end: offset(first),
-                        in_resources: false,
-                    });
-                    first
-                }
-                Some(run_start) => run_start,
-                None => first,
-            };
-            pieces.push(Piece {
-                start: offset(run_start),
-                end: offset(first + 1),
-                in_resources: false,
-            });
-            let indent = (first + 1..next)
-                .map(line)
-                .find(|text| {
-                    let content = text.trim_start_matches(' ');
-                    !content.trim().is_empty() && !content.starts_with('#')
-                })
-                .map_or(2, |text| text.len() - text.trim_start_matches(' ').len());
-            let mut entries: Vec<usize> = (first + 1..next)
-                .filter(|&at| starts_entry_at(line(at), indent))
-                .collect();
-            if entries.first() != Some(&(first + 1)) {
-                match entries.first_mut() {
-                    Some(entry) => *entry = first + 1,
-                    None => entries.push(first + 1),
-                }
-            }
-            entries.push(next);
-            let mut run_start = entries[0];
-            for pair in entries.windows(2) {
-                let (entry, following) = (pair[0], pair[1]);
-                if following - run_start > max_lines && entry > run_start {
-                    pieces.push(Piece {
-                        start: offset(run_start),
-                        end: offset(entry),
-                        in_resources: true,
-                    });
-                    run_start = entry;
-                }
-            }
-            pieces.push(Piece {
-                start: offset(run_start),
-                end: offset(next),
-                in_resources: true,
-            });
-            continue;
-        }
-        match root_run {
-            Some(run_start) if next - run_start > max_lines => {
-                pieces.push(Piece {
-                    start: offset(run_start),
-                    end: offset(first),
-                    in_resources: false,
-                });
-                root_run = Some(first);
-            }
-            Some(_) => {}
-            None => root_run = Some(first),
-        }
-    }
-    if let Some(run_start) = root_run {
-        pieces.push(Piece {
-            start: offset(run_start),
-            end: text.len(),
-            in_resources: false,
-        });
-    }
+    cut_entries(&lines, &sections, count, &[], max_lines, &mut pieces);
     pieces.retain(|piece| piece.start < piece.end);
     pieces
+}
+
+/// Cuts the entries of one block mapping (each from a line of `entries` to the next, the last
+/// to `end`), whose entries belong to the mapping at `path`, into runs of at most `max_lines`
+/// lines; an entry split further leaves its key line in the run and its entries in pieces of
+/// their own.
+fn cut_entries(
+    lines: &Lines<'_>,
+    entries: &[usize],
+    end: usize,
+    path: &[String],
+    max_lines: usize,
+    pieces: &mut Vec<Piece>,
+) {
+    let piece = |start: usize, end: usize| Piece {
+        start: lines.offset(start),
+        end: lines.offset(end),
+        path: path.to_vec(),
+    };
+    let indent = |at: usize| {
+        let line = lines.line(at);
+        line.len() - line.trim_start_matches(' ').len()
+    };
+    let mut run: Option<usize> = None;
+    let bounds: Vec<usize> = entries.iter().copied().chain([end]).collect();
+    for window in bounds.windows(2) {
+        let (first, next) = (window[0], window[1]);
+        let key_line = first.min(lines.starts.len().saturating_sub(1));
+        let key = entry_key(lines.line(key_line));
+        let resources = path.is_empty()
+            && lines
+                .line(key_line)
+                .strip_prefix("Resources:")
+                .is_some_and(|rest| rest.trim().is_empty() || rest.trim().starts_with('#'));
+        let split = (resources && next - first > max_lines) || next - first > MAX_PIECE_LINES;
+        let inner = split
+            .then(|| lines.entries(first + 1, next, Some(indent(key_line))))
+            .flatten();
+        if let Some(inner) = inner {
+            // The key line joins the run unless that makes it too long (a long `Metadata`
+            // before `Resources`: the key must land in a piece that parses, or the entries
+            // have no mapping to join).
+            let key_start = match run.take() {
+                Some(start) if first + 1 - start > max_lines => {
+                    pieces.push(piece(start, first));
+                    first
+                }
+                Some(start) => start,
+                None => first,
+            };
+            pieces.push(piece(key_start, first + 1));
+            let mut inner_path = path.to_vec();
+            inner_path.push(key);
+            cut_entries(lines, &inner, next, &inner_path, max_lines, pieces);
+            continue;
+        }
+        match run {
+            Some(start) if next - start > max_lines => {
+                pieces.push(piece(start, first));
+                run = Some(first);
+            }
+            Some(_) => {}
+            None => run = Some(first),
+        }
+    }
+    if let Some(start) = run {
+        pieces.push(piece(start, end));
+    }
 }
 
 /// A YAML text read in pieces: the value, the unread ranges, and the first syntax error, all in
@@ -170,7 +210,7 @@ pub(super) struct PiecesRead {
 /// parse otherwise. Through `text::parse`: `None` for a piece nested deeper than gatelint reads.
 fn piece_tree(
     text: &str,
-    piece: Piece,
+    piece: &Piece,
     previous: Option<(&Previous<'_>, Unchanged)>,
 ) -> Option<Tree> {
     let piece_text = &text[piece.start..piece.end];
@@ -243,7 +283,7 @@ pub(super) fn read_yaml_in_pieces(
     let pieces = split_pieces(text, max_lines);
     let trees: Vec<Option<Tree>> = pieces
         .par_iter()
-        .map(|&piece| piece_tree(text, piece, previous))
+        .map(|piece| piece_tree(text, piece, previous))
         .collect();
     let mut parsed = Vec::new();
     let mut reader = YamlPieces::new(text);
@@ -271,9 +311,9 @@ pub(super) fn read_yaml_in_pieces(
             first_error = first_syntax_error(tree, piece_text).map(shift);
         }
         let has_error = tree.root_node().has_error();
-        let value = if has_error && piece.in_resources && max_lines == 0 {
+        let value = if has_error && piece.in_resources() && max_lines == 0 {
             // One resource the grammar cannot read: keep its logical id and type, marked unread.
-            unreadable_resource(text, piece)
+            unreadable_resource(text, &piece)
         } else {
             reader.read(tree, piece.start)
         };
@@ -285,21 +325,21 @@ pub(super) fn read_yaml_in_pieces(
             errors.push(TextRange::new(piece.start, piece.end));
             continue;
         };
-        if !piece.in_resources {
+        if piece.path.is_empty() {
             root.extend(entries);
             continue;
         }
-        let Some(resources) = root.iter_mut().rev().find(|entry| entry.key == "Resources") else {
+        let Some(holder) = entry_at(&mut root, &piece.path) else {
             errors.push(TextRange::new(piece.start, piece.end));
             continue;
         };
-        match &mut resources.value.kind {
+        match &mut holder.value.kind {
             ValueKind::Map(existing) => {
                 existing.extend(entries);
-                resources.value.range.end = value.range.end;
+                holder.value.range.end = value.range.end;
             }
             _ => {
-                resources.value = Value {
+                holder.value = Value {
                     range: value.range,
                     kind: ValueKind::Map(entries),
                 };
@@ -319,9 +359,22 @@ pub(super) fn read_yaml_in_pieces(
     }
 }
 
+/// The entry at `path` from the `root` entries: the last of each key, as a later key wins.
+fn entry_at<'e>(root: &'e mut [Entry], path: &[String]) -> Option<&'e mut Entry> {
+    let (key, rest) = path.split_first()?;
+    let entry = root.iter_mut().rev().find(|entry| &entry.key == key)?;
+    if rest.is_empty() {
+        return Some(entry);
+    }
+    match &mut entry.value.kind {
+        ValueKind::Map(entries) => entry_at(entries, rest),
+        _ => None,
+    }
+}
+
 /// A resource entry the grammar cannot read, as a mapping of its logical id to its `Type` alone,
 /// both found by their lines: `Id:` at the entry's indentation and the first `Type:` below it.
-fn unreadable_resource(text: &str, piece: Piece) -> Option<Value> {
+fn unreadable_resource(text: &str, piece: &Piece) -> Option<Value> {
     let entry = &text[piece.start..piece.end];
     let id_start = entry.len() - entry.trim_start_matches(' ').len();
     let id_end = id_start + entry[id_start..].find(':')?;
