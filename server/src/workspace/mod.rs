@@ -58,7 +58,8 @@ pub struct Checked {
 
 /// The project a named file belongs to: the nearest folder at or above it holding
 /// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
-/// `template.yml`, `template.json`, `samconfig.toml`, `*.template`) or a Serverless Framework
+/// `template.yml`, `template.json`, any name ending in those such as `sam-template.yaml`,
+/// `samconfig.toml`, `*.template`) or a Serverless Framework
 /// service (`serverless.yml`, `serverless.yaml`), a Terraform configuration (`*.tf`) or a CDK
 /// app (`cdk.json`); the file's
 /// own folder when
@@ -84,9 +85,15 @@ pub fn project_root(file: &Path) -> PathBuf {
         .any(|name| holds(folder, name))
             || std::fs::read_dir(folder).is_ok_and(|entries| {
                 entries.flatten().any(|entry| {
-                    Path::new(&entry.file_name())
+                    let name = entry.file_name();
+                    let name = name.to_string_lossy();
+                    Path::new(name.as_ref())
                         .extension()
                         .is_some_and(|extension| extension == "template" || extension == "tf")
+                        // `sam-template.yaml`, `api.template.json`: a template by its name.
+                        || ["template.yaml", "template.yml", "template.json"]
+                            .iter()
+                            .any(|suffix| name.ends_with(suffix))
                 })
             })
     };
