@@ -58,7 +58,7 @@ pub struct Checked {
 
 /// The project a named file belongs to: the nearest folder at or above it holding
 /// `gatelint.toml`, a repository (`.git`) or a template by its usual name (`template.yaml`,
-/// `template.yml`, `template.json`, any name ending in those such as `sam-template.yaml`,
+/// `template.yml`, `template.json`, `sam-template.*`, `*.template.yaml`/`.yml`/`.json`,
 /// `samconfig.toml`, `*.template`) or a Serverless Framework
 /// service (`serverless.yml`, `serverless.yaml`), a Terraform configuration (`*.tf`) or a CDK
 /// app (`cdk.json`); the file's
@@ -90,10 +90,14 @@ pub fn project_root(file: &Path) -> PathBuf {
                     Path::new(name.as_ref())
                         .extension()
                         .is_some_and(|extension| extension == "template" || extension == "tf")
-                        // `sam-template.yaml`, `api.template.json`: a template by its name.
+                        // `sam-template.yaml`, `api.template.json`: a template by a name the
+                        // SAM CLI or CloudFormation use (not any `*-template.json` data file).
                         || ["template.yaml", "template.yml", "template.json"]
                             .iter()
-                            .any(|suffix| name.ends_with(suffix))
+                            .any(|suffix| {
+                                name.strip_suffix(suffix)
+                                    .is_some_and(|stem| stem == "sam-" || stem.ends_with('.'))
+                            })
                 })
             })
     };
@@ -449,4 +453,29 @@ fn report_unreadable(reason: String) -> Finding {
     let mut sink = Sink::new(&config::UNREADABLE_FILE.meta);
     sink.report(TextRange::empty(0), reason);
     sink.into_findings().remove(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::project_root;
+
+    /// A template named as the SAM CLI or CloudFormation name them marks a project; a data file
+    /// that merely ends in `-template.json` (a mail template, a report) does not.
+    #[test]
+    fn a_template_by_its_name_marks_a_project_a_data_file_does_not() {
+        let root = std::env::temp_dir().join(format!("gatelint-root-{}", std::process::id()));
+        let handler = root.join("app/src/app.py");
+        std::fs::create_dir_all(handler.parent().expect("a folder")).expect("temp is writable");
+        std::fs::write(&handler, "def handler(event, context):\n    return {}\n").expect("write");
+        // The repository bounds the search (whatever the temporary folder above holds).
+        std::fs::create_dir_all(root.join(".git")).expect("temp is writable");
+        std::fs::write(root.join("app/report-template.json"), "{}").expect("write");
+        assert_eq!(project_root(&handler), root);
+        for name in ["sam-template.yaml", "api.template.json"] {
+            std::fs::write(root.join("app").join(name), "Resources: {}\n").expect("write");
+            assert_eq!(project_root(&handler), root.join("app"), "{name}");
+            std::fs::remove_file(root.join("app").join(name)).expect("remove");
+        }
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }
