@@ -237,14 +237,16 @@ async function openFile(page, relative) {
 }
 
 // The rendered editor line holding `text`, and the squiggle of class `squiggle` drawn on it.
+// Monaco re-renders decorations as diagnostics change: an element listed a moment ago may be gone
+// when it is measured, which is "not there", not a reason to wait 30 s and fail the run.
 async function squiggleOn(page, squiggle, text) {
   const line = page.locator('.monaco-editor .view-line', { hasText: text }).first();
-  const lineBox = await line.boundingBox();
+  const lineBox = await line.boundingBox({ timeout: 5_000 }).catch(() => null);
   if (!lineBox) {
     return null;
   }
   for (const decoration of await page.locator(`.monaco-editor .${squiggle}`).all()) {
-    const box = await decoration.boundingBox();
+    const box = await decoration.boundingBox({ timeout: 1_000 }).catch(() => null);
     if (box && box.y + box.height / 2 >= lineBox.y && box.y + box.height / 2 <= lineBox.y + lineBox.height) {
       return box;
     }
