@@ -879,13 +879,10 @@ impl<'b> Compiler<'b> {
         }
     }
 
-    fn resource(&mut self, block: &Block, kind: &str, address: &str) -> Option<Value> {
-        let body = &block.body;
+    /// The arguments of a block of Terraform type `kind` read as the CloudFormation properties
+    /// they map to (see [`properties_of`]), resolved.
+    fn properties(&self, body: &Body, kind: &str) -> Vec<Entry> {
         let mut properties = Vec::new();
-        let (cfn_type, integration) = match kind {
-            "aws_api_gateway_integration" => ("AWS::ApiGateway::Method", true),
-            _ => (TYPES.iter().find(|(tf_type, _)| *tf_type == kind)?.1, false),
-        };
         for (from, to) in properties_of(kind) {
             let Some(found) = body.entry(from) else {
                 continue;
@@ -899,6 +896,16 @@ impl<'b> Compiler<'b> {
             }
             properties.push(entry(to, found.key_range, resolved));
         }
+        properties
+    }
+
+    fn resource(&mut self, block: &Block, kind: &str, address: &str) -> Option<Value> {
+        let body = &block.body;
+        let (cfn_type, integration) = match kind {
+            "aws_api_gateway_integration" => ("AWS::ApiGateway::Method", true),
+            _ => (TYPES.iter().find(|(tf_type, _)| *tf_type == kind)?.1, false),
+        };
+        let mut properties = self.properties(body, kind);
         let mut fields = Vec::new();
         match kind {
             "aws_lambda_function" => {
@@ -1320,19 +1327,7 @@ impl<'b> Compiler<'b> {
             return Vec::new();
         }
         let address = format!("module.{name}");
-        let mut properties = Vec::new();
-        for (from, to) in properties_of("aws_lambda_function") {
-            let Some(found) = body.entry(from) else {
-                continue;
-            };
-            let resolved = self.resolve(&found.value);
-            if *to == "ReservedConcurrentExecutions"
-                && resolved.as_number().is_some_and(|n| n < 0.0)
-            {
-                continue;
-            }
-            properties.push(entry(to, found.key_range, resolved));
-        }
+        let mut properties = self.properties(body, "aws_lambda_function");
         // `source_path`: the folder packed, or a file whose folder it is; anything else (a
         // list of paths with commands, a package built elsewhere) is code gatelint cannot see.
         let code = match body.entry("source_path") {
