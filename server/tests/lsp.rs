@@ -931,3 +931,51 @@ fn hovering_an_import_says_what_the_runtime_ships() {
     assert!(client.shutdown().success());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Hover answers at once while a template is being analysed again: a finding the edit left alone
+/// is still explained at its place, one the edit touched is not shown where it no longer holds,
+/// and a setting is explained from the model the workspace holds. Whichever analysis has finished
+/// when the hover arrives, these answers are the same.
+#[test]
+fn hover_during_edits_explains_what_the_edits_left_alone() {
+    const TEMPLATE: &str = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Orders:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: orders/\n      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 40\n      Description: lists orders\n      Events:\n        Get:\n          Type: Api\n          Properties:\n            Path: /orders\n            Method: get\n";
+    const HANDLER: &str = "import json\n\n\ndef handler(event, context):\n    return {\"statusCode\": 200, \"body\": json.dumps([])}\n";
+    let root = temp_project(
+        "hover-during-edits",
+        &[("template.yaml", TEMPLATE), ("orders/app.py", HANDLER)],
+    );
+    let mut client = start_indexed(&root);
+    let uri = file_uri(&root.join("template.yaml"));
+    client.open(&uri, TEMPLATE);
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    assert_eq!(codes(&diagnostics), ["GL401"], "{diagnostics:#?}");
+    let timeout = TEMPLATE.find("40").expect("the timeout");
+    let hover_at = |client: &Client, text: &str, at: usize| json!({ "textDocument": { "uri": uri }, "position": client.position(text, at) });
+
+    // Typing in the description: the timeout's finding is still there, and still explained.
+    let description = TEMPLATE.find("lists").expect("the description");
+    let change = insertion(&client, TEMPLATE, description, "x");
+    client.change(&uri, 2, vec![change]);
+    let typed = TEMPLATE.replacen("lists", "xlists", 1);
+    let hover = client.request("textDocument/hover", hover_at(&client, &typed, timeout));
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(markdown.starts_with("**GL401**"), "{markdown}");
+    assert_eq!(hover["range"], client.range_of(&typed, "40"));
+
+    // Shortening the timeout itself: no GL401 is shown on the new value; the setting is explained.
+    let start = client.position(&typed, timeout + 1);
+    let end = client.position(&typed, timeout + 2);
+    client.change(
+        &uri,
+        3,
+        vec![json!({ "range": { "start": start, "end": end }, "text": "" })],
+    );
+    let shortened = typed.replacen("40", "4", 1);
+    let hover = client.request("textDocument/hover", hover_at(&client, &shortened, timeout));
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(markdown.starts_with("**Timeout**"), "{markdown}");
+    assert!(markdown.contains("GET /orders"), "{markdown}");
+    assert!(client.diagnostics(&uri, Some(3)).is_empty());
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -2,13 +2,13 @@
 //! `target/bench-inputs/`, then measures `gatelint check` (wall time and peak RSS of the release
 //! binary), cfn-lint on the same templates when it is installed, the bare tree-sitter parse of the
 //! same files (the floor), and the language server (initialize, indexing, re-diagnosis latency
-//! after one-character edits, RSS). Prints one table. Nothing here asserts a time.
+//! after one-character edits, hover while edits arrive, RSS). Prints one table. Nothing here asserts a time.
 //!
 //! Environment: `GATELINT_BENCH_RUNS` (whole runs per figure, default 10), `GATELINT_BENCH_CFN_RUNS`
 //! (cfn-lint runs, default 3), `GATELINT_BENCH_CFN_LIMIT` (seconds before a cfn-lint run is
 //! stopped and reported as unfinished, default 600), `GATELINT_BENCH_EDITS` (edits per file,
 //! default 200),
-//! `GATELINT_BENCH_ONLY` (a comma-separated subset of `check,parse,cfn,server,edits`),
+//! `GATELINT_BENCH_ONLY` (a comma-separated subset of `check,parse,cfn,server,edits,hover`),
 //! `GATELINT_BENCH_INPUTS` (the `check`/`parse` inputs whose label holds one of these
 //! comma-separated words, e.g. `Terraform`).
 
@@ -272,9 +272,34 @@ fn main() {
         }
     }
 
+    if bench.wants("hover") {
+        // Hover while the editor keeps typing: the edits are not waited for, as in an editor.
+        let middle = inputs::TEMPLATE_FUNCTIONS / 2;
+        eprintln!(
+            "server: hover during edits in {}",
+            inputs.template.display()
+        );
+        let latencies = bench.hover_during_edits(
+            &inputs.template_dir,
+            &inputs.template,
+            (&format!("\"Function{middle:05}\""), "\"Description\": \""),
+            (&format!("\"Function{:05}\"", middle - 1), "\"Timeout\""),
+        );
+        table.latency(
+            &format!(
+                "server: hover while an edit arrives every {} ms, {template}",
+                EDIT_INTERVAL.as_millis()
+            ),
+            &latencies,
+        );
+    }
+
     println!();
     table.print(bench.runs, bench.cfn_runs, bench.edits);
 }
+
+/// How often an edit arrives in the hover-while-typing measurement.
+const EDIT_INTERVAL: Duration = Duration::from_millis(30);
 
 struct Bench {
     binary: PathBuf,
@@ -364,6 +389,76 @@ impl Bench {
             client.diagnostics(&uri, Some(version));
             times.push(started.elapsed());
             // Dependants' re-publications are not what is measured; do not let them pile up.
+            client.discard_unclaimed();
+        }
+        let _ = client.shutdown();
+        Samples::from_durations(&times)
+    }
+
+    /// Hover latency while one-character edits arrive every [`EDIT_INTERVAL`] without waiting
+    /// for their diagnostics, as an editor sends them: half an interval after each edit, a hover
+    /// is sent and timed until its answer. `edit` and `hover` are each a needle and the text after
+    /// it where the edit is typed or the hover asked (the hover's must come first, so that the
+    /// edits never move it).
+    fn hover_during_edits(
+        &self,
+        workspace: &Path,
+        file: &Path,
+        edit: (&str, &str),
+        hover: (&str, &str),
+    ) -> Samples {
+        let Ok(text) = std::fs::read_to_string(file) else {
+            eprintln!("cannot read {}", file.display());
+            return Samples(Vec::new());
+        };
+        let after = |(needle, then): (&str, &str)| {
+            let found = text.find(needle)?;
+            Some(found + text[found..].find(then)? + then.len())
+        };
+        let (Some(at), Some(hover_at)) = (after(edit), after(hover)) else {
+            eprintln!("{edit:?} or {hover:?} is not in {}", file.display());
+            return Samples(Vec::new());
+        };
+        // Inside the hovered key, before the edits.
+        let hover_at = hover_at - 2;
+        if hover_at >= at {
+            eprintln!(
+                "{hover:?} does not come before {edit:?} in {}",
+                file.display()
+            );
+            return Samples(Vec::new());
+        }
+        let mut client = Client::spawn(&self.binary);
+        client.initialize(false, json!(file_uri(workspace)));
+        client.wait_indexed();
+        let uri = file_uri(file);
+        client.open(&uri, &text);
+        client.diagnostics(&uri, Some(1));
+        let position = client.position(&text, hover_at);
+        let mut current = text;
+        let mut times = Vec::new();
+        let mut version = 1;
+        let mut next_edit = Instant::now();
+        for _ in 0..self.edits {
+            std::thread::sleep(next_edit.saturating_duration_since(Instant::now()));
+            next_edit += EDIT_INTERVAL;
+            version += 1;
+            let change = client.insertion(&current, at, "x");
+            current.insert(at, 'x');
+            client.change(&uri, version, vec![change]);
+            std::thread::sleep(
+                (EDIT_INTERVAL / 2).saturating_sub(Instant::now() - (next_edit - EDIT_INTERVAL)),
+            );
+            let started = Instant::now();
+            let hover = client.request(
+                "textDocument/hover",
+                json!({ "textDocument": { "uri": uri }, "position": position }),
+            );
+            times.push(started.elapsed());
+            if hover.is_null() {
+                eprintln!("no hover at {position} in version {version}");
+            }
+            // The diagnostics of the versions typed over are not what is measured.
             client.discard_unclaimed();
         }
         let _ = client.shutdown();

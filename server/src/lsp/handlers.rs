@@ -2,6 +2,7 @@
 //! LSP plumbing, so the server wraps them in a panic guard and the tests of the binary exercise them.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CodeLens, Command, Diagnostic, Hover,
@@ -12,6 +13,7 @@ use super::convert::{self, OtherFile, Positions};
 use super::store::Snapshot;
 use crate::config;
 use crate::context::FileContext;
+use crate::files::FileKind;
 use crate::findings::Finding;
 use crate::knowledge;
 use crate::languages::imports;
@@ -19,17 +21,24 @@ use crate::rules::{self};
 use crate::templates;
 use crate::text::{Encoding, TextRange};
 
+/// What hover may ask the workspace, each only when it needs it.
+pub struct HoverContext<'a> {
+    /// What the workspace says of the file (for imports).
+    pub imports: &'a dyn Fn() -> FileContext,
+    /// The template model the workspace read of the file, with the text it read it from.
+    pub model: &'a dyn Fn() -> Option<(Arc<str>, Arc<templates::TemplateModel>)>,
+}
+
 /// Hover: the documentation of the rules whose findings cover `position`, each under its finding's
 /// message; in a template, what the setting under the cursor means; over an import, what the
-/// runtimes of the functions loading the file say of it (`context`: what the workspace says of the
-/// file, asked only then); otherwise the explanation of an AWS error text in the string or
-/// comment under the cursor.
+/// runtimes of the functions loading the file say of it; otherwise the explanation of an AWS error
+/// text in the string or comment under the cursor.
 pub fn hover(
     snapshot: &Snapshot,
     findings: &[Finding],
     position: Position,
     encoding: Encoding,
-    context: &dyn Fn() -> FileContext,
+    context: &HoverContext<'_>,
 ) -> Option<Hover> {
     let positions = Positions::of(snapshot, encoding);
     let offset = positions.offset(position);
@@ -52,7 +61,7 @@ pub fn hover(
             positions.range(first.range),
         ));
     }
-    if let Some(text) = template_hover(snapshot, offset) {
+    if let Some(text) = template_hover(snapshot, offset, context.model) {
         return Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -61,7 +70,7 @@ pub fn hover(
             range: None,
         });
     }
-    if let Some((text, range)) = import_hover(snapshot, offset, context) {
+    if let Some((text, range)) = import_hover(snapshot, offset, context.imports) {
         return Some(markdown_hover(text, positions.range(range)));
     }
     let range = error_text_range(snapshot, offset)?;
@@ -115,9 +124,27 @@ pub fn handler_hover(
     ))
 }
 
-/// In a template, what the setting under the cursor means for API Gateway.
-fn template_hover(snapshot: &Snapshot, offset: usize) -> Option<String> {
+/// In a template, what the setting under the cursor means for API Gateway. A YAML or JSON
+/// template is answered from the model the workspace holds of it (`model`), read from this text
+/// or from an earlier one whose edits since left the cursor's place alone (the workspace is
+/// re-reading the newest): a large template is not read again for each hover.
+fn template_hover(
+    snapshot: &Snapshot,
+    offset: usize,
+    model: &dyn Fn() -> Option<(Arc<str>, Arc<templates::TemplateModel>)>,
+) -> Option<String> {
     let kind = snapshot.kind?;
+    if matches!(kind, FileKind::YamlTemplate | FileKind::JsonTemplate) {
+        let held = model().and_then(|(text, model)| {
+            let at = crate::text::Shift::between(&text, &snapshot.text).to_old(offset)?;
+            Some((at, model))
+        });
+        if let Some((at, model)) = held {
+            if let (Some(template), Some(graph)) = (&model.read.template, &model.graph) {
+                return templates::hover_at(template, graph, at);
+            }
+        }
+    }
     let tree = snapshot.tree.as_ref()?;
     if !kind.is_template() {
         // A CDK stack file: the stack its constructs declare.

@@ -350,6 +350,37 @@ impl State {
     }
 
     /// The findings of a snapshot: remembered ones, or computed now and remembered.
+    /// The findings the editor shows for a snapshot: its own once computed, else the newest
+    /// computed of an earlier version, carried over to this text where the edits since left them
+    /// alone (those the edits touched are left out until the analysis of this version publishes
+    /// its own), without their fixes. Hover reads these, so that it answers at once while the
+    /// document is re-analysed; code actions need the fixes of this very text and do not.
+    fn shown_findings(&self, snapshot: &Snapshot) -> Arc<Vec<Finding>> {
+        if let Some(findings) = &snapshot.findings {
+            return Arc::clone(findings);
+        }
+        let Some((text, findings)) = self.documents.latest_findings(&snapshot.uri) else {
+            return self.findings(snapshot);
+        };
+        let shift = crate::text::Shift::between(&text, &snapshot.text);
+        Arc::new(
+            findings
+                .iter()
+                .filter_map(|finding| {
+                    // Only what hover reads: the fixes' edits are of the earlier text.
+                    Some(Finding {
+                        code: finding.code,
+                        severity: finding.severity,
+                        range: shift.range_to_new(finding.range)?,
+                        message: finding.message.clone(),
+                        fixes: Vec::new(),
+                        related: Vec::new(),
+                    })
+                })
+                .collect(),
+        )
+    }
+
     fn findings(&self, snapshot: &Snapshot) -> Arc<Vec<Finding>> {
         if let Some(findings) = &snapshot.findings {
             return Arc::clone(findings);
@@ -542,6 +573,13 @@ impl State {
         });
         // The last hold on the old model here: `update_index_with` frees it off the latency path.
         drop(previous);
+        if let Some(model) = file.as_ref().and_then(|file| file.model.as_ref()) {
+            self.documents.store_model(
+                &snapshot.uri,
+                Arc::clone(&snapshot.text),
+                Arc::clone(model),
+            );
+        }
         if snapshot.kind.is_none() {
             // Not a template or handler: perhaps an OpenAPI file a template includes.
             return self
@@ -1001,14 +1039,25 @@ impl LanguageServer for Server {
         Ok(off_runtime(move || {
             guarded("hover", || {
                 let snapshot = state.documents.snapshot(&at.text_document.uri)?;
-                let findings = state.findings(&snapshot);
-                let context = || state.read_index().context(&normalize(&snapshot.path));
+                let findings = state.shown_findings(&snapshot);
+                let path = normalize(&snapshot.path);
+                let context = || state.read_index().context(&path);
+                let model = || {
+                    state.documents.latest_model(&snapshot.uri).or_else(|| {
+                        let index = state.read_index();
+                        let file = index.file(&path)?;
+                        Some((Arc::clone(&file.text), Arc::clone(file.model.as_ref()?)))
+                    })
+                };
                 handlers::hover(
                     &snapshot,
                     &findings,
                     at.position,
                     state.encoding(),
-                    &context,
+                    &handlers::HoverContext {
+                        imports: &context,
+                        model: &model,
+                    },
                 )
                 .or_else(|| {
                     handlers::handler_hover(

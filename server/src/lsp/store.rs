@@ -11,6 +11,7 @@ use tree_sitter::Tree;
 
 use crate::files::FileKind;
 use crate::findings::Finding;
+use crate::templates::TemplateModel;
 use crate::text::{Document, LineIndex, TextChange};
 
 /// One open document.
@@ -23,6 +24,11 @@ struct OpenDocument {
     line_index: Arc<LineIndex>,
     /// The findings of this version, once computed.
     findings: Option<Arc<Vec<Finding>>>,
+    /// The newest findings computed of any version, with the text they were computed from: what
+    /// the editor shows until the current version's are published.
+    latest: Option<(Arc<str>, Arc<Vec<Finding>>)>,
+    /// The newest template model read of the document, with the text it was read from.
+    model: Option<(Arc<str>, Arc<TemplateModel>)>,
     /// How many analyses of this document ran since it was opened.
     analyses: u64,
     /// How many times its findings were invalidated (its context changed): findings computed from
@@ -95,6 +101,8 @@ impl DocumentStore {
                 text,
                 line_index,
                 findings: None,
+                latest: None,
+                model: None,
                 analyses: 0,
                 invalidations: 0,
             },
@@ -161,9 +169,32 @@ impl DocumentStore {
     pub fn store_findings(&self, snapshot: &Snapshot, findings: Arc<Vec<Finding>>) {
         if let Some(open) = self.lock().get_mut(&snapshot.uri) {
             if open.version == snapshot.version && open.invalidations == snapshot.invalidations {
+                open.latest = Some((Arc::clone(&snapshot.text), Arc::clone(&findings)));
                 open.findings = Some(findings);
             }
         }
+    }
+
+    /// The newest findings stored for the document, of whichever version, with that version's
+    /// text (see [`crate::text::Shift`] to carry them over to the current one).
+    pub fn latest_findings(&self, uri: &Uri) -> Option<(Arc<str>, Arc<Vec<Finding>>)> {
+        self.lock().get(uri).and_then(|open| open.latest.clone())
+    }
+
+    /// Remembers the template model read of `text`, a version of the document.
+    pub fn store_model(&self, uri: &Uri, text: Arc<str>, model: Arc<TemplateModel>) {
+        let replaced = self
+            .lock()
+            .get_mut(uri)
+            .and_then(|open| open.model.replace((text, model)));
+        // A large model takes milliseconds to free: not while holding the documents' lock.
+        drop(replaced);
+    }
+
+    /// The newest template model read of the document, with its text (see
+    /// [`Self::store_model`]); hover reads it without waiting for the workspace's lock.
+    pub fn latest_model(&self, uri: &Uri) -> Option<(Arc<str>, Arc<TemplateModel>)> {
+        self.lock().get(uri).and_then(|open| open.model.clone())
     }
 
     /// Counts one analysis of the document (see [`Snapshot::analyses`]).
