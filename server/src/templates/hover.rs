@@ -228,8 +228,13 @@ fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
         } else {
             ""
         };
+        let listeners = if edge.api_kind == ApiKind::LoadBalancer && edge.path != "*" {
+            format!(" via {}", edge.path)
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "\n- {}: waits {}, {}{asynchronous}",
+            "\n- {}{listeners}: waits {}, {}{asynchronous}",
             edge.describe(),
             budget(edge, timeout),
             format(edge)
