@@ -519,7 +519,7 @@ impl Builder<'_> {
                 multi_value_headers: false,
                 route_response: false,
                 reached: true,
-            declared_in: index,
+                declared_in: index,
                 range: event.key_range,
             });
         }
@@ -936,7 +936,7 @@ impl Builder<'_> {
                 multi_value_headers: false,
                 route_response,
                 reached: true,
-            declared_in: index,
+                declared_in: index,
             });
         }
     }
@@ -1109,7 +1109,7 @@ impl Builder<'_> {
                     multi_value_headers: false,
                     route_response: false,
                     reached: true,
-            declared_in: index,
+                    declared_in: index,
                 });
             }
         }

@@ -78,7 +78,11 @@ impl Listeners {
                 }
                 LISTENER_RULE => (
                     resource.property("Actions"),
-                    rule_route(template, &resource.logical_id, resource.property("Conditions")),
+                    rule_route(
+                        template,
+                        &resource.logical_id,
+                        resource.property("Conditions"),
+                    ),
                 ),
                 TARGET_GROUP => continue,
                 _ => {
@@ -87,7 +91,13 @@ impl Listeners {
                     if !resource.is("AWS::Lambda::Permission")
                         && !resource.is("AWS::ElasticLoadBalancingV2::TargetGroupAttachment")
                     {
-                        mentions(template, &resource.definition, &groups, &mut listeners.escaped, 8);
+                        mentions(
+                            template,
+                            &resource.definition,
+                            &groups,
+                            &mut listeners.escaped,
+                            8,
+                        );
                     }
                     continue;
                 }
@@ -101,7 +111,11 @@ impl Listeners {
                     .path(&["ForwardConfig", "TargetGroups"])
                     .map(Value::items)
                     .unwrap_or_default();
-                targets.extend(weighted.iter().filter_map(|group| group.get("TargetGroupArn")));
+                targets.extend(
+                    weighted
+                        .iter()
+                        .filter_map(|group| group.get("TargetGroupArn")),
+                );
                 for target in targets {
                     let named: Vec<String> = template
                         .referenced_resources(target)

@@ -539,8 +539,14 @@ const TYPES: &[(&str, &str)] = &[
     ("aws_alb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
     ("aws_lb_listener", "AWS::ElasticLoadBalancingV2::Listener"),
     ("aws_alb_listener", "AWS::ElasticLoadBalancingV2::Listener"),
-    ("aws_lb_listener_rule", "AWS::ElasticLoadBalancingV2::ListenerRule"),
-    ("aws_alb_listener_rule", "AWS::ElasticLoadBalancingV2::ListenerRule"),
+    (
+        "aws_lb_listener_rule",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+    ),
+    (
+        "aws_alb_listener_rule",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+    ),
     // No CloudFormation type: a target group's `Targets` entry written as its own resource.
     (
         "aws_lb_target_group_attachment",
@@ -781,15 +787,19 @@ impl<'b> Compiler<'b> {
                     }
                 }
                 ("module", [(name, name_range)]) => {
-                    let community =
-                        self.lambda_modules.contains_key(name) || self.api_modules.contains_key(name);
+                    let community = self.lambda_modules.contains_key(name)
+                        || self.api_modules.contains_key(name);
                     if !community {
                         let arguments = block
                             .body
                             .attributes
                             .iter()
                             .map(|argument| {
-                                entry(&argument.key, argument.key_range, self.resolve(&argument.value))
+                                entry(
+                                    &argument.key,
+                                    argument.key_range,
+                                    self.resolve(&argument.value),
+                                )
                             })
                             .collect();
                         outputs.push(entry(
@@ -1011,7 +1021,10 @@ impl<'b> Compiler<'b> {
         let mut actions = Vec::new();
         for action in &block.body.blocks {
             let dynamic = action.kind == "dynamic"
-                && action.labels.first().is_some_and(|(label, _)| label == name);
+                && action
+                    .labels
+                    .first()
+                    .is_some_and(|(label, _)| label == name);
             if dynamic {
                 let fields = vec![entry("TargetGroupArn", action.range, unknown(action.range))];
                 actions.push(map(action.range, fields));
@@ -1077,7 +1090,11 @@ impl<'b> Compiler<'b> {
                     .get("values")
                     .map_or_else(|| unknown(inner.range), |values| self.resolve(values));
                 let range = inner.range;
-                let mut fields = vec![entry("Field", range, value(range, ValueKind::Str(field.into())))];
+                let mut fields = vec![entry(
+                    "Field",
+                    range,
+                    value(range, ValueKind::Str(field.into())),
+                )];
                 if field == "http-header" {
                     let mut config = vec![entry("Values", range, values)];
                     if let Some(name) = inner.body.get("http_header_name") {
