@@ -17,6 +17,10 @@ pub enum Manifest {
         development: Vec<String>,
         /// npm workspaces or an unreadable file: what is installed is unknown.
         opaque: bool,
+        /// The root of npm or yarn `workspaces` (or, as the workspace marks it, of a pnpm
+        /// workspace): its install brings the members' packages into its own `node_modules`,
+        /// which a member's deployed package does not contain.
+        workspace_root: bool,
         /// `"type"`: `module` makes Node load `.js` files below it as ES modules.
         module_type: Option<String>,
         /// The lockfile beside it (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`), when
@@ -184,6 +188,77 @@ impl Lock {
     }
 }
 
+impl Lock {
+    /// Reads a `pnpm-lock.yaml` (lockfile versions 5 to 9): the package of each key of
+    /// `packages` (`/uuid/9.0.1` in version 5, `/uuid@9.0.1` in 6, `uuid@9.0.1` in 9, peers in
+    /// parentheses or after `_`), with its `dev` flag where the lockfile writes one (5 and 6).
+    /// pnpm itself links only declared packages at the top of `node_modules`, but the npm install
+    /// `sam build` runs hoists the whole graph: every package the lockfile holds may be there.
+    pub fn pnpm(text: &str) -> Option<Lock> {
+        let major = text.lines().find_map(|line| {
+            let version = line.strip_prefix("lockfileVersion:")?;
+            let version = version.trim().trim_matches(['\'', '"']);
+            version.split('.').next()?.parse::<u32>().ok()
+        })?;
+        let mut packages = std::collections::HashMap::new();
+        let mut versions = std::collections::HashMap::new();
+        let mut section = "";
+        let mut current: Option<String> = None;
+        for line in text.lines() {
+            if !line.starts_with(' ') && line.ends_with(':') {
+                section = line.trim_end_matches(':');
+                current = None;
+                continue;
+            }
+            if section != "packages" && section != "snapshots" {
+                continue;
+            }
+            if let Some(flag) = line.strip_prefix("    dev: ") {
+                if let Some(name) = &current {
+                    packages.insert(name.clone(), Some(flag.trim() == "true"));
+                }
+                continue;
+            }
+            let Some(key) = line
+                .strip_prefix("  ")
+                .filter(|key| !key.starts_with(' '))
+                .and_then(|key| key.strip_suffix(':'))
+            else {
+                continue;
+            };
+            let key = key.trim_matches(['\'', '"']);
+            let key = key.strip_prefix('/').unwrap_or(key);
+            let key = key.split('(').next().unwrap_or(key);
+            let (name, version) = if major <= 5 {
+                // `name/1.2.3`, `@scope/name/1.2.3_peer@1`.
+                let key = key.split('_').next().unwrap_or(key);
+                let Some((name, version)) = key.rsplit_once('/') else {
+                    continue;
+                };
+                (name, version)
+            } else {
+                let Some(at) = key
+                    .get(1..)
+                    .and_then(|rest| rest.find('@'))
+                    .map(|at| at + 1)
+                else {
+                    continue;
+                };
+                (&key[..at], &key[at + 1..])
+            };
+            if name.is_empty() || version.is_empty() {
+                continue;
+            }
+            packages.entry(name.to_owned()).or_insert(None);
+            versions
+                .entry(name.to_owned())
+                .or_insert_with(|| version.to_owned());
+            current = Some(name.to_owned());
+        }
+        Some(Lock { packages, versions })
+    }
+}
+
 /// Reads a `package.json`.
 pub fn package_json(text: &str) -> Manifest {
     let Ok(serde_json::Value::Object(root)) = serde_json::from_str::<serde_json::Value>(text)
@@ -192,6 +267,7 @@ pub fn package_json(text: &str) -> Manifest {
             installed: Vec::new(),
             development: Vec::new(),
             opaque: true,
+            workspace_root: false,
             module_type: None,
             locked: None,
             versions: std::collections::HashMap::new(),
@@ -242,6 +318,7 @@ pub fn package_json(text: &str) -> Manifest {
         installed,
         development: names("devDependencies"),
         opaque: root.contains_key("workspaces"),
+        workspace_root: root.contains_key("workspaces"),
         module_type: root
             .get("type")
             .and_then(serde_json::Value::as_str)
@@ -406,6 +483,31 @@ impl Manifest {
         }
     }
 
+    /// Whether a manifest above the code folder names the Node package `package`: a workspace
+    /// root's own install is not in the member's deployed package, so its workspaces leave
+    /// nothing unknown; only what it names might be brought by a build gatelint does not see.
+    pub fn names_package_outside(&self, package: &str) -> Declared {
+        match self {
+            Manifest::Node {
+                workspace_root: true,
+                installed,
+                development,
+                ..
+            } => {
+                if installed
+                    .iter()
+                    .chain(development)
+                    .any(|name| name == package)
+                {
+                    Declared::Yes
+                } else {
+                    Declared::No
+                }
+            }
+            _ => self.declares_package(package),
+        }
+    }
+
     /// Whether the manifest declares one of `distributions` (normalised names that may provide
     /// the module imported).
     pub fn declares_distribution(&self, distributions: &[String]) -> Declared {
@@ -520,6 +622,40 @@ mod tests {
             panic!("node");
         };
         assert_eq!(versions.get("uuid").map(String::as_str), Some("^9.0.1"));
+    }
+
+    #[test]
+    fn pnpm_lockfiles_of_every_version() {
+        let v5 = Lock::pnpm("lockfileVersion: 5.4\n\nspecifiers:\n  uuid: ^9.0.0\n\npackages:\n\n  /uuid/9.0.1:\n    resolution: {integrity: sha512-x}\n    dev: false\n\n  /@types/node/20.1.0:\n    dev: true\n\n  /react-dom/18.2.0_react@18.2.0:\n    dev: false\n").expect("v5");
+        assert_eq!(v5.packages.get("uuid"), Some(&Some(false)));
+        assert_eq!(v5.packages.get("@types/node"), Some(&Some(true)));
+        assert_eq!(
+            v5.versions.get("react-dom").map(String::as_str),
+            Some("18.2.0")
+        );
+        let v6 = Lock::pnpm("lockfileVersion: '6.0'\n\npackages:\n\n  /@middy/core@4.1.0:\n    dev: false\n\n  /ws@8.0.0(bufferutil@4.0.0):\n    dev: true\n").expect("v6");
+        assert_eq!(v6.packages.get("@middy/core"), Some(&Some(false)));
+        assert_eq!(v6.packages.get("ws"), Some(&Some(true)));
+        let v9 = Lock::pnpm("lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      uuid:\n        specifier: ^9\n        version: 9.0.1\n\npackages:\n\n  uuid@9.0.1:\n    resolution: {integrity: sha512-x}\n\n  '@aws-lambda-powertools/logger@2.0.0':\n    resolution: {integrity: sha512-y}\n\nsnapshots:\n\n  uuid@9.0.1: {}\n").expect("v9");
+        assert_eq!(v9.packages.get("uuid"), Some(&None));
+        assert!(v9.packages.contains_key("@aws-lambda-powertools/logger"));
+        assert!(!v9.packages.contains_key("specifier"));
+        assert_eq!(v9.versions.get("uuid").map(String::as_str), Some("9.0.1"));
+        assert_eq!(Lock::pnpm("not a lockfile"), None);
+    }
+
+    #[test]
+    fn a_workspace_root_above_names_only_what_it_lists() {
+        let root = package_json(
+            r#"{"private": true, "workspaces": ["functions/*"], "devDependencies": {"esbuild": "^0.20"}}"#,
+        );
+        assert_eq!(root.declares_package("axios"), Declared::Unknown);
+        assert_eq!(root.names_package_outside("axios"), Declared::No);
+        assert_eq!(root.names_package_outside("esbuild"), Declared::Yes);
+        assert_eq!(
+            package_json("{").names_package_outside("axios"),
+            Declared::Unknown
+        );
     }
 
     #[test]

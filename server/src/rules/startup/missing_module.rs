@@ -30,7 +30,12 @@ pub static RULE: Rule = Rule {
               names is declared nowhere the build installs from: for Node, the `dependencies` of a \
               `package.json` between the handler and its code folder (`sam build` runs `npm install \
               --production`, and the Serverless Framework leaves development dependencies out, so a package in \
-              `devDependencies` only is missing too), or a `node_modules` folder in the code folder; for Python, \
+              `devDependencies` only is missing too), or a `node_modules` folder in the code folder (a package \
+              only a declared one depends on counts as installed unless the lockfile beside the manifest, \
+              `package-lock.json`, `yarn.lock` or `pnpm-lock.yaml`, or for a workspace member the workspace \
+              root's, shows it is not; the root of npm or yarn `workspaces` or of a pnpm workspace above the \
+              code folder is not part of the deployed package, so only a package it names is left unknown); \
+              for Python, \
               a `requirements.txt` in the code folder (with the packages those distributions bring), or the \
               module vendored or written in the folder. The function's code is read only where it is known: a \
               layer (`Layers`, `Globals`, the framework's `layers`), a container image, an esbuild or makefile \
@@ -360,7 +365,7 @@ fn node_missing(
     if package
         .outer
         .iter()
-        .any(|manifest| manifest.declares_package(name) != Declared::No)
+        .any(|manifest| manifest.names_package_outside(name) != Declared::No)
     {
         return None;
     }
