@@ -25,12 +25,12 @@ pub enum Manifest {
         module_type: Option<String>,
         /// The lockfile beside it (`package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`), when
         /// there is one: every package the install puts in the top `node_modules`.
-        locked: Option<Lock>,
+        locked: Option<Box<Lock>>,
         /// The version range written for each package it declares, development ones included.
         versions: std::collections::HashMap<String, String>,
         /// Where a package is added to its `dependencies`; `None` when the text is not a JSON
         /// object gatelint can edit.
-        insertion: Option<DependencyInsertion>,
+        insertion: Option<Box<DependencyInsertion>>,
     },
     /// `requirements.txt`: normalised distribution names.
     Requirements {
@@ -311,7 +311,7 @@ pub fn package_json(text: &str) -> Manifest {
         }
     }
     let insertion = match root.get("dependencies") {
-        None | Some(serde_json::Value::Object(_)) => dependency_insertion(text),
+        None | Some(serde_json::Value::Object(_)) => dependency_insertion(text).map(Box::new),
         Some(_) => None,
     };
     Manifest::Node {

@@ -1104,7 +1104,7 @@ impl WorkspaceIndex {
                     ..
                 } = &mut manifest
                 {
-                    *locked = self.read_lock(folder);
+                    *locked = self.read_lock(folder).map(Box::new);
                     // A pnpm workspace is declared beside its root `package.json`.
                     let pnpm_workspace = folder.join("pnpm-workspace.yaml");
                     if std::fs::metadata(&pnpm_workspace).is_ok_and(|meta| meta.is_file()) {
