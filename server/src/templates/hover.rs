@@ -324,6 +324,25 @@ mod tests {
     }
 
     #[test]
+    fn a_target_group_is_named_with_the_listener_rules_that_forward_to_it() {
+        let balanced = format!(
+            "{DOORS}  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n  Web:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Balancer\n      DefaultActions: [{{Type: fixed-response}}]\n  PagesRule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n    Properties:\n      ListenerArn: !Ref Web\n      Conditions: [{{Field: path-pattern, Values: [/pages/*]}}]\n      Actions: [{{Type: forward, TargetGroupArn: !Ref PagesTargets}}]\n"
+        );
+        let text = hover(&balanced, "90").expect("hover on Timeout");
+        assert!(
+            text.contains("target group PagesTargets (Application Load Balancer) via listener rule PagesRule (path /pages/*): waits for the function's own timeout (90 s)"),
+            "{text}"
+        );
+        // Without the rule, no listener forwards to the group: no request comes through it.
+        let unforwarded = balanced.replace(
+            "{Type: forward, TargetGroupArn: !Ref PagesTargets}",
+            "{Type: fixed-response}",
+        );
+        let text = hover(&unforwarded, "90").expect("hover on Timeout");
+        assert!(!text.contains("PagesTargets"), "{text}");
+    }
+
+    #[test]
     fn nothing_for_other_keys() {
         assert_eq!(hover(TEMPLATE, "Transform"), None);
         assert_eq!(hover(TEMPLATE, "AWS::Lambda::Permission"), None);
