@@ -135,6 +135,46 @@ fn a_missing_python_package_is_offered_as_a_line_of_requirements_txt() {
     assert_eq!(edit["new_text"], "pandas\n");
 }
 
+/// A Node package missing from the function's package: when the repository shows a version (here
+/// the `devDependencies` range of the same `package.json`), the fix adds it to `dependencies` of
+/// the code folder's `package.json`; with no version known there is no fix.
+#[test]
+fn a_missing_node_package_is_offered_as_a_dependency_when_its_version_is_known() {
+    let app = "tests/fixtures/apps/startup_node";
+    let report = json_of(&gatelint(&["check", "--format", "json", app]));
+    let diagnostics = report["diagnostics"].as_array().expect("diagnostics");
+    let development = diagnostics
+        .iter()
+        .find(|d| d["code"] == "GL1001" && d["path"] == format!("{app}/v2_dev/app.js"))
+        .expect("aws-sdk is a development dependency only");
+    let fix = &development["fixes"][0];
+    assert_eq!(
+        fix["title"],
+        "Add `\"aws-sdk\": \"^2.1600.0\"` to the dependencies of v2_dev/package.json"
+    );
+    let edit = &fix["edits"][0];
+    assert_eq!(edit["path"], format!("{app}/v2_dev/package.json"));
+    assert_eq!(
+        edit["range"]["start"],
+        serde_json::json!({ "line": 1, "column": 2 })
+    );
+    assert_eq!(
+        edit["new_text"],
+        "\n  \"dependencies\": {\n    \"aws-sdk\": \"^2.1600.0\"\n  },"
+    );
+    let undeclared = diagnostics
+        .iter()
+        .find(|d| {
+            d["code"] == "GL1001"
+                && d["path"] == format!("{app}/v2/index.js")
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("`axios`"))
+        })
+        .expect("axios is declared nowhere");
+    assert_eq!(undeclared["fixes"], serde_json::json!([]));
+}
+
 #[test]
 fn columns_count_unicode_scalar_values() {
     let dir = tempdir("columns");

@@ -818,6 +818,42 @@ fn editing_a_file_a_serverless_yml_reads_rediagnoses_the_handler() {
     let _ = std::fs::remove_dir_all(&root);
 }
 
+/// A handler behind a load balancer: the code lens and the hover name the listener rule that
+/// forwards to its target group, with the rule's condition.
+#[test]
+fn a_load_balancer_door_names_the_listener_rule_forwarding_to_it() {
+    let root = std::env::temp_dir().join(format!("gatelint-lsp-alb-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("src")).expect("temp is writable");
+    let template = "Resources:\n  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n  Web:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Balancer\n      DefaultActions: [{Type: fixed-response}]\n  PagesRule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n    Properties:\n      ListenerArn: !Ref Web\n      Conditions: [{Field: path-pattern, Values: [/pages/*]}]\n      Actions: [{Type: forward, TargetGroupArn: !Ref PagesTargets}]\n  Pages:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: src/\n      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 20\n  PagesTargets:\n    Type: AWS::ElasticLoadBalancingV2::TargetGroup\n    Properties:\n      TargetType: lambda\n      Targets: [{Id: !GetAtt Pages.Arn}]\n";
+    let handler = "def handler(event, context):\n    return {\"statusCode\": 200, \"statusDescription\": \"200 OK\", \"body\": \"ok\"}\n";
+    std::fs::write(root.join("template.yaml"), template).expect("temp is writable");
+    std::fs::write(root.join("src/app.py"), handler).expect("temp is writable");
+    let mut client = start_indexed(&root);
+    let handler_uri = file_uri(&root.join("src/app.py"));
+    client.open(&handler_uri, handler);
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": handler_uri } }),
+    );
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "target group PagesTargets (Application Load Balancer) via listener rule PagesRule (path /pages/*) (ALB response, function timeout 20 s) in template.yaml"
+    );
+    let name = handler.find("handler(").expect("the function name");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": handler_uri }, "position": client.position(handler, name + 2) }),
+    );
+    let markdown = hover["contents"]["value"].as_str().expect("hover text");
+    assert!(
+        markdown.contains("via listener rule PagesRule (path /pages/*): ALB response"),
+        "{markdown}"
+    );
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
 #[test]
 fn go_to_definition_from_handler_lands_on_the_function() {
     let (root, template, handler) = write_sam_app("definition");

@@ -96,7 +96,13 @@ impl Invocation {
     /// budget, for hovers.
     pub fn door_summary(&self, function_timeout_seconds: f64) -> String {
         let (format, budget) = self.format_and_budget(function_timeout_seconds);
-        format!("{}: {format}, {budget}", self.description)
+        // A load balancer's door is named with the listeners that forward to it.
+        let door = if self.api_kind == ApiKind::LoadBalancer {
+            &self.route
+        } else {
+            &self.description
+        };
+        format!("{door}: {format}, {budget}")
     }
 
     /// The response format the door reads and how long it waits: the integration timeout, or the
@@ -500,6 +506,12 @@ pub fn function_specs(template: &Template, graph: &Graph) -> Vec<FunctionSpec> {
                 Invocation {
                     description: edge.describe(),
                     route: match &edge.role {
+                        // The listeners that forward to a load balancer's target group, when known.
+                        EdgeRole::Route
+                            if edge.api_kind == ApiKind::LoadBalancer && edge.path != "*" =>
+                        {
+                            format!("{} via {}", edge.describe(), edge.path)
+                        }
                         EdgeRole::Route if !edge.api_kind.is_api_gateway() => edge.describe(),
                         EdgeRole::Route => {
                             format!("{} {} via {}", edge.method, edge.path, edge.api)

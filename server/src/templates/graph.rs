@@ -149,7 +149,8 @@ pub struct Edge {
     pub api: String,
     pub api_kind: ApiKind,
     pub role: EdgeRole,
-    /// `GET`, `ANY`, ... (`*` when unknown) and the path (`/orders/{id}`, `*` when unknown).
+    /// `GET`, `ANY`, ... (`*` when unknown) and the path (`/orders/{id}`, `*` when unknown); for
+    /// a load balancer's target group, the listeners and rules in view that forward to it.
     pub method: String,
     pub path: String,
     pub function: FunctionRef,
@@ -178,6 +179,10 @@ pub struct Edge {
     /// A WebSocket route with a `RouteResponseSelectionExpression`: the function's answer is sent
     /// back to the caller (without one it is discarded).
     pub route_response: bool,
+    /// Whether requests reach the function through this edge: false only for a Lambda target
+    /// group that no listener in view forwards to while the template shows its load balancer's
+    /// listeners (the function is still registered, so the permission is still checked).
+    pub reached: bool,
     /// The resource that declares the edge (index into `Template::resources`).
     pub declared_in: usize,
     /// Where the edge is written: the event, the integration URI, the authorizer.
@@ -273,6 +278,7 @@ impl Graph {
             template,
             edges: Vec::new(),
             routes_by_integration: routes_by_integration(template),
+            listeners: super::listeners::Listeners::read(template),
         };
         for (index, resource) in template.resources.iter().enumerate() {
             builder.resource(index, resource);
@@ -290,6 +296,9 @@ impl Graph {
         });
         let mut by_function: HashMap<String, Vec<usize>> = HashMap::new();
         for (index, edge) in builder.edges.iter().enumerate() {
+            if !edge.reached {
+                continue;
+            }
             by_function
                 .entry(edge.function.logical_id.clone())
                 .or_default()
@@ -301,7 +310,8 @@ impl Graph {
         }
     }
 
-    /// The edges that invoke a function (by logical id).
+    /// The edges through which requests reach a function (by logical id); `edges` also holds the
+    /// target groups no listener forwards to (see [`Edge::reached`]).
     pub fn edges_of<'a>(&'a self, function: &str) -> impl Iterator<Item = &'a Edge> + 'a {
         self.by_function
             .get(function)
@@ -348,6 +358,7 @@ struct Builder<'t> {
     template: &'t Template,
     edges: Vec<Edge>,
     routes_by_integration: HashMap<String, Vec<(String, bool)>>,
+    listeners: super::listeners::Listeners,
 }
 
 impl Builder<'_> {
@@ -507,6 +518,7 @@ impl Builder<'_> {
                 streaming: false,
                 multi_value_headers: false,
                 route_response: false,
+                reached: true,
                 declared_in: index,
                 range: event.key_range,
             });
@@ -547,6 +559,7 @@ impl Builder<'_> {
             streaming,
             multi_value_headers,
             route_response: false,
+            reached: true,
             declared_in: index,
         });
     }
@@ -721,6 +734,14 @@ impl Builder<'_> {
             false,
             multi_value_headers,
         );
+        let forwarded = self.listeners.forwarding_to(&group.logical_id);
+        if let Some(edge) = self.edges.last_mut() {
+            match forwarded {
+                super::listeners::Forwarding::Listeners(routes) => edge.path = routes.join("; "),
+                super::listeners::Forwarding::None => edge.reached = false,
+                super::listeners::Forwarding::Unknown => {}
+            }
+        }
     }
 
     /// HTTP API quick create: an `AWS::ApiGatewayV2::Api` with `Target` gets a route (its
@@ -763,6 +784,7 @@ impl Builder<'_> {
             streaming: false,
             multi_value_headers: false,
             route_response: false,
+            reached: true,
             declared_in: index,
         });
     }
@@ -823,6 +845,7 @@ impl Builder<'_> {
             streaming,
             multi_value_headers: false,
             route_response: false,
+            reached: true,
             declared_in: index,
         });
     }
@@ -912,6 +935,7 @@ impl Builder<'_> {
                 streaming: false,
                 multi_value_headers: false,
                 route_response,
+                reached: true,
                 declared_in: index,
             });
         }
@@ -973,6 +997,7 @@ impl Builder<'_> {
             streaming: false,
             multi_value_headers: false,
             route_response: false,
+            reached: true,
             declared_in: index,
         });
     }
@@ -1083,6 +1108,7 @@ impl Builder<'_> {
                     streaming,
                     multi_value_headers: false,
                     route_response: false,
+                    reached: true,
                     declared_in: index,
                 });
             }

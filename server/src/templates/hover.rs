@@ -228,8 +228,13 @@ fn invokers(template: &Template, graph: &Graph, function: &str) -> String {
         } else {
             ""
         };
+        let listeners = if edge.api_kind == ApiKind::LoadBalancer && edge.path != "*" {
+            format!(" via {}", edge.path)
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "\n- {}: waits {}, {}{asynchronous}",
+            "\n- {}{listeners}: waits {}, {}{asynchronous}",
             edge.describe(),
             budget(edge, timeout),
             format(edge)
@@ -316,6 +321,25 @@ mod tests {
             target.contains("`Pages` (Timeout 90 s) is invoked by"),
             "{target}"
         );
+    }
+
+    #[test]
+    fn a_target_group_is_named_with_the_listener_rules_that_forward_to_it() {
+        let balanced = format!(
+            "{DOORS}  Balancer:\n    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n  Web:\n    Type: AWS::ElasticLoadBalancingV2::Listener\n    Properties:\n      LoadBalancerArn: !Ref Balancer\n      DefaultActions: [{{Type: fixed-response}}]\n  PagesRule:\n    Type: AWS::ElasticLoadBalancingV2::ListenerRule\n    Properties:\n      ListenerArn: !Ref Web\n      Conditions: [{{Field: path-pattern, Values: [/pages/*]}}]\n      Actions: [{{Type: forward, TargetGroupArn: !Ref PagesTargets}}]\n"
+        );
+        let text = hover(&balanced, "90").expect("hover on Timeout");
+        assert!(
+            text.contains("target group PagesTargets (Application Load Balancer) via listener rule PagesRule (path /pages/*): waits for the function's own timeout (90 s)"),
+            "{text}"
+        );
+        // Without the rule, no listener forwards to the group: no request comes through it.
+        let unforwarded = balanced.replace(
+            "{Type: forward, TargetGroupArn: !Ref PagesTargets}",
+            "{Type: fixed-response}",
+        );
+        let text = hover(&unforwarded, "90").expect("hover on Timeout");
+        assert!(!text.contains("PagesTargets"), "{text}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod functions;
 pub mod graph;
 pub mod hover;
 pub mod inline;
+pub mod listeners;
 pub mod model;
 pub mod read;
 pub mod serverless;

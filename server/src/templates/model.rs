@@ -120,6 +120,9 @@ pub struct Template {
     /// (a Terraform file read without the other `.tf` files of its folder): a permission may be
     /// declared there, so the permission rules say nothing.
     pub partial: bool,
+    /// The values of `Outputs` (Terraform: `output` blocks and the arguments of modules it does
+    /// not read): what the template hands to other stacks and configurations.
+    pub outputs: Vec<Value>,
 }
 
 /// One resource.
@@ -213,6 +216,7 @@ impl Template {
             included_definitions: Vec::new(),
             source: None,
             partial: false,
+            outputs: Vec::new(),
         };
         let ValueKind::Map(sections) = root.kind else {
             return template;
@@ -263,6 +267,14 @@ impl Template {
                     for entry in entries {
                         template.conditions.insert(entry.key, entry.value);
                     }
+                }
+                "Outputs" => {
+                    let ValueKind::Map(entries) = section.value.kind else {
+                        continue;
+                    };
+                    template
+                        .outputs
+                        .extend(entries.into_iter().map(|entry| entry.value));
                 }
                 "Resources" => {
                     template.resources_key_range = Some(section.key_range);

@@ -535,6 +535,18 @@ const TYPES: &[(&str, &str)] = &[
         "aws_alb_target_group",
         "AWS::ElasticLoadBalancingV2::TargetGroup",
     ),
+    ("aws_lb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+    ("aws_alb", "AWS::ElasticLoadBalancingV2::LoadBalancer"),
+    ("aws_lb_listener", "AWS::ElasticLoadBalancingV2::Listener"),
+    ("aws_alb_listener", "AWS::ElasticLoadBalancingV2::Listener"),
+    (
+        "aws_lb_listener_rule",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+    ),
+    (
+        "aws_alb_listener_rule",
+        "AWS::ElasticLoadBalancingV2::ListenerRule",
+    ),
     // No CloudFormation type: a target group's `Targets` entry written as its own resource.
     (
         "aws_lb_target_group_attachment",
@@ -600,6 +612,9 @@ fn properties_of(kind: &str) -> &'static [(&'static str, &'static str)] {
                 "LambdaMultiValueHeadersEnabled",
             ),
         ],
+        "aws_lb" | "aws_alb" => &[("load_balancer_type", "Type")],
+        "aws_lb_listener" | "aws_alb_listener" => &[("load_balancer_arn", "LoadBalancerArn")],
+        "aws_lb_listener_rule" | "aws_alb_listener_rule" => &[("listener_arn", "ListenerArn")],
         "aws_lb_target_group_attachment" | "aws_alb_target_group_attachment" => &[
             ("target_group_arn", "TargetGroupArn"),
             ("target_id", "TargetId"),
@@ -736,6 +751,7 @@ impl<'b> Compiler<'b> {
 
     fn compile(mut self, whole: TextRange) -> Compiled {
         let mut resources = Vec::new();
+        let mut outputs = Vec::new();
         let blocks = self.blocks;
         let has_provider = blocks.iter().any(|block| block.kind == "provider");
         for block in blocks {
@@ -771,6 +787,27 @@ impl<'b> Compiler<'b> {
                     }
                 }
                 ("module", [(name, name_range)]) => {
+                    let community = self.lambda_modules.contains_key(name)
+                        || self.api_modules.contains_key(name);
+                    if !community {
+                        let arguments = block
+                            .body
+                            .attributes
+                            .iter()
+                            .map(|argument| {
+                                entry(
+                                    &argument.key,
+                                    argument.key_range,
+                                    self.resolve(&argument.value),
+                                )
+                            })
+                            .collect();
+                        outputs.push(entry(
+                            &format!("module.{name}"),
+                            *name_range,
+                            map(block.range, arguments),
+                        ));
+                    }
                     if self.lambda_modules.contains_key(name) {
                         resources.extend(self.lambda_module(block, name, *name_range));
                     }
@@ -783,9 +820,14 @@ impl<'b> Compiler<'b> {
                 }
                 // A configuration without a `provider` block is likely a module: the
                 // configuration calling it may grant a permission to a function it outputs.
-                ("output", [(name, name_range)]) if !has_provider => {
-                    let granted = self.possible_permissions(block, "output", name, *name_range);
-                    resources.extend(granted);
+                ("output", [(name, name_range)]) => {
+                    if let Some(handed) = block.body.get("value") {
+                        outputs.push(entry(name, *name_range, self.resolve(handed)));
+                    }
+                    if !has_provider {
+                        let granted = self.possible_permissions(block, "output", name, *name_range);
+                        resources.extend(granted);
+                    }
                 }
                 _ => {}
             }
@@ -809,6 +851,7 @@ impl<'b> Compiler<'b> {
             vec![
                 entry("Parameters", whole, map(whole, parameters)),
                 entry("Resources", whole, map(whole, resources)),
+                entry("Outputs", whole, map(whole, outputs)),
             ],
         );
         Compiled {
@@ -928,6 +971,13 @@ impl<'b> Compiler<'b> {
             _ if integration => {
                 properties = self.rest_integration(block, address);
             }
+            "aws_lb_listener" | "aws_alb_listener" => {
+                properties.push(self.listener_actions(block, "default_action", "DefaultActions"));
+            }
+            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
+                properties.push(self.listener_actions(block, "action", "Actions"));
+                properties.push(self.listener_conditions(block));
+            }
             // The provider's default payload format is 1.0 (CloudFormation has none to give).
             "aws_apigatewayv2_integration" if body.get("payload_format_version").is_none() => {
                 let at = body
@@ -961,6 +1011,103 @@ impl<'b> Compiler<'b> {
         ];
         definition.extend(fields);
         Some(map(block.range, definition))
+    }
+
+    /// A listener's `default_action` or a rule's `action` blocks as CloudFormation actions
+    /// (`Type`, `TargetGroupArn`, `ForwardConfig.TargetGroups`); a `dynamic` one forwards to a
+    /// target group not read.
+    fn listener_actions(&self, block: &Block, name: &str, property: &str) -> Entry {
+        let at = block.range;
+        let mut actions = Vec::new();
+        for action in &block.body.blocks {
+            let dynamic = action.kind == "dynamic"
+                && action
+                    .labels
+                    .first()
+                    .is_some_and(|(label, _)| label == name);
+            if dynamic {
+                let fields = vec![entry("TargetGroupArn", action.range, unknown(action.range))];
+                actions.push(map(action.range, fields));
+                continue;
+            }
+            if action.kind != name {
+                continue;
+            }
+            let mut fields = Vec::new();
+            for (from, to) in [("type", "Type"), ("target_group_arn", "TargetGroupArn")] {
+                if let Some(found) = action.body.entry(from) {
+                    fields.push(entry(to, found.key_range, self.resolve(&found.value)));
+                }
+            }
+            let weighted: Vec<Value> = action
+                .body
+                .blocks
+                .iter()
+                .filter(|forward| forward.kind == "forward")
+                .flat_map(|forward| &forward.body.blocks)
+                .filter(|group| group.kind == "target_group")
+                .map(|group| {
+                    let arn = group
+                        .body
+                        .get("arn")
+                        .map_or_else(|| unknown(group.range), |arn| self.resolve(arn));
+                    map(group.range, vec![entry("TargetGroupArn", group.range, arn)])
+                })
+                .collect();
+            if !weighted.is_empty() {
+                let groups = value(action.range, ValueKind::Seq(weighted));
+                fields.push(entry(
+                    "ForwardConfig",
+                    action.range,
+                    map(
+                        action.range,
+                        vec![entry("TargetGroups", action.range, groups)],
+                    ),
+                ));
+            }
+            actions.push(map(action.range, fields));
+        }
+        entry(property, at, value(at, ValueKind::Seq(actions)))
+    }
+
+    /// A listener rule's `condition` blocks as CloudFormation `Conditions` (`Field`, `Values`,
+    /// `HttpHeaderConfig`), for naming the requests the rule forwards.
+    fn listener_conditions(&self, block: &Block) -> Entry {
+        let at = block.range;
+        let mut conditions = Vec::new();
+        for condition in block.body.blocks.iter().filter(|c| c.kind == "condition") {
+            for inner in &condition.body.blocks {
+                let field = match inner.kind.as_str() {
+                    "path_pattern" => "path-pattern",
+                    "host_header" => "host-header",
+                    "http_request_method" => "http-request-method",
+                    "source_ip" => "source-ip",
+                    "http_header" => "http-header",
+                    _ => continue,
+                };
+                let values = inner
+                    .body
+                    .get("values")
+                    .map_or_else(|| unknown(inner.range), |values| self.resolve(values));
+                let range = inner.range;
+                let mut fields = vec![entry(
+                    "Field",
+                    range,
+                    value(range, ValueKind::Str(field.into())),
+                )];
+                if field == "http-header" {
+                    let mut config = vec![entry("Values", range, values)];
+                    if let Some(name) = inner.body.get("http_header_name") {
+                        config.push(entry("HttpHeaderName", range, self.resolve(name)));
+                    }
+                    fields.push(entry("HttpHeaderConfig", range, map(range, config)));
+                } else {
+                    fields.push(entry("Values", range, values));
+                }
+                conditions.push(map(range, fields));
+            }
+        }
+        entry("Conditions", at, value(at, ValueKind::Seq(conditions)))
     }
 
     /// The code of a function: the folder or file an `archive_file` its `filename` names packs;

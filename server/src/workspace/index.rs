@@ -1097,8 +1097,20 @@ impl WorkspaceIndex {
                     // Unreadable: what it declares is unknown.
                     Err(_) => Manifest::Mentions { words: Vec::new() },
                 };
-                if let Manifest::Node { locked, .. } = &mut manifest {
-                    *locked = self.read_lock(folder);
+                if let Manifest::Node {
+                    locked,
+                    opaque,
+                    workspace_root,
+                    ..
+                } = &mut manifest
+                {
+                    *locked = self.read_lock(folder).map(Box::new);
+                    // A pnpm workspace is declared beside its root `package.json`.
+                    let pnpm_workspace = folder.join("pnpm-workspace.yaml");
+                    if std::fs::metadata(&pnpm_workspace).is_ok_and(|meta| meta.is_file()) {
+                        *opaque = true;
+                        *workspace_root = true;
+                    }
                 }
                 if inside {
                     package
@@ -1110,6 +1122,23 @@ impl WorkspaceIndex {
             }
             if inside {
                 self.list_present(module, folder, &mut package.present);
+            }
+        }
+        // A workspace member has no lockfile of its own: the workspace root's lockfile holds
+        // every package the members' installs bring, a member's among them.
+        let root_lock = package.outer.iter().find_map(|manifest| match manifest {
+            Manifest::Node {
+                workspace_root: true,
+                locked,
+                ..
+            } => Some(locked.clone()),
+            _ => None,
+        });
+        if let Some(Some(root_lock)) = root_lock {
+            for (_, manifest) in &mut package.manifests {
+                if let Manifest::Node { locked, .. } = manifest {
+                    locked.get_or_insert_with(|| root_lock.clone());
+                }
             }
         }
         Some(package)
@@ -1124,6 +1153,7 @@ impl WorkspaceIndex {
             ),
             ("package-lock.json", manifests::Lock::npm),
             ("yarn.lock", manifests::Lock::yarn),
+            ("pnpm-lock.yaml", manifests::Lock::pnpm),
         ] {
             let path = folder.join(name);
             if !std::fs::metadata(&path).is_ok_and(|meta| meta.is_file()) {

@@ -30,7 +30,12 @@ pub static RULE: Rule = Rule {
               names is declared nowhere the build installs from: for Node, the `dependencies` of a \
               `package.json` between the handler and its code folder (`sam build` runs `npm install \
               --production`, and the Serverless Framework leaves development dependencies out, so a package in \
-              `devDependencies` only is missing too), or a `node_modules` folder in the code folder; for Python, \
+              `devDependencies` only is missing too), or a `node_modules` folder in the code folder (a package \
+              only a declared one depends on counts as installed unless the lockfile beside the manifest, \
+              `package-lock.json`, `yarn.lock` or `pnpm-lock.yaml`, or for a workspace member the workspace \
+              root's, shows it is not; the root of npm or yarn `workspaces` or of a pnpm workspace above the \
+              code folder is not part of the deployed package, so only a package it names is left unknown); \
+              for Python, \
               a `requirements.txt` in the code folder (with the packages those distributions bring), or the \
               module vendored or written in the folder. The function's code is read only where it is known: a \
               layer (`Layers`, `Globals`, the framework's `layers`), a container image, an esbuild or makefile \
@@ -43,7 +48,11 @@ pub static RULE: Rule = Rule {
               `@aws-sdk/lib-dynamodb`, `@aws-sdk/client-s3`, ...), or add `aws-sdk` to the `dependencies` of the \
               function's `package.json`. For any other package, declare it where the build installs from: \
               `package.json` `dependencies` in the code folder, or `requirements.txt` in the code folder (or \
-              attach a layer that holds it).",
+              attach a layer that holds it). The quick fix (never applied by `--fix`) adds the Python \
+              distribution to `requirements.txt`, and the Node package to the `dependencies` of the code \
+              folder's `package.json` when the repository shows its version (the range a `package.json` of \
+              the package or above it writes, `devDependencies` included, or the version a lockfile there \
+              installs); with no version known there is no fix.",
         before: "// template: Runtime: nodejs20.x, CodeUri: src/ (no package.json)\nconst AWS = require('aws-sdk');\nconst db = new AWS.DynamoDB.DocumentClient();",
         after: "const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');\nconst { DynamoDBDocumentClient } = require('@aws-sdk/lib-dynamodb');\nconst db = DynamoDBDocumentClient.from(new DynamoDBClient({}));",
         example_language: "javascript",
@@ -141,6 +150,80 @@ fn requirements_fix(context: &HandlerContext, import: &Import) -> Option<Fix> {
         }],
         safe: false,
     })
+}
+
+/// For a Node package missing from the function's package: the package added to the
+/// `dependencies` of the `package.json` in the code folder (what the build installs from), at a
+/// version the repository itself shows: the range a manifest of the package or above it writes
+/// (its `devDependencies` included), else the version a lockfile there installs. No version
+/// known, no fix (the message says what to add). Not applied unattended: adding a dependency is
+/// the author's choice.
+fn dependency_fix(context: &HandlerContext, name: &str) -> Option<Fix> {
+    if context.function.family != RuntimeFamily::Node {
+        return None;
+    }
+    let package = context.package.as_ref()?;
+    // The code folder's own `package.json`: the outermost of the package's manifests, when it
+    // lies in the code folder itself.
+    let (written, manifest) = package.manifests.last()?;
+    let folder = std::path::Path::new(&package.folder);
+    let in_code_folder = std::path::Path::new(written)
+        .parent()
+        .is_some_and(|parent| {
+            parent == folder || parent.as_os_str().is_empty() && package.folder == "."
+        });
+    let Manifest::Node {
+        insertion: Some(insertion),
+        ..
+    } = manifest
+    else {
+        return None;
+    };
+    if !in_code_folder {
+        return None;
+    }
+    let manifests = package
+        .manifests
+        .iter()
+        .map(|(_, manifest)| manifest)
+        .chain(&package.outer);
+    let written_range = manifests.clone().find_map(|manifest| match manifest {
+        Manifest::Node { versions, .. } => versions.get(name).filter(|v| exact_range(v)),
+        _ => None,
+    });
+    let locked = || {
+        manifests.clone().find_map(|manifest| match manifest {
+            Manifest::Node {
+                locked: Some(lock), ..
+            } => lock.versions.get(name).filter(|v| exact_range(v)),
+            _ => None,
+        })
+    };
+    let version = written_range.or_else(locked)?;
+    let path = context.template.parent()?.join(written);
+    Some(Fix {
+        title: format!("Add `\"{name}\": \"{version}\"` to the dependencies of {written}"),
+        edits: vec![Edit {
+            path: Some(path),
+            range: TextRange::empty(insertion.offset),
+            new_text: insertion.text(name, version),
+        }],
+        safe: false,
+    })
+}
+
+/// A version or range npm installs from the registry (`^9.0.1`, `1.2.3`, `~4`), not a path, a
+/// URL, a tag or a workspace reference that means nothing in another folder.
+fn exact_range(version: &str) -> bool {
+    !version.is_empty()
+        && version.chars().any(|c| c.is_ascii_digit())
+        && version.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    '.' | '-' | '+' | '^' | '~' | '>' | '<' | '=' | ' ' | '|' | '*'
+                )
+        })
 }
 
 /// What the runtimes and packages of the functions a file runs in say about one of its imports,
@@ -282,7 +365,7 @@ fn node_missing(
     if package
         .outer
         .iter()
-        .any(|manifest| manifest.declares_package(name) != Declared::No)
+        .any(|manifest| manifest.names_package_outside(name) != Declared::No)
     {
         return None;
     }
@@ -422,6 +505,10 @@ fn report(
     };
     let finding = sink.report(import.range, message);
     if let Some(fix) = requirements_fix(context, import) {
+        finding.fixes.push(fix);
+    }
+    let node_package = runtimes::node_package(&import.module);
+    if let Some(fix) = node_package.and_then(|name| dependency_fix(context, name)) {
         finding.fixes.push(fix);
     }
     if let Some(runtime) = &function.runtime {
