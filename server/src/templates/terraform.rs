@@ -27,6 +27,7 @@
 //! them as one text (see [`super::TemplateModel::configuration`]), each file's [`Blocks`] read once. Read alone, a file is
 //! [`super::Template::partial`], and the permission rules say nothing about it.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
@@ -301,6 +302,17 @@ impl Reader<'_> {
                     _ => unknown(at),
                 }
             }
+            "conditional" => {
+                let parts: Vec<Value> = children
+                    .iter()
+                    .filter(|n| n.kind() == "expression")
+                    .map(|n| self.expression(*n, depth + 1))
+                    .collect();
+                if parts.len() != 3 {
+                    return unknown(at);
+                }
+                intrinsic(at, "TF::Cond", value(at, ValueKind::Seq(parts)))
+            }
             "bool_lit" => value(at, ValueKind::Bool(self.slice(node) == "true")),
             "null_lit" => value(at, ValueKind::Null),
             "string_lit" => value(at, ValueKind::Str(string_content(self, node))),
@@ -418,10 +430,12 @@ impl Reader<'_> {
         }
     }
 
-    /// `a.b.c`, `a.b[0].c`: a reference path (numeric and string indexes dropped: a counted
-    /// resource's instances share its settings); a splat or a computed index is unknown.
+    /// `a.b.c`, `a.b[0].c`, `a.b["k"].c`: a reference path, literal indexes written into it
+    /// (`[0]`, `["k"]`); a computed index (`a.b[each.key]`) makes it a `TF::Ref` of a sequence
+    /// (path texts and index expressions, in order) the compiler resolves. A splat is unknown.
     fn traversal(&self, head: &Node, rest: &[Node], at: TextRange) -> Value {
         let mut path = self.slice(*head).to_owned();
+        let mut parts = Vec::new();
         for part in rest {
             match part.kind() {
                 "get_attr" => {
@@ -436,20 +450,141 @@ impl Reader<'_> {
                     path.push_str(self.slice(name));
                 }
                 "index" => {
-                    let text = self.slice(*part);
-                    let inner = text.trim_start_matches('[').trim_end_matches(']').trim();
-                    let literal = text.starts_with('.')
-                        || inner.parse::<u64>().is_ok()
-                        || (inner.starts_with('"') && !inner.contains("${"));
-                    if !literal {
+                    let mut cursor = part.walk();
+                    let Some(inner) = part.named_children(&mut cursor).next() else {
                         return unknown(at);
+                    };
+                    if inner.kind() == "legacy_index" {
+                        let text = self.slice(inner).trim_start_matches('.');
+                        match text.parse::<u64>() {
+                            Ok(number) => path.push_str(&format!("[{number}]")),
+                            Err(_) => return unknown(at),
+                        }
+                        continue;
+                    }
+                    let mut inner_cursor = inner.walk();
+                    let Some(expression) = inner
+                        .named_children(&mut inner_cursor)
+                        .find(|n| n.kind() == "expression")
+                    else {
+                        return unknown(at);
+                    };
+                    let index = self.expression(expression, 1);
+                    match index_text(&index) {
+                        Some(text) => path.push_str(&text),
+                        None => {
+                            parts.push(value(at, ValueKind::Str(std::mem::take(&mut path))));
+                            parts.push(index);
+                        }
                     }
                 }
                 _ => return unknown(at),
             }
         }
-        intrinsic(at, "TF::Ref", value(at, ValueKind::Str(path)))
+        if parts.is_empty() {
+            return intrinsic(at, "TF::Ref", value(at, ValueKind::Str(path)));
+        }
+        parts.push(value(at, ValueKind::Str(path)));
+        intrinsic(at, "TF::Ref", value(at, ValueKind::Seq(parts)))
     }
+}
+
+/// A literal index as written into a reference path: `[0]`, `["k"]`.
+fn index_text(index: &Value) -> Option<String> {
+    match &index.kind {
+        ValueKind::Number(number) if *number >= 0.0 && number.fract() == 0.0 => {
+            Some(format!("[{}]", *number as u64))
+        }
+        ValueKind::Str(text) => Some(format!("[{}]", quoted(text))),
+        ValueKind::Intrinsic(call) if call.name == "TF::Template" => {
+            literal_template(&call.argument).map(|text| format!("[{}]", quoted(&text)))
+        }
+        _ => None,
+    }
+}
+
+/// A key as Terraform writes it in an address: `"k"`, with `"` and `\\` escaped.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// One step of a reference path.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Attr(String),
+    Index(Key),
+}
+
+/// An instance key: `count.index` or `each.key`.
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    Number(u64),
+    Text(String),
+}
+
+impl Key {
+    fn of(value: &Value) -> Option<Key> {
+        match &value.kind {
+            ValueKind::Number(number) if *number >= 0.0 && number.fract() == 0.0 => {
+                Some(Key::Number(*number as u64))
+            }
+            ValueKind::Str(text) => Some(Key::Text(text.clone())),
+            _ => None,
+        }
+    }
+
+    /// `[0]`, `["k"]`: the key as written after an address.
+    fn suffix(&self) -> String {
+        match self {
+            Key::Number(number) => format!("[{number}]"),
+            Key::Text(text) => format!("[{}]", quoted(text)),
+        }
+    }
+
+    fn value(&self, at: TextRange) -> Value {
+        match self {
+            Key::Number(number) => value(at, ValueKind::Number(*number as f64)),
+            Key::Text(text) => value(at, ValueKind::Str(text.clone())),
+        }
+    }
+}
+
+/// The steps of a reference path: `a.b["k"].c` is `a`, `b`, `["k"]`, `c`.
+fn steps(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            if let Some(after) = after.strip_prefix('"') {
+                let mut text = String::new();
+                let mut chars = after.char_indices();
+                let mut end = None;
+                while let Some((i, c)) = chars.next() {
+                    match c {
+                        '\\' => text.push(chars.next()?.1),
+                        '"' => {
+                            end = Some(i);
+                            break;
+                        }
+                        c => text.push(c),
+                    }
+                }
+                let end = end?;
+                rest = after[end + 1..].strip_prefix(']')?;
+                steps.push(Step::Index(Key::Text(text)));
+            } else {
+                let (number, after) = after.split_once(']')?;
+                steps.push(Step::Index(Key::Number(number.parse().ok()?)));
+                rest = after;
+            }
+        } else {
+            let rest_attr = rest.strip_prefix('.').unwrap_or(rest);
+            let end = rest_attr.find(['.', '[']).unwrap_or(rest_attr.len());
+            steps.push(Step::Attr(rest_attr[..end].to_owned()));
+            rest = &rest_attr[end..];
+        }
+    }
+    Some(steps)
 }
 
 fn range(node: Node) -> TextRange {
@@ -676,7 +811,35 @@ struct Compiler<'b> {
     parameters: Vec<(String, TextRange, Value)>,
     locals: HashMap<String, &'b Value>,
     incomplete: Vec<String>,
+    /// The instance (`count.index`, `each.key`, `each.value`) being compiled, if any.
+    binding: RefCell<Option<Instance>>,
+    /// The instances of each block with `count` or `for_each`, by address, once computed.
+    expansions: RefCell<HashMap<String, Expansion>>,
 }
+
+/// One instance of a block with `count` or `for_each`.
+#[derive(Clone, Debug)]
+struct Instance {
+    /// `each` (a `for_each`), not `count`.
+    each: bool,
+    key: Key,
+    /// `each.value` (resolved), or for an instance of a resource, a `TF::Ref` to it.
+    value: Value,
+}
+
+/// The instances a block stands for.
+#[derive(Clone, Debug)]
+enum Expansion {
+    /// No `count` or `for_each`: the block itself.
+    Single,
+    /// The instances of a `count` or `for_each` whose value is known.
+    Many(Vec<Instance>),
+    /// A `count` or `for_each` whose value is not statically known.
+    Unknown,
+}
+
+/// More instances than this is not a configuration gatelint should expand.
+const MAX_INSTANCES: usize = 256;
 
 impl<'b> Compiler<'b> {
     fn new(blocks: &'b [Block]) -> Self {
@@ -690,6 +853,8 @@ impl<'b> Compiler<'b> {
             parameters: Vec::new(),
             locals: HashMap::new(),
             incomplete: Vec::new(),
+            binding: RefCell::new(None),
+            expansions: RefCell::new(HashMap::new()),
         };
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
@@ -741,42 +906,55 @@ impl<'b> Compiler<'b> {
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
                 ("resource", [(kind, _), (name, name_range)]) => {
-                    let address = format!("{kind}.{name}");
-                    // `count = 0`: a resource that is not created.
-                    let created = block
-                        .body
-                        .get("count")
-                        .is_none_or(|count| self.resolve(count).as_number() != Some(0.0));
-                    if !created {
-                        continue;
+                    let base = format!("{kind}.{name}");
+                    for (address, instance) in self.instances(&base, block) {
+                        let known = instance.is_some();
+                        self.binding.replace(instance);
+                        let before = resources.len();
+                        if let Some(definition) = self.resource(block, kind, &address) {
+                            resources.push(entry(&address, *name_range, definition));
+                        }
+                        // Quick create (`target`): API Gateway adds an integration and a
+                        // `$default` route gatelint does not model; the function is invoked in
+                        // a way it leaves unknown.
+                        let quick_create = kind == "aws_apigatewayv2_api";
+                        if let Some(target) = block.body.entry("target").filter(|_| quick_create)
+                        {
+                            let properties = vec![entry(
+                                "Target",
+                                target.key_range,
+                                self.resolve(&target.value),
+                            )];
+                            resources.push(entry(
+                                &format!("{address}.target"),
+                                target.key_range,
+                                resource(block.range, "Custom::TerraformQuickCreate", properties),
+                            ));
+                        }
+                        if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
+                            self.mark_incomplete(&resources[before..]);
+                        }
                     }
-                    if let Some(definition) = self.resource(block, kind, &address) {
-                        resources.push(entry(&address, *name_range, definition));
-                    }
-                    // Quick create (`target`): API Gateway adds an integration and a `$default`
-                    // route gatelint does not model; the function is invoked in a way it
-                    // leaves unknown.
-                    let quick_create = kind == "aws_apigatewayv2_api";
-                    if let Some(target) = block.body.entry("target").filter(|_| quick_create) {
-                        let properties = vec![entry(
-                            "Target",
-                            target.key_range,
-                            self.resolve(&target.value),
-                        )];
-                        resources.push(entry(
-                            &format!("{address}.target"),
-                            target.key_range,
-                            resource(block.range, "Custom::TerraformQuickCreate", properties),
-                        ));
-                    }
+                    self.binding.replace(None);
                 }
                 ("module", [(name, name_range)]) => {
-                    if self.lambda_modules.contains_key(name) {
-                        resources.extend(self.lambda_module(block, name, *name_range));
+                    let base = format!("module.{name}");
+                    for (address, instance) in self.instances(&base, block) {
+                        let known = instance.is_some();
+                        self.binding.replace(instance);
+                        let instance_name = &address["module.".len()..];
+                        let before = resources.len();
+                        if self.lambda_modules.contains_key(name) {
+                            resources.extend(self.lambda_module(block, instance_name, *name_range));
+                        }
+                        if self.api_modules.contains_key(name) {
+                            resources.extend(self.api_module(block, instance_name, *name_range));
+                        }
+                        if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
+                            self.mark_incomplete(&resources[before..]);
+                        }
                     }
-                    if self.api_modules.contains_key(name) {
-                        resources.extend(self.api_module(block, name, *name_range));
-                    }
+                    self.binding.replace(None);
                     // A module given one of our functions may grant API Gateway its permission.
                     let granted = self.possible_permissions(block, "module", name, *name_range);
                     resources.extend(granted);
@@ -815,6 +993,229 @@ impl<'b> Compiler<'b> {
             root,
             incomplete: self.incomplete,
         }
+    }
+
+    /// Marks the resources compiled from a block whose instances are unknown: rules say nothing
+    /// about them, and a permission among them may grant anything.
+    fn mark_incomplete(&mut self, compiled: &[Entry]) {
+        for compiled in compiled {
+            if !self.incomplete.contains(&compiled.key) {
+                self.incomplete.push(compiled.key.clone());
+            }
+        }
+    }
+
+    /// The addresses a block at `base` is compiled as, each with the instance it is bound to:
+    /// `base` alone without `count`/`for_each` (and, unknown, when they are not statically
+    /// known), `base[0]`, `base["k"]`... for each known instance.
+    fn instances(&self, base: &str, block: &Block) -> Vec<(String, Option<Instance>)> {
+        match self.expansion(base, block) {
+            Expansion::Single | Expansion::Unknown => vec![(base.to_owned(), None)],
+            Expansion::Many(instances) => instances
+                .into_iter()
+                .map(|instance| (format!("{base}{}", instance.key.suffix()), Some(instance)))
+                .collect(),
+        }
+    }
+
+    /// The instances of the block at `address` (`type.name`, `data.type.name`, `module.name`).
+    fn expansion(&self, address: &str, block: &Block) -> Expansion {
+        if let Some(known) = self.expansions.borrow().get(address) {
+            return known.clone();
+        }
+        // A block whose instances depend on themselves is unknown.
+        self.expansions
+            .borrow_mut()
+            .insert(address.to_owned(), Expansion::Unknown);
+        let saved = self.binding.replace(None);
+        let expansion = self.expand(block);
+        self.binding.replace(saved);
+        self.expansions
+            .borrow_mut()
+            .insert(address.to_owned(), expansion.clone());
+        expansion
+    }
+
+    fn expand(&self, block: &Block) -> Expansion {
+        let body = &block.body;
+        if let Some(count) = body.get("count") {
+            let count = self.known(self.resolve(count));
+            return match count.as_number() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n as usize <= MAX_INSTANCES => {
+                    Expansion::Many(
+                        (0..n as u64)
+                            .map(|index| Instance {
+                                each: false,
+                                key: Key::Number(index),
+                                value: value(count.range, ValueKind::Number(index as f64)),
+                            })
+                            .collect(),
+                    )
+                }
+                _ => Expansion::Unknown,
+            };
+        }
+        let Some(for_each) = body.get("for_each") else {
+            return Expansion::Single;
+        };
+        // `for_each = aws_lambda_function.x`: one instance per instance of that resource.
+        if let Some(("TF::Ref", path)) = for_each.intrinsic() {
+            if let Some([Step::Attr(kind), Step::Attr(name)]) =
+                path.as_str().and_then(steps).as_deref()
+            {
+                let base = format!("{kind}.{name}");
+                let Some(other) = self.resources.get(&base) else {
+                    return Expansion::Unknown;
+                };
+                return match self.expansion(&base, other) {
+                    Expansion::Many(instances) if instances.iter().all(|i| i.each) => {
+                        Expansion::Many(
+                            instances
+                                .into_iter()
+                                .map(|instance| Instance {
+                                    value: intrinsic(
+                                        for_each.range,
+                                        "TF::Ref",
+                                        value(
+                                            for_each.range,
+                                            ValueKind::Str(format!(
+                                                "{base}{}",
+                                                instance.key.suffix()
+                                            )),
+                                        ),
+                                    ),
+                                    ..instance
+                                })
+                                .collect(),
+                        )
+                    }
+                    _ => Expansion::Unknown,
+                };
+            }
+        }
+        let resolved = self.resolve(for_each);
+        let mut instances: Vec<Instance> = Vec::new();
+        match &resolved.kind {
+            ValueKind::Map(entries) => {
+                for item in entries {
+                    instances.retain(|i| i.key != Key::Text(item.key.clone()));
+                    instances.push(Instance {
+                        each: true,
+                        key: Key::Text(item.key.clone()),
+                        value: item.value.clone(),
+                    });
+                }
+            }
+            ValueKind::Seq(items) => {
+                for item in items {
+                    let item = self.known(item.clone());
+                    let Some(text) = item.as_str() else {
+                        return Expansion::Unknown;
+                    };
+                    let key = Key::Text(text.to_owned());
+                    if !instances.iter().any(|i| i.key == key) {
+                        instances.push(Instance {
+                            each: true,
+                            key,
+                            value: item,
+                        });
+                    }
+                }
+            }
+            _ => return Expansion::Unknown,
+        }
+        if instances.len() > MAX_INSTANCES {
+            return Expansion::Unknown;
+        }
+        Expansion::Many(instances)
+    }
+
+    /// A reference to a variable read as a parameter, as its default.
+    fn known(&self, resolved: Value) -> Value {
+        if let Some(("Ref", name)) = resolved.intrinsic() {
+            let variable = name.as_str().and_then(|id| id.strip_prefix("var."));
+            if let Some(default) = variable.and_then(|variable| self.parameter(variable)) {
+                return Value {
+                    range: resolved.range,
+                    ..default.clone()
+                };
+            }
+        }
+        resolved
+    }
+
+    /// The address of the instance `index` of the block at `base`: `base` itself for a block
+    /// without known instances, nothing for an instance that does not exist.
+    fn instance_address(&self, base: &str, block: &Block, index: Option<&Key>) -> Option<String> {
+        match self.expansion(base, block) {
+            Expansion::Single | Expansion::Unknown => Some(base.to_owned()),
+            Expansion::Many(instances) => {
+                let index = index?;
+                instances
+                    .iter()
+                    .any(|instance| instance.key == *index)
+                    .then(|| format!("{base}{}", index.suffix()))
+            }
+        }
+    }
+
+    /// The path of a reference, its computed indexes resolved (`None`: not statically known).
+    fn ref_path(&self, written: &Value) -> Option<String> {
+        let ("TF::Ref", argument) = written.intrinsic()? else {
+            return None;
+        };
+        if let Some(path) = argument.as_str() {
+            return Some(path.to_owned());
+        }
+        let mut path = String::new();
+        for (i, part) in argument.items().iter().enumerate() {
+            if i % 2 == 0 {
+                path.push_str(part.as_str()?);
+            } else {
+                let index = self.known(self.resolve(part));
+                path.push_str(&Key::of(&index)?.suffix());
+            }
+        }
+        Some(path)
+    }
+
+    /// The value at `steps` inside a resolved value (`each.value.handler`, `local.x["k"]`).
+    fn navigate(&self, from: Value, steps: &[Step], at: TextRange, depth: usize) -> Option<Value> {
+        let mut current = from;
+        for (i, step) in steps.iter().enumerate() {
+            if let Some(("TF::Ref", path)) = current.intrinsic() {
+                let mut path = path.as_str()?.to_owned();
+                for step in &steps[i..] {
+                    match step {
+                        Step::Attr(name) => {
+                            path.push('.');
+                            path.push_str(name);
+                        }
+                        Step::Index(key) => path.push_str(&key.suffix()),
+                    }
+                }
+                return self.reference(&path, at, depth.saturating_sub(1).max(1));
+            }
+            let next = match (&current.kind, step) {
+                (ValueKind::Map(_), Step::Attr(name) | Step::Index(Key::Text(name))) => {
+                    current.get(name).cloned()
+                }
+                (ValueKind::Seq(items), Step::Index(Key::Number(n))) => {
+                    items.get(*n as usize).cloned()
+                }
+                _ => None,
+            };
+            current = match next {
+                Some(next) => next,
+                None if is_unknown(&current) => return Some(unknown(at)),
+                None => return None,
+            };
+        }
+        if let Some(("TF::Ref", path)) = current.intrinsic() {
+            let path = path.as_str()?.to_owned();
+            return self.reference(&path, at, depth.saturating_sub(1).max(1));
+        }
+        Some(current)
     }
 
     /// For each function of the configuration a block (a `module` call, an `output`) is given,
@@ -856,14 +1257,37 @@ impl<'b> Compiler<'b> {
         }
         match &value.kind {
             ValueKind::Intrinsic(call) if call.name == "TF::Ref" => {
-                let path = call.argument.as_str().unwrap_or("");
-                let mut parts = path.split('.');
-                if let (Some(kind), Some(name)) = (parts.next(), parts.next()) {
-                    let address = format!("{kind}.{name}");
-                    let function = (matches!(kind, "aws_lambda_function" | "aws_lambda_alias")
-                        && self.resources.contains_key(&address))
-                        || (kind == "module" && self.lambda_modules.contains_key(name));
-                    if function && !found.contains(&address) {
+                // A computed index not known here: every instance.
+                let path = self
+                    .ref_path(value)
+                    .or_else(|| call.argument.items().first()?.as_str().map(str::to_owned));
+                let steps = path.as_deref().and_then(steps).unwrap_or_default();
+                let (Some(Step::Attr(kind)), Some(Step::Attr(name))) = (steps.first(), steps.get(1))
+                else {
+                    return;
+                };
+                let base = format!("{kind}.{name}");
+                let block = match kind.as_str() {
+                    "aws_lambda_function" | "aws_lambda_alias" => self.resources.get(&base),
+                    "module" => self.lambda_modules.get(name),
+                    _ => None,
+                };
+                let Some(block) = block else {
+                    return;
+                };
+                let addresses = match steps.get(2) {
+                    Some(Step::Index(key)) => self
+                        .instance_address(&base, block, Some(key))
+                        .into_iter()
+                        .collect(),
+                    _ => self
+                        .instances(&base, block)
+                        .into_iter()
+                        .map(|(address, _)| address)
+                        .collect::<Vec<_>>(),
+                };
+                for address in addresses {
+                    if !found.contains(&address) {
                         found.push(address);
                     }
                 }
@@ -969,10 +1393,8 @@ impl<'b> Compiler<'b> {
         // `s3_key = aws_s3_object.x.key` whose `source` is an `archive_file`'s output: that
         // archive's folder, uploaded by the same configuration.
         let uploaded = body.entry("s3_key").and_then(|key| {
-            let ("TF::Ref", path) = key.value.intrinsic()? else {
-                return None;
-            };
-            let object = path.as_str()?.strip_suffix(".key")?;
+            let path = self.ref_path(&key.value)?;
+            let object = path.strip_suffix(".key")?;
             let block = self.resources.get(object).filter(|_| {
                 object.starts_with("aws_s3_object.") || object.starts_with("aws_s3_bucket_object.")
             })?;
@@ -1000,13 +1422,24 @@ impl<'b> Compiler<'b> {
                 .first()
                 .is_some_and(|(t, _)| t == "archive_file")
         };
+        // `data.archive_file.x["k"].output_path`: that instance of a counted archive.
+        let mut archive_instance = None;
         let source = match filename.value.intrinsic() {
-            Some(("TF::Ref", path)) => path
-                .as_str()
-                .unwrap_or("")
-                .strip_suffix(".output_path")
-                .and_then(|data| self.data.get(data))
-                .filter(is_archive),
+            Some(("TF::Ref", _)) => {
+                let path = self.ref_path(&filename.value).unwrap_or_default();
+                let data = path.strip_suffix(".output_path").unwrap_or("");
+                let (base, index) = match data.find('[') {
+                    Some(at) => (&data[..at], steps(&data[at..])),
+                    None => (data, None),
+                };
+                let block = self.data.get(base).filter(is_archive);
+                if let (Some(block), Some([Step::Index(key)])) = (block, index.as_deref()) {
+                    if let Expansion::Many(instances) = self.expansion(base, block) {
+                        archive_instance = instances.into_iter().find(|i| i.key == *key);
+                    }
+                }
+                block
+            }
             // The archive's `output_path` written out again: that archive.
             _ => self.resolve(&filename.value).as_str().and_then(|written| {
                 let mut archives = self.data.values().filter(is_archive).filter(|block| {
@@ -1022,6 +1455,14 @@ impl<'b> Compiler<'b> {
         let Some(source) = source else {
             return Some(entry("Code", filename.key_range, unknown(at)));
         };
+        let counted = !matches!(
+            self.expansion(&format!("data.archive_file.{}", source.labels[1].0), source),
+            Expansion::Single
+        );
+        if counted && archive_instance.is_none() {
+            return Some(entry("Code", filename.key_range, unknown(at)));
+        }
+        let saved = counted.then(|| self.binding.replace(archive_instance));
         let folder = if let Some(dir) = source.body.get("source_dir") {
             self.resolve(dir).as_str().map(str::to_owned)
         } else if let Some(file) = source.body.get("source_file") {
@@ -1034,6 +1475,9 @@ impl<'b> Compiler<'b> {
         } else {
             None
         };
+        if let Some(saved) = saved {
+            self.binding.replace(saved);
+        }
         let folder = folder.filter(|folder| !folder.starts_with('/'));
         Some(entry(
             "Code",
@@ -1091,31 +1535,44 @@ impl<'b> Compiler<'b> {
                         .first()
                         .is_some_and(|(t, _)| t == response_kind)
             }) {
-                let other_key = self.method_key(&other.body);
-                match (&key, &other_key) {
-                    (Some(key), Some(other_key)) if key == other_key => {}
-                    (Some(_), Some(_)) => continue,
-                    _ => {
-                        unmatched = true;
-                        continue;
+                let base = format!("{response_kind}.{}", other.labels[1].0);
+                let instances = self.instances(&base, other);
+                if matches!(self.expansion(&base, other), Expansion::Unknown) {
+                    unmatched = true;
+                    continue;
+                }
+                for (_, instance) in instances {
+                    let saved = instance.map(|instance| self.binding.replace(Some(instance)));
+                    let other_key = self.method_key(&other.body);
+                    let matched = match (&key, &other_key) {
+                        (Some(key), Some(other_key)) => key == other_key,
+                        _ => {
+                            unmatched = true;
+                            false
+                        }
+                    };
+                    if matched {
+                        let mut fields = Vec::new();
+                        if let Some(status) = other.body.entry("status_code") {
+                            fields.push(entry(
+                                "StatusCode",
+                                status.key_range,
+                                self.resolve(&status.value),
+                            ));
+                        }
+                        if let Some(pattern) = other.body.entry("selection_pattern") {
+                            fields.push(entry(
+                                "SelectionPattern",
+                                pattern.key_range,
+                                self.resolve(&pattern.value),
+                            ));
+                        }
+                        list.push(map(other.range, fields));
+                    }
+                    if let Some(saved) = saved {
+                        self.binding.replace(saved);
                     }
                 }
-                let mut fields = Vec::new();
-                if let Some(status) = other.body.entry("status_code") {
-                    fields.push(entry(
-                        "StatusCode",
-                        status.key_range,
-                        self.resolve(&status.value),
-                    ));
-                }
-                if let Some(pattern) = other.body.entry("selection_pattern") {
-                    fields.push(entry(
-                        "SelectionPattern",
-                        pattern.key_range,
-                        self.resolve(&pattern.value),
-                    ));
-                }
-                list.push(map(other.range, fields));
             }
         }
         integration.push(entry(
@@ -1177,21 +1634,46 @@ impl<'b> Compiler<'b> {
             },
             _ => written,
         };
-        if let Some(("TF::Ref", path)) = unwrapped.intrinsic() {
-            let path = path.as_str().unwrap_or("");
-            let parts: Vec<&str> = path.split('.').collect();
-            if let [kind @ ("aws_api_gateway_method"
-            | "aws_api_gateway_integration"
-            | "aws_api_gateway_method_response"), name, attribute] = parts.as_slice()
-            {
-                if let Some(block) = self.resources.get(&format!("{kind}.{name}")) {
-                    if let Some(found) = block.body.get(attribute) {
-                        let resolved = self.method_value(found);
-                        return Value {
-                            range: written.range,
-                            ..resolved
-                        };
+        if let Some(path) = self.ref_path(unwrapped) {
+            let steps = steps(&path).unwrap_or_default();
+            let (head, index, attribute) = match steps.as_slice() {
+                [Step::Attr(kind), Step::Attr(name), Step::Attr(attribute)] => {
+                    ((kind, name), None, attribute)
+                }
+                [Step::Attr(kind), Step::Attr(name), Step::Index(key), Step::Attr(attribute)] => {
+                    ((kind, name), Some(key), attribute)
+                }
+                _ => return self.resolve(written),
+            };
+            let (kind, name) = head;
+            let followed = matches!(
+                kind.as_str(),
+                "aws_api_gateway_method"
+                    | "aws_api_gateway_integration"
+                    | "aws_api_gateway_method_response"
+            );
+            let base = format!("{kind}.{name}");
+            if let Some(block) = self.resources.get(&base).filter(|_| followed) {
+                if let Some(found) = block.body.get(attribute) {
+                    let instance = match (self.expansion(&base, block), index) {
+                        (Expansion::Single, _) => None,
+                        (Expansion::Many(instances), Some(key)) => {
+                            match instances.into_iter().find(|i| i.key == *key) {
+                                Some(instance) => Some(instance),
+                                None => return unknown(written.range),
+                            }
+                        }
+                        _ => return unknown(written.range),
+                    };
+                    let saved = instance.map(|instance| self.binding.replace(Some(instance)));
+                    let resolved = self.method_value(found);
+                    if let Some(saved) = saved {
+                        self.binding.replace(saved);
                     }
+                    return Value {
+                        range: written.range,
+                        ..resolved
+                    };
                 }
             }
         }
@@ -1232,17 +1714,49 @@ impl<'b> Compiler<'b> {
             ),
             ValueKind::Intrinsic(call) => match call.name.as_str() {
                 "TF::Ref" => {
-                    let path = call.argument.as_str().unwrap_or("");
-                    let resolved = self.reference(path, at, depth);
+                    let resolved = self
+                        .ref_path(written)
+                        .and_then(|path| self.reference(&path, at, depth));
                     // A literal keeps the range it is written at, where a fix may edit it.
                     resolved.unwrap_or_else(|| unknown(at))
                 }
+                "TF::Cond" => match call.argument.items() {
+                    [condition, yes, no] => {
+                        let condition = self.known(self.resolve_within(condition, depth - 1));
+                        match condition.as_bool() {
+                            Some(true) => self.resolve_within(yes, depth - 1),
+                            Some(false) => self.resolve_within(no, depth - 1),
+                            None => unknown(at),
+                        }
+                    }
+                    _ => unknown(at),
+                },
                 "TF::Template" => self.template(&call.argument, at, depth),
                 "TF::Call" => {
                     let items = call.argument.items();
                     match (items.first().and_then(Value::as_str), items.get(1)) {
-                        (Some("jsonencode"), Some(argument)) if items.len() == 2 => {
+                        (Some("jsonencode" | "tomap"), Some(argument)) if items.len() == 2 => {
                             self.resolve_within(argument, depth - 1)
+                        }
+                        // A set of strings: its distinct elements, in order.
+                        (Some("toset" | "tolist"), Some(argument)) if items.len() == 2 => {
+                            let resolved = self.resolve_within(argument, depth - 1);
+                            match resolved.kind {
+                                ValueKind::Seq(_) => resolved,
+                                _ => unknown(at),
+                            }
+                        }
+                        (Some("length"), Some(argument)) if items.len() == 2 => {
+                            let resolved = self.known(self.resolve_within(argument, depth - 1));
+                            let length = match &resolved.kind {
+                                ValueKind::Seq(items) => Some(items.len()),
+                                ValueKind::Map(entries) => Some(entries.len()),
+                                _ => None,
+                            };
+                            match length {
+                                Some(length) => value(at, ValueKind::Number(length as f64)),
+                                None => unknown(at),
+                            }
                         }
                         (Some("tonumber" | "tostring"), Some(argument)) if items.len() == 2 => {
                             let resolved = self.resolve_within(argument, depth - 1);
@@ -1263,41 +1777,87 @@ impl<'b> Compiler<'b> {
     /// A reference: a variable's default, a local, `path.module`, or a resource attribute as
     /// the intrinsic CloudFormation would write.
     fn reference(&self, path: &str, at: TextRange, depth: usize) -> Option<Value> {
-        let parts: Vec<&str> = path.split('.').collect();
-        match parts.as_slice() {
-            ["var", name] if self.parameter(name).is_some() => {
-                Some(reference(at, &format!("var.{name}")))
+        let steps = steps(path)?;
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(name)) => Some(name.as_str()),
+            _ => None,
+        };
+        let head = attr(0)?;
+        match head {
+            "count" | "each" => {
+                let binding = self.binding.borrow().clone()?;
+                match (head, attr(1)?, binding.each) {
+                    ("count", "index", false) if steps.len() == 2 => Some(binding.key.value(at)),
+                    ("each", "key", true) if steps.len() == 2 => Some(binding.key.value(at)),
+                    ("each", "value", true) => {
+                        self.navigate(binding.value, &steps[2..], at, depth)
+                    }
+                    _ => None,
+                }
             }
-            ["var", name] => {
-                let default = self.variables.get(*name)?;
-                let resolved = self.resolve_within(default, depth - 1);
-                Some(resolved)
+            "var" if steps.len() == 2 && self.parameter(attr(1)?).is_some() => {
+                Some(reference(at, &format!("var.{}", attr(1)?)))
             }
-            ["local", name] => {
-                let local = self.locals.get(*name)?;
-                Some(self.resolve_within(local, depth - 1))
+            "var" | "local" => {
+                let name = attr(1)?;
+                let written = match head {
+                    "var" => self.variables.get(name)?,
+                    _ => self.locals.get(name)?,
+                };
+                let resolved = self.resolve_within(written, depth - 1);
+                if steps.len() == 2 {
+                    return Some(resolved);
+                }
+                self.navigate(resolved, &steps[2..], at, depth)
             }
-            ["path", "module" | "root" | "cwd"] => Some(value(at, ValueKind::Str(".".into()))),
-            ["module", name, attribute] if self.lambda_modules.contains_key(*name) => {
-                let address = format!("module.{name}");
-                Some(match *attribute {
-                    "lambda_function_arn"
-                    | "lambda_function_invoke_arn"
-                    | "lambda_function_qualified_arn"
-                    | "lambda_function_qualified_invoke_arn" => get_att(at, &address, "Arn"),
-                    "lambda_function_name" => reference(at, &address),
-                    _ => unknown(at),
-                })
+            "path" if steps.len() == 2 && matches!(attr(1)?, "module" | "root" | "cwd") => {
+                Some(value(at, ValueKind::Str(".".into())))
             }
-            ["module", name, "api_id" | "api_execution_arn"]
-                if self.api_modules.contains_key(*name) =>
-            {
-                Some(reference(at, &format!("module.{name}")))
+            "module" => {
+                let name = attr(1)?;
+                let (index, attribute) = match (steps.get(2), steps.get(3), steps.len()) {
+                    (Some(Step::Attr(attribute)), _, 3) => (None, attribute.as_str()),
+                    (Some(Step::Index(key)), Some(Step::Attr(attribute)), 4) => {
+                        (Some(key), attribute.as_str())
+                    }
+                    _ => return None,
+                };
+                if let Some(block) = self.lambda_modules.get(name) {
+                    let address = self.instance_address(&format!("module.{name}"), block, index);
+                    let Some(address) = address else {
+                        return Some(unknown(at));
+                    };
+                    return Some(match attribute {
+                        "lambda_function_arn"
+                        | "lambda_function_invoke_arn"
+                        | "lambda_function_qualified_arn"
+                        | "lambda_function_qualified_invoke_arn" => get_att(at, &address, "Arn"),
+                        "lambda_function_name" => reference(at, &address),
+                        _ => unknown(at),
+                    });
+                }
+                let block = self.api_modules.get(name)?;
+                if !matches!(attribute, "api_id" | "api_execution_arn") {
+                    return None;
+                }
+                let address = self.instance_address(&format!("module.{name}"), block, index);
+                Some(address.map_or_else(|| unknown(at), |address| reference(at, &address)))
             }
-            [kind, name, attribute] if kind.starts_with("aws_") => {
-                let address = format!("{kind}.{name}");
-                self.resources.get(&address)?;
-                Some(match (*kind, *attribute) {
+            kind if kind.starts_with("aws_") => {
+                let name = attr(1)?;
+                let (index, attribute) = match (steps.get(2), steps.get(3), steps.len()) {
+                    (Some(Step::Attr(attribute)), _, 3) => (None, attribute.as_str()),
+                    (Some(Step::Index(key)), Some(Step::Attr(attribute)), 4) => {
+                        (Some(key), attribute.as_str())
+                    }
+                    _ => return None,
+                };
+                let base = format!("{kind}.{name}");
+                let block = self.resources.get(&base)?;
+                let Some(address) = self.instance_address(&base, block, index) else {
+                    return Some(unknown(at));
+                };
+                Some(match (kind, attribute) {
                     ("aws_lambda_function" | "aws_lambda_alias", "arn" | "invoke_arn")
                     | ("aws_lambda_function", "qualified_arn" | "qualified_invoke_arn") => {
                         get_att(at, &address, "Arn")
