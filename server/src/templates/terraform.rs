@@ -918,8 +918,7 @@ impl<'b> Compiler<'b> {
                         // `$default` route gatelint does not model; the function is invoked in
                         // a way it leaves unknown.
                         let quick_create = kind == "aws_apigatewayv2_api";
-                        if let Some(target) = block.body.entry("target").filter(|_| quick_create)
-                        {
+                        if let Some(target) = block.body.entry("target").filter(|_| quick_create) {
                             let properties = vec![entry(
                                 "Target",
                                 target.key_range,
@@ -1064,33 +1063,32 @@ impl<'b> Compiler<'b> {
                 path.as_str().and_then(steps).as_deref()
             {
                 let base = format!("{kind}.{name}");
-                let Some(other) = self.resources.get(&base) else {
-                    return Expansion::Unknown;
-                };
-                return match self.expansion(&base, other) {
-                    Expansion::Many(instances) if instances.iter().all(|i| i.each) => {
-                        Expansion::Many(
-                            instances
-                                .into_iter()
-                                .map(|instance| Instance {
-                                    value: intrinsic(
-                                        for_each.range,
-                                        "TF::Ref",
-                                        value(
+                if let Some(other) = self.resources.get(&base) {
+                    return match self.expansion(&base, other) {
+                        Expansion::Many(instances) if instances.iter().all(|i| i.each) => {
+                            Expansion::Many(
+                                instances
+                                    .into_iter()
+                                    .map(|instance| Instance {
+                                        value: intrinsic(
                                             for_each.range,
-                                            ValueKind::Str(format!(
-                                                "{base}{}",
-                                                instance.key.suffix()
-                                            )),
+                                            "TF::Ref",
+                                            value(
+                                                for_each.range,
+                                                ValueKind::Str(format!(
+                                                    "{base}{}",
+                                                    instance.key.suffix()
+                                                )),
+                                            ),
                                         ),
-                                    ),
-                                    ..instance
-                                })
-                                .collect(),
-                        )
-                    }
-                    _ => Expansion::Unknown,
-                };
+                                        ..instance
+                                    })
+                                    .collect(),
+                            )
+                        }
+                        _ => Expansion::Unknown,
+                    };
+                }
             }
         }
         let resolved = self.resolve(for_each);
@@ -1262,7 +1260,8 @@ impl<'b> Compiler<'b> {
                     .ref_path(value)
                     .or_else(|| call.argument.items().first()?.as_str().map(str::to_owned));
                 let steps = path.as_deref().and_then(steps).unwrap_or_default();
-                let (Some(Step::Attr(kind)), Some(Step::Attr(name))) = (steps.first(), steps.get(1))
+                let (Some(Step::Attr(kind)), Some(Step::Attr(name))) =
+                    (steps.first(), steps.get(1))
                 else {
                     return;
                 };
@@ -1789,9 +1788,7 @@ impl<'b> Compiler<'b> {
                 match (head, attr(1)?, binding.each) {
                     ("count", "index", false) if steps.len() == 2 => Some(binding.key.value(at)),
                     ("each", "key", true) if steps.len() == 2 => Some(binding.key.value(at)),
-                    ("each", "value", true) => {
-                        self.navigate(binding.value, &steps[2..], at, depth)
-                    }
+                    ("each", "value", true) => self.navigate(binding.value, &steps[2..], at, depth),
                     _ => None,
                 }
             }
