@@ -33,9 +33,7 @@ use std::collections::HashMap;
 use tree_sitter::{Node, Tree};
 
 use super::model::{Dialect, Syntax, Template};
-use super::value::build::{
-    entry, get_att, intrinsic, is_unknown, map, reference, resource, unknown,
-};
+use super::value::build::{entry, get_att, intrinsic, is_unknown, map, reference, unknown};
 use super::value::{Entry, Value, ValueKind};
 use crate::text::TextRange;
 
@@ -629,6 +627,22 @@ fn literal_template(parts: &Value) -> Option<String> {
     parts.items().iter().map(Value::as_str).collect()
 }
 
+/// A resource of `type_name` at `range`, its type at `type_at` (a label, a key: not the whole
+/// block, where hover looks for the setting under the cursor).
+fn typed(range: TextRange, type_at: TextRange, type_name: &str, properties: Vec<Entry>) -> Value {
+    map(
+        range,
+        vec![
+            entry(
+                "Type",
+                type_at,
+                value(type_at, ValueKind::Str(type_name.into())),
+            ),
+            entry("Properties", range, map(range, properties)),
+        ],
+    )
+}
+
 fn value(range: TextRange, kind: ValueKind) -> Value {
     Value { range, kind }
 }
@@ -927,7 +941,12 @@ impl<'b> Compiler<'b> {
                             resources.push(entry(
                                 &format!("{address}.target"),
                                 target.key_range,
-                                resource(block.range, "Custom::TerraformQuickCreate", properties),
+                                typed(
+                                    block.range,
+                                    target.key_range,
+                                    "Custom::TerraformQuickCreate",
+                                    properties,
+                                ),
                             ));
                         }
                         if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
@@ -1241,7 +1260,12 @@ impl<'b> Compiler<'b> {
             permissions.push(entry(
                 &id,
                 name_range,
-                resource(block.range, "AWS::Lambda::Permission", properties),
+                typed(
+                    block.range,
+                    name_range,
+                    "AWS::Lambda::Permission",
+                    properties,
+                ),
             ));
             self.incomplete.push(id);
         }
@@ -1374,11 +1398,14 @@ impl<'b> Compiler<'b> {
             }
             _ => {}
         }
+        // The type where the block names it, so that what is inside the block is found inside
+        // its properties (hover).
+        let type_at = block.labels.first().map_or(block.range, |(_, at)| *at);
         let mut definition = vec![
             entry(
                 "Type",
-                block.range,
-                value(block.range, ValueKind::Str(cfn_type.into())),
+                type_at,
+                value(type_at, ValueKind::Str(cfn_type.into())),
             ),
             entry("Properties", block.range, map(block.range, properties)),
         ];
@@ -1919,8 +1946,8 @@ impl<'b> Compiler<'b> {
                 vec![
                     entry(
                         "Type",
-                        block.range,
-                        value(block.range, ValueKind::Str("AWS::Lambda::Function".into())),
+                        name_range,
+                        value(name_range, ValueKind::Str("AWS::Lambda::Function".into())),
                     ),
                     entry("Properties", block.range, map(block.range, properties)),
                     entry(
@@ -1951,7 +1978,12 @@ impl<'b> Compiler<'b> {
                 resources.push(entry(
                     &id,
                     triggers.key_range,
-                    resource(triggers.value.range, "AWS::Lambda::Permission", properties),
+                    typed(
+                        triggers.value.range,
+                        triggers.key_range,
+                        "AWS::Lambda::Permission",
+                        properties,
+                    ),
                 ));
                 self.incomplete.push(id);
             }
@@ -1983,7 +2015,12 @@ impl<'b> Compiler<'b> {
                 resources.push(entry(
                     &format!("{address}.allowed_triggers.{}", trigger.key),
                     trigger.key_range,
-                    resource(trigger.value.range, "AWS::Lambda::Permission", properties),
+                    typed(
+                        trigger.value.range,
+                        trigger.key_range,
+                        "AWS::Lambda::Permission",
+                        properties,
+                    ),
                 ));
             }
         }
@@ -2018,7 +2055,12 @@ impl<'b> Compiler<'b> {
         let mut resources = vec![entry(
             &address,
             name_range,
-            resource(block.range, "AWS::ApiGatewayV2::Api", properties),
+            typed(
+                block.range,
+                name_range,
+                "AWS::ApiGatewayV2::Api",
+                properties,
+            ),
         )];
         let Some(routes) = body.entry("routes") else {
             return resources;
@@ -2061,8 +2103,9 @@ impl<'b> Compiler<'b> {
             resources.push(entry(
                 &integration_id,
                 route.key_range,
-                resource(
+                typed(
                     route.value.range,
+                    route.key_range,
                     "AWS::ApiGatewayV2::Integration",
                     properties,
                 ),
@@ -2075,8 +2118,9 @@ impl<'b> Compiler<'b> {
             resources.push(entry(
                 &format!("{address}.route[\"{}\"]", route.key),
                 route.key_range,
-                resource(
+                typed(
                     route.value.range,
+                    route.key_range,
                     "AWS::ApiGatewayV2::Route",
                     route_properties,
                 ),
@@ -2267,6 +2311,18 @@ resource "aws_apigatewayv2_route" "app" {
             .expect("joined")
             .range;
         assert!(permission_at.start > CONFIGURATION.len());
+    }
+
+    /// Hover on an argument inside a resource block explains it, with the APIs that invoke the
+    /// function (the resource's type is where the block names it, not the whole block).
+    #[test]
+    fn hover_inside_a_block_explains_the_argument() {
+        let model = model(CONFIGURATION);
+        let (template, graph) = (model.read.template.as_ref(), model.graph.as_ref());
+        let (template, graph) = (template.expect("a model"), graph.expect("a graph"));
+        let at = CONFIGURATION.find("timeout    ").expect("written") + 2;
+        let text = crate::templates::hover_at(template, graph, at).expect("a hover");
+        assert!(text.contains("GET /items/{id}"), "{text}");
     }
 
     #[test]
