@@ -971,11 +971,13 @@ impl<'b> Compiler<'b> {
                         if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
                             self.mark_incomplete(&resources[before..]);
                         }
+                        // A module given one of our functions may grant API Gateway its
+                        // permission.
+                        let granted =
+                            self.possible_permissions(block, "module", instance_name, *name_range);
+                        resources.extend(granted);
                     }
                     self.binding.replace(None);
-                    // A module given one of our functions may grant API Gateway its permission.
-                    let granted = self.possible_permissions(block, "module", name, *name_range);
-                    resources.extend(granted);
                 }
                 // A configuration without a `provider` block is likely a module: the
                 // configuration calling it may grant a permission to a function it outputs.
@@ -1246,7 +1248,23 @@ impl<'b> Compiler<'b> {
         name_range: TextRange,
     ) -> Vec<Entry> {
         let mut found = Vec::new();
-        for attribute in &block.body.attributes {
+        // An instance of a `for_each` over functions is given its function (`each.value`),
+        // not all of them.
+        let instance = self.binding.borrow().clone();
+        if let Some(instance) = &instance {
+            if let Some(("TF::Ref", path)) = instance.value.intrinsic() {
+                let path = path.as_str().unwrap_or_default();
+                if self.is_function(path) && !found.iter().any(|known| known == path) {
+                    found.push(path.to_owned());
+                }
+            }
+        }
+        let given = block
+            .body
+            .attributes
+            .iter()
+            .filter(|attribute| attribute.key != "for_each" || instance.is_none());
+        for attribute in given {
             self.functions_named(&attribute.value, &mut found, 8);
         }
         let mut permissions = Vec::new();
@@ -1279,6 +1297,20 @@ impl<'b> Compiler<'b> {
         }
         match &value.kind {
             ValueKind::Intrinsic(call) if call.name == "TF::Ref" => {
+                // `each.value.arn` of a `for_each` over functions, `aws_lambda_function.f[0].arn`:
+                // the function instance it resolves to.
+                let resolved = self.resolve(value);
+                let named = match resolved.intrinsic() {
+                    Some(("Ref", id)) => id.as_str(),
+                    Some(("Fn::GetAtt", parts)) => parts.items().first().and_then(Value::as_str),
+                    _ => None,
+                };
+                if let Some(address) = named.filter(|address| self.is_function(address)) {
+                    if !found.iter().any(|known| known == address) {
+                        found.push(address.to_owned());
+                    }
+                    return;
+                }
                 // A computed index not known here: every instance.
                 let path = self
                     .ref_path(value)
@@ -1323,6 +1355,19 @@ impl<'b> Compiler<'b> {
                 .iter()
                 .for_each(|item| self.functions_named(item, found, depth - 1)),
             _ => {}
+        }
+    }
+
+    /// Whether an address (`aws_lambda_function.f`, `aws_lambda_function.f["k"]`,
+    /// `module.m`) is one of the configuration's functions.
+    fn is_function(&self, address: &str) -> bool {
+        let base = address.split_once('[').map_or(address, |(base, _)| base);
+        match base.split_once('.') {
+            Some(("aws_lambda_function" | "aws_lambda_alias", _)) => {
+                self.resources.contains_key(base)
+            }
+            Some(("module", name)) => self.lambda_modules.contains_key(name),
+            _ => false,
         }
     }
 
@@ -2197,7 +2242,7 @@ impl<'b> Compiler<'b> {
 
 #[cfg(test)]
 mod tests {
-    use super::Blocks;
+    use super::{Blocks, Value};
     use crate::files::FileKind;
     use crate::knowledge::proxy::PayloadVersion;
     use crate::templates::{ApiKind, ConfigurationFile, Dialect, IntegrationKind, TemplateModel};
@@ -2311,6 +2356,127 @@ resource "aws_apigatewayv2_route" "app" {
             .expect("joined")
             .range;
         assert!(permission_at.start > CONFIGURATION.len());
+    }
+
+    const INSTANCES: &str = r#"
+variable "names" {
+  default = ["a", "b"]
+}
+
+variable "enabled" {
+  default = false
+}
+
+locals {
+  settings = {
+    a = { timeout = 3 }
+    b = { timeout = 9 }
+  }
+}
+
+resource "aws_lambda_function" "f" {
+  for_each = local.settings
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  timeout  = each.value.timeout
+}
+
+resource "aws_lambda_function" "g" {
+  count         = length(var.names)
+  function_name = "g-${var.names[count.index]}"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+
+resource "aws_lambda_function" "off" {
+  count   = var.enabled ? 1 : 0
+  handler = "app.handler"
+  runtime = "python3.12"
+}
+
+resource "aws_lambda_function" "unknown" {
+  for_each = { for name in var.names : name => name }
+  handler  = "app.handler"
+  runtime  = "python3.12"
+}
+
+resource "aws_lambda_permission" "literal" {
+  function_name = aws_lambda_function.f["b"].function_name
+}
+
+resource "aws_lambda_permission" "missing" {
+  function_name = aws_lambda_function.f["z"].function_name
+}
+
+resource "aws_lambda_permission" "counted" {
+  function_name = aws_lambda_function.g[1].arn
+}
+
+module "alarms" {
+  for_each = aws_lambda_function.f
+  source   = "./modules/alarms"
+  function = each.value.function_name
+}
+"#;
+
+    /// `count` and `for_each` over known collections: one resource per instance, each with its
+    /// own settings; references by index name the instance; unknown collections leave the
+    /// block's one resource unknown.
+    #[test]
+    fn instances_of_count_and_for_each() {
+        let model = model(INSTANCES);
+        let template = model.read.template.as_ref().expect("a model");
+        let ids: Vec<&str> = template
+            .resources
+            .iter()
+            .map(|resource| resource.logical_id.as_str())
+            .collect();
+        for id in [
+            "aws_lambda_function.f[\"a\"]",
+            "aws_lambda_function.f[\"b\"]",
+            "aws_lambda_function.g[0]",
+            "aws_lambda_function.g[1]",
+            "aws_lambda_function.unknown",
+            "module.alarms[\"a\"]#0",
+        ] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        assert!(!ids
+            .iter()
+            .any(|id| id.starts_with("aws_lambda_function.off")));
+        let timeout = |id: &str| {
+            template
+                .resource(id)
+                .and_then(|resource| resource.property("Timeout"))
+                .and_then(Value::as_number)
+        };
+        assert_eq!(timeout("aws_lambda_function.f[\"a\"]"), Some(3.0));
+        assert_eq!(timeout("aws_lambda_function.f[\"b\"]"), Some(9.0));
+        let name = template
+            .resource("aws_lambda_function.g[1]")
+            .and_then(|resource| resource.property("FunctionName"))
+            .and_then(Value::as_str);
+        assert_eq!(name, Some("g-b"));
+        assert!(template
+            .resource("aws_lambda_function.unknown")
+            .is_some_and(|resource| resource.incomplete));
+        let target = |id: &str| {
+            let value = template.resource(id)?.property("FunctionName")?;
+            template.function_ref(value).map(|found| found.logical_id)
+        };
+        assert_eq!(
+            target("aws_lambda_permission.literal").as_deref(),
+            Some("aws_lambda_function.f[\"b\"]")
+        );
+        assert_eq!(target("aws_lambda_permission.missing"), None);
+        assert_eq!(
+            target("aws_lambda_permission.counted").as_deref(),
+            Some("aws_lambda_function.g[1]")
+        );
+        assert_eq!(
+            target("module.alarms[\"b\"]#0").as_deref(),
+            Some("aws_lambda_function.f[\"b\"]")
+        );
     }
 
     /// Hover on an argument inside a resource block explains it, with the APIs that invoke the
