@@ -16,8 +16,15 @@
 //! an API's `execution_arn` a `Ref` of the API (so `"${...execution_arn}/*/*"` is a `Fn::Join`
 //! whose tail the permission rules read), `root_resource_id` the `RootResourceId` attribute.
 //! `var.x` with a default, `local.x` and `path.module` resolve; string templates whose parts
-//! resolve are plain strings. Everything else (data sources, module outputs, functions,
-//! conditionals, `each`/`count`) is unknown: a value nothing is concluded from.
+//! resolve are plain strings, and a conditional on a known value is its branch. Everything else
+//! (data sources, module outputs, most functions) is unknown: a value nothing is concluded from.
+//!
+//! A block with `count` or `for_each` over a statically known collection is one resource per
+//! instance, addressed as Terraform does (`aws_lambda_function.f["k"]`, `..._function.g[0]`),
+//! compiled with `count.index` / `each.key` / `each.value` bound; a reference with an index names
+//! that instance (a computed index such as `[each.key]` is resolved in the instance it is read
+//! in). A `count` or `for_each` not statically known leaves the block as one resource marked
+//! incomplete: rules say nothing about it, and as a permission it may cover any function.
 //!
 //! Terraform never adds a Lambda permission by itself (SAM does for its events): an integration
 //! without an `aws_lambda_permission` fails with 500. A `module` block that is given one of the
