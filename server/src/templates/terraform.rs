@@ -1119,7 +1119,11 @@ impl<'b> Compiler<'b> {
                 }
             }
         }
-        let resolved = self.resolve(for_each);
+        // The collection as written (`each.value` is read in the instance), else resolved.
+        let resolved = match self.unwrap(for_each.clone(), 12) {
+            Some(found) if matches!(found.kind, ValueKind::Map(_) | ValueKind::Seq(_)) => found,
+            _ => self.resolve(for_each),
+        };
         let mut instances: Vec<Instance> = Vec::new();
         match &resolved.kind {
             ValueKind::Map(entries) => {
@@ -1134,7 +1138,7 @@ impl<'b> Compiler<'b> {
             }
             ValueKind::Seq(items) => {
                 for item in items {
-                    let item = self.known(item.clone());
+                    let item = self.known(self.resolve(item));
                     let Some(text) = item.as_str() else {
                         return Expansion::Unknown;
                     };
@@ -1205,12 +1209,28 @@ impl<'b> Compiler<'b> {
         Some(path)
     }
 
-    /// The value at `steps` inside a resolved value (`each.value.handler`, `local.x["k"]`).
+    /// The value at `steps` inside a value (`each.value.handler`, `local.x["k"]`), resolved.
     fn navigate(&self, from: Value, steps: &[Step], at: TextRange, depth: usize) -> Option<Value> {
+        let mut found = self.walk(from, steps, depth)?;
+        // A reference is reported where it is read; a literal where it is written.
+        if found.intrinsic().is_some() {
+            found.range = at;
+        }
+        Some(self.resolve_within(&found, depth.saturating_sub(1).max(1)))
+    }
+
+    /// The value at `steps` inside a value, as written: variables and locals are followed, and
+    /// a step into a resource (`local.fns.a.function_name` where `local.fns.a` is
+    /// `aws_lambda_function.a`) is a reference to its attribute.
+    fn walk(&self, from: Value, steps: &[Step], depth: usize) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
         let mut current = from;
         for (i, step) in steps.iter().enumerate() {
-            if let Some(("TF::Ref", path)) = current.intrinsic() {
-                let mut path = path.as_str()?.to_owned();
+            current = self.unwrap(current, depth - 1)?;
+            if let Some(("TF::Ref", _)) = current.intrinsic() {
+                let mut path = self.ref_path(&current)?;
                 for step in &steps[i..] {
                     match step {
                         Step::Attr(name) => {
@@ -1220,7 +1240,11 @@ impl<'b> Compiler<'b> {
                         Step::Index(key) => path.push_str(&key.suffix()),
                     }
                 }
-                return self.reference(&path, at, depth.saturating_sub(1).max(1));
+                return Some(intrinsic(
+                    current.range,
+                    "TF::Ref",
+                    value(current.range, ValueKind::Str(path)),
+                ));
             }
             let next = match (&current.kind, step) {
                 (ValueKind::Map(_), Step::Attr(name) | Step::Index(Key::Text(name))) => {
@@ -1233,15 +1257,45 @@ impl<'b> Compiler<'b> {
             };
             current = match next {
                 Some(next) => next,
-                None if is_unknown(&current) => return Some(unknown(at)),
+                None if is_unknown(&current) => return Some(current),
                 None => return None,
             };
         }
-        if let Some(("TF::Ref", path)) = current.intrinsic() {
-            let path = path.as_str()?.to_owned();
-            return self.reference(&path, at, depth.saturating_sub(1).max(1));
-        }
         Some(current)
+    }
+
+    /// A value as written, with a variable or local it names followed (`toset`, `tomap` and
+    /// `tolist` of one as that): a reference to anything else stays a reference, any other
+    /// expression is resolved.
+    fn unwrap(&self, written: Value, depth: usize) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
+        match written.intrinsic() {
+            Some(("TF::Ref", _)) => {
+                let path = self.ref_path(&written)?;
+                let steps = steps(&path)?;
+                let written_as = match steps.as_slice() {
+                    [Step::Attr(head), Step::Attr(name), ..] if head == "local" => {
+                        self.locals.get(name.as_str())
+                    }
+                    [Step::Attr(head), Step::Attr(name), ..] if head == "var" => {
+                        self.variables.get(name.as_str())
+                    }
+                    _ => return Some(written),
+                };
+                let found = self.walk((*written_as?).clone(), &steps[2..], depth - 1)?;
+                self.unwrap(found, depth - 1)
+            }
+            Some(("TF::Call", arguments)) => match arguments.items() {
+                [name, argument] if matches!(name.as_str(), Some("toset" | "tomap" | "tolist")) => {
+                    self.unwrap(argument.clone(), depth - 1)
+                }
+                _ => Some(self.resolve_within(&written, depth)),
+            },
+            Some(_) => Some(self.resolve_within(&written, depth)),
+            None => Some(written),
+        }
     }
 
     /// For each function of the configuration a block (a `module` call, an `output`) is given,
@@ -1880,11 +1934,10 @@ impl<'b> Compiler<'b> {
                     "var" => self.variables.get(name)?,
                     _ => self.locals.get(name)?,
                 };
-                let resolved = self.resolve_within(written, depth - 1);
                 if steps.len() == 2 {
-                    return Some(resolved);
+                    return Some(self.resolve_within(written, depth - 1));
                 }
-                self.navigate(resolved, &steps[2..], at, depth)
+                self.navigate((*written).clone(), &steps[2..], at, depth)
             }
             "path" if steps.len() == 2 && matches!(attr(1)?, "module" | "root" | "cwd") => {
                 Some(value(at, ValueKind::Str(".".into())))
@@ -2419,6 +2472,18 @@ resource "aws_lambda_permission" "counted" {
   function_name = aws_lambda_function.g[1].arn
 }
 
+locals {
+  counted = {
+    x = aws_lambda_function.g[0]
+    y = aws_lambda_function.g[1]
+  }
+}
+
+resource "aws_lambda_permission" "by_local" {
+  for_each      = local.counted
+  function_name = each.value.function_name
+}
+
 module "alarms" {
   for_each = aws_lambda_function.f
   source   = "./modules/alarms"
@@ -2478,6 +2543,10 @@ module "alarms" {
         assert_eq!(target("aws_lambda_permission.missing"), None);
         assert_eq!(
             target("aws_lambda_permission.counted").as_deref(),
+            Some("aws_lambda_function.g[1]")
+        );
+        assert_eq!(
+            target("aws_lambda_permission.by_local[\"y\"]").as_deref(),
             Some("aws_lambda_function.g[1]")
         );
         assert_eq!(
