@@ -1588,7 +1588,13 @@ impl<'b> Compiler<'b> {
             return Some(entry("Code", filename.key_range, unknown(at)));
         };
         let counted = !matches!(
-            self.expansion(&format!("data.archive_file.{}", source.labels[1].0), source),
+            self.expansion(
+                &format!(
+                    "data.archive_file.{}",
+                    source.labels.get(1).map_or("", |(name, _)| name.as_str())
+                ),
+                source
+            ),
             Expansion::Single
         );
         if counted && archive_instance.is_none() {
@@ -1667,7 +1673,8 @@ impl<'b> Compiler<'b> {
                         .first()
                         .is_some_and(|(t, _)| t == response_kind)
             }) {
-                let base = format!("{response_kind}.{}", other.labels[1].0);
+                let name = other.labels.get(1).map_or("", |(name, _)| name.as_str());
+                let base = format!("{response_kind}.{name}");
                 let instances = self.instances(&base, other);
                 if matches!(self.expansion(&base, other), Expansion::Unknown) {
                     unmatched = true;
@@ -2434,8 +2441,16 @@ locals {
   }
 }
 
+data "archive_file" "code" {
+  for_each    = local.settings
+  type        = "zip"
+  source_dir  = "${path.module}/src/${each.key}"
+  output_path = "${path.module}/build/${each.key}.zip"
+}
+
 resource "aws_lambda_function" "f" {
   for_each = local.settings
+  filename = data.archive_file.code[each.key].output_path
   handler  = "app.handler"
   runtime  = "python3.12"
   timeout  = each.value.timeout
@@ -2524,6 +2539,18 @@ module "alarms" {
         };
         assert_eq!(timeout("aws_lambda_function.f[\"a\"]"), Some(3.0));
         assert_eq!(timeout("aws_lambda_function.f[\"b\"]"), Some(9.0));
+        let specs = model.function_specs();
+        let code = |id: &str| {
+            specs
+                .iter()
+                .find(|spec| spec.logical_id == id)
+                .and_then(|spec| spec.code_uri.as_ref())
+                .map(|code| code.text.clone())
+        };
+        assert_eq!(
+            code("aws_lambda_function.f[\"b\"]").as_deref(),
+            Some("./src/b")
+        );
         let name = template
             .resource("aws_lambda_function.g[1]")
             .and_then(|resource| resource.property("FunctionName"))
