@@ -16,7 +16,8 @@
 //! an API's `execution_arn` a `Ref` of the API (so `"${...execution_arn}/*/*"` is a `Fn::Join`
 //! whose tail the permission rules read), `root_resource_id` the `RootResourceId` attribute.
 //! `var.x` with a default, `local.x` and `path.module` resolve; string templates whose parts
-//! resolve are plain strings, and a conditional on a known value is its branch. Everything else
+//! resolve are plain strings, a conditional on a known value is its branch, and a `for`
+//! expression or `merge` over known collections is the collection it makes. Everything else
 //! (data sources, module outputs, most functions) is unknown: a value nothing is concluded from.
 //!
 //! A block with `count` or `for_each` over a statically known collection is one resource per
@@ -307,6 +308,10 @@ impl Reader<'_> {
                     _ => unknown(at),
                 }
             }
+            "for_expr" => match children.first() {
+                Some(inner) => self.for_expression(*inner, depth + 1),
+                None => unknown(at),
+            },
             "conditional" => {
                 let parts: Vec<Value> = children
                     .iter()
@@ -433,6 +438,59 @@ impl Reader<'_> {
             }
             _ => unknown(at),
         }
+    }
+
+    /// `{ for k, v in c : key => value if cond }` and `[ for v in c : value ]` as a `TF::For`
+    /// of a map: `names`, `in`, `key` (objects), `value`, `if` (when written). A grouping
+    /// (`...`) is unknown.
+    fn for_expression(&self, node: Node, depth: usize) -> Value {
+        let at = range(node);
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        if children.iter().any(|n| n.kind() == "ellipsis") {
+            return unknown(at);
+        }
+        let Some(intro) = children.iter().find(|n| n.kind() == "for_intro") else {
+            return unknown(at);
+        };
+        let mut inner = intro.walk();
+        let intro_parts: Vec<Node> = intro.named_children(&mut inner).collect();
+        let names: Vec<Value> = intro_parts
+            .iter()
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| value(range(*n), ValueKind::Str(self.slice(*n).to_owned())))
+            .collect();
+        let Some(collection) = intro_parts.iter().find(|n| n.kind() == "expression") else {
+            return unknown(at);
+        };
+        let expressions: Vec<Value> = children
+            .iter()
+            .filter(|n| n.kind() == "expression")
+            .map(|n| self.expression(*n, depth + 1))
+            .collect();
+        let mut entries = vec![
+            entry("names", at, value(at, ValueKind::Seq(names))),
+            entry("in", at, self.expression(*collection, depth + 1)),
+        ];
+        match (node.kind(), expressions.as_slice()) {
+            ("for_object_expr", [key, val]) => {
+                entries.push(entry("key", at, key.clone()));
+                entries.push(entry("value", at, val.clone()));
+            }
+            ("for_tuple_expr", [val]) => entries.push(entry("value", at, val.clone())),
+            _ => return unknown(at),
+        }
+        if let Some(condition) = children.iter().find(|n| n.kind() == "for_cond") {
+            let mut inner = condition.walk();
+            let Some(expression) = condition
+                .named_children(&mut inner)
+                .find(|n| n.kind() == "expression")
+            else {
+                return unknown(at);
+            };
+            entries.push(entry("if", at, self.expression(expression, depth + 1)));
+        }
+        intrinsic(at, "TF::For", value(at, ValueKind::Map(entries)))
     }
 
     /// `a.b.c`, `a.b[0].c`, `a.b["k"].c`: a reference path, literal indexes written into it
@@ -836,6 +894,8 @@ struct Compiler<'b> {
     binding: RefCell<Option<Instance>>,
     /// The instances of each block with `count` or `for_each`, by address, once computed.
     expansions: RefCell<HashMap<String, Expansion>>,
+    /// The names a `for` expression being resolved binds, innermost last.
+    scope: RefCell<Vec<(String, Value)>>,
 }
 
 /// One instance of a block with `count` or `for_each`.
@@ -876,6 +936,7 @@ impl<'b> Compiler<'b> {
             incomplete: Vec::new(),
             binding: RefCell::new(None),
             expansions: RefCell::new(HashMap::new()),
+            scope: RefCell::new(Vec::new()),
         };
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
@@ -1207,6 +1268,89 @@ impl<'b> Compiler<'b> {
             }
         }
         Some(path)
+    }
+
+    /// A `for` expression over a known collection: the map or list it makes (`None`: not
+    /// statically known).
+    fn for_value(&self, written: &Value, at: TextRange, depth: usize) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
+        let names: Vec<String> = written
+            .get("names")?
+            .items()
+            .iter()
+            .filter_map(|name| name.as_str().map(str::to_owned))
+            .collect();
+        let collection = match self.unwrap(written.get("in")?.clone(), depth) {
+            Some(found) if matches!(found.kind, ValueKind::Map(_) | ValueKind::Seq(_)) => found,
+            _ => self.resolve_within(written.get("in")?, depth),
+        };
+        let items: Vec<(Value, Value)> = match &collection.kind {
+            ValueKind::Map(entries) => entries
+                .iter()
+                .map(|e| {
+                    (
+                        value(e.key_range, ValueKind::Str(e.key.clone())),
+                        e.value.clone(),
+                    )
+                })
+                .collect(),
+            ValueKind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (value(item.range, ValueKind::Number(i as f64)), item.clone()))
+                .collect(),
+            _ => return None,
+        };
+        if items.len() > MAX_INSTANCES {
+            return None;
+        }
+        let key = written.get("key");
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut list = Vec::new();
+        for (index, item) in items {
+            let bound: Vec<(String, Value)> = match names.as_slice() {
+                [only] => vec![(only.clone(), item)],
+                [first, second] => vec![(first.clone(), index), (second.clone(), item)],
+                _ => return None,
+            };
+            let depth_before = self.scope.borrow().len();
+            self.scope.borrow_mut().extend(bound);
+            let result = (|| {
+                if let Some(condition) = written.get("if") {
+                    let condition = self.known(self.resolve_within(condition, depth - 1));
+                    if !condition.as_bool()? {
+                        return Some(None);
+                    }
+                }
+                let val = self.resolve_within(written.get("value")?, depth - 1);
+                let key = match key {
+                    Some(key) => {
+                        let key = self.known(self.resolve_within(key, depth - 1));
+                        Some((key.as_str()?.to_owned(), key.range))
+                    }
+                    None => None,
+                };
+                Some(Some((key, val)))
+            })();
+            self.scope.borrow_mut().truncate(depth_before);
+            match result? {
+                None => {}
+                Some((Some((key, key_range)), val)) => {
+                    // Two elements with one key is an error Terraform reports.
+                    if entries.iter().any(|e| e.key == key) {
+                        return None;
+                    }
+                    entries.push(entry(&key, key_range, val));
+                }
+                Some((None, val)) => list.push(val),
+            }
+        }
+        Some(match key {
+            Some(_) => map(at, entries),
+            None => value(at, ValueKind::Seq(list)),
+        })
     }
 
     /// The value at `steps` inside a value (`each.value.handler`, `local.x["k"]`), resolved.
@@ -1859,6 +2003,9 @@ impl<'b> Compiler<'b> {
                     // A literal keeps the range it is written at, where a fix may edit it.
                     resolved.unwrap_or_else(|| unknown(at))
                 }
+                "TF::For" => self
+                    .for_value(&call.argument, at, depth - 1)
+                    .unwrap_or_else(|| unknown(at)),
                 "TF::Cond" => match call.argument.items() {
                     [condition, yes, no] => {
                         let condition = self.known(self.resolve_within(condition, depth - 1));
@@ -1876,6 +2023,21 @@ impl<'b> Compiler<'b> {
                     match (items.first().and_then(Value::as_str), items.get(1)) {
                         (Some("jsonencode" | "tomap"), Some(argument)) if items.len() == 2 => {
                             self.resolve_within(argument, depth - 1)
+                        }
+                        // Maps merged, a later key replacing an earlier one.
+                        (Some("merge"), Some(_)) => {
+                            let mut merged: Vec<Entry> = Vec::new();
+                            for argument in &items[1..] {
+                                let resolved = self.resolve_within(argument, depth - 1);
+                                let ValueKind::Map(entries) = resolved.kind else {
+                                    return unknown(at);
+                                };
+                                for item in entries {
+                                    merged.retain(|known| known.key != item.key);
+                                    merged.push(item);
+                                }
+                            }
+                            map(at, merged)
                         }
                         // A set of strings: its distinct elements, in order.
                         (Some("toset" | "tolist"), Some(argument)) if items.len() == 2 => {
@@ -1922,6 +2084,16 @@ impl<'b> Compiler<'b> {
             _ => None,
         };
         let head = attr(0)?;
+        let bound = self
+            .scope
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(name, _)| name == head)
+            .map(|(_, bound)| bound.clone());
+        if let Some(bound) = bound {
+            return self.navigate(bound, &steps[1..], at, depth);
+        }
         match head {
             "count" | "each" => {
                 let binding = self.binding.borrow().clone()?;
@@ -2434,6 +2606,10 @@ variable "enabled" {
   default = false
 }
 
+variable "others" {
+  type = list(string)
+}
+
 locals {
   settings = {
     a = { timeout = 3 }
@@ -2470,7 +2646,7 @@ resource "aws_lambda_function" "off" {
 }
 
 resource "aws_lambda_function" "unknown" {
-  for_each = { for name in var.names : name => name }
+  for_each = { for name in var.others : name => name }
   handler  = "app.handler"
   runtime  = "python3.12"
 }
@@ -2492,6 +2668,32 @@ locals {
     x = aws_lambda_function.g[0]
     y = aws_lambda_function.g[1]
   }
+}
+
+locals {
+  routes = [
+    { name = "a", method = "GET" },
+    { name = "b", method = "POST" },
+  ]
+}
+
+resource "aws_lambda_function" "h" {
+  for_each      = { for route in local.routes : route.name => route }
+  function_name = "h-${each.value.method}"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+
+resource "aws_lambda_function" "merged" {
+  for_each = merge(local.settings, { c = { timeout = 1 } })
+  handler  = "app.handler"
+  runtime  = "python3.12"
+}
+
+resource "aws_lambda_function" "grouped" {
+  for_each = { for route in local.routes : route.method => route... }
+  handler  = "app.handler"
+  runtime  = "python3.12"
 }
 
 resource "aws_lambda_permission" "by_local" {
@@ -2524,6 +2726,7 @@ module "alarms" {
             "aws_lambda_function.g[0]",
             "aws_lambda_function.g[1]",
             "aws_lambda_function.unknown",
+            "aws_lambda_function.merged[\"c\"]",
             "module.alarms[\"a\"]#0",
         ] {
             assert!(ids.contains(&id), "{id} in {ids:?}");
@@ -2556,6 +2759,14 @@ module "alarms" {
             .and_then(|resource| resource.property("FunctionName"))
             .and_then(Value::as_str);
         assert_eq!(name, Some("g-b"));
+        let name = template
+            .resource("aws_lambda_function.h[\"b\"]")
+            .and_then(|resource| resource.property("FunctionName"))
+            .and_then(Value::as_str);
+        assert_eq!(name, Some("h-POST"));
+        assert!(template
+            .resource("aws_lambda_function.grouped")
+            .is_some_and(|resource| resource.incomplete));
         assert!(template
             .resource("aws_lambda_function.unknown")
             .is_some_and(|resource| resource.incomplete));
