@@ -648,4 +648,42 @@ mod tests {
             .iter()
             .all(|finding| finding.code != "GL301"));
     }
+
+    /// The permission for one instance of a `for_each` function is a block with a label of
+    /// its own, naming that instance.
+    #[test]
+    fn terraform_permission_fix_names_an_instance() {
+        let text = "locals {\n  names = toset([\"a\", \"b\"])\n}\n\nresource \"aws_lambda_function\" \"f\" {\n  for_each = local.names\n  handler  = \"app.handler\"\n  runtime  = \"python3.12\"\n}\n\nresource \"aws_api_gateway_rest_api\" \"api\" {\n  name = \"api\"\n}\n\nresource \"aws_api_gateway_integration\" \"f\" {\n  for_each    = local.names\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  resource_id = aws_api_gateway_rest_api.api.root_resource_id\n  http_method = upper(each.key)\n  type        = \"AWS_PROXY\"\n  uri         = aws_lambda_function.f[each.key].invoke_arn\n}\n\nresource \"aws_lambda_permission\" \"a\" {\n  function_name = aws_lambda_function.f[\"a\"].function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
+        let findings = |text: &str| {
+            let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
+            let alone = TemplateModel::read(FileKind::Terraform, &tree, text);
+            let blocks = alone.read.terraform.clone().expect("a Terraform read");
+            let model = TemplateModel::configuration(text, blocks, Some(Vec::new()));
+            analyze_with_model(
+                Some(FileKind::Terraform),
+                Some(&tree),
+                text,
+                &FileContext::default(),
+                Some(&model),
+            )
+        };
+        let found = findings(text);
+        let missing: Vec<_> = found.iter().filter(|f| f.code == "GL301").collect();
+        let [missing] = missing.as_slice() else {
+            panic!("one missing permission: {found:#?}");
+        };
+        assert!(missing.message.contains("aws_lambda_function.f[\"b\"]"));
+        let [fix] = missing.fixes.as_slice() else {
+            panic!("one fix: {missing:#?}");
+        };
+        let fixed = crate::fixes::apply(text, &fix.edits);
+        assert!(
+            fixed.contains("resource \"aws_lambda_permission\" \"f_b_apigateway\" {")
+                && fixed.contains("  function_name = aws_lambda_function.f[\"b\"].function_name\n"),
+            "{fixed}"
+        );
+        assert!(findings(&fixed)
+            .iter()
+            .all(|finding| finding.code != "GL301"));
+    }
 }

@@ -16,8 +16,16 @@
 //! an API's `execution_arn` a `Ref` of the API (so `"${...execution_arn}/*/*"` is a `Fn::Join`
 //! whose tail the permission rules read), `root_resource_id` the `RootResourceId` attribute.
 //! `var.x` with a default, `local.x` and `path.module` resolve; string templates whose parts
-//! resolve are plain strings. Everything else (data sources, module outputs, functions,
-//! conditionals, `each`/`count`) is unknown: a value nothing is concluded from.
+//! resolve are plain strings, a conditional on a known value is its branch, and a `for`
+//! expression or `merge` over known collections is the collection it makes. Everything else
+//! (data sources, module outputs, most functions) is unknown: a value nothing is concluded from.
+//!
+//! A block with `count` or `for_each` over a statically known collection is one resource per
+//! instance, addressed as Terraform does (`aws_lambda_function.f["k"]`, `..._function.g[0]`),
+//! compiled with `count.index` / `each.key` / `each.value` bound; a reference with an index names
+//! that instance (a computed index such as `[each.key]` is resolved in the instance it is read
+//! in). A `count` or `for_each` not statically known leaves the block as one resource marked
+//! incomplete: rules say nothing about it, and as a permission it may cover any function.
 //!
 //! Terraform never adds a Lambda permission by itself (SAM does for its events): an integration
 //! without an `aws_lambda_permission` fails with 500. A `module` block that is given one of the
@@ -27,14 +35,13 @@
 //! them as one text (see [`super::TemplateModel::configuration`]), each file's [`Blocks`] read once. Read alone, a file is
 //! [`super::Template::partial`], and the permission rules say nothing about it.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tree_sitter::{Node, Tree};
 
 use super::model::{Dialect, Syntax, Template};
-use super::value::build::{
-    entry, get_att, intrinsic, is_unknown, map, reference, resource, unknown,
-};
+use super::value::build::{entry, get_att, intrinsic, is_unknown, map, reference, unknown};
 use super::value::{Entry, Value, ValueKind};
 use crate::text::TextRange;
 
@@ -301,6 +308,21 @@ impl Reader<'_> {
                     _ => unknown(at),
                 }
             }
+            "for_expr" => match children.first() {
+                Some(inner) => self.for_expression(*inner, depth + 1),
+                None => unknown(at),
+            },
+            "conditional" => {
+                let parts: Vec<Value> = children
+                    .iter()
+                    .filter(|n| n.kind() == "expression")
+                    .map(|n| self.expression(*n, depth + 1))
+                    .collect();
+                if parts.len() != 3 {
+                    return unknown(at);
+                }
+                intrinsic(at, "TF::Cond", value(at, ValueKind::Seq(parts)))
+            }
             "bool_lit" => value(at, ValueKind::Bool(self.slice(node) == "true")),
             "null_lit" => value(at, ValueKind::Null),
             "string_lit" => value(at, ValueKind::Str(string_content(self, node))),
@@ -418,10 +440,65 @@ impl Reader<'_> {
         }
     }
 
-    /// `a.b.c`, `a.b[0].c`: a reference path (numeric and string indexes dropped: a counted
-    /// resource's instances share its settings); a splat or a computed index is unknown.
+    /// `{ for k, v in c : key => value if cond }` and `[ for v in c : value ]` as a `TF::For`
+    /// of a map: `names`, `in`, `key` (objects), `value`, `if` (when written). A grouping
+    /// (`...`) is unknown.
+    fn for_expression(&self, node: Node, depth: usize) -> Value {
+        let at = range(node);
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        if children.iter().any(|n| n.kind() == "ellipsis") {
+            return unknown(at);
+        }
+        let Some(intro) = children.iter().find(|n| n.kind() == "for_intro") else {
+            return unknown(at);
+        };
+        let mut inner = intro.walk();
+        let intro_parts: Vec<Node> = intro.named_children(&mut inner).collect();
+        let names: Vec<Value> = intro_parts
+            .iter()
+            .filter(|n| n.kind() == "identifier")
+            .map(|n| value(range(*n), ValueKind::Str(self.slice(*n).to_owned())))
+            .collect();
+        let Some(collection) = intro_parts.iter().find(|n| n.kind() == "expression") else {
+            return unknown(at);
+        };
+        let expressions: Vec<Value> = children
+            .iter()
+            .filter(|n| n.kind() == "expression")
+            .map(|n| self.expression(*n, depth + 1))
+            .collect();
+        let mut entries = vec![
+            entry("names", at, value(at, ValueKind::Seq(names))),
+            entry("in", at, self.expression(*collection, depth + 1)),
+        ];
+        match (node.kind(), expressions.as_slice()) {
+            ("for_object_expr", [key, val]) => {
+                entries.push(entry("key", at, key.clone()));
+                entries.push(entry("value", at, val.clone()));
+            }
+            ("for_tuple_expr", [val]) => entries.push(entry("value", at, val.clone())),
+            _ => return unknown(at),
+        }
+        if let Some(condition) = children.iter().find(|n| n.kind() == "for_cond") {
+            let mut inner = condition.walk();
+            let Some(expression) = condition
+                .named_children(&mut inner)
+                .find(|n| n.kind() == "expression")
+            else {
+                return unknown(at);
+            };
+            entries.push(entry("if", at, self.expression(expression, depth + 1)));
+        }
+        intrinsic(at, "TF::For", value(at, ValueKind::Map(entries)))
+    }
+
+    /// `a.b.c`, `a.b[0].c`, `a.b["k"].c`: a reference path, literal indexes written into it
+    /// (`[0]`, `["k"]`); a computed index (`a.b[each.key]`) makes it a `TF::Ref` of a sequence
+    /// (path texts and index expressions, in order) the compiler resolves. A splat is unknown.
     fn traversal(&self, head: &Node, rest: &[Node], at: TextRange) -> Value {
         let mut path = self.slice(*head).to_owned();
+        let mut parts = Vec::new();
         for part in rest {
             match part.kind() {
                 "get_attr" => {
@@ -436,20 +513,141 @@ impl Reader<'_> {
                     path.push_str(self.slice(name));
                 }
                 "index" => {
-                    let text = self.slice(*part);
-                    let inner = text.trim_start_matches('[').trim_end_matches(']').trim();
-                    let literal = text.starts_with('.')
-                        || inner.parse::<u64>().is_ok()
-                        || (inner.starts_with('"') && !inner.contains("${"));
-                    if !literal {
+                    let mut cursor = part.walk();
+                    let Some(inner) = part.named_children(&mut cursor).next() else {
                         return unknown(at);
+                    };
+                    if inner.kind() == "legacy_index" {
+                        let text = self.slice(inner).trim_start_matches('.');
+                        match text.parse::<u64>() {
+                            Ok(number) => path.push_str(&format!("[{number}]")),
+                            Err(_) => return unknown(at),
+                        }
+                        continue;
+                    }
+                    let mut inner_cursor = inner.walk();
+                    let Some(expression) = inner
+                        .named_children(&mut inner_cursor)
+                        .find(|n| n.kind() == "expression")
+                    else {
+                        return unknown(at);
+                    };
+                    let index = self.expression(expression, 1);
+                    match index_text(&index) {
+                        Some(text) => path.push_str(&text),
+                        None => {
+                            parts.push(value(at, ValueKind::Str(std::mem::take(&mut path))));
+                            parts.push(index);
+                        }
                     }
                 }
                 _ => return unknown(at),
             }
         }
-        intrinsic(at, "TF::Ref", value(at, ValueKind::Str(path)))
+        if parts.is_empty() {
+            return intrinsic(at, "TF::Ref", value(at, ValueKind::Str(path)));
+        }
+        parts.push(value(at, ValueKind::Str(path)));
+        intrinsic(at, "TF::Ref", value(at, ValueKind::Seq(parts)))
     }
+}
+
+/// A literal index as written into a reference path: `[0]`, `["k"]`.
+fn index_text(index: &Value) -> Option<String> {
+    match &index.kind {
+        ValueKind::Number(number) if *number >= 0.0 && number.fract() == 0.0 => {
+            Some(format!("[{}]", *number as u64))
+        }
+        ValueKind::Str(text) => Some(format!("[{}]", quoted(text))),
+        ValueKind::Intrinsic(call) if call.name == "TF::Template" => {
+            literal_template(&call.argument).map(|text| format!("[{}]", quoted(&text)))
+        }
+        _ => None,
+    }
+}
+
+/// A key as Terraform writes it in an address: `"k"`, with `"` and `\\` escaped.
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// One step of a reference path.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Attr(String),
+    Index(Key),
+}
+
+/// An instance key: `count.index` or `each.key`.
+#[derive(Clone, Debug, PartialEq)]
+enum Key {
+    Number(u64),
+    Text(String),
+}
+
+impl Key {
+    fn of(value: &Value) -> Option<Key> {
+        match &value.kind {
+            ValueKind::Number(number) if *number >= 0.0 && number.fract() == 0.0 => {
+                Some(Key::Number(*number as u64))
+            }
+            ValueKind::Str(text) => Some(Key::Text(text.clone())),
+            _ => None,
+        }
+    }
+
+    /// `[0]`, `["k"]`: the key as written after an address.
+    fn suffix(&self) -> String {
+        match self {
+            Key::Number(number) => format!("[{number}]"),
+            Key::Text(text) => format!("[{}]", quoted(text)),
+        }
+    }
+
+    fn value(&self, at: TextRange) -> Value {
+        match self {
+            Key::Number(number) => value(at, ValueKind::Number(*number as f64)),
+            Key::Text(text) => value(at, ValueKind::Str(text.clone())),
+        }
+    }
+}
+
+/// The steps of a reference path: `a.b["k"].c` is `a`, `b`, `["k"]`, `c`.
+fn steps(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut rest = path;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('[') {
+            if let Some(after) = after.strip_prefix('"') {
+                let mut text = String::new();
+                let mut chars = after.char_indices();
+                let mut end = None;
+                while let Some((i, c)) = chars.next() {
+                    match c {
+                        '\\' => text.push(chars.next()?.1),
+                        '"' => {
+                            end = Some(i);
+                            break;
+                        }
+                        c => text.push(c),
+                    }
+                }
+                let end = end?;
+                rest = after[end + 1..].strip_prefix(']')?;
+                steps.push(Step::Index(Key::Text(text)));
+            } else {
+                let (number, after) = after.split_once(']')?;
+                steps.push(Step::Index(Key::Number(number.parse().ok()?)));
+                rest = after;
+            }
+        } else {
+            let rest_attr = rest.strip_prefix('.').unwrap_or(rest);
+            let end = rest_attr.find(['.', '[']).unwrap_or(rest_attr.len());
+            steps.push(Step::Attr(rest_attr[..end].to_owned()));
+            rest = &rest_attr[end..];
+        }
+    }
+    Some(steps)
 }
 
 fn range(node: Node) -> TextRange {
@@ -492,6 +690,22 @@ fn unescape(text: &str) -> String {
 /// The text of a `TF::Template` whose parts are all literal.
 fn literal_template(parts: &Value) -> Option<String> {
     parts.items().iter().map(Value::as_str).collect()
+}
+
+/// A resource of `type_name` at `range`, its type at `type_at` (a label, a key: not the whole
+/// block, where hover looks for the setting under the cursor).
+fn typed(range: TextRange, type_at: TextRange, type_name: &str, properties: Vec<Entry>) -> Value {
+    map(
+        range,
+        vec![
+            entry(
+                "Type",
+                type_at,
+                value(type_at, ValueKind::Str(type_name.into())),
+            ),
+            entry("Properties", range, map(range, properties)),
+        ],
+    )
 }
 
 fn value(range: TextRange, kind: ValueKind) -> Value {
@@ -691,7 +905,37 @@ struct Compiler<'b> {
     parameters: Vec<(String, TextRange, Value)>,
     locals: HashMap<String, &'b Value>,
     incomplete: Vec<String>,
+    /// The instance (`count.index`, `each.key`, `each.value`) being compiled, if any.
+    binding: RefCell<Option<Instance>>,
+    /// The instances of each block with `count` or `for_each`, by address, once computed.
+    expansions: RefCell<HashMap<String, Expansion>>,
+    /// The names a `for` expression being resolved binds, innermost last.
+    scope: RefCell<Vec<(String, Value)>>,
 }
+
+/// One instance of a block with `count` or `for_each`.
+#[derive(Clone, Debug)]
+struct Instance {
+    /// `each` (a `for_each`), not `count`.
+    each: bool,
+    key: Key,
+    /// `each.value` (resolved), or for an instance of a resource, a `TF::Ref` to it.
+    value: Value,
+}
+
+/// The instances a block stands for.
+#[derive(Clone, Debug)]
+enum Expansion {
+    /// No `count` or `for_each`: the block itself.
+    Single,
+    /// The instances of a `count` or `for_each` whose value is known.
+    Many(Vec<Instance>),
+    /// A `count` or `for_each` whose value is not statically known.
+    Unknown,
+}
+
+/// More instances than this is not a configuration gatelint should expand.
+const MAX_INSTANCES: usize = 256;
 
 impl<'b> Compiler<'b> {
     fn new(blocks: &'b [Block]) -> Self {
@@ -705,6 +949,9 @@ impl<'b> Compiler<'b> {
             parameters: Vec::new(),
             locals: HashMap::new(),
             incomplete: Vec::new(),
+            binding: RefCell::new(None),
+            expansions: RefCell::new(HashMap::new()),
+            scope: RefCell::new(Vec::new()),
         };
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
@@ -757,34 +1004,40 @@ impl<'b> Compiler<'b> {
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
                 ("resource", [(kind, _), (name, name_range)]) => {
-                    let address = format!("{kind}.{name}");
-                    // `count = 0`: a resource that is not created.
-                    let created = block
-                        .body
-                        .get("count")
-                        .is_none_or(|count| self.resolve(count).as_number() != Some(0.0));
-                    if !created {
-                        continue;
+                    let base = format!("{kind}.{name}");
+                    for (address, instance) in self.instances(&base, block) {
+                        let known = instance.is_some();
+                        self.binding.replace(instance);
+                        let before = resources.len();
+                        if let Some(definition) = self.resource(block, kind, &address) {
+                            resources.push(entry(&address, *name_range, definition));
+                        }
+                        // Quick create (`target`): API Gateway adds an integration and a
+                        // `$default` route gatelint does not model; the function is invoked in
+                        // a way it leaves unknown.
+                        let quick_create = kind == "aws_apigatewayv2_api";
+                        if let Some(target) = block.body.entry("target").filter(|_| quick_create) {
+                            let properties = vec![entry(
+                                "Target",
+                                target.key_range,
+                                self.resolve(&target.value),
+                            )];
+                            resources.push(entry(
+                                &format!("{address}.target"),
+                                target.key_range,
+                                typed(
+                                    block.range,
+                                    target.key_range,
+                                    "Custom::TerraformQuickCreate",
+                                    properties,
+                                ),
+                            ));
+                        }
+                        if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
+                            self.mark_incomplete(&resources[before..]);
+                        }
                     }
-                    if let Some(definition) = self.resource(block, kind, &address) {
-                        resources.push(entry(&address, *name_range, definition));
-                    }
-                    // Quick create (`target`): API Gateway adds an integration and a `$default`
-                    // route gatelint does not model; the function is invoked in a way it
-                    // leaves unknown.
-                    let quick_create = kind == "aws_apigatewayv2_api";
-                    if let Some(target) = block.body.entry("target").filter(|_| quick_create) {
-                        let properties = vec![entry(
-                            "Target",
-                            target.key_range,
-                            self.resolve(&target.value),
-                        )];
-                        resources.push(entry(
-                            &format!("{address}.target"),
-                            target.key_range,
-                            resource(block.range, "Custom::TerraformQuickCreate", properties),
-                        ));
-                    }
+                    self.binding.replace(None);
                 }
                 ("module", [(name, name_range)]) => {
                     let community = self.lambda_modules.contains_key(name)
@@ -808,15 +1061,28 @@ impl<'b> Compiler<'b> {
                             map(block.range, arguments),
                         ));
                     }
-                    if self.lambda_modules.contains_key(name) {
-                        resources.extend(self.lambda_module(block, name, *name_range));
+                    let base = format!("module.{name}");
+                    for (address, instance) in self.instances(&base, block) {
+                        let known = instance.is_some();
+                        self.binding.replace(instance);
+                        let instance_name = &address["module.".len()..];
+                        let before = resources.len();
+                        if self.lambda_modules.contains_key(name) {
+                            resources.extend(self.lambda_module(block, instance_name, *name_range));
+                        }
+                        if self.api_modules.contains_key(name) {
+                            resources.extend(self.api_module(block, instance_name, *name_range));
+                        }
+                        if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
+                            self.mark_incomplete(&resources[before..]);
+                        }
+                        // A module given one of our functions may grant API Gateway its
+                        // permission.
+                        let granted =
+                            self.possible_permissions(block, "module", instance_name, *name_range);
+                        resources.extend(granted);
                     }
-                    if self.api_modules.contains_key(name) {
-                        resources.extend(self.api_module(block, name, *name_range));
-                    }
-                    // A module given one of our functions may grant API Gateway its permission.
-                    let granted = self.possible_permissions(block, "module", name, *name_range);
-                    resources.extend(granted);
+                    self.binding.replace(None);
                 }
                 // A configuration without a `provider` block is likely a module: the
                 // configuration calling it may grant a permission to a function it outputs.
@@ -860,6 +1126,365 @@ impl<'b> Compiler<'b> {
         }
     }
 
+    /// Marks the resources compiled from a block whose instances are unknown: rules say nothing
+    /// about them, and a permission among them may grant anything.
+    fn mark_incomplete(&mut self, compiled: &[Entry]) {
+        for compiled in compiled {
+            if !self.incomplete.contains(&compiled.key) {
+                self.incomplete.push(compiled.key.clone());
+            }
+        }
+    }
+
+    /// The addresses a block at `base` is compiled as, each with the instance it is bound to:
+    /// `base` alone without `count`/`for_each` (and, unknown, when they are not statically
+    /// known), `base[0]`, `base["k"]`... for each known instance.
+    fn instances(&self, base: &str, block: &Block) -> Vec<(String, Option<Instance>)> {
+        match self.expansion(base, block) {
+            Expansion::Single | Expansion::Unknown => vec![(base.to_owned(), None)],
+            Expansion::Many(instances) => instances
+                .into_iter()
+                .map(|instance| (format!("{base}{}", instance.key.suffix()), Some(instance)))
+                .collect(),
+        }
+    }
+
+    /// The instances of the block at `address` (`type.name`, `data.type.name`, `module.name`).
+    fn expansion(&self, address: &str, block: &Block) -> Expansion {
+        if let Some(known) = self.expansions.borrow().get(address) {
+            return known.clone();
+        }
+        // A block whose instances depend on themselves is unknown.
+        self.expansions
+            .borrow_mut()
+            .insert(address.to_owned(), Expansion::Unknown);
+        let saved = self.binding.replace(None);
+        let expansion = self.expand(block);
+        self.binding.replace(saved);
+        self.expansions
+            .borrow_mut()
+            .insert(address.to_owned(), expansion.clone());
+        expansion
+    }
+
+    fn expand(&self, block: &Block) -> Expansion {
+        let body = &block.body;
+        if let Some(count) = body.get("count") {
+            let count = self.known(self.resolve(count));
+            return match count.as_number() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n as usize <= MAX_INSTANCES => {
+                    Expansion::Many(
+                        (0..n as u64)
+                            .map(|index| Instance {
+                                each: false,
+                                key: Key::Number(index),
+                                value: value(count.range, ValueKind::Number(index as f64)),
+                            })
+                            .collect(),
+                    )
+                }
+                _ => Expansion::Unknown,
+            };
+        }
+        let Some(for_each) = body.get("for_each") else {
+            return Expansion::Single;
+        };
+        // `for_each = aws_lambda_function.x`: one instance per instance of that resource.
+        if let Some(("TF::Ref", path)) = for_each.intrinsic() {
+            if let Some([Step::Attr(kind), Step::Attr(name)]) =
+                path.as_str().and_then(steps).as_deref()
+            {
+                let base = format!("{kind}.{name}");
+                if let Some(other) = self.resources.get(&base) {
+                    return match self.expansion(&base, other) {
+                        Expansion::Many(instances) if instances.iter().all(|i| i.each) => {
+                            Expansion::Many(
+                                instances
+                                    .into_iter()
+                                    .map(|instance| Instance {
+                                        value: intrinsic(
+                                            for_each.range,
+                                            "TF::Ref",
+                                            value(
+                                                for_each.range,
+                                                ValueKind::Str(format!(
+                                                    "{base}{}",
+                                                    instance.key.suffix()
+                                                )),
+                                            ),
+                                        ),
+                                        ..instance
+                                    })
+                                    .collect(),
+                            )
+                        }
+                        _ => Expansion::Unknown,
+                    };
+                }
+            }
+        }
+        // The collection as written (`each.value` is read in the instance), else resolved.
+        let resolved = match self.unwrap(for_each.clone(), 12) {
+            Some(found) if matches!(found.kind, ValueKind::Map(_) | ValueKind::Seq(_)) => found,
+            _ => self.resolve(for_each),
+        };
+        let mut instances: Vec<Instance> = Vec::new();
+        match &resolved.kind {
+            ValueKind::Map(entries) => {
+                for item in entries {
+                    instances.retain(|i| i.key != Key::Text(item.key.clone()));
+                    instances.push(Instance {
+                        each: true,
+                        key: Key::Text(item.key.clone()),
+                        value: item.value.clone(),
+                    });
+                }
+            }
+            ValueKind::Seq(items) => {
+                for item in items {
+                    let item = self.known(self.resolve(item));
+                    let Some(text) = item.as_str() else {
+                        return Expansion::Unknown;
+                    };
+                    let key = Key::Text(text.to_owned());
+                    if !instances.iter().any(|i| i.key == key) {
+                        instances.push(Instance {
+                            each: true,
+                            key,
+                            value: item,
+                        });
+                    }
+                }
+            }
+            _ => return Expansion::Unknown,
+        }
+        if instances.len() > MAX_INSTANCES {
+            return Expansion::Unknown;
+        }
+        Expansion::Many(instances)
+    }
+
+    /// A reference to a variable read as a parameter, as its default.
+    fn known(&self, resolved: Value) -> Value {
+        if let Some(("Ref", name)) = resolved.intrinsic() {
+            let variable = name.as_str().and_then(|id| id.strip_prefix("var."));
+            if let Some(default) = variable.and_then(|variable| self.parameter(variable)) {
+                return Value {
+                    range: resolved.range,
+                    ..default.clone()
+                };
+            }
+        }
+        resolved
+    }
+
+    /// The address of the instance `index` of the block at `base`: `base` itself for a block
+    /// without known instances, nothing for an instance that does not exist.
+    fn instance_address(&self, base: &str, block: &Block, index: Option<&Key>) -> Option<String> {
+        match self.expansion(base, block) {
+            Expansion::Single | Expansion::Unknown => Some(base.to_owned()),
+            Expansion::Many(instances) => {
+                let index = index?;
+                instances
+                    .iter()
+                    .any(|instance| instance.key == *index)
+                    .then(|| format!("{base}{}", index.suffix()))
+            }
+        }
+    }
+
+    /// The path of a reference, its computed indexes resolved (`None`: not statically known).
+    fn ref_path(&self, written: &Value) -> Option<String> {
+        let ("TF::Ref", argument) = written.intrinsic()? else {
+            return None;
+        };
+        if let Some(path) = argument.as_str() {
+            return Some(path.to_owned());
+        }
+        let mut path = String::new();
+        for (i, part) in argument.items().iter().enumerate() {
+            if i % 2 == 0 {
+                path.push_str(part.as_str()?);
+            } else {
+                let index = self.known(self.resolve(part));
+                path.push_str(&Key::of(&index)?.suffix());
+            }
+        }
+        Some(path)
+    }
+
+    /// A `for` expression over a known collection: the map or list it makes (`None`: not
+    /// statically known).
+    fn for_value(&self, written: &Value, at: TextRange, depth: usize) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
+        let names: Vec<String> = written
+            .get("names")?
+            .items()
+            .iter()
+            .filter_map(|name| name.as_str().map(str::to_owned))
+            .collect();
+        let collection = match self.unwrap(written.get("in")?.clone(), depth) {
+            Some(found) if matches!(found.kind, ValueKind::Map(_) | ValueKind::Seq(_)) => found,
+            _ => self.resolve_within(written.get("in")?, depth),
+        };
+        let items: Vec<(Value, Value)> = match &collection.kind {
+            ValueKind::Map(entries) => entries
+                .iter()
+                .map(|e| {
+                    (
+                        value(e.key_range, ValueKind::Str(e.key.clone())),
+                        e.value.clone(),
+                    )
+                })
+                .collect(),
+            ValueKind::Seq(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| (value(item.range, ValueKind::Number(i as f64)), item.clone()))
+                .collect(),
+            _ => return None,
+        };
+        if items.len() > MAX_INSTANCES {
+            return None;
+        }
+        let key = written.get("key");
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut list = Vec::new();
+        for (index, item) in items {
+            let bound: Vec<(String, Value)> = match names.as_slice() {
+                [only] => vec![(only.clone(), item)],
+                [first, second] => vec![(first.clone(), index), (second.clone(), item)],
+                _ => return None,
+            };
+            let depth_before = self.scope.borrow().len();
+            self.scope.borrow_mut().extend(bound);
+            let result = (|| {
+                if let Some(condition) = written.get("if") {
+                    let condition = self.known(self.resolve_within(condition, depth - 1));
+                    if !condition.as_bool()? {
+                        return Some(None);
+                    }
+                }
+                let val = self.resolve_within(written.get("value")?, depth - 1);
+                let key = match key {
+                    Some(key) => {
+                        let key = self.known(self.resolve_within(key, depth - 1));
+                        Some((key.as_str()?.to_owned(), key.range))
+                    }
+                    None => None,
+                };
+                Some(Some((key, val)))
+            })();
+            self.scope.borrow_mut().truncate(depth_before);
+            match result? {
+                None => {}
+                Some((Some((key, key_range)), val)) => {
+                    // Two elements with one key is an error Terraform reports.
+                    if entries.iter().any(|e| e.key == key) {
+                        return None;
+                    }
+                    entries.push(entry(&key, key_range, val));
+                }
+                Some((None, val)) => list.push(val),
+            }
+        }
+        Some(match key {
+            Some(_) => map(at, entries),
+            None => value(at, ValueKind::Seq(list)),
+        })
+    }
+
+    /// The value at `steps` inside a value (`each.value.handler`, `local.x["k"]`), resolved.
+    fn navigate(&self, from: Value, steps: &[Step], at: TextRange, depth: usize) -> Option<Value> {
+        let mut found = self.walk(from, steps, depth)?;
+        // A reference is reported where it is read; a literal where it is written.
+        if found.intrinsic().is_some() {
+            found.range = at;
+        }
+        Some(self.resolve_within(&found, depth.saturating_sub(1).max(1)))
+    }
+
+    /// The value at `steps` inside a value, as written: variables and locals are followed, and
+    /// a step into a resource (`local.fns.a.function_name` where `local.fns.a` is
+    /// `aws_lambda_function.a`) is a reference to its attribute.
+    fn walk(&self, from: Value, steps: &[Step], depth: usize) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
+        let mut current = from;
+        for (i, step) in steps.iter().enumerate() {
+            current = self.unwrap(current, depth - 1)?;
+            if let Some(("TF::Ref", _)) = current.intrinsic() {
+                let mut path = self.ref_path(&current)?;
+                for step in &steps[i..] {
+                    match step {
+                        Step::Attr(name) => {
+                            path.push('.');
+                            path.push_str(name);
+                        }
+                        Step::Index(key) => path.push_str(&key.suffix()),
+                    }
+                }
+                return Some(intrinsic(
+                    current.range,
+                    "TF::Ref",
+                    value(current.range, ValueKind::Str(path)),
+                ));
+            }
+            let next = match (&current.kind, step) {
+                (ValueKind::Map(_), Step::Attr(name) | Step::Index(Key::Text(name))) => {
+                    current.get(name).cloned()
+                }
+                (ValueKind::Seq(items), Step::Index(Key::Number(n))) => {
+                    items.get(*n as usize).cloned()
+                }
+                _ => None,
+            };
+            current = match next {
+                Some(next) => next,
+                None if is_unknown(&current) => return Some(current),
+                None => return None,
+            };
+        }
+        Some(current)
+    }
+
+    /// A value as written, with a variable or local it names followed (`toset`, `tomap` and
+    /// `tolist` of one as that): a reference to anything else stays a reference, any other
+    /// expression is resolved.
+    fn unwrap(&self, written: Value, depth: usize) -> Option<Value> {
+        if depth == 0 {
+            return None;
+        }
+        match written.intrinsic() {
+            Some(("TF::Ref", _)) => {
+                let path = self.ref_path(&written)?;
+                let steps = steps(&path)?;
+                let written_as = match steps.as_slice() {
+                    [Step::Attr(head), Step::Attr(name), ..] if head == "local" => {
+                        self.locals.get(name.as_str())
+                    }
+                    [Step::Attr(head), Step::Attr(name), ..] if head == "var" => {
+                        self.variables.get(name.as_str())
+                    }
+                    _ => return Some(written),
+                };
+                let found = self.walk((*written_as?).clone(), &steps[2..], depth - 1)?;
+                self.unwrap(found, depth - 1)
+            }
+            Some(("TF::Call", arguments)) => match arguments.items() {
+                [name, argument] if matches!(name.as_str(), Some("toset" | "tomap" | "tolist")) => {
+                    self.unwrap(argument.clone(), depth - 1)
+                }
+                _ => Some(self.resolve_within(&written, depth)),
+            },
+            Some(_) => Some(self.resolve_within(&written, depth)),
+            None => Some(written),
+        }
+    }
+
     /// For each function of the configuration a block (a `module` call, an `output`) is given,
     /// a permission that may exist beyond what is read: the function's permission findings are
     /// left unsaid (the permission resources are marked incomplete).
@@ -871,7 +1496,23 @@ impl<'b> Compiler<'b> {
         name_range: TextRange,
     ) -> Vec<Entry> {
         let mut found = Vec::new();
-        for attribute in &block.body.attributes {
+        // An instance of a `for_each` over functions is given its function (`each.value`),
+        // not all of them.
+        let instance = self.binding.borrow().clone();
+        if let Some(instance) = &instance {
+            if let Some(("TF::Ref", path)) = instance.value.intrinsic() {
+                let path = path.as_str().unwrap_or_default();
+                if self.is_function(path) && !found.iter().any(|known| known == path) {
+                    found.push(path.to_owned());
+                }
+            }
+        }
+        let given = block
+            .body
+            .attributes
+            .iter()
+            .filter(|attribute| attribute.key != "for_each" || instance.is_none());
+        for attribute in given {
             self.functions_named(&attribute.value, &mut found, 8);
         }
         let mut permissions = Vec::new();
@@ -885,7 +1526,12 @@ impl<'b> Compiler<'b> {
             permissions.push(entry(
                 &id,
                 name_range,
-                resource(block.range, "AWS::Lambda::Permission", properties),
+                typed(
+                    block.range,
+                    name_range,
+                    "AWS::Lambda::Permission",
+                    properties,
+                ),
             ));
             self.incomplete.push(id);
         }
@@ -899,14 +1545,52 @@ impl<'b> Compiler<'b> {
         }
         match &value.kind {
             ValueKind::Intrinsic(call) if call.name == "TF::Ref" => {
-                let path = call.argument.as_str().unwrap_or("");
-                let mut parts = path.split('.');
-                if let (Some(kind), Some(name)) = (parts.next(), parts.next()) {
-                    let address = format!("{kind}.{name}");
-                    let function = (matches!(kind, "aws_lambda_function" | "aws_lambda_alias")
-                        && self.resources.contains_key(&address))
-                        || (kind == "module" && self.lambda_modules.contains_key(name));
-                    if function && !found.contains(&address) {
+                // `each.value.arn` of a `for_each` over functions, `aws_lambda_function.f[0].arn`:
+                // the function instance it resolves to.
+                let resolved = self.resolve(value);
+                let named = match resolved.intrinsic() {
+                    Some(("Ref", id)) => id.as_str(),
+                    Some(("Fn::GetAtt", parts)) => parts.items().first().and_then(Value::as_str),
+                    _ => None,
+                };
+                if let Some(address) = named.filter(|address| self.is_function(address)) {
+                    if !found.iter().any(|known| known == address) {
+                        found.push(address.to_owned());
+                    }
+                    return;
+                }
+                // A computed index not known here: every instance.
+                let path = self
+                    .ref_path(value)
+                    .or_else(|| call.argument.items().first()?.as_str().map(str::to_owned));
+                let steps = path.as_deref().and_then(steps).unwrap_or_default();
+                let (Some(Step::Attr(kind)), Some(Step::Attr(name))) =
+                    (steps.first(), steps.get(1))
+                else {
+                    return;
+                };
+                let base = format!("{kind}.{name}");
+                let block = match kind.as_str() {
+                    "aws_lambda_function" | "aws_lambda_alias" => self.resources.get(&base),
+                    "module" => self.lambda_modules.get(name),
+                    _ => None,
+                };
+                let Some(block) = block else {
+                    return;
+                };
+                let addresses = match steps.get(2) {
+                    Some(Step::Index(key)) => self
+                        .instance_address(&base, block, Some(key))
+                        .into_iter()
+                        .collect(),
+                    _ => self
+                        .instances(&base, block)
+                        .into_iter()
+                        .map(|(address, _)| address)
+                        .collect::<Vec<_>>(),
+                };
+                for address in addresses {
+                    if !found.contains(&address) {
                         found.push(address);
                     }
                 }
@@ -919,6 +1603,19 @@ impl<'b> Compiler<'b> {
                 .iter()
                 .for_each(|item| self.functions_named(item, found, depth - 1)),
             _ => {}
+        }
+    }
+
+    /// Whether an address (`aws_lambda_function.f`, `aws_lambda_function.f["k"]`,
+    /// `module.m`) is one of the configuration's functions.
+    fn is_function(&self, address: &str) -> bool {
+        let base = address.split_once('[').map_or(address, |(base, _)| base);
+        match base.split_once('.') {
+            Some(("aws_lambda_function" | "aws_lambda_alias", _)) => {
+                self.resources.contains_key(base)
+            }
+            Some(("module", name)) => self.lambda_modules.contains_key(name),
+            _ => false,
         }
     }
 
@@ -1001,11 +1698,14 @@ impl<'b> Compiler<'b> {
             }
             _ => {}
         }
+        // The type where the block names it, so that what is inside the block is found inside
+        // its properties (hover).
+        let type_at = block.labels.first().map_or(block.range, |(_, at)| *at);
         let mut definition = vec![
             entry(
                 "Type",
-                block.range,
-                value(block.range, ValueKind::Str(cfn_type.into())),
+                type_at,
+                value(type_at, ValueKind::Str(cfn_type.into())),
             ),
             entry("Properties", block.range, map(block.range, properties)),
         ];
@@ -1116,10 +1816,8 @@ impl<'b> Compiler<'b> {
         // `s3_key = aws_s3_object.x.key` whose `source` is an `archive_file`'s output: that
         // archive's folder, uploaded by the same configuration.
         let uploaded = body.entry("s3_key").and_then(|key| {
-            let ("TF::Ref", path) = key.value.intrinsic()? else {
-                return None;
-            };
-            let object = path.as_str()?.strip_suffix(".key")?;
+            let path = self.ref_path(&key.value)?;
+            let object = path.strip_suffix(".key")?;
             let block = self.resources.get(object).filter(|_| {
                 object.starts_with("aws_s3_object.") || object.starts_with("aws_s3_bucket_object.")
             })?;
@@ -1147,13 +1845,24 @@ impl<'b> Compiler<'b> {
                 .first()
                 .is_some_and(|(t, _)| t == "archive_file")
         };
+        // `data.archive_file.x["k"].output_path`: that instance of a counted archive.
+        let mut archive_instance = None;
         let source = match filename.value.intrinsic() {
-            Some(("TF::Ref", path)) => path
-                .as_str()
-                .unwrap_or("")
-                .strip_suffix(".output_path")
-                .and_then(|data| self.data.get(data))
-                .filter(is_archive),
+            Some(("TF::Ref", _)) => {
+                let path = self.ref_path(&filename.value).unwrap_or_default();
+                let data = path.strip_suffix(".output_path").unwrap_or("");
+                let (base, index) = match data.find('[') {
+                    Some(at) => (&data[..at], steps(&data[at..])),
+                    None => (data, None),
+                };
+                let block = self.data.get(base).filter(is_archive);
+                if let (Some(block), Some([Step::Index(key)])) = (block, index.as_deref()) {
+                    if let Expansion::Many(instances) = self.expansion(base, block) {
+                        archive_instance = instances.into_iter().find(|i| i.key == *key);
+                    }
+                }
+                block
+            }
             // The archive's `output_path` written out again: that archive.
             _ => self.resolve(&filename.value).as_str().and_then(|written| {
                 let mut archives = self.data.values().filter(is_archive).filter(|block| {
@@ -1169,6 +1878,20 @@ impl<'b> Compiler<'b> {
         let Some(source) = source else {
             return Some(entry("Code", filename.key_range, unknown(at)));
         };
+        let counted = !matches!(
+            self.expansion(
+                &format!(
+                    "data.archive_file.{}",
+                    source.labels.get(1).map_or("", |(name, _)| name.as_str())
+                ),
+                source
+            ),
+            Expansion::Single
+        );
+        if counted && archive_instance.is_none() {
+            return Some(entry("Code", filename.key_range, unknown(at)));
+        }
+        let saved = counted.then(|| self.binding.replace(archive_instance));
         let folder = if let Some(dir) = source.body.get("source_dir") {
             self.resolve(dir).as_str().map(str::to_owned)
         } else if let Some(file) = source.body.get("source_file") {
@@ -1181,6 +1904,9 @@ impl<'b> Compiler<'b> {
         } else {
             None
         };
+        if let Some(saved) = saved {
+            self.binding.replace(saved);
+        }
         let folder = folder.filter(|folder| !folder.starts_with('/'));
         Some(entry(
             "Code",
@@ -1238,31 +1964,45 @@ impl<'b> Compiler<'b> {
                         .first()
                         .is_some_and(|(t, _)| t == response_kind)
             }) {
-                let other_key = self.method_key(&other.body);
-                match (&key, &other_key) {
-                    (Some(key), Some(other_key)) if key == other_key => {}
-                    (Some(_), Some(_)) => continue,
-                    _ => {
-                        unmatched = true;
-                        continue;
+                let name = other.labels.get(1).map_or("", |(name, _)| name.as_str());
+                let base = format!("{response_kind}.{name}");
+                let instances = self.instances(&base, other);
+                if matches!(self.expansion(&base, other), Expansion::Unknown) {
+                    unmatched = true;
+                    continue;
+                }
+                for (_, instance) in instances {
+                    let saved = instance.map(|instance| self.binding.replace(Some(instance)));
+                    let other_key = self.method_key(&other.body);
+                    let matched = match (&key, &other_key) {
+                        (Some(key), Some(other_key)) => key == other_key,
+                        _ => {
+                            unmatched = true;
+                            false
+                        }
+                    };
+                    if matched {
+                        let mut fields = Vec::new();
+                        if let Some(status) = other.body.entry("status_code") {
+                            fields.push(entry(
+                                "StatusCode",
+                                status.key_range,
+                                self.resolve(&status.value),
+                            ));
+                        }
+                        if let Some(pattern) = other.body.entry("selection_pattern") {
+                            fields.push(entry(
+                                "SelectionPattern",
+                                pattern.key_range,
+                                self.resolve(&pattern.value),
+                            ));
+                        }
+                        list.push(map(other.range, fields));
+                    }
+                    if let Some(saved) = saved {
+                        self.binding.replace(saved);
                     }
                 }
-                let mut fields = Vec::new();
-                if let Some(status) = other.body.entry("status_code") {
-                    fields.push(entry(
-                        "StatusCode",
-                        status.key_range,
-                        self.resolve(&status.value),
-                    ));
-                }
-                if let Some(pattern) = other.body.entry("selection_pattern") {
-                    fields.push(entry(
-                        "SelectionPattern",
-                        pattern.key_range,
-                        self.resolve(&pattern.value),
-                    ));
-                }
-                list.push(map(other.range, fields));
             }
         }
         integration.push(entry(
@@ -1324,21 +2064,46 @@ impl<'b> Compiler<'b> {
             },
             _ => written,
         };
-        if let Some(("TF::Ref", path)) = unwrapped.intrinsic() {
-            let path = path.as_str().unwrap_or("");
-            let parts: Vec<&str> = path.split('.').collect();
-            if let [kind @ ("aws_api_gateway_method"
-            | "aws_api_gateway_integration"
-            | "aws_api_gateway_method_response"), name, attribute] = parts.as_slice()
-            {
-                if let Some(block) = self.resources.get(&format!("{kind}.{name}")) {
-                    if let Some(found) = block.body.get(attribute) {
-                        let resolved = self.method_value(found);
-                        return Value {
-                            range: written.range,
-                            ..resolved
-                        };
+        if let Some(path) = self.ref_path(unwrapped) {
+            let steps = steps(&path).unwrap_or_default();
+            let (head, index, attribute) = match steps.as_slice() {
+                [Step::Attr(kind), Step::Attr(name), Step::Attr(attribute)] => {
+                    ((kind, name), None, attribute)
+                }
+                [Step::Attr(kind), Step::Attr(name), Step::Index(key), Step::Attr(attribute)] => {
+                    ((kind, name), Some(key), attribute)
+                }
+                _ => return self.resolve(written),
+            };
+            let (kind, name) = head;
+            let followed = matches!(
+                kind.as_str(),
+                "aws_api_gateway_method"
+                    | "aws_api_gateway_integration"
+                    | "aws_api_gateway_method_response"
+            );
+            let base = format!("{kind}.{name}");
+            if let Some(block) = self.resources.get(&base).filter(|_| followed) {
+                if let Some(found) = block.body.get(attribute) {
+                    let instance = match (self.expansion(&base, block), index) {
+                        (Expansion::Single, _) => None,
+                        (Expansion::Many(instances), Some(key)) => {
+                            match instances.into_iter().find(|i| i.key == *key) {
+                                Some(instance) => Some(instance),
+                                None => return unknown(written.range),
+                            }
+                        }
+                        _ => return unknown(written.range),
+                    };
+                    let saved = instance.map(|instance| self.binding.replace(Some(instance)));
+                    let resolved = self.method_value(found);
+                    if let Some(saved) = saved {
+                        self.binding.replace(saved);
                     }
+                    return Value {
+                        range: written.range,
+                        ..resolved
+                    };
                 }
             }
         }
@@ -1379,17 +2144,67 @@ impl<'b> Compiler<'b> {
             ),
             ValueKind::Intrinsic(call) => match call.name.as_str() {
                 "TF::Ref" => {
-                    let path = call.argument.as_str().unwrap_or("");
-                    let resolved = self.reference(path, at, depth);
+                    let resolved = self
+                        .ref_path(written)
+                        .and_then(|path| self.reference(&path, at, depth));
                     // A literal keeps the range it is written at, where a fix may edit it.
                     resolved.unwrap_or_else(|| unknown(at))
                 }
+                "TF::For" => self
+                    .for_value(&call.argument, at, depth - 1)
+                    .unwrap_or_else(|| unknown(at)),
+                "TF::Cond" => match call.argument.items() {
+                    [condition, yes, no] => {
+                        let condition = self.known(self.resolve_within(condition, depth - 1));
+                        match condition.as_bool() {
+                            Some(true) => self.resolve_within(yes, depth - 1),
+                            Some(false) => self.resolve_within(no, depth - 1),
+                            None => unknown(at),
+                        }
+                    }
+                    _ => unknown(at),
+                },
                 "TF::Template" => self.template(&call.argument, at, depth),
                 "TF::Call" => {
                     let items = call.argument.items();
                     match (items.first().and_then(Value::as_str), items.get(1)) {
-                        (Some("jsonencode"), Some(argument)) if items.len() == 2 => {
+                        (Some("jsonencode" | "tomap"), Some(argument)) if items.len() == 2 => {
                             self.resolve_within(argument, depth - 1)
+                        }
+                        // Maps merged, a later key replacing an earlier one.
+                        (Some("merge"), Some(_)) => {
+                            let mut merged: Vec<Entry> = Vec::new();
+                            for argument in &items[1..] {
+                                let resolved = self.resolve_within(argument, depth - 1);
+                                let ValueKind::Map(entries) = resolved.kind else {
+                                    return unknown(at);
+                                };
+                                for item in entries {
+                                    merged.retain(|known| known.key != item.key);
+                                    merged.push(item);
+                                }
+                            }
+                            map(at, merged)
+                        }
+                        // A set of strings: its distinct elements, in order.
+                        (Some("toset" | "tolist"), Some(argument)) if items.len() == 2 => {
+                            let resolved = self.resolve_within(argument, depth - 1);
+                            match resolved.kind {
+                                ValueKind::Seq(_) => resolved,
+                                _ => unknown(at),
+                            }
+                        }
+                        (Some("length"), Some(argument)) if items.len() == 2 => {
+                            let resolved = self.known(self.resolve_within(argument, depth - 1));
+                            let length = match &resolved.kind {
+                                ValueKind::Seq(items) => Some(items.len()),
+                                ValueKind::Map(entries) => Some(entries.len()),
+                                _ => None,
+                            };
+                            match length {
+                                Some(length) => value(at, ValueKind::Number(length as f64)),
+                                None => unknown(at),
+                            }
                         }
                         (Some("tonumber" | "tostring"), Some(argument)) if items.len() == 2 => {
                             let resolved = self.resolve_within(argument, depth - 1);
@@ -1410,41 +2225,94 @@ impl<'b> Compiler<'b> {
     /// A reference: a variable's default, a local, `path.module`, or a resource attribute as
     /// the intrinsic CloudFormation would write.
     fn reference(&self, path: &str, at: TextRange, depth: usize) -> Option<Value> {
-        let parts: Vec<&str> = path.split('.').collect();
-        match parts.as_slice() {
-            ["var", name] if self.parameter(name).is_some() => {
-                Some(reference(at, &format!("var.{name}")))
+        let steps = steps(path)?;
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(name)) => Some(name.as_str()),
+            _ => None,
+        };
+        let head = attr(0)?;
+        let bound = self
+            .scope
+            .borrow()
+            .iter()
+            .rev()
+            .find(|(name, _)| name == head)
+            .map(|(_, bound)| bound.clone());
+        if let Some(bound) = bound {
+            return self.navigate(bound, &steps[1..], at, depth);
+        }
+        match head {
+            "count" | "each" => {
+                let binding = self.binding.borrow().clone()?;
+                match (head, attr(1)?, binding.each) {
+                    ("count", "index", false) if steps.len() == 2 => Some(binding.key.value(at)),
+                    ("each", "key", true) if steps.len() == 2 => Some(binding.key.value(at)),
+                    ("each", "value", true) => self.navigate(binding.value, &steps[2..], at, depth),
+                    _ => None,
+                }
             }
-            ["var", name] => {
-                let default = self.variables.get(*name)?;
-                let resolved = self.resolve_within(default, depth - 1);
-                Some(resolved)
+            "var" if steps.len() == 2 && self.parameter(attr(1)?).is_some() => {
+                Some(reference(at, &format!("var.{}", attr(1)?)))
             }
-            ["local", name] => {
-                let local = self.locals.get(*name)?;
-                Some(self.resolve_within(local, depth - 1))
+            "var" | "local" => {
+                let name = attr(1)?;
+                let written = match head {
+                    "var" => self.variables.get(name)?,
+                    _ => self.locals.get(name)?,
+                };
+                if steps.len() == 2 {
+                    return Some(self.resolve_within(written, depth - 1));
+                }
+                self.navigate((*written).clone(), &steps[2..], at, depth)
             }
-            ["path", "module" | "root" | "cwd"] => Some(value(at, ValueKind::Str(".".into()))),
-            ["module", name, attribute] if self.lambda_modules.contains_key(*name) => {
-                let address = format!("module.{name}");
-                Some(match *attribute {
-                    "lambda_function_arn"
-                    | "lambda_function_invoke_arn"
-                    | "lambda_function_qualified_arn"
-                    | "lambda_function_qualified_invoke_arn" => get_att(at, &address, "Arn"),
-                    "lambda_function_name" => reference(at, &address),
-                    _ => unknown(at),
-                })
+            "path" if steps.len() == 2 && matches!(attr(1)?, "module" | "root" | "cwd") => {
+                Some(value(at, ValueKind::Str(".".into())))
             }
-            ["module", name, "api_id" | "api_execution_arn"]
-                if self.api_modules.contains_key(*name) =>
-            {
-                Some(reference(at, &format!("module.{name}")))
+            "module" => {
+                let name = attr(1)?;
+                let (index, attribute) = match (steps.get(2), steps.get(3), steps.len()) {
+                    (Some(Step::Attr(attribute)), _, 3) => (None, attribute.as_str()),
+                    (Some(Step::Index(key)), Some(Step::Attr(attribute)), 4) => {
+                        (Some(key), attribute.as_str())
+                    }
+                    _ => return None,
+                };
+                if let Some(block) = self.lambda_modules.get(name) {
+                    let address = self.instance_address(&format!("module.{name}"), block, index);
+                    let Some(address) = address else {
+                        return Some(unknown(at));
+                    };
+                    return Some(match attribute {
+                        "lambda_function_arn"
+                        | "lambda_function_invoke_arn"
+                        | "lambda_function_qualified_arn"
+                        | "lambda_function_qualified_invoke_arn" => get_att(at, &address, "Arn"),
+                        "lambda_function_name" => reference(at, &address),
+                        _ => unknown(at),
+                    });
+                }
+                let block = self.api_modules.get(name)?;
+                if !matches!(attribute, "api_id" | "api_execution_arn") {
+                    return None;
+                }
+                let address = self.instance_address(&format!("module.{name}"), block, index);
+                Some(address.map_or_else(|| unknown(at), |address| reference(at, &address)))
             }
-            [kind, name, attribute] if kind.starts_with("aws_") => {
-                let address = format!("{kind}.{name}");
-                self.resources.get(&address)?;
-                Some(match (*kind, *attribute) {
+            kind if kind.starts_with("aws_") => {
+                let name = attr(1)?;
+                let (index, attribute) = match (steps.get(2), steps.get(3), steps.len()) {
+                    (Some(Step::Attr(attribute)), _, 3) => (None, attribute.as_str()),
+                    (Some(Step::Index(key)), Some(Step::Attr(attribute)), 4) => {
+                        (Some(key), attribute.as_str())
+                    }
+                    _ => return None,
+                };
+                let base = format!("{kind}.{name}");
+                let block = self.resources.get(&base)?;
+                let Some(address) = self.instance_address(&base, block, index) else {
+                    return Some(unknown(at));
+                };
+                Some(match (kind, attribute) {
                     ("aws_lambda_function" | "aws_lambda_alias", "arn" | "invoke_arn")
                     | ("aws_lambda_function", "qualified_arn" | "qualified_invoke_arn") => {
                         get_att(at, &address, "Arn")
@@ -1509,8 +2377,8 @@ impl<'b> Compiler<'b> {
                 vec![
                     entry(
                         "Type",
-                        block.range,
-                        value(block.range, ValueKind::Str("AWS::Lambda::Function".into())),
+                        name_range,
+                        value(name_range, ValueKind::Str("AWS::Lambda::Function".into())),
                     ),
                     entry("Properties", block.range, map(block.range, properties)),
                     entry(
@@ -1541,7 +2409,12 @@ impl<'b> Compiler<'b> {
                 resources.push(entry(
                     &id,
                     triggers.key_range,
-                    resource(triggers.value.range, "AWS::Lambda::Permission", properties),
+                    typed(
+                        triggers.value.range,
+                        triggers.key_range,
+                        "AWS::Lambda::Permission",
+                        properties,
+                    ),
                 ));
                 self.incomplete.push(id);
             }
@@ -1573,7 +2446,12 @@ impl<'b> Compiler<'b> {
                 resources.push(entry(
                     &format!("{address}.allowed_triggers.{}", trigger.key),
                     trigger.key_range,
-                    resource(trigger.value.range, "AWS::Lambda::Permission", properties),
+                    typed(
+                        trigger.value.range,
+                        trigger.key_range,
+                        "AWS::Lambda::Permission",
+                        properties,
+                    ),
                 ));
             }
         }
@@ -1608,7 +2486,12 @@ impl<'b> Compiler<'b> {
         let mut resources = vec![entry(
             &address,
             name_range,
-            resource(block.range, "AWS::ApiGatewayV2::Api", properties),
+            typed(
+                block.range,
+                name_range,
+                "AWS::ApiGatewayV2::Api",
+                properties,
+            ),
         )];
         let Some(routes) = body.entry("routes") else {
             return resources;
@@ -1651,8 +2534,9 @@ impl<'b> Compiler<'b> {
             resources.push(entry(
                 &integration_id,
                 route.key_range,
-                resource(
+                typed(
                     route.value.range,
+                    route.key_range,
                     "AWS::ApiGatewayV2::Integration",
                     properties,
                 ),
@@ -1665,8 +2549,9 @@ impl<'b> Compiler<'b> {
             resources.push(entry(
                 &format!("{address}.route[\"{}\"]", route.key),
                 route.key_range,
-                resource(
+                typed(
                     route.value.range,
+                    route.key_range,
                     "AWS::ApiGatewayV2::Route",
                     route_properties,
                 ),
@@ -1743,7 +2628,7 @@ impl<'b> Compiler<'b> {
 
 #[cfg(test)]
 mod tests {
-    use super::Blocks;
+    use super::{Blocks, Value};
     use crate::files::FileKind;
     use crate::knowledge::proxy::PayloadVersion;
     use crate::templates::{ApiKind, ConfigurationFile, Dialect, IntegrationKind, TemplateModel};
@@ -1857,6 +2742,214 @@ resource "aws_apigatewayv2_route" "app" {
             .expect("joined")
             .range;
         assert!(permission_at.start > CONFIGURATION.len());
+    }
+
+    const INSTANCES: &str = r#"
+variable "names" {
+  default = ["a", "b"]
+}
+
+variable "enabled" {
+  default = false
+}
+
+variable "others" {
+  type = list(string)
+}
+
+locals {
+  settings = {
+    a = { timeout = 3 }
+    b = { timeout = 9 }
+  }
+}
+
+data "archive_file" "code" {
+  for_each    = local.settings
+  type        = "zip"
+  source_dir  = "${path.module}/src/${each.key}"
+  output_path = "${path.module}/build/${each.key}.zip"
+}
+
+resource "aws_lambda_function" "f" {
+  for_each = local.settings
+  filename = data.archive_file.code[each.key].output_path
+  handler  = "app.handler"
+  runtime  = "python3.12"
+  timeout  = each.value.timeout
+}
+
+resource "aws_lambda_function" "g" {
+  count         = length(var.names)
+  function_name = "g-${var.names[count.index]}"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+
+resource "aws_lambda_function" "off" {
+  count   = var.enabled ? 1 : 0
+  handler = "app.handler"
+  runtime = "python3.12"
+}
+
+resource "aws_lambda_function" "unknown" {
+  for_each = { for name in var.others : name => name }
+  handler  = "app.handler"
+  runtime  = "python3.12"
+}
+
+resource "aws_lambda_permission" "literal" {
+  function_name = aws_lambda_function.f["b"].function_name
+}
+
+resource "aws_lambda_permission" "missing" {
+  function_name = aws_lambda_function.f["z"].function_name
+}
+
+resource "aws_lambda_permission" "counted" {
+  function_name = aws_lambda_function.g[1].arn
+}
+
+locals {
+  counted = {
+    x = aws_lambda_function.g[0]
+    y = aws_lambda_function.g[1]
+  }
+}
+
+locals {
+  routes = [
+    { name = "a", method = "GET" },
+    { name = "b", method = "POST" },
+  ]
+}
+
+resource "aws_lambda_function" "h" {
+  for_each      = { for route in local.routes : route.name => route }
+  function_name = "h-${each.value.method}"
+  handler       = "app.handler"
+  runtime       = "python3.12"
+}
+
+resource "aws_lambda_function" "merged" {
+  for_each = merge(local.settings, { c = { timeout = 1 } })
+  handler  = "app.handler"
+  runtime  = "python3.12"
+}
+
+resource "aws_lambda_function" "grouped" {
+  for_each = { for route in local.routes : route.method => route... }
+  handler  = "app.handler"
+  runtime  = "python3.12"
+}
+
+resource "aws_lambda_permission" "by_local" {
+  for_each      = local.counted
+  function_name = each.value.function_name
+}
+
+module "alarms" {
+  for_each = aws_lambda_function.f
+  source   = "./modules/alarms"
+  function = each.value.function_name
+}
+"#;
+
+    /// `count` and `for_each` over known collections: one resource per instance, each with its
+    /// own settings; references by index name the instance; unknown collections leave the
+    /// block's one resource unknown.
+    #[test]
+    fn instances_of_count_and_for_each() {
+        let model = model(INSTANCES);
+        let template = model.read.template.as_ref().expect("a model");
+        let ids: Vec<&str> = template
+            .resources
+            .iter()
+            .map(|resource| resource.logical_id.as_str())
+            .collect();
+        for id in [
+            "aws_lambda_function.f[\"a\"]",
+            "aws_lambda_function.f[\"b\"]",
+            "aws_lambda_function.g[0]",
+            "aws_lambda_function.g[1]",
+            "aws_lambda_function.unknown",
+            "aws_lambda_function.merged[\"c\"]",
+            "module.alarms[\"a\"]#0",
+        ] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        assert!(!ids
+            .iter()
+            .any(|id| id.starts_with("aws_lambda_function.off")));
+        let timeout = |id: &str| {
+            template
+                .resource(id)
+                .and_then(|resource| resource.property("Timeout"))
+                .and_then(Value::as_number)
+        };
+        assert_eq!(timeout("aws_lambda_function.f[\"a\"]"), Some(3.0));
+        assert_eq!(timeout("aws_lambda_function.f[\"b\"]"), Some(9.0));
+        let specs = model.function_specs();
+        let code = |id: &str| {
+            specs
+                .iter()
+                .find(|spec| spec.logical_id == id)
+                .and_then(|spec| spec.code_uri.as_ref())
+                .map(|code| code.text.clone())
+        };
+        assert_eq!(
+            code("aws_lambda_function.f[\"b\"]").as_deref(),
+            Some("./src/b")
+        );
+        let name = template
+            .resource("aws_lambda_function.g[1]")
+            .and_then(|resource| resource.property("FunctionName"))
+            .and_then(Value::as_str);
+        assert_eq!(name, Some("g-b"));
+        let name = template
+            .resource("aws_lambda_function.h[\"b\"]")
+            .and_then(|resource| resource.property("FunctionName"))
+            .and_then(Value::as_str);
+        assert_eq!(name, Some("h-POST"));
+        assert!(template
+            .resource("aws_lambda_function.grouped")
+            .is_some_and(|resource| resource.incomplete));
+        assert!(template
+            .resource("aws_lambda_function.unknown")
+            .is_some_and(|resource| resource.incomplete));
+        let target = |id: &str| {
+            let value = template.resource(id)?.property("FunctionName")?;
+            template.function_ref(value).map(|found| found.logical_id)
+        };
+        assert_eq!(
+            target("aws_lambda_permission.literal").as_deref(),
+            Some("aws_lambda_function.f[\"b\"]")
+        );
+        assert_eq!(target("aws_lambda_permission.missing"), None);
+        assert_eq!(
+            target("aws_lambda_permission.counted").as_deref(),
+            Some("aws_lambda_function.g[1]")
+        );
+        assert_eq!(
+            target("aws_lambda_permission.by_local[\"y\"]").as_deref(),
+            Some("aws_lambda_function.g[1]")
+        );
+        assert_eq!(
+            target("module.alarms[\"b\"]#0").as_deref(),
+            Some("aws_lambda_function.f[\"b\"]")
+        );
+    }
+
+    /// Hover on an argument inside a resource block explains it, with the APIs that invoke the
+    /// function (the resource's type is where the block names it, not the whole block).
+    #[test]
+    fn hover_inside_a_block_explains_the_argument() {
+        let model = model(CONFIGURATION);
+        let (template, graph) = (model.read.template.as_ref(), model.graph.as_ref());
+        let (template, graph) = (template.expect("a model"), graph.expect("a graph"));
+        let at = CONFIGURATION.find("timeout    ").expect("written") + 2;
+        let text = crate::templates::hover_at(template, graph, at).expect("a hover");
+        assert!(text.contains("GET /items/{id}"), "{text}");
     }
 
     #[test]

@@ -671,7 +671,23 @@ fn terraform_permission_fix(ctx: &TemplateContext<'_>, edge: &Edge) -> Option<Fi
         });
     let function = &edge.function.logical_id;
     let target = alias.as_deref().unwrap_or(function);
-    let base = target.rsplit('.').next().unwrap_or("function");
+    // `aws_lambda_function.api["admin"]`, an instance of a `for_each`: `api_admin`.
+    let (address, key) = target.split_once('[').unwrap_or((target, ""));
+    let mut base = address.rsplit('.').next().unwrap_or("function").to_owned();
+    let key: String = key
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    for part in key.split('_').filter(|part| !part.is_empty()) {
+        base.push('_');
+        base.push_str(part);
+    }
     let grant = Grant::of(edge.api_kind);
     let (suffix, statement) = match edge.api_kind {
         ApiKind::FunctionUrl => ("url", "AllowPublicFunctionUrl"),
