@@ -56,11 +56,14 @@ impl Shift {
         }
     }
 
-    /// Where a range of the old text is in the new one, unless it reaches into what changed.
+    /// Where a range of the old text is in the new one, unless it reaches into what changed or
+    /// touches it (text typed right after or before a word extends the word: `40` typed on to
+    /// `400` is no longer what was said of `40`).
     pub fn range_to_new(&self, range: TextRange) -> Option<TextRange> {
-        if range.end <= self.prefix {
+        let unchanged = self.prefix == self.old_suffix && self.old_suffix == self.new_suffix;
+        if unchanged || range.end < self.prefix {
             Some(range)
-        } else if range.start >= self.old_suffix {
+        } else if range.start > self.old_suffix {
             Some(TextRange::new(
                 range.start - self.old_suffix + self.new_suffix,
                 range.end - self.old_suffix + self.new_suffix,
@@ -78,26 +81,41 @@ mod tests {
     #[test]
     fn offsets_and_ranges_outside_the_change_carry_over() {
         let old = "key: value\nTimeout: 10\nrest: here\n";
-        let new = "key: value\nTimeout: 100\nrest: here\n";
+        let new = "key: value\nTimeout: 1230\nrest: here\n";
         let shift = Shift::between(old, new);
         assert_eq!(shift.to_old(3), Some(3));
         let rest = new.find("rest").unwrap();
         assert_eq!(shift.to_old(rest), old.find("rest"));
-        let changed = new.find("100").unwrap() + 2;
-        assert_eq!(shift.to_old(changed), None);
+        // Inside the typed `23`.
+        let typed = new.find("1230").unwrap() + 2;
+        assert_eq!(shift.to_old(typed), None);
         let old_rest = old.find("rest").unwrap();
         assert_eq!(
             shift.range_to_new(TextRange::new(old_rest, old_rest + 4)),
             Some(TextRange::new(rest, rest + 4))
         );
+        let old_key = old.find("Timeout").unwrap();
+        assert_eq!(
+            shift.range_to_new(TextRange::new(old_key, old_key + 7)),
+            Some(TextRange::new(old_key, old_key + 7))
+        );
+        // `10` became `1230`: the value said of `10` no longer holds.
         let old_ten = old.find("10").unwrap();
         assert_eq!(
             shift.range_to_new(TextRange::new(old_ten, old_ten + 2)),
             None
         );
+    }
+
+    #[test]
+    fn a_word_typed_on_to_is_no_longer_the_same_word() {
+        let shift = Shift::between("Timeout: 40\n", "Timeout: 400\n");
+        assert_eq!(shift.range_to_new(TextRange::new(9, 11)), None);
+        let shift = Shift::between("Timeout: 40\n", "Timeout: 140\n");
+        assert_eq!(shift.range_to_new(TextRange::new(9, 11)), None);
         assert_eq!(
-            shift.range_to_new(TextRange::new(0, 3)),
-            Some(TextRange::new(0, 3))
+            shift.range_to_new(TextRange::new(0, 7)),
+            Some(TextRange::new(0, 7))
         );
     }
 
@@ -113,9 +131,10 @@ mod tests {
         let shift = Shift::between("aaa", "aaaa");
         assert_eq!(shift.to_old(4), Some(3));
         assert_eq!(
-            shift.range_to_new(TextRange::new(0, 3)),
-            Some(TextRange::new(0, 3))
+            shift.range_to_new(TextRange::new(0, 2)),
+            Some(TextRange::new(0, 2))
         );
+        assert_eq!(shift.range_to_new(TextRange::new(0, 3)), None);
     }
 
     #[test]
