@@ -611,26 +611,28 @@ fn panic_requested(code: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The findings of a Terraform file read as its folder's configuration, alone in it.
+    fn terraform_findings(text: &str) -> Vec<Finding> {
+        let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
+        let alone = TemplateModel::read(FileKind::Terraform, &tree, text);
+        let blocks = alone.read.terraform.clone().expect("a Terraform read");
+        let model = TemplateModel::configuration(text, blocks, Some(Vec::new()));
+        analyze_with_model(
+            Some(FileKind::Terraform),
+            Some(&tree),
+            text,
+            &FileContext::default(),
+            Some(&model),
+        )
+    }
+
     /// A Terraform file read with its folder (here: alone in it): the missing permission is
     /// reported with a fix that writes the `aws_lambda_permission` block in HCL, and applying
     /// it removes the finding.
     #[test]
     fn terraform_permission_fix_writes_hcl() {
         let text = "resource \"aws_lambda_function\" \"live\" {\n  handler = \"app.handler\"\n  runtime = \"python3.12\"\n}\n\nresource \"aws_lambda_alias\" \"live\" {\n  name          = \"live\"\n  function_name = aws_lambda_function.live.function_name\n}\n\nresource \"aws_api_gateway_rest_api\" \"api\" {\n  name = \"api\"\n}\n\nresource \"aws_api_gateway_integration\" \"live\" {\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  resource_id = aws_api_gateway_rest_api.api.root_resource_id\n  http_method = \"GET\"\n  type        = \"AWS_PROXY\"\n  uri         = aws_lambda_alias.live.invoke_arn\n}\n";
-        let findings = |text: &str| {
-            let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
-            let alone = TemplateModel::read(FileKind::Terraform, &tree, text);
-            let blocks = alone.read.terraform.clone().expect("a Terraform read");
-            let model = TemplateModel::configuration(text, blocks, Some(Vec::new()));
-            analyze_with_model(
-                Some(FileKind::Terraform),
-                Some(&tree),
-                text,
-                &FileContext::default(),
-                Some(&model),
-            )
-        };
-        let found = findings(text);
+        let found = terraform_findings(text);
         let missing = found
             .iter()
             .find(|finding| finding.code == "GL301")
@@ -644,7 +646,7 @@ mod tests {
             fixed.contains("  function_name = aws_lambda_alias.live.function_name\n  qualifier     = aws_lambda_alias.live.name\n  principal     = \"apigateway.amazonaws.com\"\n  source_arn    = \"${aws_api_gateway_rest_api.api.execution_arn}/*/*\"\n}"),
             "{fixed}"
         );
-        assert!(findings(&fixed)
+        assert!(terraform_findings(&fixed)
             .iter()
             .all(|finding| finding.code != "GL301"));
     }
@@ -654,20 +656,7 @@ mod tests {
     #[test]
     fn terraform_permission_fix_names_an_instance() {
         let text = "locals {\n  names = toset([\"a\", \"b\"])\n}\n\nresource \"aws_lambda_function\" \"f\" {\n  for_each = local.names\n  handler  = \"app.handler\"\n  runtime  = \"python3.12\"\n}\n\nresource \"aws_api_gateway_rest_api\" \"api\" {\n  name = \"api\"\n}\n\nresource \"aws_api_gateway_integration\" \"f\" {\n  for_each    = local.names\n  rest_api_id = aws_api_gateway_rest_api.api.id\n  resource_id = aws_api_gateway_rest_api.api.root_resource_id\n  http_method = upper(each.key)\n  type        = \"AWS_PROXY\"\n  uri         = aws_lambda_function.f[each.key].invoke_arn\n}\n\nresource \"aws_lambda_permission\" \"a\" {\n  function_name = aws_lambda_function.f[\"a\"].function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
-        let findings = |text: &str| {
-            let tree = crate::text::parse(FileKind::Terraform, text, None).expect("parses");
-            let alone = TemplateModel::read(FileKind::Terraform, &tree, text);
-            let blocks = alone.read.terraform.clone().expect("a Terraform read");
-            let model = TemplateModel::configuration(text, blocks, Some(Vec::new()));
-            analyze_with_model(
-                Some(FileKind::Terraform),
-                Some(&tree),
-                text,
-                &FileContext::default(),
-                Some(&model),
-            )
-        };
-        let found = findings(text);
+        let found = terraform_findings(text);
         let missing: Vec<_> = found.iter().filter(|f| f.code == "GL301").collect();
         let [missing] = missing.as_slice() else {
             panic!("one missing permission: {found:#?}");
@@ -682,7 +671,7 @@ mod tests {
                 && fixed.contains("  function_name = aws_lambda_function.f[\"b\"].function_name\n"),
             "{fixed}"
         );
-        assert!(findings(&fixed)
+        assert!(terraform_findings(&fixed)
             .iter()
             .all(|finding| finding.code != "GL301"));
     }

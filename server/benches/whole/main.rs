@@ -347,6 +347,17 @@ impl Bench {
         })
     }
 
+    /// A server that has indexed `workspace` and diagnosed `file`, open with `text`.
+    fn opened(&self, workspace: &Path, file: &Path, text: &str) -> (Client, String) {
+        let mut client = Client::spawn(&self.binary);
+        client.initialize(false, json!(file_uri(workspace)));
+        client.wait_indexed();
+        let uri = file_uri(file);
+        client.open(&uri, text);
+        client.diagnostics(&uri, Some(1));
+        (client, uri)
+    }
+
     /// didChange → publishDiagnostics latency of one-character edits typed after `needle`.
     fn edit_latency(&self, workspace: &Path, file: &Path, needle: &str) -> Samples {
         self.edit_latency_after(workspace, file, needle, "")
@@ -373,12 +384,7 @@ impl Bench {
             return Samples(Vec::new());
         };
         let at = found + after + then.len();
-        let mut client = Client::spawn(&self.binary);
-        client.initialize(false, json!(file_uri(workspace)));
-        client.wait_indexed();
-        let uri = file_uri(file);
-        client.open(&uri, &text);
-        client.diagnostics(&uri, Some(1));
+        let (mut client, uri) = self.opened(workspace, file, &text);
         let mut current = text;
         let mut times = Vec::new();
         for version in 2..(2 + self.edits as i64) {
@@ -428,12 +434,7 @@ impl Bench {
             );
             return Samples(Vec::new());
         }
-        let mut client = Client::spawn(&self.binary);
-        client.initialize(false, json!(file_uri(workspace)));
-        client.wait_indexed();
-        let uri = file_uri(file);
-        client.open(&uri, &text);
-        client.diagnostics(&uri, Some(1));
+        let (mut client, uri) = self.opened(workspace, file, &text);
         let position = client.position(&text, hover_at);
         let mut current = text;
         let mut times = Vec::new();

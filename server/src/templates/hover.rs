@@ -252,11 +252,7 @@ mod tests {
     use crate::files::FileKind;
 
     fn hover(text: &str, needle: &str) -> Option<String> {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&FileKind::YamlTemplate.tree_sitter_language())
-            .expect("grammar loads");
-        let tree = parser.parse(text, None).expect("parses");
+        let tree = crate::text::parse(FileKind::YamlTemplate, text, None).expect("parses");
         let template =
             crate::templates::parse(FileKind::YamlTemplate, &tree, text).expect("template");
         let graph = Graph::build(&template);

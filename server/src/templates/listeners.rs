@@ -237,11 +237,7 @@ mod tests {
     use crate::files::FileKind;
 
     fn read(text: &str) -> Listeners {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&FileKind::YamlTemplate.tree_sitter_language())
-            .expect("grammar loads");
-        let tree = parser.parse(text, None).expect("parses");
+        let tree = crate::text::parse(FileKind::YamlTemplate, text, None).expect("parses");
         let template =
             crate::templates::parse(FileKind::YamlTemplate, &tree, text).expect("template");
         Listeners::read(&template)

@@ -578,6 +578,16 @@ enum Step {
     Index(Key),
 }
 
+/// The steps after `<kind>.<name>` of a reference to one attribute: `.attr` of the only
+/// instance, or `[key].attr` of one instance.
+fn instance_attribute(steps: &[Step]) -> Option<(Option<&Key>, &str)> {
+    match steps {
+        [Step::Attr(attribute)] => Some((None, attribute.as_str())),
+        [Step::Index(key), Step::Attr(attribute)] => Some((Some(key), attribute.as_str())),
+        _ => None,
+    }
+}
+
 /// An instance key: `count.index` or `each.key`.
 #[derive(Clone, Debug, PartialEq)]
 enum Key {
@@ -2270,13 +2280,7 @@ impl<'b> Compiler<'b> {
             }
             "module" => {
                 let name = attr(1)?;
-                let (index, attribute) = match (steps.get(2), steps.get(3), steps.len()) {
-                    (Some(Step::Attr(attribute)), _, 3) => (None, attribute.as_str()),
-                    (Some(Step::Index(key)), Some(Step::Attr(attribute)), 4) => {
-                        (Some(key), attribute.as_str())
-                    }
-                    _ => return None,
-                };
+                let (index, attribute) = instance_attribute(&steps[2..])?;
                 if let Some(block) = self.lambda_modules.get(name) {
                     let address = self.instance_address(&format!("module.{name}"), block, index);
                     let Some(address) = address else {
@@ -2300,13 +2304,7 @@ impl<'b> Compiler<'b> {
             }
             kind if kind.starts_with("aws_") => {
                 let name = attr(1)?;
-                let (index, attribute) = match (steps.get(2), steps.get(3), steps.len()) {
-                    (Some(Step::Attr(attribute)), _, 3) => (None, attribute.as_str()),
-                    (Some(Step::Index(key)), Some(Step::Attr(attribute)), 4) => {
-                        (Some(key), attribute.as_str())
-                    }
-                    _ => return None,
-                };
+                let (index, attribute) = instance_attribute(&steps[2..])?;
                 let base = format!("{kind}.{name}");
                 let block = self.resources.get(&base)?;
                 let Some(address) = self.instance_address(&base, block, index) else {
