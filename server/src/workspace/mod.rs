@@ -144,20 +144,41 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
         .filter_map(|input| {
             let path = &input.path;
             let file = index.file(path)?;
-            // Parsed again rather than kept from indexing: every file's tree held at once was
-            // most of a run's peak memory. A large JSON template read in pieces has no tree.
-            let tree = parsed
-                .contains(path)
-                .then(|| parse(file.kind, &file.text, None))
-                .flatten();
-            let findings = analyze_parsed(
-                Some(file.kind),
-                tree.as_ref(),
-                &file.text,
-                config,
-                &index.context(path),
-                file.model.as_deref(),
-            );
+            // A template's rules read the model the index read from its tree, so the template
+            // is not parsed again (unless it holds suppressions, read from the tree). Handlers
+            // are parsed again rather than kept from indexing: every file's tree held at once
+            // was most of a run's peak memory. A large JSON template read in pieces has no tree.
+            let context = index.context(path);
+            let read = file
+                .model
+                .as_deref()
+                .filter(|_| file.kind.is_template() && !file.text.contains("gatelint"));
+            let findings = match read {
+                Some(model) => {
+                    let findings =
+                        analysis::analyze_template_read(file.kind, &file.text, &context, model);
+                    let source = SourceFile {
+                        kind: Some(file.kind),
+                        tree: None,
+                        text: &file.text,
+                    };
+                    config.finish(&source, findings)
+                }
+                None => {
+                    let tree = parsed
+                        .contains(path)
+                        .then(|| parse(file.kind, &file.text, None))
+                        .flatten();
+                    analyze_parsed(
+                        Some(file.kind),
+                        tree.as_ref(),
+                        &file.text,
+                        config,
+                        &context,
+                        file.model.as_deref(),
+                    )
+                }
+            };
             Some(FileReport {
                 path: input.path.clone(),
                 text: file.text.to_string(),
