@@ -130,7 +130,8 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     } = collect_inputs(paths);
     inputs.retain(|input| !config.is_excluded(&input.path));
     reports.retain(|report| !config.is_excluded(&report.path));
-    let (index, unread, parsed) = build_index(&roots, &inputs);
+    let context_templates = !templates_named_alone(&inputs, &roots);
+    let (index, unread, parsed) = build_index(&roots, &inputs, context_templates);
     reports.extend(
         unread
             .into_iter()
@@ -232,12 +233,32 @@ fn analyze_parsed(
     config.finish(&file, findings)
 }
 
+/// Whether every file reported is a template named alone (`check template.yaml`, no folder):
+/// then the other templates of its project are no context of it. A template's findings read its
+/// own model and the handlers it links (read when linking asks for them), never another
+/// template, except the other `.tf` files of a Terraform configuration.
+fn templates_named_alone(inputs: &[Input], roots: &[PathBuf]) -> bool {
+    let boundary = Boundary::within(roots);
+    let mut reported = inputs.iter().filter(|input| input.reported).peekable();
+    reported.peek().is_some()
+        && reported.all(|input| {
+            !input.walked
+                && matches!(
+                    read_input(input, &boundary),
+                    Ok(Some((kind, _))) if kind.is_template() && kind != FileKind::Terraform
+                )
+        })
+}
+
 /// Reads the inputs in parallel into a linked index; files that cannot be read become reports
 /// (with the input they are about). Each tree is dropped once the index has what linking needs
 /// from it; returns the files that were parsed whole (the analysis parses them again).
+/// Without `context_templates`, templates read only for context are left out (see
+/// [`templates_named_alone`]).
 fn build_index(
     roots: &[PathBuf],
     inputs: &[Input],
+    context_templates: bool,
 ) -> (WorkspaceIndex, Vec<(FileReport, usize)>, HashSet<PathBuf>) {
     type Read = (PathBuf, IndexedFile, bool);
     let boundary = Boundary::within(roots);
@@ -245,6 +266,14 @@ fn build_index(
         .par_iter()
         .enumerate()
         .filter_map(|(at, input)| match read_input(input, &boundary) {
+            Ok(Some((kind, _)))
+                if !context_templates
+                    && !input.reported
+                    && kind.is_template()
+                    && kind != FileKind::Terraform =>
+            {
+                None
+            }
             Ok(Some((kind, text))) => {
                 // A large JSON template is parsed in pieces, in parallel (no whole tree); one
                 // with a suppression in its metadata is parsed whole, where suppressions are read.
@@ -297,7 +326,7 @@ pub fn index_folders(folders: &[PathBuf]) -> WorkspaceIndex {
             walked: true,
         })
         .collect();
-    build_index(&roots, &inputs).0
+    build_index(&roots, &inputs, true).0
 }
 
 /// The files a check reads, the roots it indexes, what could not be taken and what ignore rules
