@@ -507,7 +507,47 @@ fn report_unreadable(reason: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::project_root;
+    use super::{check_paths, project_root};
+
+    /// `check template.yaml` reads the handlers the template links but no other template of its
+    /// project, and reports what checking the template with its whole project reports.
+    #[test]
+    fn a_named_template_is_checked_without_the_other_templates_of_its_project() {
+        let root = std::env::temp_dir().join(format!("gatelint-named-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("src")).expect("temp is writable");
+        std::fs::create_dir_all(root.join(".git")).expect("temp is writable");
+        let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 60\n      Events:\n        Api:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n";
+        std::fs::write(root.join("template.yaml"), template).expect("write");
+        std::fs::write(root.join("other.template.yaml"), template).expect("write");
+        std::fs::write(
+            root.join("src/app.py"),
+            "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\"}\n",
+        )
+        .expect("write");
+        let named = root.join("template.yaml");
+        let alone = check_paths(std::slice::from_ref(&named));
+        let real = std::fs::canonicalize(&root).expect("exists");
+        assert!(alone
+            .index
+            .file(&real.join("other.template.yaml"))
+            .is_none());
+        assert!(alone.index.file(&real.join("src/app.py")).is_some());
+        let whole = check_paths(&[root.clone()]);
+        let findings = |checked: &super::Checked| {
+            checked
+                .reports
+                .iter()
+                .filter(|report| report.path.ends_with("template.yaml"))
+                .filter(|report| !report.path.ends_with("other.template.yaml"))
+                .flat_map(|report| report.findings.iter())
+                .map(|finding| format!("{} {:?} {}", finding.code, finding.range, finding.message))
+                .collect::<Vec<_>>()
+        };
+        assert!(!findings(&alone).is_empty());
+        assert_eq!(findings(&alone), findings(&whole));
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     /// A template named as the SAM CLI or CloudFormation name them marks a project; a data file
     /// that merely ends in `-template.json` (a mail template, a report) does not.
