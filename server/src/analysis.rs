@@ -424,6 +424,7 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
         graph,
         text,
         file: context,
+        permission_gaps: Default::default(),
     };
     for rule in REGISTRY {
         let Check::Template(check) = rule.check else {
