@@ -533,7 +533,7 @@ mod tests {
             .file(&real.join("other.template.yaml"))
             .is_none());
         assert!(alone.index.file(&real.join("src/app.py")).is_some());
-        let whole = check_paths(&[root.clone()]);
+        let whole = check_paths(std::slice::from_ref(&root));
         let findings = |checked: &super::Checked| {
             checked
                 .reports
