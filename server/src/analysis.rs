@@ -40,7 +40,39 @@ pub fn analyze_with_model(
     context: &FileContext,
     model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
-    let mut findings = run_rules(kind, tree, text, context, model);
+    analyze_read(kind, tree, text, context, model, false)
+}
+
+/// [`analyze`] of a template by the model the workspace read from this very text (its parse
+/// succeeded then, so it would again): the template rules read only the model, and the text is
+/// not parsed a second time for them.
+pub fn analyze_template_read(
+    kind: FileKind,
+    text: &str,
+    context: &FileContext,
+    model: &TemplateModel,
+) -> Vec<Finding> {
+    analyze_read(
+        Some(kind),
+        None,
+        text,
+        context,
+        Some(model),
+        kind.is_template(),
+    )
+}
+
+/// [`analyze_with_model`]; `model_read` says the model was read from a parse of `text` that
+/// succeeded, so that a template needs no tree.
+fn analyze_read(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+    model_read: bool,
+) -> Vec<Finding> {
+    let mut findings = run_rules(kind, tree, text, context, model, model_read);
     // A CDK stack file is code and a template at once: the template rules run on the stack it
     // declares (read by the workspace, which knows the app's folder).
     let stack =
@@ -69,12 +101,15 @@ fn run_rules(
     text: &str,
     context: &FileContext,
     model: Option<&TemplateModel>,
+    model_read: bool,
 ) -> Vec<Finding> {
     let Some(kind) = kind else {
         return Vec::new();
     };
-    if let (None, Some(model)) = (tree, model.filter(|model| model.read.in_pieces)) {
-        // A large template parsed in pieces (each with tree-sitter), not as one tree.
+    let whole = model_read && kind.is_template();
+    if let (None, Some(model)) = (tree, model.filter(|model| whole || model.read.in_pieces)) {
+        // A large template parsed in pieces (each with tree-sitter), not as one tree, or a
+        // template whose model was read from its tree before that tree was dropped.
         return sorted(analyze_template_model(model, text, context));
     }
     let Some(tree) = tree else {
@@ -389,6 +424,7 @@ fn template_findings(model: &TemplateModel, text: &str, context: &FileContext) -
         graph,
         text,
         file: context,
+        permission_gaps: Default::default(),
     };
     for rule in REGISTRY {
         let Check::Template(check) = rule.check else {

@@ -118,6 +118,9 @@ pub struct TemplateContext<'a> {
     pub graph: &'a Graph,
     pub text: &'a str,
     pub file: &'a crate::context::FileContext,
+    /// The integrations no permission covers, found once for the permission rules that read
+    /// them (see [`permission::gaps`]).
+    pub permission_gaps: std::cell::OnceCell<permission::Gaps<'a>>,
 }
 
 /// What a whole-file handler rule reads: the file's facts, its text, and the template functions

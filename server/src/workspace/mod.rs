@@ -130,7 +130,8 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
     } = collect_inputs(paths);
     inputs.retain(|input| !config.is_excluded(&input.path));
     reports.retain(|report| !config.is_excluded(&report.path));
-    let (index, unread, parsed) = build_index(&roots, &inputs);
+    let context_templates = !templates_named_alone(&inputs, &roots);
+    let (index, unread, parsed) = build_index(&roots, &inputs, context_templates);
     reports.extend(
         unread
             .into_iter()
@@ -144,20 +145,41 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
         .filter_map(|input| {
             let path = &input.path;
             let file = index.file(path)?;
-            // Parsed again rather than kept from indexing: every file's tree held at once was
-            // most of a run's peak memory. A large JSON template read in pieces has no tree.
-            let tree = parsed
-                .contains(path)
-                .then(|| parse(file.kind, &file.text, None))
-                .flatten();
-            let findings = analyze_parsed(
-                Some(file.kind),
-                tree.as_ref(),
-                &file.text,
-                config,
-                &index.context(path),
-                file.model.as_deref(),
-            );
+            // A template's rules read the model the index read from its tree, so the template
+            // is not parsed again (unless it holds suppressions, read from the tree). Handlers
+            // are parsed again rather than kept from indexing: every file's tree held at once
+            // was most of a run's peak memory. A large JSON template read in pieces has no tree.
+            let context = index.context(path);
+            let read = file
+                .model
+                .as_deref()
+                .filter(|_| file.kind.is_template() && !file.text.contains("gatelint"));
+            let findings = match read {
+                Some(model) => {
+                    let findings =
+                        analysis::analyze_template_read(file.kind, &file.text, &context, model);
+                    let source = SourceFile {
+                        kind: Some(file.kind),
+                        tree: None,
+                        text: &file.text,
+                    };
+                    config.finish(&source, findings)
+                }
+                None => {
+                    let tree = parsed
+                        .contains(path)
+                        .then(|| parse(file.kind, &file.text, None))
+                        .flatten();
+                    analyze_parsed(
+                        Some(file.kind),
+                        tree.as_ref(),
+                        &file.text,
+                        config,
+                        &context,
+                        file.model.as_deref(),
+                    )
+                }
+            };
             Some(FileReport {
                 path: input.path.clone(),
                 text: file.text.to_string(),
@@ -211,12 +233,32 @@ fn analyze_parsed(
     config.finish(&file, findings)
 }
 
+/// Whether every file reported is a template named alone (`check template.yaml`, no folder):
+/// then the other templates of its project are no context of it. A template's findings read its
+/// own model and the handlers it links (read when linking asks for them), never another
+/// template, except the other `.tf` files of a Terraform configuration.
+fn templates_named_alone(inputs: &[Input], roots: &[PathBuf]) -> bool {
+    let boundary = Boundary::within(roots);
+    let mut reported = inputs.iter().filter(|input| input.reported).peekable();
+    reported.peek().is_some()
+        && reported.all(|input| {
+            !input.walked
+                && matches!(
+                    read_input(input, &boundary),
+                    Ok(Some((kind, _))) if kind.is_template() && kind != FileKind::Terraform
+                )
+        })
+}
+
 /// Reads the inputs in parallel into a linked index; files that cannot be read become reports
 /// (with the input they are about). Each tree is dropped once the index has what linking needs
 /// from it; returns the files that were parsed whole (the analysis parses them again).
+/// Without `context_templates`, templates read only for context are left out (see
+/// [`templates_named_alone`]).
 fn build_index(
     roots: &[PathBuf],
     inputs: &[Input],
+    context_templates: bool,
 ) -> (WorkspaceIndex, Vec<(FileReport, usize)>, HashSet<PathBuf>) {
     type Read = (PathBuf, IndexedFile, bool);
     let boundary = Boundary::within(roots);
@@ -224,6 +266,14 @@ fn build_index(
         .par_iter()
         .enumerate()
         .filter_map(|(at, input)| match read_input(input, &boundary) {
+            Ok(Some((kind, _)))
+                if !context_templates
+                    && !input.reported
+                    && kind.is_template()
+                    && kind != FileKind::Terraform =>
+            {
+                None
+            }
             Ok(Some((kind, text))) => {
                 // A large JSON template is parsed in pieces, in parallel (no whole tree); one
                 // with a suppression in its metadata is parsed whole, where suppressions are read.
@@ -276,7 +326,7 @@ pub fn index_folders(folders: &[PathBuf]) -> WorkspaceIndex {
             walked: true,
         })
         .collect();
-    build_index(&roots, &inputs).0
+    build_index(&roots, &inputs, true).0
 }
 
 /// The files a check reads, the roots it indexes, what could not be taken and what ignore rules
@@ -457,7 +507,47 @@ fn report_unreadable(reason: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::project_root;
+    use super::{check_paths, project_root};
+
+    /// `check template.yaml` reads the handlers the template links but no other template of its
+    /// project, and reports what checking the template with its whole project reports.
+    #[test]
+    fn a_named_template_is_checked_without_the_other_templates_of_its_project() {
+        let root = std::env::temp_dir().join(format!("gatelint-named-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("src")).expect("temp is writable");
+        std::fs::create_dir_all(root.join(".git")).expect("temp is writable");
+        let template = "Transform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src/\n      Handler: app.handler\n      Runtime: python3.12\n      Timeout: 60\n      Events:\n        Api:\n          Type: Api\n          Properties:\n            Path: /x\n            Method: get\n";
+        std::fs::write(root.join("template.yaml"), template).expect("write");
+        std::fs::write(root.join("other.template.yaml"), template).expect("write");
+        std::fs::write(
+            root.join("src/app.py"),
+            "def handler(event, context):\n    return {\"statusCode\": 200, \"body\": \"ok\"}\n",
+        )
+        .expect("write");
+        let named = root.join("template.yaml");
+        let alone = check_paths(std::slice::from_ref(&named));
+        let real = std::fs::canonicalize(&root).expect("exists");
+        assert!(alone
+            .index
+            .file(&real.join("other.template.yaml"))
+            .is_none());
+        assert!(alone.index.file(&real.join("src/app.py")).is_some());
+        let whole = check_paths(std::slice::from_ref(&root));
+        let findings = |checked: &super::Checked| {
+            checked
+                .reports
+                .iter()
+                .filter(|report| report.path.ends_with("template.yaml"))
+                .filter(|report| !report.path.ends_with("other.template.yaml"))
+                .flat_map(|report| report.findings.iter())
+                .map(|finding| format!("{} {:?} {}", finding.code, finding.range, finding.message))
+                .collect::<Vec<_>>()
+        };
+        assert!(!findings(&alone).is_empty());
+        assert_eq!(findings(&alone), findings(&whole));
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     /// A template named as the SAM CLI or CloudFormation name them marks a project; a data file
     /// that merely ends in `-template.json` (a mail template, a report) does not.

@@ -1,4 +1,4 @@
-use super::{insert_permission_fix, permissions, uncovered, Grant};
+use super::{gaps, insert_permission_fix, Grant};
 use crate::findings::{Category, Severity};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::graph::ApiKind;
@@ -40,8 +40,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
-    let permissions = permissions(ctx.template);
-    for (edge, coverages) in uncovered(ctx, &permissions) {
+    for (edge, coverages) in &gaps(ctx).uncovered {
+        let edge: &Edge = edge;
         // A permission that is nearly right is reported by the principal and SourceArn rules.
         if !coverages.is_empty() {
             continue;

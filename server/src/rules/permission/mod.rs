@@ -430,6 +430,25 @@ fn render_sub(text: &str, api: &str) -> String {
     out
 }
 
+/// A template's permissions and the integrations none of them covers (see [`uncovered`]).
+pub struct Gaps<'g> {
+    pub permissions: Vec<Permission<'g>>,
+    pub uncovered: Vec<(&'g Edge, Vec<(usize, Coverage)>)>,
+}
+
+/// The template's [`Gaps`], found on the first call and kept in the context for the other
+/// permission rules (each of them reads the same ones).
+pub fn gaps<'c, 'g>(ctx: &'c TemplateContext<'g>) -> &'c Gaps<'g> {
+    ctx.permission_gaps.get_or_init(|| {
+        let permissions = permissions(ctx.template);
+        let uncovered = uncovered(ctx, &permissions);
+        Gaps {
+            permissions,
+            uncovered,
+        }
+    })
+}
+
 /// Edges that need an explicit permission and have none covering them, with the coverage of
 /// each permission for that function. Each (function, API, role) pair is reported once.
 pub fn uncovered<'g>(
@@ -457,16 +476,21 @@ pub fn uncovered<'g>(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for edge in &ctx.graph.edges {
-        let implicitly_covered = implicit
-            .get(&(edge.function.logical_id.as_str(), edge.api.as_str()))
-            .is_some_and(|events| events.iter().any(|event| implicit_covers(event, edge)));
-        let granted = connectors.iter().any(|(api, function)| {
-            api.as_ref().is_none_or(|api| *api == edge.api)
-                && function
-                    .as_ref()
-                    .is_none_or(|function| *function == edge.function.logical_id)
-        });
-        if edge.implicit_permission || edge.role_credentials || implicitly_covered || granted {
+        // Cheapest first: most edges are events SAM grants for, and matching routes is not free.
+        let implicitly_covered = || {
+            implicit
+                .get(&(edge.function.logical_id.as_str(), edge.api.as_str()))
+                .is_some_and(|events| events.iter().any(|event| implicit_covers(event, edge)))
+        };
+        let granted = || {
+            connectors.iter().any(|(api, function)| {
+                api.as_ref().is_none_or(|api| *api == edge.api)
+                    && function
+                        .as_ref()
+                        .is_none_or(|function| *function == edge.function.logical_id)
+            })
+        };
+        if edge.implicit_permission || edge.role_credentials || implicitly_covered() || granted() {
             continue;
         }
         // Only the permissions for this function, or for no function we can name, can cover it.

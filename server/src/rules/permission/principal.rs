@@ -1,4 +1,4 @@
-use super::{permissions, replace_scalar, uncovered, Coverage, API_GATEWAY_PRINCIPAL};
+use super::{gaps, replace_scalar, Coverage, API_GATEWAY_PRINCIPAL};
 use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 
@@ -22,15 +22,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
-    let permissions = permissions(ctx.template);
+    let gaps = gaps(ctx);
     let mut reported = Vec::new();
-    for (edge, coverages) in uncovered(ctx, &permissions) {
+    for (edge, coverages) in &gaps.uncovered {
         for (at, coverage) in coverages {
-            let permission = &permissions[at];
+            let permission = &gaps.permissions[*at];
             let Some((principal, range)) = &permission.principal else {
                 continue;
             };
-            if coverage != Coverage::BadPrincipal || reported.contains(range) {
+            if *coverage != Coverage::BadPrincipal || reported.contains(range) {
                 continue;
             }
             reported.push(*range);

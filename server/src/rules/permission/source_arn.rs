@@ -1,4 +1,4 @@
-use super::{literal_path_parameter, permissions, source_arn_text, uncovered, Coverage};
+use super::{gaps, literal_path_parameter, source_arn_text, Coverage};
 use crate::findings::{Category, Edit, Fix, Severity};
 use crate::rules::{Check, Rule, RuleMeta, Sink, TemplateContext};
 use crate::templates::Syntax;
@@ -25,14 +25,14 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
-    let permissions = permissions(ctx.template);
+    let gaps = gaps(ctx);
     let mut reported = Vec::new();
-    for (edge, coverages) in uncovered(ctx, &permissions) {
+    for (edge, coverages) in &gaps.uncovered {
         for (at, coverage) in coverages {
-            let Some(source_arn) = permissions[at].source_arn else {
+            let Some(source_arn) = gaps.permissions[*at].source_arn else {
                 continue;
             };
-            let what = match &coverage {
+            let what = match coverage {
                 Coverage::OtherApi(other) => format!("names `{other}`"),
                 Coverage::OtherRoute => match literal_path_parameter(source_arn, &edge.api) {
                     Some(parameter) => format!(
