@@ -2,7 +2,7 @@
 //! whose `Handler` names its functions, what linking a template's functions to code found, and
 //! whether the file is test code. The workspace builds it; [`crate::analysis`] passes it on.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::findings::Related;
@@ -15,8 +15,9 @@ use crate::templates::functions::{FunctionSpec, Invocation, LinkProblem};
 /// whose `Handler` names its functions; for a template, what linking its functions to code found.
 #[derive(Clone, Debug, Default)]
 pub struct FileContext {
-    /// Template functions linked to a function of this file, by the function's name.
-    pub handlers: HashMap<String, Vec<HandlerContext>>,
+    /// Template functions linked to a function of this file, by the function's name (in name order,
+    /// so that what is said of "the first" is the same on every run).
+    pub handlers: BTreeMap<String, Vec<HandlerContext>>,
     /// Template functions linked to the file as a whole (a Rust crate's binary: its `service_fn`
     /// handler, whatever its name).
     pub whole_file: Vec<HandlerContext>,

@@ -1257,6 +1257,16 @@ impl WorkspaceIndex {
                 None => context.whole_file.push(handler),
             }
         }
+        // Links are kept in the order files were read, which parallel reading varies: what is
+        // said of "the first function" must not vary with it.
+        let order = |a: &HandlerContext, b: &HandlerContext| {
+            (&a.template, &a.function.logical_id).cmp(&(&b.template, &b.function.logical_id))
+        };
+        for contexts in context.handlers.values_mut() {
+            contexts.sort_by(order);
+        }
+        context.whole_file.sort_by(order);
+        context.loaded_by.sort_by(order);
         context
     }
 
@@ -1597,6 +1607,53 @@ mod tests {
         }
         index.relink();
         index
+    }
+
+    /// Two templates running one handler: the file's context lists their functions in the same
+    /// order however the files were read (messages name "the first"; parallel reading varies).
+    #[test]
+    fn a_handler_context_lists_its_functions_in_a_fixed_order() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-order-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("shared")).expect("temp is writable");
+        let template = |id: &str| {
+            format!("Transform: AWS::Serverless-2016-10-31\nResources:\n  {id}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: shared/\n      Handler: app.handler\n      Runtime: python3.12\n")
+        };
+        let (first, second) = (template("Zeta"), template("Alpha"));
+        let (a, b) = (root.join("a.yaml"), root.join("b.yaml"));
+        let handler = root.join("shared/app.py");
+        let code = "def handler(event, context):\n    return {}\n";
+        let read = |files: &[(&Path, &str)]| {
+            let index = fresh(&root, files);
+            let context = index.context(&handler);
+            context.handlers["handler"]
+                .iter()
+                .map(|linked| {
+                    format!(
+                        "{} {}",
+                        linked.template.display(),
+                        linked.function.logical_id
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let expected = vec![
+            format!("{} Zeta", a.display()),
+            format!("{} Alpha", b.display()),
+        ];
+        for _ in 0..8 {
+            assert_eq!(
+                read(&[(&a, &first), (&b, &second), (&handler, code)]),
+                expected
+            );
+            assert_eq!(
+                read(&[(&handler, code), (&b, &second), (&a, &first)]),
+                expected
+            );
+        }
+        let _ = std::fs::remove_dir_all(&root);
     }
 
     #[test]
