@@ -48,6 +48,9 @@ pub const DEFAULT_ENTRY: &str = "CdkDefaultEntry";
 
 const MAX_DEPTH: usize = 24;
 
+/// The principal API Gateway invokes functions as.
+const API_GATEWAY: &str = "apigateway.amazonaws.com";
+
 /// One expression of the stack file, with its range.
 #[derive(Clone, Debug)]
 struct Ex {
@@ -116,6 +119,9 @@ enum Val {
     Asset(Base, String),
     /// A dotted name nothing binds (`lambda.Runtime.PYTHON_3_12`).
     Enum(String),
+    /// A value only the deployment knows, as the CloudFormation that stands for it
+    /// (`fn.functionArn` → `Fn::GetAtt`, `api.ref` → `Ref`, a string joining them → `Fn::Join`).
+    Cfn(Value),
     Unknown,
 }
 
@@ -137,6 +143,12 @@ enum Kind {
     /// `new targets.LambdaTarget(fn)`: registers the function with an Application Load Balancer
     /// target group (the one thing it is for), with the invoke permission CDK adds.
     LambdaTarget,
+    /// An L1 construct (`new apigw.CfnMethod(this, 'Id', props)`): the CloudFormation resource
+    /// of that type, its props as its properties. CDK grants nothing for it.
+    Cfn(&'static str),
+    /// `new apigw.Integration({type, uri})` or `new apigw.AwsIntegration({service: 'lambda',
+    /// path})`: an integration written by its URI, for which CDK grants no invoke permission.
+    RawIntegration,
 }
 
 fn kind_of(callee: &str) -> Option<Kind> {
@@ -178,8 +190,73 @@ impl Kind {
                 | Kind::HttpLambdaIntegration
                 | Kind::WebSocketLambdaIntegration
                 | Kind::LambdaTarget
+                | Kind::RawIntegration
         )
     }
+}
+
+/// The module a dotted callee comes from, through the file's imports (`apigw.CfnMethod` →
+/// `aws-cdk-lib/aws-apigateway`).
+fn module_of(path: &str, imports: &HashMap<String, String>) -> String {
+    let segments: Vec<&str> = path.split('.').collect();
+    let Some((_, owners)) = segments.split_last() else {
+        return String::new();
+    };
+    // `CfnMethod` imported by itself: its own import names the module.
+    let Some((first, between)) = owners.split_first() else {
+        return imports.get(path).cloned().unwrap_or_default();
+    };
+    match imports.get(*first) {
+        Some(module) => std::iter::once(module.as_str())
+            .chain(between.iter().copied())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => owners.join("/"),
+    }
+}
+
+/// The AWS service a CDK module path names: `aws-cdk-lib/aws-apigateway` → `apigateway`,
+/// `aws_cdk.aws_lambda` → `lambda`, `@aws-cdk/aws-apigatewayv2-alpha` → `apigatewayv2`.
+fn service_of(module: &str) -> Option<String> {
+    module
+        .split(['/', '.'])
+        .filter(|segment| !matches!(*segment, "aws-cdk-lib" | "aws_cdk" | "aws-cdk"))
+        .filter_map(|segment| {
+            segment
+                .strip_prefix("aws-")
+                .or_else(|| segment.strip_prefix("aws_"))
+        })
+        .next_back()
+        .map(|service| {
+            service
+                .trim_end_matches("-alpha")
+                .trim_end_matches("_alpha")
+                .to_owned()
+        })
+}
+
+/// The kinds only a module tells apart: the L1 constructs the model reads, and the API Gateway
+/// integrations written by their URI (`Integration` is no unique name).
+fn module_kind(path: &str, imports: &HashMap<String, String>) -> Option<Kind> {
+    let class = last(path);
+    if !class.starts_with("Cfn") && !class.ends_with("Integration") {
+        return None;
+    }
+    let service = service_of(&module_of(path, imports))?;
+    Some(match (service.as_str(), class) {
+        ("lambda", "CfnPermission") => Kind::Cfn("AWS::Lambda::Permission"),
+        ("lambda", "CfnUrl") => Kind::Cfn("AWS::Lambda::Url"),
+        ("apigateway", "CfnRestApi") => Kind::Cfn("AWS::ApiGateway::RestApi"),
+        ("apigateway", "CfnResource") => Kind::Cfn("AWS::ApiGateway::Resource"),
+        ("apigateway", "CfnMethod") => Kind::Cfn("AWS::ApiGateway::Method"),
+        ("apigateway", "CfnAuthorizer") => Kind::Cfn("AWS::ApiGateway::Authorizer"),
+        ("apigatewayv2", "CfnApi") => Kind::Cfn("AWS::ApiGatewayV2::Api"),
+        ("apigatewayv2", "CfnRoute") => Kind::Cfn("AWS::ApiGatewayV2::Route"),
+        ("apigatewayv2", "CfnIntegration") => Kind::Cfn("AWS::ApiGatewayV2::Integration"),
+        ("apigatewayv2", "CfnAuthorizer") => Kind::Cfn("AWS::ApiGatewayV2::Authorizer"),
+        ("apigateway", "Integration" | "AwsIntegration") => Kind::RawIntegration,
+        _ => return None,
+    })
 }
 
 struct Construct {
@@ -206,6 +283,7 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> Template {
         python,
         bindings: Vec::new(),
         calls: Vec::new(),
+        imports: HashMap::new(),
     };
     let root = tree.root_node();
     let whole = TextRange::new(root.start_byte(), root.end_byte());
@@ -246,6 +324,9 @@ struct Reader<'t> {
     bindings: Vec<Binding>,
     /// Every call of the file (nested ones too), in document order.
     calls: Vec<Ex>,
+    /// The names the file's imports bind, with the module path each stands for
+    /// (`apigw` → `aws-cdk-lib/aws-apigateway`, `CfnMethod` → `aws-cdk-lib/aws-apigateway/CfnMethod`).
+    imports: HashMap<String, String>,
 }
 
 fn range(node: Node) -> TextRange {
@@ -321,6 +402,22 @@ impl Reader<'_> {
                 ) {
                     if name.kind() == "identifier" {
                         let value = self.expr(value, 0);
+                        // `const apigw = require('aws-cdk-lib/aws-apigateway')`.
+                        if let Expr::Call(callee, args) = &value.expr {
+                            if let (
+                                Expr::Name(function),
+                                [Ex {
+                                    expr: Expr::Str(module),
+                                    ..
+                                }],
+                            ) = (&callee.expr, args.as_slice())
+                            {
+                                if function == "require" {
+                                    self.imports
+                                        .insert(self.slice(name).to_owned(), module.clone());
+                                }
+                            }
+                        }
                         self.bind(self.slice(name).to_owned(), scope, name.start_byte(), value);
                     }
                 }
@@ -349,12 +446,87 @@ impl Reader<'_> {
                     self.calls.push(call);
                 }
             }
+            "import_statement" | "import_from_statement" => self.record_import(node),
             _ => {}
         }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             self.walk(child, scope, depth + 1);
         }
+    }
+
+    /// Records the names an import binds: TypeScript `import * as x from 'm'`, `import { a as
+    /// b } from 'm'`; Python `import a.b as c`, `from a.b import c as d`.
+    fn record_import(&mut self, node: Node) {
+        let mut found: Vec<(String, String)> = Vec::new();
+        if self.python {
+            let module = self
+                .field(node, "module_name")
+                .map(|module| self.slice(module).to_owned());
+            let mut cursor = node.walk();
+            for name in node.children_by_field_name("name", &mut cursor) {
+                let (dotted, alias) = match name.kind() {
+                    "aliased_import" => (
+                        self.field(name, "name").map(|n| self.slice(n).to_owned()),
+                        self.field(name, "alias").map(|n| self.slice(n).to_owned()),
+                    ),
+                    _ => (Some(self.slice(name).to_owned()), None),
+                };
+                let Some(dotted) = dotted else {
+                    continue;
+                };
+                let (bound, path) = match (&module, alias) {
+                    (Some(module), alias) => (
+                        alias.unwrap_or_else(|| dotted.clone()),
+                        format!("{module}/{dotted}"),
+                    ),
+                    // `import aws_cdk.aws_lambda` binds `aws_cdk`.
+                    (None, None) => {
+                        let first = dotted.split('.').next().unwrap_or(&dotted).to_owned();
+                        (first.clone(), first)
+                    }
+                    (None, Some(alias)) => (alias, dotted),
+                };
+                found.push((bound, path));
+            }
+        } else {
+            let Some(source) = self.field(node, "source") else {
+                return;
+            };
+            let Expr::Str(module) = self.string(source) else {
+                return;
+            };
+            let mut stack = vec![node];
+            while let Some(current) = stack.pop() {
+                let mut cursor = current.walk();
+                for child in current.named_children(&mut cursor) {
+                    match child.kind() {
+                        "import_clause" | "named_imports" => stack.push(child),
+                        "namespace_import" => {
+                            if let Some(name) = child.named_child(0) {
+                                found.push((self.slice(name).to_owned(), module.clone()));
+                            }
+                        }
+                        "import_specifier" => {
+                            let name = self.field(child, "name").map(|n| self.slice(n));
+                            let alias = self.field(child, "alias").map(|n| self.slice(n));
+                            if let Some(name) = name {
+                                found.push((
+                                    alias.unwrap_or(name).to_owned(),
+                                    format!("{module}/{name}"),
+                                ));
+                            }
+                        }
+                        // A default import binds the module itself.
+                        "identifier" if current.kind() == "import_clause" => {
+                            found.push((self.slice(child).to_owned(), module.clone()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.imports.extend(found);
     }
 
     fn bind_unknown(&mut self, name: Node, scope: TextRange) {
@@ -626,11 +798,41 @@ impl Reader<'_> {
         }
     }
 
+    /// A Python f-string: its text and `{expression}`s joined; a format spec, a conversion or an
+    /// escape makes it unknown.
+    fn format_string(&self, node: Node) -> Expr {
+        let mut pieces = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "string_start" | "string_end" => {}
+                "string_content" if child.named_child_count() == 0 => pieces.push(Ex {
+                    range: range(child),
+                    expr: Expr::Str(self.slice(child).to_owned()),
+                }),
+                "interpolation" if child.named_child_count() == 1 => {
+                    match self.field(child, "expression") {
+                        Some(inner) => pieces.push(self.expr(inner, 1)),
+                        None => return Expr::Unknown,
+                    }
+                }
+                _ => return Expr::Unknown,
+            }
+        }
+        Expr::Concat(pieces)
+    }
+
     fn string(&self, node: Node) -> Expr {
         let written = self.slice(node);
         if self.python {
             let mut cursor = node.walk();
             let mut content = String::new();
+            if let Some(start) = node.named_child(0).filter(|c| c.kind() == "string_start") {
+                let prefix = self.slice(start).to_ascii_lowercase();
+                if prefix.contains('f') && !prefix.contains('b') {
+                    return self.format_string(node);
+                }
+            }
             for child in node.named_children(&mut cursor) {
                 match child.kind() {
                     "string_content" => content.push_str(self.slice(child)),
@@ -748,7 +950,7 @@ impl<'r> Compiler<'r> {
             let Some(path) = dotted(callee) else {
                 continue;
             };
-            let Some(kind) = kind_of(&path) else {
+            let Some(kind) = module_kind(&path, &reader.imports).or_else(|| kind_of(&path)) else {
                 continue;
             };
             let args = &if reader.python && kind.scoped() {
@@ -859,18 +1061,37 @@ impl<'r> Compiler<'r> {
             Expr::Concat(pieces) => {
                 let mut out = String::new();
                 let mut base = None;
+                // The pieces as CloudFormation, for a string that joins deploy-time values.
+                let mut parts: Vec<Value> = Vec::new();
+                let mut deployed = false;
+                let mut unknown_piece = false;
                 for (index, piece) in pieces.iter().enumerate() {
                     match self.eval(piece, depth + 1) {
-                        Val::Str(text, _) => out.push_str(&text),
-                        Val::Num(n, _, _) => out.push_str(&format_number(n)),
+                        Val::Str(text, range) => {
+                            parts.push(string(range, &text));
+                            out.push_str(&text);
+                        }
+                        Val::Num(n, range, _) => {
+                            parts.push(string(range, &format_number(n)));
+                            out.push_str(&format_number(n));
+                        }
                         Val::Path(b, rel) if index == 0 => {
                             base = Some(b);
                             out.push_str(&rel);
                         }
-                        _ => return Val::Unknown,
+                        Val::Cfn(value) => {
+                            deployed = true;
+                            parts.push(value);
+                        }
+                        _ => {
+                            unknown_piece = true;
+                            parts.push(unknown(piece.range));
+                        }
                     }
                 }
                 match base {
+                    _ if deployed && base.is_none() => Val::Cfn(join(ex.range, "", parts)),
+                    _ if unknown_piece || deployed => Val::Unknown,
                     Some(base) => Val::Path(base, normalize(&out)),
                     None => Val::Str(out, ex.range),
                 }
@@ -905,12 +1126,186 @@ impl<'r> Compiler<'r> {
                     (Val::Path(Base::File, file), "parent") if file == "\u{0}file" => {
                         Val::Path(Base::File, String::new())
                     }
-                    (Val::Enum(path), _) => Val::Enum(format!("{path}.{property}")),
+                    (Val::Construct(at), property) => self
+                        .attribute(at, property, ex.range)
+                        .map_or(Val::Unknown, Val::Cfn),
+                    (Val::RestResource(api, path), "resourceId") => {
+                        let id = &self.constructs[api].id;
+                        Val::Cfn(if path == "/" {
+                            get_att(ex.range, id, "RootResourceId")
+                        } else {
+                            reference(ex.range, &rest_resource_id(id, &path))
+                        })
+                    }
+                    (Val::Enum(path), _) => {
+                        let path = format!("{path}.{property}");
+                        match pseudo_parameter(&path) {
+                            Some(name) => Val::Cfn(reference(ex.range, name)),
+                            None => Val::Enum(path),
+                        }
+                    }
+                    // `Stack.of(this).region`.
+                    (_, property)
+                        if matches!(&object.expr, Expr::Call(callee, _)
+                            if dotted(callee).is_some_and(|c| c.ends_with("Stack.of"))) =>
+                    {
+                        pseudo_parameter(&format!("this.{property}"))
+                            .map_or(Val::Unknown, |name| Val::Cfn(reference(ex.range, name)))
+                    }
                     _ => Val::Unknown,
                 }
             }
             Expr::Call(callee, args) => self.eval_call(ex, callee, args, depth),
         }
+    }
+
+    /// A construct's attribute as CloudFormation: `fn.functionArn`, `api.restApiId`, an L1's
+    /// `ref` and `attrX`.
+    fn attribute(&self, at: usize, property: &str, range: TextRange) -> Option<Value> {
+        let construct = &self.constructs[at];
+        let id = construct.id.as_str();
+        match (construct.kind, property) {
+            (kind, "functionArn") if kind.is_function() => Some(get_att(range, id, "Arn")),
+            (kind, "functionName") if kind.is_function() => Some(reference(range, id)),
+            (Kind::RestApi | Kind::LambdaRestApi | Kind::SpecRestApi, "restApiId") => {
+                Some(reference(range, id))
+            }
+            (Kind::RestApi | Kind::LambdaRestApi | Kind::SpecRestApi, "restApiRootResourceId") => {
+                Some(get_att(range, id, "RootResourceId"))
+            }
+            (Kind::HttpApi | Kind::WebSocketApi, "apiId" | "httpApiId") => {
+                Some(reference(range, id))
+            }
+            (Kind::Cfn(_), "ref") => Some(reference(range, id)),
+            (Kind::Cfn(_), attribute) => {
+                let name = attribute.strip_prefix("attr")?;
+                name.starts_with(|c: char| c.is_ascii_uppercase())
+                    .then(|| get_att(range, id, name))
+            }
+            _ => None,
+        }
+    }
+
+    /// A value as the CloudFormation it synthesises to; what cannot be read is unknown.
+    fn to_cfn(&self, value: Val, range: TextRange, depth: usize) -> Value {
+        if depth > MAX_DEPTH || !self.step() {
+            return unknown(range);
+        }
+        match value {
+            Val::Str(text, range) => string(range, &text),
+            Val::Num(n, range, _) => Value {
+                range,
+                kind: ValueKind::Number(n),
+            },
+            Val::Bool(b) => Value {
+                range,
+                kind: ValueKind::Bool(b),
+            },
+            Val::Cfn(value) => value,
+            Val::Obj(props) => self.cfn_object(&props, range, false, depth + 1),
+            Val::Arr(items) => Value {
+                range,
+                kind: ValueKind::Seq(
+                    items
+                        .iter()
+                        .map(|item| self.to_cfn(self.eval(item, depth + 1), item.range, depth + 1))
+                        .collect(),
+                ),
+            },
+            // An enum member is its name (`IntegrationType.AWS_PROXY` → `AWS_PROXY`).
+            Val::Enum(path) if path.contains('.') && is_constant(last(&path)) => {
+                string(range, last(&path))
+            }
+            _ => unknown(range),
+        }
+    }
+
+    /// An object of L1 props as CloudFormation properties (`restApiId` → `RestApiId`); the keys
+    /// of free-form maps (`requestParameters`) are kept as written. A spread makes it unknown.
+    fn cfn_object(&self, props: &[Prop], range: TextRange, free: bool, depth: usize) -> Value {
+        if props.iter().any(|prop| prop.spread) {
+            return unknown(range);
+        }
+        let entries = props
+            .iter()
+            .map(|prop| {
+                let value = match self.eval(&prop.value, depth + 1) {
+                    Val::Obj(inner) => {
+                        let free = FREE_FORM.contains(&camel(&prop.key).as_str());
+                        self.cfn_object(&inner, prop.value.range, free, depth + 1)
+                    }
+                    other => self.to_cfn(other, prop.value.range, depth + 1),
+                };
+                let key = if free {
+                    prop.key.clone()
+                } else {
+                    pascal(&camel(&prop.key))
+                };
+                entry(&key, prop.key_range, value)
+            })
+            .collect();
+        map(range, entries)
+    }
+
+    /// An L1 construct as its CloudFormation resource.
+    fn l1_resource(&self, construct: &Construct, type_name: &str) -> Entry {
+        let at = construct.range;
+        let properties = match construct.props_arg() {
+            Some(props) => match self.eval(props, 0) {
+                Val::Obj(inner) => match self.cfn_object(&inner, props.range, false, 0).kind {
+                    ValueKind::Map(entries) => entries,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        entry(
+            &construct.id,
+            construct.id_range,
+            resource(at, type_name, properties),
+        )
+    }
+
+    /// Who a `grantInvoke`/`addPermission` principal is.
+    fn principal(&self, ex: &Ex) -> Principal {
+        match self.eval(ex, 0) {
+            Val::Str(text, range) => return Principal::Named(text, range),
+            Val::Construct(_) => return Principal::Other,
+            _ => {}
+        }
+        let mut current = ex;
+        for _ in 0..8 {
+            match &current.expr {
+                Expr::Name(name) => match self.lookup(name, current.range.start) {
+                    Some(bound) => current = bound,
+                    None => break,
+                },
+                Expr::Call(callee, _) => {
+                    let identity = matches!(
+                        method_name(callee),
+                        "Role"
+                            | "User"
+                            | "Group"
+                            | "LazyRole"
+                            | "ArnPrincipal"
+                            | "AccountPrincipal"
+                            | "AccountRootPrincipal"
+                            | "OrganizationPrincipal"
+                            | "FederatedPrincipal"
+                            | "WebIdentityPrincipal"
+                            | "CanonicalUserPrincipal"
+                    );
+                    return if identity {
+                        Principal::Other
+                    } else {
+                        Principal::Unknown
+                    };
+                }
+                _ => break,
+            }
+        }
+        Principal::Unknown
     }
 
     fn is_rest_api(&self, at: usize) -> bool {
@@ -971,6 +1366,60 @@ impl<'r> Compiler<'r> {
             };
         }
         match method {
+            // `Fn.join('', [...])`.
+            "join" if path.split('.').any(|segment| segment == "Fn") => {
+                let delimiter = match arg(0) {
+                    Some(Val::Str(text, _)) => text,
+                    _ => return Val::Unknown,
+                };
+                let Some(Val::Arr(items)) = arg(1) else {
+                    return Val::Unknown;
+                };
+                let parts = items
+                    .iter()
+                    .map(|item| self.to_cfn(self.eval(item, depth + 1), item.range, depth + 1))
+                    .collect();
+                return Val::Cfn(join(ex.range, &delimiter, parts));
+            }
+            "ServicePrincipal" => {
+                if let Some(name @ Val::Str(..)) = arg(0) {
+                    return name;
+                }
+                return Val::Unknown;
+            }
+            "AnyPrincipal" => return Val::Str("*".into(), ex.range),
+            // `api.arnForExecuteApi(method = '*', path = '/*', stage = '*')`.
+            "arnForExecuteApi" => {
+                let Val::Construct(api) = self.eval(callee_object(callee), depth + 1) else {
+                    return Val::Unknown;
+                };
+                if !self.is_rest_api(api) && self.constructs[api].kind != Kind::HttpApi {
+                    return Val::Unknown;
+                }
+                let at = ex.range;
+                let part = |index: usize, default: &str| match args.get(index) {
+                    None => string(at, default),
+                    Some(argument) => {
+                        self.to_cfn(self.eval(argument, depth + 1), argument.range, depth + 1)
+                    }
+                };
+                let parts = vec![
+                    string(at, "arn:"),
+                    reference(at, "AWS::Partition"),
+                    string(at, ":execute-api:"),
+                    reference(at, "AWS::Region"),
+                    string(at, ":"),
+                    reference(at, "AWS::AccountId"),
+                    string(at, ":"),
+                    reference(at, &self.constructs[api].id),
+                    string(at, "/"),
+                    part(2, "*"),
+                    string(at, "/"),
+                    part(0, "*"),
+                    part(1, "/*"),
+                ];
+                return Val::Cfn(join(at, "", parts));
+            }
             "fromAsset" | "asset" | "AssetCode" if path.contains("Code") => {
                 // Python may name it: `Code.from_asset(path="lambda")`.
                 let written = match args.first() {
@@ -1163,6 +1612,10 @@ impl<'r> Compiler<'r> {
         let mut urls: Vec<(usize, TextRange)> = Vec::new();
         let mut rest_paths: Vec<(usize, String)> = Vec::new();
         let mut http_routes: Vec<(usize, String, usize, TextRange)> = Vec::new();
+        // REST methods whose integration is written by its URI: (route, the integration).
+        let mut raw_methods: Vec<(Route, usize)> = Vec::new();
+        // `addPermission` / `grantInvoke`: the resources they add.
+        let mut grants: Vec<Entry> = Vec::new();
         // Default integrations of APIs: LambdaRestApi's handler, RestApi/HttpApi
         // `defaultIntegration`.
         for (at, construct) in self.constructs.iter().enumerate() {
@@ -1251,6 +1704,26 @@ impl<'r> Compiler<'r> {
                             if self.constructs[i].kind == Kind::LambdaIntegration =>
                         {
                             Some(i)
+                        }
+                        Some(Val::Construct(i))
+                            if self.constructs[i].kind == Kind::RawIntegration
+                                && self.raw_integration(i).is_some() =>
+                        {
+                            rest_paths.push((api, path.clone()));
+                            let range = args.get(1).map_or(call.range, |a| a.range);
+                            raw_methods.push((
+                                Route {
+                                    api,
+                                    method: verb,
+                                    path,
+                                    function: usize::MAX,
+                                    integration: Some(i),
+                                    range,
+                                    options: args.get(2).cloned(),
+                                },
+                                i,
+                            ));
+                            continue;
                         }
                         // `addMethod('GET')`: the API's default integration.
                         None => None,
@@ -1377,11 +1850,52 @@ impl<'r> Compiler<'r> {
                         urls.push((function, call.range));
                     }
                 }
+                ("addPermission", Some(receiver)) => {
+                    let props = args.get(1);
+                    let principal = props.and_then(|p| match &p.expr {
+                        Expr::Object(props) => find_prop(props, "principal"),
+                        _ => None,
+                    });
+                    let function = self.function_of(&receiver);
+                    let read = principal.map_or(Principal::Unknown, |p| self.principal(p));
+                    if let Some(grant) = self.grant(call, &receiver, read, props, None) {
+                        grants.push(grant);
+                    }
+                    // Permissions for other services: something else invokes the function.
+                    if let Some(function) = function {
+                        let principal = principal.map(|p| self.principal(p));
+                        let api_gateway = matches!(&principal,
+                            Some(Principal::Named(name, _)) if name == API_GATEWAY);
+                        if !api_gateway {
+                            other.push((function, call.range));
+                        }
+                    }
+                }
                 (
-                    "addEventSource"
-                    | "addEventSourceMapping"
-                    | "addPermission"
-                    | "configureAsyncInvoke",
+                    "grantInvoke"
+                    | "grantInvokeUrl"
+                    | "grantInvokeLatestVersion"
+                    | "grantInvokeVersion"
+                    | "grantInvokeCompositePrincipal",
+                    Some(receiver),
+                ) => {
+                    let read = match (method, args.first()) {
+                        ("grantInvokeCompositePrincipal", _) | (_, None) => Principal::Unknown,
+                        (_, Some(principal)) => self.principal(principal),
+                    };
+                    let action = (method == "grantInvokeUrl").then_some("lambda:InvokeFunctionUrl");
+                    if let Some(grant) = self.grant(
+                        call,
+                        &receiver,
+                        read,
+                        None,
+                        Some(action.unwrap_or("lambda:InvokeFunction")),
+                    ) {
+                        grants.push(grant);
+                    }
+                }
+                (
+                    "addEventSource" | "addEventSourceMapping" | "configureAsyncInvoke",
                     Some(receiver),
                 ) => {
                     if let Some(function) = self.function_of(&receiver) {
@@ -1406,6 +1920,7 @@ impl<'r> Compiler<'r> {
                 resources.push(self.function(construct));
             }
             match construct.kind {
+                Kind::Cfn(type_name) => resources.push(self.l1_resource(construct, type_name)),
                 Kind::RestApi | Kind::LambdaRestApi | Kind::SpecRestApi => {
                     let mut properties = Vec::new();
                     if construct.kind == Kind::SpecRestApi {
@@ -1619,6 +2134,34 @@ impl<'r> Compiler<'r> {
                 granted.push((route.api, route.function));
             }
         }
+        // Methods whose integration names its URI: no permission granted.
+        for (index, (route, integration)) in raw_methods.iter().enumerate() {
+            let Some(properties) = self.raw_integration(*integration) else {
+                continue;
+            };
+            let api = &self.constructs[route.api];
+            let at = route.range;
+            let resource_id = if route.path == "/" {
+                get_att(at, &api.id, "RootResourceId")
+            } else {
+                reference(at, &rest_resource_id(&api.id, &route.path))
+            };
+            resources.push(entry(
+                &format!("{}:{} {}#raw{index}", api.id, route.method, route.path),
+                at,
+                resource(
+                    at,
+                    "AWS::ApiGateway::Method",
+                    vec![
+                        entry("HttpMethod", at, string(at, &route.method)),
+                        entry("ResourceId", at, resource_id),
+                        entry("RestApiId", at, reference(at, &api.id)),
+                        entry("Integration", at, map(at, properties)),
+                    ],
+                ),
+            ));
+        }
+        resources.extend(grants);
         // HTTP API integrations and routes.
         let mut integrations: Vec<(usize, usize)> = Vec::new();
         for (api, route_key, integration, range) in &http_routes {
@@ -1844,6 +2387,139 @@ impl<'r> Compiler<'r> {
         map(at, entries)
     }
 
+    /// The `Integration` of a method made by `new apigw.Integration({type: AWS_PROXY, uri})`
+    /// or `new apigw.AwsIntegration({service: 'lambda', path, proxy: true})`; `None` for any
+    /// other (non-proxy, HTTP, mock, unknown).
+    fn raw_integration(&self, integration: usize) -> Option<Vec<Entry>> {
+        let construct = &self.constructs[integration];
+        let props = construct.args.first()?;
+        let at = construct.range;
+        let get = |key: &str| self.get(props, key, 0);
+        let uri = match get("service") {
+            Some(Val::Str(service, _)) if service == "lambda" => {
+                let written = self.written_range(props, "path").unwrap_or(at);
+                let path = self.to_cfn(get("path")?, written, 0);
+                if !matches!(get("proxy"), Some(Val::Bool(true))) {
+                    return None;
+                }
+                join(
+                    written,
+                    "",
+                    vec![
+                        string(at, "arn:"),
+                        reference(at, "AWS::Partition"),
+                        string(at, ":apigateway:"),
+                        reference(at, "AWS::Region"),
+                        string(at, ":lambda:path/"),
+                        path,
+                    ],
+                )
+            }
+            Some(_) => return None,
+            None => {
+                let kind = match get("type") {
+                    Some(Val::Enum(name)) => last(&name).to_owned(),
+                    Some(Val::Str(name, _)) => name,
+                    _ => return None,
+                };
+                if kind != "AWS_PROXY" {
+                    return None;
+                }
+                let written = self.written_range(props, "uri").unwrap_or(at);
+                self.to_cfn(get("uri")?, written, 0)
+            }
+        };
+        let mut properties = vec![
+            entry("Type", at, string(at, "AWS_PROXY")),
+            entry("IntegrationHttpMethod", at, string(at, "POST")),
+            entry("Uri", at, uri),
+        ];
+        if let Some(Val::Obj(options)) = get("options") {
+            if find_prop(&options, "credentialsRole").is_some()
+                || find_prop(&options, "credentialsPassthrough").is_some()
+            {
+                properties.push(entry("Credentials", at, unknown(at)));
+            }
+            if let Some(timeout) = find_prop(&options, "timeout") {
+                properties.push(entry(
+                    "TimeoutInMillis",
+                    at,
+                    match self.eval(timeout, 0) {
+                        Val::Num(seconds, _, _) => Value {
+                            range: timeout.range,
+                            kind: ValueKind::Number(seconds * 1000.0),
+                        },
+                        _ => unknown(timeout.range),
+                    },
+                ));
+            }
+        } else if get("options").is_some() {
+            properties.push(entry("Credentials", at, unknown(at)));
+        }
+        Some(properties)
+    }
+
+    /// The permission `fn.addPermission(id, props)` or `fn.grantInvoke(principal)` adds, when
+    /// it may be one API Gateway or a function URL needs; for a function the file does not know,
+    /// a permission for any function (it may be any of them).
+    fn grant(
+        &self,
+        call: &Ex,
+        receiver: &Val,
+        principal: Principal,
+        props: Option<&Ex>,
+        action: Option<&str>,
+    ) -> Option<Entry> {
+        let function = self.function_of(receiver);
+        if function.is_none() && matches!(receiver, Val::Construct(_)) {
+            return None;
+        }
+        let at = call.range;
+        let mut properties = vec![entry(
+            "FunctionName",
+            at,
+            match function {
+                Some(function) => reference(at, &self.constructs[function].id),
+                None => unknown(at),
+            },
+        )];
+        match principal {
+            Principal::Named(name, range) => {
+                properties.push(entry("Principal", range, string(range, &name)))
+            }
+            Principal::Other => return None,
+            Principal::Unknown => {}
+        }
+        match action {
+            Some(action) => properties.push(entry("Action", at, string(at, action))),
+            None => match props.map(|p| self.get(p, "action", 0)) {
+                Some(None) | None => {
+                    properties.push(entry("Action", at, string(at, "lambda:InvokeFunction")))
+                }
+                Some(Some(Val::Str(action, range))) => {
+                    properties.push(entry("Action", range, string(range, &action)))
+                }
+                Some(Some(_)) => {}
+            },
+        }
+        if let Some(props) = props {
+            for (key, to) in [
+                ("sourceArn", "SourceArn"),
+                ("functionUrlAuthType", "FunctionUrlAuthType"),
+            ] {
+                if let Some(value) = self.get(props, key, 0) {
+                    let range = self.written_range(props, key).unwrap_or(at);
+                    properties.push(entry(to, range, self.to_cfn(value, range, 0)));
+                }
+            }
+        }
+        Some(entry(
+            &format!("grant#{}", at.start),
+            at,
+            resource(at, "AWS::Lambda::Permission", properties),
+        ))
+    }
+
     fn integration_function(&self, integration: usize) -> Option<(usize, TextRange)> {
         let construct = &self.constructs[integration];
         let handler = construct.args.first()?;
@@ -1896,6 +2572,8 @@ impl<'r> Compiler<'r> {
             | Kind::HttpLambdaIntegration
             | Kind::WebSocketLambdaIntegration
             | Kind::LambdaTarget
+            | Kind::RawIntegration
+            | Kind::Cfn(_)
             | Kind::Alias => return,
             Kind::RestApi | Kind::HttpApi => &["defaultIntegration"],
             _ if construct.kind.is_function() => &[],
@@ -2412,6 +3090,77 @@ fn esbuild_entry_points(at: TextRange, file: &str) -> Entry {
                 },
             )],
         ),
+    )
+}
+
+/// Who a granted principal is.
+enum Principal {
+    /// A service or `*`, and where it is written.
+    Named(String, TextRange),
+    /// An IAM identity (a role, a user, an account): no resource policy for API Gateway.
+    Other,
+    Unknown,
+}
+
+/// L1 props whose values are maps with keys of their own (kept as written).
+const FREE_FORM: &[&str] = &[
+    "requestParameters",
+    "requestTemplates",
+    "responseParameters",
+    "responseTemplates",
+    "requestModels",
+    "responseModels",
+    "stageVariables",
+    "variables",
+    "tags",
+];
+
+/// `restApiId` → `RestApiId`.
+fn pascal(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `AWS_PROXY`, `NONE`: an enum member's name, all capitals.
+fn is_constant(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The pseudo parameter `this.region`, `Aws.REGION` and the like stand for.
+fn pseudo_parameter(path: &str) -> Option<&'static str> {
+    let (owner, name) = path.rsplit_once('.')?;
+    let owner = last(owner);
+    let parameter = match name {
+        "region" | "REGION" => "AWS::Region",
+        "account" | "ACCOUNT_ID" => "AWS::AccountId",
+        "partition" | "PARTITION" => "AWS::Partition",
+        "urlSuffix" | "URL_SUFFIX" => "AWS::URLSuffix",
+        _ => return None,
+    };
+    (owner == "this" || owner == "Aws").then_some(parameter)
+}
+
+/// `Fn::Join` of the pieces.
+fn join(range: TextRange, delimiter: &str, parts: Vec<Value>) -> Value {
+    super::value::build::intrinsic(
+        range,
+        "Fn::Join",
+        Value {
+            range,
+            kind: ValueKind::Seq(vec![
+                string(range, delimiter),
+                Value {
+                    range,
+                    kind: ValueKind::Seq(parts),
+                },
+            ]),
+        },
     )
 }
 
