@@ -93,6 +93,36 @@ struct Binding {
     value: Ex,
 }
 
+/// A function, method or class constructor of the stack file that may build a function
+/// construct from its arguments.
+struct Helper {
+    name: String,
+    range: TextRange,
+    params: Vec<Param>,
+    kind: HelperKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum HelperKind {
+    /// `function make(...)`, `def make(...)` at the top level.
+    Function,
+    /// A method, called as `this.make(...)` / `self.make(...)`.
+    Method,
+    /// The constructor of a class (`new Orders(this, 'Id', props)`), and what it extends.
+    Constructor {
+        class: String,
+        extends: Option<String>,
+    },
+}
+
+/// One parameter: its name (or, destructured, the names it binds from the argument's keys) and
+/// its default.
+struct Param {
+    name: Option<String>,
+    keys: Vec<String>,
+    default: Option<Ex>,
+}
+
 /// Where an asset path is relative to.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Base {
@@ -265,6 +295,11 @@ struct Construct {
     id_range: TextRange,
     range: TextRange,
     args: Vec<Ex>,
+    /// A function written in a helper that is called: each call is a function of its own, and
+    /// this one, its parameters unknown, stands for none.
+    template: bool,
+    /// The field of a custom construct holding the function it makes (`orders.fn`).
+    field: Option<String>,
 }
 
 impl Construct {
@@ -284,6 +319,8 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> Template {
         bindings: Vec::new(),
         calls: Vec::new(),
         imports: HashMap::new(),
+        helpers: Vec::new(),
+        returns: Vec::new(),
     };
     let root = tree.root_node();
     let whole = TextRange::new(root.start_byte(), root.end_byte());
@@ -327,6 +364,10 @@ struct Reader<'t> {
     /// The names the file's imports bind, with the module path each stands for
     /// (`apigw` → `aws-cdk-lib/aws-apigateway`, `CfnMethod` → `aws-cdk-lib/aws-apigateway/CfnMethod`).
     imports: HashMap<String, String>,
+    /// Functions, methods and constructors, in document order.
+    helpers: Vec<Helper>,
+    /// The values of `return` statements.
+    returns: Vec<Ex>,
 }
 
 fn range(node: Node) -> TextRange {
@@ -447,12 +488,122 @@ impl Reader<'_> {
                 }
             }
             "import_statement" | "import_from_statement" => self.record_import(node),
+            "function_declaration" | "method_definition" | "function_definition" => {
+                self.record_helper(node)
+            }
+            "return_statement" => {
+                if let Some(value) = node.named_child(0) {
+                    let value = self.expr(value, 0);
+                    self.returns.push(value);
+                }
+            }
             _ => {}
         }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             self.walk(child, scope, depth + 1);
         }
+    }
+
+    /// Records a function, method or constructor with its parameters.
+    fn record_helper(&mut self, node: Node) {
+        let Some(name) = self.field(node, "name").map(|n| self.slice(n).to_owned()) else {
+            return;
+        };
+        // The class a method belongs to: `class_body`/`block` inside the class.
+        let class = node
+            .parent()
+            .and_then(|body| body.parent())
+            .filter(|class| {
+                matches!(
+                    class.kind(),
+                    "class_declaration"
+                        | "class"
+                        | "abstract_class_declaration"
+                        | "class_definition"
+                )
+            });
+        let kind = match class {
+            Some(class) if name == "constructor" || name == "__init__" => {
+                let class_name = self
+                    .field(class, "name")
+                    .map(|n| self.slice(n).to_owned())
+                    .unwrap_or_default();
+                let extends = if self.python {
+                    self.field(class, "superclasses")
+                        .and_then(|list| list.named_child(0))
+                } else {
+                    let mut cursor = class.walk();
+                    let heritage = class
+                        .named_children(&mut cursor)
+                        .find(|child| child.kind() == "class_heritage");
+                    heritage.and_then(|heritage| {
+                        let mut inner = heritage.walk();
+                        let clause = heritage
+                            .named_children(&mut inner)
+                            .find(|child| child.kind() == "extends_clause");
+                        clause.and_then(|clause| clause.child_by_field_name("value"))
+                    })
+                }
+                .and_then(|value| dotted(&self.expr(value, 0)));
+                HelperKind::Constructor {
+                    class: class_name,
+                    extends,
+                }
+            }
+            Some(_) => HelperKind::Method,
+            None => HelperKind::Function,
+        };
+        let mut params = Vec::new();
+        if let Some(list) = self.field(node, "parameters") {
+            let mut cursor = list.walk();
+            for (index, param) in list.named_children(&mut cursor).enumerate() {
+                // Python methods' `self`.
+                if self.python && index == 0 && kind != HelperKind::Function {
+                    continue;
+                }
+                let (target, default) = match param.kind() {
+                    "required_parameter" | "optional_parameter" => {
+                        (self.field(param, "pattern"), self.field(param, "value"))
+                    }
+                    "default_parameter" | "typed_default_parameter" => {
+                        (self.field(param, "name"), self.field(param, "value"))
+                    }
+                    "typed_parameter" => (param.named_child(0), None),
+                    "identifier" => (Some(param), None),
+                    "comment" | "keyword_separator" | "positional_separator" => continue,
+                    // `*args`, `**kwargs`, `...rest`: what follows is not positional.
+                    _ => break,
+                };
+                let Some(target) = target else {
+                    break;
+                };
+                let (name, keys) = match target.kind() {
+                    "identifier" => (Some(self.slice(target).to_owned()), Vec::new()),
+                    "object_pattern" => {
+                        let mut inner = target.walk();
+                        let keys = target
+                            .named_children(&mut inner)
+                            .filter(|key| key.kind() == "shorthand_property_identifier_pattern")
+                            .map(|key| self.slice(key).to_owned())
+                            .collect();
+                        (None, keys)
+                    }
+                    _ => (None, Vec::new()),
+                };
+                params.push(Param {
+                    name,
+                    keys,
+                    default: default.map(|value| self.expr(value, 0)),
+                });
+            }
+        }
+        self.helpers.push(Helper {
+            name,
+            range: range(node),
+            params,
+            kind,
+        });
     }
 
     /// Records the names an import binds: TypeScript `import * as x from 'm'`, `import { a as
@@ -611,6 +762,7 @@ impl Reader<'_> {
             "true" => ex(Expr::Bool(true)),
             "false" => ex(Expr::Bool(false)),
             "this" => ex(Expr::Name("this".into())),
+            "super" => ex(Expr::Name("super".into())),
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.slice(node);
                 ex(Expr::Name(if self.python && name == "self" {
@@ -1009,14 +1161,304 @@ impl<'r> Compiler<'r> {
                 id_range,
                 range: call.range,
                 args: args.clone(),
+                template: false,
+                field: None,
             });
         }
+        compiler.instantiate(&mut ids);
         compiler
+    }
+
+    /// Functions made by helpers of the file: each call of a function or method that returns a
+    /// function construct, and each `new` of a class whose constructor makes one (into a field,
+    /// or as the function class it extends), is a function of its own, with the call's
+    /// arguments in place of the helper's parameters.
+    fn instantiate(&mut self, ids: &mut HashMap<String, usize>) {
+        let reader = self.reader;
+        // (helper, kind, the construct's arguments, the field, the construct written).
+        let mut made: Vec<(usize, Kind, Vec<Ex>, Option<String>, Option<usize>)> = Vec::new();
+        for (index, helper) in reader.helpers.iter().enumerate() {
+            let innermost = |at: usize| {
+                helper.range.contains(at)
+                    && !reader.helpers.iter().any(|other| {
+                        other.range != helper.range
+                            && helper.range.contains(other.range.start)
+                            && other.range.contains(at)
+                    })
+            };
+            if let HelperKind::Constructor {
+                extends: Some(base),
+                ..
+            } = &helper.kind
+            {
+                let kind = kind_of(base).filter(|kind| kind.is_function());
+                let call = reader.calls.iter().find(|call| {
+                    innermost(call.range.start)
+                        && matches!(&call.expr, Expr::Call(callee, _) if is_super(callee))
+                });
+                if let (
+                    Some(kind),
+                    Some(Ex {
+                        expr: Expr::Call(_, args),
+                        ..
+                    }),
+                ) = (kind, call)
+                {
+                    let args = if reader.python {
+                        python_positional(args)
+                    } else {
+                        args.clone()
+                    };
+                    made.push((index, kind, args, None, None));
+                }
+            }
+            for (at, construct) in self.constructs.iter().enumerate() {
+                if !construct.kind.is_function() || !innermost(construct.range.start) {
+                    continue;
+                }
+                let field = match &helper.kind {
+                    HelperKind::Constructor { .. } => {
+                        let field = reader.bindings.iter().find_map(|binding| {
+                            let field = binding.name.strip_prefix("this.")?;
+                            (helper.range.contains(binding.at)
+                                && self.refers_to(&binding.value, at))
+                            .then(|| field.to_owned())
+                        });
+                        let Some(field) = field else {
+                            continue;
+                        };
+                        Some(field)
+                    }
+                    _ => {
+                        let returned = reader
+                            .returns
+                            .iter()
+                            .any(|value| innermost(value.range.start) && self.refers_to(value, at));
+                        if !returned {
+                            continue;
+                        }
+                        None
+                    }
+                };
+                made.push((
+                    index,
+                    construct.kind,
+                    construct.args.clone(),
+                    field,
+                    Some(at),
+                ));
+            }
+        }
+        for (index, kind, args, field, written) in made {
+            let helper = &reader.helpers[index];
+            let mut instances = 0;
+            for site in &reader.calls {
+                let Expr::Call(callee, site_args) = &site.expr else {
+                    continue;
+                };
+                if helper.range.contains(site.range.start)
+                    || self
+                        .by_range
+                        .contains_key(&(site.range.start, site.range.end))
+                    || !calls_helper(callee, helper, reader.python)
+                {
+                    continue;
+                }
+                let bound = self.bind_arguments(helper, site_args);
+                let args: Vec<Ex> = args
+                    .iter()
+                    .map(|arg| self.substitute(arg, &bound, helper.range, 0))
+                    .collect();
+                let site_id = |position: usize| {
+                    let positional = if reader.python && helper.kind != HelperKind::Function {
+                        python_positional(site_args)
+                    } else {
+                        site_args.clone()
+                    };
+                    match positional.get(position).map(|a| (self.eval(a, 0), a.range)) {
+                        Some((Val::Str(id, _), range)) => Some((id, range)),
+                        _ => None,
+                    }
+                };
+                let own = match args.get(1).map(|a| (self.eval(a, 0), a.range)) {
+                    Some((Val::Str(id, _), range)) => Some((id, range)),
+                    _ => None,
+                };
+                let named = match (&helper.kind, &field) {
+                    (HelperKind::Constructor { .. }, Some(_)) => {
+                        site_id(1).map(|(outer, range)| {
+                            let inner = written.map_or("Function", |w| {
+                                match &self.constructs[w].args.get(1).map(|a| &a.expr) {
+                                    Some(Expr::Str(inner)) => inner.as_str(),
+                                    _ => "Function",
+                                }
+                            });
+                            (format!("{outer}/{inner}"), range)
+                        })
+                    }
+                    _ => own,
+                };
+                let (id, id_range) = named.unwrap_or_else(|| {
+                    let line = reader.text[..site.range.start].matches('\n').count() + 1;
+                    (format!("{}@{line}", helper.name), site.range)
+                });
+                let count = ids.entry(id.clone()).or_insert(0);
+                *count += 1;
+                let id = if *count > 1 {
+                    format!("{id}#{count}")
+                } else {
+                    id
+                };
+                self.by_range
+                    .insert((site.range.start, site.range.end), self.constructs.len());
+                self.constructs.push(Construct {
+                    kind,
+                    id,
+                    id_range,
+                    range: site.range,
+                    args,
+                    template: false,
+                    field: field.clone(),
+                });
+                instances += 1;
+            }
+            if let (Some(written), true) = (written, instances > 0) {
+                self.constructs[written].template = true;
+            }
+        }
+    }
+
+    /// Whether an expression is the construct `at`, or a name bound to it.
+    fn refers_to(&self, value: &Ex, at: usize) -> bool {
+        let target = self.constructs[at].range;
+        match &value.expr {
+            _ if value.range == target => true,
+            Expr::Name(name) => self
+                .lookup(name, value.range.start)
+                .is_some_and(|bound| bound.range == target),
+            _ => false,
+        }
+    }
+
+    /// The arguments of a call of `helper`, by parameter name: positional, Python keywords,
+    /// defaults; a destructured parameter's names as the argument's keys; unknown otherwise.
+    fn bind_arguments(&self, helper: &Helper, site_args: &[Ex]) -> HashMap<String, Ex> {
+        let python = self.reader.python;
+        let (positional, keywords): (&[Ex], Option<&[Prop]>) = match site_args.split_last() {
+            Some((
+                Ex {
+                    expr: Expr::Object(props),
+                    range,
+                },
+                rest,
+            )) if python && self.reader.text[range.start..].starts_with('(') => {
+                (rest, Some(props.as_slice()))
+            }
+            _ => (site_args, None),
+        };
+        let mut bound = HashMap::new();
+        for (position, param) in helper.params.iter().enumerate() {
+            let by_keyword = param.name.as_deref().and_then(|name| {
+                keywords.and_then(|props| find_prop(props, &camel(name)).or(find_prop(props, name)))
+            });
+            let value = positional
+                .get(position)
+                .or(by_keyword)
+                .or(param.default.as_ref())
+                .cloned()
+                .unwrap_or(Ex {
+                    range: helper.range,
+                    expr: Expr::Unknown,
+                });
+            for key in &param.keys {
+                bound.insert(
+                    key.clone(),
+                    Ex {
+                        range: value.range,
+                        expr: Expr::Member(Box::new(value.clone()), key.clone()),
+                    },
+                );
+            }
+            if let Some(name) = &param.name {
+                bound.insert(name.clone(), value);
+            }
+        }
+        bound
+    }
+
+    /// An expression of a helper with its parameters replaced by a call's arguments, and the
+    /// helper's own local names by what they are bound to.
+    fn substitute(
+        &self,
+        ex: &Ex,
+        bound: &HashMap<String, Ex>,
+        helper: TextRange,
+        depth: usize,
+    ) -> Ex {
+        if depth > MAX_DEPTH || !self.step() {
+            return Ex {
+                range: ex.range,
+                expr: Expr::Unknown,
+            };
+        }
+        let expr = match &ex.expr {
+            Expr::Name(name) => {
+                if let Some(argument) = bound.get(name) {
+                    return argument.clone();
+                }
+                match self.lookup_binding(name, ex.range.start) {
+                    Some(binding) if binding.scope == helper => {
+                        return self.substitute(&binding.value, bound, helper, depth + 1);
+                    }
+                    _ => ex.expr.clone(),
+                }
+            }
+            Expr::Member(object, property) => Expr::Member(
+                Box::new(self.substitute(object, bound, helper, depth + 1)),
+                property.clone(),
+            ),
+            Expr::Call(callee, args) => Expr::Call(
+                Box::new(self.substitute(callee, bound, helper, depth + 1)),
+                args.iter()
+                    .map(|arg| self.substitute(arg, bound, helper, depth + 1))
+                    .collect(),
+            ),
+            Expr::Object(props) => Expr::Object(
+                props
+                    .iter()
+                    .map(|prop| Prop {
+                        value: self.substitute(&prop.value, bound, helper, depth + 1),
+                        ..prop.clone()
+                    })
+                    .collect(),
+            ),
+            Expr::Array(items) => Expr::Array(
+                items
+                    .iter()
+                    .map(|item| self.substitute(item, bound, helper, depth + 1))
+                    .collect(),
+            ),
+            Expr::Concat(items) => Expr::Concat(
+                items
+                    .iter()
+                    .map(|item| self.substitute(item, bound, helper, depth + 1))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Ex {
+            range: ex.range,
+            expr,
+        }
     }
 
     /// The binding of `name` visible at `at`: in the innermost scope holding it, the last one
     /// before the use (or the only one).
     fn lookup(&self, name: &str, at: usize) -> Option<&'r Ex> {
+        self.lookup_binding(name, at).map(|binding| &binding.value)
+    }
+
+    fn lookup_binding(&self, name: &str, at: usize) -> Option<&'r Binding> {
         let reader = self.reader;
         let candidates: Vec<&Binding> = self
             .bindings
@@ -1031,13 +1473,13 @@ impl<'r> Compiler<'r> {
             .filter(|b| b.scope.len() == innermost)
             .collect();
         if inner.len() == 1 {
-            return Some(&inner[0].value);
+            return Some(inner[0]);
         }
         inner
             .iter()
             .filter(|b| b.at < at)
             .max_by_key(|b| b.at)
-            .map(|b| &b.value)
+            .map(|b| **b)
     }
 
     /// Counts one step; `false` once the budget is spent.
@@ -1125,6 +1567,11 @@ impl<'r> Compiler<'r> {
                     }
                     (Val::Path(Base::File, file), "parent") if file == "\u{0}file" => {
                         Val::Path(Base::File, String::new())
+                    }
+                    (Val::Construct(at), property)
+                        if self.constructs[at].field.as_deref() == Some(property) =>
+                    {
+                        Val::Construct(at)
                     }
                     (Val::Construct(at), property) => self
                         .attribute(at, property, ex.range)
@@ -1597,7 +2044,11 @@ impl<'r> Compiler<'r> {
     /// The function a value is (a function construct, its alias or version).
     fn function_of(&self, value: &Val) -> Option<usize> {
         match value {
-            Val::Construct(at) if self.constructs[*at].kind.is_function() => Some(*at),
+            Val::Construct(at)
+                if self.constructs[*at].kind.is_function() && !self.constructs[*at].template =>
+            {
+                Some(*at)
+            }
             _ => None,
         }
     }
@@ -1916,7 +2367,7 @@ impl<'r> Compiler<'r> {
         }
         // Functions.
         for construct in &self.constructs {
-            if construct.kind.is_function() {
+            if construct.kind.is_function() && !construct.template {
                 resources.push(self.function(construct));
             }
             match construct.kind {
@@ -3091,6 +3542,38 @@ fn esbuild_entry_points(at: TextRange, file: &str) -> Entry {
             )],
         ),
     )
+}
+
+/// `super(...)`, Python's `super().__init__(...)`.
+fn is_super(callee: &Ex) -> bool {
+    match &callee.expr {
+        Expr::Name(name) => name == "super",
+        Expr::Member(object, method) => {
+            method == "__init__"
+                && matches!(&object.expr, Expr::Call(inner, _)
+                    if matches!(&inner.expr, Expr::Name(name) if name == "super"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a call calls `helper`: `make(...)`, `this.make(...)`, `new Orders(...)`.
+fn calls_helper(callee: &Ex, helper: &Helper, python: bool) -> bool {
+    let name = if python {
+        camel(&helper.name)
+    } else {
+        helper.name.clone()
+    };
+    match (&helper.kind, &callee.expr) {
+        (HelperKind::Function, Expr::Name(called)) => *called == helper.name,
+        (HelperKind::Method, Expr::Member(object, called)) => {
+            *called == name && matches!(&object.expr, Expr::Name(this) if this == "this")
+        }
+        (HelperKind::Constructor { class, .. }, _) => {
+            dotted(callee).is_some_and(|path| last(&path) == class)
+        }
+        _ => false,
+    }
 }
 
 /// Who a granted principal is.
