@@ -21,6 +21,18 @@
 //! `AWS::Lambda::Permission` CDK adds. A function passed anywhere else (an event source, a rule target, another construct) is invoked in a way the model does not
 //! know: it is read as invoked by another source.
 //!
+//! L1 constructs (`CfnMethod`, `CfnPermission`, `CfnApi`, ...) are the resources of their own
+//! type, their props read as properties; REST integrations written by their URI
+//! (`apigw.Integration`, `AwsIntegration`) are methods with that URI. CDK grants nothing for
+//! either: `addPermission` and `grantInvoke` are read as the permissions they add, and one for a
+//! function or principal the file cannot know is a permission for any. Deploy-time values
+//! (`fn.functionArn`, `api.ref`, `this.region`, strings joining them) are the CloudFormation
+//! standing for them, so the permission rules judge them as they judge a template.
+//!
+//! Functions made by helpers of the file (a function or method returning the construct, a
+//! construct class holding it in a field, a class extending a function construct) are one
+//! function per call, the call's arguments in place of the helper's parameters.
+//!
 //! Asset paths: `Code.fromAsset('lambda')` and a `NodejsFunction`'s `entry` are relative to the
 //! CDK app's folder (where `cdk.json` is, the process's working folder); `path.join(__dirname,
 //! ...)` and `os.path.join(os.path.dirname(__file__), ...)` to the stack file's folder. The
@@ -91,6 +103,16 @@ struct Binding {
     scope: TextRange,
     at: usize,
     value: Ex,
+}
+
+/// A function construct a helper makes: the helper, the construct's kind and arguments (in the
+/// helper's terms), the field holding it, and the construct as written (none for `super(...)`).
+struct Made {
+    helper: usize,
+    kind: Kind,
+    args: Vec<Ex>,
+    field: Option<String>,
+    written: Option<usize>,
 }
 
 /// A function, method or class constructor of the stack file that may build a function
@@ -1175,8 +1197,7 @@ impl<'r> Compiler<'r> {
     /// arguments in place of the helper's parameters.
     fn instantiate(&mut self, ids: &mut HashMap<String, usize>) {
         let reader = self.reader;
-        // (helper, kind, the construct's arguments, the field, the construct written).
-        let mut made: Vec<(usize, Kind, Vec<Ex>, Option<String>, Option<usize>)> = Vec::new();
+        let mut made: Vec<Made> = Vec::new();
         for (index, helper) in reader.helpers.iter().enumerate() {
             let innermost = |at: usize| {
                 helper.range.contains(at)
@@ -1209,7 +1230,13 @@ impl<'r> Compiler<'r> {
                     } else {
                         args.clone()
                     };
-                    made.push((index, kind, args, None, None));
+                    made.push(Made {
+                        helper: index,
+                        kind,
+                        args,
+                        field: None,
+                        written: None,
+                    });
                 }
             }
             for (at, construct) in self.constructs.iter().enumerate() {
@@ -1240,30 +1267,51 @@ impl<'r> Compiler<'r> {
                         None
                     }
                 };
-                made.push((
-                    index,
-                    construct.kind,
-                    construct.args.clone(),
+                made.push(Made {
+                    helper: index,
+                    kind: construct.kind,
+                    args: construct.args.clone(),
                     field,
-                    Some(at),
-                ));
+                    written: Some(at),
+                });
             }
         }
-        for (index, kind, args, field, written) in made {
+        for Made {
+            helper: index,
+            kind,
+            args,
+            field,
+            written,
+        } in made
+        {
             let helper = &reader.helpers[index];
-            let mut instances = 0;
-            for site in &reader.calls {
-                let Expr::Call(callee, site_args) = &site.expr else {
-                    continue;
-                };
-                if helper.range.contains(site.range.start)
-                    || self
-                        .by_range
-                        .contains_key(&(site.range.start, site.range.end))
-                    || !calls_helper(callee, helper, reader.python)
-                {
-                    continue;
+            let sites: Vec<(&Ex, &[Ex])> = reader
+                .calls
+                .iter()
+                .filter_map(|site| match &site.expr {
+                    Expr::Call(callee, site_args)
+                        if !helper.range.contains(site.range.start)
+                            && !self
+                                .by_range
+                                .contains_key(&(site.range.start, site.range.end))
+                            && calls_helper(callee, helper, reader.python) =>
+                    {
+                        Some((site, site_args.as_slice()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if sites.is_empty() {
+                continue;
+            }
+            if let Some(written) = written {
+                // The function written in the helper stands for none: its id is free.
+                self.constructs[written].template = true;
+                if let Some(count) = ids.get_mut(&self.constructs[written].id) {
+                    *count = count.saturating_sub(1);
                 }
+            }
+            for (site, site_args) in sites {
                 let bound = self.bind_arguments(helper, site_args);
                 let args: Vec<Ex> = args
                     .iter()
@@ -1273,7 +1321,7 @@ impl<'r> Compiler<'r> {
                     let positional = if reader.python && helper.kind != HelperKind::Function {
                         python_positional(site_args)
                     } else {
-                        site_args.clone()
+                        site_args.to_vec()
                     };
                     match positional.get(position).map(|a| (self.eval(a, 0), a.range)) {
                         Some((Val::Str(id, _), range)) => Some((id, range)),
@@ -1298,9 +1346,19 @@ impl<'r> Compiler<'r> {
                     }
                     _ => own,
                 };
+                // An id computed at run time: the name the call is bound to, else the helper
+                // and line.
                 let (id, id_range) = named.unwrap_or_else(|| {
+                    let bound = reader
+                        .bindings
+                        .iter()
+                        .find(|binding| binding.value.range == site.range)
+                        .map(|binding| binding.name.trim_start_matches("this.").to_owned());
                     let line = reader.text[..site.range.start].matches('\n').count() + 1;
-                    (format!("{}@{line}", helper.name), site.range)
+                    (
+                        bound.unwrap_or_else(|| format!("{}@{line}", helper.name)),
+                        site.range,
+                    )
                 });
                 let count = ids.entry(id.clone()).or_insert(0);
                 *count += 1;
@@ -1320,10 +1378,6 @@ impl<'r> Compiler<'r> {
                     template: false,
                     field: field.clone(),
                 });
-                instances += 1;
-            }
-            if let (Some(written), true) = (written, instances > 0) {
-                self.constructs[written].template = true;
             }
         }
     }
@@ -2067,6 +2121,10 @@ impl<'r> Compiler<'r> {
         let mut raw_methods: Vec<(Route, usize)> = Vec::new();
         // `addPermission` / `grantInvoke`: the resources they add.
         let mut grants: Vec<Entry> = Vec::new();
+        // Functions `addPermission` opens to API Gateway.
+        let mut api_grants: Vec<(usize, TextRange)> = Vec::new();
+        // (L1 construct, function, where): the functions L1 constructs name.
+        let mut l1_named: Vec<(usize, usize, TextRange)> = Vec::new();
         // Default integrations of APIs: LambdaRestApi's handler, RestApi/HttpApi
         // `defaultIntegration`.
         for (at, construct) in self.constructs.iter().enumerate() {
@@ -2132,10 +2190,18 @@ impl<'r> Compiler<'r> {
             let Expr::Call(callee, args) = &call.expr else {
                 continue;
             };
-            if self
-                .by_range
-                .contains_key(&(call.range.start, call.range.end))
-            {
+            if let Some(&at) = self.by_range.get(&(call.range.start, call.range.end)) {
+                if let Kind::Cfn(type_name) = self.constructs[at].kind {
+                    // The functions an L1 integration names: invoked through it when its URI
+                    // is read, else by a source the model does not know.
+                    if type_name != "AWS::Lambda::Permission" {
+                        let mut named = Vec::new();
+                        if let Expr::Call(_, args) = &call.expr {
+                            self.scan_args(args, &mut named);
+                        }
+                        l1_named.extend(named.into_iter().map(|(f, r)| (at, f, r)));
+                    }
+                }
                 self.scan_construct_args(call, &mut other);
                 continue;
             }
@@ -2312,12 +2378,15 @@ impl<'r> Compiler<'r> {
                     if let Some(grant) = self.grant(call, &receiver, read, props, None) {
                         grants.push(grant);
                     }
-                    // Permissions for other services: something else invokes the function.
+                    // Something invokes the function: another service, or API Gateway through
+                    // wiring the file may not show (decided once the wiring is read).
                     if let Some(function) = function {
                         let principal = principal.map(|p| self.principal(p));
                         let api_gateway = matches!(&principal,
                             Some(Principal::Named(name, _)) if name == API_GATEWAY);
-                        if !api_gateway {
+                        if api_gateway {
+                            api_grants.push((function, call.range));
+                        } else {
                             other.push((function, call.range));
                         }
                     }
@@ -2793,6 +2862,42 @@ impl<'r> Compiler<'r> {
                 ),
             ));
         }
+        for (construct, function, at) in l1_named {
+            let (id, function_id) = (
+                &self.constructs[construct].id,
+                &self.constructs[function].id,
+            );
+            let wired = resources
+                .iter()
+                .find(|resource| resource.key == *id)
+                .and_then(|resource| resource.value.get("Properties"))
+                .is_some_and(|properties| {
+                    WIRING
+                        .iter()
+                        .filter_map(|key| properties.get(key))
+                        .any(|value| names_resource(value, function_id, 0))
+                });
+            if !wired {
+                other.push((function, at));
+            }
+        }
+        // A function opened to API Gateway that no integration read here invokes is invoked
+        // through wiring the model does not know (an OpenAPI body, a URI it cannot read).
+        for (function, at) in api_grants {
+            let id = &self.constructs[function].id;
+            let wired = resources.iter().any(|resource| {
+                let Some(properties) = resource.value.get("Properties") else {
+                    return false;
+                };
+                WIRING
+                    .iter()
+                    .filter_map(|key| properties.get(key))
+                    .any(|value| names_resource(value, id, 0))
+            });
+            if !wired {
+                other.push((function, at));
+            }
+        }
         for (index, (function, at)) in other.into_iter().enumerate() {
             let id = &self.constructs[function].id;
             resources.push(entry(
@@ -2849,7 +2954,10 @@ impl<'r> Compiler<'r> {
         let uri = match get("service") {
             Some(Val::Str(service, _)) if service == "lambda" => {
                 let written = self.written_range(props, "path").unwrap_or(at);
-                let path = self.to_cfn(get("path")?, written, 0);
+                let path @ Val::Cfn(_) = get("path")? else {
+                    return None;
+                };
+                let path = self.to_cfn(path, written, 0);
                 if !matches!(get("proxy"), Some(Val::Bool(true))) {
                     return None;
                 }
@@ -2877,7 +2985,11 @@ impl<'r> Compiler<'r> {
                     return None;
                 }
                 let written = self.written_range(props, "uri").unwrap_or(at);
-                self.to_cfn(get("uri")?, written, 0)
+                // A URI the file cannot read may name any function: left to another source.
+                let uri @ Val::Cfn(_) = get("uri")? else {
+                    return None;
+                };
+                self.to_cfn(uri, written, 0)
             }
         };
         let mut properties = vec![
@@ -3542,6 +3654,36 @@ fn esbuild_entry_points(at: TextRange, file: &str) -> Entry {
             )],
         ),
     )
+}
+
+/// The properties through which a resource invokes a function.
+const WIRING: &[&str] = &[
+    "Integration",
+    "IntegrationUri",
+    "Target",
+    "TargetFunctionArn",
+    "AuthorizerUri",
+];
+
+/// Whether a value refers to the resource `id` (`Ref`, `Fn::GetAtt`, within joins and maps).
+fn names_resource(value: &Value, id: &str, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match &value.kind {
+        ValueKind::Intrinsic(call) => match (call.name.as_str(), &call.argument.kind) {
+            ("Ref", ValueKind::Str(name)) => name == id,
+            ("Fn::GetAtt", ValueKind::Seq(items)) => {
+                items.first().and_then(Value::as_str) == Some(id)
+            }
+            _ => names_resource(&call.argument, id, depth + 1),
+        },
+        ValueKind::Map(entries) => entries
+            .iter()
+            .any(|entry| names_resource(&entry.value, id, depth + 1)),
+        ValueKind::Seq(items) => items.iter().any(|item| names_resource(item, id, depth + 1)),
+        _ => false,
+    }
 }
 
 /// `super(...)`, Python's `super().__init__(...)`.
