@@ -2682,6 +2682,30 @@ impl<'r> Compiler<'r> {
             ));
         }
         resources.extend(grants);
+        // A function the stack exposes in a field may be opened to API Gateway by whoever reads
+        // the field (another stack of the app): a permission for it the file cannot see.
+        for binding in &self.reader.bindings {
+            if !binding.name.starts_with("this.") {
+                continue;
+            }
+            let exposed = self.constructs.iter().enumerate().find(|(at, construct)| {
+                construct.kind.is_function()
+                    && !construct.template
+                    && self.refers_to(&binding.value, *at)
+            });
+            if let Some((_, construct)) = exposed {
+                let at = binding.value.range;
+                resources.push(entry(
+                    &format!("exposed#{}", at.start),
+                    at,
+                    resource(
+                        at,
+                        "AWS::Lambda::Permission",
+                        vec![entry("FunctionName", at, reference(at, &construct.id))],
+                    ),
+                ));
+            }
+        }
         // HTTP API integrations and routes.
         let mut integrations: Vec<(usize, usize)> = Vec::new();
         for (api, route_key, integration, range) in &http_routes {
