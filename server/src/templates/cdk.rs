@@ -3058,7 +3058,11 @@ impl<'r> Compiler<'r> {
         action: Option<&str>,
     ) -> Option<Entry> {
         let function = self.function_of(receiver);
-        if function.is_none() && matches!(receiver, Val::Construct(_)) {
+        // Another construct grants nothing; a function written in a helper stands for each
+        // function the helper makes: a permission for any of them.
+        if function.is_none()
+            && matches!(receiver, Val::Construct(at) if !self.constructs[*at].template)
+        {
             return None;
         }
         let at = call.range;
