@@ -21,6 +21,18 @@
 //! `AWS::Lambda::Permission` CDK adds. A function passed anywhere else (an event source, a rule target, another construct) is invoked in a way the model does not
 //! know: it is read as invoked by another source.
 //!
+//! L1 constructs (`CfnMethod`, `CfnPermission`, `CfnApi`, ...) are the resources of their own
+//! type, their props read as properties; REST integrations written by their URI
+//! (`apigw.Integration`, `AwsIntegration`) are methods with that URI. CDK grants nothing for
+//! either: `addPermission` and `grantInvoke` are read as the permissions they add, and one for a
+//! function or principal the file cannot know is a permission for any. Deploy-time values
+//! (`fn.functionArn`, `api.ref`, `this.region`, strings joining them) are the CloudFormation
+//! standing for them, so the permission rules judge them as they judge a template.
+//!
+//! Functions made by helpers of the file (a function or method returning the construct, a
+//! construct class holding it in a field, a class extending a function construct) are one
+//! function per call, the call's arguments in place of the helper's parameters.
+//!
 //! Asset paths: `Code.fromAsset('lambda')` and a `NodejsFunction`'s `entry` are relative to the
 //! CDK app's folder (where `cdk.json` is, the process's working folder); `path.join(__dirname,
 //! ...)` and `os.path.join(os.path.dirname(__file__), ...)` to the stack file's folder. The
@@ -47,6 +59,9 @@ pub const APP_ASSET: &str = "CdkAppAsset";
 pub const DEFAULT_ENTRY: &str = "CdkDefaultEntry";
 
 const MAX_DEPTH: usize = 24;
+
+/// The principal API Gateway invokes functions as.
+const API_GATEWAY: &str = "apigateway.amazonaws.com";
 
 /// One expression of the stack file, with its range.
 #[derive(Clone, Debug)]
@@ -90,6 +105,46 @@ struct Binding {
     value: Ex,
 }
 
+/// A function construct a helper makes: the helper, the construct's kind and arguments (in the
+/// helper's terms), the field holding it, and the construct as written (none for `super(...)`).
+struct Made {
+    helper: usize,
+    kind: Kind,
+    args: Vec<Ex>,
+    field: Option<String>,
+    written: Option<usize>,
+}
+
+/// A function, method or class constructor of the stack file that may build a function
+/// construct from its arguments.
+struct Helper {
+    name: String,
+    range: TextRange,
+    params: Vec<Param>,
+    kind: HelperKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum HelperKind {
+    /// `function make(...)`, `def make(...)` at the top level.
+    Function,
+    /// A method, called as `this.make(...)` / `self.make(...)`.
+    Method,
+    /// The constructor of a class (`new Orders(this, 'Id', props)`), and what it extends.
+    Constructor {
+        class: String,
+        extends: Option<String>,
+    },
+}
+
+/// One parameter: its name (or, destructured, the names it binds from the argument's keys) and
+/// its default.
+struct Param {
+    name: Option<String>,
+    keys: Vec<String>,
+    default: Option<Ex>,
+}
+
 /// Where an asset path is relative to.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Base {
@@ -116,6 +171,9 @@ enum Val {
     Asset(Base, String),
     /// A dotted name nothing binds (`lambda.Runtime.PYTHON_3_12`).
     Enum(String),
+    /// A value only the deployment knows, as the CloudFormation that stands for it
+    /// (`fn.functionArn` → `Fn::GetAtt`, `api.ref` → `Ref`, a string joining them → `Fn::Join`).
+    Cfn(Value),
     Unknown,
 }
 
@@ -137,6 +195,12 @@ enum Kind {
     /// `new targets.LambdaTarget(fn)`: registers the function with an Application Load Balancer
     /// target group (the one thing it is for), with the invoke permission CDK adds.
     LambdaTarget,
+    /// An L1 construct (`new apigw.CfnMethod(this, 'Id', props)`): the CloudFormation resource
+    /// of that type, its props as its properties. CDK grants nothing for it.
+    Cfn(&'static str),
+    /// `new apigw.Integration({type, uri})` or `new apigw.AwsIntegration({service: 'lambda',
+    /// path})`: an integration written by its URI, for which CDK grants no invoke permission.
+    RawIntegration,
 }
 
 fn kind_of(callee: &str) -> Option<Kind> {
@@ -178,8 +242,73 @@ impl Kind {
                 | Kind::HttpLambdaIntegration
                 | Kind::WebSocketLambdaIntegration
                 | Kind::LambdaTarget
+                | Kind::RawIntegration
         )
     }
+}
+
+/// The module a dotted callee comes from, through the file's imports (`apigw.CfnMethod` →
+/// `aws-cdk-lib/aws-apigateway`).
+fn module_of(path: &str, imports: &HashMap<String, String>) -> String {
+    let segments: Vec<&str> = path.split('.').collect();
+    let Some((_, owners)) = segments.split_last() else {
+        return String::new();
+    };
+    // `CfnMethod` imported by itself: its own import names the module.
+    let Some((first, between)) = owners.split_first() else {
+        return imports.get(path).cloned().unwrap_or_default();
+    };
+    match imports.get(*first) {
+        Some(module) => std::iter::once(module.as_str())
+            .chain(between.iter().copied())
+            .collect::<Vec<_>>()
+            .join("/"),
+        None => owners.join("/"),
+    }
+}
+
+/// The AWS service a CDK module path names: `aws-cdk-lib/aws-apigateway` → `apigateway`,
+/// `aws_cdk.aws_lambda` → `lambda`, `@aws-cdk/aws-apigatewayv2-alpha` → `apigatewayv2`.
+fn service_of(module: &str) -> Option<String> {
+    module
+        .split(['/', '.'])
+        .filter(|segment| !matches!(*segment, "aws-cdk-lib" | "aws_cdk" | "aws-cdk"))
+        .filter_map(|segment| {
+            segment
+                .strip_prefix("aws-")
+                .or_else(|| segment.strip_prefix("aws_"))
+        })
+        .next_back()
+        .map(|service| {
+            service
+                .trim_end_matches("-alpha")
+                .trim_end_matches("_alpha")
+                .to_owned()
+        })
+}
+
+/// The kinds only a module tells apart: the L1 constructs the model reads, and the API Gateway
+/// integrations written by their URI (`Integration` is no unique name).
+fn module_kind(path: &str, imports: &HashMap<String, String>) -> Option<Kind> {
+    let class = last(path);
+    if !class.starts_with("Cfn") && !class.ends_with("Integration") {
+        return None;
+    }
+    let service = service_of(&module_of(path, imports))?;
+    Some(match (service.as_str(), class) {
+        ("lambda", "CfnPermission") => Kind::Cfn("AWS::Lambda::Permission"),
+        ("lambda", "CfnUrl") => Kind::Cfn("AWS::Lambda::Url"),
+        ("apigateway", "CfnRestApi") => Kind::Cfn("AWS::ApiGateway::RestApi"),
+        ("apigateway", "CfnResource") => Kind::Cfn("AWS::ApiGateway::Resource"),
+        ("apigateway", "CfnMethod") => Kind::Cfn("AWS::ApiGateway::Method"),
+        ("apigateway", "CfnAuthorizer") => Kind::Cfn("AWS::ApiGateway::Authorizer"),
+        ("apigatewayv2", "CfnApi") => Kind::Cfn("AWS::ApiGatewayV2::Api"),
+        ("apigatewayv2", "CfnRoute") => Kind::Cfn("AWS::ApiGatewayV2::Route"),
+        ("apigatewayv2", "CfnIntegration") => Kind::Cfn("AWS::ApiGatewayV2::Integration"),
+        ("apigatewayv2", "CfnAuthorizer") => Kind::Cfn("AWS::ApiGatewayV2::Authorizer"),
+        ("apigateway", "Integration" | "AwsIntegration") => Kind::RawIntegration,
+        _ => return None,
+    })
 }
 
 struct Construct {
@@ -188,6 +317,11 @@ struct Construct {
     id_range: TextRange,
     range: TextRange,
     args: Vec<Ex>,
+    /// A function written in a helper that is called: each call is a function of its own, and
+    /// this one, its parameters unknown, stands for none.
+    template: bool,
+    /// The field of a custom construct holding the function it makes (`orders.fn`).
+    field: Option<String>,
 }
 
 impl Construct {
@@ -206,6 +340,9 @@ pub fn read(kind: FileKind, tree: &Tree, text: &str) -> Template {
         python,
         bindings: Vec::new(),
         calls: Vec::new(),
+        imports: HashMap::new(),
+        helpers: Vec::new(),
+        returns: Vec::new(),
     };
     let root = tree.root_node();
     let whole = TextRange::new(root.start_byte(), root.end_byte());
@@ -246,6 +383,13 @@ struct Reader<'t> {
     bindings: Vec<Binding>,
     /// Every call of the file (nested ones too), in document order.
     calls: Vec<Ex>,
+    /// The names the file's imports bind, with the module path each stands for
+    /// (`apigw` → `aws-cdk-lib/aws-apigateway`, `CfnMethod` → `aws-cdk-lib/aws-apigateway/CfnMethod`).
+    imports: HashMap<String, String>,
+    /// Functions, methods and constructors, in document order.
+    helpers: Vec<Helper>,
+    /// The values of `return` statements.
+    returns: Vec<Ex>,
 }
 
 fn range(node: Node) -> TextRange {
@@ -321,6 +465,22 @@ impl Reader<'_> {
                 ) {
                     if name.kind() == "identifier" {
                         let value = self.expr(value, 0);
+                        // `const apigw = require('aws-cdk-lib/aws-apigateway')`.
+                        if let Expr::Call(callee, args) = &value.expr {
+                            if let (
+                                Expr::Name(function),
+                                [Ex {
+                                    expr: Expr::Str(module),
+                                    ..
+                                }],
+                            ) = (&callee.expr, args.as_slice())
+                            {
+                                if function == "require" {
+                                    self.imports
+                                        .insert(self.slice(name).to_owned(), module.clone());
+                                }
+                            }
+                        }
                         self.bind(self.slice(name).to_owned(), scope, name.start_byte(), value);
                     }
                 }
@@ -349,12 +509,197 @@ impl Reader<'_> {
                     self.calls.push(call);
                 }
             }
+            "import_statement" | "import_from_statement" => self.record_import(node),
+            "function_declaration" | "method_definition" | "function_definition" => {
+                self.record_helper(node)
+            }
+            "return_statement" => {
+                if let Some(value) = node.named_child(0) {
+                    let value = self.expr(value, 0);
+                    self.returns.push(value);
+                }
+            }
             _ => {}
         }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             self.walk(child, scope, depth + 1);
         }
+    }
+
+    /// Records a function, method or constructor with its parameters.
+    fn record_helper(&mut self, node: Node) {
+        let Some(name) = self.field(node, "name").map(|n| self.slice(n).to_owned()) else {
+            return;
+        };
+        // The class a method belongs to: `class_body`/`block` inside the class.
+        let class = node
+            .parent()
+            .and_then(|body| body.parent())
+            .filter(|class| {
+                matches!(
+                    class.kind(),
+                    "class_declaration"
+                        | "class"
+                        | "abstract_class_declaration"
+                        | "class_definition"
+                )
+            });
+        let kind = match class {
+            Some(class) if name == "constructor" || name == "__init__" => {
+                let class_name = self
+                    .field(class, "name")
+                    .map(|n| self.slice(n).to_owned())
+                    .unwrap_or_default();
+                let extends = if self.python {
+                    self.field(class, "superclasses")
+                        .and_then(|list| list.named_child(0))
+                } else {
+                    let mut cursor = class.walk();
+                    let heritage = class
+                        .named_children(&mut cursor)
+                        .find(|child| child.kind() == "class_heritage");
+                    heritage.and_then(|heritage| {
+                        let mut inner = heritage.walk();
+                        let clause = heritage
+                            .named_children(&mut inner)
+                            .find(|child| child.kind() == "extends_clause");
+                        clause.and_then(|clause| clause.child_by_field_name("value"))
+                    })
+                }
+                .and_then(|value| dotted(&self.expr(value, 0)));
+                HelperKind::Constructor {
+                    class: class_name,
+                    extends,
+                }
+            }
+            Some(_) => HelperKind::Method,
+            None => HelperKind::Function,
+        };
+        let mut params = Vec::new();
+        if let Some(list) = self.field(node, "parameters") {
+            let mut cursor = list.walk();
+            for (index, param) in list.named_children(&mut cursor).enumerate() {
+                // Python methods' `self`.
+                if self.python && index == 0 && kind != HelperKind::Function {
+                    continue;
+                }
+                let (target, default) = match param.kind() {
+                    "required_parameter" | "optional_parameter" => {
+                        (self.field(param, "pattern"), self.field(param, "value"))
+                    }
+                    "default_parameter" | "typed_default_parameter" => {
+                        (self.field(param, "name"), self.field(param, "value"))
+                    }
+                    "typed_parameter" => (param.named_child(0), None),
+                    "identifier" => (Some(param), None),
+                    "comment" | "keyword_separator" | "positional_separator" => continue,
+                    // `*args`, `**kwargs`, `...rest`: what follows is not positional.
+                    _ => break,
+                };
+                let Some(target) = target else {
+                    break;
+                };
+                let (name, keys) = match target.kind() {
+                    "identifier" => (Some(self.slice(target).to_owned()), Vec::new()),
+                    "object_pattern" => {
+                        let mut inner = target.walk();
+                        let keys = target
+                            .named_children(&mut inner)
+                            .filter(|key| key.kind() == "shorthand_property_identifier_pattern")
+                            .map(|key| self.slice(key).to_owned())
+                            .collect();
+                        (None, keys)
+                    }
+                    _ => (None, Vec::new()),
+                };
+                params.push(Param {
+                    name,
+                    keys,
+                    default: default.map(|value| self.expr(value, 0)),
+                });
+            }
+        }
+        self.helpers.push(Helper {
+            name,
+            range: range(node),
+            params,
+            kind,
+        });
+    }
+
+    /// Records the names an import binds: TypeScript `import * as x from 'm'`, `import { a as
+    /// b } from 'm'`; Python `import a.b as c`, `from a.b import c as d`.
+    fn record_import(&mut self, node: Node) {
+        let mut found: Vec<(String, String)> = Vec::new();
+        if self.python {
+            let module = self
+                .field(node, "module_name")
+                .map(|module| self.slice(module).to_owned());
+            let mut cursor = node.walk();
+            for name in node.children_by_field_name("name", &mut cursor) {
+                let (dotted, alias) = match name.kind() {
+                    "aliased_import" => (
+                        self.field(name, "name").map(|n| self.slice(n).to_owned()),
+                        self.field(name, "alias").map(|n| self.slice(n).to_owned()),
+                    ),
+                    _ => (Some(self.slice(name).to_owned()), None),
+                };
+                let Some(dotted) = dotted else {
+                    continue;
+                };
+                let (bound, path) = match (&module, alias) {
+                    (Some(module), alias) => (
+                        alias.unwrap_or_else(|| dotted.clone()),
+                        format!("{module}/{dotted}"),
+                    ),
+                    // `import aws_cdk.aws_lambda` binds `aws_cdk`.
+                    (None, None) => {
+                        let first = dotted.split('.').next().unwrap_or(&dotted).to_owned();
+                        (first.clone(), first)
+                    }
+                    (None, Some(alias)) => (alias, dotted),
+                };
+                found.push((bound, path));
+            }
+        } else {
+            let Some(source) = self.field(node, "source") else {
+                return;
+            };
+            let Expr::Str(module) = self.string(source) else {
+                return;
+            };
+            let mut stack = vec![node];
+            while let Some(current) = stack.pop() {
+                let mut cursor = current.walk();
+                for child in current.named_children(&mut cursor) {
+                    match child.kind() {
+                        "import_clause" | "named_imports" => stack.push(child),
+                        "namespace_import" => {
+                            if let Some(name) = child.named_child(0) {
+                                found.push((self.slice(name).to_owned(), module.clone()));
+                            }
+                        }
+                        "import_specifier" => {
+                            let name = self.field(child, "name").map(|n| self.slice(n));
+                            let alias = self.field(child, "alias").map(|n| self.slice(n));
+                            if let Some(name) = name {
+                                found.push((
+                                    alias.unwrap_or(name).to_owned(),
+                                    format!("{module}/{name}"),
+                                ));
+                            }
+                        }
+                        // A default import binds the module itself.
+                        "identifier" if current.kind() == "import_clause" => {
+                            found.push((self.slice(child).to_owned(), module.clone()));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.imports.extend(found);
     }
 
     fn bind_unknown(&mut self, name: Node, scope: TextRange) {
@@ -439,6 +784,7 @@ impl Reader<'_> {
             "true" => ex(Expr::Bool(true)),
             "false" => ex(Expr::Bool(false)),
             "this" => ex(Expr::Name("this".into())),
+            "super" => ex(Expr::Name("super".into())),
             "identifier" | "shorthand_property_identifier" => {
                 let name = self.slice(node);
                 ex(Expr::Name(if self.python && name == "self" {
@@ -626,11 +972,41 @@ impl Reader<'_> {
         }
     }
 
+    /// A Python f-string: its text and `{expression}`s joined; a format spec, a conversion or an
+    /// escape makes it unknown.
+    fn format_string(&self, node: Node) -> Expr {
+        let mut pieces = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "string_start" | "string_end" => {}
+                "string_content" if child.named_child_count() == 0 => pieces.push(Ex {
+                    range: range(child),
+                    expr: Expr::Str(self.slice(child).to_owned()),
+                }),
+                "interpolation" if child.named_child_count() == 1 => {
+                    match self.field(child, "expression") {
+                        Some(inner) => pieces.push(self.expr(inner, 1)),
+                        None => return Expr::Unknown,
+                    }
+                }
+                _ => return Expr::Unknown,
+            }
+        }
+        Expr::Concat(pieces)
+    }
+
     fn string(&self, node: Node) -> Expr {
         let written = self.slice(node);
         if self.python {
             let mut cursor = node.walk();
             let mut content = String::new();
+            if let Some(start) = node.named_child(0).filter(|c| c.kind() == "string_start") {
+                let prefix = self.slice(start).to_ascii_lowercase();
+                if prefix.contains('f') && !prefix.contains('b') {
+                    return self.format_string(node);
+                }
+            }
             for child in node.named_children(&mut cursor) {
                 match child.kind() {
                     "string_content" => content.push_str(self.slice(child)),
@@ -748,7 +1124,7 @@ impl<'r> Compiler<'r> {
             let Some(path) = dotted(callee) else {
                 continue;
             };
-            let Some(kind) = kind_of(&path) else {
+            let Some(kind) = module_kind(&path, &reader.imports).or_else(|| kind_of(&path)) else {
                 continue;
             };
             let args = &if reader.python && kind.scoped() {
@@ -807,14 +1183,336 @@ impl<'r> Compiler<'r> {
                 id_range,
                 range: call.range,
                 args: args.clone(),
+                template: false,
+                field: None,
             });
         }
+        compiler.instantiate(&mut ids);
         compiler
+    }
+
+    /// Functions made by helpers of the file: each call of a function or method that returns a
+    /// function construct, and each `new` of a class whose constructor makes one (into a field,
+    /// or as the function class it extends), is a function of its own, with the call's
+    /// arguments in place of the helper's parameters.
+    fn instantiate(&mut self, ids: &mut HashMap<String, usize>) {
+        let reader = self.reader;
+        let mut made: Vec<Made> = Vec::new();
+        for (index, helper) in reader.helpers.iter().enumerate() {
+            let innermost = |at: usize| {
+                helper.range.contains(at)
+                    && !reader.helpers.iter().any(|other| {
+                        other.range != helper.range
+                            && helper.range.contains(other.range.start)
+                            && other.range.contains(at)
+                    })
+            };
+            if let HelperKind::Constructor {
+                extends: Some(base),
+                ..
+            } = &helper.kind
+            {
+                let kind = kind_of(base).filter(|kind| kind.is_function());
+                let call = reader.calls.iter().find(|call| {
+                    innermost(call.range.start)
+                        && matches!(&call.expr, Expr::Call(callee, _) if is_super(callee))
+                });
+                if let (
+                    Some(kind),
+                    Some(Ex {
+                        expr: Expr::Call(_, args),
+                        ..
+                    }),
+                ) = (kind, call)
+                {
+                    let args = if reader.python {
+                        python_positional(args)
+                    } else {
+                        args.clone()
+                    };
+                    made.push(Made {
+                        helper: index,
+                        kind,
+                        args,
+                        field: None,
+                        written: None,
+                    });
+                }
+            }
+            for (at, construct) in self.constructs.iter().enumerate() {
+                if !construct.kind.is_function() || !innermost(construct.range.start) {
+                    continue;
+                }
+                let field = match &helper.kind {
+                    HelperKind::Constructor { .. } => {
+                        let field = reader.bindings.iter().find_map(|binding| {
+                            let field = binding.name.strip_prefix("this.")?;
+                            (helper.range.contains(binding.at)
+                                && self.refers_to(&binding.value, at))
+                            .then(|| field.to_owned())
+                        });
+                        let Some(field) = field else {
+                            continue;
+                        };
+                        Some(field)
+                    }
+                    _ => {
+                        let returned = reader
+                            .returns
+                            .iter()
+                            .any(|value| innermost(value.range.start) && self.refers_to(value, at));
+                        if !returned {
+                            continue;
+                        }
+                        None
+                    }
+                };
+                made.push(Made {
+                    helper: index,
+                    kind: construct.kind,
+                    args: construct.args.clone(),
+                    field,
+                    written: Some(at),
+                });
+            }
+        }
+        for Made {
+            helper: index,
+            kind,
+            args,
+            field,
+            written,
+        } in made
+        {
+            let helper = &reader.helpers[index];
+            let sites: Vec<(&Ex, &[Ex])> = reader
+                .calls
+                .iter()
+                .filter_map(|site| match &site.expr {
+                    Expr::Call(callee, site_args)
+                        if !helper.range.contains(site.range.start)
+                            && !self
+                                .by_range
+                                .contains_key(&(site.range.start, site.range.end))
+                            && calls_helper(callee, helper, reader.python) =>
+                    {
+                        Some((site, site_args.as_slice()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if sites.is_empty() {
+                continue;
+            }
+            if let Some(written) = written {
+                // The function written in the helper stands for none: its id is free.
+                self.constructs[written].template = true;
+                if let Some(count) = ids.get_mut(&self.constructs[written].id) {
+                    *count = count.saturating_sub(1);
+                }
+            }
+            for (site, site_args) in sites {
+                let bound = self.bind_arguments(helper, site_args);
+                let args: Vec<Ex> = args
+                    .iter()
+                    .map(|arg| self.substitute(arg, &bound, helper.range, 0))
+                    .collect();
+                let site_id = |position: usize| {
+                    let positional = if reader.python && helper.kind != HelperKind::Function {
+                        python_positional(site_args)
+                    } else {
+                        site_args.to_vec()
+                    };
+                    match positional.get(position).map(|a| (self.eval(a, 0), a.range)) {
+                        Some((Val::Str(id, _), range)) => Some((id, range)),
+                        _ => None,
+                    }
+                };
+                let own = match args.get(1).map(|a| (self.eval(a, 0), a.range)) {
+                    Some((Val::Str(id, _), range)) => Some((id, range)),
+                    _ => None,
+                };
+                let named = match (&helper.kind, &field) {
+                    (HelperKind::Constructor { .. }, Some(_)) => {
+                        site_id(1).map(|(outer, range)| {
+                            let inner = written.map_or("Function", |w| {
+                                match &self.constructs[w].args.get(1).map(|a| &a.expr) {
+                                    Some(Expr::Str(inner)) => inner.as_str(),
+                                    _ => "Function",
+                                }
+                            });
+                            (format!("{outer}/{inner}"), range)
+                        })
+                    }
+                    _ => own,
+                };
+                // An id computed at run time: the name the call is bound to, else the helper
+                // and line.
+                let (id, id_range) = named.unwrap_or_else(|| {
+                    let bound = reader
+                        .bindings
+                        .iter()
+                        .find(|binding| binding.value.range == site.range)
+                        .map(|binding| binding.name.trim_start_matches("this.").to_owned());
+                    let line = reader.text[..site.range.start].matches('\n').count() + 1;
+                    (
+                        bound.unwrap_or_else(|| format!("{}@{line}", helper.name)),
+                        site.range,
+                    )
+                });
+                let count = ids.entry(id.clone()).or_insert(0);
+                *count += 1;
+                let id = if *count > 1 {
+                    format!("{id}#{count}")
+                } else {
+                    id
+                };
+                self.by_range
+                    .insert((site.range.start, site.range.end), self.constructs.len());
+                self.constructs.push(Construct {
+                    kind,
+                    id,
+                    id_range,
+                    range: site.range,
+                    args,
+                    template: false,
+                    field: field.clone(),
+                });
+            }
+        }
+    }
+
+    /// Whether an expression is the construct `at`, or a name bound to it.
+    fn refers_to(&self, value: &Ex, at: usize) -> bool {
+        let target = self.constructs[at].range;
+        match &value.expr {
+            _ if value.range == target => true,
+            Expr::Name(name) => self
+                .lookup(name, value.range.start)
+                .is_some_and(|bound| bound.range == target),
+            _ => false,
+        }
+    }
+
+    /// The arguments of a call of `helper`, by parameter name: positional, Python keywords,
+    /// defaults; a destructured parameter's names as the argument's keys; unknown otherwise.
+    fn bind_arguments(&self, helper: &Helper, site_args: &[Ex]) -> HashMap<String, Ex> {
+        let python = self.reader.python;
+        let (positional, keywords): (&[Ex], Option<&[Prop]>) = match site_args.split_last() {
+            Some((
+                Ex {
+                    expr: Expr::Object(props),
+                    range,
+                },
+                rest,
+            )) if python && self.reader.text[range.start..].starts_with('(') => {
+                (rest, Some(props.as_slice()))
+            }
+            _ => (site_args, None),
+        };
+        let mut bound = HashMap::new();
+        for (position, param) in helper.params.iter().enumerate() {
+            let by_keyword = param.name.as_deref().and_then(|name| {
+                keywords.and_then(|props| find_prop(props, &camel(name)).or(find_prop(props, name)))
+            });
+            let value = positional
+                .get(position)
+                .or(by_keyword)
+                .or(param.default.as_ref())
+                .cloned()
+                .unwrap_or(Ex {
+                    range: helper.range,
+                    expr: Expr::Unknown,
+                });
+            for key in &param.keys {
+                bound.insert(
+                    key.clone(),
+                    Ex {
+                        range: value.range,
+                        expr: Expr::Member(Box::new(value.clone()), key.clone()),
+                    },
+                );
+            }
+            if let Some(name) = &param.name {
+                bound.insert(name.clone(), value);
+            }
+        }
+        bound
+    }
+
+    /// An expression of a helper with its parameters replaced by a call's arguments, and the
+    /// helper's own local names by what they are bound to.
+    fn substitute(
+        &self,
+        ex: &Ex,
+        bound: &HashMap<String, Ex>,
+        helper: TextRange,
+        depth: usize,
+    ) -> Ex {
+        if depth > MAX_DEPTH || !self.step() {
+            return Ex {
+                range: ex.range,
+                expr: Expr::Unknown,
+            };
+        }
+        let expr = match &ex.expr {
+            Expr::Name(name) => {
+                if let Some(argument) = bound.get(name) {
+                    return argument.clone();
+                }
+                match self.lookup_binding(name, ex.range.start) {
+                    Some(binding) if binding.scope == helper => {
+                        return self.substitute(&binding.value, bound, helper, depth + 1);
+                    }
+                    _ => ex.expr.clone(),
+                }
+            }
+            Expr::Member(object, property) => Expr::Member(
+                Box::new(self.substitute(object, bound, helper, depth + 1)),
+                property.clone(),
+            ),
+            Expr::Call(callee, args) => Expr::Call(
+                Box::new(self.substitute(callee, bound, helper, depth + 1)),
+                args.iter()
+                    .map(|arg| self.substitute(arg, bound, helper, depth + 1))
+                    .collect(),
+            ),
+            Expr::Object(props) => Expr::Object(
+                props
+                    .iter()
+                    .map(|prop| Prop {
+                        value: self.substitute(&prop.value, bound, helper, depth + 1),
+                        ..prop.clone()
+                    })
+                    .collect(),
+            ),
+            Expr::Array(items) => Expr::Array(
+                items
+                    .iter()
+                    .map(|item| self.substitute(item, bound, helper, depth + 1))
+                    .collect(),
+            ),
+            Expr::Concat(items) => Expr::Concat(
+                items
+                    .iter()
+                    .map(|item| self.substitute(item, bound, helper, depth + 1))
+                    .collect(),
+            ),
+            other => other.clone(),
+        };
+        Ex {
+            range: ex.range,
+            expr,
+        }
     }
 
     /// The binding of `name` visible at `at`: in the innermost scope holding it, the last one
     /// before the use (or the only one).
     fn lookup(&self, name: &str, at: usize) -> Option<&'r Ex> {
+        self.lookup_binding(name, at).map(|binding| &binding.value)
+    }
+
+    fn lookup_binding(&self, name: &str, at: usize) -> Option<&'r Binding> {
         let reader = self.reader;
         let candidates: Vec<&Binding> = self
             .bindings
@@ -829,13 +1527,13 @@ impl<'r> Compiler<'r> {
             .filter(|b| b.scope.len() == innermost)
             .collect();
         if inner.len() == 1 {
-            return Some(&inner[0].value);
+            return Some(inner[0]);
         }
         inner
             .iter()
             .filter(|b| b.at < at)
             .max_by_key(|b| b.at)
-            .map(|b| &b.value)
+            .map(|b| **b)
     }
 
     /// Counts one step; `false` once the budget is spent.
@@ -859,18 +1557,37 @@ impl<'r> Compiler<'r> {
             Expr::Concat(pieces) => {
                 let mut out = String::new();
                 let mut base = None;
+                // The pieces as CloudFormation, for a string that joins deploy-time values.
+                let mut parts: Vec<Value> = Vec::new();
+                let mut deployed = false;
+                let mut unknown_piece = false;
                 for (index, piece) in pieces.iter().enumerate() {
                     match self.eval(piece, depth + 1) {
-                        Val::Str(text, _) => out.push_str(&text),
-                        Val::Num(n, _, _) => out.push_str(&format_number(n)),
+                        Val::Str(text, range) => {
+                            parts.push(string(range, &text));
+                            out.push_str(&text);
+                        }
+                        Val::Num(n, range, _) => {
+                            parts.push(string(range, &format_number(n)));
+                            out.push_str(&format_number(n));
+                        }
                         Val::Path(b, rel) if index == 0 => {
                             base = Some(b);
                             out.push_str(&rel);
                         }
-                        _ => return Val::Unknown,
+                        Val::Cfn(value) => {
+                            deployed = true;
+                            parts.push(value);
+                        }
+                        _ => {
+                            unknown_piece = true;
+                            parts.push(unknown(piece.range));
+                        }
                     }
                 }
                 match base {
+                    _ if deployed && base.is_none() => Val::Cfn(join(ex.range, "", parts)),
+                    _ if unknown_piece || deployed => Val::Unknown,
                     Some(base) => Val::Path(base, normalize(&out)),
                     None => Val::Str(out, ex.range),
                 }
@@ -905,12 +1622,191 @@ impl<'r> Compiler<'r> {
                     (Val::Path(Base::File, file), "parent") if file == "\u{0}file" => {
                         Val::Path(Base::File, String::new())
                     }
-                    (Val::Enum(path), _) => Val::Enum(format!("{path}.{property}")),
+                    (Val::Construct(at), property)
+                        if self.constructs[at].field.as_deref() == Some(property) =>
+                    {
+                        Val::Construct(at)
+                    }
+                    (Val::Construct(at), property) => self
+                        .attribute(at, property, ex.range)
+                        .map_or(Val::Unknown, Val::Cfn),
+                    (Val::RestResource(api, path), "resourceId") => {
+                        let id = &self.constructs[api].id;
+                        Val::Cfn(if path == "/" {
+                            get_att(ex.range, id, "RootResourceId")
+                        } else {
+                            reference(ex.range, &rest_resource_id(id, &path))
+                        })
+                    }
+                    (Val::Enum(path), _) => {
+                        let path = format!("{path}.{property}");
+                        match pseudo_parameter(&path) {
+                            Some(name) => Val::Cfn(reference(ex.range, name)),
+                            None => Val::Enum(path),
+                        }
+                    }
+                    // `Stack.of(this).region`.
+                    (_, property)
+                        if matches!(&object.expr, Expr::Call(callee, _)
+                            if dotted(callee).is_some_and(|c| c.ends_with("Stack.of"))) =>
+                    {
+                        pseudo_parameter(&format!("this.{property}"))
+                            .map_or(Val::Unknown, |name| Val::Cfn(reference(ex.range, name)))
+                    }
                     _ => Val::Unknown,
                 }
             }
             Expr::Call(callee, args) => self.eval_call(ex, callee, args, depth),
         }
+    }
+
+    /// A construct's attribute as CloudFormation: `fn.functionArn`, `api.restApiId`, an L1's
+    /// `ref` and `attrX`.
+    fn attribute(&self, at: usize, property: &str, range: TextRange) -> Option<Value> {
+        let construct = &self.constructs[at];
+        let id = construct.id.as_str();
+        match (construct.kind, property) {
+            (kind, "functionArn") if kind.is_function() => Some(get_att(range, id, "Arn")),
+            (kind, "functionName") if kind.is_function() => Some(reference(range, id)),
+            (Kind::RestApi | Kind::LambdaRestApi | Kind::SpecRestApi, "restApiId") => {
+                Some(reference(range, id))
+            }
+            (Kind::RestApi | Kind::LambdaRestApi | Kind::SpecRestApi, "restApiRootResourceId") => {
+                Some(get_att(range, id, "RootResourceId"))
+            }
+            (Kind::HttpApi | Kind::WebSocketApi, "apiId" | "httpApiId") => {
+                Some(reference(range, id))
+            }
+            (Kind::Cfn(_), "ref") => Some(reference(range, id)),
+            (Kind::Cfn(_), attribute) => {
+                let name = attribute.strip_prefix("attr")?;
+                name.starts_with(|c: char| c.is_ascii_uppercase())
+                    .then(|| get_att(range, id, name))
+            }
+            _ => None,
+        }
+    }
+
+    /// A value as the CloudFormation it synthesises to; what cannot be read is unknown.
+    fn to_cfn(&self, value: Val, range: TextRange, depth: usize) -> Value {
+        if depth > MAX_DEPTH || !self.step() {
+            return unknown(range);
+        }
+        match value {
+            Val::Str(text, range) => string(range, &text),
+            Val::Num(n, range, _) => Value {
+                range,
+                kind: ValueKind::Number(n),
+            },
+            Val::Bool(b) => Value {
+                range,
+                kind: ValueKind::Bool(b),
+            },
+            Val::Cfn(value) => value,
+            Val::Obj(props) => self.cfn_object(&props, range, false, depth + 1),
+            Val::Arr(items) => Value {
+                range,
+                kind: ValueKind::Seq(
+                    items
+                        .iter()
+                        .map(|item| self.to_cfn(self.eval(item, depth + 1), item.range, depth + 1))
+                        .collect(),
+                ),
+            },
+            // An enum member is its name (`IntegrationType.AWS_PROXY` → `AWS_PROXY`).
+            Val::Enum(path) if path.contains('.') && is_constant(last(&path)) => {
+                string(range, last(&path))
+            }
+            _ => unknown(range),
+        }
+    }
+
+    /// An object of L1 props as CloudFormation properties (`restApiId` → `RestApiId`); the keys
+    /// of free-form maps (`requestParameters`) are kept as written. A spread makes it unknown.
+    fn cfn_object(&self, props: &[Prop], range: TextRange, free: bool, depth: usize) -> Value {
+        if props.iter().any(|prop| prop.spread) {
+            return unknown(range);
+        }
+        let entries = props
+            .iter()
+            .map(|prop| {
+                let value = match self.eval(&prop.value, depth + 1) {
+                    Val::Obj(inner) => {
+                        let free = FREE_FORM.contains(&camel(&prop.key).as_str());
+                        self.cfn_object(&inner, prop.value.range, free, depth + 1)
+                    }
+                    other => self.to_cfn(other, prop.value.range, depth + 1),
+                };
+                let key = if free {
+                    prop.key.clone()
+                } else {
+                    pascal(&camel(&prop.key))
+                };
+                entry(&key, prop.key_range, value)
+            })
+            .collect();
+        map(range, entries)
+    }
+
+    /// An L1 construct as its CloudFormation resource.
+    fn l1_resource(&self, construct: &Construct, type_name: &str) -> Entry {
+        let at = construct.range;
+        let properties = match construct.props_arg() {
+            Some(props) => match self.eval(props, 0) {
+                Val::Obj(inner) => match self.cfn_object(&inner, props.range, false, 0).kind {
+                    ValueKind::Map(entries) => entries,
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        };
+        entry(
+            &construct.id,
+            construct.id_range,
+            resource(at, type_name, properties),
+        )
+    }
+
+    /// Who a `grantInvoke`/`addPermission` principal is.
+    fn principal(&self, ex: &Ex) -> Principal {
+        match self.eval(ex, 0) {
+            Val::Str(text, range) => return Principal::Named(text, range),
+            Val::Construct(_) => return Principal::Other,
+            _ => {}
+        }
+        let mut current = ex;
+        for _ in 0..8 {
+            match &current.expr {
+                Expr::Name(name) => match self.lookup(name, current.range.start) {
+                    Some(bound) => current = bound,
+                    None => break,
+                },
+                Expr::Call(callee, _) => {
+                    let identity = matches!(
+                        method_name(callee),
+                        "Role"
+                            | "User"
+                            | "Group"
+                            | "LazyRole"
+                            | "ArnPrincipal"
+                            | "AccountPrincipal"
+                            | "AccountRootPrincipal"
+                            | "OrganizationPrincipal"
+                            | "FederatedPrincipal"
+                            | "WebIdentityPrincipal"
+                            | "CanonicalUserPrincipal"
+                    );
+                    return if identity {
+                        Principal::Other
+                    } else {
+                        Principal::Unknown
+                    };
+                }
+                _ => break,
+            }
+        }
+        Principal::Unknown
     }
 
     fn is_rest_api(&self, at: usize) -> bool {
@@ -971,6 +1867,60 @@ impl<'r> Compiler<'r> {
             };
         }
         match method {
+            // `Fn.join('', [...])`.
+            "join" if path.split('.').any(|segment| segment == "Fn") => {
+                let delimiter = match arg(0) {
+                    Some(Val::Str(text, _)) => text,
+                    _ => return Val::Unknown,
+                };
+                let Some(Val::Arr(items)) = arg(1) else {
+                    return Val::Unknown;
+                };
+                let parts = items
+                    .iter()
+                    .map(|item| self.to_cfn(self.eval(item, depth + 1), item.range, depth + 1))
+                    .collect();
+                return Val::Cfn(join(ex.range, &delimiter, parts));
+            }
+            "ServicePrincipal" => {
+                if let Some(name @ Val::Str(..)) = arg(0) {
+                    return name;
+                }
+                return Val::Unknown;
+            }
+            "AnyPrincipal" => return Val::Str("*".into(), ex.range),
+            // `api.arnForExecuteApi(method = '*', path = '/*', stage = '*')`.
+            "arnForExecuteApi" => {
+                let Val::Construct(api) = self.eval(callee_object(callee), depth + 1) else {
+                    return Val::Unknown;
+                };
+                if !self.is_rest_api(api) && self.constructs[api].kind != Kind::HttpApi {
+                    return Val::Unknown;
+                }
+                let at = ex.range;
+                let part = |index: usize, default: &str| match args.get(index) {
+                    None => string(at, default),
+                    Some(argument) => {
+                        self.to_cfn(self.eval(argument, depth + 1), argument.range, depth + 1)
+                    }
+                };
+                let parts = vec![
+                    string(at, "arn:"),
+                    reference(at, "AWS::Partition"),
+                    string(at, ":execute-api:"),
+                    reference(at, "AWS::Region"),
+                    string(at, ":"),
+                    reference(at, "AWS::AccountId"),
+                    string(at, ":"),
+                    reference(at, &self.constructs[api].id),
+                    string(at, "/"),
+                    part(2, "*"),
+                    string(at, "/"),
+                    part(0, "*"),
+                    part(1, "/*"),
+                ];
+                return Val::Cfn(join(at, "", parts));
+            }
             "fromAsset" | "asset" | "AssetCode" if path.contains("Code") => {
                 // Python may name it: `Code.from_asset(path="lambda")`.
                 let written = match args.first() {
@@ -1148,7 +2098,11 @@ impl<'r> Compiler<'r> {
     /// The function a value is (a function construct, its alias or version).
     fn function_of(&self, value: &Val) -> Option<usize> {
         match value {
-            Val::Construct(at) if self.constructs[*at].kind.is_function() => Some(*at),
+            Val::Construct(at)
+                if self.constructs[*at].kind.is_function() && !self.constructs[*at].template =>
+            {
+                Some(*at)
+            }
             _ => None,
         }
     }
@@ -1163,6 +2117,14 @@ impl<'r> Compiler<'r> {
         let mut urls: Vec<(usize, TextRange)> = Vec::new();
         let mut rest_paths: Vec<(usize, String)> = Vec::new();
         let mut http_routes: Vec<(usize, String, usize, TextRange)> = Vec::new();
+        // REST methods whose integration is written by its URI: (route, the integration).
+        let mut raw_methods: Vec<(Route, usize)> = Vec::new();
+        // `addPermission` / `grantInvoke`: the resources they add.
+        let mut grants: Vec<Entry> = Vec::new();
+        // Functions `addPermission` opens to API Gateway.
+        let mut api_grants: Vec<(usize, TextRange)> = Vec::new();
+        // (L1 construct, function, where): the functions L1 constructs name.
+        let mut l1_named: Vec<(usize, usize, TextRange)> = Vec::new();
         // Default integrations of APIs: LambdaRestApi's handler, RestApi/HttpApi
         // `defaultIntegration`.
         for (at, construct) in self.constructs.iter().enumerate() {
@@ -1228,10 +2190,18 @@ impl<'r> Compiler<'r> {
             let Expr::Call(callee, args) = &call.expr else {
                 continue;
             };
-            if self
-                .by_range
-                .contains_key(&(call.range.start, call.range.end))
-            {
+            if let Some(&at) = self.by_range.get(&(call.range.start, call.range.end)) {
+                if let Kind::Cfn(type_name) = self.constructs[at].kind {
+                    // The functions an L1 integration names: invoked through it when its URI
+                    // is read, else by a source the model does not know.
+                    if type_name != "AWS::Lambda::Permission" {
+                        let mut named = Vec::new();
+                        if let Expr::Call(_, args) = &call.expr {
+                            self.scan_args(args, &mut named);
+                        }
+                        l1_named.extend(named.into_iter().map(|(f, r)| (at, f, r)));
+                    }
+                }
                 self.scan_construct_args(call, &mut other);
                 continue;
             }
@@ -1251,6 +2221,26 @@ impl<'r> Compiler<'r> {
                             if self.constructs[i].kind == Kind::LambdaIntegration =>
                         {
                             Some(i)
+                        }
+                        Some(Val::Construct(i))
+                            if self.constructs[i].kind == Kind::RawIntegration
+                                && self.raw_integration(i).is_some() =>
+                        {
+                            rest_paths.push((api, path.clone()));
+                            let range = args.get(1).map_or(call.range, |a| a.range);
+                            raw_methods.push((
+                                Route {
+                                    api,
+                                    method: verb,
+                                    path,
+                                    function: usize::MAX,
+                                    integration: Some(i),
+                                    range,
+                                    options: args.get(2).cloned(),
+                                },
+                                i,
+                            ));
+                            continue;
                         }
                         // `addMethod('GET')`: the API's default integration.
                         None => None,
@@ -1377,11 +2367,55 @@ impl<'r> Compiler<'r> {
                         urls.push((function, call.range));
                     }
                 }
+                ("addPermission", Some(receiver)) => {
+                    let props = args.get(1);
+                    let principal = props.and_then(|p| match &p.expr {
+                        Expr::Object(props) => find_prop(props, "principal"),
+                        _ => None,
+                    });
+                    let function = self.function_of(&receiver);
+                    let read = principal.map_or(Principal::Unknown, |p| self.principal(p));
+                    if let Some(grant) = self.grant(call, &receiver, read, props, None) {
+                        grants.push(grant);
+                    }
+                    // Something invokes the function: another service, or API Gateway through
+                    // wiring the file may not show (decided once the wiring is read).
+                    if let Some(function) = function {
+                        let principal = principal.map(|p| self.principal(p));
+                        let api_gateway = matches!(&principal,
+                            Some(Principal::Named(name, _)) if name == API_GATEWAY);
+                        if api_gateway {
+                            api_grants.push((function, call.range));
+                        } else {
+                            other.push((function, call.range));
+                        }
+                    }
+                }
                 (
-                    "addEventSource"
-                    | "addEventSourceMapping"
-                    | "addPermission"
-                    | "configureAsyncInvoke",
+                    "grantInvoke"
+                    | "grantInvokeUrl"
+                    | "grantInvokeLatestVersion"
+                    | "grantInvokeVersion"
+                    | "grantInvokeCompositePrincipal",
+                    Some(receiver),
+                ) => {
+                    let read = match (method, args.first()) {
+                        ("grantInvokeCompositePrincipal", _) | (_, None) => Principal::Unknown,
+                        (_, Some(principal)) => self.principal(principal),
+                    };
+                    let action = (method == "grantInvokeUrl").then_some("lambda:InvokeFunctionUrl");
+                    if let Some(grant) = self.grant(
+                        call,
+                        &receiver,
+                        read,
+                        None,
+                        Some(action.unwrap_or("lambda:InvokeFunction")),
+                    ) {
+                        grants.push(grant);
+                    }
+                }
+                (
+                    "addEventSource" | "addEventSourceMapping" | "configureAsyncInvoke",
                     Some(receiver),
                 ) => {
                     if let Some(function) = self.function_of(&receiver) {
@@ -1402,10 +2436,11 @@ impl<'r> Compiler<'r> {
         }
         // Functions.
         for construct in &self.constructs {
-            if construct.kind.is_function() {
+            if construct.kind.is_function() && !construct.template {
                 resources.push(self.function(construct));
             }
             match construct.kind {
+                Kind::Cfn(type_name) => resources.push(self.l1_resource(construct, type_name)),
                 Kind::RestApi | Kind::LambdaRestApi | Kind::SpecRestApi => {
                     let mut properties = Vec::new();
                     if construct.kind == Kind::SpecRestApi {
@@ -1619,6 +2654,58 @@ impl<'r> Compiler<'r> {
                 granted.push((route.api, route.function));
             }
         }
+        // Methods whose integration names its URI: no permission granted.
+        for (index, (route, integration)) in raw_methods.iter().enumerate() {
+            let Some(properties) = self.raw_integration(*integration) else {
+                continue;
+            };
+            let api = &self.constructs[route.api];
+            let at = route.range;
+            let resource_id = if route.path == "/" {
+                get_att(at, &api.id, "RootResourceId")
+            } else {
+                reference(at, &rest_resource_id(&api.id, &route.path))
+            };
+            resources.push(entry(
+                &format!("{}:{} {}#raw{index}", api.id, route.method, route.path),
+                at,
+                resource(
+                    at,
+                    "AWS::ApiGateway::Method",
+                    vec![
+                        entry("HttpMethod", at, string(at, &route.method)),
+                        entry("ResourceId", at, resource_id),
+                        entry("RestApiId", at, reference(at, &api.id)),
+                        entry("Integration", at, map(at, properties)),
+                    ],
+                ),
+            ));
+        }
+        resources.extend(grants);
+        // A function the stack exposes in a field may be opened to API Gateway by whoever reads
+        // the field (another stack of the app): a permission for it the file cannot see.
+        for binding in &self.reader.bindings {
+            if !binding.name.starts_with("this.") {
+                continue;
+            }
+            let exposed = self.constructs.iter().enumerate().find(|(at, construct)| {
+                construct.kind.is_function()
+                    && !construct.template
+                    && self.refers_to(&binding.value, *at)
+            });
+            if let Some((_, construct)) = exposed {
+                let at = binding.value.range;
+                resources.push(entry(
+                    &format!("exposed#{}", at.start),
+                    at,
+                    resource(
+                        at,
+                        "AWS::Lambda::Permission",
+                        vec![entry("FunctionName", at, reference(at, &construct.id))],
+                    ),
+                ));
+            }
+        }
         // HTTP API integrations and routes.
         let mut integrations: Vec<(usize, usize)> = Vec::new();
         for (api, route_key, integration, range) in &http_routes {
@@ -1799,6 +2886,42 @@ impl<'r> Compiler<'r> {
                 ),
             ));
         }
+        for (construct, function, at) in l1_named {
+            let (id, function_id) = (
+                &self.constructs[construct].id,
+                &self.constructs[function].id,
+            );
+            let wired = resources
+                .iter()
+                .find(|resource| resource.key == *id)
+                .and_then(|resource| resource.value.get("Properties"))
+                .is_some_and(|properties| {
+                    WIRING
+                        .iter()
+                        .filter_map(|key| properties.get(key))
+                        .any(|value| names_resource(value, function_id, 0))
+                });
+            if !wired {
+                other.push((function, at));
+            }
+        }
+        // A function opened to API Gateway that no integration read here invokes is invoked
+        // through wiring the model does not know (an OpenAPI body, a URI it cannot read).
+        for (function, at) in api_grants {
+            let id = &self.constructs[function].id;
+            let wired = resources.iter().any(|resource| {
+                let Some(properties) = resource.value.get("Properties") else {
+                    return false;
+                };
+                WIRING
+                    .iter()
+                    .filter_map(|key| properties.get(key))
+                    .any(|value| names_resource(value, id, 0))
+            });
+            if !wired {
+                other.push((function, at));
+            }
+        }
         for (index, (function, at)) in other.into_iter().enumerate() {
             let id = &self.constructs[function].id;
             resources.push(entry(
@@ -1842,6 +2965,150 @@ impl<'r> Compiler<'r> {
             }
         }
         map(at, entries)
+    }
+
+    /// The `Integration` of a method made by `new apigw.Integration({type: AWS_PROXY, uri})`
+    /// or `new apigw.AwsIntegration({service: 'lambda', path, proxy: true})`; `None` for any
+    /// other (non-proxy, HTTP, mock, unknown).
+    fn raw_integration(&self, integration: usize) -> Option<Vec<Entry>> {
+        let construct = &self.constructs[integration];
+        let props = construct.args.first()?;
+        let at = construct.range;
+        let get = |key: &str| self.get(props, key, 0);
+        let uri = match get("service") {
+            Some(Val::Str(service, _)) if service == "lambda" => {
+                let written = self.written_range(props, "path").unwrap_or(at);
+                let path @ Val::Cfn(_) = get("path")? else {
+                    return None;
+                };
+                let path = self.to_cfn(path, written, 0);
+                if !matches!(get("proxy"), Some(Val::Bool(true))) {
+                    return None;
+                }
+                join(
+                    written,
+                    "",
+                    vec![
+                        string(at, "arn:"),
+                        reference(at, "AWS::Partition"),
+                        string(at, ":apigateway:"),
+                        reference(at, "AWS::Region"),
+                        string(at, ":lambda:path/"),
+                        path,
+                    ],
+                )
+            }
+            Some(_) => return None,
+            None => {
+                let kind = match get("type") {
+                    Some(Val::Enum(name)) => last(&name).to_owned(),
+                    Some(Val::Str(name, _)) => name,
+                    _ => return None,
+                };
+                if kind != "AWS_PROXY" {
+                    return None;
+                }
+                let written = self.written_range(props, "uri").unwrap_or(at);
+                // A URI the file cannot read may name any function: left to another source.
+                let uri @ Val::Cfn(_) = get("uri")? else {
+                    return None;
+                };
+                self.to_cfn(uri, written, 0)
+            }
+        };
+        let mut properties = vec![
+            entry("Type", at, string(at, "AWS_PROXY")),
+            entry("IntegrationHttpMethod", at, string(at, "POST")),
+            entry("Uri", at, uri),
+        ];
+        if let Some(Val::Obj(options)) = get("options") {
+            if find_prop(&options, "credentialsRole").is_some()
+                || find_prop(&options, "credentialsPassthrough").is_some()
+            {
+                properties.push(entry("Credentials", at, unknown(at)));
+            }
+            if let Some(timeout) = find_prop(&options, "timeout") {
+                properties.push(entry(
+                    "TimeoutInMillis",
+                    at,
+                    match self.eval(timeout, 0) {
+                        Val::Num(seconds, _, _) => Value {
+                            range: timeout.range,
+                            kind: ValueKind::Number(seconds * 1000.0),
+                        },
+                        _ => unknown(timeout.range),
+                    },
+                ));
+            }
+        } else if get("options").is_some() {
+            properties.push(entry("Credentials", at, unknown(at)));
+        }
+        Some(properties)
+    }
+
+    /// The permission `fn.addPermission(id, props)` or `fn.grantInvoke(principal)` adds, when
+    /// it may be one API Gateway or a function URL needs; for a function the file does not know,
+    /// a permission for any function (it may be any of them).
+    fn grant(
+        &self,
+        call: &Ex,
+        receiver: &Val,
+        principal: Principal,
+        props: Option<&Ex>,
+        action: Option<&str>,
+    ) -> Option<Entry> {
+        let function = self.function_of(receiver);
+        // Another construct grants nothing; a function written in a helper stands for each
+        // function the helper makes: a permission for any of them.
+        if function.is_none()
+            && matches!(receiver, Val::Construct(at) if !self.constructs[*at].template)
+        {
+            return None;
+        }
+        let at = call.range;
+        let mut properties = vec![entry(
+            "FunctionName",
+            at,
+            match function {
+                Some(function) => reference(at, &self.constructs[function].id),
+                None => unknown(at),
+            },
+        )];
+        match principal {
+            Principal::Named(name, range) => {
+                properties.push(entry("Principal", range, string(range, &name)))
+            }
+            Principal::Other => return None,
+            Principal::Unknown => {}
+        }
+        match action {
+            Some(action) => properties.push(entry("Action", at, string(at, action))),
+            None => match props.map(|p| self.get(p, "action", 0)) {
+                Some(None) | None => {
+                    properties.push(entry("Action", at, string(at, "lambda:InvokeFunction")))
+                }
+                Some(Some(Val::Str(action, range))) => {
+                    properties.push(entry("Action", range, string(range, &action)))
+                }
+                Some(Some(_)) => {}
+            },
+        }
+        if let Some(props) = props {
+            for (key, to) in [
+                ("sourceArn", "SourceArn"),
+                ("functionUrlAuthType", "FunctionUrlAuthType"),
+            ] {
+                if let Some(value) = self.get(props, key, 0) {
+                    let range = self.written_range(props, key).unwrap_or(at);
+                    properties.push(entry(to, range, self.to_cfn(value, range, 0)));
+                }
+            }
+        }
+        Some(entry(
+            &format!("grant#{}", at.start),
+            at,
+            resource(at, "AWS::Lambda::Permission", properties),
+        ))
     }
 
     fn integration_function(&self, integration: usize) -> Option<(usize, TextRange)> {
@@ -1896,6 +3163,8 @@ impl<'r> Compiler<'r> {
             | Kind::HttpLambdaIntegration
             | Kind::WebSocketLambdaIntegration
             | Kind::LambdaTarget
+            | Kind::RawIntegration
+            | Kind::Cfn(_)
             | Kind::Alias => return,
             Kind::RestApi | Kind::HttpApi => &["defaultIntegration"],
             _ if construct.kind.is_function() => &[],
@@ -2412,6 +3681,139 @@ fn esbuild_entry_points(at: TextRange, file: &str) -> Entry {
                 },
             )],
         ),
+    )
+}
+
+/// The properties through which a resource invokes a function.
+const WIRING: &[&str] = &[
+    "Integration",
+    "IntegrationUri",
+    "Target",
+    "TargetFunctionArn",
+    "AuthorizerUri",
+];
+
+/// Whether a value refers to the resource `id` (`Ref`, `Fn::GetAtt`, within joins and maps).
+fn names_resource(value: &Value, id: &str, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return false;
+    }
+    match &value.kind {
+        ValueKind::Intrinsic(call) => match (call.name.as_str(), &call.argument.kind) {
+            ("Ref", ValueKind::Str(name)) => name == id,
+            ("Fn::GetAtt", ValueKind::Seq(items)) => {
+                items.first().and_then(Value::as_str) == Some(id)
+            }
+            _ => names_resource(&call.argument, id, depth + 1),
+        },
+        ValueKind::Map(entries) => entries
+            .iter()
+            .any(|entry| names_resource(&entry.value, id, depth + 1)),
+        ValueKind::Seq(items) => items.iter().any(|item| names_resource(item, id, depth + 1)),
+        _ => false,
+    }
+}
+
+/// `super(...)`, Python's `super().__init__(...)`.
+fn is_super(callee: &Ex) -> bool {
+    match &callee.expr {
+        Expr::Name(name) => name == "super",
+        Expr::Member(object, method) => {
+            method == "__init__"
+                && matches!(&object.expr, Expr::Call(inner, _)
+                    if matches!(&inner.expr, Expr::Name(name) if name == "super"))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a call calls `helper`: `make(...)`, `this.make(...)`, `new Orders(...)`.
+fn calls_helper(callee: &Ex, helper: &Helper, python: bool) -> bool {
+    let name = if python {
+        camel(&helper.name)
+    } else {
+        helper.name.clone()
+    };
+    match (&helper.kind, &callee.expr) {
+        (HelperKind::Function, Expr::Name(called)) => *called == helper.name,
+        (HelperKind::Method, Expr::Member(object, called)) => {
+            *called == name && matches!(&object.expr, Expr::Name(this) if this == "this")
+        }
+        (HelperKind::Constructor { class, .. }, _) => {
+            dotted(callee).is_some_and(|path| last(&path) == class)
+        }
+        _ => false,
+    }
+}
+
+/// Who a granted principal is.
+enum Principal {
+    /// A service or `*`, and where it is written.
+    Named(String, TextRange),
+    /// An IAM identity (a role, a user, an account): no resource policy for API Gateway.
+    Other,
+    Unknown,
+}
+
+/// L1 props whose values are maps with keys of their own (kept as written).
+const FREE_FORM: &[&str] = &[
+    "requestParameters",
+    "requestTemplates",
+    "responseParameters",
+    "responseTemplates",
+    "requestModels",
+    "responseModels",
+    "stageVariables",
+    "variables",
+    "tags",
+];
+
+/// `restApiId` → `RestApiId`.
+fn pascal(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
+/// `AWS_PROXY`, `NONE`: an enum member's name, all capitals.
+fn is_constant(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The pseudo parameter `this.region`, `Aws.REGION` and the like stand for.
+fn pseudo_parameter(path: &str) -> Option<&'static str> {
+    let (owner, name) = path.rsplit_once('.')?;
+    let owner = last(owner);
+    let parameter = match name {
+        "region" | "REGION" => "AWS::Region",
+        "account" | "ACCOUNT_ID" => "AWS::AccountId",
+        "partition" | "PARTITION" => "AWS::Partition",
+        "urlSuffix" | "URL_SUFFIX" => "AWS::URLSuffix",
+        _ => return None,
+    };
+    (owner == "this" || owner == "Aws").then_some(parameter)
+}
+
+/// `Fn::Join` of the pieces.
+fn join(range: TextRange, delimiter: &str, parts: Vec<Value>) -> Value {
+    super::value::build::intrinsic(
+        range,
+        "Fn::Join",
+        Value {
+            range,
+            kind: ValueKind::Seq(vec![
+                string(range, delimiter),
+                Value {
+                    range,
+                    kind: ValueKind::Seq(parts),
+                },
+            ]),
+        },
     )
 }
 

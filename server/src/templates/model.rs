@@ -62,6 +62,14 @@ impl Dialect {
             (Dialect::Cdk { .. }, "Handler") => "handler",
             (Dialect::Cdk { .. }, "the parameter's Default") => "the constant",
             (Dialect::Cdk { .. }, "AWS::Lambda::Permission") => "CfnPermission",
+            (Dialect::Cdk { .. }, "AWS::Lambda::Url") => "CfnUrl",
+            (Dialect::Cdk { .. }, "Principal") => "principal",
+            (Dialect::Cdk { python: false }, "SourceArn") => "sourceArn",
+            (Dialect::Cdk { python: true }, "SourceArn") => "source_arn",
+            (Dialect::Cdk { python: false }, "AuthType") => "authType",
+            (Dialect::Cdk { python: true }, "AuthType") => "auth_type",
+            (Dialect::Cdk { python: false }, "FunctionUrlAuthType") => "functionUrlAuthType",
+            (Dialect::Cdk { python: true }, "FunctionUrlAuthType") => "function_url_auth_type",
             (Dialect::Cdk { python: false }, "ReservedConcurrentExecutions") => {
                 "reservedConcurrentExecutions"
             }

@@ -48,8 +48,9 @@ fn check(ctx: &TemplateContext<'_>, sink: &mut Sink) {
             }
             reported.push(source_arn.range);
             let message = format!(
-                "SourceArn {what}, but `{}` is invoked by {}: that call gets 500 (Invalid permissions on \
+                "{} {what}, but `{}` is invoked by {}: that call gets 500 (Invalid permissions on \
                  Lambda function)",
+                ctx.template.dialect.spelled("SourceArn"),
                 edge.function.logical_id,
                 edge.describe()
             );
