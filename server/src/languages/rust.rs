@@ -109,6 +109,7 @@ pub fn extract(tree: &Tree, text: &str) -> SourceFacts {
     extractor.collect_functions(root, &matches);
     extractor.collect_responses(&matches);
     extractor.collect_evidence(&matches);
+    extractor.collect_streaming();
     extractor.facts.edit_context.has_json_import = uses_bare_json_macro(&matches);
     super::timing::collect_rust(root, text, &mut extractor.facts);
     // Handlers `lambda_http` runs, or typed for API Gateway, answer an HTTP front door.
@@ -163,6 +164,33 @@ struct Candidate<'t> {
 }
 
 impl<'t> Extractor<'t> {
+    /// Handlers written for response streaming: the file runs them with
+    /// `run_with_streaming_response` (`lambda_http`) or `lambda_runtime::streaming::run`, or a
+    /// handler returns a `StreamResponse`. A crate's binary runs one handler, so the file's runtime
+    /// call speaks for every handler it has.
+    fn collect_streaming(&mut self) {
+        let runs_streaming = self.text.contains("run_with_streaming_response")
+            || self.text.contains("streaming::run(");
+        let mut handlers: Vec<(FunctionId, Node<'t>)> = self.by_node.values().copied().collect();
+        handlers.sort_by_key(|(id, _)| id.0);
+        for (id, node) in handlers {
+            let function = self.facts.function(id);
+            if !function.role.is_handler() {
+                continue;
+            }
+            let returns_stream = Signature::of(node, self.text)
+                .return_type
+                .is_some_and(|(_, written)| written.contains("StreamResponse"));
+            if runs_streaming || returns_stream {
+                let streaming = StreamingHandler {
+                    name: function.name.clone(),
+                    function: Some(id),
+                };
+                self.facts.streaming.push(streaming);
+            }
+        }
+    }
+
     fn node_text(&self, node: Node<'_>) -> &'t str {
         TextRange::of_node(&node).slice(self.text)
     }
