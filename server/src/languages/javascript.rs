@@ -2105,6 +2105,33 @@ mod tests {
         extract(kind, &tree, source, &[])
     }
 
+    fn streaming_names(source: &str) -> Vec<String> {
+        facts(FileKind::JavaScript, source)
+            .streaming
+            .into_iter()
+            .map(|streaming| streaming.name)
+            .collect()
+    }
+
+    #[test]
+    fn knows_handlers_written_for_streaming() {
+        let direct = "export const handler = awslambda.streamifyResponse(async (event, stream) => {\n  stream.end();\n});";
+        assert_eq!(streaming_names(direct), ["handler"]);
+        let aliased = "const streamify = awslambda.streamifyResponse;\nexports.chat = streamify(async (event, stream) => { stream.end(); });";
+        assert_eq!(streaming_names(aliased), ["chat"]);
+        let wrapped_later = "async function run(event, stream) { stream.end(); }\nexports.handler = awslambda.streamifyResponse(run);";
+        assert_eq!(streaming_names(wrapped_later), ["handler"]);
+        let middy = "import middy from '@middy/core';\nimport { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';\nexport const handler = middy(async (event) => ({ statusCode: 200, body: 'x' }), { executionMode: executionModeStreamifyResponse });";
+        let middy_facts = facts(FileKind::JavaScript, middy);
+        assert_eq!(middy_facts.streaming.len(), 1);
+        assert!(middy_facts.streams(FunctionId(0)));
+        // Buffered: a plain handler, and Middy without its streaming mode.
+        let buffered = "export const handler = async (event) => ({ statusCode: 200, body: 'x' });";
+        assert!(streaming_names(buffered).is_empty());
+        let plain_middy = "import middy from '@middy/core';\nexport const handler = middy(async (event) => ({ statusCode: 200, body: 'x' }));";
+        assert!(streaming_names(plain_middy).is_empty());
+    }
+
     fn handler_names(facts: &SourceFacts) -> Vec<&str> {
         facts
             .handlers()
