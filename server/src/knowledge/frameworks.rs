@@ -138,6 +138,24 @@ pub const TRANSPARENT_WRAPPER_MODULES: &[&str] = &[
     "epsagon",
 ];
 
+/// The Node.js managed runtimes' wrapper for a handler that streams its response: the global
+/// `awslambda.streamifyResponse(handler)`, also destructured (`const { streamifyResponse } =
+/// awslambda`) or imported from a package that provides it outside Lambda (`lambda-stream`).
+pub const STREAMIFY_RESPONSE: &str = "streamifyResponse";
+
+/// Whether a Node source file sets Middy to its streaming execution mode (Middy 5's
+/// `executionModeStreamifyResponse`, Middy 4's `streamifyResponse: true` option): its Middy
+/// handler is wrapped in `awslambda.streamifyResponse` by Middy itself.
+pub fn middy_streams(text: &str) -> bool {
+    text.contains("executionModeStreamifyResponse")
+        || text.match_indices("streamifyResponse").any(|(at, name)| {
+            text[at + name.len()..]
+                .trim_start()
+                .strip_prefix(':')
+                .is_some_and(|rest| rest.trim_start().starts_with("true"))
+        })
+}
+
 /// middy's own middlewares that leave the handler's response as it is (they parse the event,
 /// fetch parameters, log, or add headers): a middy handler using only these (and the response
 /// serializer and error handler above) answers with what the wrapped function returns. Any other

@@ -32,6 +32,20 @@ pub struct SourceFacts {
     /// JavaScript: the first top-level `import` or `export` statement, which only an ES module
     /// may hold.
     pub module_syntax: Option<TextRange>,
+    /// Handlers written to stream their response (`awslambda.streamifyResponse(...)`, Middy's
+    /// streaming execution mode, Rust's `run_with_streaming_response`): they write a response
+    /// stream, so what they return is not a buffered answer.
+    pub streaming: Vec<StreamingHandler>,
+}
+
+/// A handler written for response streaming, and how it shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamingHandler {
+    /// The name it is exported as (the one a template's `Handler` uses).
+    pub name: String,
+    /// The handler in [`SourceFacts::functions`], when the pipeline judges its body (a Middy
+    /// handler, a Rust handler); a function passed to `awslambda.streamifyResponse` is none.
+    pub function: Option<FunctionId>,
 }
 
 /// A module a file imports when it is loaded: at its top level and unconditionally (not in a
@@ -271,7 +285,16 @@ impl SourceFacts {
             non_objects: Vec::new(),
             imports: Vec::new(),
             module_syntax: None,
+            streaming: Vec::new(),
         }
+    }
+
+    /// Whether a handler is written for response streaming (see [`SourceFacts::streaming`]).
+    pub fn streams(&self, id: FunctionId) -> bool {
+        let name = &self.function(id).name;
+        self.streaming
+            .iter()
+            .any(|streaming| streaming.function == Some(id) || streaming.name == *name)
     }
 
     pub fn function(&self, id: FunctionId) -> &Function {

@@ -149,6 +149,7 @@ pub fn extract(kind: FileKind, tree: &Tree, text: &str, named: &[&str]) -> Sourc
     );
     extractor.collect_bindings();
     extractor.collect_functions();
+    extractor.collect_middy_streaming();
     extractor.collect_responses();
     extractor.collect_non_objects();
     extractor.collect_evidence();
@@ -333,6 +334,15 @@ impl<'t> Extractor<'t> {
             };
             if let Some(wrapper) = wrapper {
                 if !self.is_transparent_wrapper(wrapper) {
+                    if self.is_streamify(wrapper) {
+                        // Streamed: no function of the file's answers; the export is known.
+                        let name = direct_export
+                            .map_or_else(|| self.node_text(name_node), |(exported, _)| exported);
+                        self.facts.streaming.push(StreamingHandler {
+                            name: name.to_owned(),
+                            function: None,
+                        });
+                    }
                     self.unknown_wrapped.push(function.byte_range());
                     continue;
                 }
@@ -564,7 +574,15 @@ impl<'t> Extractor<'t> {
         });
         for (exported, value) in exports {
             if let Some((index, wrapper)) = self.resolve_function(value, None, 0) {
-                if wrapper.is_some_and(|wrapper| !self.is_transparent_wrapper(wrapper)) {
+                if let Some(wrapper) =
+                    wrapper.filter(|wrapper| !self.is_transparent_wrapper(wrapper))
+                {
+                    if self.is_streamify(wrapper) {
+                        self.facts.streaming.push(StreamingHandler {
+                            name: exported.to_owned(),
+                            function: None,
+                        });
+                    }
                     self.candidates[index].wrapped_unknown = true;
                     continue;
                 }
@@ -583,6 +601,43 @@ impl<'t> Extractor<'t> {
         frameworks::is_transparent_wrapper(self.text, root)
             && (!frameworks::is_middy(self.text, root)
                 || frameworks::middy_middlewares_preserve_response(self.text))
+    }
+
+    /// Whether a wrapper call is the Node.js runtimes' `streamifyResponse` (`awslambda.
+    /// streamifyResponse`, destructured, imported or bound under another name).
+    fn is_streamify(&self, wrapper: &str) -> bool {
+        let last = wrapper.rsplit('.').next().unwrap_or(wrapper);
+        let streamify = frameworks::STREAMIFY_RESPONSE;
+        last == streamify
+            || self.text.contains(&format!("{streamify} as {wrapper}"))
+            || self.text.contains(&format!("{streamify}: {wrapper}"))
+            || (!wrapper.contains('.')
+                && self
+                    .bindings
+                    .module_level(wrapper)
+                    .is_some_and(|bound| self.node_text(bound).ends_with(streamify)))
+    }
+
+    /// Handlers Middy runs in its streaming execution mode: Middy wraps them in
+    /// `awslambda.streamifyResponse` and streams what they return.
+    fn collect_middy_streaming(&mut self) {
+        if !frameworks::middy_streams(self.text) {
+            return;
+        }
+        for candidate in &self.candidates {
+            let Some(&id) = self.by_node.get(&candidate.node.id()) else {
+                continue;
+            };
+            for (exported, wrapper) in &candidate.exports {
+                let root = wrapper.map(|wrapper| wrapper.split('.').next().unwrap_or(wrapper));
+                if root.is_some_and(|root| frameworks::is_middy(self.text, root)) {
+                    self.facts.streaming.push(StreamingHandler {
+                        name: (*exported).to_owned(),
+                        function: Some(id),
+                    });
+                }
+            }
+        }
     }
 
     /// Whether a response-shaped literal is handed to a callback parameter of a function that is
@@ -2048,6 +2103,33 @@ mod tests {
             .parse(source, None)
             .expect("the parser returns a tree");
         extract(kind, &tree, source, &[])
+    }
+
+    fn streaming_names(source: &str) -> Vec<String> {
+        facts(FileKind::JavaScript, source)
+            .streaming
+            .into_iter()
+            .map(|streaming| streaming.name)
+            .collect()
+    }
+
+    #[test]
+    fn knows_handlers_written_for_streaming() {
+        let direct = "export const handler = awslambda.streamifyResponse(async (event, stream) => {\n  stream.end();\n});";
+        assert_eq!(streaming_names(direct), ["handler"]);
+        let aliased = "const streamify = awslambda.streamifyResponse;\nexports.chat = streamify(async (event, stream) => { stream.end(); });";
+        assert_eq!(streaming_names(aliased), ["chat"]);
+        let wrapped_later = "async function run(event, stream) { stream.end(); }\nexports.handler = awslambda.streamifyResponse(run);";
+        assert_eq!(streaming_names(wrapped_later), ["handler"]);
+        let middy = "import middy from '@middy/core';\nimport { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';\nexport const handler = middy(async (event) => ({ statusCode: 200, body: 'x' }), { executionMode: executionModeStreamifyResponse });";
+        let middy_facts = facts(FileKind::JavaScript, middy);
+        assert_eq!(middy_facts.streaming.len(), 1);
+        assert!(middy_facts.streams(FunctionId(0)));
+        // Buffered: a plain handler, and Middy without its streaming mode.
+        let buffered = "export const handler = async (event) => ({ statusCode: 200, body: 'x' });";
+        assert!(streaming_names(buffered).is_empty());
+        let plain_middy = "import middy from '@middy/core';\nexport const handler = middy(async (event) => ({ statusCode: 200, body: 'x' }));";
+        assert!(streaming_names(plain_middy).is_empty());
     }
 
     fn handler_names(facts: &SourceFacts) -> Vec<&str> {

@@ -160,6 +160,8 @@ struct Candidate<'t> {
     name: Node<'t>,
     role: Option<Role>,
     converted: bool,
+    /// Passed to `service_fn` inside a streaming runtime call (`run_with_streaming_response`).
+    streamed: bool,
 }
 
 impl<'t> Extractor<'t> {
@@ -201,6 +203,7 @@ impl<'t> Extractor<'t> {
                     name,
                     role: None,
                     converted: false,
+                    streamed: false,
                 });
             }
         });
@@ -220,7 +223,10 @@ impl<'t> Extractor<'t> {
             else {
                 return;
             };
-            let converted = http_only || inside_lambda_http_run(call, self.text);
+            let runner = runner_of(call, self.text);
+            let converted =
+                http_only || runner.is_some_and(|runner| runner.starts_with("lambda_http::"));
+            let streamed = runner.is_some_and(is_streaming_runner);
             let passed = match handler.kind() {
                 "identifier" => vec![self.node_text(handler)],
                 "closure_expression" => called_names(handler, self.text),
@@ -233,6 +239,7 @@ impl<'t> Extractor<'t> {
                         reason: "is passed to service_fn",
                     });
                     candidate.converted |= converted;
+                    candidate.streamed |= streamed;
                 }
             }
         });
@@ -273,6 +280,16 @@ impl<'t> Extractor<'t> {
             };
             if candidate.converted {
                 self.converted.insert(id);
+            }
+            // Run by a streaming runtime, or answering with a `StreamResponse`.
+            let returns_stream = Signature::of(candidate.node, self.text)
+                .return_type
+                .is_some_and(|(_, written)| written.contains("StreamResponse"));
+            if role.is_handler() && (candidate.streamed || returns_stream) {
+                self.facts.streaming.push(StreamingHandler {
+                    name: self.node_text(candidate.name).to_owned(),
+                    function: Some(id),
+                });
             }
             self.by_node
                 .insert(candidate.node.id(), (id, candidate.node));
@@ -1050,25 +1067,28 @@ fn uses_lambda_http_only(root: Node<'_>, text: &str) -> bool {
     http && !runtime
 }
 
-/// Whether a `service_fn(...)` call is the argument of `lambda_http::run(...)`.
-fn inside_lambda_http_run(call: Node<'_>, text: &str) -> bool {
+/// The function a `service_fn(...)` call is passed to (`lambda_http::run`,
+/// `run_with_streaming_response`), as written.
+fn runner_of<'t>(call: Node<'_>, text: &'t str) -> Option<&'t str> {
     let mut current = call.parent();
     while let Some(node) = current {
         if node.kind() == "call_expression" {
             return node
                 .child_by_field_name("function")
-                .is_some_and(|function| {
-                    TextRange::of_node(&function)
-                        .slice(text)
-                        .starts_with("lambda_http::")
-                });
+                .map(|function| TextRange::of_node(&function).slice(text));
         }
         if node.kind() != "arguments" {
-            return false;
+            return None;
         }
         current = node.parent();
     }
-    false
+    None
+}
+
+/// Whether a runtime entry point streams what the handler answers: `lambda_http`'s
+/// `run_with_streaming_response`, `lambda_runtime::streaming::run`.
+fn is_streaming_runner(runner: &str) -> bool {
+    runner.ends_with("run_with_streaming_response") || runner.ends_with("streaming::run")
 }
 
 /// The first line of a range, where object-level findings are shown.
@@ -1090,5 +1110,35 @@ mod tests {
     fn grammar_queries_compile() {
         std::sync::LazyLock::force(&QUERIES);
         assert!(RETURNS.pattern_count() > 0);
+    }
+
+    fn streaming_names(source: &str) -> Vec<String> {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_rust::LANGUAGE.into())
+            .expect("the grammar loads");
+        let tree = parser
+            .parse(source, None)
+            .expect("the parser returns a tree");
+        extract(&tree, source)
+            .streaming
+            .into_iter()
+            .map(|streaming| streaming.name)
+            .collect()
+    }
+
+    #[test]
+    fn knows_handlers_run_for_streaming() {
+        let http = "async fn handler(request: Request) -> Result<Response<Body>, Error> { todo!() }\n\
+                    async fn main() -> Result<(), Error> { lambda_http::run_with_streaming_response(service_fn(handler)).await }";
+        assert_eq!(streaming_names(http), ["handler"]);
+        let typed = "async fn handler(event: LambdaEvent<Value>) -> Result<StreamResponse<Body>, Error> { todo!() }\n\
+                     async fn main() -> Result<(), Error> { run(service_fn(handler)).await }";
+        assert_eq!(streaming_names(typed), ["handler"]);
+        // A mention in a comment is not a streaming runtime.
+        let buffered = "// see run_with_streaming_response\n\
+                        async fn handler(event: LambdaEvent<Value>) -> Result<Value, Error> { Ok(json!({\"statusCode\": 200})) }\n\
+                        async fn main() -> Result<(), Error> { run(service_fn(handler)).await }";
+        assert!(streaming_names(buffered).is_empty());
     }
 }

@@ -19,6 +19,7 @@ pub static REGISTRY: &[&Rule] = &[
     &proxy_response::non_boolean_base64_flag::RULE,
     &proxy_response::payload_format_mismatch::RULE,
     &proxy_response::no_proxy_response::RULE,
+    &proxy_response::buffered_handler_streamed::RULE,
     &authorizer_response::context_value::RULE,
     &authorizer_response::malformed_policy::RULE,
     &authorizer_response::simple_response::RULE,

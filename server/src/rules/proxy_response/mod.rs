@@ -1,6 +1,7 @@
 //! `proxy-response`: what a Lambda proxy integration does with the value a handler returns
 //! (502 `Malformed Lambda proxy response`, and the silent kinds). See `docs/aws-behaviour.md`.
 
+pub mod buffered_handler_streamed;
 pub mod bytes_body;
 pub mod invalid_header_value;
 pub mod invalid_multi_value_headers;
