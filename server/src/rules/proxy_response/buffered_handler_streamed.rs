@@ -59,14 +59,8 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         if !function.role.is_handler() || facts.streams(id) {
             continue;
         }
-        // Buffered: it returns a proxy object (itself or through a helper).
-        let Some(returned) = facts.responses.iter().find(|response| {
-            response
-                .function()
-                .is_some_and(|owner| function_chain(facts, owner).contains(&id))
-        }) else {
-            continue;
-        };
+        // The template first: most handlers have no streaming door, and finding what one
+        // returns is a walk over the file's responses.
         let contexts = ctx.file.contexts_of(facts, id);
         let known_code =
             |family: RuntimeFamily| matches!(family, RuntimeFamily::Node | RuntimeFamily::Rust);
@@ -94,6 +88,14 @@ fn check(ctx: &SourceContext<'_>, sink: &mut Sink) {
         {
             continue;
         }
+        // Buffered: it returns a proxy object (itself or through a helper).
+        let Some(returned) = facts.responses.iter().find(|response| {
+            response
+                .function()
+                .is_some_and(|owner| function_chain(facts, owner).contains(&id))
+        }) else {
+            continue;
+        };
         let others = match invocations.len() {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
