@@ -43,6 +43,11 @@ sed -i '/^[[:space:]]*\/\/[[:space:]]*^/d' "$workspace/alb-service/template.json
 # A streaming REST integration (responseTransferMode: STREAM, TimeoutInMillis 300000): its 300 s
 # function is within the budget (a buffered REST integration would stop at 29 s).
 cp -R "$repository/tests/fixtures/apps/rest_streaming" "$workspace/stream-service"
+# Handlers behind streaming REST integrations: a buffered one (GL115) and one written for
+# streaming (no finding).
+cp -R "$repository/tests/fixtures/apps/streaming_handlers" "$workspace/streaming-handlers"
+# A CDK stack wired with L1 constructs: a CfnMethod whose function has no CfnPermission (GL301).
+cp -R "$repository/tests/fixtures/apps/cdk_ts_l1" "$workspace/cdk-l1"
 # A CDK app (TypeScript stack): `Orders` behind a LambdaRestApi starts with a 10 s timeout, so
 # its handler's 15 s sleep exceeds its budget (GL403); the test raises it to 60 s (GL401).
 cp -R "$repository/tests/fixtures/apps/cdk_ts_rest" "$workspace/cdk-app"
