@@ -40,6 +40,36 @@ pub fn hover(
     encoding: Encoding,
     context: &HoverContext<'_>,
 ) -> Option<Hover> {
+    if let Some(hover) = hover_from_known(snapshot, findings, position, encoding, context.model) {
+        return Some(hover);
+    }
+    let positions = Positions::of(snapshot, encoding);
+    let offset = positions.offset(position);
+    if let Some((text, range)) = import_hover(snapshot, offset, context.imports) {
+        return Some(markdown_hover(text, positions.range(range)));
+    }
+    let range = error_text_range(snapshot, offset)?;
+    let found = knowledge::explain(range.slice(&snapshot.text));
+    if found.is_empty() {
+        return None;
+    }
+    Some(markdown_hover(
+        rules::explain_markdown(&found),
+        positions.range(range),
+    ))
+}
+
+/// The part of hover that reads only what is already known: the findings covering `position`,
+/// and a template setting explained from the model the workspace holds (see [`template_hover`]).
+/// Needs no tree when the snapshot has none, so the server answers it without waiting for a
+/// re-parse of the newest text.
+pub fn hover_from_known(
+    snapshot: &Snapshot,
+    findings: &[Finding],
+    position: Position,
+    encoding: Encoding,
+    model: &dyn Fn() -> Option<(Arc<str>, Arc<templates::TemplateModel>)>,
+) -> Option<Hover> {
     let positions = Positions::of(snapshot, encoding);
     let offset = positions.offset(position);
     let covering: Vec<&Finding> = findings
@@ -61,7 +91,7 @@ pub fn hover(
             positions.range(first.range),
         ));
     }
-    if let Some(text) = template_hover(snapshot, offset, context.model) {
+    if let Some(text) = template_hover(snapshot, offset, model) {
         return Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -70,18 +100,7 @@ pub fn hover(
             range: None,
         });
     }
-    if let Some((text, range)) = import_hover(snapshot, offset, context.imports) {
-        return Some(markdown_hover(text, positions.range(range)));
-    }
-    let range = error_text_range(snapshot, offset)?;
-    let found = knowledge::explain(range.slice(&snapshot.text));
-    if found.is_empty() {
-        return None;
-    }
-    Some(markdown_hover(
-        rules::explain_markdown(&found),
-        positions.range(range),
-    ))
+    None
 }
 
 /// On a handler's name: every front door that invokes it, with its format and time budget.

@@ -356,14 +356,18 @@ impl State {
     /// its own), without their fixes. Hover reads these, so that it answers at once while the
     /// document is re-analysed; code actions need the fixes of this very text and do not.
     fn shown_findings(&self, snapshot: &Snapshot) -> Arc<Vec<Finding>> {
+        self.known_findings(snapshot)
+            .unwrap_or_else(|| self.findings(snapshot))
+    }
+
+    /// [`Self::shown_findings`] without analysing: `None` when no version was analysed yet.
+    fn known_findings(&self, snapshot: &Snapshot) -> Option<Arc<Vec<Finding>>> {
         if let Some(findings) = &snapshot.findings {
-            return Arc::clone(findings);
+            return Some(Arc::clone(findings));
         }
-        let Some((text, findings)) = self.documents.latest_findings(&snapshot.uri) else {
-            return self.findings(snapshot);
-        };
+        let (text, findings) = self.documents.latest_findings(&snapshot.uri)?;
         let shift = crate::text::Shift::between(&text, &snapshot.text);
-        Arc::new(
+        Some(Arc::new(
             findings
                 .iter()
                 .filter_map(|finding| {
@@ -378,7 +382,7 @@ impl State {
                     })
                 })
                 .collect(),
-        )
+        ))
     }
 
     fn findings(&self, snapshot: &Snapshot) -> Arc<Vec<Finding>> {
@@ -1038,17 +1042,33 @@ impl LanguageServer for Server {
         let state = Arc::clone(&self.state);
         Ok(off_runtime(move || {
             guarded("hover", || {
-                let snapshot = state.documents.snapshot(&at.text_document.uri)?;
-                let findings = state.shown_findings(&snapshot);
-                let path = normalize(&snapshot.path);
-                let context = || state.read_index().context(&path);
+                let uri = &at.text_document.uri;
+                // First what is already known, from a snapshot taken without waiting for the
+                // newest text's re-parse: while the editor types, that is most hovers.
+                let light = state.documents.snapshot_without_tree(uri)?;
+                let path = normalize(&light.path);
                 let model = || {
-                    state.documents.latest_model(&snapshot.uri).or_else(|| {
+                    state.documents.latest_model(uri).or_else(|| {
                         let index = state.read_index();
                         let file = index.file(&path)?;
                         Some((Arc::clone(&file.text), Arc::clone(file.model.as_ref()?)))
                     })
                 };
+                if let Some(findings) = state.known_findings(&light) {
+                    let known = handlers::hover_from_known(
+                        &light,
+                        &findings,
+                        at.position,
+                        state.encoding(),
+                        &model,
+                    );
+                    if known.is_some() {
+                        return known;
+                    }
+                }
+                let snapshot = state.documents.snapshot(uri)?;
+                let findings = state.shown_findings(&snapshot);
+                let context = || state.read_index().context(&path);
                 handlers::hover(
                     &snapshot,
                     &findings,
@@ -1063,7 +1083,7 @@ impl LanguageServer for Server {
                     handlers::handler_hover(
                         &snapshot,
                         &state.read_index(),
-                        &normalize(&snapshot.path),
+                        &path,
                         at.position,
                         state.encoding(),
                     )

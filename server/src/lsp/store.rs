@@ -148,6 +148,17 @@ impl DocumentStore {
     }
 
     pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.snapshot_of(uri, true)
+    }
+
+    /// A snapshot without its tree: taken at once, where [`Self::snapshot`] may first re-parse
+    /// the newest text (under this store's lock). For answers that read no tree; never for an
+    /// analysis, which would read a tree-less file as empty.
+    pub fn snapshot_without_tree(&self, uri: &Uri) -> Option<Snapshot> {
+        self.snapshot_of(uri, false)
+    }
+
+    fn snapshot_of(&self, uri: &Uri, with_tree: bool) -> Option<Snapshot> {
         let documents = self.lock();
         let open = documents.get(uri)?;
         Some(Snapshot {
@@ -156,7 +167,11 @@ impl DocumentStore {
             version: open.version,
             kind: open.document.kind(),
             text: Arc::clone(&open.text),
-            tree: open.document.tree().cloned(),
+            tree: if with_tree {
+                open.document.tree().cloned()
+            } else {
+                None
+            },
             line_index: Arc::clone(&open.line_index),
             findings: open.findings.clone(),
             analyses: open.analyses,

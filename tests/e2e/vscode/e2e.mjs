@@ -120,6 +120,14 @@ function prepareWorkspace() {
     throw new Error('the demo template changed: update tests/e2e/vscode/e2e.mjs');
   }
 
+  // Handlers behind streaming REST integrations (the fixture app): `buffered/app.mjs` returns a
+  // buffered response (GL115, warning).
+  fs.cpSync(
+    path.join(repository, 'tests', 'fixtures', 'apps', 'streaming_handlers'),
+    path.join(workspace, 'streaming'),
+    { recursive: true },
+  );
+
   // A Terraform configuration: a function timeout above the HTTP API's 30 s (GL401, warning).
   fs.mkdirSync(path.join(workspace, 'infra'), { recursive: true });
   fs.writeFileSync(path.join(workspace, 'infra', 'main.tf'), [
@@ -430,6 +438,23 @@ async function run() {
     );
     check('the line now reads `timeout       = 30`', await lineShows(page, 'timeout       = 30'));
     check('the warning squiggle on the .tf line is gone', await waitForSquiggle(page, 'squiggly-warning', 'timeout       = 30', false));
+    await page.mouse.move(5, 5);
+  }
+
+  // A handler returning a buffered response while its only door streams (GL115, a warning).
+  await openFile(page, 'streaming/buffered/app.mjs');
+  const bufferedLine = 'return {';
+  const streaming = await waitForSquiggle(page, 'squiggly-warning', bufferedLine, true);
+  check('warning squiggle on the buffered `return {` behind a streaming integration', streaming);
+  await shoot(page, '11-streaming-squiggle.png');
+  if (streaming) {
+    const hover = await hoverText(page, 'squiggly-warning', bufferedLine, 'buffered-handler-streamed');
+    check(
+      'hover shows GL115 and the streaming format it requires',
+      hover.includes('buffered-handler-streamed') && hover.includes('8 null bytes'),
+      hover,
+    );
+    await shoot(page, '12-streaming-hover.png');
     await page.mouse.move(5, 5);
   }
 }
