@@ -425,9 +425,6 @@ fn a_long_yaml_template_reads_whole_with_offsets_and_anchors() {
 /// checked either way (the `Resources:` key gets a piece of its own, not the long run before it).
 #[test]
 fn a_long_section_before_resources_leaves_resources_read_and_checked() {
-    use crate::analysis::analyze_with_model;
-    use crate::context::FileContext;
-    use crate::templates::TemplateModel;
     for notes in [33_000, 32_700] {
         let mut text = String::from(
             "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nMetadata:\n  Notes:\n",
@@ -438,22 +435,7 @@ fn a_long_section_before_resources_leaves_resources_read_and_checked() {
         text.push_str(
             "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: index.handler\n      Runtime: python3.12\n      Timeout: 60\n      Events:\n        Get:\n          Type: Api\n          Properties: {Path: /x, Method: get}\n",
         );
-        let kind = FileKind::YamlTemplate;
-        let tree = tree_of(kind, &text);
-        let model = TemplateModel::read(kind, &tree, &text);
-        assert_eq!(model.read.syntax_error, None, "{notes} notes");
-        let template = model.read.template.as_ref().expect("a template");
-        assert!(template.resource("Fn").is_some_and(|fn_| !fn_.incomplete));
-        let findings = analyze_with_model(
-            Some(kind),
-            Some(&tree),
-            &text,
-            &FileContext::default(),
-            Some(&model),
-        );
-        let codes: Vec<_> = findings.iter().map(|finding| finding.code).collect();
-        assert_eq!(codes, ["GL401"], "{notes} notes");
-        assert_eq!(findings[0].range.slice(&text), "60");
+        assert_fn_timeout_found(&text, &format!("{notes} notes"));
     }
 }
 
@@ -474,9 +456,6 @@ fn a_log_that_mentions_a_template_reports_no_syntax_error() {
 /// read; the template is checked, not left silent.
 #[test]
 fn a_long_section_or_resource_is_read_in_pieces_and_checked() {
-    use crate::analysis::analyze_with_model;
-    use crate::context::FileContext;
-    use crate::templates::TemplateModel;
     let head = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n";
     let function = |timeout: &str, environment: &str| {
         format!(
@@ -525,22 +504,31 @@ fn a_long_section_or_resource_is_read_in_pieces_and_checked() {
     ];
     for (long, text) in cases {
         assert!(line_count(&text) > 32_767, "{long}");
-        let kind = FileKind::YamlTemplate;
-        let tree = tree_of(kind, &text);
-        let model = TemplateModel::read(kind, &tree, &text);
-        assert_eq!(model.read.syntax_error, None, "{long}");
-        let template = model.read.template.as_ref().expect("a template");
-        assert!(template.unread.is_empty(), "{long}: {:?}", template.unread);
-        assert!(template.resource("Fn").is_some_and(|fn_| !fn_.incomplete));
-        let findings = analyze_with_model(
-            Some(kind),
-            Some(&tree),
-            &text,
-            &FileContext::default(),
-            Some(&model),
-        );
-        let codes: Vec<_> = findings.iter().map(|finding| finding.code).collect();
-        assert_eq!(codes, ["GL401"], "{long}");
-        assert_eq!(findings[0].range.slice(&text), "60", "{long}");
+        assert_fn_timeout_found(&text, long);
     }
+}
+
+/// A long YAML template read whole: no syntax error, nothing left unread, the function `Fn`
+/// complete, and its `Timeout: 60` behind a REST API is the one finding (GL401 on `60`).
+fn assert_fn_timeout_found(text: &str, case: &str) {
+    use crate::analysis::analyze_with_model;
+    use crate::context::FileContext;
+    use crate::templates::TemplateModel;
+    let kind = FileKind::YamlTemplate;
+    let tree = tree_of(kind, text);
+    let model = TemplateModel::read(kind, &tree, text);
+    assert_eq!(model.read.syntax_error, None, "{case}");
+    let template = model.read.template.as_ref().expect("a template");
+    assert!(template.unread.is_empty(), "{case}: {:?}", template.unread);
+    assert!(template.resource("Fn").is_some_and(|fn_| !fn_.incomplete));
+    let findings = analyze_with_model(
+        Some(kind),
+        Some(&tree),
+        text,
+        &FileContext::default(),
+        Some(&model),
+    );
+    let codes: Vec<_> = findings.iter().map(|finding| finding.code).collect();
+    assert_eq!(codes, ["GL401"], "{case}");
+    assert_eq!(findings[0].range.slice(text), "60", "{case}");
 }
