@@ -72,6 +72,15 @@ impl TemplateModel {
         read::read_json_in_pieces(text, None, false).map(TemplateModel::of)
     }
 
+    /// Reads a YAML template longer than tree-sitter-yaml parses whole in pieces, without a tree
+    /// of the whole text (see [`read::read_yaml_without_tree`]): the same model as
+    /// [`TemplateModel::read`], with no piece's tree kept.
+    pub fn read_long_yaml(text: &str) -> Option<TemplateModel> {
+        let mut read = read::read_yaml_without_tree(text)?;
+        read.pieces = Vec::new();
+        Some(TemplateModel::of(read))
+    }
+
     pub(crate) fn of(read: TemplateRead) -> TemplateModel {
         let graph = read.template.as_ref().map(Graph::build);
         TemplateModel {

@@ -68,13 +68,33 @@ impl IndexedFile {
     /// `None` when it is not read that way (then parse it whole).
     pub fn json_in_pieces(text: Arc<str>) -> Option<IndexedFile> {
         let model = TemplateModel::read_json_in_pieces(&text)?;
+        Some(IndexedFile::of_template(
+            FileKind::JsonTemplate,
+            text,
+            model,
+        ))
+    }
+
+    /// Reads a YAML template longer than tree-sitter-yaml parses whole in pieces (see
+    /// [`TemplateModel::read_long_yaml`]), without a parse of the whole text that would only be
+    /// thrown away; `None` for another text.
+    pub fn long_yaml(text: Arc<str>) -> Option<IndexedFile> {
+        let model = TemplateModel::read_long_yaml(&text)?;
+        Some(IndexedFile::of_template(
+            FileKind::YamlTemplate,
+            text,
+            model,
+        ))
+    }
+
+    fn of_template(kind: FileKind, text: Arc<str>, model: TemplateModel) -> IndexedFile {
         let functions = model.function_specs();
-        Some(IndexedFile {
-            kind: FileKind::JsonTemplate,
+        IndexedFile {
+            kind,
             text,
             content: Content::Template { functions },
             model: Some(Arc::new(model)),
-        })
+        }
     }
 
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is

@@ -275,11 +275,17 @@ fn build_index(
                 None
             }
             Ok(Some((kind, text))) => {
-                // A large JSON template is parsed in pieces, in parallel (no whole tree); one
-                // with a suppression in its metadata is parsed whole, where suppressions are read.
+                // A large JSON template, or a YAML template longer than tree-sitter-yaml parses
+                // whole, is parsed in pieces, in parallel (no whole tree); one with a suppression
+                // in it is parsed whole, where suppressions are read.
                 let text: Arc<str> = Arc::from(text);
-                if kind == FileKind::JsonTemplate && !text.contains("gatelint") {
-                    if let Some(file) = IndexedFile::json_in_pieces(Arc::clone(&text)) {
+                if kind.is_template() && !text.contains("gatelint") {
+                    let in_pieces = match kind {
+                        FileKind::JsonTemplate => IndexedFile::json_in_pieces(Arc::clone(&text)),
+                        FileKind::YamlTemplate => IndexedFile::long_yaml(Arc::clone(&text)),
+                        _ => None,
+                    };
+                    if let Some(file) = in_pieces {
                         return Some(Ok((input.path.clone(), file, false)));
                     }
                 }

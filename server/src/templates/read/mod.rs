@@ -39,8 +39,8 @@ pub struct TemplateRead {
     /// For a YAML text read in pieces, each piece's tree: the next read of an edited text parses
     /// again only the piece the edit touched.
     pub pieces: Vec<ParsedPiece>,
-    /// Read in pieces, each parsed by tree-sitter on its own (a large JSON template): no tree of
-    /// the whole text was needed.
+    /// Read in pieces, each parsed by tree-sitter on its own (a large JSON template, a YAML
+    /// template longer than tree-sitter-yaml parses whole): no tree of the whole text was needed.
     pub in_pieces: bool,
     /// A Terraform file's blocks: the configuration of its folder is compiled from those of its
     /// files (see [`super::TemplateModel::configuration`]), none parsed again.
@@ -129,12 +129,7 @@ pub fn read_after(
             Syntax::Json,
         ),
         FileKind::YamlTemplate if line_count(text) > MAX_PIECE_LINES => {
-            let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous);
-            if !read.errors.is_empty() {
-                read = read_yaml_in_pieces(text, 0, previous);
-            }
-            pieces = read.pieces;
-            (read.root, read.errors, read.first_error, Syntax::Yaml)
+            return read_long_yaml(text, previous);
         }
         // tree-sitter's error recovery may swallow much more than the bad line; parsing each
         // top-level section and each resource on its own keeps the damage to where it is.
@@ -159,6 +154,63 @@ pub fn read_after(
             }
         }
     };
+    finish(text, root, errors, first_error, syntax, pieces)
+}
+
+/// Reads a YAML template longer than tree-sitter-yaml parses whole (over [`MAX_PIECE_LINES`]
+/// lines) in pieces, without a tree of the whole text; `None` for any other text, and for one
+/// with template tags (read blanked, whole). `check` reads such a file this way: a whole parse
+/// of it would only be thrown away.
+pub fn read_yaml_without_tree(text: &str) -> Option<TemplateRead> {
+    if line_count(text) <= MAX_PIECE_LINES
+        || placeholders::blank(text, placeholders::Host::Yaml).is_some()
+    {
+        return None;
+    }
+    Some(read_long_yaml(text, None))
+}
+
+/// The byte ranges of the pieces a YAML text longer than tree-sitter-yaml parses whole is parsed
+/// in (see [`read_yaml_without_tree`]); `None` for a text parsed whole. The benchmark's parse
+/// floor of such a text parses these: a whole parse of it is no reading of the file.
+pub fn yaml_piece_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
+    (line_count(text) > MAX_PIECE_LINES).then(|| {
+        yaml::split_pieces(text, MAX_PIECE_LINES)
+            .into_iter()
+            .map(|piece| piece.start..piece.end)
+            .collect()
+    })
+}
+
+/// A long YAML text read in pieces: runs of entries first, each resource on its own when a run
+/// does not parse cleanly.
+fn read_long_yaml(text: &str, previous: Option<Previous<'_>>) -> TemplateRead {
+    let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous);
+    if !read.errors.is_empty() {
+        read = read_yaml_in_pieces(text, 0, previous);
+    }
+    let mut finished = finish(
+        text,
+        read.root,
+        read.errors,
+        read.first_error,
+        Syntax::Yaml,
+        read.pieces,
+    );
+    finished.in_pieces = true;
+    finished
+}
+
+/// What the reading of a text's root value found, as the model reads it: the syntax error to
+/// report, the template (or Serverless Framework service) with its unread regions marked.
+fn finish(
+    text: &str,
+    root: Option<value::Value>,
+    errors: Vec<TextRange>,
+    first_error: Option<TextRange>,
+    syntax: Syntax,
+    pieces: Vec<ParsedPiece>,
+) -> TemplateRead {
     let syntax_error = match first_error {
         Some(_) if syntax == Syntax::Yaml && loader_accepts(text) => None,
         // A file that only mentions templates (an npm log named `template.yml`): not one.

@@ -531,4 +531,16 @@ fn assert_fn_timeout_found(text: &str, case: &str) {
     let codes: Vec<_> = findings.iter().map(|finding| finding.code).collect();
     assert_eq!(codes, ["GL401"], "{case}");
     assert_eq!(findings[0].range.slice(text), "60", "{case}");
+    // `check` reads it without the whole parse (which it would only throw away), to the same
+    // findings.
+    let pieces = TemplateModel::read_long_yaml(text).expect("read in pieces");
+    assert!(pieces.read.in_pieces, "{case}");
+    let without_tree = analyze_with_model(
+        Some(kind),
+        None,
+        text,
+        &FileContext::default(),
+        Some(&pieces),
+    );
+    assert_eq!(without_tree, findings, "{case}");
 }
