@@ -16,6 +16,9 @@ use crate::text::{Document, LineIndex, TextChange};
 
 /// One open document.
 struct OpenDocument {
+    /// Which opening of the document this is (unique for the server's life): a tree parsed
+    /// outside the lock is kept only by the opening and version it was parsed for.
+    opening: u64,
     path: PathBuf,
     version: i32,
     document: Document,
@@ -71,6 +74,9 @@ pub fn too_large(text: &str) -> bool {
     text.len() as u64 > crate::reader::MAX_FILE_BYTES
 }
 
+/// Counts the documents opened (see [`OpenDocument::opening`]).
+static OPENINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 #[derive(Default)]
 pub struct DocumentStore {
     documents: Mutex<HashMap<Uri, OpenDocument>>,
@@ -95,6 +101,7 @@ impl DocumentStore {
         self.lock().insert(
             uri,
             OpenDocument {
+                opening: OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 path,
                 version,
                 document,
@@ -158,25 +165,49 @@ impl DocumentStore {
         self.snapshot_of(uri, false)
     }
 
+    /// A snapshot of the current version. Its tree, when the text changed since the last parse,
+    /// is parsed after the lock is released (from the rope and last tree the document shares),
+    /// then kept in the document if it is still at that version: an edit or a hover arriving
+    /// meanwhile never waits for a parse.
     fn snapshot_of(&self, uri: &Uri, with_tree: bool) -> Option<Snapshot> {
-        let documents = self.lock();
-        let open = documents.get(uri)?;
-        Some(Snapshot {
-            uri: uri.clone(),
-            path: open.path.clone(),
-            version: open.version,
-            kind: open.document.kind(),
-            text: Arc::clone(&open.text),
-            tree: if with_tree {
-                open.document.tree().cloned()
-            } else {
-                None
-            },
-            line_index: Arc::clone(&open.line_index),
-            findings: open.findings.clone(),
-            analyses: open.analyses,
-            invalidations: open.invalidations,
-        })
+        let (mut snapshot, pending, opening) = {
+            let documents = self.lock();
+            let open = documents.get(uri)?;
+            let parsed = with_tree.then(|| open.document.parsed_tree());
+            let pending = match parsed {
+                Some(None) => open.document.pending_parse(),
+                _ => None,
+            };
+            let snapshot = Snapshot {
+                uri: uri.clone(),
+                path: open.path.clone(),
+                version: open.version,
+                kind: open.document.kind(),
+                text: Arc::clone(&open.text),
+                tree: parsed.flatten().flatten().cloned(),
+                line_index: Arc::clone(&open.line_index),
+                findings: open.findings.clone(),
+                analyses: open.analyses,
+                invalidations: open.invalidations,
+            };
+            (snapshot, pending, open.opening)
+        };
+        if let Some(pending) = pending {
+            let tree = pending.run();
+            snapshot.tree = tree.clone();
+            self.keep_parsed(uri, opening, snapshot.version, tree);
+        }
+        Some(snapshot)
+    }
+
+    /// Gives the document the tree parsed outside the lock, if it is still the opening and
+    /// version the tree was parsed for.
+    fn keep_parsed(&self, uri: &Uri, opening: u64, version: i32, tree: Option<Tree>) {
+        if let Some(open) = self.lock().get(uri) {
+            if open.opening == opening && open.version == version {
+                open.document.install(tree);
+            }
+        }
     }
 
     /// Remembers the findings computed from `snapshot`, unless the document has moved on since
@@ -270,7 +301,7 @@ pub(super) fn path_of(uri: &Uri) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Encoding;
+    use crate::text::{Encoding, LineCol};
 
     fn whole(text: &str) -> TextChange {
         TextChange {
@@ -314,6 +345,62 @@ mod tests {
         assert_eq!(snapshot.kind, Some(FileKind::YamlTemplate));
         assert_eq!(&*snapshot.text, template);
         assert!(snapshot.tree.is_some());
+    }
+
+    /// A snapshot's tree is parsed outside the store's lock and kept for the version it was
+    /// parsed for: it equals a fresh parse of the snapshot's text, the next snapshot of the same
+    /// version reuses it, and a document reopened meanwhile (the same version number, another
+    /// text) is not given the tree of the text it no longer holds.
+    #[test]
+    fn a_tree_parsed_outside_the_lock_is_kept_only_for_its_version() {
+        let store = DocumentStore::default();
+        let uri: Uri = "file:///work/app/app.py".parse().expect("a valid URI");
+        store.open(
+            uri.clone(),
+            1,
+            "def handler(event, context):\n    return 1\n".to_owned(),
+        );
+        let edit = TextChange {
+            range: Some((LineCol { line: 1, col: 11 }, LineCol { line: 1, col: 12 })),
+            text: "{'statusCode': 200}".to_owned(),
+        };
+        assert_eq!(
+            store.change(&uri, 2, &[edit], Encoding::Utf16),
+            ChangeOutcome::Applied
+        );
+        let sexp = |tree: &Tree| tree.root_node().to_sexp();
+        let snapshot = store.snapshot(&uri).expect("open");
+        let fresh = crate::text::parse(FileKind::Python, &snapshot.text, None).expect("parses");
+        assert_eq!(sexp(snapshot.tree.as_ref().expect("a tree")), sexp(&fresh));
+        let kept = store.lock()[&uri]
+            .document
+            .parsed_tree()
+            .map(|tree| tree.map(sexp));
+        assert_eq!(kept, Some(Some(sexp(&fresh))));
+
+        // Taken before a close and a reopen that reaches the same version number with another
+        // text: not given to the new document.
+        assert_eq!(
+            store.change(&uri, 3, &[whole("x = (\n")], Encoding::Utf16),
+            ChangeOutcome::Applied
+        );
+        let pending = store.lock()[&uri]
+            .document
+            .pending_parse()
+            .expect("to parse");
+        let opening = store.lock()[&uri].opening;
+        store.close(&uri);
+        store.open(uri.clone(), 2, "y = 2\n".to_owned());
+        assert_eq!(
+            store.change(&uri, 3, &[whole("y = 3\n")], Encoding::Utf16),
+            ChangeOutcome::Applied
+        );
+        store.keep_parsed(&uri, opening, 3, pending.run());
+        assert!(store.lock()[&uri].document.parsed_tree().is_none());
+        let reopened = store.snapshot(&uri).expect("open");
+        assert_eq!(&*reopened.text, "y = 3\n");
+        let fresh = crate::text::parse(FileKind::Python, "y = 3\n", None).expect("parses");
+        assert_eq!(sexp(reopened.tree.as_ref().expect("a tree")), sexp(&fresh));
     }
 
     #[test]

@@ -84,6 +84,32 @@ impl Document {
             .as_ref()
     }
 
+    /// The tree of the current text if it was parsed already; `None` when it is still to be
+    /// parsed (see [`Document::pending_parse`]).
+    pub fn parsed_tree(&self) -> Option<Option<&Tree>> {
+        self.parsed.get().map(Option::as_ref)
+    }
+
+    /// What re-parsing the current text needs, taken without parsing: run it where no lock is
+    /// held ([`PendingParse::run`]) and give the tree back with [`Document::install`]. `None`
+    /// when the current text is parsed already.
+    pub fn pending_parse(&self) -> Option<PendingParse> {
+        if self.parsed.get().is_some() {
+            return None;
+        }
+        Some(PendingParse {
+            kind: self.kind,
+            rope: self.rope.clone(),
+            edited: self.edited.clone(),
+        })
+    }
+
+    /// Keeps the tree a [`PendingParse`] of the current text made (unless another was kept
+    /// meanwhile): the next [`Document::tree`] returns it without parsing.
+    pub fn install(&self, tree: Option<Tree>) {
+        let _ = self.parsed.set(tree);
+    }
+
     /// Applies the changes in order (each one's positions refer to the text left by the ones
     /// before it), editing the last tree alongside the rope; the next [`Document::tree`]
     /// re-parses once from the rope's chunks, reusing it.
@@ -185,6 +211,23 @@ const PARSE_UNITS_PER_KIB: u64 = 250;
 
 fn parse_budget(len: usize) -> u64 {
     PARSE_UNITS_BASE + PARSE_UNITS_PER_KIB * (len as u64 / 1024)
+}
+
+/// The re-parse of a document's text, taken from the document so that it runs outside whatever
+/// lock guards the document: the rope (shared with the document, not copied) and the last tree
+/// with the changes since applied to it.
+pub struct PendingParse {
+    kind: Option<FileKind>,
+    rope: Rope,
+    edited: Option<Tree>,
+}
+
+impl PendingParse {
+    /// The tree of the text the parse was taken from: what [`Document::tree`] would have parsed.
+    pub fn run(self) -> Option<Tree> {
+        let kind = self.kind?;
+        parse_source(kind, Source::Rope(&self.rope), self.edited.as_ref())
+    }
 }
 
 /// Parses `text` as `kind`, reusing `old` (already edited) when given; `None` when it cannot be

@@ -9,7 +9,9 @@ mod line_index;
 mod shift;
 mod syntax;
 
-pub use document::{parse, Document, TextChange, MAX_TREE_DEPTH, MAX_UNNAMED_RUN, MAX_YAML_INDENT};
+pub use document::{
+    parse, Document, PendingParse, TextChange, MAX_TREE_DEPTH, MAX_UNNAMED_RUN, MAX_YAML_INDENT,
+};
 pub use line_index::{floor_char_boundary, Encoding, LineCol, LineIndex};
 pub use shift::Shift;
 pub use syntax::{error_ranges, first_syntax_error};
