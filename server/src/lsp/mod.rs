@@ -50,6 +50,11 @@ pub fn run() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // The parallel parts of analysis and indexing (rayon's pool) are background work too.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .thread_name(|at| format!("gatelint-parallel-{at}"))
+        .start_handler(|_| background_priority())
+        .build_global();
     let shutdown_requested = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&shutdown_requested);
     runtime.block_on(async move {
@@ -88,12 +93,58 @@ fn init_logging() {
         .try_init();
 }
 
-/// Runs `work` on the blocking pool: analysis never holds a thread of the async runtime, so the
-/// server keeps reading messages and answering while a large template is analysed.
+/// Runs a request's work (hover, code actions) on the blocking pool, at normal priority: it never
+/// holds a thread of the async runtime, and never waits for a core behind the background work
+/// [`in_background`] runs.
 async fn off_runtime<T: Send + 'static>(
     work: impl FnOnce() -> Option<T> + Send + 'static,
 ) -> Option<T> {
     tokio::task::spawn_blocking(work).await.ok().flatten()
+}
+
+/// How much less CPU time background work (analysis, indexing) gets than answers to requests,
+/// as a nice value: with both cores analysing a large template while edits arrive, a hover or a
+/// code action is scheduled first instead of sharing the cores with the analysis.
+#[cfg(target_os = "linux")]
+const BACKGROUND_NICE: libc::c_int = 10;
+
+/// Lowers the calling thread's scheduling priority to [`BACKGROUND_NICE`] (on Linux, where the
+/// nice value is a thread's own; elsewhere threads keep the normal priority). Never raised again:
+/// only threads that do background work for their whole life call it.
+fn background_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread's own id changes only its scheduling priority;
+    // an error (not permitted) leaves it as it was.
+    unsafe {
+        let thread = libc::gettid();
+        let current = libc::getpriority(libc::PRIO_PROCESS, thread as libc::id_t);
+        libc::setpriority(
+            libc::PRIO_PROCESS,
+            thread as libc::id_t,
+            current.max(BACKGROUND_NICE),
+        );
+    }
+}
+
+/// Runs background work (a document's analysis, indexing the workspace) on a thread of its own
+/// at background priority (see [`background_priority`]), so the requests the blocking pool
+/// answers (hover, code actions) never wait behind it for a core. A thread per run: a run
+/// costs milliseconds to seconds, a thread tens of microseconds.
+async fn in_background<T: Send + 'static>(
+    work: impl FnOnce() -> Option<T> + Send + 'static,
+) -> Option<T> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("gatelint-analysis".into())
+        .spawn(move || {
+            background_priority();
+            let _ = sender.send(work());
+        });
+    if let Err(error) = spawned {
+        tracing::error!("cannot start an analysis thread: {error}");
+        return None;
+    }
+    receiver.await.ok().flatten()
 }
 
 /// Runs `work`, logging a panic instead of letting it take the server down.
@@ -678,7 +729,7 @@ impl State {
         loop {
             let state = Arc::clone(&self);
             let job_uri = uri.clone();
-            let outcome = off_runtime(move || {
+            let outcome = in_background(move || {
                 guarded("analysis", || state.analyse(&job_uri, reindex)).flatten()
             })
             .await;
@@ -742,12 +793,10 @@ impl State {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(HashSet::new());
         let indexing_folders = folders.clone();
-        let built = tokio::task::spawn_blocking(move || {
+        let built = in_background(move || {
             guarded("indexing", || workspace::index_folders(&indexing_folders))
         })
-        .await
-        .ok()
-        .flatten();
+        .await;
         let Some(mut built) = built else {
             *self
                 .changed_while_indexing
@@ -1159,5 +1208,27 @@ impl LanguageServer for Server {
             .flatten()
         })
         .await)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Background work runs on a thread at lower priority than the threads answering requests
+    /// (Linux: the nice value is per thread); the calling thread keeps its own.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn background_work_runs_at_a_lower_priority_than_requests() {
+        // SAFETY: getpriority only reads the calling thread's nice value.
+        let nice =
+            || unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
+        let here = nice();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let background = runtime
+            .block_on(super::in_background(move || Some(nice())))
+            .expect("ran");
+        assert_eq!(background, here.max(super::BACKGROUND_NICE));
+        assert_eq!(nice(), here);
     }
 }
