@@ -734,7 +734,7 @@ impl State {
             })
             .await;
             if let Some((publication, affected)) = outcome {
-                self.publish(Some(publication)).await;
+                self.publish(publication).await;
                 self.rediagnose(&affected).await;
             }
             let mut jobs = self
@@ -756,14 +756,23 @@ impl State {
 
     /// One run of a document's job, on the blocking pool: index its newest text when asked, then
     /// diagnose it; also the open documents whose findings depend on it, to re-diagnose.
-    fn analyse(&self, uri: &Uri, reindex: bool) -> Option<(Publication, HashSet<PathBuf>)> {
+    ///
+    /// A newer version that arrived while this one was indexed ends the run there: its own run is
+    /// already due (see [`State::schedule`]) and indexes it before diagnosing it, where this run
+    /// would diagnose it against the index of the older text (a template's model then read again
+    /// from scratch) only for the newest run to do it again.
+    fn analyse(&self, uri: &Uri, reindex: bool) -> Option<(Option<Publication>, HashSet<PathBuf>)> {
         let affected = if reindex {
             let snapshot = self.documents.snapshot(uri)?;
-            self.update_index_from(&snapshot)
+            let affected = self.update_index_from(&snapshot);
+            if self.documents.version(uri) != Some(snapshot.version) {
+                return Some((None, affected));
+            }
+            affected
         } else {
             HashSet::new()
         };
-        Some((self.diagnose(uri)?, affected))
+        Some((self.diagnose(uri), affected))
     }
 
     /// Indexes the workspace folders in the background, reporting `$/progress`, then overlays the
