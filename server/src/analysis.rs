@@ -40,7 +40,22 @@ pub fn analyze_with_model(
     context: &FileContext,
     model: Option<&TemplateModel>,
 ) -> Vec<Finding> {
-    analyze_read(kind, tree, text, context, model, false)
+    analyze_read(kind, tree, text, context, model, false, None)
+}
+
+/// [`analyze_with_model`] of a version of an open document, given what the query pass over the
+/// document's previous version kept (see [`languages::KeptMatches`]; the store keeps it with the
+/// document): a keystroke searches again only the top-level definitions it changed. The
+/// findings are the ones [`analyze_with_model`] gives.
+pub fn analyze_kept(
+    kind: Option<FileKind>,
+    tree: Option<&Tree>,
+    text: &str,
+    context: &FileContext,
+    model: Option<&TemplateModel>,
+    kept: &mut Option<languages::KeptMatches>,
+) -> Vec<Finding> {
+    analyze_read(kind, tree, text, context, model, false, Some(kept))
 }
 
 /// [`analyze`] of a template by the model the workspace read from this very text (its parse
@@ -59,6 +74,7 @@ pub fn analyze_template_read(
         context,
         Some(model),
         kind.is_template(),
+        None,
     )
 }
 
@@ -71,8 +87,9 @@ fn analyze_read(
     context: &FileContext,
     model: Option<&TemplateModel>,
     model_read: bool,
+    kept: Option<&mut Option<languages::KeptMatches>>,
 ) -> Vec<Finding> {
-    let mut findings = run_rules(kind, tree, text, context, model, model_read);
+    let mut findings = run_rules(kind, tree, text, context, model, model_read, kept);
     // A CDK stack file is code and a template at once: the template rules run on the stack it
     // declares (read by the workspace, which knows the app's folder).
     let stack =
@@ -102,6 +119,7 @@ fn run_rules(
     context: &FileContext,
     model: Option<&TemplateModel>,
     model_read: bool,
+    kept: Option<&mut Option<languages::KeptMatches>>,
 ) -> Vec<Finding> {
     let Some(kind) = kind else {
         return Vec::new();
@@ -161,6 +179,11 @@ fn run_rules(
         languages::grammar_gaps::syntax_problem(kind, tree, text)
     })
     .unwrap_or_else(|_| crate::text::first_syntax_error(tree, text).map(SyntaxProblem::Error));
+    // What the previous version's query pass kept is of the document's own tree: not of one
+    // read rewritten.
+    let kept = kept.filter(|_| {
+        untagged.is_none() && !matches!(problem, Some(SyntaxProblem::GrammarGap { .. }))
+    });
     let (tree, text) = match problem {
         Some(SyntaxProblem::Error(error)) => {
             findings.push(unparsable(error));
@@ -182,7 +205,7 @@ fn run_rules(
     // parameters.
     let named: Vec<&str> = context.handlers.keys().map(String::as_str).collect();
     let facts = match guarded("extracting facts", || {
-        languages::extract_named(kind, tree, text, &named)
+        languages::extract_kept(kind, tree, text, &named, kept)
     }) {
         Ok(Some(facts)) => facts,
         Ok(None) => return findings,
@@ -646,6 +669,155 @@ fn panic_requested(code: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The analysis of an open document that keeps its query matches from version to version
+    /// (re-searching only the top-level definitions an edit changed) gives the facts and the
+    /// findings of a fresh analysis, after every edit of a long random sequence (a fixed seed:
+    /// the same edits on every run) over the Python, JavaScript and TypeScript fixtures: edits
+    /// typed inside definitions, between them, across them, breaking and mending the syntax.
+    #[test]
+    fn kept_query_matches_give_a_fresh_analysis_after_random_edits() {
+        use crate::text::{Document, Encoding, LineIndex, TextChange};
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+        let mut files = Vec::new();
+        for folder in ["python", "javascript", "typescript"] {
+            let mut names: Vec<_> = std::fs::read_dir(format!("{fixtures}/{folder}"))
+                .expect("fixtures")
+                .map(|entry| entry.expect("entry").path())
+                .filter(|path| path.is_file())
+                .collect();
+            names.sort();
+            files.extend(names);
+        }
+        // A fixed linear congruential sequence.
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |bound: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound.max(1)
+        };
+        let pieces = [
+            "x",
+            " ",
+            "\n",
+            "\n\n",
+            "(",
+            ")",
+            "{",
+            "}",
+            "[",
+            "]",
+            ":",
+            ",",
+            "'",
+            "\"",
+            "#",
+            "//",
+            "/*",
+            "`",
+            "=",
+            ".",
+            "é",
+            "return ",
+            "return {'statusCode': 200}\n",
+            "return { statusCode: 200, body: 1 };\n",
+            "json",
+            "JSON",
+            "event",
+            "\ndef handler(event, context):\n    return {\"statusCode\": 200}\n",
+            "\nexport const handler = async (event) => ({ statusCode: 200 });\n",
+            "\ndef helper(x):\n    return x\n",
+            "\nfunction helper(x) { return x; }\n",
+            "    ",
+            "import json\n",
+            "const JSON = 1;\n",
+            "statusCode",
+        ];
+        let (mut edits, mut reused, mut top_level) = (0, 0, 0);
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            let Some(kind) = FileKind::detect(path, &text).filter(|kind| !kind.is_template())
+            else {
+                continue;
+            };
+            if kind == FileKind::Rust {
+                continue;
+            }
+            let mut document = Document::new(Some(kind), text);
+            let mut kept = None;
+            let context = FileContext::default();
+            for step in 0..40 {
+                let text = document.text();
+                // Most edits are one character at a place where one may type; some are larger.
+                let mut at = if next(4) == 0 {
+                    text.rfind('\n').unwrap_or(0)
+                } else {
+                    next(text.len() + 1)
+                };
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = at;
+                let inserted = if next(4) == 0 {
+                    end = (at + 1 + next(12)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    ""
+                } else {
+                    pieces[next(pieces.len())]
+                };
+                let lines = LineIndex::new(&text);
+                let change = TextChange {
+                    range: Some((
+                        lines.line_col(&text, at, Encoding::Utf8),
+                        lines.line_col(&text, end, Encoding::Utf8),
+                    )),
+                    text: inserted.to_owned(),
+                };
+                document.apply_changes(&[change], Encoding::Utf8);
+                let text = document.text();
+                let Some(tree) = document.tree() else {
+                    continue;
+                };
+                // Fresh: the same tree read whole. (A fresh parse of the text is not the
+                // reference: tree-sitter's incremental parse may recover from a syntax error
+                // differently, and the document's tree is the one every analysis reads.)
+                let named = ["handler", "main"];
+                let incremental =
+                    languages::extract_kept(kind, tree, &text, &named, Some(&mut kept));
+                let (done, of) = kept.as_ref().expect("kept").reused();
+                reused += done;
+                top_level += of;
+                let fresh = languages::extract_named(kind, tree, &text, &named);
+                assert_eq!(
+                    format!("{incremental:#?}"),
+                    format!("{fresh:#?}"),
+                    "{} after edit {step}: {inserted:?} at {at}..{end}",
+                    path.display()
+                );
+                // The findings too, every few edits (the whole analysis is slower).
+                if step % 8 == 7 {
+                    let mut kept_too = kept.take();
+                    let kept_findings =
+                        analyze_kept(Some(kind), Some(tree), &text, &context, None, &mut kept_too);
+                    let fresh_findings = analyze(Some(kind), Some(tree), &text, &context);
+                    assert_eq!(kept_findings, fresh_findings, "{}", path.display());
+                    kept = kept_too;
+                }
+                edits += 1;
+            }
+        }
+        assert!(edits > 2_000, "{edits} edits");
+        // The point of keeping them: most top-level definitions are not searched again.
+        assert!(
+            reused * 10 > top_level * 8,
+            "{reused} of {top_level} top-level nodes reused"
+        );
+    }
 
     /// The findings of a Terraform file read as its folder's configuration, alone in it.
     fn terraform_findings(text: &str) -> Vec<Finding> {

@@ -249,29 +249,71 @@ fn is_imported_from(text: &str, name: &str, modules: &[&str]) -> bool {
 
 /// The frameworks `text` (a source file of `ecosystem`) imports.
 pub fn used_by(text: &str, ecosystem: Ecosystem) -> impl Iterator<Item = &'static Framework> + '_ {
+    // The places an import may be written, found once for every module asked about (not one
+    // scan of the whole text per module and spelling: a keystroke pays this).
+    let sites = ImportSites::new(text, ecosystem);
     FRAMEWORKS.iter().filter(move |framework| {
         framework.ecosystem == ecosystem
-            && framework
-                .modules
-                .iter()
-                .any(|module| imports(text, ecosystem, module))
+            && framework.modules.iter().any(|module| sites.imports(module))
     })
 }
 
 /// Whether `text` imports `module`, written as `ecosystem` writes imports.
 pub(crate) fn imports(text: &str, ecosystem: Ecosystem, module: &str) -> bool {
-    match ecosystem {
-        Ecosystem::Python => ["import ", "from "].iter().any(|keyword| {
-            occurrences(text, &format!("{keyword}{module}")).any(|after| {
-                after.is_empty()
-                    || after.starts_with(|c: char| c == '.' || c.is_whitespace() || c == ',')
-            })
-        }),
-        Ecosystem::Node => ['\'', '"', '`'].iter().any(|quote| {
-            occurrences(text, &format!("{quote}{module}"))
-                .any(|after| after.starts_with(*quote) || after.starts_with('/'))
-        }),
-        Ecosystem::Rust => occurrences(text, module).any(|after| after.starts_with("::")),
+    ImportSites::new(text, ecosystem).imports(module)
+}
+
+/// Where a text may name an imported module: the text after each `import ` and `from `
+/// (Python), after each quote, with the quote (Node); Rust's `module::` is looked for as asked.
+struct ImportSites<'t> {
+    text: &'t str,
+    ecosystem: Ecosystem,
+    after: Vec<(char, &'t str)>,
+}
+
+impl<'t> ImportSites<'t> {
+    fn new(text: &'t str, ecosystem: Ecosystem) -> Self {
+        let mut after = Vec::new();
+        match ecosystem {
+            Ecosystem::Python => {
+                for keyword in ["import ", "from "] {
+                    after.extend(occurrences(text, keyword).map(|rest| (' ', rest)));
+                }
+            }
+            Ecosystem::Node => {
+                for (at, &byte) in text.as_bytes().iter().enumerate() {
+                    if matches!(byte, b'\'' | b'"' | b'`') {
+                        after.push((char::from(byte), &text[at + 1..]));
+                    }
+                }
+            }
+            Ecosystem::Rust => {}
+        }
+        Self {
+            text,
+            ecosystem,
+            after,
+        }
+    }
+
+    fn imports(&self, module: &str) -> bool {
+        let named = |rest: &'t str| rest.strip_prefix(module);
+        match self.ecosystem {
+            Ecosystem::Python => {
+                self.after
+                    .iter()
+                    .filter_map(|(_, rest)| named(rest))
+                    .any(|after| {
+                        after.is_empty()
+                            || after
+                                .starts_with(|c: char| c == '.' || c.is_whitespace() || c == ',')
+                    })
+            }
+            Ecosystem::Node => self.after.iter().any(|(quote, rest)| {
+                named(rest).is_some_and(|after| after.starts_with(*quote) || after.starts_with('/'))
+            }),
+            Ecosystem::Rust => occurrences(self.text, module).any(|after| after.starts_with("::")),
+        }
     }
 }
 

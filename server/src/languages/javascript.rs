@@ -17,7 +17,7 @@ use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::{arithmetic, reaching_kind, same_kind};
 use super::pipeline::{calls, roles, MAX_DEPTH};
-use super::query::{compile, for_each_match, Matches, QueryFile, QuerySet};
+use super::query::{compile, for_each_match, KeptMatches, Matches, QueryFile, QuerySet};
 use crate::files::{FileKind, Language};
 use crate::knowledge::frameworks;
 use crate::text::TextRange;
@@ -123,10 +123,19 @@ const AWS_TYPE_PREFIXES: &[&str] = &[
     "SES",
 ];
 
-pub fn extract(kind: FileKind, tree: &Tree, text: &str, named: &[&str]) -> SourceFacts {
+pub fn extract(
+    kind: FileKind,
+    tree: &Tree,
+    text: &str,
+    named: &[&str],
+    kept: Option<&mut Option<KeptMatches>>,
+) -> SourceFacts {
     let language = kind.language().unwrap_or(Language::JavaScript);
     let root = tree.root_node();
-    let matches = queries(kind).all.run(root, text);
+    let matches = match kept {
+        Some(kept) => queries(kind).all.run_kept(tree, text, kept),
+        None => queries(kind).all.run(root, text),
+    };
     // Every function node is a scope (JavaScript binds `var`/`let`/`const` per function here).
     let scopes =
         ScopeIndex::from_captures(&matches, FUNCTIONS, &[("function", ScopeKind::Function)]);
@@ -2102,7 +2111,7 @@ mod tests {
         let tree = parser
             .parse(source, None)
             .expect("the parser returns a tree");
-        extract(kind, &tree, source, &[])
+        extract(kind, &tree, source, &[], None)
     }
 
     fn streaming_names(source: &str) -> Vec<String> {

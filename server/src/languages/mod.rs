@@ -18,6 +18,7 @@ mod timing;
 use std::collections::HashMap;
 
 pub use facts::*;
+pub use query::KeptMatches;
 
 pub use crate::files::{FileKind, Language};
 
@@ -46,10 +47,24 @@ pub fn extract_named(
     text: &str,
     named: &[&str],
 ) -> Option<SourceFacts> {
+    extract_kept(kind, tree, text, named, None)
+}
+
+/// [`extract_named`] of a version of an open document, given what the query pass over its
+/// previous version kept (see [`KeptMatches`]): the query pass searches again only the top-level
+/// definitions the edits since changed, and `kept` then holds this version's. The facts are the
+/// ones [`extract_named`] gives.
+pub fn extract_kept(
+    kind: FileKind,
+    tree: &tree_sitter::Tree,
+    text: &str,
+    named: &[&str],
+    kept: Option<&mut Option<KeptMatches>>,
+) -> Option<SourceFacts> {
     let mut facts = match kind {
-        FileKind::Python => python::extract(tree, text, named),
+        FileKind::Python => python::extract(tree, text, named, kept),
         FileKind::JavaScript | FileKind::TypeScript | FileKind::Tsx => {
-            javascript::extract(kind, tree, text, named)
+            javascript::extract(kind, tree, text, named, kept)
         }
         FileKind::Rust => rust::extract(tree, text),
         FileKind::YamlTemplate | FileKind::JsonTemplate | FileKind::Terraform => return None,

@@ -13,7 +13,7 @@ use super::pipeline::flow::{Dialect, Responses, Returned};
 use super::pipeline::scopes::{ScopeIndex, ScopeKind};
 use super::pipeline::values::{arithmetic, negated, reaching_kind, same_kind};
 use super::pipeline::{calls, roles, MAX_DEPTH};
-use super::query::{grammar_query_set, Matches, QueryFile};
+use super::query::{grammar_query_set, KeptMatches, Matches, QueryFile};
 use crate::files::Language;
 use crate::text::TextRange;
 
@@ -76,9 +76,17 @@ const CONTEXT_NAMES: &[&str] = &[
     "_c",
 ];
 
-pub fn extract(tree: &Tree, text: &str, named: &[&str]) -> SourceFacts {
+pub fn extract(
+    tree: &Tree,
+    text: &str,
+    named: &[&str],
+    kept: Option<&mut Option<KeptMatches>>,
+) -> SourceFacts {
     let root = tree.root_node();
-    let matches = QUERIES.run(root, text);
+    let matches = match kept {
+        Some(kept) => QUERIES.run_kept(tree, text, kept),
+        None => QUERIES.run(root, text),
+    };
     let scopes = ScopeIndex::from_captures(
         &matches,
         SCOPES,
@@ -1195,7 +1203,7 @@ mod tests {
     fn facts(source: &str) -> SourceFacts {
         let tree =
             crate::text::Document::new(Some(crate::files::FileKind::Python), source.to_owned());
-        extract(tree.tree().expect("parsed"), source, &[])
+        extract(tree.tree().expect("parsed"), source, &[], None)
     }
 
     #[test]

@@ -29,14 +29,28 @@ pub const PYTHON_JSON_ALIAS: &str = "_json";
 /// Reads where the JSON name of `language` is rebound in `tree`. Rust writes `json!` or
 /// `serde_json::json!`, macros no local variable hides: nothing to read.
 pub fn json_name(language: Language, tree: &Tree, text: &str) -> JsonName {
+    json_name_walk(language, tree, text, true)
+}
+
+/// [`json_name`]; `prune` skips every subtree whose text does not hold the name (it can hold
+/// neither a use of the name nor `import json as _json`), so the walk descends only towards the
+/// name's occurrences; a test compares it with the walk of every node.
+fn json_name_walk(language: Language, tree: &Tree, text: &str, prune: bool) -> JsonName {
     let name = match language {
         Language::Python => "json",
         Language::JavaScript | Language::TypeScript => "JSON",
         Language::Rust => return JsonName::default(),
     };
-    if !text.contains(name) {
+    let occurrences: Vec<usize> = text.match_indices(name).map(|(at, _)| at).collect();
+    if occurrences.is_empty() {
         return JsonName::default();
     }
+    let holds_name = |node: Node<'_>| {
+        let first = occurrences.partition_point(|&at| at < node.start_byte());
+        occurrences
+            .get(first)
+            .is_some_and(|&at| at + name.len() <= node.end_byte())
+    };
     let mut found = JsonName::default();
     // Each entry: a node's kind, and the field it fills in its parent.
     let mut ancestors: Vec<(&str, Option<&str>)> = Vec::new();
@@ -66,7 +80,7 @@ pub fn json_name(language: Language, tree: &Tree, text: &str) -> JsonName {
         {
             found.has_alias_import = true;
         }
-        if cursor.goto_first_child() {
+        if (!prune || holds_name(node)) && cursor.goto_first_child() {
             ancestors.push((node.kind(), field));
             if is_scope(language, node.kind()) {
                 scopes.push(TextRange::of_node(&node));
@@ -218,6 +232,38 @@ mod tests {
         }
         let tree = crate::text::parse(FileKind::Python, "import json as _json\n", None).unwrap();
         assert!(json_name(Language::Python, &tree, "import json as _json\n").has_alias_import);
+    }
+
+    /// The walk that skips subtrees without the name finds what the walk of every node finds,
+    /// on every handler fixture.
+    #[test]
+    fn the_pruned_walk_agrees_with_the_full_walk() {
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures");
+        let mut compared = 0;
+        for folder in ["python", "javascript", "typescript"] {
+            for entry in std::fs::read_dir(format!("{fixtures}/{folder}")).expect("fixtures") {
+                let path = entry.expect("entry").path();
+                let Ok(text) = std::fs::read_to_string(&path) else {
+                    continue;
+                };
+                let Some(kind) = FileKind::detect(&path, &text) else {
+                    continue;
+                };
+                let (Some(language), Some(tree)) =
+                    (kind.language(), crate::text::parse(kind, &text, None))
+                else {
+                    continue;
+                };
+                assert_eq!(
+                    json_name_walk(language, &tree, &text, true),
+                    json_name_walk(language, &tree, &text, false),
+                    "{}",
+                    path.display()
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 50, "{compared}");
     }
 
     #[test]

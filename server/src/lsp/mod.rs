@@ -460,13 +460,31 @@ impl State {
                     .and_then(|file| file.model.clone());
                 (index.context(&path), model)
             };
-            let findings = analysis::analyze_with_model(
-                snapshot.kind,
-                snapshot.tree.as_ref(),
-                &snapshot.text,
-                &context,
-                model.as_deref(),
-            );
+            // One analysis of the document at a time uses what the last one kept; another
+            // running meanwhile (a code action's) reads the tree whole.
+            // (A panic in an earlier analysis left nothing kept: the lock's data is sound.)
+            let kept = match snapshot.kept.try_lock() {
+                Ok(kept) => Some(kept),
+                Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+                Err(std::sync::TryLockError::WouldBlock) => None,
+            };
+            let findings = match kept {
+                Some(mut kept) => analysis::analyze_kept(
+                    snapshot.kind,
+                    snapshot.tree.as_ref(),
+                    &snapshot.text,
+                    &context,
+                    model.as_deref(),
+                    &mut kept,
+                ),
+                None => analysis::analyze_with_model(
+                    snapshot.kind,
+                    snapshot.tree.as_ref(),
+                    &snapshot.text,
+                    &context,
+                    model.as_deref(),
+                ),
+            };
             let file = SourceFile {
                 kind: snapshot.kind,
                 tree: snapshot.tree.as_ref(),

@@ -11,6 +11,7 @@ use tree_sitter::Tree;
 
 use crate::files::FileKind;
 use crate::findings::Finding;
+use crate::languages::KeptMatches;
 use crate::templates::TemplateModel;
 use crate::text::{Document, LineIndex, TextChange};
 
@@ -32,6 +33,9 @@ struct OpenDocument {
     latest: Option<(Arc<str>, Arc<Vec<Finding>>)>,
     /// The newest template model read of the document, with the text it was read from.
     model: Option<(Arc<str>, Arc<TemplateModel>)>,
+    /// What the query pass of the newest analysis kept (see [`KeptMatches`]): the next
+    /// analysis searches again only the top-level definitions the edits since changed.
+    kept: Arc<Mutex<Option<KeptMatches>>>,
     /// How many analyses of this document ran since it was opened.
     analyses: u64,
     /// How many times its findings were invalidated (its context changed): findings computed from
@@ -50,6 +54,8 @@ pub struct Snapshot {
     pub tree: Option<Tree>,
     pub line_index: Arc<LineIndex>,
     pub findings: Option<Arc<Vec<Finding>>>,
+    /// The document's [`KeptMatches`], shared by its snapshots.
+    pub kept: Arc<Mutex<Option<KeptMatches>>>,
     pub analyses: u64,
     pub invalidations: u64,
 }
@@ -110,6 +116,7 @@ impl DocumentStore {
                 findings: None,
                 latest: None,
                 model: None,
+                kept: Arc::default(),
                 analyses: 0,
                 invalidations: 0,
             },
@@ -187,6 +194,7 @@ impl DocumentStore {
                 tree: parsed.flatten().flatten().cloned(),
                 line_index: Arc::clone(&open.line_index),
                 findings: open.findings.clone(),
+                kept: Arc::clone(&open.kept),
                 analyses: open.analyses,
                 invalidations: open.invalidations,
             };
