@@ -63,6 +63,12 @@ impl TemplateModel {
         TemplateModel::of(read::read_after(kind, tree, text, previous))
     }
 
+    /// [`TemplateModel::read`] of a text read once (see [`read::read_once`]): no tree of the
+    /// pieces a large template is read in is kept.
+    pub fn read_once(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> TemplateModel {
+        TemplateModel::of(read::read_once(kind, tree, text))
+    }
+
     /// Reads a large JSON template in pieces without a tree of the whole text (see
     /// [`read::read_json_in_pieces`]): the same model as [`TemplateModel::read`].
     pub fn read_json_in_pieces(text: &str) -> Option<TemplateModel> {

@@ -532,3 +532,27 @@ fn assert_fn_timeout_found(text: &str, case: &str) {
     assert_eq!(codes, ["GL401"], "{case}");
     assert_eq!(findings[0].range.slice(text), "60", "{case}");
 }
+
+/// A file read once (`check`) gets the same model as an open document, read in pieces alike,
+/// without keeping any piece's tree: a long YAML template (pieces by line count), a short one
+/// with unreadable resources (a piece per resource) and a large JSON template.
+#[test]
+fn a_template_read_once_keeps_no_piece_tree_and_reads_the_same() {
+    let short = long_template(40).replacen("    Properties:\n", "    Properties: {\n", 3);
+    let json = long_json_template(2_000);
+    assert!(json.len() >= JSON_PIECES_MIN_BYTES);
+    for (kind, text) in [
+        (FileKind::YamlTemplate, long_template(9_000)),
+        (FileKind::YamlTemplate, short),
+        (FileKind::JsonTemplate, json),
+    ] {
+        let tree = tree_of(kind, &text);
+        let mut kept = read(kind, &tree, &text);
+        assert!(!kept.pieces.is_empty(), "{kind:?}");
+        kept.pieces.clear();
+        let once = read_once(kind, &tree, &text);
+        assert!(once.pieces.is_empty(), "{kind:?}");
+        assert!(once.template.is_some(), "{kind:?}");
+        assert_same_read(&once, &kept, &text);
+    }
+}
