@@ -69,6 +69,18 @@ impl TemplateModel {
         TemplateModel::of(read::read_once(kind, tree, text))
     }
 
+    /// Whether [`TemplateModel::read_without_tree`] reads this template (see
+    /// [`read::reads_without_tree`]).
+    pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {
+        read::reads_without_tree(kind, text)
+    }
+
+    /// [`TemplateModel::read_once`] of a template that [`TemplateModel::reads_without_tree`],
+    /// without the whole text's tree.
+    pub fn read_without_tree(text: &str) -> TemplateModel {
+        TemplateModel::of(read::read_without_tree(text))
+    }
+
     /// Reads a large JSON template in pieces without a tree of the whole text (see
     /// [`read::read_json_in_pieces`]): the same model as [`TemplateModel::read`].
     pub fn read_json_in_pieces(text: &str) -> Option<TemplateModel> {

@@ -77,6 +77,19 @@ impl IndexedFile {
         })
     }
 
+    /// A template that [`TemplateModel::reads_without_tree`], read once its whole text's tree (which
+    /// decided that it is read at all) is freed.
+    pub fn without_tree(kind: FileKind, text: Arc<str>) -> IndexedFile {
+        let model = TemplateModel::read_without_tree(&text);
+        let functions = model.function_specs();
+        IndexedFile {
+            kind,
+            text,
+            content: Content::Template { functions },
+            model: Some(Arc::new(model)),
+        }
+    }
+
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {

@@ -283,8 +283,15 @@ fn build_index(
                         return Some(Ok((input.path.clone(), file, false)));
                     }
                 }
-                let tree = parse(kind, &text, None);
-                let file = IndexedFile::with_tree(kind, text, tree.as_ref());
+                let file = match parse(kind, &text, None) {
+                    // A long YAML template is read in pieces: its whole tree only decided that
+                    // it is read, and is freed before the pieces are parsed.
+                    Some(tree) if TemplateModel::reads_without_tree(kind, &text) => {
+                        drop(tree);
+                        IndexedFile::without_tree(kind, text)
+                    }
+                    tree => IndexedFile::with_tree(kind, text, tree.as_ref()),
+                };
                 Some(Ok((input.path.clone(), file, true)))
             }
             Ok(None) => None,

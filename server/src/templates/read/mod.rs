@@ -147,12 +147,7 @@ fn read_with(
             Syntax::Json,
         ),
         FileKind::YamlTemplate if line_count(text) > MAX_PIECE_LINES => {
-            let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous, keep_trees);
-            if !read.errors.is_empty() {
-                read = read_yaml_in_pieces(text, 0, previous, keep_trees);
-            }
-            pieces = read.pieces;
-            (read.root, read.errors, read.first_error, Syntax::Yaml)
+            return read_long_yaml(text, previous, keep_trees);
         }
         // tree-sitter's error recovery may swallow much more than the bad line; parsing each
         // top-level section and each resource on its own keeps the damage to where it is.
@@ -177,6 +172,51 @@ fn read_with(
             }
         }
     };
+    assemble(text, root, errors, first_error, syntax, pieces)
+}
+
+/// Whether a template is read without the tree of its whole text (see [`read_without_tree`]): a
+/// YAML text over [`MAX_PIECE_LINES`] lines, read in pieces, without template tags (a text with
+/// tags is blanked and read again from the start).
+pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {
+    kind == FileKind::YamlTemplate
+        && line_count(text) > MAX_PIECE_LINES
+        && placeholders::blank(text, placeholders::Host::Yaml).is_none()
+}
+
+/// [`read_once`] of a template that [`reads_without_tree`]: the same read, so that `check` can
+/// free the whole text's tree (which decided that the file is read at all) before the pieces are
+/// parsed (the tree of a 3.3 MB YAML template is 36 MB).
+pub fn read_without_tree(text: &str) -> TemplateRead {
+    read_long_yaml(text, None, false)
+}
+
+/// A YAML text over [`MAX_PIECE_LINES`] lines, read in pieces cut by line count, or at every
+/// section and resource when one of those pieces has a syntax error.
+fn read_long_yaml(text: &str, previous: Option<Previous<'_>>, keep_trees: bool) -> TemplateRead {
+    let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous, keep_trees);
+    if !read.errors.is_empty() {
+        read = read_yaml_in_pieces(text, 0, previous, keep_trees);
+    }
+    assemble(
+        text,
+        read.root,
+        read.errors,
+        read.first_error,
+        Syntax::Yaml,
+        read.pieces,
+    )
+}
+
+/// The template of the value read from a text, with what could not be read.
+fn assemble(
+    text: &str,
+    root: Option<value::Value>,
+    errors: Vec<TextRange>,
+    first_error: Option<TextRange>,
+    syntax: Syntax,
+    pieces: Vec<ParsedPiece>,
+) -> TemplateRead {
     let syntax_error = match first_error {
         Some(_) if syntax == Syntax::Yaml && loader_accepts(text) => None,
         // A file that only mentions templates (an npm log named `template.yml`): not one.

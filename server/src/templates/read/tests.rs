@@ -556,3 +556,23 @@ fn a_template_read_once_keeps_no_piece_tree_and_reads_the_same() {
         assert_same_read(&once, &kept, &text);
     }
 }
+
+/// A long YAML template is read without its whole text's tree as with it; a short one, a JSON
+/// one, or one holding template tags (blanked and parsed again whole) is read with its tree.
+#[test]
+fn a_long_yaml_template_reads_the_same_without_its_whole_tree() {
+    let text = long_template(9_000);
+    assert!(reads_without_tree(FileKind::YamlTemplate, &text));
+    let tree = tree_of(FileKind::YamlTemplate, &text);
+    let with_tree = read_once(FileKind::YamlTemplate, &tree, &text);
+    let without = read_without_tree(&text);
+    assert!(without.template.is_some());
+    assert_same_read(&without, &with_tree, &text);
+    assert!(!reads_without_tree(
+        FileKind::YamlTemplate,
+        &long_template(40)
+    ));
+    assert!(!reads_without_tree(FileKind::JsonTemplate, &text));
+    let tagged = text.replacen("line one", "line {{ cookiecutter.name }}", 1);
+    assert!(!reads_without_tree(FileKind::YamlTemplate, &tagged));
+}
