@@ -17,6 +17,9 @@ pub struct Inputs {
     pub monorepo_files: usize,
     /// Its templates (what cfn-lint gets).
     pub monorepo_templates: Vec<PathBuf>,
+    /// `MONOREPO_COPIES` copies of the monorepo in one folder: peak memory against the source
+    /// apart from the fixed floor of a run (the grammars' compiled queries, the binary).
+    pub monorepo_copies: PathBuf,
     /// The 2,000-line Python and TypeScript handlers (inside the monorepo's first app).
     pub python_handler: PathBuf,
     pub typescript_handler: PathBuf,
@@ -49,6 +52,8 @@ pub struct Inputs {
 
 /// Files in the monorepo.
 pub const FILES: usize = 5_000;
+/// Copies of the monorepo in `monorepo_copies`.
+pub const MONOREPO_COPIES: usize = 10;
 /// Functions in the large template.
 pub const TEMPLATE_FUNCTIONS: usize = 2_000;
 /// Lines of each large handler.
@@ -68,6 +73,10 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
     let _ = std::fs::remove_dir_all(root);
     let monorepo = root.join("monorepo");
     let (monorepo_files, monorepo_templates) = write_monorepo(&monorepo)?;
+    let monorepo_copies = root.join("monorepo-copies");
+    for copy in 0..MONOREPO_COPIES {
+        write_monorepo(&monorepo_copies.join(format!("copy{copy}")))?;
+    }
     let template_dir = root.join("template");
     let template = template_dir.join("template.json");
     let yaml_template = template_dir.join("template.yaml");
@@ -110,6 +119,7 @@ pub fn generate(root: &Path) -> std::io::Result<Inputs> {
         monorepo,
         monorepo_files,
         monorepo_templates,
+        monorepo_copies,
         template_dir,
         template,
         yaml_template,

@@ -29,6 +29,9 @@ use serde_json::{json, Value};
 use lsp_client::Client;
 
 fn main() {
+    if let Some(limit) = std::env::var_os(MEASURE) {
+        measure_and_exit(&limit);
+    }
     // `cargo bench` passes `--bench`; a filter argument is not supported (the table is whole).
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench-inputs");
     eprintln!("generating inputs under {}", root.display());
@@ -51,6 +54,13 @@ fn main() {
     };
     let mut table = Table::default();
     let monorepo = format!("monorepo ({} files)", inputs.monorepo_files);
+    let monorepo_copies = format!(
+        "monorepo ×{} ({} files)",
+        inputs::MONOREPO_COPIES,
+        inputs.monorepo_files * inputs::MONOREPO_COPIES
+    );
+    // Ten times the monorepo's run time: fewer runs.
+    let copies_runs = bench.runs.min(3);
     let template = format!(
         "template ({:.1} MB, {} functions)",
         template_bytes as f64 / 1e6,
@@ -85,29 +95,49 @@ fn main() {
         inputs.bundle_functions
     );
     if bench.wants("check") || bench.wants("parse") || bench.wants("cfn") {
-        for (label, path, templates) in [
+        let runs = bench.runs;
+        for (label, path, templates, runs) in [
             (
                 &monorepo,
                 &inputs.monorepo,
                 inputs.monorepo_templates.clone(),
+                runs,
             ),
-            (&template, &inputs.template, vec![inputs.template.clone()]),
+            (
+                &monorepo_copies,
+                &inputs.monorepo_copies,
+                Vec::new(),
+                copies_runs,
+            ),
+            (
+                &template,
+                &inputs.template,
+                vec![inputs.template.clone()],
+                runs,
+            ),
             (
                 &yaml_template,
                 &inputs.yaml_template,
                 vec![inputs.yaml_template.clone()],
+                runs,
             ),
-            (&brackets_python, &inputs.brackets_python, Vec::new()),
+            (&brackets_python, &inputs.brackets_python, Vec::new(), runs),
             (
                 &brackets_javascript,
                 &inputs.brackets_javascript,
                 Vec::new(),
+                runs,
             ),
-            (&brackets_template, &inputs.brackets_template, Vec::new()),
-            (&terraform, &inputs.terraform, Vec::new()),
-            (&cdk, &inputs.cdk, Vec::new()),
-            (&serverless, &inputs.serverless, Vec::new()),
-            (&bundle, &inputs.bundle, Vec::new()),
+            (
+                &brackets_template,
+                &inputs.brackets_template,
+                Vec::new(),
+                runs,
+            ),
+            (&terraform, &inputs.terraform, Vec::new(), runs),
+            (&cdk, &inputs.cdk, Vec::new(), runs),
+            (&serverless, &inputs.serverless, Vec::new(), runs),
+            (&bundle, &inputs.bundle, Vec::new(), runs),
         ] {
             if !bench.wants_input(label) {
                 continue;
@@ -116,7 +146,7 @@ fn main() {
                 .wants("check")
                 .then(|| {
                     eprintln!("gatelint check {label}");
-                    bench.process(bench.runs, Duration::from_secs(600), || {
+                    bench.process(runs, Duration::from_secs(600), || {
                         let mut command = Command::new(&bench.binary);
                         command.args(["check", "--format", "json"]).arg(path);
                         command
@@ -137,7 +167,7 @@ fn main() {
             }
             if bench.wants("parse") {
                 eprintln!("tree-sitter parse {label}");
-                let parse = parse_floor(path, bench.runs);
+                let parse = parse_floor(path, runs);
                 let ratio = check.as_ref().map(|check| {
                     format!(
                         "check = {:.1}× parse",
@@ -481,9 +511,62 @@ fn file_uri(path: &Path) -> String {
     format!("file://{}", normal.display())
 }
 
+/// Set (to the time limit in milliseconds) for a copy of this binary that only runs the command
+/// of its arguments and prints its wall time (ns) and peak RSS (kB), or nothing past the limit.
+const MEASURE: &str = "GATELINT_BENCH_MEASURE_MS";
+
+/// Runs a command with its output discarded; returns its wall time and peak RSS in kB, or `None`
+/// when it ran longer than `limit` (it is killed then).
+///
+/// The command is started by a fresh copy of this binary (a few MB), not by this process: Linux
+/// counts in a process's peak RSS (`ru_maxrss`) the memory it ran in before its `exec`, and a
+/// child spawned with `vfork` (as `posix_spawn` and Rust's `Command` do) runs in its parent's
+/// memory until then. Spawned from this process, which holds the generated inputs, every run
+/// peaked at the bench's own size at least (86 MB: the "small inputs near 90 MB" were that).
+fn run_measured(command: Command, limit: Duration) -> Option<(Duration, u64)> {
+    let mut measurer = Command::new(std::env::current_exe().ok()?);
+    measurer
+        .env(MEASURE, limit.as_millis().to_string())
+        .arg(command.get_program())
+        .args(command.get_args())
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (key, value) in command.get_envs() {
+        match value {
+            Some(value) => measurer.env(key, value),
+            None => measurer.env_remove(key),
+        };
+    }
+    if let Some(folder) = command.get_current_dir() {
+        measurer.current_dir(folder);
+    }
+    let output = measurer.output().ok()?;
+    let printed = String::from_utf8_lossy(&output.stdout);
+    let mut numbers = printed.split_whitespace().map(str::parse::<u64>);
+    let nanos = numbers.next()?.ok()?;
+    let peak = numbers.next()?.ok()?;
+    Some((Duration::from_nanos(nanos), peak))
+}
+
+/// The measuring copy (see [`run_measured`]): runs the command of its arguments, prints its wall
+/// time and peak RSS, and exits.
+fn measure_and_exit(limit: &std::ffi::OsStr) -> ! {
+    let limit = Duration::from_millis(limit.to_str().and_then(|ms| ms.parse().ok()).unwrap_or(0));
+    let mut arguments = std::env::args_os().skip(1);
+    let Some(program) = arguments.next() else {
+        std::process::exit(2);
+    };
+    let mut command = Command::new(program);
+    command.args(arguments).env_remove(MEASURE);
+    if let Some((time, peak)) = spawn_measured(command, limit) {
+        println!("{} {peak}", time.as_nanos());
+    }
+    std::process::exit(0);
+}
+
 /// Spawns a command with its output discarded; returns its wall time and peak RSS in kB, or
 /// `None` when it ran longer than `limit` (it is killed then).
-fn run_measured(mut command: Command, limit: Duration) -> Option<(Duration, u64)> {
+fn spawn_measured(mut command: Command, limit: Duration) -> Option<(Duration, u64)> {
     command.stdout(Stdio::null()).stderr(Stdio::null());
     let started = Instant::now();
     let mut child = match command.spawn() {
@@ -796,8 +879,8 @@ impl Table {
         }
         println!();
         println!(
-            "{runs} runs per figure ({cfn_runs} for cfn-lint; at most 5 for indexing), {edits} edits per file; \
-             {} cores. Peak RSS of `check` and cfn-lint from wait4(2); the server's from /proc.",
+            "{runs} runs per figure ({cfn_runs} for cfn-lint; at most 5 for indexing, 3 for the monorepo's copies), {edits} edits per file; \
+             {} cores. Peak RSS of `check` and cfn-lint from wait4(2), each run started by a fresh copy of the bench (not by the bench itself, whose memory it would count); the server's from /proc.",
             std::thread::available_parallelism().map_or(1, usize::from)
         );
         for note in &self.notes {

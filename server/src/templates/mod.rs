@@ -63,6 +63,25 @@ impl TemplateModel {
         TemplateModel::of(read::read_after(kind, tree, text, previous))
     }
 
+    /// [`TemplateModel::read`] of a text read once (see [`read::read_once`]): no tree of the
+    /// pieces a large template is read in is kept.
+    pub fn read_once(kind: FileKind, tree: &tree_sitter::Tree, text: &str) -> TemplateModel {
+        TemplateModel::of(read::read_once(kind, tree, text))
+    }
+
+    /// Whether [`TemplateModel::read_without_tree`] reads this template (see
+    /// [`read::reads_without_tree`]).
+    pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {
+        read::reads_without_tree(kind, text)
+    }
+
+    /// [`TemplateModel::read_once`] of a template that [`TemplateModel::reads_without_tree`],
+    /// without a parse of its whole text (see [`read::read_without_tree`]); `None` when a piece
+    /// could not be parsed at all (then the whole text's parse decides whether it is read).
+    pub fn read_without_tree(text: &str) -> Option<TemplateModel> {
+        read::read_without_tree(text).map(TemplateModel::of)
+    }
+
     /// Reads a large JSON template in pieces without a tree of the whole text (see
     /// [`read::read_json_in_pieces`]): the same model as [`TemplateModel::read`].
     pub fn read_json_in_pieces(text: &str) -> Option<TemplateModel> {
@@ -70,15 +89,6 @@ impl TemplateModel {
             return None;
         }
         read::read_json_in_pieces(text, None, false).map(TemplateModel::of)
-    }
-
-    /// Reads a YAML template longer than tree-sitter-yaml parses whole in pieces, without a tree
-    /// of the whole text (see [`read::read_yaml_without_tree`]): the same model as
-    /// [`TemplateModel::read`], with no piece's tree kept.
-    pub fn read_long_yaml(text: &str) -> Option<TemplateModel> {
-        let mut read = read::read_yaml_without_tree(text)?;
-        read.pieces = Vec::new();
-        Some(TemplateModel::of(read))
     }
 
     pub(crate) fn of(read: TemplateRead) -> TemplateModel {

@@ -75,18 +75,6 @@ impl IndexedFile {
         ))
     }
 
-    /// Reads a YAML template longer than tree-sitter-yaml parses whole in pieces (see
-    /// [`TemplateModel::read_long_yaml`]), without a parse of the whole text that would only be
-    /// thrown away; `None` for another text.
-    pub fn long_yaml(text: Arc<str>) -> Option<IndexedFile> {
-        let model = TemplateModel::read_long_yaml(&text)?;
-        Some(IndexedFile::of_template(
-            FileKind::YamlTemplate,
-            text,
-            model,
-        ))
-    }
-
     fn of_template(kind: FileKind, text: Arc<str>, model: TemplateModel) -> IndexedFile {
         let functions = model.function_specs();
         IndexedFile {
@@ -97,16 +85,19 @@ impl IndexedFile {
         }
     }
 
+    /// A template that [`TemplateModel::reads_without_tree`], read in pieces without a parse of
+    /// its whole text; `None` when a piece could not be parsed at all (then parse it whole).
+    pub fn without_tree(kind: FileKind, text: Arc<str>) -> Option<IndexedFile> {
+        let model = TemplateModel::read_without_tree(&text)?;
+        Some(IndexedFile::of_template(kind, text, model))
+    }
+
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
-        let mut file = IndexedFile::with_tree_after(kind, text, tree, None);
-        // The trees of a YAML template read in pieces serve only the next edit of an open
-        // document (see `with_tree_after`): a file read from disk does not keep them.
-        if let Some(model) = file.model.as_mut().and_then(Arc::get_mut) {
-            model.read.pieces = Vec::new();
-        }
-        file
+        // The trees of a template read in pieces serve only the next edit of an open document
+        // (see `with_tree_after`): a file read from disk frees each as soon as it is read.
+        IndexedFile::with_tree_read(kind, text, tree, None, false)
     }
 
     /// [`IndexedFile::with_tree`] for an edited file, given its text and model before the edit
@@ -117,10 +108,24 @@ impl IndexedFile {
         tree: Option<&Tree>,
         previous: Option<(&str, &TemplateModel)>,
     ) -> IndexedFile {
+        IndexedFile::with_tree_read(kind, text, tree, previous, true)
+    }
+
+    /// [`IndexedFile::with_tree_after`], keeping the trees of a template's pieces or not.
+    fn with_tree_read(
+        kind: FileKind,
+        text: Arc<str>,
+        tree: Option<&Tree>,
+        previous: Option<(&str, &TemplateModel)>,
+        keep_trees: bool,
+    ) -> IndexedFile {
         let mut model = None;
         let content = match tree {
             Some(tree) if kind.is_template() => {
-                let read = TemplateModel::read_after(kind, tree, &text, previous);
+                let read = match (previous, keep_trees) {
+                    (None, false) => TemplateModel::read_once(kind, tree, &text),
+                    _ => TemplateModel::read_after(kind, tree, &text, previous),
+                };
                 let functions = read.function_specs();
                 model = Some(Arc::new(read));
                 Content::Template { functions }

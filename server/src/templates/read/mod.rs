@@ -77,6 +77,24 @@ pub fn read_after(
     text: &str,
     previous: Option<Previous<'_>>,
 ) -> TemplateRead {
+    read_with(kind, tree, text, previous, true)
+}
+
+/// [`read`] of a text read once (a file from disk, not an open document): the trees of the pieces
+/// a large template is read in are freed as soon as each is read, not kept for a next edit (the
+/// pieces of a 3.3 MB YAML template held at once were half of `check`'s peak memory on it).
+pub fn read_once(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
+    read_with(kind, tree, text, None, false)
+}
+
+/// [`read_after`], keeping the pieces' trees for the next edit or not.
+fn read_with(
+    kind: FileKind,
+    tree: &Tree,
+    text: &str,
+    previous: Option<Previous<'_>>,
+    keep_trees: bool,
+) -> TemplateRead {
     if kind == FileKind::Terraform {
         let blocks = terraform::Blocks::read(tree, text);
         let mut template = terraform::compile(&[(&blocks, 0)], None);
@@ -102,7 +120,7 @@ pub fn read_after(
             },
         ) {
             if let Some(tree) = crate::text::parse(kind, &blanked, None) {
-                let mut read = read_after(kind, &tree, &blanked, None);
+                let mut read = read_with(kind, &tree, &blanked, None, keep_trees);
                 if let Some(template) = &mut read.template {
                     template.placeholders = tags;
                 }
@@ -117,7 +135,7 @@ pub fn read_after(
         && text.len() >= JSON_PIECES_MIN_BYTES
         && !tree.root_node().has_error()
     {
-        if let Some(read) = read_json_in_pieces(text, previous, true) {
+        if let Some(read) = read_json_in_pieces(text, previous, keep_trees) {
             return read;
         }
     }
@@ -129,12 +147,12 @@ pub fn read_after(
             Syntax::Json,
         ),
         FileKind::YamlTemplate if line_count(text) > MAX_PIECE_LINES => {
-            return read_long_yaml(text, previous);
+            return read_long_yaml(text, previous, keep_trees);
         }
         // tree-sitter's error recovery may swallow much more than the bad line; parsing each
         // top-level section and each resource on its own keeps the damage to where it is.
         FileKind::YamlTemplate if tree.root_node().has_error() => {
-            let read = read_yaml_in_pieces(text, 0, previous);
+            let read = read_yaml_in_pieces(text, 0, previous, keep_trees);
             pieces = read.pieces;
             (read.root, read.errors, read.first_error, Syntax::Yaml)
         }
@@ -154,25 +172,31 @@ pub fn read_after(
             }
         }
     };
-    finish(text, root, errors, first_error, syntax, pieces)
+    assemble(text, root, errors, first_error, syntax, pieces)
 }
 
-/// Reads a YAML template longer than tree-sitter-yaml parses whole (over [`MAX_PIECE_LINES`]
-/// lines) in pieces, without a tree of the whole text; `None` for any other text, and for one
-/// with template tags (read blanked, whole). `check` reads such a file this way: a whole parse
-/// of it would only be thrown away.
-pub fn read_yaml_without_tree(text: &str) -> Option<TemplateRead> {
-    if line_count(text) <= MAX_PIECE_LINES
-        || placeholders::blank(text, placeholders::Host::Yaml).is_some()
-    {
-        return None;
-    }
-    Some(read_long_yaml(text, None))
+/// Whether a template is read without the tree of its whole text (see [`read_without_tree`]): a
+/// YAML text over [`MAX_PIECE_LINES`] lines, read in pieces, without template tags (a text with
+/// tags is blanked and read again from the start).
+pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {
+    kind == FileKind::YamlTemplate
+        && line_count(text) > MAX_PIECE_LINES
+        && placeholders::blank(text, placeholders::Host::Yaml).is_none()
+}
+
+/// [`read_once`] of a template that [`reads_without_tree`], without parsing its whole text: a
+/// parse `check` would only throw away, since tree-sitter-yaml cannot read the text whole (its
+/// rows are 16-bit) and the pieces are parsed either way. `None` when a piece could not be parsed
+/// at all (nested deeper than gatelint reads, or too complex): then the whole text's parse
+/// decides, as for every file, whether it is read at all.
+pub fn read_without_tree(text: &str) -> Option<TemplateRead> {
+    let (read, unparsed) = read_long_yaml_pieces(text, None, false);
+    (!unparsed).then_some(read)
 }
 
 /// The byte ranges of the pieces a YAML text longer than tree-sitter-yaml parses whole is parsed
-/// in (see [`read_yaml_without_tree`]); `None` for a text parsed whole. The benchmark's parse
-/// floor of such a text parses these: a whole parse of it is no reading of the file.
+/// in (see [`read_without_tree`]); `None` for a text parsed whole. The benchmark's parse floor of
+/// such a text parses these: a whole parse of it is no reading of the file.
 pub fn yaml_piece_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
     (line_count(text) > MAX_PIECE_LINES).then(|| {
         yaml::split_pieces(text, MAX_PIECE_LINES)
@@ -182,14 +206,23 @@ pub fn yaml_piece_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
     })
 }
 
-/// A long YAML text read in pieces: runs of entries first, each resource on its own when a run
-/// does not parse cleanly.
-fn read_long_yaml(text: &str, previous: Option<Previous<'_>>) -> TemplateRead {
-    let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous);
+/// A YAML text over [`MAX_PIECE_LINES`] lines, read in pieces cut by line count, or at every
+/// section and resource when one of those pieces has a syntax error.
+fn read_long_yaml(text: &str, previous: Option<Previous<'_>>, keep_trees: bool) -> TemplateRead {
+    read_long_yaml_pieces(text, previous, keep_trees).0
+}
+
+/// [`read_long_yaml`], and whether a piece could not be parsed at all.
+fn read_long_yaml_pieces(
+    text: &str,
+    previous: Option<Previous<'_>>,
+    keep_trees: bool,
+) -> (TemplateRead, bool) {
+    let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous, keep_trees);
     if !read.errors.is_empty() {
-        read = read_yaml_in_pieces(text, 0, previous);
+        read = read_yaml_in_pieces(text, 0, previous, keep_trees);
     }
-    let mut finished = finish(
+    let mut assembled = assemble(
         text,
         read.root,
         read.errors,
@@ -197,13 +230,12 @@ fn read_long_yaml(text: &str, previous: Option<Previous<'_>>) -> TemplateRead {
         Syntax::Yaml,
         read.pieces,
     );
-    finished.in_pieces = true;
-    finished
+    assembled.in_pieces = true;
+    (assembled, read.unparsed)
 }
 
-/// What the reading of a text's root value found, as the model reads it: the syntax error to
-/// report, the template (or Serverless Framework service) with its unread regions marked.
-fn finish(
+/// The template of the value read from a text, with what could not be read.
+fn assemble(
     text: &str,
     root: Option<value::Value>,
     errors: Vec<TextRange>,

@@ -533,7 +533,7 @@ fn assert_fn_timeout_found(text: &str, case: &str) {
     assert_eq!(findings[0].range.slice(text), "60", "{case}");
     // `check` reads it without the whole parse (which it would only throw away), to the same
     // findings.
-    let pieces = TemplateModel::read_long_yaml(text).expect("read in pieces");
+    let pieces = TemplateModel::read_without_tree(text).expect("read in pieces");
     assert!(pieces.read.in_pieces, "{case}");
     let without_tree = analyze_with_model(
         Some(kind),
@@ -543,4 +543,64 @@ fn assert_fn_timeout_found(text: &str, case: &str) {
         Some(&pieces),
     );
     assert_eq!(without_tree, findings, "{case}");
+}
+
+/// A file read once (`check`) gets the same model as an open document, read in pieces alike,
+/// without keeping any piece's tree: a long YAML template (pieces by line count), a short one
+/// with unreadable resources (a piece per resource) and a large JSON template.
+#[test]
+fn a_template_read_once_keeps_no_piece_tree_and_reads_the_same() {
+    let short = long_template(40).replacen("    Properties:\n", "    Properties: {\n", 3);
+    let json = long_json_template(2_000);
+    assert!(json.len() >= JSON_PIECES_MIN_BYTES);
+    for (kind, text) in [
+        (FileKind::YamlTemplate, long_template(9_000)),
+        (FileKind::YamlTemplate, short),
+        (FileKind::JsonTemplate, json),
+    ] {
+        let tree = tree_of(kind, &text);
+        let mut kept = read(kind, &tree, &text);
+        assert!(!kept.pieces.is_empty(), "{kind:?}");
+        kept.pieces.clear();
+        let once = read_once(kind, &tree, &text);
+        assert!(once.pieces.is_empty(), "{kind:?}");
+        assert!(once.template.is_some(), "{kind:?}");
+        assert_same_read(&once, &kept, &text);
+    }
+}
+
+/// A long YAML template is read without its whole text's tree as with it; a short one, a JSON
+/// one, or one holding template tags (blanked and parsed again whole) is read with its tree.
+#[test]
+fn a_long_yaml_template_reads_the_same_without_its_whole_tree() {
+    let text = long_template(9_000);
+    assert!(reads_without_tree(FileKind::YamlTemplate, &text));
+    let tree = tree_of(FileKind::YamlTemplate, &text);
+    let with_tree = read_once(FileKind::YamlTemplate, &tree, &text);
+    let without = read_without_tree(&text).expect("every piece parses");
+    assert!(without.template.is_some());
+    assert_same_read(&without, &with_tree, &text);
+    assert!(!reads_without_tree(
+        FileKind::YamlTemplate,
+        &long_template(40)
+    ));
+    assert!(!reads_without_tree(FileKind::JsonTemplate, &text));
+    let tagged = text.replacen("line one", "line {{ cookiecutter.name }}", 1);
+    assert!(!reads_without_tree(FileKind::YamlTemplate, &tagged));
+}
+
+/// A long YAML template with a piece that gets no tree at all (nested deeper than gatelint reads)
+/// is not read without its whole text's parse: that parse decides, as for every file, whether it
+/// is read at all (here: not, and `check` says so with GL902 instead of leaving the piece out).
+#[test]
+fn a_long_yaml_template_with_an_unparsable_piece_is_parsed_whole() {
+    let deep = format!(
+        "  Deep:\n    Type: AWS::SNS::Topic\n    Metadata: {}{}\n",
+        "[".repeat(crate::text::MAX_TREE_DEPTH + 10),
+        "]".repeat(crate::text::MAX_TREE_DEPTH + 10)
+    );
+    let text = long_template(9_000).replacen("Resources:\n", &format!("Resources:\n{deep}"), 1);
+    assert!(reads_without_tree(FileKind::YamlTemplate, &text));
+    assert!(read_without_tree(&text).is_none());
+    assert!(read_without_tree(&long_template(9_000)).is_some());
 }

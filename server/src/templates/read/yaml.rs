@@ -203,6 +203,9 @@ pub(super) struct PiecesRead {
     pub(super) errors: Vec<TextRange>,
     pub(super) first_error: Option<TextRange>,
     pub(super) pieces: Vec<ParsedPiece>,
+    /// Whether a piece got no tree at all (nested deeper than gatelint reads, or too complex):
+    /// see [`crate::text::parse`].
+    pub(super) unparsed: bool,
 }
 
 /// The tree of one piece of `text`: the previous read's tree of the same text when the edit left
@@ -271,78 +274,90 @@ fn piece_tree(
 }
 
 /// Parses a YAML text piece by piece (see [`split_pieces`]), the pieces in parallel, and stitches
-/// the root mapping back together.
+/// the root mapping back together. With `keep_trees` false, the pieces are parsed a few at a time
+/// (as many as there are threads) and each tree is freed once read: the trees of all pieces are
+/// never held at once.
 pub(super) fn read_yaml_in_pieces(
     text: &str,
     max_lines: usize,
     previous: Option<Previous<'_>>,
+    keep_trees: bool,
 ) -> PiecesRead {
     use rayon::prelude::*;
     let unchanged = previous.map(|previous| Unchanged::between(previous.text, text));
     let previous = previous.as_ref().zip(unchanged);
     let pieces = split_pieces(text, max_lines);
-    let trees: Vec<Option<Tree>> = pieces
-        .par_iter()
-        .map(|piece| piece_tree(text, piece, previous))
-        .collect();
+    let batch = if keep_trees {
+        pieces.len()
+    } else {
+        rayon::current_num_threads()
+    };
     let mut parsed = Vec::new();
     let mut reader = YamlPieces::new(text);
     let mut root: Vec<Entry> = Vec::new();
     let mut errors = Vec::new();
     let mut first_error = None;
-    for (piece, tree) in pieces.into_iter().zip(trees) {
-        let piece_text = &text[piece.start..piece.end];
-        let Some(tree) = tree else {
-            errors.push(TextRange::new(piece.start, piece.end));
-            continue;
-        };
-        parsed.push(ParsedPiece {
-            range: TextRange::new(piece.start, piece.end),
-            tree,
-            entries: Vec::new(),
-        });
-        let Some(ParsedPiece { tree, .. }) = parsed.last() else {
-            continue;
-        };
-        let shift =
-            |range: TextRange| TextRange::new(range.start + piece.start, range.end + piece.start);
-        errors.extend(error_ranges(tree).into_iter().map(shift));
-        if first_error.is_none() {
-            first_error = first_syntax_error(tree, piece_text).map(shift);
-        }
-        let has_error = tree.root_node().has_error();
-        let value = if has_error && piece.in_resources() && max_lines == 0 {
-            // One resource the grammar cannot read: keep its logical id and type, marked unread.
-            unreadable_resource(text, &piece)
-        } else {
-            reader.read(tree, piece.start)
-        };
-        let Some(value) = value else {
-            continue;
-        };
-        let ValueKind::Map(entries) = value.kind else {
-            // A piece that is not a mapping cannot be placed: leave it unread.
-            errors.push(TextRange::new(piece.start, piece.end));
-            continue;
-        };
-        if piece.path.is_empty() {
-            root.extend(entries);
-            continue;
-        }
-        let Some(holder) = entry_at(&mut root, &piece.path) else {
-            errors.push(TextRange::new(piece.start, piece.end));
-            continue;
-        };
-        match &mut holder.value.kind {
-            ValueKind::Map(existing) => {
-                existing.extend(entries);
-                holder.value.range.end = value.range.end;
+    let mut unparsed = false;
+    for batch in pieces.chunks(batch.max(1)) {
+        let trees: Vec<Option<Tree>> = batch
+            .par_iter()
+            .map(|piece| piece_tree(text, piece, previous))
+            .collect();
+        for (piece, tree) in batch.iter().zip(trees) {
+            let piece_text = &text[piece.start..piece.end];
+            let Some(tree) = tree else {
+                errors.push(TextRange::new(piece.start, piece.end));
+                unparsed = true;
+                continue;
+            };
+            let shift = |range: TextRange| {
+                TextRange::new(range.start + piece.start, range.end + piece.start)
+            };
+            errors.extend(error_ranges(&tree).into_iter().map(shift));
+            if first_error.is_none() {
+                first_error = first_syntax_error(&tree, piece_text).map(shift);
             }
-            _ => {
-                holder.value = Value {
-                    range: value.range,
-                    kind: ValueKind::Map(entries),
-                };
+            let has_error = tree.root_node().has_error();
+            let value = if has_error && piece.in_resources() && max_lines == 0 {
+                // One resource the grammar cannot read: keep its logical id and type, marked unread.
+                unreadable_resource(text, piece)
+            } else {
+                reader.read(&tree, piece.start)
+            };
+            if keep_trees {
+                parsed.push(ParsedPiece {
+                    range: TextRange::new(piece.start, piece.end),
+                    tree,
+                    entries: Vec::new(),
+                });
+            }
+            let Some(value) = value else {
+                continue;
+            };
+            let ValueKind::Map(entries) = value.kind else {
+                // A piece that is not a mapping cannot be placed: leave it unread.
+                errors.push(TextRange::new(piece.start, piece.end));
+                continue;
+            };
+            if piece.path.is_empty() {
+                root.extend(entries);
+                continue;
+            }
+            let Some(holder) = entry_at(&mut root, &piece.path) else {
+                errors.push(TextRange::new(piece.start, piece.end));
+                continue;
+            };
+            match &mut holder.value.kind {
+                ValueKind::Map(existing) => {
+                    existing.extend(entries);
+                    holder.value.range.end = value.range.end;
+                }
+                _ => {
+                    holder.value = Value {
+                        range: value.range,
+                        kind: ValueKind::Map(entries),
+                    };
+                }
             }
         }
     }
@@ -356,6 +371,7 @@ pub(super) fn read_yaml_in_pieces(
         errors,
         first_error,
         pieces: parsed,
+        unparsed,
     }
 }
 
