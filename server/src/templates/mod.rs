@@ -21,6 +21,8 @@ pub use model::{Dialect, FunctionRef, Number, Resource, Syntax, Template};
 pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::files::FileKind;
@@ -192,21 +194,40 @@ impl TemplateModel {
             });
             parts.push((sibling_blocks, start));
         }
-        // The local modules each file of the folder calls, each read once per call.
+        // The local modules the file calls, each read once per call (a finding in one is
+        // reported on that call); the ones its siblings call, each folder once (their findings
+        // are the siblings' to report).
         let mut module_files = Vec::new();
         let mut calls = Vec::new();
         let mut modules = modules;
-        for (part, offset) in &parts {
+        let mut shared = HashMap::new();
+        for (index, (part, offset)) in parts.iter().enumerate() {
             for call in terraform::local_module_calls(part) {
                 let Some(at) = modules.iter().position(|read| read.name == call.name) else {
                     continue;
                 };
                 let read = modules.swap_remove(at);
-                let reference = TextRange::new(
-                    call.source_range.start + offset,
-                    call.source_range.end + offset,
-                );
-                let folder = append_module(read, reference, &mut combined, &mut module_files);
+                let folder = if index == 0 {
+                    let reference = TextRange::new(
+                        call.source_range.start + offset,
+                        call.source_range.end + offset,
+                    );
+                    let mut appended = Appended {
+                        combined: &mut combined,
+                        files: &mut module_files,
+                        reference: Some(reference),
+                        shared: &mut shared,
+                    };
+                    appended.module(read)
+                } else {
+                    let mut appended = Appended {
+                        combined: &mut combined,
+                        files: &mut included,
+                        reference: None,
+                        shared: &mut shared,
+                    };
+                    appended.module(read)
+                };
                 calls.push((call.name, folder));
             }
         }
@@ -341,50 +362,77 @@ fn read_blocks(text: &str) -> Option<Arc<terraform::Blocks>> {
     Some(Arc::new(terraform::Blocks::read(&tree, text)))
 }
 
-/// Appends the files of a local module (and of the modules it calls) to the combined text;
-/// `None` when the module was not read or one of its files does not parse.
-fn append_module(
-    read: ModuleRead,
-    reference: TextRange,
-    combined: &mut String,
-    module_files: &mut Vec<definitions::Included>,
-) -> Option<terraform::ModuleFolder> {
-    let files = read.files?;
-    let mut parts = Vec::new();
-    let mut texts = Vec::new();
-    for file in &files {
-        let blocks = match &file.blocks {
-            Some(blocks) => Arc::clone(blocks),
-            None => read_blocks(&file.text)?,
-        };
-        parts.push(blocks);
-    }
-    let mut folder = terraform::ModuleFolder::default();
-    for (file, blocks) in files.into_iter().zip(parts) {
-        combined.push('\n');
-        let start = combined.len();
-        combined.push_str(&file.text);
-        module_files.push(definitions::Included {
-            path: file.path,
-            reference,
-            start,
-            len: file.text.len(),
-        });
-        texts.push((Arc::clone(&blocks), start));
-        folder.parts.push((blocks, start));
-    }
-    let mut calls = read.calls;
-    for (blocks, _) in &texts {
-        for call in terraform::local_module_calls(blocks) {
-            let Some(at) = calls.iter().position(|read| read.name == call.name) else {
-                continue;
-            };
-            let nested = calls.swap_remove(at);
-            let nested = append_module(nested, reference, combined, module_files);
-            folder.calls.push((call.name, nested));
+/// Where the files of local modules go in the combined text.
+struct Appended<'a> {
+    combined: &'a mut String,
+    files: &'a mut Vec<definitions::Included>,
+    /// The `source` of the file's own `module` block the files are read for (one copy per
+    /// call); `None`: for a sibling's call, each folder once (`shared`).
+    reference: Option<TextRange>,
+    shared: &'a mut HashMap<PathBuf, Option<terraform::ModuleFolder>>,
+}
+
+impl Appended<'_> {
+    /// Appends the files of a local module (and of the modules it calls) to the combined text;
+    /// `None` when the module was not read or one of its files does not parse.
+    fn module(&mut self, read: ModuleRead) -> Option<terraform::ModuleFolder> {
+        if self.reference.is_none() {
+            if let Some(known) = self.shared.get(&read.folder) {
+                return known.clone();
+            }
         }
+        let folder_path = read.folder.clone();
+        let folder = self.append(read);
+        if self.reference.is_none() {
+            self.shared.insert(folder_path, folder.clone());
+        }
+        folder
     }
-    Some(folder)
+
+    fn append(&mut self, read: ModuleRead) -> Option<terraform::ModuleFolder> {
+        let files = read.files?;
+        let mut parts = Vec::new();
+        for file in &files {
+            let blocks = match &file.blocks {
+                Some(blocks) => Arc::clone(blocks),
+                None => read_blocks(&file.text)?,
+            };
+            parts.push(blocks);
+        }
+        let mut folder = terraform::ModuleFolder {
+            id: self.combined.len() + 1,
+            ..Default::default()
+        };
+        for (file, blocks) in files.into_iter().zip(parts) {
+            self.combined.push('\n');
+            let start = self.combined.len();
+            self.combined.push_str(&file.text);
+            self.files.push(definitions::Included {
+                path: file.path,
+                reference: self.reference.unwrap_or(TextRange::empty(0)),
+                start,
+                len: file.text.len(),
+            });
+            folder.parts.push((blocks, start));
+        }
+        let mut calls = read.calls;
+        let blocks: Vec<Arc<terraform::Blocks>> = folder
+            .parts
+            .iter()
+            .map(|(blocks, _)| Arc::clone(blocks))
+            .collect();
+        for blocks in &blocks {
+            for call in terraform::local_module_calls(blocks) {
+                let Some(at) = calls.iter().position(|read| read.name == call.name) else {
+                    continue;
+                };
+                let nested = calls.swap_remove(at);
+                let nested = self.module(nested);
+                folder.calls.push((call.name, nested));
+            }
+        }
+        Some(folder)
+    }
 }
 
 /// A local module a Terraform configuration calls, as the workspace read its folder (see
@@ -393,6 +441,8 @@ fn append_module(
 pub struct ModuleRead {
     /// The name of the calling `module` block.
     pub name: String,
+    /// The module's folder.
+    pub folder: PathBuf,
     /// The module folder's `.tf` files; `None` when it was not read (outside the roots, missing,
     /// past the limits, too deep, a cycle).
     pub files: Option<Vec<ConfigurationFile>>,

@@ -157,6 +157,8 @@ pub fn read(tree: &Tree, text: &str) -> Template {
 /// it calls in turn, by the name of the calling block (`None`: a folder not read).
 #[derive(Clone, Debug, Default)]
 pub struct ModuleFolder {
+    /// Where its text begins in the combined text: calls given the same copy share one.
+    pub id: usize,
     pub parts: Vec<(Arc<Blocks>, usize)>,
     pub calls: Vec<(String, Option<ModuleFolder>)>,
 }
@@ -219,7 +221,7 @@ pub fn compile(
             &joined
         }
     };
-    let calls = joined_calls(calls);
+    let calls = joined_calls(calls, &mut HashMap::new());
     let whole = whole
         .or_else(|| parts.first().map(|(part, _)| part.whole))
         .unwrap_or_default();
@@ -260,21 +262,35 @@ fn join<'a>(parts: impl Iterator<Item = (&'a Blocks, usize)>) -> Vec<Block> {
 /// A local module's folder, its files' blocks joined.
 struct Joined {
     blocks: Vec<Block>,
-    calls: HashMap<String, Option<Joined>>,
+    calls: Calls,
 }
 
-fn joined_calls(calls: &[(String, Option<ModuleFolder>)]) -> HashMap<String, Option<Joined>> {
+/// The local modules read, by the name of the calling block (`None`: not read).
+type Calls = HashMap<String, Option<Rc<Joined>>>;
+
+/// The calls' folders joined, each copy of a folder once (`seen`, by [`ModuleFolder::id`]).
+fn joined_calls(
+    calls: &[(String, Option<ModuleFolder>)],
+    seen: &mut HashMap<usize, Rc<Joined>>,
+) -> Calls {
     calls
         .iter()
         .map(|(name, folder)| {
-            let folder = folder.as_ref().map(|folder| Joined {
-                blocks: join(
-                    folder
-                        .parts
-                        .iter()
-                        .map(|(part, offset)| (part.as_ref(), *offset)),
-                ),
-                calls: joined_calls(&folder.calls),
+            let folder = folder.as_ref().map(|folder| {
+                if let Some(known) = seen.get(&folder.id) {
+                    return Rc::clone(known);
+                }
+                let joined = Rc::new(Joined {
+                    blocks: join(
+                        folder
+                            .parts
+                            .iter()
+                            .map(|(part, offset)| (part.as_ref(), *offset)),
+                    ),
+                    calls: joined_calls(&folder.calls, seen),
+                });
+                seen.insert(folder.id, Rc::clone(&joined));
+                joined
             });
             (name.clone(), folder)
         })
@@ -1080,7 +1096,7 @@ struct ModuleOutput {
 struct Compiler<'b> {
     blocks: &'b [Block],
     /// The local modules the workspace read, by the name of the calling block.
-    calls: &'b HashMap<String, Option<Joined>>,
+    calls: &'b Calls,
     /// `module` blocks whose local folder was read, by name.
     local_modules: HashMap<String, &'b Block>,
     /// How many modules deep this configuration is called (0: the root).
@@ -1145,7 +1161,7 @@ enum Expansion {
 const MAX_INSTANCES: usize = 256;
 
 impl<'b> Compiler<'b> {
-    fn new(blocks: &'b [Block], calls: &'b HashMap<String, Option<Joined>>, depth: usize) -> Self {
+    fn new(blocks: &'b [Block], calls: &'b Calls, depth: usize) -> Self {
         let mut compiler = Compiler {
             blocks,
             calls,
@@ -2240,7 +2256,22 @@ impl<'b> Compiler<'b> {
         };
         // `data.archive_file.x["k"].output_path`: that instance of a counted archive.
         let mut archive_instance = None;
+        // The archive's `output_path` written out again (or named by a variable or local):
+        // that archive, when only one writes there.
+        let same_output = || {
+            let written = self.resolve(&filename.value);
+            let written = written.as_str()?;
+            let mut archives = self.data.values().filter(is_archive).filter(|block| {
+                block
+                    .body
+                    .get("output_path")
+                    .is_some_and(|output| self.resolve(output).as_str() == Some(written))
+            });
+            let only = archives.next()?;
+            archives.next().is_none().then_some(only)
+        };
         let source = match filename.value.intrinsic() {
+            Some(("TF::Ref", _)) if !self.names_archive(&filename.value) => same_output(),
             Some(("TF::Ref", _)) => {
                 let path = self.ref_path(&filename.value).unwrap_or_default();
                 let data = path.strip_suffix(".output_path").unwrap_or("");
@@ -2256,17 +2287,7 @@ impl<'b> Compiler<'b> {
                 }
                 block
             }
-            // The archive's `output_path` written out again: that archive.
-            _ => self.resolve(&filename.value).as_str().and_then(|written| {
-                let mut archives = self.data.values().filter(is_archive).filter(|block| {
-                    block
-                        .body
-                        .get("output_path")
-                        .is_some_and(|output| self.resolve(output).as_str() == Some(written))
-                });
-                let only = archives.next()?;
-                archives.next().is_none().then_some(only)
-            }),
+            _ => same_output(),
         };
         let Some(source) = source else {
             return Some(entry("Code", filename.key_range, unknown(at)));
@@ -2309,6 +2330,13 @@ impl<'b> Compiler<'b> {
                 None => unknown(at),
             },
         ))
+    }
+
+    /// Whether a reference names an `archive_file` data source (`data.archive_file.x...`), not
+    /// a variable or local holding a path.
+    fn names_archive(&self, written: &Value) -> bool {
+        self.ref_path(written)
+            .is_some_and(|path| path.starts_with("data.archive_file."))
     }
 
     /// An `aws_api_gateway_integration` as the properties of the method it configures, with the

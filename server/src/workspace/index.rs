@@ -399,6 +399,7 @@ impl WorkspaceIndex {
             }
             modules.push(ModuleRead {
                 name: call.name,
+                folder: target,
                 files,
                 calls,
             });
