@@ -3414,4 +3414,277 @@ module "alarms" {
             let _ = crate::templates::hover_at(template, graph, offset);
         }
     }
+
+    const CALLER: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "shop"
+  protocol_type = "HTTP"
+}
+
+module "orders" {
+  source  = "./modules/function"
+  handler = "orders.handler"
+  timeout = 40
+}
+
+resource "aws_apigatewayv2_integration" "orders" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.orders.invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "orders" {
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "GET /orders"
+  target    = "integrations/${aws_apigatewayv2_integration.orders.id}"
+}
+
+resource "aws_lambda_function" "reports" {
+  handler = "reports.handler"
+  runtime = "python3.12"
+}
+
+module "reports_route" {
+  source            = "./modules/route"
+  api_id            = aws_apigatewayv2_api.http.id
+  lambda_invoke_arn = aws_lambda_function.reports.invoke_arn
+}
+"#;
+
+    const FUNCTION_MODULE: &str = r#"
+variable "handler" {
+  type = string
+}
+
+variable "timeout" {
+  default = 3
+}
+
+variable "name" {
+  default = "this"
+}
+
+data "archive_file" "code" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/${var.name}.zip"
+}
+
+resource "aws_lambda_function" "this" {
+  filename = data.archive_file.code.output_path
+  handler  = var.handler
+  runtime  = "python3.12"
+  timeout  = var.timeout
+}
+
+output "invoke_arn" {
+  value = aws_lambda_function.this.invoke_arn
+}
+"#;
+
+    const ROUTE_MODULE: &str = r#"
+variable "api_id" {}
+
+variable "lambda_invoke_arn" {}
+
+resource "aws_apigatewayv2_integration" "this" {
+  api_id           = var.api_id
+  integration_type = "AWS_PROXY"
+  integration_uri  = var.lambda_invoke_arn
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  api_id    = var.api_id
+  route_key = "POST /reports"
+  target    = "integrations/${aws_apigatewayv2_integration.this.id}"
+}
+"#;
+
+    fn module_read(name: &str, folder: &str, text: &'static str) -> super::super::ModuleRead {
+        super::super::ModuleRead {
+            name: name.into(),
+            folder: format!("/p/modules/{folder}").into(),
+            files: Some(vec![ConfigurationFile {
+                path: format!("/p/modules/{folder}/main.tf").into(),
+                text: std::sync::Arc::from(text),
+                blocks: None,
+            }]),
+            calls: Vec::new(),
+        }
+    }
+
+    /// The caller read with the local modules given (`None`: that module's folder not read).
+    fn with_modules(text: &str, modules: Vec<super::super::ModuleRead>) -> TemplateModel {
+        let alone = model(text);
+        let blocks = alone.read.terraform.clone().expect("blocks");
+        TemplateModel::configuration_with_modules(text, blocks, Some(Vec::new()), modules)
+    }
+
+    #[test]
+    fn a_local_module_is_read_with_its_caller() {
+        let model = with_modules(
+            CALLER,
+            vec![
+                module_read("orders", "function", FUNCTION_MODULE),
+                module_read("reports_route", "route", ROUTE_MODULE),
+            ],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        let function = template
+            .resource("module.orders.aws_lambda_function.this")
+            .expect("the module's function, under its address");
+        // The variable bound to the caller's argument, written in the caller's text.
+        let handler = function.property("Handler").expect("bound");
+        assert_eq!(handler.as_str(), Some("orders.handler"));
+        let text = model.text(CALLER);
+        assert_eq!(
+            &text[handler.range.start..handler.range.end],
+            "\"orders.handler\""
+        );
+        let specs = model.function_specs();
+        let orders = specs
+            .iter()
+            .find(|spec| spec.logical_id == "module.orders.aws_lambda_function.this")
+            .expect("listed by the file calling the module");
+        // Terraform's `path.module`: the module's folder from the root's.
+        assert_eq!(
+            orders.code_uri.as_ref().map(|code| code.text.as_str()),
+            Some("modules/function/src")
+        );
+        assert_eq!(orders.timeout_seconds, 40.0);
+        // Its settings are shown on the call.
+        assert_eq!(
+            &CALLER[orders.id_range.start..orders.id_range.end],
+            "\"./modules/function\""
+        );
+        let [invocation] = orders.invocations.as_slice() else {
+            panic!("the caller's route: {orders:#?}");
+        };
+        assert_eq!(invocation.payload_version, PayloadVersion::V2);
+        assert!(invocation.file.is_none());
+        // An integration inside a module, to the function the caller hands it.
+        let reports = specs
+            .iter()
+            .find(|spec| spec.logical_id == "aws_lambda_function.reports")
+            .expect("the caller's function");
+        let [invocation] = reports.invocations.as_slice() else {
+            panic!("the module's route: {reports:#?}");
+        };
+        assert_eq!(invocation.payload_version, PayloadVersion::V1);
+        assert_eq!(
+            invocation.file.as_deref(),
+            Some(std::path::Path::new("/p/modules/route/main.tf"))
+        );
+        // Read, the modules grant nothing beyond what they declare.
+        assert!(!template
+            .resources
+            .iter()
+            .any(|resource| resource.logical_id.ends_with("#0")));
+    }
+
+    #[test]
+    fn a_module_not_read_may_grant_the_permission() {
+        let model = with_modules(
+            CALLER,
+            vec![super::super::ModuleRead {
+                name: "reports_route".into(),
+                folder: "/p/modules/route".into(),
+                files: None,
+                calls: Vec::new(),
+            }],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        let granted = template
+            .resource("module.reports_route#0")
+            .expect("a possible permission");
+        assert!(granted.incomplete);
+        // Not given to the compiler at all (a file read alone): the same.
+        let alone = model_alone(CALLER);
+        assert!(alone.resource("module.reports_route#0").is_some());
+        assert!(alone.resource("module.orders#0").is_none());
+    }
+
+    fn model_alone(text: &str) -> crate::templates::Template {
+        model(text).read.template.expect("a model")
+    }
+
+    #[test]
+    fn a_module_with_unknown_instances_is_incomplete() {
+        let caller = CALLER.replace(
+            "module \"orders\" {\n",
+            "variable \"n\" {}\n\nmodule \"orders\" {\n  count   = var.n\n",
+        );
+        let model = with_modules(
+            &caller,
+            vec![module_read("orders", "function", FUNCTION_MODULE)],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        let function = template
+            .resource("module.orders.aws_lambda_function.this")
+            .expect("read once, its instances unknown");
+        assert!(function.incomplete);
+    }
+
+    #[test]
+    fn module_instances_are_addressed_as_terraform_does() {
+        let caller = CALLER
+            .replace(
+                "module \"orders\" {\n",
+                "module \"orders\" {\n  for_each = toset([\"a\", \"b\"])\n",
+            )
+            .replace(
+                "module.orders.invoke_arn",
+                "module.orders[\"b\"].invoke_arn",
+            )
+            .replace(
+                "handler = \"orders.handler\"",
+                "handler = \"${each.key}.handler\"",
+            );
+        let model = with_modules(
+            &caller,
+            vec![module_read("orders", "function", FUNCTION_MODULE)],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        for key in ["a", "b"] {
+            let id = format!("module.orders[\"{key}\"].aws_lambda_function.this");
+            let function = template.resource(&id).expect("one per instance");
+            let handler = function.property("Handler").and_then(|h| h.as_str());
+            assert_eq!(handler, Some(format!("{key}.handler").as_str()));
+        }
+        let specs = model.function_specs();
+        let invoked: Vec<&str> = specs
+            .iter()
+            .filter(|spec| !spec.invocations.is_empty())
+            .map(|spec| spec.logical_id.as_str())
+            .collect();
+        assert!(invoked.contains(&"module.orders[\"b\"].aws_lambda_function.this"));
+        assert!(!invoked.contains(&"module.orders[\"a\"].aws_lambda_function.this"));
+    }
+
+    #[test]
+    fn modules_that_depend_on_each_other_are_unknown_not_endless() {
+        let caller = "module \"a\" {\n  source = \"./modules/a\"\n  x      = module.b.out\n}\n\nmodule \"b\" {\n  source = \"./modules/b\"\n  x      = module.a.out\n}\n";
+        let module = "variable \"x\" {}\n\noutput \"out\" {\n  value = var.x\n}\n";
+        let model = with_modules(
+            caller,
+            vec![module_read("a", "a", module), module_read("b", "b", module)],
+        );
+        assert!(model.read.template.is_some());
+    }
+
+    #[test]
+    fn path_module_is_relative_to_the_root_module() {
+        assert_eq!(super::module_path(".", "./modules/api"), "modules/api");
+        assert_eq!(
+            super::module_path("modules/api", "../shared"),
+            "modules/shared"
+        );
+        assert_eq!(super::module_path(".", "../infra/m"), "../infra/m");
+        assert_eq!(super::module_path("modules/api", "./"), "modules/api");
+    }
 }
