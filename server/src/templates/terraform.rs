@@ -18,7 +18,20 @@
 //! `var.x` with a default, `local.x` and `path.module` resolve; string templates whose parts
 //! resolve are plain strings, a conditional on a known value is its branch, and a `for`
 //! expression or `merge` over known collections is the collection it makes. Everything else
-//! (data sources, module outputs, most functions) is unknown: a value nothing is concluded from.
+//! (data sources, outputs of modules not read, most functions) is unknown: a value nothing is
+//! concluded from.
+//!
+//! A local module (`module "api" { source = "./modules/api" }`, see [`is_local_source`]) whose
+//! folder the workspace read ([`ModuleFolder`], its files after the configuration's in the
+//! combined text) is compiled with its caller, once per instance of the `module` block: its
+//! variables bound to the arguments the block gives, resolved in the caller (else their default;
+//! neither: unknown), `path.module` its folder from the root's, and what it compiles to read in
+//! the caller under its address (`module.api.aws_lambda_function.this`,
+//! `module.api["k"].aws_...`): its resources and parameters, and the values of its `output`s
+//! (`module.api.invoke_arn` in the caller). The caller's logical ids inside the arguments are
+//! marked (`CALLER`) so that renaming the module's ids leaves them alone. A block whose
+//! instances are unknown compiles the module once, marked incomplete. Local modules are followed
+//! [`MAX_MODULE_DEPTH`] deep; a module whose outputs depend on themselves is unknown.
 //!
 //! A block with `count` or `for_each` over a statically known collection is one resource per
 //! instance, addressed as Terraform does (`aws_lambda_function.f["k"]`, `..._function.g[0]`),
@@ -28,10 +41,11 @@
 //! incomplete: rules say nothing about it, and as a permission it may cover any function.
 //!
 //! Terraform never adds a Lambda permission by itself (SAM does for its events): an integration
-//! without an `aws_lambda_permission` fails with 500. A `module` block that is given one of the
-//! configuration's functions may grant the permission itself: it counts as an unread permission
-//! for that function, and so does an `output` naming a function in a configuration without a
-//! `provider` block (a module, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
+//! without an `aws_lambda_permission` fails with 500. A `module` block not read (a registry or
+//! Git module, a folder not read) that is given one of the configuration's functions may grant
+//! the permission itself: it counts as an unread permission for that function, and so does an
+//! `output` naming a function in a configuration without a `provider` block (a module read on its
+//! own, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
 //! them as one text (see [`super::TemplateModel::configuration`]), each file's [`Blocks`] read once. Read alone, a file is
 //! [`super::Template::partial`], and the permission rules say nothing about it.
 
