@@ -3599,6 +3599,11 @@ resource "aws_apigatewayv2_route" "this" {
             .resources
             .iter()
             .any(|resource| resource.logical_id.ends_with("#0")));
+        // Hover anywhere in the caller answers without panicking.
+        let graph = model.graph.as_ref().expect("a graph");
+        for offset in 0..=CALLER.len() {
+            let _ = crate::templates::hover_at(template, graph, offset);
+        }
     }
 
     #[test]
