@@ -1102,6 +1102,9 @@ struct Parts {
 /// under the module's address, its outputs' values.
 struct ModuleOutput {
     resources: Vec<Entry>,
+    /// The arguments it gives the modules it calls that are not read (`module.<name>`
+    /// outputs of the model), under its address.
+    handed: Vec<Entry>,
     parameters: Vec<Entry>,
     outputs: HashMap<String, Value>,
     incomplete: Vec<String>,
@@ -1357,15 +1360,22 @@ impl<'b> Compiler<'b> {
                 })
                 .map(|entry| entry.key.clone()),
         );
+        let (handed, outputs): (Vec<Entry>, Vec<Entry>) = parts
+            .outputs
+            .into_iter()
+            .partition(|entry| entry.key.starts_with("module."));
         let output = Rc::new(ModuleOutput {
             resources,
+            handed: handed
+                .into_iter()
+                .map(|entry| entry_in_caller(entry, &prefix))
+                .collect(),
             parameters: parts
                 .parameters
                 .into_iter()
                 .map(|entry| entry_in_caller(entry, &prefix))
                 .collect(),
-            outputs: parts
-                .outputs
+            outputs: outputs
                 .into_iter()
                 .map(|entry| {
                     let entry = entry_in_caller(entry, &prefix);
@@ -1432,7 +1442,10 @@ impl<'b> Compiler<'b> {
                 ("module", [(name, name_range)]) => {
                     let community = self.lambda_modules.contains_key(name)
                         || self.api_modules.contains_key(name);
-                    if !community {
+                    // What a module gatelint reads does with its arguments is compiled: only
+                    // what it hands on to modules it does not read is handed out.
+                    let local = self.local_modules.contains_key(name);
+                    if !community && !local {
                         let arguments = block
                             .body
                             .attributes
@@ -1469,6 +1482,7 @@ impl<'b> Compiler<'b> {
                             if let Some(compiled) = compiled {
                                 resources.extend(compiled.resources.iter().cloned());
                                 module_parameters.extend(compiled.parameters.iter().cloned());
+                                outputs.extend(compiled.handed.iter().cloned());
                                 for id in &compiled.incomplete {
                                     if !self.incomplete.contains(id) {
                                         self.incomplete.push(id.clone());
