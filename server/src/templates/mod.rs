@@ -451,7 +451,7 @@ pub struct ModuleRead {
 }
 
 /// One other `.tf` file of a Terraform file's folder (see [`TemplateModel::configuration`]).
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ConfigurationFile {
     pub path: std::path::PathBuf,
     pub text: Arc<str>,

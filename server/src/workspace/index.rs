@@ -183,6 +183,18 @@ struct IncludedFile {
     templates: HashSet<PathBuf>,
 }
 
+/// The local modules of one configuration being read (see [`WorkspaceIndex::read_modules`]).
+struct Reading<'a> {
+    /// The folders calling the one being read, the configuration's first.
+    chain: Vec<PathBuf>,
+    /// The bytes of `.tf` text read so far, against [`MAX_CONFIGURATION_BYTES`].
+    total: &'a mut usize,
+    /// The module folders read.
+    read: &'a mut Vec<PathBuf>,
+    /// The files of each module folder, listed once.
+    listed: HashMap<PathBuf, Option<Vec<ConfigurationFile>>>,
+}
+
 /// A `.tf` file's blocks, read from its text when the index did not hold them (kept, so that
 /// the configuration does not parse it again); `None` when it does not parse.
 fn ensure_blocks(file: &mut ConfigurationFile) -> Option<Arc<terraform::Blocks>> {
@@ -345,8 +357,13 @@ impl WorkspaceIndex {
         if let Some(siblings) = siblings.as_mut() {
             let mut all = vec![Arc::clone(&blocks)];
             all.extend(siblings.iter_mut().filter_map(ensure_blocks));
-            let mut chain = vec![folder.clone()];
-            modules = self.read_modules(&folder, &all, &mut chain, &mut total, &mut read);
+            let mut reading = Reading {
+                chain: vec![folder.clone()],
+                total: &mut total,
+                read: &mut read,
+                listed: HashMap::new(),
+            };
+            modules = self.read_modules(&folder, &all, &mut reading);
         }
         if read.is_empty() {
             self.module_folders.remove(path);
@@ -364,14 +381,12 @@ impl WorkspaceIndex {
     /// The local modules (`source = "./modules/api"`) that files of a configuration in `folder`
     /// call, each module folder's `.tf` files read as siblings are (inside the roots, within the
     /// limits), and the modules they call in turn, [`terraform::MAX_MODULE_DEPTH`] deep; a
-    /// folder already in `chain` (a cycle) is not read again. `read` collects the folders read.
+    /// folder already in the chain of callers (a cycle) is not read again.
     fn read_modules(
         &self,
         folder: &Path,
         blocks: &[Arc<terraform::Blocks>],
-        chain: &mut Vec<PathBuf>,
-        total: &mut usize,
-        read: &mut Vec<PathBuf>,
+        reading: &mut Reading<'_>,
     ) -> Vec<ModuleRead> {
         let mut modules = Vec::new();
         for call in blocks
@@ -379,23 +394,23 @@ impl WorkspaceIndex {
             .flat_map(|blocks| terraform::local_module_calls(blocks))
         {
             let target = normalize(&folder.join(&call.source));
-            let readable = chain.len() <= terraform::MAX_MODULE_DEPTH
-                && !chain.contains(&target)
+            let readable = reading.chain.len() <= terraform::MAX_MODULE_DEPTH
+                && !reading.chain.contains(&target)
                 && self.within_roots(&target);
             let mut files = readable
-                .then(|| self.configuration_files(&target, None, total))
+                .then(|| self.module_files(&target, reading))
                 .flatten()
                 .filter(|files| !files.is_empty());
             let mut calls = Vec::new();
             if let Some(files) = files.as_mut() {
-                if !read.contains(&target) {
-                    read.push(target.clone());
+                if !reading.read.contains(&target) {
+                    reading.read.push(target.clone());
                 }
                 let nested: Vec<Arc<terraform::Blocks>> =
                     files.iter_mut().filter_map(ensure_blocks).collect();
-                chain.push(target.clone());
-                calls = self.read_modules(&target, &nested, chain, total, read);
-                chain.pop();
+                reading.chain.push(target.clone());
+                calls = self.read_modules(&target, &nested, reading);
+                reading.chain.pop();
             }
             modules.push(ModuleRead {
                 name: call.name,
@@ -405,6 +420,25 @@ impl WorkspaceIndex {
             });
         }
         modules
+    }
+
+    /// A module folder's files, listed once per configuration (each call counts its bytes).
+    fn module_files(
+        &self,
+        folder: &Path,
+        reading: &mut Reading<'_>,
+    ) -> Option<Vec<ConfigurationFile>> {
+        let files = match reading.listed.get(folder) {
+            Some(known) => known.clone(),
+            None => {
+                let mut bytes = 0;
+                let files = self.configuration_files(folder, None, &mut bytes);
+                reading.listed.insert(folder.to_path_buf(), files.clone());
+                files
+            }
+        }?;
+        *reading.total += files.iter().map(|file| file.text.len()).sum::<usize>();
+        (*reading.total <= MAX_CONFIGURATION_BYTES).then_some(files)
     }
 
     /// The `.tf` files of a folder but `except`, with their texts and, for the files the index
