@@ -356,7 +356,7 @@ fn analyze_template_model(
 ) -> Vec<Finding> {
     let own = text;
     let findings = template_findings(model, model.text(own), context);
-    if model.included.is_empty() {
+    if model.included.is_empty() && model.modules.is_empty() {
         return findings;
     }
     let terraform = model
@@ -365,9 +365,20 @@ fn analyze_template_model(
         .as_ref()
         .is_some_and(|template| template.dialect == templates::Dialect::Terraform);
     if terraform {
-        // The other files of the configuration report what is written in them.
+        // A finding in a local module's file is reported on the `module` block calling it; the
+        // other files of the configuration report what is written in them.
         return findings
             .into_iter()
+            .map(|finding| {
+                match model
+                    .modules
+                    .iter()
+                    .find(|m| m.locate(finding.range).is_some())
+                {
+                    Some(_) => relocate(model, own.len(), finding),
+                    None => finding,
+                }
+            })
             .filter(|finding| finding.range.end <= own.len())
             .map(|mut finding| {
                 finding.fixes.retain(|fix| {
@@ -391,12 +402,17 @@ fn analyze_template_model(
 /// may be open with other text than gatelint read).
 fn relocate(model: &TemplateModel, own_len: usize, mut finding: Finding) -> Finding {
     if let Some((included, local)) = model.locate(finding.range) {
+        let module = model.modules.contains(included);
         finding.related.insert(
             0,
             crate::findings::Related {
                 path: included.path.clone(),
                 range: local,
-                message: "written here, in the file the template includes".into(),
+                message: if module {
+                    "written here, in the local module this `module` block calls".into()
+                } else {
+                    "written here, in the file the template includes".into()
+                },
             },
         );
         finding.range = included.reference;

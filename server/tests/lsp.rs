@@ -724,6 +724,44 @@ fn editing_an_included_openapi_file_rediagnoses_the_handler() {
 }
 
 #[test]
+fn editing_a_local_terraform_module_rediagnoses_its_caller() {
+    let caller = "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\nresource \"aws_apigatewayv2_api\" \"http\" {\n  name          = \"shop\"\n  protocol_type = \"HTTP\"\n}\n\nmodule \"orders\" {\n  source  = \"./modules/function\"\n  handler = \"orders.handler\"\n}\n\nresource \"aws_apigatewayv2_integration\" \"orders\" {\n  api_id                 = aws_apigatewayv2_api.http.id\n  integration_type       = \"AWS_PROXY\"\n  integration_uri        = module.orders.invoke_arn\n  payload_format_version = \"2.0\"\n}\n\nresource \"aws_apigatewayv2_route\" \"orders\" {\n  api_id    = aws_apigatewayv2_api.http.id\n  route_key = \"GET /orders\"\n  target    = \"integrations/${aws_apigatewayv2_integration.orders.id}\"\n}\n";
+    let module = "variable \"handler\" {}\n\nresource \"aws_lambda_function\" \"this\" {\n  handler = var.handler\n  runtime = \"python3.12\"\n}\n\noutput \"invoke_arn\" {\n  value = aws_lambda_function.this.invoke_arn\n}\n";
+    let root = temp_project(
+        "tfmodule",
+        &[("main.tf", caller), ("modules/function/main.tf", module)],
+    );
+    let mut client = start_indexed(&root);
+    let caller_uri = file_uri(&root.join("main.tf"));
+    let module_uri = file_uri(&root.join("modules/function/main.tf"));
+    client.open(&caller_uri, caller);
+    let diagnostics = client.diagnostics(&caller_uri, Some(1));
+    assert_eq!(codes(&diagnostics), ["GL301"], "{diagnostics:#?}");
+    assert_eq!(
+        diagnostics[0]["range"],
+        client.range_of(caller, "module.orders.invoke_arn")
+    );
+
+    // The module grants the permission (edited in the editor, not saved): the caller, not
+    // edited, is re-diagnosed without GL301.
+    client.open(&module_uri, module);
+    let at = module.len();
+    let granted = "\nresource \"aws_lambda_permission\" \"api\" {\n  function_name = aws_lambda_function.this.function_name\n  principal     = \"apigateway.amazonaws.com\"\n}\n";
+    client.change(
+        &module_uri,
+        2,
+        vec![insertion(&client, module, at, granted)],
+    );
+    wait_until_clean(
+        &mut client,
+        &caller_uri,
+        "the caller re-diagnosed without GL301",
+    );
+    assert!(client.shutdown().success());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn editing_a_serverless_yml_rediagnoses_the_handler() {
     let service = "service: assets\nprovider:\n  name: aws\n  runtime: python3.12\nfunctions:\n  remove:\n    handler: src/remove.handler\n    events:\n      - http:\n          path: assets/{id}\n          method: delete\n          integration: lambda-proxy\n";
     let handler = "def handler(event, context):\n    return {\"statusCode\": 404, \"body\": {\"error\": \"not found\"}}\n";

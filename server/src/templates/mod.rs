@@ -21,6 +21,8 @@ pub use model::{Dialect, FunctionRef, Number, Resource, Syntax, Template};
 pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
 
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::files::FileKind;
@@ -40,6 +42,10 @@ pub struct TemplateModel {
     /// With files included: the template's text followed by theirs, the text every range of the
     /// model is in. `None`: the template's own text.
     pub combined: Option<std::sync::Arc<str>>,
+    /// Of a Terraform configuration, the files of the local modules it calls, after the
+    /// folder's files in the combined text; each one's `reference` is the `source` of the
+    /// `module` block of the configuration that calls it (or calls the module calling it).
+    pub modules: Vec<definitions::Included>,
 }
 
 impl TemplateModel {
@@ -98,6 +104,7 @@ impl TemplateModel {
             graph,
             included: Vec::new(),
             combined: None,
+            modules: Vec::new(),
         }
     }
 
@@ -148,19 +155,34 @@ impl TemplateModel {
     /// files already read is joined without parsing any of them again.
     /// `siblings` is `None` when the folder could not be read whole: the file is read alone, and
     /// [`Template::partial`] says that what it lacks may be declared elsewhere.
+    /// `modules`: the local modules the configuration calls, as the workspace read them; their
+    /// files follow the folder's in the combined text (see [`TemplateModel::modules`]).
     pub fn configuration(
         own: &str,
         blocks: Arc<terraform::Blocks>,
         siblings: Option<Vec<ConfigurationFile>>,
     ) -> TemplateModel {
+        TemplateModel::configuration_with_modules(own, blocks, siblings, Vec::new())
+    }
+
+    /// [`TemplateModel::configuration`] with the local modules it calls.
+    pub fn configuration_with_modules(
+        own: &str,
+        blocks: Arc<terraform::Blocks>,
+        siblings: Option<Vec<ConfigurationFile>>,
+        modules: Vec<ModuleRead>,
+    ) -> TemplateModel {
         let alone = |partial: bool| {
-            let mut template = terraform::compile(&[(&blocks, 0)], None);
+            let mut template = terraform::compile(&[(&blocks, 0)], &[], None);
             template.partial = partial;
             template
         };
         let Some(siblings) = siblings else {
             return TemplateModel::of_terraform(alone(true), blocks);
         };
+        if siblings.is_empty() && modules.is_empty() {
+            return TemplateModel::of_terraform(alone(false), blocks);
+        }
         let mut combined = String::with_capacity(
             own.len()
                 + siblings
@@ -170,15 +192,15 @@ impl TemplateModel {
         );
         combined.push_str(own);
         let mut included = Vec::new();
-        let mut parts = Vec::new();
+        let mut parts = vec![(Arc::clone(&blocks), 0)];
         for sibling in siblings {
             combined.push('\n');
             let start = combined.len();
             combined.push_str(&sibling.text);
             let sibling_blocks = match sibling.blocks {
                 Some(read) => read,
-                None => match crate::text::parse(FileKind::Terraform, &sibling.text, None) {
-                    Some(tree) => Arc::new(terraform::Blocks::read(&tree, &sibling.text)),
+                None => match read_blocks(&sibling.text) {
+                    Some(read) => read,
                     // Not parsed: the configuration may hold anything.
                     None => return TemplateModel::of_terraform(alone(true), blocks),
                 },
@@ -191,14 +213,51 @@ impl TemplateModel {
             });
             parts.push((sibling_blocks, start));
         }
-        if included.is_empty() {
-            return TemplateModel::of_terraform(alone(false), blocks);
+        // The local modules the file calls, each read once per call (a finding in one is
+        // reported on that call); the ones its siblings call, each folder once (their findings
+        // are the siblings' to report).
+        let mut module_files = Vec::new();
+        let mut calls = Vec::new();
+        let mut modules = modules;
+        let mut shared = HashMap::new();
+        for (index, (part, offset)) in parts.iter().enumerate() {
+            for call in terraform::local_module_calls(part) {
+                let Some(at) = modules.iter().position(|read| read.name == call.name) else {
+                    continue;
+                };
+                let read = modules.swap_remove(at);
+                let folder = if index == 0 {
+                    let reference = TextRange::new(
+                        call.source_range.start + offset,
+                        call.source_range.end + offset,
+                    );
+                    let mut appended = Appended {
+                        combined: &mut combined,
+                        files: &mut module_files,
+                        reference: Some(reference),
+                        shared: &mut shared,
+                    };
+                    appended.module(read)
+                } else {
+                    let mut appended = Appended {
+                        combined: &mut combined,
+                        files: &mut included,
+                        reference: None,
+                        shared: &mut shared,
+                    };
+                    appended.module(read)
+                };
+                calls.push((call.name, folder));
+            }
         }
-        let mut all: Vec<(&terraform::Blocks, usize)> = vec![(&blocks, 0)];
-        all.extend(parts.iter().map(|(part, start)| (part.as_ref(), *start)));
-        let template = terraform::compile(&all, Some(TextRange::new(0, combined.len())));
+        let all: Vec<(&terraform::Blocks, usize)> = parts
+            .iter()
+            .map(|(part, start)| (part.as_ref(), *start))
+            .collect();
+        let template = terraform::compile(&all, &calls, Some(TextRange::new(0, combined.len())));
         let mut model = TemplateModel::of_terraform(template, Arc::clone(&blocks));
         model.included = included;
+        model.modules = module_files;
         model.combined = Some(Arc::from(combined));
         model
     }
@@ -247,15 +306,46 @@ impl TemplateModel {
             return Vec::new();
         };
         let mut specs = functions::function_specs(template, graph);
-        if self.included.is_empty() {
+        if self.included.is_empty() && self.modules.is_empty() {
             return specs;
         }
         if template.dialect == Dialect::Terraform {
             let own_end = self
                 .included
-                .first()
-                .map_or(usize::MAX, |first| first.start);
-            specs.retain(|spec| spec.id_range.end < own_end);
+                .iter()
+                .chain(&self.modules)
+                .map(|first| first.start)
+                .min()
+                .unwrap_or(usize::MAX);
+            // A function a local module creates is listed by the file calling the module, its
+            // settings shown on that call.
+            let called_here = |range: TextRange| {
+                self.modules
+                    .iter()
+                    .find(|module| module.locate(range).is_some())
+                    .map(|module| module.reference)
+                    .filter(|reference| reference.end < own_end)
+            };
+            specs
+                .retain(|spec| spec.id_range.end < own_end || called_here(spec.id_range).is_some());
+            for spec in &mut specs {
+                let Some(reference) = called_here(spec.id_range) else {
+                    continue;
+                };
+                spec.id_range = reference;
+                let written = [
+                    &mut spec.runtime,
+                    &mut spec.handler,
+                    &mut spec.code_uri,
+                    &mut spec.inline_code,
+                ];
+                for written in written.into_iter().flatten() {
+                    written.range = reference;
+                }
+                if spec.timeout_range.is_some() {
+                    spec.timeout_range = Some(reference);
+                }
+            }
         }
         for invocation in specs.iter_mut().flat_map(|spec| &mut spec.invocations) {
             let Some((included, range)) = self.locate(invocation.range) else {
@@ -280,12 +370,107 @@ impl TemplateModel {
     pub fn locate(&self, range: TextRange) -> Option<(&definitions::Included, TextRange)> {
         self.included
             .iter()
+            .chain(&self.modules)
             .find_map(|included| Some((included, included.locate(range)?)))
     }
 }
 
-/// One other `.tf` file of a Terraform file's folder (see [`TemplateModel::configuration`]).
+/// The blocks of a `.tf` text not read before.
+fn read_blocks(text: &str) -> Option<Arc<terraform::Blocks>> {
+    let tree = crate::text::parse(FileKind::Terraform, text, None)?;
+    Some(Arc::new(terraform::Blocks::read(&tree, text)))
+}
+
+/// Where the files of local modules go in the combined text.
+struct Appended<'a> {
+    combined: &'a mut String,
+    files: &'a mut Vec<definitions::Included>,
+    /// The `source` of the file's own `module` block the files are read for (one copy per
+    /// call); `None`: for a sibling's call, each folder once (`shared`).
+    reference: Option<TextRange>,
+    shared: &'a mut HashMap<PathBuf, Option<terraform::ModuleFolder>>,
+}
+
+impl Appended<'_> {
+    /// Appends the files of a local module (and of the modules it calls) to the combined text;
+    /// `None` when the module was not read or one of its files does not parse.
+    fn module(&mut self, read: ModuleRead) -> Option<terraform::ModuleFolder> {
+        if self.reference.is_none() {
+            if let Some(known) = self.shared.get(&read.folder) {
+                return known.clone();
+            }
+        }
+        let folder_path = read.folder.clone();
+        let folder = self.append(read);
+        if self.reference.is_none() {
+            self.shared.insert(folder_path, folder.clone());
+        }
+        folder
+    }
+
+    fn append(&mut self, read: ModuleRead) -> Option<terraform::ModuleFolder> {
+        let files = read.files?;
+        let mut parts = Vec::new();
+        for file in &files {
+            let blocks = match &file.blocks {
+                Some(blocks) => Arc::clone(blocks),
+                None => read_blocks(&file.text)?,
+            };
+            parts.push(blocks);
+        }
+        let mut folder = terraform::ModuleFolder {
+            id: self.combined.len() + 1,
+            ..Default::default()
+        };
+        for (file, blocks) in files.into_iter().zip(parts) {
+            self.combined.push('\n');
+            let start = self.combined.len();
+            self.combined.push_str(&file.text);
+            self.files.push(definitions::Included {
+                path: file.path,
+                reference: self.reference.unwrap_or(TextRange::empty(0)),
+                start,
+                len: file.text.len(),
+            });
+            folder.parts.push((blocks, start));
+        }
+        let mut calls = read.calls;
+        let blocks: Vec<Arc<terraform::Blocks>> = folder
+            .parts
+            .iter()
+            .map(|(blocks, _)| Arc::clone(blocks))
+            .collect();
+        for blocks in &blocks {
+            for call in terraform::local_module_calls(blocks) {
+                let Some(at) = calls.iter().position(|read| read.name == call.name) else {
+                    continue;
+                };
+                let nested = calls.swap_remove(at);
+                let nested = self.module(nested);
+                folder.calls.push((call.name, nested));
+            }
+        }
+        Some(folder)
+    }
+}
+
+/// A local module a Terraform configuration calls, as the workspace read its folder (see
+/// [`TemplateModel::configuration_with_modules`]).
 #[derive(Debug)]
+pub struct ModuleRead {
+    /// The name of the calling `module` block.
+    pub name: String,
+    /// The module's folder.
+    pub folder: PathBuf,
+    /// The module folder's `.tf` files; `None` when it was not read (outside the roots, missing,
+    /// past the limits, too deep, a cycle).
+    pub files: Option<Vec<ConfigurationFile>>,
+    /// The local modules its files call.
+    pub calls: Vec<ModuleRead>,
+}
+
+/// One other `.tf` file of a Terraform file's folder (see [`TemplateModel::configuration`]).
+#[derive(Clone, Debug)]
 pub struct ConfigurationFile {
     pub path: std::path::PathBuf,
     pub text: Arc<str>,

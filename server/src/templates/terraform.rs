@@ -18,7 +18,20 @@
 //! `var.x` with a default, `local.x` and `path.module` resolve; string templates whose parts
 //! resolve are plain strings, a conditional on a known value is its branch, and a `for`
 //! expression or `merge` over known collections is the collection it makes. Everything else
-//! (data sources, module outputs, most functions) is unknown: a value nothing is concluded from.
+//! (data sources, outputs of modules not read, most functions) is unknown: a value nothing is
+//! concluded from.
+//!
+//! A local module (`module "api" { source = "./modules/api" }`, see [`is_local_source`]) whose
+//! folder the workspace read ([`ModuleFolder`], its files after the configuration's in the
+//! combined text) is compiled with its caller, once per instance of the `module` block: its
+//! variables bound to the arguments the block gives, resolved in the caller (else their default;
+//! neither: unknown), `path.module` its folder from the root's, and what it compiles to read in
+//! the caller under its address (`module.api.aws_lambda_function.this`,
+//! `module.api["k"].aws_...`): its resources and parameters, and the values of its `output`s
+//! (`module.api.invoke_arn` in the caller). The caller's logical ids inside the arguments are
+//! marked (`CALLER`) so that renaming the module's ids leaves them alone. A block whose
+//! instances are unknown compiles the module once, marked incomplete. Local modules are followed
+//! [`MAX_MODULE_DEPTH`] deep; a module whose outputs depend on themselves is unknown.
 //!
 //! A block with `count` or `for_each` over a statically known collection is one resource per
 //! instance, addressed as Terraform does (`aws_lambda_function.f["k"]`, `..._function.g[0]`),
@@ -28,15 +41,18 @@
 //! incomplete: rules say nothing about it, and as a permission it may cover any function.
 //!
 //! Terraform never adds a Lambda permission by itself (SAM does for its events): an integration
-//! without an `aws_lambda_permission` fails with 500. A `module` block that is given one of the
-//! configuration's functions may grant the permission itself: it counts as an unread permission
-//! for that function, and so does an `output` naming a function in a configuration without a
-//! `provider` block (a module, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
+//! without an `aws_lambda_permission` fails with 500. A `module` block not read (a registry or
+//! Git module, a folder not read) that is given one of the configuration's functions may grant
+//! the permission itself: it counts as an unread permission for that function, and so does an
+//! `output` naming a function in a configuration without a `provider` block (a module read on its
+//! own, whose caller may grant it). A configuration is all the `.tf` files of one folder; the workspace reads
 //! them as one text (see [`super::TemplateModel::configuration`]), each file's [`Blocks`] read once. Read alone, a file is
 //! [`super::Template::partial`], and the permission rules say nothing about it.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use tree_sitter::{Node, Tree};
 
@@ -147,34 +163,83 @@ impl Blocks {
 
 /// Reads a parsed `.tf` text into the model.
 pub fn read(tree: &Tree, text: &str) -> Template {
-    compile(&[(&Blocks::read(tree, text), 0)], None)
+    compile(&[(&Blocks::read(tree, text), 0)], &[], None)
 }
+
+/// A local module (`module "api" { source = "./modules/api" }`) as the workspace read its
+/// folder: each `.tf` file's blocks at its offset in the combined text, and the local modules
+/// it calls in turn, by the name of the calling block (`None`: a folder not read).
+#[derive(Clone, Debug, Default)]
+pub struct ModuleFolder {
+    /// Where its text begins in the combined text: calls given the same copy share one.
+    pub id: usize,
+    pub parts: Vec<(Arc<Blocks>, usize)>,
+    pub calls: Vec<(String, Option<ModuleFolder>)>,
+}
+
+/// A `module` block whose `source` is a local path, as written in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalCall {
+    /// The block's name (`api` of `module "api"`).
+    pub name: String,
+    /// The path as written (`./modules/api`).
+    pub source: String,
+    /// Where the path is written.
+    pub source_range: TextRange,
+}
+
+/// Whether a module `source` is a local path: Terraform reads only `./` and `../` paths as
+/// folders of the project (anything else is a registry, Git, S3 or HTTP address).
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+/// The `module` blocks of a file whose `source` is a local path.
+pub fn local_module_calls(blocks: &Blocks) -> Vec<LocalCall> {
+    blocks
+        .blocks
+        .iter()
+        .filter_map(|block| {
+            let ("module", [(name, _)]) = (block.kind.as_str(), block.labels.as_slice()) else {
+                return None;
+            };
+            let source = block.body.get("source")?;
+            let text = source.as_str().filter(|text| is_local_source(text))?;
+            Some(LocalCall {
+                name: name.clone(),
+                source: text.to_owned(),
+                source_range: source.range,
+            })
+        })
+        .collect()
+}
+
+/// How deep local modules are followed (a module calling a module ...).
+pub const MAX_MODULE_DEPTH: usize = 4;
 
 /// Compiles the blocks of the files of one configuration into the model, each file's blocks
 /// at its offset in the text the files are joined in (`whole`: that text's range; `None`: the
-/// one file's own).
-pub fn compile(parts: &[(&Blocks, usize)], whole: Option<TextRange>) -> Template {
+/// one file's own), with the local modules it calls that the workspace read (`calls`, by the
+/// name of the calling block): their resources are the configuration's, addressed
+/// `module.<name>.<address>`. A local module not among `calls` is not read.
+pub fn compile(
+    parts: &[(&Blocks, usize)],
+    calls: &[(String, Option<ModuleFolder>)],
+    whole: Option<TextRange>,
+) -> Template {
     let joined: Vec<Block>;
     let blocks: &[Block] = match parts {
         [(only, 0)] => &only.blocks,
         _ => {
-            joined = parts
-                .iter()
-                .flat_map(|(part, offset)| {
-                    part.blocks.iter().map(move |block| {
-                        let mut block = block.clone();
-                        block.shift(*offset);
-                        block
-                    })
-                })
-                .collect();
+            joined = join(parts.iter().map(|(part, offset)| (*part, *offset)));
             &joined
         }
     };
+    let calls = joined_calls(calls, &mut HashMap::new());
     let whole = whole
         .or_else(|| parts.first().map(|(part, _)| part.whole))
         .unwrap_or_default();
-    let compiled = Compiler::new(blocks).compile(whole);
+    let compiled = Compiler::new(blocks, &calls, 0).compile(whole);
     let mut template = Template::from_value(compiled.root, Syntax::Yaml);
     template.dialect = Dialect::Terraform;
     template.is_sam = false;
@@ -193,6 +258,134 @@ pub fn compile(parts: &[(&Blocks, usize)], whole: Option<TextRange>) -> Template
         .collect();
     template.mark_unread(unread);
     template
+}
+
+/// The blocks of files joined in one text, each moved to its offset.
+fn join<'a>(parts: impl Iterator<Item = (&'a Blocks, usize)>) -> Vec<Block> {
+    parts
+        .flat_map(|(part, offset)| {
+            part.blocks.iter().map(move |block| {
+                let mut block = block.clone();
+                block.shift(offset);
+                block
+            })
+        })
+        .collect()
+}
+
+/// A local module's folder, its files' blocks joined.
+struct Joined {
+    blocks: Vec<Block>,
+    calls: Calls,
+}
+
+/// The local modules read, by the name of the calling block (`None`: not read).
+type Calls = HashMap<String, Option<Rc<Joined>>>;
+
+/// The calls' folders joined, each copy of a folder once (`seen`, by [`ModuleFolder::id`]).
+fn joined_calls(
+    calls: &[(String, Option<ModuleFolder>)],
+    seen: &mut HashMap<usize, Rc<Joined>>,
+) -> Calls {
+    calls
+        .iter()
+        .map(|(name, folder)| {
+            let folder = folder.as_ref().map(|folder| {
+                if let Some(known) = seen.get(&folder.id) {
+                    return Rc::clone(known);
+                }
+                let joined = Rc::new(Joined {
+                    blocks: join(
+                        folder
+                            .parts
+                            .iter()
+                            .map(|(part, offset)| (part.as_ref(), *offset)),
+                    ),
+                    calls: joined_calls(&folder.calls, seen),
+                });
+                seen.insert(folder.id, Rc::clone(&joined));
+                joined
+            });
+            (name.clone(), folder)
+        })
+        .collect()
+}
+
+/// `path.module` of a module at `source` called from a module at `base`, relative to the root
+/// module's folder as Terraform gives it (`modules/api`; `.` for the root).
+fn module_path(base: &str, source: &str) -> String {
+    let mut parts: Vec<&str> = base
+        .split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+        .collect();
+    for part in source.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Marks a logical id of the calling configuration inside a value handed to a module, so that
+/// the module's ids, prefixed with its address, are told from the caller's.
+const CALLER: char = '\u{1}';
+
+/// Renames the logical ids a value's `Ref`s and `Fn::GetAtt`s name (not `AWS::` pseudo ids).
+fn rename_ids(value: &mut Value, rename: &dyn Fn(&str) -> String) {
+    match &mut value.kind {
+        ValueKind::Map(entries) => entries
+            .iter_mut()
+            .for_each(|entry| rename_ids(&mut entry.value, rename)),
+        ValueKind::Seq(items) => items.iter_mut().for_each(|item| rename_ids(item, rename)),
+        ValueKind::Intrinsic(call) => {
+            let id = match (call.name.as_str(), &mut call.argument.kind) {
+                ("Ref", ValueKind::Str(id)) => Some(id),
+                ("Fn::GetAtt", ValueKind::Seq(parts)) => match parts.first_mut() {
+                    Some(Value {
+                        kind: ValueKind::Str(id),
+                        ..
+                    }) => Some(id),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match id {
+                Some(id) if !id.contains("::") => *id = rename(id),
+                Some(_) => {}
+                None => rename_ids(&mut call.argument, rename),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A value of the caller handed to a module: its ids marked as the caller's.
+fn marked(mut value: Value) -> Value {
+    rename_ids(&mut value, &|id| format!("{CALLER}{id}"));
+    value
+}
+
+/// A module's id or value read in its caller: the module's own ids under its address
+/// (`prefix`: `module.api.`), the caller's unmarked.
+fn in_caller(id: &str, prefix: &str) -> String {
+    match id.strip_prefix(CALLER) {
+        Some(callers) => callers.to_owned(),
+        None => format!("{prefix}{id}"),
+    }
+}
+
+fn entry_in_caller(mut entry: Entry, prefix: &str) -> Entry {
+    entry.key = in_caller(&entry.key, prefix);
+    rename_ids(&mut entry.value, &|id| in_caller(id, prefix));
+    entry
 }
 
 fn root_range(node: Node) -> TextRange {
@@ -897,13 +1090,50 @@ struct Compiled {
     incomplete: Vec<String>,
 }
 
+/// The sections of one module compiled.
+struct Parts {
+    parameters: Vec<Entry>,
+    resources: Vec<Entry>,
+    outputs: Vec<Entry>,
+    incomplete: Vec<String>,
+}
+
+/// One instance of a local module compiled, read in its caller: its resources and parameters
+/// under the module's address, its outputs' values.
+struct ModuleOutput {
+    resources: Vec<Entry>,
+    /// The arguments it gives the modules it calls that are not read (`module.<name>`
+    /// outputs of the model), under its address.
+    handed: Vec<Entry>,
+    parameters: Vec<Entry>,
+    outputs: HashMap<String, Value>,
+    incomplete: Vec<String>,
+}
+
 struct Compiler<'b> {
     blocks: &'b [Block],
+    /// The local modules the workspace read, by the name of the calling block.
+    calls: &'b Calls,
+    /// `module` blocks whose local folder was read, by name.
+    local_modules: HashMap<String, &'b Block>,
+    /// How many modules deep this configuration is called (0: the root).
+    depth: usize,
+    /// `path.module`: the module's folder from the root module's.
+    module_path: String,
+    /// The defaults of the caller's parameters, by their marked id (a module's `count =
+    /// var.n` given the caller's `var.n`).
+    inherited: Vec<(String, Value)>,
+    /// The caller's functions, by marked id, that the caller handed to this module.
+    outer_functions: HashSet<String>,
+    /// The functions of the local modules compiled, by address in this configuration.
+    module_functions: RefCell<HashSet<String>>,
+    /// Each instance of a local module, by address, once compiled (`None`: being compiled).
+    modules: RefCell<HashMap<String, Option<Rc<ModuleOutput>>>>,
     /// `type.name` of every `resource` block, to its block.
     resources: HashMap<String, &'b Block>,
     /// `data.type.name`, to its block.
     data: HashMap<String, &'b Block>,
-    variables: HashMap<String, &'b Value>,
+    variables: HashMap<String, Value>,
     /// `module` blocks of the community Lambda module (`terraform-aws-modules/lambda/aws`), by
     /// name: each creates a function, read as `module.<name>`.
     lambda_modules: HashMap<String, &'b Block>,
@@ -948,9 +1178,17 @@ enum Expansion {
 const MAX_INSTANCES: usize = 256;
 
 impl<'b> Compiler<'b> {
-    fn new(blocks: &'b [Block]) -> Self {
+    fn new(blocks: &'b [Block], calls: &'b Calls, depth: usize) -> Self {
         let mut compiler = Compiler {
             blocks,
+            calls,
+            local_modules: HashMap::new(),
+            depth,
+            module_path: ".".to_owned(),
+            inherited: Vec::new(),
+            outer_functions: HashSet::new(),
+            module_functions: RefCell::new(HashSet::new()),
+            modules: RefCell::new(HashMap::new()),
             resources: HashMap::new(),
             data: HashMap::new(),
             variables: HashMap::new(),
@@ -973,7 +1211,7 @@ impl<'b> Compiler<'b> {
                 }
                 ("variable", [(name, name_range)]) => {
                     if let Some(default) = block.body.get("default") {
-                        compiler.variables.insert(name.clone(), default);
+                        compiler.variables.insert(name.clone(), default.clone());
                         if matches!(
                             default.kind,
                             ValueKind::Str(_) | ValueKind::Number(_) | ValueKind::Bool(_)
@@ -993,7 +1231,12 @@ impl<'b> Compiler<'b> {
                     Some(CommunityModule::ApiGatewayV2) => {
                         compiler.api_modules.insert(name.clone(), block);
                     }
-                    None => {}
+                    None => {
+                        let read = matches!(calls.get(name), Some(Some(_)));
+                        if read && depth < MAX_MODULE_DEPTH {
+                            compiler.local_modules.insert(name.clone(), block);
+                        }
+                    }
                 },
                 ("locals", []) => {
                     for local in &block.body.attributes {
@@ -1006,11 +1249,158 @@ impl<'b> Compiler<'b> {
         compiler
     }
 
-    fn compile(mut self, whole: TextRange) -> Compiled {
+    /// Binds the module's variables to the values its caller gives (marked as the caller's):
+    /// such a variable is no parameter of the module's.
+    fn bind(&mut self, arguments: Vec<(String, Value)>) {
+        for (name, given) in arguments {
+            let id = format!("var.{name}");
+            self.parameters.retain(|(parameter, _, _)| *parameter != id);
+            self.variables.insert(name, given);
+        }
+    }
+
+    fn compile(self, whole: TextRange) -> Compiled {
+        let parts = self.compile_parts();
+        let root = map(
+            whole,
+            vec![
+                entry("Parameters", whole, map(whole, parts.parameters)),
+                entry("Resources", whole, map(whole, parts.resources)),
+                entry("Outputs", whole, map(whole, parts.outputs)),
+            ],
+        );
+        Compiled {
+            root,
+            incomplete: parts.incomplete,
+        }
+    }
+
+    /// The instance of the local module `name` at `index`: its address and binding (`None`:
+    /// no such instance).
+    fn module_instance(
+        &self,
+        name: &str,
+        block: &Block,
+        index: Option<&Key>,
+    ) -> Option<(String, Option<Instance>)> {
+        let base = format!("module.{name}");
+        match self.expansion(&base, block) {
+            Expansion::Single | Expansion::Unknown => Some((base, None)),
+            Expansion::Many(instances) => {
+                let index = index?;
+                let instance = instances.into_iter().find(|i| i.key == *index)?;
+                Some((format!("{base}{}", index.suffix()), Some(instance)))
+            }
+        }
+    }
+
+    /// One instance of a local module, compiled with its variables bound to the arguments the
+    /// `module` block gives (resolved here, in the instance), once per address; `None` when
+    /// the module is not read or depends on itself.
+    fn module_output(
+        &self,
+        name: &str,
+        address: &str,
+        block: &Block,
+        instance: Option<Instance>,
+    ) -> Option<Rc<ModuleOutput>> {
+        if let Some(known) = self.modules.borrow().get(address) {
+            return known.clone();
+        }
+        let folder = self.calls.get(name)?.as_ref()?;
+        let source = block.body.get("source")?.as_str()?;
+        self.modules.borrow_mut().insert(address.to_owned(), None);
+        let saved = self.binding.replace(instance);
+        let meta = [
+            "source",
+            "version",
+            "count",
+            "for_each",
+            "providers",
+            "depends_on",
+        ];
+        let mut outer_functions = HashSet::new();
+        let arguments: Vec<(String, Value)> = block
+            .body
+            .attributes
+            .iter()
+            .filter(|argument| !meta.contains(&argument.key.as_str()))
+            .map(|argument| {
+                let resolved = self.resolve(&argument.value);
+                let mut named = Vec::new();
+                self.functions_named(&resolved, &mut named, 8);
+                outer_functions.extend(named.into_iter().map(|id| format!("{CALLER}{id}")));
+                (argument.key.clone(), marked(resolved))
+            })
+            .collect();
+        self.binding.replace(saved);
+        let mut child = Compiler::new(&folder.blocks, &folder.calls, self.depth + 1);
+        child.module_path = module_path(&self.module_path, source);
+        child.outer_functions = outer_functions;
+        child.inherited = self
+            .parameters
+            .iter()
+            .map(|(id, _, default)| (id.clone(), default.clone()))
+            .chain(self.inherited.iter().cloned())
+            .map(|(id, default)| (format!("{CALLER}{id}"), default))
+            .collect();
+        child.bind(arguments);
+        let parts = child.compile_parts();
+        let prefix = format!("{address}.");
+        let resources: Vec<Entry> = parts
+            .resources
+            .into_iter()
+            .map(|entry| entry_in_caller(entry, &prefix))
+            .collect();
+        self.module_functions.borrow_mut().extend(
+            resources
+                .iter()
+                .filter(|entry| {
+                    entry.value.get("Type").and_then(Value::as_str) == Some("AWS::Lambda::Function")
+                })
+                .map(|entry| entry.key.clone()),
+        );
+        let (handed, outputs): (Vec<Entry>, Vec<Entry>) = parts
+            .outputs
+            .into_iter()
+            .partition(|entry| entry.key.starts_with("module."));
+        let output = Rc::new(ModuleOutput {
+            resources,
+            handed: handed
+                .into_iter()
+                .map(|entry| entry_in_caller(entry, &prefix))
+                .collect(),
+            parameters: parts
+                .parameters
+                .into_iter()
+                .map(|entry| entry_in_caller(entry, &prefix))
+                .collect(),
+            outputs: outputs
+                .into_iter()
+                .map(|entry| {
+                    let entry = entry_in_caller(entry, &prefix);
+                    (entry.key[prefix.len()..].to_owned(), entry.value)
+                })
+                .collect(),
+            incomplete: parts
+                .incomplete
+                .iter()
+                .map(|id| in_caller(id, &prefix))
+                .collect(),
+        });
+        self.modules
+            .borrow_mut()
+            .insert(address.to_owned(), Some(Rc::clone(&output)));
+        Some(output)
+    }
+
+    fn compile_parts(mut self) -> Parts {
         let mut resources = Vec::new();
         let mut outputs = Vec::new();
+        let mut module_parameters = Vec::new();
         let blocks = self.blocks;
-        let has_provider = blocks.iter().any(|block| block.kind == "provider");
+        // A module read with its caller: the caller is read too, nothing beyond it grants.
+        let has_provider = self.depth > 0 || blocks.iter().any(|block| block.kind == "provider");
         for block in blocks {
             match (block.kind.as_str(), block.labels.as_slice()) {
                 ("resource", [(kind, _), (name, name_range)]) => {
@@ -1052,7 +1442,10 @@ impl<'b> Compiler<'b> {
                 ("module", [(name, name_range)]) => {
                     let community = self.lambda_modules.contains_key(name)
                         || self.api_modules.contains_key(name);
-                    if !community {
+                    // What a module gatelint reads does with its arguments is compiled: only
+                    // what it hands on to modules it does not read is handed out.
+                    let local = self.local_modules.contains_key(name);
+                    if !community && !local {
                         let arguments = block
                             .body
                             .attributes
@@ -1074,7 +1467,7 @@ impl<'b> Compiler<'b> {
                     let base = format!("module.{name}");
                     for (address, instance) in self.instances(&base, block) {
                         let known = instance.is_some();
-                        self.binding.replace(instance);
+                        self.binding.replace(instance.clone());
                         let instance_name = &address["module.".len()..];
                         let before = resources.len();
                         if self.lambda_modules.contains_key(name) {
@@ -1083,14 +1476,35 @@ impl<'b> Compiler<'b> {
                         if self.api_modules.contains_key(name) {
                             resources.extend(self.api_module(block, instance_name, *name_range));
                         }
+                        let mut read = false;
+                        if self.local_modules.contains_key(name) {
+                            let compiled = self.module_output(name, &address, block, instance);
+                            if let Some(compiled) = compiled {
+                                resources.extend(compiled.resources.iter().cloned());
+                                module_parameters.extend(compiled.parameters.iter().cloned());
+                                outputs.extend(compiled.handed.iter().cloned());
+                                for id in &compiled.incomplete {
+                                    if !self.incomplete.contains(id) {
+                                        self.incomplete.push(id.clone());
+                                    }
+                                }
+                                read = true;
+                            }
+                        }
                         if !known && !matches!(self.expansion(&base, block), Expansion::Single) {
                             self.mark_incomplete(&resources[before..]);
                         }
-                        // A module given one of our functions may grant API Gateway its
-                        // permission.
-                        let granted =
-                            self.possible_permissions(block, "module", instance_name, *name_range);
-                        resources.extend(granted);
+                        // A module gatelint does not read, given one of our functions, may
+                        // grant API Gateway its permission.
+                        if !read {
+                            let granted = self.possible_permissions(
+                                block,
+                                "module",
+                                instance_name,
+                                *name_range,
+                            );
+                            resources.extend(granted);
+                        }
                     }
                     self.binding.replace(None);
                 }
@@ -1108,7 +1522,7 @@ impl<'b> Compiler<'b> {
                 _ => {}
             }
         }
-        let parameters = self
+        let mut parameters: Vec<Entry> = self
             .parameters
             .iter()
             .map(|(name, name_range, default)| {
@@ -1122,16 +1536,11 @@ impl<'b> Compiler<'b> {
                 )
             })
             .collect();
-        let root = map(
-            whole,
-            vec![
-                entry("Parameters", whole, map(whole, parameters)),
-                entry("Resources", whole, map(whole, resources)),
-                entry("Outputs", whole, map(whole, outputs)),
-            ],
-        );
-        Compiled {
-            root,
+        parameters.extend(module_parameters);
+        Parts {
+            parameters,
+            resources,
+            outputs,
             incomplete: self.incomplete,
         }
     }
@@ -1277,8 +1686,7 @@ impl<'b> Compiler<'b> {
     /// A reference to a variable read as a parameter, as its default.
     fn known(&self, resolved: Value) -> Value {
         if let Some(("Ref", name)) = resolved.intrinsic() {
-            let variable = name.as_str().and_then(|id| id.strip_prefix("var."));
-            if let Some(default) = variable.and_then(|variable| self.parameter(variable)) {
+            if let Some(default) = name.as_str().and_then(|id| self.default_of(id)) {
                 return Value {
                     range: resolved.range,
                     ..default.clone()
@@ -1474,14 +1882,14 @@ impl<'b> Compiler<'b> {
                 let steps = steps(&path)?;
                 let written_as = match steps.as_slice() {
                     [Step::Attr(head), Step::Attr(name), ..] if head == "local" => {
-                        self.locals.get(name.as_str())
+                        self.locals.get(name.as_str()).copied()
                     }
                     [Step::Attr(head), Step::Attr(name), ..] if head == "var" => {
                         self.variables.get(name.as_str())
                     }
                     _ => return Some(written),
                 };
-                let found = self.walk((*written_as?).clone(), &steps[2..], depth - 1)?;
+                let found = self.walk(written_as?.clone(), &steps[2..], depth - 1)?;
                 self.unwrap(found, depth - 1)
             }
             Some(("TF::Call", arguments)) => match arguments.items() {
@@ -1605,6 +2013,19 @@ impl<'b> Compiler<'b> {
                     }
                 }
             }
+            // A value already resolved (a module's output, a caller's argument).
+            ValueKind::Intrinsic(call) if matches!(call.name.as_str(), "Ref" | "Fn::GetAtt") => {
+                let named = match &call.argument.kind {
+                    ValueKind::Str(id) => Some(id.as_str()),
+                    ValueKind::Seq(parts) => parts.first().and_then(Value::as_str),
+                    _ => None,
+                };
+                if let Some(address) = named.filter(|address| self.is_function(address)) {
+                    if !found.iter().any(|known| known == address) {
+                        found.push(address.to_owned());
+                    }
+                }
+            }
             ValueKind::Intrinsic(call) => self.functions_named(&call.argument, found, depth - 1),
             ValueKind::Map(entries) => entries
                 .iter()
@@ -1619,6 +2040,12 @@ impl<'b> Compiler<'b> {
     /// Whether an address (`aws_lambda_function.f`, `aws_lambda_function.f["k"]`,
     /// `module.m`) is one of the configuration's functions.
     fn is_function(&self, address: &str) -> bool {
+        if address.starts_with(CALLER) {
+            return self.outer_functions.contains(address);
+        }
+        if self.module_functions.borrow().contains(address) {
+            return true;
+        }
         let base = address.split_once('[').map_or(address, |(base, _)| base);
         match base.split_once('.') {
             Some(("aws_lambda_function" | "aws_lambda_alias", _)) => {
@@ -1857,7 +2284,22 @@ impl<'b> Compiler<'b> {
         };
         // `data.archive_file.x["k"].output_path`: that instance of a counted archive.
         let mut archive_instance = None;
+        // The archive's `output_path` written out again (or named by a variable or local):
+        // that archive, when only one writes there.
+        let same_output = || {
+            let written = self.resolve(&filename.value);
+            let written = written.as_str()?;
+            let mut archives = self.data.values().filter(is_archive).filter(|block| {
+                block
+                    .body
+                    .get("output_path")
+                    .is_some_and(|output| self.resolve(output).as_str() == Some(written))
+            });
+            let only = archives.next()?;
+            archives.next().is_none().then_some(only)
+        };
         let source = match filename.value.intrinsic() {
+            Some(("TF::Ref", _)) if !self.names_archive(&filename.value) => same_output(),
             Some(("TF::Ref", _)) => {
                 let path = self.ref_path(&filename.value).unwrap_or_default();
                 let data = path.strip_suffix(".output_path").unwrap_or("");
@@ -1873,17 +2315,7 @@ impl<'b> Compiler<'b> {
                 }
                 block
             }
-            // The archive's `output_path` written out again: that archive.
-            _ => self.resolve(&filename.value).as_str().and_then(|written| {
-                let mut archives = self.data.values().filter(is_archive).filter(|block| {
-                    block
-                        .body
-                        .get("output_path")
-                        .is_some_and(|output| self.resolve(output).as_str() == Some(written))
-                });
-                let only = archives.next()?;
-                archives.next().is_none().then_some(only)
-            }),
+            _ => same_output(),
         };
         let Some(source) = source else {
             return Some(entry("Code", filename.key_range, unknown(at)));
@@ -1926,6 +2358,13 @@ impl<'b> Compiler<'b> {
                 None => unknown(at),
             },
         ))
+    }
+
+    /// Whether a reference names an `archive_file` data source (`data.archive_file.x...`), not
+    /// a variable or local holding a path.
+    fn names_archive(&self, written: &Value) -> bool {
+        self.ref_path(written)
+            .is_some_and(|path| path.starts_with("data.archive_file."))
     }
 
     /// An `aws_api_gateway_integration` as the properties of the method it configures, with the
@@ -2266,17 +2705,51 @@ impl<'b> Compiler<'b> {
             }
             "var" | "local" => {
                 let name = attr(1)?;
-                let written = match head {
+                let written: &Value = match head {
                     "var" => self.variables.get(name)?,
                     _ => self.locals.get(name)?,
                 };
                 if steps.len() == 2 {
-                    return Some(self.resolve_within(written, depth - 1));
+                    let mut resolved = self.resolve_within(written, depth - 1);
+                    // A reference handed by the caller is reported where it is read.
+                    if resolved.intrinsic().is_some() && self.depth > 0 {
+                        resolved.range = at;
+                    }
+                    return Some(resolved);
                 }
-                self.navigate((*written).clone(), &steps[2..], at, depth)
+                self.navigate(written.clone(), &steps[2..], at, depth)
             }
-            "path" if steps.len() == 2 && matches!(attr(1)?, "module" | "root" | "cwd") => {
+            "path" if steps.len() == 2 && attr(1)? == "module" => {
+                Some(value(at, ValueKind::Str(self.module_path.clone())))
+            }
+            "path" if steps.len() == 2 && matches!(attr(1)?, "root" | "cwd") => {
                 Some(value(at, ValueKind::Str(".".into())))
+            }
+            "module" if self.local_modules.contains_key(attr(1)?) => {
+                let name = attr(1)?;
+                let block = self.local_modules.get(name)?;
+                let (index, rest) = match &steps[2..] {
+                    [Step::Index(key), rest @ ..] => (Some(key), rest),
+                    rest => (None, rest),
+                };
+                let [Step::Attr(output), rest @ ..] = rest else {
+                    return Some(unknown(at));
+                };
+                let Some((address, instance)) = self.module_instance(name, block, index) else {
+                    return Some(unknown(at));
+                };
+                let Some(compiled) = self.module_output(name, &address, block, instance) else {
+                    return Some(unknown(at));
+                };
+                let Some(found) = compiled.outputs.get(output.as_str()) else {
+                    return Some(unknown(at));
+                };
+                let mut found = self.walk(found.clone(), rest, depth)?;
+                // A reference is reported where it is read; a literal where it is written.
+                if found.intrinsic().is_some() {
+                    found.range = at;
+                }
+                Some(found)
             }
             "module" => {
                 let name = attr(1)?;
@@ -2558,6 +3031,19 @@ impl<'b> Compiler<'b> {
         resources
     }
 
+    /// The default of a parameter a `Ref` names: a variable of this module's, or one of a
+    /// caller's handed to it.
+    fn default_of(&self, id: &str) -> Option<&Value> {
+        if id.starts_with(CALLER) {
+            return self
+                .inherited
+                .iter()
+                .find(|(inherited, _)| inherited == id)
+                .map(|(_, default)| default);
+        }
+        self.parameter(id.strip_prefix("var.")?)
+    }
+
     /// The default of a variable read as a parameter.
     fn parameter(&self, name: &str) -> Option<&Value> {
         self.parameters
@@ -2574,13 +3060,10 @@ impl<'b> Compiler<'b> {
             .iter()
             .map(|part| self.resolve_within(part, depth - 1))
             .map(|part| match part.intrinsic() {
-                Some(("Ref", name)) => {
-                    let variable = name.as_str().and_then(|id| id.strip_prefix("var."));
-                    match variable.and_then(|variable| self.parameter(variable)) {
-                        Some(default) => default.clone(),
-                        None => part,
-                    }
-                }
+                Some(("Ref", name)) => match name.as_str().and_then(|id| self.default_of(id)) {
+                    Some(default) => default.clone(),
+                    None => part,
+                },
                 _ => part,
             })
             .collect();
@@ -2958,5 +3441,283 @@ module "alarms" {
         for offset in 0..=CONFIGURATION.len() {
             let _ = crate::templates::hover_at(template, graph, offset);
         }
+    }
+
+    const CALLER: &str = r#"
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_apigatewayv2_api" "http" {
+  name          = "shop"
+  protocol_type = "HTTP"
+}
+
+module "orders" {
+  source  = "./modules/function"
+  handler = "orders.handler"
+  timeout = 40
+}
+
+resource "aws_apigatewayv2_integration" "orders" {
+  api_id                 = aws_apigatewayv2_api.http.id
+  integration_type       = "AWS_PROXY"
+  integration_uri        = module.orders.invoke_arn
+  payload_format_version = "2.0"
+}
+
+resource "aws_apigatewayv2_route" "orders" {
+  api_id    = aws_apigatewayv2_api.http.id
+  route_key = "GET /orders"
+  target    = "integrations/${aws_apigatewayv2_integration.orders.id}"
+}
+
+resource "aws_lambda_function" "reports" {
+  handler = "reports.handler"
+  runtime = "python3.12"
+}
+
+module "reports_route" {
+  source            = "./modules/route"
+  api_id            = aws_apigatewayv2_api.http.id
+  lambda_invoke_arn = aws_lambda_function.reports.invoke_arn
+}
+"#;
+
+    const FUNCTION_MODULE: &str = r#"
+variable "handler" {
+  type = string
+}
+
+variable "timeout" {
+  default = 3
+}
+
+variable "name" {
+  default = "this"
+}
+
+data "archive_file" "code" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/${var.name}.zip"
+}
+
+resource "aws_lambda_function" "this" {
+  filename = data.archive_file.code.output_path
+  handler  = var.handler
+  runtime  = "python3.12"
+  timeout  = var.timeout
+}
+
+output "invoke_arn" {
+  value = aws_lambda_function.this.invoke_arn
+}
+"#;
+
+    const ROUTE_MODULE: &str = r#"
+variable "api_id" {}
+
+variable "lambda_invoke_arn" {}
+
+resource "aws_apigatewayv2_integration" "this" {
+  api_id           = var.api_id
+  integration_type = "AWS_PROXY"
+  integration_uri  = var.lambda_invoke_arn
+}
+
+resource "aws_apigatewayv2_route" "this" {
+  api_id    = var.api_id
+  route_key = "POST /reports"
+  target    = "integrations/${aws_apigatewayv2_integration.this.id}"
+}
+"#;
+
+    fn module_read(name: &str, folder: &str, text: &'static str) -> super::super::ModuleRead {
+        super::super::ModuleRead {
+            name: name.into(),
+            folder: format!("/p/modules/{folder}").into(),
+            files: Some(vec![ConfigurationFile {
+                path: format!("/p/modules/{folder}/main.tf").into(),
+                text: std::sync::Arc::from(text),
+                blocks: None,
+            }]),
+            calls: Vec::new(),
+        }
+    }
+
+    /// The caller read with the local modules given (`None`: that module's folder not read).
+    fn with_modules(text: &str, modules: Vec<super::super::ModuleRead>) -> TemplateModel {
+        let alone = model(text);
+        let blocks = alone.read.terraform.clone().expect("blocks");
+        TemplateModel::configuration_with_modules(text, blocks, Some(Vec::new()), modules)
+    }
+
+    #[test]
+    fn a_local_module_is_read_with_its_caller() {
+        let model = with_modules(
+            CALLER,
+            vec![
+                module_read("orders", "function", FUNCTION_MODULE),
+                module_read("reports_route", "route", ROUTE_MODULE),
+            ],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        let function = template
+            .resource("module.orders.aws_lambda_function.this")
+            .expect("the module's function, under its address");
+        // The variable bound to the caller's argument, written in the caller's text.
+        let handler = function.property("Handler").expect("bound");
+        assert_eq!(handler.as_str(), Some("orders.handler"));
+        let text = model.text(CALLER);
+        assert_eq!(
+            &text[handler.range.start..handler.range.end],
+            "\"orders.handler\""
+        );
+        let specs = model.function_specs();
+        let orders = specs
+            .iter()
+            .find(|spec| spec.logical_id == "module.orders.aws_lambda_function.this")
+            .expect("listed by the file calling the module");
+        // Terraform's `path.module`: the module's folder from the root's.
+        assert_eq!(
+            orders.code_uri.as_ref().map(|code| code.text.as_str()),
+            Some("modules/function/src")
+        );
+        assert_eq!(orders.timeout_seconds, 40.0);
+        // Its settings are shown on the call.
+        assert_eq!(
+            &CALLER[orders.id_range.start..orders.id_range.end],
+            "\"./modules/function\""
+        );
+        let [invocation] = orders.invocations.as_slice() else {
+            panic!("the caller's route: {orders:#?}");
+        };
+        assert_eq!(invocation.payload_version, PayloadVersion::V2);
+        assert!(invocation.file.is_none());
+        // An integration inside a module, to the function the caller hands it.
+        let reports = specs
+            .iter()
+            .find(|spec| spec.logical_id == "aws_lambda_function.reports")
+            .expect("the caller's function");
+        let [invocation] = reports.invocations.as_slice() else {
+            panic!("the module's route: {reports:#?}");
+        };
+        assert_eq!(invocation.payload_version, PayloadVersion::V1);
+        assert_eq!(
+            invocation.file.as_deref(),
+            Some(std::path::Path::new("/p/modules/route/main.tf"))
+        );
+        // Read, the modules grant nothing beyond what they declare.
+        assert!(!template
+            .resources
+            .iter()
+            .any(|resource| resource.logical_id.ends_with("#0")));
+        // Hover anywhere in the caller answers without panicking.
+        let graph = model.graph.as_ref().expect("a graph");
+        for offset in 0..=CALLER.len() {
+            let _ = crate::templates::hover_at(template, graph, offset);
+        }
+    }
+
+    #[test]
+    fn a_module_not_read_may_grant_the_permission() {
+        let model = with_modules(
+            CALLER,
+            vec![super::super::ModuleRead {
+                name: "reports_route".into(),
+                folder: "/p/modules/route".into(),
+                files: None,
+                calls: Vec::new(),
+            }],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        let granted = template
+            .resource("module.reports_route#0")
+            .expect("a possible permission");
+        assert!(granted.incomplete);
+        // Not given to the compiler at all (a file read alone): the same.
+        let alone = model_alone(CALLER);
+        assert!(alone.resource("module.reports_route#0").is_some());
+        assert!(alone.resource("module.orders#0").is_none());
+    }
+
+    fn model_alone(text: &str) -> crate::templates::Template {
+        model(text).read.template.expect("a model")
+    }
+
+    #[test]
+    fn a_module_with_unknown_instances_is_incomplete() {
+        let caller = CALLER.replace(
+            "module \"orders\" {\n",
+            "variable \"n\" {}\n\nmodule \"orders\" {\n  count   = var.n\n",
+        );
+        let model = with_modules(
+            &caller,
+            vec![module_read("orders", "function", FUNCTION_MODULE)],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        let function = template
+            .resource("module.orders.aws_lambda_function.this")
+            .expect("read once, its instances unknown");
+        assert!(function.incomplete);
+    }
+
+    #[test]
+    fn module_instances_are_addressed_as_terraform_does() {
+        let caller = CALLER
+            .replace(
+                "module \"orders\" {\n",
+                "module \"orders\" {\n  for_each = toset([\"a\", \"b\"])\n",
+            )
+            .replace(
+                "module.orders.invoke_arn",
+                "module.orders[\"b\"].invoke_arn",
+            )
+            .replace(
+                "handler = \"orders.handler\"",
+                "handler = \"${each.key}.handler\"",
+            );
+        let model = with_modules(
+            &caller,
+            vec![module_read("orders", "function", FUNCTION_MODULE)],
+        );
+        let template = model.read.template.as_ref().expect("a model");
+        for key in ["a", "b"] {
+            let id = format!("module.orders[\"{key}\"].aws_lambda_function.this");
+            let function = template.resource(&id).expect("one per instance");
+            let handler = function.property("Handler").and_then(|h| h.as_str());
+            assert_eq!(handler, Some(format!("{key}.handler").as_str()));
+        }
+        let specs = model.function_specs();
+        let invoked: Vec<&str> = specs
+            .iter()
+            .filter(|spec| !spec.invocations.is_empty())
+            .map(|spec| spec.logical_id.as_str())
+            .collect();
+        assert!(invoked.contains(&"module.orders[\"b\"].aws_lambda_function.this"));
+        assert!(!invoked.contains(&"module.orders[\"a\"].aws_lambda_function.this"));
+    }
+
+    #[test]
+    fn modules_that_depend_on_each_other_are_unknown_not_endless() {
+        let caller = "module \"a\" {\n  source = \"./modules/a\"\n  x      = module.b.out\n}\n\nmodule \"b\" {\n  source = \"./modules/b\"\n  x      = module.a.out\n}\n";
+        let module = "variable \"x\" {}\n\noutput \"out\" {\n  value = var.x\n}\n";
+        let model = with_modules(
+            caller,
+            vec![module_read("a", "a", module), module_read("b", "b", module)],
+        );
+        assert!(model.read.template.is_some());
+    }
+
+    #[test]
+    fn path_module_is_relative_to_the_root_module() {
+        assert_eq!(super::module_path(".", "./modules/api"), "modules/api");
+        assert_eq!(
+            super::module_path("modules/api", "../shared"),
+            "modules/shared"
+        );
+        assert_eq!(super::module_path(".", "../infra/m"), "../infra/m");
+        assert_eq!(super::module_path("modules/api", "./"), "modules/api");
     }
 }

@@ -19,7 +19,9 @@ use crate::templates::definitions::DefinitionFile;
 use crate::templates::functions::{
     self, FunctionSpec, Invocation, LinkProblem, LinkProblemKind, RuntimeFamily,
 };
-use crate::templates::{cdk, serverless, terraform, ConfigurationFile, Dialect, TemplateModel};
+use crate::templates::{
+    cdk, serverless, terraform, ConfigurationFile, Dialect, ModuleRead, TemplateModel,
+};
 use crate::text::parse;
 use crate::text::TextRange;
 use tree_sitter::Tree;
@@ -194,6 +196,9 @@ pub struct WorkspaceIndex {
     included: HashMap<PathBuf, IncludedFile>,
     /// Terraform files inserted but not yet joined with their folders (see [`Self::insert`]).
     unjoined: HashSet<PathBuf>,
+    /// The folders of the local Terraform modules each configuration file's model read (see
+    /// [`Self::read_configuration`]): editing a module's file reads its callers again.
+    module_folders: HashMap<PathBuf, Vec<PathBuf>>,
 }
 
 /// An OpenAPI definition file some templates include.
@@ -201,6 +206,28 @@ pub struct WorkspaceIndex {
 struct IncludedFile {
     text: Arc<str>,
     templates: HashSet<PathBuf>,
+}
+
+/// The local modules of one configuration being read (see [`WorkspaceIndex::read_modules`]).
+struct Reading<'a> {
+    /// The folders calling the one being read, the configuration's first.
+    chain: Vec<PathBuf>,
+    /// The bytes of `.tf` text read so far, against [`MAX_CONFIGURATION_BYTES`].
+    total: &'a mut usize,
+    /// The module folders read.
+    read: &'a mut Vec<PathBuf>,
+    /// The files of each module folder, listed once.
+    listed: HashMap<PathBuf, Option<Vec<ConfigurationFile>>>,
+}
+
+/// A `.tf` file's blocks, read from its text when the index did not hold them (kept, so that
+/// the configuration does not parse it again); `None` when it does not parse.
+fn ensure_blocks(file: &mut ConfigurationFile) -> Option<Arc<terraform::Blocks>> {
+    if file.blocks.is_none() {
+        let tree = parse(FileKind::Terraform, &file.text, None)?;
+        file.blocks = Some(Arc::new(terraform::Blocks::read(&tree, &file.text)));
+    }
+    file.blocks.clone()
 }
 
 /// An absolute, lexically normalised path (`.` and `..` resolved without touching the disk).
@@ -272,6 +299,7 @@ impl WorkspaceIndex {
 
     pub fn remove(&mut self, path: &Path) -> bool {
         self.forget_definitions(path, &[]);
+        self.module_folders.remove(path);
         self.files.remove(path).is_some()
     }
 
@@ -332,8 +360,10 @@ impl WorkspaceIndex {
     /// texts of files the index holds (open in the editor) are used as they are, with the blocks
     /// read when they were indexed (no file is parsed again). A folder of more than
     /// [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
-    /// file by file, and its permission findings unreported.
-    fn read_configuration(&self, path: &Path, file: &mut IndexedFile) {
+    /// file by file, and its permission findings unreported. The local modules the
+    /// configuration calls are read with it (see [`Self::read_modules`]), within the same
+    /// limit of bytes.
+    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) {
         if file.kind != FileKind::Terraform {
             return;
         }
@@ -344,24 +374,113 @@ impl WorkspaceIndex {
         else {
             return;
         };
-        let siblings = self.configuration_files(path, file.text.len());
-        let model = TemplateModel::configuration(&file.text, blocks, siblings);
+        let mut total = file.text.len();
+        let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let mut siblings = self.configuration_files(&folder, Some(path), &mut total);
+        let mut modules = Vec::new();
+        let mut read = Vec::new();
+        if let Some(siblings) = siblings.as_mut() {
+            let mut all = vec![Arc::clone(&blocks)];
+            all.extend(siblings.iter_mut().filter_map(ensure_blocks));
+            let mut reading = Reading {
+                chain: vec![folder.clone()],
+                total: &mut total,
+                read: &mut read,
+                listed: HashMap::new(),
+            };
+            modules = self.read_modules(&folder, &all, &mut reading);
+        }
+        if read.is_empty() {
+            self.module_folders.remove(path);
+        } else {
+            self.module_folders.insert(path.to_path_buf(), read);
+        }
+        let model =
+            TemplateModel::configuration_with_modules(&file.text, blocks, siblings, modules);
         file.content = Content::Template {
             functions: model.function_specs(),
         };
         file.model = Some(Arc::new(model));
     }
 
-    /// The other `.tf` files of a Terraform file's folder, with their texts and, for the files
-    /// the index holds, their blocks; `None` when the folder cannot be read whole.
-    fn configuration_files(&self, path: &Path, own_len: usize) -> Option<Vec<ConfigurationFile>> {
-        let folder = path.parent()?;
+    /// The local modules (`source = "./modules/api"`) that files of a configuration in `folder`
+    /// call, each module folder's `.tf` files read as siblings are (inside the roots, within the
+    /// limits), and the modules they call in turn, [`terraform::MAX_MODULE_DEPTH`] deep; a
+    /// folder already in the chain of callers (a cycle) is not read again.
+    fn read_modules(
+        &self,
+        folder: &Path,
+        blocks: &[Arc<terraform::Blocks>],
+        reading: &mut Reading<'_>,
+    ) -> Vec<ModuleRead> {
+        let mut modules = Vec::new();
+        for call in blocks
+            .iter()
+            .flat_map(|blocks| terraform::local_module_calls(blocks))
+        {
+            let target = normalize(&folder.join(&call.source));
+            let readable = reading.chain.len() <= terraform::MAX_MODULE_DEPTH
+                && !reading.chain.contains(&target)
+                && self.within_roots(&target);
+            let mut files = readable
+                .then(|| self.module_files(&target, reading))
+                .flatten()
+                .filter(|files| !files.is_empty());
+            let mut calls = Vec::new();
+            if let Some(files) = files.as_mut() {
+                if !reading.read.contains(&target) {
+                    reading.read.push(target.clone());
+                }
+                let nested: Vec<Arc<terraform::Blocks>> =
+                    files.iter_mut().filter_map(ensure_blocks).collect();
+                reading.chain.push(target.clone());
+                calls = self.read_modules(&target, &nested, reading);
+                reading.chain.pop();
+            }
+            modules.push(ModuleRead {
+                name: call.name,
+                folder: target,
+                files,
+                calls,
+            });
+        }
+        modules
+    }
+
+    /// A module folder's files, listed once per configuration (each call counts its bytes).
+    fn module_files(
+        &self,
+        folder: &Path,
+        reading: &mut Reading<'_>,
+    ) -> Option<Vec<ConfigurationFile>> {
+        let files = match reading.listed.get(folder) {
+            Some(known) => known.clone(),
+            None => {
+                let mut bytes = 0;
+                let files = self.configuration_files(folder, None, &mut bytes);
+                reading.listed.insert(folder.to_path_buf(), files.clone());
+                files
+            }
+        }?;
+        *reading.total += files.iter().map(|file| file.text.len()).sum::<usize>();
+        (*reading.total <= MAX_CONFIGURATION_BYTES).then_some(files)
+    }
+
+    /// The `.tf` files of a folder but `except`, with their texts and, for the files the index
+    /// holds, their blocks; `None` when the folder cannot be read whole (`total`: the bytes
+    /// read so far, against [`MAX_CONFIGURATION_BYTES`]).
+    fn configuration_files(
+        &self,
+        folder: &Path,
+        except: Option<&Path>,
+        total: &mut usize,
+    ) -> Option<Vec<ConfigurationFile>> {
         let listing = std::fs::read_dir(folder).ok()?;
         let mut names: Vec<PathBuf> = listing
             .filter_map(Result::ok)
             .map(|entry| entry.path())
             .filter(|sibling| {
-                sibling.as_path() != path
+                Some(sibling.as_path()) != except
                     && sibling
                         .file_name()
                         .and_then(|name| name.to_str())
@@ -373,7 +492,6 @@ impl WorkspaceIndex {
         }
         names.sort();
         let mut siblings = Vec::new();
-        let mut total = own_len;
         for sibling in names {
             let (text, blocks) = match self.files.get(&sibling) {
                 Some(indexed) => (
@@ -389,8 +507,8 @@ impl WorkspaceIndex {
                     None,
                 ),
             };
-            total += text.len();
-            if total > MAX_CONFIGURATION_BYTES {
+            *total += text.len();
+            if *total > MAX_CONFIGURATION_BYTES {
                 return None;
             }
             siblings.push(ConfigurationFile {
@@ -400,6 +518,23 @@ impl WorkspaceIndex {
             });
         }
         Some(siblings)
+    }
+
+    /// The configuration files whose models read a local module in the folder of `path`.
+    fn module_callers(&self, path: &Path) -> Vec<PathBuf> {
+        let Some(folder) = path.parent() else {
+            return Vec::new();
+        };
+        let mut callers: Vec<PathBuf> = self
+            .module_folders
+            .iter()
+            .filter(|(caller, folders)| {
+                caller.as_path() != path && folders.iter().any(|read| read == folder)
+            })
+            .map(|(caller, _)| caller.clone())
+            .collect();
+        callers.sort();
+        callers
     }
 
     /// Joins the Terraform files inserted since the last [`Self::relink`] (and the files of
@@ -413,6 +548,19 @@ impl WorkspaceIndex {
             };
             self.read_configuration(&path, &mut file);
             self.files.insert(path, file);
+        }
+    }
+
+    /// Reads again the configurations calling a local module whose file `path` changed, and
+    /// relinks them.
+    fn reread_module_callers(&mut self, path: &Path) {
+        for caller in self.module_callers(path) {
+            let Some(mut file) = self.files.remove(&caller) else {
+                continue;
+            };
+            self.read_configuration(&caller, &mut file);
+            self.files.insert(caller.clone(), file);
+            self.relink_template(&caller);
         }
     }
 
@@ -524,8 +672,13 @@ impl WorkspaceIndex {
                 );
             }
         }
-        // A Terraform file: the other files of its configuration, and their handlers.
-        for sibling in self.configuration_siblings(path) {
+        // A Terraform file: the other files of its configuration, and their handlers; a file of
+        // a local module: the configurations calling it, and their handlers.
+        let callers = match path.extension().is_some_and(|extension| extension == "tf") {
+            true => self.module_callers(path),
+            false => Vec::new(),
+        };
+        for sibling in self.configuration_siblings(path).into_iter().chain(callers) {
             found.extend(
                 self.links_of_template(&sibling)
                     .map(|link| link.file.clone()),
@@ -603,6 +756,9 @@ impl WorkspaceIndex {
             self.read_configuration(&sibling, &mut file);
             self.files.insert(sibling.clone(), file);
             self.relink_template(&sibling);
+        }
+        if path.extension().is_some_and(|extension| extension == "tf") {
+            self.reread_module_callers(path);
         }
         let new = self.files.get(path);
         match (

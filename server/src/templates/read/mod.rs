@@ -97,7 +97,7 @@ fn read_with(
 ) -> TemplateRead {
     if kind == FileKind::Terraform {
         let blocks = terraform::Blocks::read(tree, text);
-        let mut template = terraform::compile(&[(&blocks, 0)], None);
+        let mut template = terraform::compile(&[(&blocks, 0)], &[], None);
         // Read alone: the other `.tf` files of its folder may declare what it lacks.
         template.partial = true;
         return TemplateRead {
