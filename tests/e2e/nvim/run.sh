@@ -34,6 +34,8 @@ PY
 cp -R "$repository/tests/fixtures/apps/serverless_service" "$workspace/sls-service"
 # A Terraform configuration: an API Gateway integration with no aws_lambda_permission (GL301).
 cp -R "$repository/tests/fixtures/apps/terraform_rest" "$workspace/tf-service"
+# Terraform local modules: functions and routes created in ./modules/*, read with their caller.
+cp -R "$repository/tests/fixtures/apps/terraform_local_modules" "$workspace/tf-modules"
 # Other front doors: Lambda function URLs (a public one without its permission, GL301; a handler
 # behind a REST API and a function URL) and Application Load Balancer targets (a numeric header
 # value is an error there, GL110). Their JSON template's annotation lines are not JSON: dropped.

@@ -243,6 +243,54 @@ guarded('terraform', function()
     linked ~= nil and linked.severity == vim.diagnostic.severity.ERROR, vim.inspect(vim.diagnostic.get(handler)))
 end)
 
+-- Terraform local modules: a function created in `./modules/function` is read with its caller,
+-- so its timeout from the `module` block (40 s behind an HTTP API, 30 s) is GL401 there with a
+-- quick fix; one hard-coded inside a module is reported on the calling `module` block, pointing
+-- into the module's file; and the handler linked through the module's variables gets GL106.
+guarded('terraform local modules', function()
+  local buffer = open('tf-modules/main.tf')
+  local client = client_of(buffer)
+  if not check('client attaches to tf-modules/main.tf', client ~= nil) then
+    return
+  end
+  local function on_line(text)
+    for _, diagnostic in ipairs(diagnostics_with(buffer, 'GL401')) do
+      if line_of(buffer, diagnostic.lnum):find(text, 1, true) ~= nil then
+        return diagnostic
+      end
+    end
+  end
+  vim.wait(TIMEOUT_MS, function()
+    return on_line('timeout    = 40') ~= nil and on_line('./modules/slow_function') ~= nil
+  end, 50)
+  local caller = on_line('timeout    = 40')
+  local inside = on_line('./modules/slow_function')
+  if not check('GL401 on the module call\'s `timeout = 40` and on the source of a module hard-coding 45 s',
+      caller ~= nil and inside ~= nil, vim.inspect(vim.diagnostic.get(buffer))) then
+    return
+  end
+  local related = ((inside.user_data or {}).lsp or {}).relatedInformation or {}
+  check('the finding about the module\'s own timeout points into modules/slow_function/main.tf',
+    related[1] ~= nil and related[1].location.uri:find('modules/slow_function/main.tf', 1, true) ~= nil,
+    vim.inspect(related))
+  local fixed_line = caller.lnum
+  check('the quick fix on the module call applies', apply_quick_fix(buffer, caller))
+  check('the fix sets the call\'s timeout to 30', line_of(buffer, fixed_line):find('timeout    = 30', 1, true) ~= nil,
+    line_of(buffer, fixed_line))
+  vim.wait(TIMEOUT_MS, function()
+    return on_line('timeout    = 30') == nil and on_line('./modules/slow_function') ~= nil
+  end, 50)
+  check('GL401 is gone from the call and stays on the module hard-coding 45 s',
+    on_line('timeout    = 30') == nil and on_line('./modules/slow_function') ~= nil,
+    vim.inspect(vim.diagnostic.get(buffer)))
+  local handler = open('tf-modules/src/orders/orders.py')
+  vim.wait(TIMEOUT_MS, function()
+    return diagnostics_with(handler, 'GL106')[1] ~= nil
+  end, 50)
+  check('the handler linked through the module\'s variables gets GL106',
+    diagnostics_with(handler, 'GL106')[1] ~= nil, vim.inspect(vim.diagnostic.get(handler)))
+end)
+
 -- A Lambda function URL: the hand-written public URL without its permission is GL301 in the
 -- template; a handler behind a REST API and a function URL is judged by REST's contract, its
 -- message names both doors, and hover on the handler lists every door with format and budget.
