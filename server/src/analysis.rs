@@ -706,13 +706,7 @@ mod tests {
             files.extend(names);
         }
         // A fixed linear congruential sequence.
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |bound: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound.max(1)
-        };
+        let mut next = crate::text::test_sequence(0x9e37_79b9_7f4a_7c15);
         let pieces = [
             "x",
             " ",

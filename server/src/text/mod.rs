@@ -67,3 +67,16 @@ impl TextRange {
         text.get(self.start..self.end).unwrap_or("")
     }
 }
+
+/// A fixed linear congruential sequence for the randomised tests: the same numbers on every run
+/// from the same `seed`; each call gives one below `bound` (or 0 for a bound of 0).
+#[cfg(test)]
+pub(crate) fn test_sequence(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |bound: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize % bound.max(1)
+    }
+}

@@ -110,13 +110,7 @@ fn json_read_in_pieces_equals_the_whole_read_after_random_edits() {
     assert!(before.len() > 4, "{}", before.len());
     assert_eq!(Some(value), whole_json_value(&text).0);
     // A fixed linear congruential sequence: the same edits on every run.
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |bound: usize| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) as usize % bound.max(1)
-    };
+    let mut next = crate::text::test_sequence(0x2545_f491_4f6c_dd1d);
     let alphabet = [
         "\"",
         "\\",
@@ -352,13 +346,7 @@ fn assert_same_read(incremental: &TemplateRead, full: &TemplateRead, text: &str)
 /// in pieces: reading each edited text after the one before equals reading it afresh.
 #[test]
 fn reading_after_an_edit_equals_reading_afresh() {
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |bound: usize| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) as usize % bound.max(1)
-    };
+    let mut next = crate::text::test_sequence(0x9e37_79b9_7f4a_7c15);
     let alphabet = ["x", " ", "\n", ":", "- ", "{", "'", "  Fn: 1\n", "#"];
     // A long template (pieces by line count) and a short one with an unreadable resource
     // (a piece per resource).
