@@ -19,8 +19,10 @@ pub struct TextChange {
 /// An open file: its text in a rope (an edit costs the size of the edit, not of the file) and its
 /// tree-sitter tree, edited in step with every change and re-parsed incrementally from the rope's
 /// chunks when it is next asked for ([`Document::tree`]): a burst of edits costs one parse, of
-/// the version analysed, not one per version. A contiguous copy of the text, which the analysis
-/// reads, is made only when asked for ([`Document::text`]).
+/// the version analysed, not one per version. A text with a syntax error is parsed again from
+/// scratch (see [`parse`]): its tree is always the one `check` reads from the same text. A
+/// contiguous copy of the text, which the analysis reads, is made only when asked for
+/// ([`Document::text`]).
 pub struct Document {
     kind: Option<FileKind>,
     rope: Rope,
@@ -230,7 +232,9 @@ impl PendingParse {
     }
 }
 
-/// Parses `text` as `kind`, reusing `old` (already edited) when given; `None` when it cannot be
+/// Parses `text` as `kind`, reusing `old` (already edited) when given unless the result holds a
+/// syntax error (then the text is parsed again without it, so that the tree is the one a parse
+/// from scratch gives, whatever the edits before); `None` when it cannot be
 /// parsed, nests deeper than gatelint reads (see [`MAX_TREE_DEPTH`], [`MAX_YAML_INDENT`]), or is
 /// too complex to analyse in linear time (its parse exceeds the budget, or a syntax error leaves
 /// more than [`MAX_UNNAMED_RUN`] tokens in a row).
@@ -328,7 +332,15 @@ fn parse_source_within(
     }
     let mut parser = Parser::new();
     parser.set_language(&kind.tree_sitter_language()).ok()?;
-    let tree = source.parse(&mut parser, old, budget)?;
+    let mut tree = source.parse(&mut parser, old, budget)?;
+    if old.is_some() && tree.root_node().has_error() {
+        // tree-sitter's error recovery, given an old tree to reuse, may settle on another
+        // recovery than a parse from scratch makes (the reused subtrees steer it): the editor
+        // would then show other findings than `check` on the same text. A tree with an error is
+        // parsed again from scratch; an error-free one needed no recovery and is the same
+        // either way.
+        tree = source.parse(&mut parser, None, budget)?;
+    }
     if tree.root_node().has_error() && unnamed_run_exceeds(&tree, MAX_UNNAMED_RUN) {
         return None;
     }
@@ -536,6 +548,68 @@ mod tests {
             doc.tree().unwrap().root_node().to_sexp(),
             fresh.root_node().to_sexp()
         );
+    }
+
+    /// Random edits (brackets, quotes, line breaks: what leaves a file broken mid-typing) into
+    /// the template fixtures read as each kind: the document's tree after each edit is the one a
+    /// parse from scratch gives, errors and all. Without the second parse of a tree with errors,
+    /// the seeds below made tree-sitter's error recovery settle differently (found by the
+    /// `document_edits` fuzz target, with a JavaScript, TSX, Python and JSON text).
+    #[test]
+    fn trees_with_syntax_errors_are_the_ones_a_fresh_parse_gives() {
+        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/templates");
+        let mut paths: Vec<_> = std::fs::read_dir(folder)
+            .expect("fixtures")
+            .map(|entry| entry.expect("entry").path())
+            .filter(|path| path.is_file())
+            .collect();
+        paths.sort();
+        let texts: Vec<String> = paths
+            .iter()
+            .map(|path| std::fs::read_to_string(path).expect("fixture"))
+            .collect();
+        let kinds = [
+            FileKind::Python,
+            FileKind::JavaScript,
+            FileKind::TypeScript,
+            FileKind::Tsx,
+            FileKind::Rust,
+            FileKind::YamlTemplate,
+            FileKind::JsonTemplate,
+        ];
+        let pieces = [
+            "", "(", ")", "{", "}", "\n", "  ", "x", "'", "\"", ":", ",", "- ", "/*", "#", "=>",
+            "[", "]",
+        ];
+        let seeds: Vec<u64> = [226, 5688, 10435, 14341, 15431]
+            .into_iter()
+            .chain(0..30)
+            .collect();
+        for seed in seeds {
+            let mut next = crate::text::test_sequence(seed);
+            let mut text = texts[next(texts.len())].clone();
+            let kind = kinds[next(kinds.len())];
+            let mut doc = Document::new(Some(kind), text.clone());
+            for _ in 0..4 {
+                let start = crate::text::floor_char_boundary(&text, next(text.len() + 1));
+                let end =
+                    crate::text::floor_char_boundary(&text, (start + next(100)).min(text.len()));
+                let mut new = String::new();
+                for _ in 0..next(4) {
+                    new.push_str(pieces[next(pieces.len())]);
+                }
+                let lines = LineIndex::new(&text);
+                let range = (
+                    lines.line_col(&text, start, Encoding::Utf8),
+                    lines.line_col(&text, end, Encoding::Utf8),
+                );
+                text.replace_range(start..end, &new);
+                doc.apply_changes(&[change(range.0, range.1, &new)], Encoding::Utf8);
+                let incremental = doc.tree().map(|tree| tree.root_node().to_sexp());
+                let fresh = parse(kind, &text, None).map(|tree| tree.root_node().to_sexp());
+                assert_eq!(incremental, fresh, "seed {seed}, {kind:?}: {text:?}");
+            }
+        }
     }
 
     #[test]
