@@ -354,45 +354,72 @@ fn analyze_template_model(
     text: &str,
     context: &FileContext,
 ) -> Vec<Finding> {
+    if let Some(view) = &model.folder {
+        return folder_findings(view, context);
+    }
     let own = text;
     let findings = template_findings(model, model.text(own), context);
     if model.included.is_empty() && model.modules.is_empty() {
         return findings;
     }
-    let terraform = model
-        .read
-        .template
-        .as_ref()
-        .is_some_and(|template| template.dialect == templates::Dialect::Terraform);
-    if terraform {
-        // A finding in a local module's file is reported on the `module` block calling it; the
-        // other files of the configuration report what is written in them.
-        return findings
-            .into_iter()
-            .map(|finding| {
-                match model
-                    .modules
-                    .iter()
-                    .find(|m| m.locate(finding.range).is_some())
-                {
-                    Some(_) => relocate(model, own.len(), finding),
-                    None => finding,
-                }
-            })
-            .filter(|finding| finding.range.end <= own.len())
-            .map(|mut finding| {
-                finding.fixes.retain(|fix| {
-                    fix.edits
-                        .iter()
-                        .all(|edit| edit.path.is_none() && edit.range.end <= own.len())
-                });
-                finding
-            })
-            .collect();
-    }
     findings
         .into_iter()
         .map(|finding| relocate(model, own.len(), finding))
+        .collect()
+}
+
+/// The findings of one file of a Terraform configuration: the rules run on the configuration
+/// its folder compiled (see [`templates::TemplateModel::folder`]), and the file reports what is
+/// written in it, and what is written in the local modules it calls (on the `module` block
+/// calling each, pointing into the module's file), in its own text; the other files report
+/// theirs. Fixes that would edit another file are not offered.
+fn folder_findings(view: &templates::FolderView, context: &FileContext) -> Vec<Finding> {
+    let configuration = &view.configuration;
+    let combined = configuration.text("");
+    // What linking found is placed in the file's own text: the rules read the combined text.
+    let mut in_combined;
+    let context = if context.link_problems.is_empty() {
+        context
+    } else {
+        in_combined = context.clone();
+        for problem in &mut in_combined.link_problems {
+            problem.range = view.to_combined(problem.range);
+            if let LinkProblemKind::FunctionMissing { function_range, .. } = &mut problem.kind {
+                *function_range = function_range.map(|range| view.to_combined(range));
+            }
+        }
+        &in_combined
+    };
+    template_findings(configuration, combined, context)
+        .into_iter()
+        .filter_map(|mut finding| {
+            let module = configuration
+                .modules
+                .iter()
+                .find_map(|module| Some((module, module.locate(finding.range)?)));
+            if let Some((module, local)) = module {
+                finding.related.insert(
+                    0,
+                    crate::findings::Related {
+                        path: module.path.clone(),
+                        range: local,
+                        message: "written here, in the local module this `module` block calls"
+                            .into(),
+                    },
+                );
+                finding.range = module.reference;
+            }
+            finding.range = view.to_own(finding.range)?;
+            finding.fixes.retain(|fix| {
+                fix.edits
+                    .iter()
+                    .all(|edit| edit.path.is_none() && view.to_own(edit.range).is_some())
+            });
+            for edit in finding.fixes.iter_mut().flat_map(|fix| &mut fix.edits) {
+                edit.range = view.to_own(edit.range).unwrap_or(edit.range);
+            }
+            Some(finding)
+        })
         .collect()
 }
 
@@ -402,17 +429,12 @@ fn analyze_template_model(
 /// may be open with other text than gatelint read).
 fn relocate(model: &TemplateModel, own_len: usize, mut finding: Finding) -> Finding {
     if let Some((included, local)) = model.locate(finding.range) {
-        let module = model.modules.contains(included);
         finding.related.insert(
             0,
             crate::findings::Related {
                 path: included.path.clone(),
                 range: local,
-                message: if module {
-                    "written here, in the local module this `module` block calls".into()
-                } else {
-                    "written here, in the file the template includes".into()
-                },
+                message: "written here, in the file the template includes".into(),
             },
         );
         finding.range = included.reference;

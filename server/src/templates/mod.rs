@@ -21,7 +21,6 @@ pub use model::{Dialect, FunctionRef, Number, Resource, Syntax, Template};
 pub use read::{read, TemplateRead};
 pub use value::{Entry, Value, ValueKind};
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -46,6 +45,105 @@ pub struct TemplateModel {
     /// folder's files in the combined text; each one's `reference` is the `source` of the
     /// `module` block of the configuration that calls it (or calls the module calling it).
     pub modules: Vec<definitions::Included>,
+    /// Of one file of a Terraform configuration of several files: the configuration, compiled
+    /// once for the folder (see [`TemplateModel::folder`]), and where this file's text lies in
+    /// its combined text. The file's own model then holds its blocks only.
+    pub folder: Option<FolderView>,
+}
+
+/// One file's view of its folder's Terraform configuration (see [`TemplateModel::folder`]).
+#[derive(Clone, Debug)]
+pub struct FolderView {
+    /// The configuration: `combined` holds every file of the folder (each one an entry of
+    /// `included`) followed by the local modules' files (`modules`).
+    pub configuration: Arc<TemplateModel>,
+    /// This file's text in the combined text.
+    pub own: TextRange,
+}
+
+impl FolderView {
+    /// A range of the combined text in this file's own text; `None` outside it.
+    pub fn to_own(&self, range: TextRange) -> Option<TextRange> {
+        (self.own.start <= range.start && range.end <= self.own.end)
+            .then(|| TextRange::new(range.start - self.own.start, range.end - self.own.start))
+    }
+
+    /// A range of this file's own text in the combined text.
+    pub fn to_combined(&self, range: TextRange) -> TextRange {
+        TextRange::new(range.start + self.own.start, range.end + self.own.start)
+    }
+
+    /// The file's `module` call a range of the combined text lies under: the `source` of the
+    /// call whose module's files hold it, when that call is written in this file.
+    fn called_here(&self, range: TextRange) -> Option<TextRange> {
+        self.configuration
+            .modules
+            .iter()
+            .find(|module| module.locate(range).is_some())
+            .map(|module| module.reference)
+            .filter(|reference| self.to_own(*reference).is_some())
+    }
+
+    /// The functions declared in this file, and those the local modules it calls create (their
+    /// settings shown on the call), with ranges in its own text; an invocation written in
+    /// another file of the configuration or in a module says which file, with ranges there.
+    fn function_specs(&self) -> Vec<functions::FunctionSpec> {
+        let configuration = &self.configuration;
+        let (Some(template), Some(graph)) = (&configuration.read.template, &configuration.graph)
+        else {
+            return Vec::new();
+        };
+        let mut specs = functions::function_specs(template, graph);
+        specs.retain(|spec| {
+            self.to_own(spec.id_range).is_some() || self.called_here(spec.id_range).is_some()
+        });
+        for spec in &mut specs {
+            // A function a module creates is shown on the call, all its settings with it; a
+            // setting written in another file of the folder (a variable's default in
+            // `variables.tf`) on the function's name here, as an empty range no fix edits.
+            let called = self.called_here(spec.id_range);
+            let anchor = self
+                .to_own(called.unwrap_or(spec.id_range))
+                .unwrap_or_default();
+            spec.id_range = anchor;
+            let elsewhere = match called {
+                Some(_) => anchor,
+                None => TextRange::empty(anchor.start),
+            };
+            let here = |range: TextRange| match called {
+                Some(_) => anchor,
+                None => self.to_own(range).unwrap_or(elsewhere),
+            };
+            let written = [
+                &mut spec.runtime,
+                &mut spec.handler,
+                &mut spec.code_uri,
+                &mut spec.inline_code,
+            ];
+            for written in written.into_iter().flatten() {
+                written.range = here(written.range);
+            }
+            spec.timeout_range = spec.timeout_range.map(here);
+            for invocation in &mut spec.invocations {
+                if let Some(range) = self.to_own(invocation.range) {
+                    invocation.range = range;
+                    invocation.timeout_range = invocation
+                        .timeout_range
+                        .and_then(|timeout| self.to_own(timeout));
+                    continue;
+                }
+                let Some((file, range)) = configuration.locate(invocation.range) else {
+                    continue;
+                };
+                invocation.range = range;
+                invocation.timeout_range = invocation
+                    .timeout_range
+                    .and_then(|timeout| file.locate(timeout));
+                invocation.file = Some(file.path.clone());
+            }
+        }
+        specs
+    }
 }
 
 impl TemplateModel {
@@ -105,6 +203,23 @@ impl TemplateModel {
             included: Vec::new(),
             combined: None,
             modules: Vec::new(),
+            folder: None,
+        }
+    }
+
+    /// The template the rules read: the file's own, or its folder's configuration.
+    pub fn template(&self) -> Option<&Template> {
+        match &self.folder {
+            Some(view) => view.configuration.read.template.as_ref(),
+            None => self.read.template.as_ref(),
+        }
+    }
+
+    /// The graph of [`TemplateModel::template`].
+    pub fn graph(&self) -> Option<&Graph> {
+        match &self.folder {
+            Some(view) => view.configuration.graph.as_ref(),
+            None => self.graph.as_ref(),
         }
     }
 
@@ -183,71 +298,71 @@ impl TemplateModel {
         if siblings.is_empty() && modules.is_empty() {
             return TemplateModel::of_terraform(alone(false), blocks);
         }
-        let mut combined = String::with_capacity(
-            own.len()
-                + siblings
-                    .iter()
-                    .map(|sibling| sibling.text.len() + 1)
-                    .sum::<usize>(),
-        );
-        combined.push_str(own);
+        let mut files = vec![ConfigurationFile {
+            path: PathBuf::new(),
+            text: Arc::from(own),
+            blocks: Some(Arc::clone(&blocks)),
+        }];
+        files.extend(siblings);
+        match TemplateModel::folder(files, modules) {
+            Some(configuration) => TemplateModel::view(&configuration, 0, blocks),
+            // A file that does not parse: the configuration may hold anything.
+            None => TemplateModel::of_terraform(alone(true), blocks),
+        }
+    }
+
+    /// The Terraform configuration of a folder's `.tf` files, compiled once: one combined text
+    /// of the files in the order given (each an entry of `included`, a line break between
+    /// them), followed by the files of the local modules they call, one copy per call (each an
+    /// entry of `modules` whose `reference` is the `source` of its `module` block, in the
+    /// combined text). A file's blocks are read from its text when not given; `None` when one
+    /// does not parse. Each file reads it through its [`TemplateModel::view`].
+    pub fn folder(
+        files: Vec<ConfigurationFile>,
+        modules: Vec<ModuleRead>,
+    ) -> Option<Arc<TemplateModel>> {
+        let mut combined =
+            String::with_capacity(files.iter().map(|file| file.text.len() + 1).sum::<usize>());
         let mut included = Vec::new();
-        let mut parts = vec![(Arc::clone(&blocks), 0)];
-        for sibling in siblings {
-            combined.push('\n');
+        let mut parts = Vec::new();
+        for file in files {
+            if !included.is_empty() {
+                combined.push('\n');
+            }
             let start = combined.len();
-            combined.push_str(&sibling.text);
-            let sibling_blocks = match sibling.blocks {
+            combined.push_str(&file.text);
+            let blocks = match file.blocks {
                 Some(read) => read,
-                None => match read_blocks(&sibling.text) {
-                    Some(read) => read,
-                    // Not parsed: the configuration may hold anything.
-                    None => return TemplateModel::of_terraform(alone(true), blocks),
-                },
+                None => read_blocks(&file.text)?,
             };
             included.push(definitions::Included {
-                path: sibling.path,
+                path: file.path,
                 reference: TextRange::empty(0),
                 start,
-                len: sibling.text.len(),
+                len: file.text.len(),
             });
-            parts.push((sibling_blocks, start));
+            parts.push((blocks, start));
         }
-        // The local modules the file calls, each read once per call (a finding in one is
-        // reported on that call); the ones its siblings call, each folder once (their findings
-        // are the siblings' to report).
+        // Each local module call reads its module's files once (Terraform makes one instance of
+        // a module per call; a finding in one is reported on that call).
         let mut module_files = Vec::new();
         let mut calls = Vec::new();
         let mut modules = modules;
-        let mut shared = HashMap::new();
-        for (index, (part, offset)) in parts.iter().enumerate() {
+        for (part, offset) in &parts {
             for call in terraform::local_module_calls(part) {
                 let Some(at) = modules.iter().position(|read| read.name == call.name) else {
                     continue;
                 };
                 let read = modules.swap_remove(at);
-                let folder = if index == 0 {
-                    let reference = TextRange::new(
+                let mut appended = Appended {
+                    combined: &mut combined,
+                    files: &mut module_files,
+                    reference: TextRange::new(
                         call.source_range.start + offset,
                         call.source_range.end + offset,
-                    );
-                    let mut appended = Appended {
-                        combined: &mut combined,
-                        files: &mut module_files,
-                        reference: Some(reference),
-                        shared: &mut shared,
-                    };
-                    appended.module(read)
-                } else {
-                    let mut appended = Appended {
-                        combined: &mut combined,
-                        files: &mut included,
-                        reference: None,
-                        shared: &mut shared,
-                    };
-                    appended.module(read)
+                    ),
                 };
-                calls.push((call.name, folder));
+                calls.push((call.name, appended.module(read)));
             }
         }
         let all: Vec<(&terraform::Blocks, usize)> = parts
@@ -255,10 +370,39 @@ impl TemplateModel {
             .map(|(part, start)| (part.as_ref(), *start))
             .collect();
         let template = terraform::compile(&all, &calls, Some(TextRange::new(0, combined.len())));
-        let mut model = TemplateModel::of_terraform(template, Arc::clone(&blocks));
+        let mut model = TemplateModel::of(TemplateRead {
+            template: Some(template),
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+            terraform: None,
+        });
         model.included = included;
         model.modules = module_files;
         model.combined = Some(Arc::from(combined));
+        Some(Arc::new(model))
+    }
+
+    /// The model of the `at`th file of a folder's configuration (see [`TemplateModel::folder`]),
+    /// whose own blocks are `blocks`: its rules run on the configuration, its findings and
+    /// functions are those written in its own text (and in the modules it calls).
+    pub fn view(
+        configuration: &Arc<TemplateModel>,
+        at: usize,
+        blocks: Arc<terraform::Blocks>,
+    ) -> TemplateModel {
+        let own = &configuration.included[at];
+        let mut model = TemplateModel::of(TemplateRead {
+            template: None,
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+            terraform: Some(blocks),
+        });
+        model.folder = Some(FolderView {
+            configuration: Arc::clone(configuration),
+            own: TextRange::new(own.start, own.start + own.len),
+        });
         model
     }
 
@@ -302,51 +446,13 @@ impl TemplateModel {
     /// included file says so, with its ranges in that file. Of a Terraform configuration, the
     /// functions declared in the file itself (each sibling lists its own).
     pub fn function_specs(&self) -> Vec<functions::FunctionSpec> {
+        if let Some(view) = &self.folder {
+            return view.function_specs();
+        }
         let (Some(template), Some(graph)) = (&self.read.template, &self.graph) else {
             return Vec::new();
         };
         let mut specs = functions::function_specs(template, graph);
-        if self.included.is_empty() && self.modules.is_empty() {
-            return specs;
-        }
-        if template.dialect == Dialect::Terraform {
-            let own_end = self
-                .included
-                .iter()
-                .chain(&self.modules)
-                .map(|first| first.start)
-                .min()
-                .unwrap_or(usize::MAX);
-            // A function a local module creates is listed by the file calling the module, its
-            // settings shown on that call.
-            let called_here = |range: TextRange| {
-                self.modules
-                    .iter()
-                    .find(|module| module.locate(range).is_some())
-                    .map(|module| module.reference)
-                    .filter(|reference| reference.end < own_end)
-            };
-            specs
-                .retain(|spec| spec.id_range.end < own_end || called_here(spec.id_range).is_some());
-            for spec in &mut specs {
-                let Some(reference) = called_here(spec.id_range) else {
-                    continue;
-                };
-                spec.id_range = reference;
-                let written = [
-                    &mut spec.runtime,
-                    &mut spec.handler,
-                    &mut spec.code_uri,
-                    &mut spec.inline_code,
-                ];
-                for written in written.into_iter().flatten() {
-                    written.range = reference;
-                }
-                if spec.timeout_range.is_some() {
-                    spec.timeout_range = Some(reference);
-                }
-            }
-        }
         for invocation in specs.iter_mut().flat_map(|spec| &mut spec.invocations) {
             let Some((included, range)) = self.locate(invocation.range) else {
                 continue;
@@ -362,7 +468,10 @@ impl TemplateModel {
 
     /// The text the model's ranges are in, given the template's own text.
     pub fn text<'a>(&'a self, own: &'a str) -> &'a str {
-        self.combined.as_deref().unwrap_or(own)
+        match &self.folder {
+            Some(view) => view.configuration.text(own),
+            None => self.combined.as_deref().unwrap_or(own),
+        }
     }
 
     /// The included file a range of the model lies in, and the range within that file; `None`
@@ -385,30 +494,15 @@ fn read_blocks(text: &str) -> Option<Arc<terraform::Blocks>> {
 struct Appended<'a> {
     combined: &'a mut String,
     files: &'a mut Vec<definitions::Included>,
-    /// The `source` of the file's own `module` block the files are read for (one copy per
-    /// call); `None`: for a sibling's call, each folder once (`shared`).
-    reference: Option<TextRange>,
-    shared: &'a mut HashMap<PathBuf, Option<terraform::ModuleFolder>>,
+    /// The `source` of the `module` block the files are read for (one copy per call), in the
+    /// combined text.
+    reference: TextRange,
 }
 
 impl Appended<'_> {
     /// Appends the files of a local module (and of the modules it calls) to the combined text;
     /// `None` when the module was not read or one of its files does not parse.
     fn module(&mut self, read: ModuleRead) -> Option<terraform::ModuleFolder> {
-        if self.reference.is_none() {
-            if let Some(known) = self.shared.get(&read.folder) {
-                return known.clone();
-            }
-        }
-        let folder_path = read.folder.clone();
-        let folder = self.append(read);
-        if self.reference.is_none() {
-            self.shared.insert(folder_path, folder.clone());
-        }
-        folder
-    }
-
-    fn append(&mut self, read: ModuleRead) -> Option<terraform::ModuleFolder> {
         let files = read.files?;
         let mut parts = Vec::new();
         for file in &files {
@@ -428,7 +522,7 @@ impl Appended<'_> {
             self.combined.push_str(&file.text);
             self.files.push(definitions::Included {
                 path: file.path,
-                reference: self.reference.unwrap_or(TextRange::empty(0)),
+                reference: self.reference,
                 start,
                 len: file.text.len(),
             });

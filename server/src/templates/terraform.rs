@@ -3159,7 +3159,7 @@ resource "aws_apigatewayv2_route" "app" {
     #[test]
     fn resources_become_the_cloudformation_they_map_to() {
         let model = model(CONFIGURATION);
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         assert_eq!(template.dialect, Dialect::Terraform);
         // Read alone, the other files of the folder may hold a permission.
         assert!(template.partial);
@@ -3202,7 +3202,7 @@ resource "aws_apigatewayv2_route" "app" {
         };
         let model =
             TemplateModel::configuration(CONFIGURATION, blocks.clone(), Some(vec![sibling(None)]));
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         assert!(!template.partial);
         assert!(template.resource("aws_lambda_permission.app").is_some());
         // The function is listed by its own file only.
@@ -3213,7 +3213,7 @@ resource "aws_apigatewayv2_route" "app" {
         let read = std::sync::Arc::new(Blocks::read(&tree, permission));
         let joined =
             TemplateModel::configuration(CONFIGURATION, blocks, Some(vec![sibling(Some(read))]));
-        let again = joined.read.template.as_ref().expect("a model");
+        let again = joined.template().expect("a model");
         assert_eq!(
             format!("{:?}", again.resources),
             format!("{:?}", template.resources)
@@ -3342,7 +3342,7 @@ module "alarms" {
     #[test]
     fn instances_of_count_and_for_each() {
         let model = model(INSTANCES);
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         let ids: Vec<&str> = template
             .resources
             .iter()
@@ -3426,7 +3426,7 @@ module "alarms" {
     #[test]
     fn hover_inside_a_block_explains_the_argument() {
         let model = model(CONFIGURATION);
-        let (template, graph) = (model.read.template.as_ref(), model.graph.as_ref());
+        let (template, graph) = (model.template(), model.graph());
         let (template, graph) = (template.expect("a model"), graph.expect("a graph"));
         let at = CONFIGURATION.find("timeout    ").expect("written") + 2;
         let text = crate::templates::hover_at(template, graph, at).expect("a hover");
@@ -3436,7 +3436,7 @@ module "alarms" {
     #[test]
     fn hover_anywhere_answers_without_panicking() {
         let model = model(CONFIGURATION);
-        let (template, graph) = (model.read.template.as_ref(), model.graph.as_ref());
+        let (template, graph) = (model.template(), model.graph());
         let (template, graph) = (template.expect("a model"), graph.expect("a graph"));
         for offset in 0..=CONFIGURATION.len() {
             let _ = crate::templates::hover_at(template, graph, offset);
@@ -3562,7 +3562,7 @@ resource "aws_apigatewayv2_route" "this" {
                 module_read("reports_route", "route", ROUTE_MODULE),
             ],
         );
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         let function = template
             .resource("module.orders.aws_lambda_function.this")
             .expect("the module's function, under its address");
@@ -3614,7 +3614,7 @@ resource "aws_apigatewayv2_route" "this" {
             .iter()
             .any(|resource| resource.logical_id.ends_with("#0")));
         // Hover anywhere in the caller answers without panicking.
-        let graph = model.graph.as_ref().expect("a graph");
+        let graph = model.graph().expect("a graph");
         for offset in 0..=CALLER.len() {
             let _ = crate::templates::hover_at(template, graph, offset);
         }
@@ -3631,7 +3631,7 @@ resource "aws_apigatewayv2_route" "this" {
                 calls: Vec::new(),
             }],
         );
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         let granted = template
             .resource("module.reports_route#0")
             .expect("a possible permission");
@@ -3656,7 +3656,7 @@ resource "aws_apigatewayv2_route" "this" {
             &caller,
             vec![module_read("orders", "function", FUNCTION_MODULE)],
         );
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         let function = template
             .resource("module.orders.aws_lambda_function.this")
             .expect("read once, its instances unknown");
@@ -3682,7 +3682,7 @@ resource "aws_apigatewayv2_route" "this" {
             &caller,
             vec![module_read("orders", "function", FUNCTION_MODULE)],
         );
-        let template = model.read.template.as_ref().expect("a model");
+        let template = model.template().expect("a model");
         for key in ["a", "b"] {
             let id = format!("module.orders[\"{key}\"].aws_lambda_function.this");
             let function = template.resource(&id).expect("one per instance");
@@ -3707,7 +3707,7 @@ resource "aws_apigatewayv2_route" "this" {
             caller,
             vec![module_read("a", "a", module), module_read("b", "b", module)],
         );
-        assert!(model.read.template.is_some());
+        assert!(model.template().is_some());
     }
 
     #[test]

@@ -220,6 +220,14 @@ struct Reading<'a> {
     listed: HashMap<PathBuf, Option<Vec<ConfigurationFile>>>,
 }
 
+/// Gives a template file its model, and the functions it declares.
+fn set_model(file: &mut IndexedFile, model: TemplateModel) {
+    file.content = Content::Template {
+        functions: model.function_specs(),
+    };
+    file.model = Some(Arc::new(model));
+}
+
 /// A `.tf` file's blocks, read from its text when the index did not hold them (kept, so that
 /// the configuration does not parse it again); `None` when it does not parse.
 fn ensure_blocks(file: &mut ConfigurationFile) -> Option<Arc<terraform::Blocks>> {
@@ -356,23 +364,25 @@ impl WorkspaceIndex {
     }
 
     /// Reads a Terraform file with the other `.tf` files of its folder, which form one
-    /// configuration with it (a permission is often in another file than the integration); the
-    /// texts of files the index holds (open in the editor) are used as they are, with the blocks
-    /// read when they were indexed (no file is parsed again). A folder of more than
+    /// configuration with it (a permission is often in another file than the integration): the
+    /// configuration is compiled once, and this file and each other file of the folder the
+    /// index holds get their view of it (see [`TemplateModel::view`]); returns those others.
+    /// The texts of files the index holds (open in the editor) are used as they are, with the
+    /// blocks read when they were indexed (no file is parsed again). A folder of more than
     /// [`MAX_CONFIGURATION_FILES`] files or bytes past [`MAX_CONFIGURATION_BYTES`] stays read
     /// file by file, and its permission findings unreported. The local modules the
     /// configuration calls are read with it (see [`Self::read_modules`]), within the same
     /// limit of bytes.
-    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) {
+    fn read_configuration(&mut self, path: &Path, file: &mut IndexedFile) -> Vec<PathBuf> {
         if file.kind != FileKind::Terraform {
-            return;
+            return Vec::new();
         }
         let Some(blocks) = file
             .model
             .as_ref()
             .and_then(|model| model.read.terraform.clone())
         else {
-            return;
+            return Vec::new();
         };
         let mut total = file.text.len();
         let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
@@ -390,17 +400,70 @@ impl WorkspaceIndex {
             };
             modules = self.read_modules(&folder, &all, &mut reading);
         }
+        let joined = match siblings {
+            Some(mut files) if !files.is_empty() || !modules.is_empty() => {
+                files.push(ConfigurationFile {
+                    path: path.to_path_buf(),
+                    text: Arc::clone(&file.text),
+                    blocks: Some(Arc::clone(&blocks)),
+                });
+                files.sort_by(|a, b| a.path.cmp(&b.path));
+                TemplateModel::folder(files, modules)
+            }
+            siblings => {
+                // Alone: the only file of its folder (complete), or a folder not read whole.
+                let alone = siblings.map(|_| Vec::new());
+                let model =
+                    TemplateModel::configuration_with_modules(&file.text, blocks, alone, modules);
+                self.set_module_folders(path, read);
+                set_model(file, model);
+                return Vec::new();
+            }
+        };
+        let Some(configuration) = joined else {
+            // A file of the folder does not parse: the configuration may hold anything.
+            let model = TemplateModel::configuration(&file.text, blocks, None);
+            self.set_module_folders(path, read);
+            set_model(file, model);
+            return Vec::new();
+        };
+        let mut others = Vec::new();
+        for (at, part) in configuration.included.iter().enumerate() {
+            if part.path == path {
+                self.set_module_folders(path, read.clone());
+                set_model(
+                    file,
+                    TemplateModel::view(&configuration, at, Arc::clone(&blocks)),
+                );
+                continue;
+            }
+            let Some(sibling) = self.files.get_mut(&part.path) else {
+                continue;
+            };
+            let Some(own) = sibling
+                .model
+                .as_ref()
+                .and_then(|model| model.read.terraform.clone())
+            else {
+                continue;
+            };
+            set_model(sibling, TemplateModel::view(&configuration, at, own));
+            others.push(part.path.clone());
+        }
+        for other in &others {
+            self.set_module_folders(other, read.clone());
+        }
+        others
+    }
+
+    /// Keeps which local module folders a configuration file's model read (see
+    /// [`Self::module_callers`]).
+    fn set_module_folders(&mut self, path: &Path, read: Vec<PathBuf>) {
         if read.is_empty() {
             self.module_folders.remove(path);
         } else {
             self.module_folders.insert(path.to_path_buf(), read);
         }
-        let model =
-            TemplateModel::configuration_with_modules(&file.text, blocks, siblings, modules);
-        file.content = Content::Template {
-            functions: model.function_specs(),
-        };
-        file.model = Some(Arc::new(model));
     }
 
     /// The local modules (`source = "./modules/api"`) that files of a configuration in `folder`
@@ -542,11 +605,15 @@ impl WorkspaceIndex {
     fn join_configurations(&mut self) {
         let mut pending: Vec<PathBuf> = std::mem::take(&mut self.unjoined).into_iter().collect();
         pending.sort();
+        let mut joined = HashSet::new();
         for path in pending {
+            if joined.contains(&path) {
+                continue;
+            }
             let Some(mut file) = self.files.remove(&path) else {
                 continue;
             };
-            self.read_configuration(&path, &mut file);
+            joined.extend(self.read_configuration(&path, &mut file));
             self.files.insert(path, file);
         }
     }
@@ -554,13 +621,20 @@ impl WorkspaceIndex {
     /// Reads again the configurations calling a local module whose file `path` changed, and
     /// relinks them.
     fn reread_module_callers(&mut self, path: &Path) {
-        for caller in self.module_callers(path) {
-            let Some(mut file) = self.files.remove(&caller) else {
+        let callers = self.module_callers(path);
+        let mut joined = HashSet::new();
+        for caller in &callers {
+            if joined.contains(caller) {
+                continue;
+            }
+            let Some(mut file) = self.files.remove(caller) else {
                 continue;
             };
-            self.read_configuration(&caller, &mut file);
+            joined.extend(self.read_configuration(caller, &mut file));
             self.files.insert(caller.clone(), file);
-            self.relink_template(&caller);
+        }
+        for caller in &callers {
+            self.relink_template(caller);
         }
     }
 
@@ -736,10 +810,11 @@ impl WorkspaceIndex {
     /// Returns the file it replaced or removed (freeing a large template's model takes a while:
     /// the caller may do it when nothing waits for it).
     pub fn update(&mut self, path: &Path, file: Option<IndexedFile>) -> Option<IndexedFile> {
+        let mut joined = HashSet::new();
         let old = match file {
             Some(mut file) => {
                 self.include_definitions(path, &mut file);
-                self.read_configuration(path, &mut file);
+                joined.extend(self.read_configuration(path, &mut file));
                 self.read_cdk_app(path, &mut file);
                 self.files.insert(path.to_path_buf(), file)
             }
@@ -748,13 +823,17 @@ impl WorkspaceIndex {
                 self.files.remove(path)
             }
         };
-        // The other files of a Terraform configuration read this one's text too.
+        // The other files of a Terraform configuration read this one's text too: they got their
+        // view of the configuration compiled with it, or (this file gone, or the folder not
+        // compiled together) read it again.
         for sibling in self.configuration_siblings(path) {
-            let Some(mut file) = self.files.remove(&sibling) else {
-                continue;
-            };
-            self.read_configuration(&sibling, &mut file);
-            self.files.insert(sibling.clone(), file);
+            if !joined.contains(&sibling) {
+                if let Some(mut file) = self.files.remove(&sibling) {
+                    joined.extend(self.read_configuration(&sibling, &mut file));
+                    self.files.insert(sibling.clone(), file);
+                }
+                joined.insert(sibling.clone());
+            }
             self.relink_template(&sibling);
         }
         if path.extension().is_some_and(|extension| extension == "tf") {
@@ -1898,7 +1977,7 @@ mod tests {
         let permissions = |index: &WorkspaceIndex| {
             let model = index.file(&api).and_then(|file| file.model.clone());
             let model = model.expect("a model");
-            let template = model.read.template.as_ref().expect("a template");
+            let template = model.template().expect("a template");
             assert!(!template.partial, "read with its folder");
             template
                 .resources
@@ -1913,6 +1992,34 @@ mod tests {
         assert!(affected.contains(&api), "{affected:?}");
         index.update(&permission, Some(file(&permission, granted)));
         assert_eq!(permissions(&index), 1);
+        // One configuration, compiled once for the folder: each file holds its view of it, its
+        // own text at its place in the combined text (the files in path order).
+        let view = |path: &Path| {
+            let model = index.file(path).and_then(|file| file.model.clone());
+            model.and_then(|model| model.folder.clone()).expect("a view")
+        };
+        let (of_api, of_permission) = (view(&api), view(&permission));
+        assert!(Arc::ptr_eq(
+            &of_api.configuration,
+            &of_permission.configuration
+        ));
+        let combined = of_api.configuration.text("");
+        assert_eq!(&combined[of_api.own.start..of_api.own.end], api_text);
+        assert_eq!(
+            &combined[of_permission.own.start..of_permission.own.end],
+            granted
+        );
+        // Each file lists the functions written in it, in its own text.
+        let functions = |path: &Path| match index.file(path).map(|file| &file.content) {
+            Some(Content::Template { functions }) => functions.clone(),
+            _ => Vec::new(),
+        };
+        let [function] = functions(&api).try_into().expect("one function");
+        assert_eq!(
+            &api_text[function.id_range.start..function.id_range.end],
+            "\"f\""
+        );
+        assert!(functions(&permission).is_empty());
         let _ = std::fs::remove_dir_all(&root);
     }
 
