@@ -490,10 +490,13 @@ impl WorkspaceIndex {
                 .flatten()
                 .filter(|files| !files.is_empty());
             let mut calls = Vec::new();
+            // A folder the configuration may read, kept even when it has no `.tf` file yet: a
+            // module file created there later reads the configuration again (see
+            // [`Self::module_callers`]).
+            if readable && !reading.read.contains(&target) {
+                reading.read.push(target.clone());
+            }
             if let Some(files) = files.as_mut() {
-                if !reading.read.contains(&target) {
-                    reading.read.push(target.clone());
-                }
                 let nested: Vec<Arc<terraform::Blocks>> =
                     files.iter_mut().filter_map(ensure_blocks).collect();
                 reading.chain.push(target.clone());
@@ -1996,7 +1999,9 @@ mod tests {
         // own text at its place in the combined text (the files in path order).
         let view = |path: &Path| {
             let model = index.file(path).and_then(|file| file.model.clone());
-            model.and_then(|model| model.folder.clone()).expect("a view")
+            model
+                .and_then(|model| model.folder.clone())
+                .expect("a view")
         };
         let (of_api, of_permission) = (view(&api), view(&permission));
         assert!(Arc::ptr_eq(
@@ -2020,6 +2025,38 @@ mod tests {
             "\"f\""
         );
         assert!(functions(&permission).is_empty());
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A local module whose folder is created after its caller was read (the editor creates
+    /// `modules/function/main.tf`): the caller reads it then, without being edited.
+    #[test]
+    fn a_module_folder_created_later_is_read_by_its_caller() {
+        let root = normalize(
+            &std::env::temp_dir().join(format!("gatelint-index-new-module-{}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("temp is writable");
+        let caller = root.join("main.tf");
+        let caller_text = "module \"orders\" {\n  source  = \"./modules/function\"\n  handler = \"orders.handler\"\n}\n\nresource \"aws_s3_bucket\" \"assets\" {}\n";
+        std::fs::write(&caller, caller_text).expect("temp is writable");
+        let mut index = fresh(&root, &[(&caller, caller_text)]);
+        let created = |index: &WorkspaceIndex| {
+            let model = index.file(&caller).and_then(|file| file.model.clone());
+            let model = model.expect("a model");
+            let template = model.template().expect("a template");
+            template
+                .resources
+                .iter()
+                .any(|resource| resource.logical_id.starts_with("module.orders"))
+        };
+        assert!(!created(&index), "no module folder yet");
+        let module = root.join("modules/function/main.tf");
+        let module_text = "variable \"handler\" {}\n\nresource \"aws_lambda_function\" \"this\" {\n  handler = var.handler\n  runtime = \"python3.12\"\n}\n";
+        std::fs::create_dir_all(module.parent().expect("a folder")).expect("temp is writable");
+        std::fs::write(&module, module_text).expect("temp is writable");
+        index.update(&module, Some(file(&module, module_text)));
+        assert!(created(&index), "the caller read the new module");
         let _ = std::fs::remove_dir_all(&root);
     }
 
