@@ -23,7 +23,7 @@ pub struct Changed {
     /// Its index in the reports.
     pub report: usize,
     /// The text before the fixes.
-    pub before: String,
+    pub before: std::sync::Arc<str>,
     pub applied: usize,
 }
 
@@ -45,7 +45,7 @@ pub fn fix_reports(checked: &mut Checked, config: &Config) -> Vec<Changed> {
                 config,
                 &context,
             )?;
-            let before = std::mem::replace(&mut report.text, fixed.text);
+            let before = std::mem::replace(&mut report.text, std::sync::Arc::from(fixed.text));
             report.findings = fixed.findings;
             Some(Changed {
                 report: position,

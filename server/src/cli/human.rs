@@ -283,7 +283,7 @@ mod tests {
     fn rendered(text: &str, finding: Finding) -> String {
         let report = FileReport {
             path: PathBuf::from("/work/app.py"),
-            text: text.to_owned(),
+            text: std::sync::Arc::from(text),
             findings: vec![finding],
         };
         render(

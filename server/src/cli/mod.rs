@@ -74,7 +74,7 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         let changed = fix::fix_reports(&mut checked, &config);
         for change in &changed {
             let report = &checked.reports[change.report];
-            if let Err(error) = std::fs::write(&report.path, &report.text) {
+            if let Err(error) = std::fs::write(&report.path, report.text.as_bytes()) {
                 eprintln!("gatelint: cannot write {}: {error}", report.path.display());
                 return ExitCode::from(2);
             }

@@ -33,7 +33,8 @@ use crate::reader::{self as fs, Boundary, Refusal, MAX_FILE_BYTES};
 #[derive(Debug)]
 pub struct FileReport {
     pub path: PathBuf,
-    pub text: String,
+    /// The file's text (shared with the index that read it, not copied).
+    pub text: Arc<str>,
     pub findings: Vec<Finding>,
 }
 
@@ -182,7 +183,7 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
             };
             Some(FileReport {
                 path: input.path.clone(),
-                text: file.text.to_string(),
+                text: Arc::clone(&file.text),
                 findings,
             })
         })
@@ -194,7 +195,7 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
             0,
             FileReport {
                 path: path.clone(),
-                text: config.text.clone(),
+                text: Arc::from(config.text.as_str()),
                 findings: config.problems.clone(),
             },
         );
@@ -477,7 +478,7 @@ fn read_input(
         };
         FileReport {
             path: input.path.clone(),
-            text: String::new(),
+            text: Arc::from(""),
             findings: vec![finding],
         }
     })?;
@@ -497,7 +498,7 @@ fn read_input(
 fn unreadable_report(path: PathBuf, reason: String) -> FileReport {
     FileReport {
         path,
-        text: String::new(),
+        text: Arc::from(""),
         findings: vec![report_unreadable(reason)],
     }
 }
