@@ -598,7 +598,7 @@ fn inline_code_findings(template: &templates::Template, graph: &Graph, text: &st
             embedded.function_name.clone(),
             vec![HandlerContext {
                 template: PathBuf::new(),
-                function: spec.clone(),
+                function: std::sync::Arc::new(spec.clone()),
                 package: Some(crate::context::CodePackage::inline()),
             }],
         );

@@ -59,7 +59,7 @@ pub enum ShownFrontDoor {
 pub struct HandlerContext {
     /// The template that declares the function.
     pub template: PathBuf,
-    pub function: FunctionSpec,
+    pub function: std::sync::Arc<FunctionSpec>,
     /// What the function's package holds besides the handler's code; `None` when the workspace
     /// did not look (no code folder inside the roots, a language it does not read).
     pub package: Option<CodePackage>,

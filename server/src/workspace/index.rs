@@ -52,10 +52,10 @@ pub enum Content {
         imports: Vec<Import>,
         /// Of a CDK stack file (code that is also a template, see `templates::cdk`): the Lambda
         /// functions its stack declares; empty for other code.
-        functions: Vec<FunctionSpec>,
+        functions: Vec<Arc<FunctionSpec>>,
     },
-    /// A template: its Lambda functions.
-    Template { functions: Vec<FunctionSpec> },
+    /// A template: its Lambda functions (shared with the links and contexts naming them).
+    Template { functions: Vec<Arc<FunctionSpec>> },
 }
 
 impl IndexedFile {
@@ -78,7 +78,7 @@ impl IndexedFile {
     }
 
     fn of_template(kind: FileKind, text: Arc<str>, model: TemplateModel) -> IndexedFile {
-        let functions = model.function_specs();
+        let functions = shared(model.function_specs());
         IndexedFile {
             kind,
             text,
@@ -128,7 +128,7 @@ impl IndexedFile {
                     (None, false) => TemplateModel::read_once(kind, tree, &text),
                     _ => TemplateModel::read_after(kind, tree, &text, previous),
                 };
-                let functions = read.function_specs();
+                let functions = shared(read.function_specs());
                 model = Some(Arc::new(read));
                 Content::Template { functions }
             }
@@ -137,7 +137,7 @@ impl IndexedFile {
                 let stack = TemplateModel::read_cdk(kind, tree, &text);
                 let functions = stack
                     .as_ref()
-                    .map(TemplateModel::function_specs)
+                    .map(|stack| shared(stack.function_specs()))
                     .unwrap_or_default();
                 model = stack.map(Arc::new);
                 Content::Handler {
@@ -165,7 +165,7 @@ impl IndexedFile {
 #[derive(Clone, Debug)]
 pub struct HandlerLink {
     pub template: PathBuf,
-    pub function: FunctionSpec,
+    pub function: Arc<FunctionSpec>,
     pub file: PathBuf,
     /// The handler function's name; `None` for a Rust crate (its `service_fn` handler).
     pub function_name: Option<String>,
@@ -220,10 +220,16 @@ struct Reading<'a> {
     listed: HashMap<PathBuf, Option<Vec<ConfigurationFile>>>,
 }
 
+/// Functions as the index holds them: each one shared by the file declaring it, its links and
+/// the contexts of the handlers it runs (not copied into each).
+fn shared(specs: Vec<FunctionSpec>) -> Vec<Arc<FunctionSpec>> {
+    specs.into_iter().map(Arc::new).collect()
+}
+
 /// Gives a template file its model, and the functions it declares.
 fn set_model(file: &mut IndexedFile, model: TemplateModel) {
     file.content = Content::Template {
-        functions: model.function_specs(),
+        functions: shared(model.function_specs()),
     };
     file.model = Some(Arc::new(model));
 }
@@ -359,7 +365,7 @@ impl WorkspaceIndex {
         self.forget_definitions(path, &kept);
         model.attach_definitions(&file.text, files);
         if let Content::Template { functions } = &mut file.content {
-            *functions = model.function_specs();
+            *functions = shared(model.function_specs());
         }
     }
 
@@ -675,7 +681,7 @@ impl WorkspaceIndex {
             .and_then(|stem| stem.to_str())
             .unwrap_or_default();
         model.attach_cdk_app(app_root.as_deref(), stem);
-        *functions = model.function_specs();
+        *functions = shared(model.function_specs());
     }
 
     /// Forgets that a template includes the definition files other than `kept` (it changed or
@@ -881,7 +887,7 @@ impl WorkspaceIndex {
         self.join_configurations();
         self.within_roots_seen.clear();
         self.refused.clear();
-        let templates: Vec<(PathBuf, Vec<FunctionSpec>)> = self
+        let templates: Vec<(PathBuf, Vec<Arc<FunctionSpec>>)> = self
             .files
             .iter()
             .filter_map(|(path, file)| match &file.content {
@@ -926,7 +932,7 @@ impl WorkspaceIndex {
     fn resolve_template(
         &mut self,
         template: &Path,
-        specs: Vec<FunctionSpec>,
+        specs: Vec<Arc<FunctionSpec>>,
         links: &mut Vec<HandlerLink>,
         problems: &mut HashMap<PathBuf, Vec<LinkProblem>>,
     ) {
