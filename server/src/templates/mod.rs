@@ -132,14 +132,9 @@ impl FolderView {
                         .and_then(|timeout| self.to_own(timeout));
                     continue;
                 }
-                let Some((file, range)) = configuration.locate(invocation.range) else {
-                    continue;
-                };
-                invocation.range = range;
-                invocation.timeout_range = invocation
-                    .timeout_range
-                    .and_then(|timeout| file.locate(timeout));
-                invocation.file = Some(file.path.clone());
+                if let Some((file, range)) = configuration.locate(invocation.range) {
+                    written_in(invocation, file, range);
+                }
             }
         }
         specs
@@ -454,14 +449,9 @@ impl TemplateModel {
         };
         let mut specs = functions::function_specs(template, graph);
         for invocation in specs.iter_mut().flat_map(|spec| &mut spec.invocations) {
-            let Some((included, range)) = self.locate(invocation.range) else {
-                continue;
-            };
-            invocation.range = range;
-            invocation.timeout_range = invocation
-                .timeout_range
-                .and_then(|timeout| included.locate(timeout));
-            invocation.file = Some(included.path.clone());
+            if let Some((included, range)) = self.locate(invocation.range) {
+                written_in(invocation, included, range);
+            }
         }
         specs
     }
@@ -482,6 +472,20 @@ impl TemplateModel {
             .chain(&self.modules)
             .find_map(|included| Some((included, included.locate(range)?)))
     }
+}
+
+/// An invocation written in another file than the template (an included OpenAPI file, another
+/// `.tf` file of the folder, a module's file), at `range` there: its ranges in that file.
+fn written_in(
+    invocation: &mut functions::Invocation,
+    file: &definitions::Included,
+    range: TextRange,
+) {
+    invocation.range = range;
+    invocation.timeout_range = invocation
+        .timeout_range
+        .and_then(|timeout| file.locate(timeout));
+    invocation.file = Some(file.path.clone());
 }
 
 /// The blocks of a `.tf` text not read before.
