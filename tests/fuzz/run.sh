@@ -21,7 +21,8 @@ export RUSTC_BOOTSTRAP=1
 fuzz=(cargo fuzz run --fuzz-dir server/fuzz --sanitizer none)
 
 # Seeds: each fixture of the target's kind; for the workspace, each app's template followed by its
-# handlers (the parts the target cuts at `---8<---` lines); for edits, texts of every kind.
+# handlers (the parts the target cuts at `---8<---` lines); for edits, texts of every kind (the
+# Terraform fixture apps' `.tf` files among them).
 seed() {
   local target=$1 dir=server/fuzz/corpus/$1
   mkdir -p "$dir"
@@ -32,7 +33,7 @@ seed() {
     handler_rust) find tests/fixtures tests/demo -name '*.rs' ;;
     template_yaml) find tests/fixtures tests/demo -name '*.yaml' -o -name '*.yml' ;;
     template_json) find tests/fixtures tests/demo -name '*.json' -path '*template*' ;;
-    document_edits) find tests/fixtures/python tests/fixtures/templates -type f ;;
+    document_edits) { find tests/fixtures/python tests/fixtures/templates -type f; find tests/fixtures/apps -name '*.tf'; } ;;
     workspace) ;;
   esac | { grep -v node_modules || true; } | while read -r file; do
     cp "$file" "$dir/seed-$(echo "$file" | tr '/' '_')"

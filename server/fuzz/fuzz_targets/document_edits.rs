@@ -24,7 +24,7 @@ struct Edit {
     whole: bool,
 }
 
-const KINDS: [FileKind; 7] = [
+const KINDS: [FileKind; 8] = [
     FileKind::Python,
     FileKind::JavaScript,
     FileKind::TypeScript,
@@ -32,6 +32,7 @@ const KINDS: [FileKind; 7] = [
     FileKind::Rust,
     FileKind::YamlTemplate,
     FileKind::JsonTemplate,
+    FileKind::Terraform,
 ];
 
 fuzz_target!(|input: Input| {
