@@ -168,6 +168,19 @@ impl TemplateModel {
         TemplateModel::of(read::read_once(kind, tree, text))
     }
 
+    /// A Terraform file's blocks, not compiled: what the workspace joins into its folder's
+    /// configuration (see [`TemplateModel::folder`]), which compiles them once with the other
+    /// files'. Until then the model has no template.
+    pub fn terraform_blocks(tree: &tree_sitter::Tree, text: &str) -> TemplateModel {
+        TemplateModel::of(TemplateRead {
+            template: None,
+            syntax_error: None,
+            pieces: Vec::new(),
+            in_pieces: false,
+            terraform: Some(Arc::new(terraform::Blocks::read(tree, text))),
+        })
+    }
+
     /// Whether [`TemplateModel::read_without_tree`] reads this template (see
     /// [`read::reads_without_tree`]).
     pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {

@@ -125,6 +125,10 @@ impl IndexedFile {
         let content = match tree {
             Some(tree) if kind.is_template() => {
                 let read = match (previous, keep_trees) {
+                    // Compiled when the index joins it with its folder (`read_configuration`).
+                    _ if kind == FileKind::Terraform => {
+                        TemplateModel::terraform_blocks(tree, &text)
+                    }
                     (None, false) => TemplateModel::read_once(kind, tree, &text),
                     _ => TemplateModel::read_after(kind, tree, &text, previous),
                 };
