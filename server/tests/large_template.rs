@@ -5,6 +5,11 @@ use gatelint::analysis::analyze;
 use gatelint::context::FileContext;
 use gatelint::languages::FileKind;
 use gatelint::text::Document;
+use serde_json::{json, Value};
+
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
+use lsp_client::Client;
 
 const FUNCTIONS: usize = 3_000;
 
@@ -83,4 +88,135 @@ fn a_yaml_template_past_the_grammar_line_limit_gives_the_json_findings() {
     assert_eq!(missing, FUNCTIONS / 50);
     assert!(from_yaml.iter().any(|(code, _)| *code == "GL401"));
     assert_eq!(from_yaml, from_json);
+}
+
+/// What `check --format json` reports for `path`: code, 1-based start line and column, message.
+fn checked(path: &std::path::Path) -> Vec<(String, u64, u64, String)> {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gatelint"))
+        .args(["check", "--format", "json"])
+        .arg(path)
+        .output()
+        .expect("gatelint runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    let mut found: Vec<_> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|finding| {
+            let start = &finding["range"]["start"];
+            (
+                finding["code"].as_str().unwrap_or_default().to_owned(),
+                start["line"].as_u64().unwrap_or_default(),
+                start["column"].as_u64().unwrap_or_default(),
+                finding["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// The same of published diagnostics (ASCII text: UTF-16 columns are characters).
+fn published(diagnostics: &[Value]) -> Vec<(String, u64, u64, String)> {
+    let mut found: Vec<_> = diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let start = &diagnostic["range"]["start"];
+            (
+                diagnostic["code"].as_str().unwrap_or_default().to_owned(),
+                start["line"].as_u64().unwrap_or_default() + 1,
+                start["character"].as_u64().unwrap_or_default() + 1,
+                diagnostic["message"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// An edit of a text: the byte range replaced and the text put there.
+type Edit<'a> = Box<dyn Fn(&str) -> (usize, usize, &'static str) + 'a>;
+
+/// Open in the editor, the long YAML template is read as `check` reads it (in pieces, without a
+/// parse of its whole text, the pieces an edit leaves alone reused): after opening and after each
+/// edit (a timeout raised inside one piece, a permission deleted, a syntax error typed and taken
+/// back) the server publishes the findings `check` gives for that version's text.
+#[test]
+fn an_open_long_yaml_template_gets_the_findings_check_gives_after_each_edit() {
+    let (mut text, _) = template();
+    let root = std::env::temp_dir().join(format!("gatelint-long-yaml-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("temp is writable");
+    let path = root.join("template.yaml");
+    std::fs::write(&path, &text).expect("temp is writable");
+    let uri = format!("file://{}", path.display());
+    let (mut client, _) = Client::start_with(false, json!(format!("file://{}", root.display())));
+    client.wait_indexed();
+    client.open(&uri, &text);
+    let opened = published(&client.diagnostics(&uri, Some(1)));
+    assert!(opened.iter().any(|(code, ..)| code == "GL301"));
+    assert_eq!(opened, checked(&path));
+    let timeout_of = |text: &str, name: &str| {
+        let at = text.find(&format!("  {name}:\n")).expect("the function");
+        at + text[at..].find("Timeout: ").expect("its timeout") + "Timeout: ".len()
+    };
+    let permission = |text: &str| {
+        let start = text
+            .find("  Function01234Permission:\n")
+            .expect("a permission");
+        let end = start
+            + text[start..]
+                .find("  Function01235:")
+                .expect("the next function");
+        (start, end)
+    };
+    let syntax_error = |text: &str| timeout_of(text, "Function02000");
+    let edits: Vec<Edit> = vec![
+        Box::new(|text: &str| {
+            let at = timeout_of(text, "Function01501");
+            (at, at + text[at..].find('\n').expect("a line"), "45")
+        }),
+        Box::new(|text: &str| {
+            let (start, end) = permission(text);
+            (start, end, "")
+        }),
+        Box::new(|text: &str| {
+            let at = syntax_error(text);
+            (at, at, "{")
+        }),
+        Box::new(|text: &str| {
+            let at = syntax_error(text);
+            (at, at + 1, "")
+        }),
+    ];
+    let mut findings = Vec::new();
+    for (version, edit) in (2..).zip(edits) {
+        let (start, end, inserted) = edit(&text);
+        let change = json!({
+            "range": {
+                "start": client.position(&text, start),
+                "end": client.position(&text, end),
+            },
+            "text": inserted,
+        });
+        text.replace_range(start..end, inserted);
+        client.change(&uri, version, vec![change]);
+        let found = published(&client.diagnostics(&uri, Some(version)));
+        std::fs::write(&path, &text).expect("temp is writable");
+        assert_eq!(found, checked(&path), "version {version}");
+        findings.push(found);
+    }
+    // Each edit showed: the raised timeout, the missing permission, the syntax error and its end.
+    let count = |found: &[(String, u64, u64, String)], wanted: &str| {
+        found.iter().filter(|(code, ..)| code == wanted).count()
+    };
+    assert!(count(&findings[0], "GL401") > count(&opened, "GL401"));
+    assert_eq!(count(&findings[1], "GL301"), count(&opened, "GL301") + 1);
+    assert_ne!(findings[2], findings[1]);
+    assert_eq!(findings[3], findings[1]);
+    let _ = client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
 }

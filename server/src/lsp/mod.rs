@@ -32,6 +32,7 @@ use crate::analysis;
 use crate::config::{self, Config, EditorSettings, SourceFile};
 use crate::files::FileKind;
 use crate::findings::Finding;
+use crate::templates::TemplateModel;
 use crate::text::Encoding;
 use crate::workspace::{self, normalize, IndexedFile, WorkspaceIndex};
 use store::{ChangeOutcome, DocumentStore, Snapshot};
@@ -145,6 +146,20 @@ async fn in_background<T: Send + 'static>(
         return None;
     }
     receiver.await.ok().flatten()
+}
+
+/// The index's file of a document read without a tree of its whole text (see
+/// [`Snapshot::without_tree`]), reusing what reading `previous` found; parsed whole when a piece
+/// cannot be parsed at all, as `check` does (the whole parse then decides whether it is read).
+fn read_without_tree(
+    kind: FileKind,
+    text: &Arc<str>,
+    previous: Option<(&str, &TemplateModel)>,
+) -> IndexedFile {
+    IndexedFile::without_tree_after(kind, Arc::clone(text), previous).unwrap_or_else(|| {
+        let tree = crate::text::parse(kind, text, None);
+        IndexedFile::with_tree_after(kind, Arc::clone(text), tree.as_ref(), previous)
+    })
 }
 
 /// Runs `work`, logging a panic instead of letting it take the server down.
@@ -460,6 +475,14 @@ impl State {
                     .and_then(|file| file.model.clone());
                 (index.context(&path), model)
             };
+            // A document read without its whole tree has its findings from its model only: read
+            // it now if the index holds another version's.
+            let model = match (model, snapshot.kind) {
+                (None, Some(kind)) if snapshot.without_tree => {
+                    read_without_tree(kind, &snapshot.text, None).model
+                }
+                (model, _) => model,
+            };
             // One analysis of the document at a time uses what the last one kept; another
             // running meanwhile (a code action's) reads the tree whole.
             // (A panic in an earlier analysis left nothing kept: the lock's data is sound.)
@@ -637,12 +660,16 @@ impl State {
             .file(&normalize(&snapshot.path))
             .and_then(|file| Some((Arc::clone(&file.text), Arc::clone(file.model.as_ref()?))));
         let file = snapshot.kind.map(|kind| {
-            IndexedFile::with_tree_after(
-                kind,
-                Arc::clone(&snapshot.text),
-                snapshot.tree.as_ref(),
-                previous.as_ref().map(|(text, model)| (&**text, &**model)),
-            )
+            let previous = previous.as_ref().map(|(text, model)| (&**text, &**model));
+            match snapshot.without_tree {
+                true => read_without_tree(kind, &snapshot.text, previous),
+                false => IndexedFile::with_tree_after(
+                    kind,
+                    Arc::clone(&snapshot.text),
+                    snapshot.tree.as_ref(),
+                    previous,
+                ),
+            }
         });
         // The last hold on the old model here: `update_index_with` frees it off the latency path.
         drop(previous);

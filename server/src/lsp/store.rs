@@ -14,6 +14,7 @@ use crate::findings::Finding;
 use crate::languages::KeptMatches;
 use crate::templates::TemplateModel;
 use crate::text::{Document, LineIndex, TextChange};
+use crate::workspace::IndexedFile;
 
 /// One open document.
 struct OpenDocument {
@@ -36,6 +37,9 @@ struct OpenDocument {
     /// What the query pass of the newest analysis kept (see [`KeptMatches`]): the next
     /// analysis searches again only the top-level definitions the edits since changed.
     kept: Arc<Mutex<Option<KeptMatches>>>,
+    /// Whether this version is read without a tree of its whole text (see
+    /// [`IndexedFile::reads_without_tree`]), once asked.
+    without_tree: Option<bool>,
     /// How many analyses of this document ran since it was opened.
     analyses: u64,
     /// How many times its findings were invalidated (its context changed): findings computed from
@@ -52,6 +56,10 @@ pub struct Snapshot {
     pub kind: Option<FileKind>,
     pub text: Arc<str>,
     pub tree: Option<Tree>,
+    /// This version is read without a tree of its whole text (a YAML template longer than the
+    /// grammar parses whole, read in pieces, as `check` reads it; see
+    /// [`IndexedFile::reads_without_tree`]): `tree` is `None` by design, not for want of a parse.
+    pub without_tree: bool,
     pub line_index: Arc<LineIndex>,
     pub findings: Option<Arc<Vec<Finding>>>,
     /// The document's [`KeptMatches`], shared by its snapshots.
@@ -102,7 +110,11 @@ impl DocumentStore {
         let kind = kind_of(&path, &text);
         let line_index = Arc::new(LineIndex::new(&text));
         let shared: Arc<str> = Arc::from(text.as_str());
-        let document = Document::new(kind, text);
+        let without_tree = kind.is_some_and(|kind| IndexedFile::reads_without_tree(kind, &text));
+        let document = match without_tree {
+            true => Document::unparsed(kind, text),
+            false => Document::new(kind, text),
+        };
         let text = shared;
         self.lock().insert(
             uri,
@@ -117,6 +129,7 @@ impl DocumentStore {
                 latest: None,
                 model: None,
                 kept: Arc::default(),
+                without_tree: Some(without_tree),
                 analyses: 0,
                 invalidations: 0,
             },
@@ -154,6 +167,7 @@ impl DocumentStore {
         open.line_index = Arc::new(LineIndex::new(&text));
         open.text = text;
         open.findings = None;
+        open.without_tree = None;
         ChangeOutcome::Applied
     }
 
@@ -178,9 +192,17 @@ impl DocumentStore {
     /// meanwhile never waits for a parse.
     fn snapshot_of(&self, uri: &Uri, with_tree: bool) -> Option<Snapshot> {
         let (mut snapshot, pending, opening) = {
-            let documents = self.lock();
-            let open = documents.get(uri)?;
-            let parsed = with_tree.then(|| open.document.parsed_tree());
+            let mut documents = self.lock();
+            let open = documents.get_mut(uri)?;
+            let without_tree = *open.without_tree.get_or_insert_with(|| {
+                open.document
+                    .kind()
+                    .is_some_and(|kind| IndexedFile::reads_without_tree(kind, &open.text))
+            });
+            if without_tree {
+                open.document.forget_tree();
+            }
+            let parsed = (with_tree && !without_tree).then(|| open.document.parsed_tree());
             let pending = match parsed {
                 Some(None) => open.document.pending_parse(),
                 _ => None,
@@ -192,6 +214,7 @@ impl DocumentStore {
                 kind: open.document.kind(),
                 text: Arc::clone(&open.text),
                 tree: parsed.flatten().flatten().cloned(),
+                without_tree,
                 line_index: Arc::clone(&open.line_index),
                 findings: open.findings.clone(),
                 kept: Arc::clone(&open.kept),

@@ -194,6 +194,20 @@ impl TemplateModel {
         read::read_without_tree(text).map(TemplateModel::of)
     }
 
+    /// [`TemplateModel::read_without_tree`] of an edited document, given its text and model
+    /// before the edit (see [`read::read_without_tree_after`]); `None` when a piece could not be
+    /// parsed at all.
+    pub fn read_without_tree_after(
+        text: &str,
+        previous: Option<(&str, &TemplateModel)>,
+    ) -> Option<TemplateModel> {
+        let previous = previous.map(|(text, model)| read::Previous {
+            text,
+            read: &model.read,
+        });
+        read::read_without_tree_after(text, previous).map(TemplateModel::of)
+    }
+
     /// Reads a large JSON template in pieces without a tree of the whole text (see
     /// [`read::read_json_in_pieces`]): the same model as [`TemplateModel::read`].
     pub fn read_json_in_pieces(text: &str) -> Option<TemplateModel> {

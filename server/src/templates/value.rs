@@ -299,6 +299,15 @@ impl<'t> YamlPieces<'t> {
     pub fn read(&mut self, tree: &Tree, base: usize) -> Option<Value> {
         self.reader.document(tree, base)
     }
+
+    /// [`YamlPieces::read`], and whether the piece stands alone: it defines no anchor and reads
+    /// no alias, so that its value is its own text's whatever the pieces around it hold (and a
+    /// piece after it reads nothing of it).
+    pub fn read_alone(&mut self, tree: &Tree, base: usize) -> (Option<Value>, bool) {
+        let before = self.reader.anchor_uses;
+        let value = self.reader.document(tree, base);
+        (value, self.reader.anchor_uses == before)
+    }
 }
 
 struct YamlReader<'t> {
@@ -307,6 +316,8 @@ struct YamlReader<'t> {
     base: usize,
     anchors: HashMap<String, (Value, usize)>,
     alias_budget: usize,
+    /// Anchors defined and aliases read so far.
+    anchor_uses: usize,
 }
 
 impl<'t> YamlReader<'t> {
@@ -316,6 +327,7 @@ impl<'t> YamlReader<'t> {
             base: 0,
             anchors: HashMap::new(),
             alias_budget: ALIAS_BUDGET,
+            anchor_uses: 0,
         }
     }
 
@@ -379,6 +391,7 @@ impl<'t> YamlReader<'t> {
             None => Value { range, ..value },
         };
         if let Some(anchor) = anchor {
+            self.anchor_uses += 1;
             let size = value.size();
             self.anchors.insert(anchor, (value.clone(), size));
         }
@@ -458,6 +471,7 @@ impl<'t> YamlReader<'t> {
             }
             "block_scalar" => ValueKind::Str(block_scalar(self.slice(node))),
             "alias" => {
+                self.anchor_uses += 1;
                 let name = self.slice(node).trim_start_matches('*');
                 match self.anchors.get(name) {
                     Some((value, size)) if *size <= self.alias_budget => {

@@ -49,6 +49,25 @@ impl Document {
         }
     }
 
+    /// A document whose text is never parsed whole (a YAML template longer than the grammar
+    /// reads, read in pieces): no tree until one is asked for.
+    pub fn unparsed(kind: Option<FileKind>, text: String) -> Self {
+        Self {
+            kind,
+            rope: Rope::from_str(&text),
+            parsed: OnceLock::new(),
+            edited: None,
+            lone_carriage_return: has_lone_carriage_return(&text),
+        }
+    }
+
+    /// Drops the tree and what the next parse would reuse: a document read without its whole
+    /// tree saves editing one on every change. A tree asked for later is parsed from scratch.
+    pub fn forget_tree(&mut self) {
+        self.parsed = OnceLock::new();
+        self.edited = None;
+    }
+
     pub fn kind(&self) -> Option<FileKind> {
         self.kind
     }

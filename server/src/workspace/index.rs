@@ -94,6 +94,27 @@ impl IndexedFile {
         Some(IndexedFile::of_template(kind, text, model))
     }
 
+    /// [`IndexedFile::without_tree`] of an edited document, given its text and model before the
+    /// edit: the pieces the edit left alone are reused, and the pieces' trees kept for the next.
+    pub fn without_tree_after(
+        kind: FileKind,
+        text: Arc<str>,
+        previous: Option<(&str, &TemplateModel)>,
+    ) -> Option<IndexedFile> {
+        let model = TemplateModel::read_without_tree_after(&text, previous)?;
+        Some(IndexedFile::of_template(kind, text, model))
+    }
+
+    /// Whether a file is read without a parse of its whole text, by `check` and in the editor
+    /// alike: a YAML template longer than tree-sitter-yaml parses whole (its rows are 16-bit),
+    /// read in pieces ([`TemplateModel::reads_without_tree`]), unless it mentions gatelint (its
+    /// suppressions are read from the whole tree). Its whole parse would be thrown away.
+    pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {
+        kind == FileKind::YamlTemplate
+            && TemplateModel::reads_without_tree(kind, text)
+            && !text.contains("gatelint")
+    }
+
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
     /// kept up to date incrementally): no second parse.
     pub fn with_tree(kind: FileKind, text: Arc<str>, tree: Option<&Tree>) -> IndexedFile {
@@ -187,6 +208,13 @@ pub struct WorkspaceIndex {
     /// Indexes into `links` by the local modules each handler loads (what its top-level imports
     /// reach inside its code folder, followed a few modules deep), other than the handler itself.
     loaded_by: HashMap<PathBuf, Vec<usize>>,
+    /// The local modules each handler file loads from its code folder (see
+    /// [`Self::local_modules`]), by the runtime's kind of module, the folder and the file: what
+    /// decides them (the files' imports, which files exist) changes only when a file appears,
+    /// disappears or imports other modules, and each of those relinks everything, which
+    /// forgets them; a keystroke in a template with thousands of functions asks again for each
+    /// (each answer costs a walk of imports and system calls for the files that do not exist).
+    modules_seen: HashMap<(Module, PathBuf, PathBuf), Vec<PathBuf>>,
     problems: HashMap<PathBuf, Vec<LinkProblem>>,
     /// Whether each folder is inside the roots, as far as one relinking asked: thousands of
     /// functions share a handful of `CodeUri` folders, and each answer costs system calls.
@@ -272,6 +300,7 @@ impl WorkspaceIndex {
         if !self.roots.contains(&root) {
             self.roots.push(root);
             self.boundary = Boundary::within(&self.roots);
+            self.modules_seen.clear();
         }
     }
 
@@ -313,11 +342,13 @@ impl WorkspaceIndex {
         }
         self.read_cdk_app(&path, &mut file);
         self.files.insert(path, file);
+        self.modules_seen.clear();
     }
 
     pub fn remove(&mut self, path: &Path) -> bool {
         self.forget_definitions(path, &[]);
         self.module_folders.remove(path);
+        self.modules_seen.clear();
         self.files.remove(path).is_some()
     }
 
@@ -891,6 +922,7 @@ impl WorkspaceIndex {
         self.join_configurations();
         self.within_roots_seen.clear();
         self.refused.clear();
+        self.modules_seen.clear();
         let templates: Vec<(PathBuf, Vec<Arc<FunctionSpec>>)> = self
             .files
             .iter()
@@ -1005,6 +1037,11 @@ impl WorkspaceIndex {
         if !handler.starts_with(&code_dir) {
             return Vec::new();
         }
+        let key = (module, code_dir, handler);
+        if let Some(seen) = self.modules_seen.get(&key) {
+            return seen.clone();
+        }
+        let (module, code_dir, handler) = key;
         let mut seen: Vec<PathBuf> = vec![handler.clone()];
         let mut frontier = vec![handler];
         for _ in 0..MAX_DEPTH {
@@ -1046,7 +1083,9 @@ impl WorkspaceIndex {
             }
             frontier = next;
         }
-        seen.remove(0);
+        let handler = seen.remove(0);
+        self.modules_seen
+            .insert((module, code_dir, handler), seen.clone());
         seen
     }
 
@@ -1639,7 +1678,7 @@ fn read_manifest(name: &str, text: &str) -> Manifest {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 enum Module {
     Python,
     Node,

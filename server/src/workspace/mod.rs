@@ -283,9 +283,7 @@ fn build_index(
                 if kind.is_template() && !text.contains("gatelint") {
                     let in_pieces = match kind {
                         FileKind::JsonTemplate => IndexedFile::json_in_pieces(Arc::clone(&text)),
-                        FileKind::YamlTemplate
-                            if TemplateModel::reads_without_tree(kind, &text) =>
-                        {
+                        FileKind::YamlTemplate if IndexedFile::reads_without_tree(kind, &text) => {
                             IndexedFile::without_tree(kind, Arc::clone(&text))
                         }
                         _ => None,

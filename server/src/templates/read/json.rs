@@ -325,6 +325,7 @@ pub(super) fn json_value_in_pieces(
                 range,
                 tree,
                 entries,
+                value: None,
             });
         }
     }

@@ -55,6 +55,10 @@ pub struct ParsedPiece {
     /// For a piece of a JSON text, the members of `Resources` it holds (reused with the tree when
     /// an edit leaves the piece alone); empty for YAML.
     pub entries: Vec<Entry>,
+    /// For a piece of a YAML text without syntax errors that defines no anchor and reads no alias
+    /// (see [`value::YamlPieces::read_alone`]), its value (reused with the tree when an edit
+    /// leaves the piece alone); `None` otherwise, and for JSON.
+    pub value: Option<value::Value>,
 }
 
 /// The text a template was read from before an edit, and what reading it found.
@@ -194,12 +198,21 @@ pub fn read_without_tree(text: &str) -> Option<TemplateRead> {
     (!unparsed).then_some(read)
 }
 
+/// [`read_without_tree`] of an edited document, given what reading the text before the edit
+/// found: the pieces the edit left alone keep their trees (and, without anchors or aliases,
+/// their values), and the pieces' trees are kept for the next edit. The same result as
+/// [`read_after`] of the whole text's tree gives, without that tree.
+pub fn read_without_tree_after(text: &str, previous: Option<Previous<'_>>) -> Option<TemplateRead> {
+    let (read, unparsed) = read_long_yaml_pieces(text, previous, true);
+    (!unparsed).then_some(read)
+}
+
 /// The byte ranges of the pieces a YAML text longer than tree-sitter-yaml parses whole is parsed
 /// in (see [`read_without_tree`]); `None` for a text parsed whole. The benchmark's parse floor of
 /// such a text parses these: a whole parse of it is no reading of the file.
 pub fn yaml_piece_ranges(text: &str) -> Option<Vec<std::ops::Range<usize>>> {
     (line_count(text) > MAX_PIECE_LINES).then(|| {
-        yaml::split_pieces(text, MAX_PIECE_LINES)
+        yaml::split_pieces(text, yaml::RUN_LINES)
             .into_iter()
             .map(|piece| piece.start..piece.end)
             .collect()
@@ -218,7 +231,7 @@ fn read_long_yaml_pieces(
     previous: Option<Previous<'_>>,
     keep_trees: bool,
 ) -> (TemplateRead, bool) {
-    let mut read = read_yaml_in_pieces(text, MAX_PIECE_LINES, previous, keep_trees);
+    let mut read = read_yaml_in_pieces(text, yaml::RUN_LINES, previous, keep_trees);
     if !read.errors.is_empty() {
         read = read_yaml_in_pieces(text, 0, previous, keep_trees);
     }

@@ -296,7 +296,6 @@ fn a_long_yaml_text_is_cut_under_the_limit_at_entries() {
 /// Two reads agree: the same syntax error, unread ranges, parameters and resources (ids,
 /// ranges, types, definitions), and the same piece trees.
 fn assert_same_read(incremental: &TemplateRead, full: &TemplateRead, text: &str) {
-    assert_eq!(incremental.syntax_error, full.syntax_error, "{text}");
     let pieces = |read: &TemplateRead| -> Vec<(TextRange, String)> {
         read.pieces
             .iter()
@@ -304,6 +303,13 @@ fn assert_same_read(incremental: &TemplateRead, full: &TemplateRead, text: &str)
             .collect()
     };
     assert_eq!(pieces(incremental), pieces(full), "{text}");
+    assert_same_template(incremental, full, text);
+}
+
+/// Two reads find the same template: the same syntax error, unread ranges, parameters and
+/// resources (ids, ranges, types, definitions), whatever pieces each was read in.
+fn assert_same_template(incremental: &TemplateRead, full: &TemplateRead, text: &str) {
+    assert_eq!(incremental.syntax_error, full.syntax_error, "{text}");
     match (&incremental.template, &full.template) {
         (Some(a), Some(b)) => {
             assert_eq!(a.unread, b.unread, "{text}");
@@ -384,6 +390,105 @@ fn reading_after_an_edit_equals_reading_afresh() {
             before = incremental;
         }
     }
+}
+
+/// A long YAML template whose functions mostly stand alone (no anchor, no alias): an anchor in
+/// `Parameters` read by the last functions, and an anchor and its alias in the middle ones.
+fn long_template_mostly_alone(functions: usize) -> String {
+    let mut text = String::from(
+        "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Short: {Type: Number, Default: &short 3}\nResources:\n",
+    );
+    for n in 0..functions {
+        let timeout = match n {
+            _ if n + 10 >= functions => "*short".to_owned(),
+            _ if n % 2_500 == 7 => format!("&t{n} {}", 3 + n % 20),
+            _ if n % 2_500 == 8 => format!("*t{}", n - 1),
+            _ => (3 + n % 20).to_string(),
+        };
+        text.push_str(&format!(
+            "  Fn{n}:\n    Type: AWS::Lambda::Function\n    Properties:\n      Timeout: {timeout}\n      Description: |\n        line {n}\n"
+        ));
+    }
+    text.push_str("Outputs:\n  Name:\n    Value: !Ref Fn0\n");
+    text
+}
+
+/// Random edits of a long YAML template read without its whole tree, as an open document is:
+/// reading each edited text after the one before (the pieces the edit left alone keep their
+/// trees, and their values when they stand alone) equals reading it afresh, anchors and aliases
+/// across pieces included (an edit may add an anchor an alias in a later piece then reads).
+#[test]
+fn reading_a_long_yaml_after_an_edit_reuses_values_and_equals_reading_afresh() {
+    let mut next = crate::text::test_sequence(0x5851_f42d_4c95_7f2d);
+    let alphabet = [
+        "x",
+        " ",
+        "\n",
+        ":",
+        "{",
+        "'",
+        "&short ",
+        "*short",
+        "&t7 ",
+        "  Fn: 1\n",
+        "#",
+    ];
+    let mut text = long_template_mostly_alone(9_000);
+    assert!(reads_without_tree(FileKind::YamlTemplate, &text));
+    let mut before = read_without_tree_after(&text, None).expect("every piece parses");
+    assert!(before.pieces.len() > 2, "{}", before.pieces.len());
+    let (mut reused, mut edits) = (0, 0);
+    while edits < 12 {
+        let mut edited = text.clone();
+        // Mostly inside the resources, sometimes in `Parameters`.
+        let at = if next(4) == 0 {
+            next(120)
+        } else {
+            next(edited.len())
+        };
+        if next(3) == 0 {
+            let end = (at + 1 + next(40)).min(edited.len());
+            edited.replace_range(at..end, "");
+        } else {
+            edited.insert_str(at, alphabet[next(alphabet.len())]);
+        }
+        edits += 1;
+        let previous = Previous {
+            text: &text,
+            read: &before,
+        };
+        let Some(incremental) = read_without_tree_after(&edited, Some(previous)) else {
+            assert!(read_without_tree_after(&edited, None).is_none(), "{edited}");
+            continue;
+        };
+        let fresh = read_without_tree_after(&edited, None).expect("read afresh");
+        assert_same_read(&incremental, &fresh, &edited);
+        // `check` reads the text once, keeping no piece: the same template.
+        let once = read_without_tree(&edited).expect("read once");
+        assert!(once.pieces.is_empty() && incremental.pieces.len() > 10);
+        assert_same_template(&incremental, &once, &edited);
+        let values = |read: &TemplateRead| -> Vec<Option<Value>> {
+            read.pieces
+                .iter()
+                .map(|piece| piece.value.clone())
+                .collect()
+        };
+        assert_eq!(values(&incremental), values(&fresh));
+        // The pieces the edit left alone that stand alone: their values were not read again.
+        let unchanged = Unchanged::between(&text, &edited);
+        reused += incremental
+            .pieces
+            .iter()
+            .filter(|piece| {
+                piece.value.is_some()
+                    && (piece.range.end <= unchanged.prefix
+                        || piece.range.start >= edited.len() - unchanged.suffix)
+            })
+            .count();
+        text = edited;
+        before = incremental;
+    }
+    assert!(reused >= edits, "{reused} pieces reused in {edits} edits");
 }
 
 #[test]

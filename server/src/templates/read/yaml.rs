@@ -14,6 +14,13 @@ use crate::text::{error_ranges, first_syntax_error, TextRange};
 /// (32,767), and the margin keeps a piece that ends on a long entry under it.
 pub const MAX_PIECE_LINES: usize = 30_000;
 
+/// The most lines of a run of resources in one piece of a long YAML text: an edit of an open
+/// document reads again the piece it falls in (its neighbours keep their trees and, standing
+/// alone, their values), so smaller pieces make a keystroke cheaper. `check` cuts the same
+/// pieces: tree-sitter-yaml ends a block scalar that ends a piece after its last line break
+/// (inside a text, before it), so that two cuts would give a few ranges one byte apart.
+pub const RUN_LINES: usize = 2_000;
+
 /// One piece of a long YAML text: a byte range holding a block mapping, whose entries belong to
 /// the mapping at `path` (empty: the root; `["Resources"]`: the resources).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -223,6 +230,13 @@ fn piece_tree(
     };
     let new_len = text.len();
     let old_of = |at: usize| (at + unchanged.old_len).checked_sub(new_len);
+    let edit_new_end = new_len - unchanged.suffix;
+    if piece.end <= unchanged.prefix || piece.start >= edit_new_end {
+        return match unchanged_piece(text, piece, previous, unchanged) {
+            Some((old, _)) => Some(old.tree.clone()),
+            None => fresh(),
+        };
+    }
     let find = |start: usize, end: usize| {
         previous
             .read
@@ -230,24 +244,6 @@ fn piece_tree(
             .iter()
             .find(|old| old.range.start == start && old.range.end == end)
     };
-    if piece.end <= unchanged.prefix {
-        // Wholly before the edit: the same text at the same place.
-        if let Some(old) = find(piece.start, piece.end) {
-            return Some(old.tree.clone());
-        }
-        return fresh();
-    }
-    let edit_new_end = new_len - unchanged.suffix;
-    if piece.start >= edit_new_end {
-        // Wholly after the edit: the same text, moved.
-        if let Some(old) = old_of(piece.start)
-            .zip(old_of(piece.end))
-            .and_then(|(start, end)| find(start, end))
-        {
-            return Some(old.tree.clone());
-        }
-        return fresh();
-    }
     let edit_old_end = unchanged.old_len - unchanged.suffix;
     let Some(old) = old_of(piece.end).and_then(|end| find(piece.start, end)) else {
         return fresh();
@@ -271,6 +267,31 @@ fn piece_tree(
         new_end_position: point(piece_text, new_end),
     });
     crate::text::parse(FileKind::YamlTemplate, piece_text, Some(&tree))
+}
+
+/// The previous read's piece of the same text as `piece` when the edit left it alone (wholly
+/// before the edit, at the same place, or wholly after it, moved), and how far it moved.
+fn unchanged_piece<'p>(
+    text: &str,
+    piece: &Piece,
+    previous: &Previous<'p>,
+    unchanged: Unchanged,
+) -> Option<(&'p ParsedPiece, isize)> {
+    let new_len = text.len();
+    let (start, end) = if piece.end <= unchanged.prefix {
+        (piece.start, piece.end)
+    } else if piece.start >= new_len - unchanged.suffix {
+        let old_of = |at: usize| (at + unchanged.old_len).checked_sub(new_len);
+        (old_of(piece.start)?, old_of(piece.end)?)
+    } else {
+        return None;
+    };
+    let pieces = &previous.read.pieces;
+    let found = pieces
+        .binary_search_by_key(&start, |old| old.range.start)
+        .ok()?;
+    let old = &pieces[found];
+    (old.range.end == end).then_some((old, piece.start as isize - start as isize))
 }
 
 /// Parses a YAML text piece by piece (see [`split_pieces`]), the pieces in parallel, and stitches
@@ -299,11 +320,24 @@ pub(super) fn read_yaml_in_pieces(
     let mut first_error = None;
     let mut unparsed = false;
     for batch in pieces.chunks(batch.max(1)) {
-        let trees: Vec<Option<Tree>> = batch
+        // A piece the edit left alone keeps its tree, and its value when it stands alone (no
+        // anchor, no alias: see `YamlPieces::read_alone`), moved as far as the edit moved it.
+        let trees: Vec<(Option<Tree>, Option<Value>)> = batch
             .par_iter()
-            .map(|piece| piece_tree(text, piece, previous))
+            .map(|piece| {
+                let kept = previous.and_then(|(previous, unchanged)| {
+                    let (old, delta) = unchanged_piece(text, piece, previous, unchanged)?;
+                    let mut value = old.value.clone()?;
+                    value.shift(delta);
+                    Some((old.tree.clone(), value))
+                });
+                match kept {
+                    Some((tree, value)) => (Some(tree), Some(value)),
+                    None => (piece_tree(text, piece, previous), None),
+                }
+            })
             .collect();
-        for (piece, tree) in batch.iter().zip(trees) {
+        for (piece, (tree, kept)) in batch.iter().zip(trees) {
             let piece_text = &text[piece.start..piece.end];
             let Some(tree) = tree else {
                 errors.push(TextRange::new(piece.start, piece.end));
@@ -318,17 +352,20 @@ pub(super) fn read_yaml_in_pieces(
                 first_error = first_syntax_error(&tree, piece_text).map(shift);
             }
             let has_error = tree.root_node().has_error();
-            let value = if has_error && piece.in_resources() && max_lines == 0 {
+            let (value, alone) = if let Some(kept) = kept {
+                (Some(kept), true)
+            } else if has_error && piece.in_resources() && max_lines == 0 {
                 // One resource the grammar cannot read: keep its logical id and type, marked unread.
-                unreadable_resource(text, piece)
+                (unreadable_resource(text, piece), false)
             } else {
-                reader.read(&tree, piece.start)
+                reader.read_alone(&tree, piece.start)
             };
             if keep_trees {
                 parsed.push(ParsedPiece {
                     range: TextRange::new(piece.start, piece.end),
                     tree,
                     entries: Vec::new(),
+                    value: value.as_ref().filter(|_| alone && !has_error).cloned(),
                 });
             }
             let Some(value) = value else {
