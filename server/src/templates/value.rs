@@ -134,6 +134,9 @@ const SHORT_TAGS: &[(&str, &str)] = &[
 impl Value {
     /// Moves every range in the value by `delta` bytes (a piece of text that moved after an edit).
     pub fn shift(&mut self, delta: isize) {
+        if delta == 0 {
+            return;
+        }
         let by = |range: &mut TextRange| {
             range.start = range.start.saturating_add_signed(delta);
             range.end = range.end.saturating_add_signed(delta);
@@ -275,6 +278,18 @@ impl Value {
 /// How many nodes YAML aliases may copy in one file; past it an alias reads as null, so a
 /// "billion laughs" file cannot exhaust memory.
 const ALIAS_BUDGET: usize = 100_000;
+
+/// Moves the entries of a mapping (their keys and values) by `delta` bytes.
+pub fn shift_entries(entries: &mut [Entry], delta: isize) {
+    if delta == 0 {
+        return;
+    }
+    for entry in entries {
+        entry.key_range.start = entry.key_range.start.saturating_add_signed(delta);
+        entry.key_range.end = entry.key_range.end.saturating_add_signed(delta);
+        entry.value.shift(delta);
+    }
+}
 
 /// Reads a tree-sitter-yaml tree (the first document of the stream).
 pub fn from_yaml(tree: &Tree, text: &str) -> Option<Value> {

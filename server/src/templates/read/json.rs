@@ -1,6 +1,8 @@
 //! A large JSON template read in pieces: the root object without the members of `Resources`, and
 //! those members in runs, each parsed by tree-sitter-json on its own.
 
+use std::sync::Arc;
+
 use tree_sitter::Tree;
 
 use super::edit::{point, Unchanged};
@@ -216,7 +218,7 @@ pub fn read_json_in_pieces(
 
 /// One piece's tree and members to keep for the next edit (unless dropped), and the members of
 /// `Resources` it holds.
-type PieceValue = (Option<(Tree, Vec<Entry>)>, Vec<Entry>);
+type PieceValue = (Option<(Tree, Arc<Vec<Entry>>, usize)>, Vec<Entry>);
 
 /// The value of a JSON text read in pieces (see [`read_json_in_pieces`]), and the pieces' trees.
 pub(super) fn json_value_in_pieces(
@@ -267,17 +269,17 @@ pub(super) fn json_value_in_pieces(
             (parsed.range == old && !parsed.entries.is_empty()).then_some(parsed)
         });
         if let Some(parsed) = reused {
-            // The same text, perhaps moved: its tree and its members, moved as far.
-            let mut entries = parsed.entries.clone();
-            let delta = piece.start as isize - parsed.range.start as isize;
-            if delta != 0 {
-                for entry in &mut entries {
-                    entry.key_range.start = entry.key_range.start.saturating_add_signed(delta);
-                    entry.key_range.end = entry.key_range.end.saturating_add_signed(delta);
-                    entry.value.shift(delta);
-                }
-            }
-            let kept = keep_trees.then(|| (parsed.tree.clone(), entries.clone()));
+            // The same text, perhaps moved: its tree and its members, moved as far (the kept
+            // members are shared with the previous read, not copied).
+            let mut entries = (*parsed.entries).clone();
+            value::shift_entries(&mut entries, parsed.moved_to(piece.start));
+            let kept = keep_trees.then(|| {
+                (
+                    parsed.tree.clone(),
+                    Arc::clone(&parsed.entries),
+                    parsed.read_at,
+                )
+            });
             return Some((kept, entries));
         }
         let braced = json_piece_text(text, *piece);
@@ -288,7 +290,7 @@ pub(super) fn json_value_in_pieces(
         let value = value::from_json_at(&tree, &braced, piece.start - 1)?;
         match value.kind {
             ValueKind::Map(entries) => {
-                let kept = keep_trees.then(|| (tree, entries.clone()));
+                let kept = keep_trees.then(|| (tree, Arc::new(entries.clone()), piece.start));
                 Some((kept, entries))
             }
             _ => None,
@@ -320,12 +322,13 @@ pub(super) fn json_value_in_pieces(
     for (range, read) in pieces.into_iter().zip(read) {
         let (kept, piece_entries) = read?;
         entries.extend(piece_entries);
-        if let Some((tree, entries)) = kept {
+        if let Some((tree, entries, read_at)) = kept {
             parsed.push(ParsedPiece {
                 range,
                 tree,
                 entries,
                 value: None,
+                read_at,
             });
         }
     }

@@ -15,6 +15,8 @@ mod loader;
 pub mod placeholders;
 mod yaml;
 
+use std::sync::Arc;
+
 use tree_sitter::Tree;
 
 use super::model::{Dialect, Syntax, Template};
@@ -53,12 +55,37 @@ pub struct ParsedPiece {
     pub range: TextRange,
     pub tree: Tree,
     /// For a piece of a JSON text, the members of `Resources` it holds (reused with the tree when
-    /// an edit leaves the piece alone); empty for YAML.
-    pub entries: Vec<Entry>,
+    /// an edit leaves the piece alone); empty for YAML. Shared, not copied, from one read to the
+    /// next: their ranges are of the text they were read from (see [`ParsedPiece::read_at`]).
+    pub entries: Arc<Vec<Entry>>,
     /// For a piece of a YAML text without syntax errors that defines no anchor and reads no alias
     /// (see [`value::YamlPieces::read_alone`]), its value (reused with the tree when an edit
-    /// leaves the piece alone); `None` otherwise, and for JSON.
-    pub value: Option<value::Value>,
+    /// leaves the piece alone); `None` otherwise, and for JSON. Shared like `entries`.
+    pub value: Option<Arc<value::Value>>,
+    /// Where the piece started in the text its `entries` or `value` were read from: their ranges
+    /// are that far from where the piece starts now.
+    pub read_at: usize,
+}
+
+impl ParsedPiece {
+    /// How far the piece moved since its `entries` or `value` were read, to start at `start`.
+    fn moved_to(&self, start: usize) -> isize {
+        start as isize - self.read_at as isize
+    }
+
+    /// Its `entries`, with ranges in the text it is now part of.
+    pub fn entries_here(&self) -> Vec<Entry> {
+        let mut entries = (*self.entries).clone();
+        value::shift_entries(&mut entries, self.moved_to(self.range.start));
+        entries
+    }
+
+    /// Its `value`, with ranges in the text it is now part of.
+    pub fn value_here(&self) -> Option<value::Value> {
+        let mut value = (**self.value.as_ref()?).clone();
+        value.shift(self.moved_to(self.range.start));
+        Some(value)
+    }
 }
 
 /// The text a template was read from before an edit, and what reading it found.

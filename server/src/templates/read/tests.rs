@@ -182,7 +182,7 @@ fn json_read_in_pieces_equals_the_whole_read_after_random_edits() {
                 };
                 assert_eq!(sexp(&pieces), sexp(&fresh_pieces));
                 let members = |pieces: &[ParsedPiece]| -> Vec<Vec<Entry>> {
-                    pieces.iter().map(|piece| piece.entries.clone()).collect()
+                    pieces.iter().map(ParsedPiece::entries_here).collect()
                 };
                 assert!(members(&pieces) == members(&fresh_pieces));
                 text = edited;
@@ -468,10 +468,7 @@ fn reading_a_long_yaml_after_an_edit_reuses_values_and_equals_reading_afresh() {
         assert!(once.pieces.is_empty() && incremental.pieces.len() > 10);
         assert_same_template(&incremental, &once, &edited);
         let values = |read: &TemplateRead| -> Vec<Option<Value>> {
-            read.pieces
-                .iter()
-                .map(|piece| piece.value.clone())
-                .collect()
+            read.pieces.iter().map(ParsedPiece::value_here).collect()
         };
         assert_eq!(values(&incremental), values(&fresh));
         // The pieces the edit left alone that stand alone: their values were not read again.

@@ -2,6 +2,8 @@
 //! parsed on its own (in parallel, reusing the previous trees after an edit), the value trees
 //! stitched back with their byte offsets in the whole text.
 
+use std::sync::Arc;
+
 use tree_sitter::Tree;
 
 use super::edit::{point, Unchanged};
@@ -322,17 +324,20 @@ pub(super) fn read_yaml_in_pieces(
     for batch in pieces.chunks(batch.max(1)) {
         // A piece the edit left alone keeps its tree, and its value when it stands alone (no
         // anchor, no alias: see `YamlPieces::read_alone`), moved as far as the edit moved it.
-        let trees: Vec<(Option<Tree>, Option<Value>)> = batch
+        // The kept value is shared with the previous read, not copied.
+        type Kept = (Value, Arc<Value>, usize);
+        let trees: Vec<(Option<Tree>, Option<Kept>)> = batch
             .par_iter()
             .map(|piece| {
                 let kept = previous.and_then(|(previous, unchanged)| {
-                    let (old, delta) = unchanged_piece(text, piece, previous, unchanged)?;
-                    let mut value = old.value.clone()?;
-                    value.shift(delta);
-                    Some((old.tree.clone(), value))
+                    let (old, _) = unchanged_piece(text, piece, previous, unchanged)?;
+                    let shared = old.value.as_ref()?;
+                    let mut value = (**shared).clone();
+                    value.shift(old.moved_to(piece.start));
+                    Some((old.tree.clone(), (value, Arc::clone(shared), old.read_at)))
                 });
                 match kept {
-                    Some((tree, value)) => (Some(tree), Some(value)),
+                    Some((tree, kept)) => (Some(tree), Some(kept)),
                     None => (piece_tree(text, piece, previous), None),
                 }
             })
@@ -352,20 +357,25 @@ pub(super) fn read_yaml_in_pieces(
                 first_error = first_syntax_error(&tree, piece_text).map(shift);
             }
             let has_error = tree.root_node().has_error();
-            let (value, alone) = if let Some(kept) = kept {
-                (Some(kept), true)
+            let (value, shared, read_at) = if let Some((value, shared, read_at)) = kept {
+                (Some(value), Some(shared), read_at)
             } else if has_error && piece.in_resources() && max_lines == 0 {
                 // One resource the grammar cannot read: keep its logical id and type, marked unread.
-                (unreadable_resource(text, piece), false)
+                (unreadable_resource(text, piece), None, piece.start)
             } else {
-                reader.read_alone(&tree, piece.start)
+                let (value, alone) = reader.read_alone(&tree, piece.start);
+                let shared = (keep_trees && alone && !has_error)
+                    .then(|| value.clone().map(Arc::new))
+                    .flatten();
+                (value, shared, piece.start)
             };
             if keep_trees {
                 parsed.push(ParsedPiece {
                     range: TextRange::new(piece.start, piece.end),
                     tree,
-                    entries: Vec::new(),
-                    value: value.as_ref().filter(|_| alone && !has_error).cloned(),
+                    entries: Arc::default(),
+                    value: shared,
+                    read_at,
                 });
             }
             let Some(value) = value else {
