@@ -220,3 +220,88 @@ fn an_open_long_yaml_template_gets_the_findings_check_gives_after_each_edit() {
     let _ = client.shutdown();
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// The large JSON template is read in pieces in the editor as in `check` (no parse of its whole
+/// text; the rules read its model): the findings `check` gives after opening and after edits (a
+/// timeout raised, a syntax error typed, which the whole parse then reports, and taken back), and
+/// the suppression a quick fix writes into a resource's `Metadata`, found in a tree parsed for
+/// that answer.
+#[test]
+fn an_open_large_json_template_gets_the_findings_check_gives_and_its_suppressions() {
+    let (_, mut text) = template();
+    let root = std::env::temp_dir().join(format!("gatelint-large-json-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("temp is writable");
+    let path = root.join("template.json");
+    std::fs::write(&path, &text).expect("temp is writable");
+    let uri = format!("file://{}", path.display());
+    let (mut client, _) = Client::start_with(false, json!(format!("file://{}", root.display())));
+    client.wait_indexed();
+    client.open(&uri, &text);
+    let diagnostics = client.diagnostics(&uri, Some(1));
+    let opened = published(&diagnostics);
+    assert_eq!(opened, checked(&path));
+    let missing = diagnostics
+        .iter()
+        .find(|diagnostic| diagnostic["code"] == "GL301")
+        .expect("a missing permission");
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": uri },
+            "range": missing["range"],
+            "context": { "diagnostics": [missing] },
+        }),
+    );
+    let titles: Vec<&str> = actions
+        .as_array()
+        .expect("actions")
+        .iter()
+        .filter_map(|action| action["title"].as_str())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|title| title.starts_with("Suppress GL301 in resource `Function")),
+        "{titles:?}"
+    );
+    let timeout = |text: &str| {
+        let at = text.find("\"Function01501\": ").expect("the function");
+        at + text[at..].find("\"Timeout\": ").expect("its timeout") + "\"Timeout\": ".len()
+    };
+    let (mut before, mut raised) = (opened.clone(), Vec::new());
+    for (version, (edit, inserted)) in (2..).zip([(0, "4"), (1, "{"), (-1, "")]) {
+        let at = timeout(&text);
+        let (start, end) = match edit {
+            -1 => (at, at + 1),
+            _ => (at, at),
+        };
+        let change = json!({
+            "range": {
+                "start": client.position(&text, start),
+                "end": client.position(&text, end),
+            },
+            "text": inserted,
+        });
+        text.replace_range(start..end, inserted);
+        client.change(&uri, version, vec![change]);
+        let found = published(&client.diagnostics(&uri, Some(version)));
+        std::fs::write(&path, &text).expect("temp is writable");
+        assert_eq!(found, checked(&path), "version {version}");
+        if version == 3 {
+            // The syntax error shows: what the version before showed is not all shown.
+            assert_ne!(found, before, "{found:?}");
+        }
+        if version == 2 {
+            // The raised timeout shows.
+            assert_eq!(found.len(), opened.len() + 1);
+            raised = found.clone();
+        }
+        if version == 4 {
+            assert_eq!(found, raised);
+        }
+        before = found;
+    }
+    let _ = client.shutdown();
+    let _ = std::fs::remove_dir_all(&root);
+}

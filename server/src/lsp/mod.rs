@@ -491,8 +491,12 @@ impl State {
                 Err(std::sync::TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
                 Err(std::sync::TryLockError::WouldBlock) => None,
             };
-            let findings = match kept {
-                Some(mut kept) => analysis::analyze_kept(
+            let findings = match (kept, snapshot.kind, model.as_deref()) {
+                // Read without its whole tree: its rules read the model, as `check`'s do.
+                (_, Some(kind), Some(model)) if snapshot.without_tree => {
+                    analysis::analyze_template_read(kind, &snapshot.text, &context, model)
+                }
+                (Some(mut kept), ..) => analysis::analyze_kept(
                     snapshot.kind,
                     snapshot.tree.as_ref(),
                     &snapshot.text,
@@ -500,7 +504,7 @@ impl State {
                     model.as_deref(),
                     &mut kept,
                 ),
-                None => analysis::analyze_with_model(
+                (None, ..) => analysis::analyze_with_model(
                     snapshot.kind,
                     snapshot.tree.as_ref(),
                     &snapshot.text,
@@ -1241,7 +1245,16 @@ impl LanguageServer for Server {
                 if !quick_fixes && !fix_all {
                     return None;
                 }
-                let snapshot = state.documents.snapshot(&params.text_document.uri)?;
+                let mut snapshot = state.documents.snapshot(&params.text_document.uri)?;
+                if quick_fixes
+                    && snapshot.without_tree
+                    && snapshot.kind == Some(FileKind::JsonTemplate)
+                {
+                    // A JSON template's suppression is written into its resource's `Metadata`,
+                    // found in the tree of its whole text: parsed for this answer only.
+                    snapshot.tree =
+                        crate::text::parse(FileKind::JsonTemplate, &snapshot.text, None);
+                }
                 let findings = state.findings(&snapshot);
                 let other_file = |path: &Path| state.other_file(path);
                 let mut actions = Vec::new();

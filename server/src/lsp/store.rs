@@ -57,8 +57,9 @@ pub struct Snapshot {
     pub text: Arc<str>,
     pub tree: Option<Tree>,
     /// This version is read without a tree of its whole text (a YAML template longer than the
-    /// grammar parses whole, read in pieces, as `check` reads it; see
-    /// [`IndexedFile::reads_without_tree`]): `tree` is `None` by design, not for want of a parse.
+    /// grammar parses whole, or a large JSON template, read in pieces, as `check` reads it; see
+    /// [`IndexedFile::reads_without_tree`]): `tree` is `None` by design, not for want of a parse,
+    /// and the rules read the template's model.
     pub without_tree: bool,
     pub line_index: Arc<LineIndex>,
     pub findings: Option<Arc<Vec<Finding>>>,

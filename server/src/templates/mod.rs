@@ -194,6 +194,29 @@ impl TemplateModel {
         read::read_without_tree(text).map(TemplateModel::of)
     }
 
+    /// Whether a JSON template is long enough to be read in pieces (see
+    /// [`TemplateModel::read_json_in_pieces`]).
+    pub fn reads_json_in_pieces(text: &str) -> bool {
+        text.len() >= read::JSON_PIECES_MIN_BYTES
+    }
+
+    /// [`TemplateModel::read_json_in_pieces`] of an edited document, given its text and model
+    /// before the edit: the pieces the edit left alone keep their trees and members, and the
+    /// pieces' trees are kept for the next edit. `None` when it is not read that way.
+    pub fn read_json_in_pieces_after(
+        text: &str,
+        previous: Option<(&str, &TemplateModel)>,
+    ) -> Option<TemplateModel> {
+        if !TemplateModel::reads_json_in_pieces(text) {
+            return None;
+        }
+        let previous = previous.map(|(text, model)| read::Previous {
+            text,
+            read: &model.read,
+        });
+        read::read_json_in_pieces(text, previous, true).map(TemplateModel::of)
+    }
+
     /// [`TemplateModel::read_without_tree`] of an edited document, given its text and model
     /// before the edit (see [`read::read_without_tree_after`]); `None` when a piece could not be
     /// parsed at all.
@@ -211,7 +234,7 @@ impl TemplateModel {
     /// Reads a large JSON template in pieces without a tree of the whole text (see
     /// [`read::read_json_in_pieces`]): the same model as [`TemplateModel::read`].
     pub fn read_json_in_pieces(text: &str) -> Option<TemplateModel> {
-        if text.len() < read::JSON_PIECES_MIN_BYTES {
+        if !TemplateModel::reads_json_in_pieces(text) {
             return None;
         }
         read::read_json_in_pieces(text, None, false).map(TemplateModel::of)

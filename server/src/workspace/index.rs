@@ -94,25 +94,36 @@ impl IndexedFile {
         Some(IndexedFile::of_template(kind, text, model))
     }
 
-    /// [`IndexedFile::without_tree`] of an edited document, given its text and model before the
-    /// edit: the pieces the edit left alone are reused, and the pieces' trees kept for the next.
+    /// A template that [`IndexedFile::reads_without_tree`], of an edited document, given its text
+    /// and model before the edit: the pieces the edit left alone are reused, and the pieces'
+    /// trees kept for the next. `None` when a piece could not be read that way (a YAML piece
+    /// nested too deep, a JSON text with a syntax error or not laid out plainly): then parse it
+    /// whole.
     pub fn without_tree_after(
         kind: FileKind,
         text: Arc<str>,
         previous: Option<(&str, &TemplateModel)>,
     ) -> Option<IndexedFile> {
-        let model = TemplateModel::read_without_tree_after(&text, previous)?;
+        let model = match kind {
+            FileKind::JsonTemplate => TemplateModel::read_json_in_pieces_after(&text, previous)?,
+            _ => TemplateModel::read_without_tree_after(&text, previous)?,
+        };
         Some(IndexedFile::of_template(kind, text, model))
     }
 
     /// Whether a file is read without a parse of its whole text, by `check` and in the editor
     /// alike: a YAML template longer than tree-sitter-yaml parses whole (its rows are 16-bit),
-    /// read in pieces ([`TemplateModel::reads_without_tree`]), unless it mentions gatelint (its
-    /// suppressions are read from the whole tree). Its whole parse would be thrown away.
+    /// read in pieces ([`TemplateModel::reads_without_tree`]), or a JSON template large enough
+    /// to be read in pieces ([`TemplateModel::reads_json_in_pieces`]), unless it mentions
+    /// gatelint (its suppressions are read from the whole tree). The rules read its model only,
+    /// as they read every template's in `check`.
     pub fn reads_without_tree(kind: FileKind, text: &str) -> bool {
-        kind == FileKind::YamlTemplate
-            && TemplateModel::reads_without_tree(kind, text)
-            && !text.contains("gatelint")
+        let long = match kind {
+            FileKind::YamlTemplate => TemplateModel::reads_without_tree(kind, text),
+            FileKind::JsonTemplate => TemplateModel::reads_json_in_pieces(text),
+            _ => false,
+        };
+        long && !text.contains("gatelint")
     }
 
     /// Keeps what linking needs from a file already parsed (an open document's tree, which is
