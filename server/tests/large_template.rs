@@ -137,6 +137,68 @@ fn published(diagnostics: &[Value]) -> Vec<(String, u64, u64, String)> {
     found
 }
 
+/// A server with a template open, in a workspace folder of its own where the template is on
+/// disk too (for `check`).
+struct OpenTemplate {
+    client: Client,
+    uri: String,
+    path: std::path::PathBuf,
+    root: std::path::PathBuf,
+}
+
+impl OpenTemplate {
+    /// Writes `text` as `name` in a new folder, starts the server there and opens it: also the
+    /// diagnostics of its first version.
+    fn open(name: &str, text: &str) -> (OpenTemplate, Vec<Value>) {
+        let root = std::env::temp_dir().join(format!("gatelint-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("temp is writable");
+        let path = root.join(name);
+        std::fs::write(&path, text).expect("temp is writable");
+        let uri = format!("file://{}", path.display());
+        let (mut client, _) =
+            Client::start_with(false, json!(format!("file://{}", root.display())));
+        client.wait_indexed();
+        client.open(&uri, text);
+        let diagnostics = client.diagnostics(&uri, Some(1));
+        let open = OpenTemplate {
+            client,
+            uri,
+            path,
+            root,
+        };
+        (open, diagnostics)
+    }
+
+    /// Replaces `start..end` of `text` with `inserted` in the editor and on disk: what the
+    /// server publishes for `version`, checked equal to what `check` reports of that text.
+    fn edit(
+        &mut self,
+        text: &mut String,
+        version: i64,
+        (start, end, inserted): (usize, usize, &str),
+    ) -> Vec<(String, u64, u64, String)> {
+        let change = json!({
+            "range": {
+                "start": self.client.position(text, start),
+                "end": self.client.position(text, end),
+            },
+            "text": inserted,
+        });
+        text.replace_range(start..end, inserted);
+        self.client.change(&self.uri, version, vec![change]);
+        let found = published(&self.client.diagnostics(&self.uri, Some(version)));
+        std::fs::write(&self.path, &*text).expect("temp is writable");
+        assert_eq!(found, checked(&self.path), "version {version}");
+        found
+    }
+
+    fn close(self) {
+        let _ = self.client.shutdown();
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
 /// An edit of a text: the byte range replaced and the text put there.
 type Edit<'a> = Box<dyn Fn(&str) -> (usize, usize, &'static str) + 'a>;
 
@@ -147,18 +209,10 @@ type Edit<'a> = Box<dyn Fn(&str) -> (usize, usize, &'static str) + 'a>;
 #[test]
 fn an_open_long_yaml_template_gets_the_findings_check_gives_after_each_edit() {
     let (mut text, _) = template();
-    let root = std::env::temp_dir().join(format!("gatelint-long-yaml-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).expect("temp is writable");
-    let path = root.join("template.yaml");
-    std::fs::write(&path, &text).expect("temp is writable");
-    let uri = format!("file://{}", path.display());
-    let (mut client, _) = Client::start_with(false, json!(format!("file://{}", root.display())));
-    client.wait_indexed();
-    client.open(&uri, &text);
-    let opened = published(&client.diagnostics(&uri, Some(1)));
+    let (mut open, diagnostics) = OpenTemplate::open("template.yaml", &text);
+    let opened = published(&diagnostics);
     assert!(opened.iter().any(|(code, ..)| code == "GL301"));
-    assert_eq!(opened, checked(&path));
+    assert_eq!(opened, checked(&open.path));
     let timeout_of = |text: &str, name: &str| {
         let at = text.find(&format!("  {name}:\n")).expect("the function");
         at + text[at..].find("Timeout: ").expect("its timeout") + "Timeout: ".len()
@@ -194,20 +248,8 @@ fn an_open_long_yaml_template_gets_the_findings_check_gives_after_each_edit() {
     ];
     let mut findings = Vec::new();
     for (version, edit) in (2..).zip(edits) {
-        let (start, end, inserted) = edit(&text);
-        let change = json!({
-            "range": {
-                "start": client.position(&text, start),
-                "end": client.position(&text, end),
-            },
-            "text": inserted,
-        });
-        text.replace_range(start..end, inserted);
-        client.change(&uri, version, vec![change]);
-        let found = published(&client.diagnostics(&uri, Some(version)));
-        std::fs::write(&path, &text).expect("temp is writable");
-        assert_eq!(found, checked(&path), "version {version}");
-        findings.push(found);
+        let edit = edit(&text);
+        findings.push(open.edit(&mut text, version, edit));
     }
     // Each edit showed: the raised timeout, the missing permission, the syntax error and its end.
     let count = |found: &[(String, u64, u64, String)], wanted: &str| {
@@ -217,8 +259,7 @@ fn an_open_long_yaml_template_gets_the_findings_check_gives_after_each_edit() {
     assert_eq!(count(&findings[1], "GL301"), count(&opened, "GL301") + 1);
     assert_ne!(findings[2], findings[1]);
     assert_eq!(findings[3], findings[1]);
-    let _ = client.shutdown();
-    let _ = std::fs::remove_dir_all(&root);
+    open.close();
 }
 
 /// The large JSON template is read in pieces in the editor as in `check` (no parse of its whole
@@ -229,26 +270,17 @@ fn an_open_long_yaml_template_gets_the_findings_check_gives_after_each_edit() {
 #[test]
 fn an_open_large_json_template_gets_the_findings_check_gives_and_its_suppressions() {
     let (_, mut text) = template();
-    let root = std::env::temp_dir().join(format!("gatelint-large-json-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
-    std::fs::create_dir_all(&root).expect("temp is writable");
-    let path = root.join("template.json");
-    std::fs::write(&path, &text).expect("temp is writable");
-    let uri = format!("file://{}", path.display());
-    let (mut client, _) = Client::start_with(false, json!(format!("file://{}", root.display())));
-    client.wait_indexed();
-    client.open(&uri, &text);
-    let diagnostics = client.diagnostics(&uri, Some(1));
+    let (mut open, diagnostics) = OpenTemplate::open("template.json", &text);
     let opened = published(&diagnostics);
-    assert_eq!(opened, checked(&path));
+    assert_eq!(opened, checked(&open.path));
     let missing = diagnostics
         .iter()
         .find(|diagnostic| diagnostic["code"] == "GL301")
         .expect("a missing permission");
-    let actions = client.request(
+    let actions = open.client.request(
         "textDocument/codeAction",
         json!({
-            "textDocument": { "uri": uri },
+            "textDocument": { "uri": open.uri },
             "range": missing["range"],
             "context": { "diagnostics": [missing] },
         }),
@@ -276,18 +308,7 @@ fn an_open_large_json_template_gets_the_findings_check_gives_and_its_suppression
             -1 => (at, at + 1),
             _ => (at, at),
         };
-        let change = json!({
-            "range": {
-                "start": client.position(&text, start),
-                "end": client.position(&text, end),
-            },
-            "text": inserted,
-        });
-        text.replace_range(start..end, inserted);
-        client.change(&uri, version, vec![change]);
-        let found = published(&client.diagnostics(&uri, Some(version)));
-        std::fs::write(&path, &text).expect("temp is writable");
-        assert_eq!(found, checked(&path), "version {version}");
+        let found = open.edit(&mut text, version, (start, end, inserted));
         if version == 3 {
             // The syntax error shows: what the version before showed is not all shown.
             assert_ne!(found, before, "{found:?}");
@@ -302,6 +323,5 @@ fn an_open_large_json_template_gets_the_findings_check_gives_and_its_suppression
         }
         before = found;
     }
-    let _ = client.shutdown();
-    let _ = std::fs::remove_dir_all(&root);
+    open.close();
 }

@@ -348,6 +348,30 @@ fn assert_same_template(incremental: &TemplateRead, full: &TemplateRead, text: &
     }
 }
 
+/// `text` edited once at random (ASCII text: every byte is a character boundary): a stretch of up
+/// to 40 bytes removed (one time in three) or a word of `alphabet` inserted, one time in four
+/// within the first `head` bytes (the root sections), otherwise anywhere.
+fn random_yaml_edit(
+    text: &str,
+    next: &mut impl FnMut(usize) -> usize,
+    alphabet: &[&str],
+    head: usize,
+) -> String {
+    let mut edited = text.to_owned();
+    let at = if next(4) == 0 {
+        next(head)
+    } else {
+        next(edited.len())
+    };
+    if next(3) == 0 {
+        let end = (at + 1 + next(40)).min(edited.len());
+        edited.replace_range(at..end, "");
+    } else {
+        edited.insert_str(at, alphabet[next(alphabet.len())]);
+    }
+    edited
+}
+
 /// Random edits (inserted and removed characters, some breaking the YAML) of a template read
 /// in pieces: reading each edited text after the one before equals reading it afresh.
 #[test]
@@ -365,19 +389,8 @@ fn reading_after_an_edit_equals_reading_afresh() {
         );
         assert!(!before.pieces.is_empty());
         for _ in 0..edits {
-            let mut edited = text.clone();
             // Mostly inside the resources, sometimes in the root sections.
-            let at = if next(4) == 0 {
-                next(200)
-            } else {
-                next(edited.len())
-            };
-            if next(3) == 0 {
-                let end = (at + 1 + next(40)).min(edited.len());
-                edited.replace_range(at..end, "");
-            } else {
-                edited.insert_str(at, alphabet[next(alphabet.len())]);
-            }
+            let edited = random_yaml_edit(&text, &mut next, &alphabet, 200);
             let tree = tree_of(FileKind::YamlTemplate, &edited);
             let previous = Previous {
                 text: &text,
@@ -439,19 +452,8 @@ fn reading_a_long_yaml_after_an_edit_reuses_values_and_equals_reading_afresh() {
     assert!(before.pieces.len() > 2, "{}", before.pieces.len());
     let (mut reused, mut edits) = (0, 0);
     while edits < 12 {
-        let mut edited = text.clone();
         // Mostly inside the resources, sometimes in `Parameters`.
-        let at = if next(4) == 0 {
-            next(120)
-        } else {
-            next(edited.len())
-        };
-        if next(3) == 0 {
-            let end = (at + 1 + next(40)).min(edited.len());
-            edited.replace_range(at..end, "");
-        } else {
-            edited.insert_str(at, alphabet[next(alphabet.len())]);
-        }
+        let edited = random_yaml_edit(&text, &mut next, &alphabet, 120);
         edits += 1;
         let previous = Previous {
             text: &text,
