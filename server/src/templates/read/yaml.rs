@@ -296,6 +296,24 @@ fn unchanged_piece<'p>(
     (old.range.end == end).then_some((old, piece.start as isize - start as isize))
 }
 
+/// What the parallel pass made of one piece's value.
+enum PieceRead {
+    /// Kept from the previous read (the edit left the piece alone, and it stands alone), moved
+    /// to where the piece is now; the value as the previous read holds it, and where the piece
+    /// was when it was read.
+    Kept(Value, Arc<Value>, usize),
+    /// Read on its own, and whether it stands alone (else it is read again, in order).
+    Own(Option<Value>, bool),
+    /// Not read yet.
+    Later,
+}
+
+/// Whether a piece is one resource the grammar cannot read (read by its lines instead): cut at
+/// every resource (`max_lines` 0), in `Resources`, with a syntax error.
+fn unreadable(tree: &Tree, piece: &Piece, max_lines: usize) -> bool {
+    max_lines == 0 && piece.in_resources() && tree.root_node().has_error()
+}
+
 /// Parses a YAML text piece by piece (see [`split_pieces`]), the pieces in parallel, and stitches
 /// the root mapping back together. With `keep_trees` false, the pieces are parsed a few at a time
 /// (as many as there are threads) and each tree is freed once read: the trees of all pieces are
@@ -324,9 +342,11 @@ pub(super) fn read_yaml_in_pieces(
     for batch in pieces.chunks(batch.max(1)) {
         // A piece the edit left alone keeps its tree, and its value when it stands alone (no
         // anchor, no alias: see `YamlPieces::read_alone`), moved as far as the edit moved it.
-        // The kept value is shared with the previous read, not copied.
-        type Kept = (Value, Arc<Value>, usize);
-        let trees: Vec<(Option<Tree>, Option<Kept>)> = batch
+        // The kept value is shared with the previous read, not copied. The others are parsed,
+        // and read on their own, in parallel: what a piece that stands alone reads is its own
+        // text's whatever the pieces before it define; one that does not is read again below,
+        // in order, by the reader that holds the anchors defined so far.
+        let trees: Vec<(Option<Tree>, PieceRead)> = batch
             .par_iter()
             .map(|piece| {
                 let kept = previous.and_then(|(previous, unchanged)| {
@@ -334,15 +354,23 @@ pub(super) fn read_yaml_in_pieces(
                     let shared = old.value.as_ref()?;
                     let mut value = (**shared).clone();
                     value.shift(old.moved_to(piece.start));
-                    Some((old.tree.clone(), (value, Arc::clone(shared), old.read_at)))
+                    Some((old.tree.clone(), value, Arc::clone(shared), old.read_at))
                 });
-                match kept {
-                    Some((tree, kept)) => (Some(tree), Some(kept)),
-                    None => (piece_tree(text, piece, previous), None),
+                if let Some((tree, value, shared, read_at)) = kept {
+                    return (Some(tree), PieceRead::Kept(value, shared, read_at));
                 }
+                let tree = piece_tree(text, piece, previous);
+                let read = match &tree {
+                    Some(tree) if !unreadable(tree, piece, max_lines) => {
+                        let (value, alone) = YamlPieces::new(text).read_alone(tree, piece.start);
+                        PieceRead::Own(value, alone)
+                    }
+                    _ => PieceRead::Later,
+                };
+                (tree, read)
             })
             .collect();
-        for (piece, (tree, kept)) in batch.iter().zip(trees) {
+        for (piece, (tree, read)) in batch.iter().zip(trees) {
             let piece_text = &text[piece.start..piece.end];
             let Some(tree) = tree else {
                 errors.push(TextRange::new(piece.start, piece.end));
@@ -357,17 +385,27 @@ pub(super) fn read_yaml_in_pieces(
                 first_error = first_syntax_error(&tree, piece_text).map(shift);
             }
             let has_error = tree.root_node().has_error();
-            let (value, shared, read_at) = if let Some((value, shared, read_at)) = kept {
-                (Some(value), Some(shared), read_at)
-            } else if has_error && piece.in_resources() && max_lines == 0 {
-                // One resource the grammar cannot read: keep its logical id and type, marked unread.
-                (unreadable_resource(text, piece), None, piece.start)
-            } else {
-                let (value, alone) = reader.read_alone(&tree, piece.start);
-                let shared = (keep_trees && alone && !has_error)
+            let share = |value: &Option<Value>, alone: bool| {
+                (keep_trees && alone && !has_error)
                     .then(|| value.clone().map(Arc::new))
-                    .flatten();
-                (value, shared, piece.start)
+                    .flatten()
+            };
+            let (value, shared, read_at) = match read {
+                PieceRead::Kept(value, shared, read_at) => (Some(value), Some(shared), read_at),
+                // One resource the grammar cannot read: keep its logical id and type, marked
+                // unread.
+                _ if unreadable(&tree, piece, max_lines) => {
+                    (unreadable_resource(text, piece), None, piece.start)
+                }
+                PieceRead::Own(value, true) => {
+                    let shared = share(&value, true);
+                    (value, shared, piece.start)
+                }
+                PieceRead::Own(_, false) | PieceRead::Later => {
+                    let (value, alone) = reader.read_alone(&tree, piece.start);
+                    let shared = share(&value, alone);
+                    (value, shared, piece.start)
+                }
             };
             if keep_trees {
                 parsed.push(ParsedPiece {
