@@ -253,20 +253,9 @@ pub(super) fn json_value_in_pieces(
     };
     let piece_read = |piece: &TextRange| -> Option<PieceValue> {
         let reused = previous.zip(unchanged).and_then(|(previous, unchanged)| {
-            let old = if piece.end <= unchanged.prefix {
-                *piece
-            } else if piece.start >= text.len() - unchanged.suffix {
-                let moved = |at: usize| at + unchanged.old_len - text.len();
-                TextRange::new(moved(piece.start), moved(piece.end))
-            } else {
-                return None;
-            };
-            let pieces = &previous.read.pieces;
-            let found = pieces
-                .binary_search_by_key(&old.start, |parsed| parsed.range.start)
-                .ok()?;
-            let parsed = &pieces[found];
-            (parsed.range == old && !parsed.entries.is_empty()).then_some(parsed)
+            previous
+                .unchanged_piece(*piece, text.len(), unchanged)
+                .filter(|parsed| !parsed.entries.is_empty())
         });
         if let Some(parsed) = reused {
             // The same text, perhaps moved: its tree and its members, moved as far (the kept

@@ -95,6 +95,32 @@ pub struct Previous<'a> {
     pub read: &'a TemplateRead,
 }
 
+impl<'a> Previous<'a> {
+    /// The piece of this read holding the same text as `range` of the edited text (`new_len`
+    /// bytes long) when the edit left it alone: wholly before the edit, at the same place, or
+    /// wholly after it, moved by the edit.
+    fn unchanged_piece(
+        &self,
+        range: TextRange,
+        new_len: usize,
+        unchanged: edit::Unchanged,
+    ) -> Option<&'a ParsedPiece> {
+        let old = if range.end <= unchanged.prefix {
+            range
+        } else if range.start >= new_len - unchanged.suffix {
+            let old_of = |at: usize| (at + unchanged.old_len).checked_sub(new_len);
+            TextRange::new(old_of(range.start)?, old_of(range.end)?)
+        } else {
+            return None;
+        };
+        let pieces = &self.read.pieces;
+        let found = pieces
+            .binary_search_by_key(&old.start, |parsed| parsed.range.start)
+            .ok()?;
+        Some(&pieces[found]).filter(|parsed| parsed.range == old)
+    }
+}
+
 /// Reads a template file; `tree` is tree-sitter's parse of the whole `text`.
 pub fn read(kind: FileKind, tree: &Tree, text: &str) -> TemplateRead {
     read_after(kind, tree, text, None)

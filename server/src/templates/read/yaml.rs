@@ -33,6 +33,10 @@ pub(super) struct Piece {
 }
 
 impl Piece {
+    pub(super) fn range(&self) -> TextRange {
+        TextRange::new(self.start, self.end)
+    }
+
     /// Whether its entries are resources.
     pub(super) fn in_resources(&self) -> bool {
         self.path.len() == 1 && self.path[0] == "Resources"
@@ -234,8 +238,8 @@ fn piece_tree(
     let old_of = |at: usize| (at + unchanged.old_len).checked_sub(new_len);
     let edit_new_end = new_len - unchanged.suffix;
     if piece.end <= unchanged.prefix || piece.start >= edit_new_end {
-        return match unchanged_piece(text, piece, previous, unchanged) {
-            Some((old, _)) => Some(old.tree.clone()),
+        return match previous.unchanged_piece(piece.range(), new_len, unchanged) {
+            Some(old) => Some(old.tree.clone()),
             None => fresh(),
         };
     }
@@ -269,31 +273,6 @@ fn piece_tree(
         new_end_position: point(piece_text, new_end),
     });
     crate::text::parse(FileKind::YamlTemplate, piece_text, Some(&tree))
-}
-
-/// The previous read's piece of the same text as `piece` when the edit left it alone (wholly
-/// before the edit, at the same place, or wholly after it, moved), and how far it moved.
-fn unchanged_piece<'p>(
-    text: &str,
-    piece: &Piece,
-    previous: &Previous<'p>,
-    unchanged: Unchanged,
-) -> Option<(&'p ParsedPiece, isize)> {
-    let new_len = text.len();
-    let (start, end) = if piece.end <= unchanged.prefix {
-        (piece.start, piece.end)
-    } else if piece.start >= new_len - unchanged.suffix {
-        let old_of = |at: usize| (at + unchanged.old_len).checked_sub(new_len);
-        (old_of(piece.start)?, old_of(piece.end)?)
-    } else {
-        return None;
-    };
-    let pieces = &previous.read.pieces;
-    let found = pieces
-        .binary_search_by_key(&start, |old| old.range.start)
-        .ok()?;
-    let old = &pieces[found];
-    (old.range.end == end).then_some((old, piece.start as isize - start as isize))
 }
 
 /// What the parallel pass made of one piece's value.
@@ -350,7 +329,7 @@ pub(super) fn read_yaml_in_pieces(
             .par_iter()
             .map(|piece| {
                 let kept = previous.and_then(|(previous, unchanged)| {
-                    let (old, _) = unchanged_piece(text, piece, previous, unchanged)?;
+                    let old = previous.unchanged_piece(piece.range(), text.len(), unchanged)?;
                     let shared = old.value.as_ref()?;
                     let mut value = (**shared).clone();
                     value.shift(old.moved_to(piece.start));
