@@ -1,7 +1,10 @@
 //! `--format json`: the contract's JSON object (1-based lines, columns in Unicode scalar values).
 
+use std::io::Write;
 use std::path::Path;
 
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::display_path;
@@ -10,29 +13,70 @@ use crate::rules::REGISTRY;
 use crate::text::{Encoding, LineIndex, TextRange};
 use crate::workspace::{normalize, FileReport, WorkspaceIndex};
 
-/// Renders the reports; related locations in other files are positioned in the texts the index
-/// holds (the same texts the analysis read), not re-read from disk.
-pub fn render(reports: &[FileReport], index: &WorkspaceIndex, cwd: &Path) -> String {
-    let mut diagnostics = Vec::new();
-    for report in reports {
-        let line_index = LineIndex::new(&report.text);
-        let path = display_path(report, cwd);
-        for finding in &report.findings {
-            diagnostics.push(diagnostic(
-                finding,
-                &path,
-                &report.text,
-                &line_index,
-                index,
-                cwd,
-            ));
-        }
+/// Writes the reports as one JSON object; related locations in other files are positioned in
+/// the texts the index holds (the same texts the analysis read), not re-read from disk. Each
+/// diagnostic is built and written in turn: built whole first, every diagnostic's value and a
+/// copy of them all were a sixth of the peak memory of a run over 50,000 files.
+pub fn write(
+    reports: &[FileReport],
+    index: &WorkspaceIndex,
+    cwd: &Path,
+    out: impl Write,
+) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    let output = Output {
+        reports,
+        index,
+        cwd,
+    };
+    serde_json::to_writer_pretty(&mut out, &output)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+/// The contract's object: `{"diagnostics": [...], "version": 1}`, keys in that order.
+struct Output<'a> {
+    reports: &'a [FileReport],
+    index: &'a WorkspaceIndex,
+    cwd: &'a Path,
+}
+
+impl Serialize for Output<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Output", 2)?;
+        object.serialize_field("diagnostics", &Diagnostics(self))?;
+        object.serialize_field("version", &1)?;
+        object.end()
     }
-    let mut out =
-        serde_json::to_string_pretty(&json!({ "version": 1, "diagnostics": diagnostics }))
-            .expect("JSON values always serialise");
-    out.push('\n');
-    out
+}
+
+struct Diagnostics<'a>(&'a Output<'a>);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Output {
+            reports,
+            index,
+            cwd,
+        } = self.0;
+        let count = reports.iter().map(|report| report.findings.len()).sum();
+        let mut diagnostics = serializer.serialize_seq(Some(count))?;
+        for report in reports.iter().filter(|report| !report.findings.is_empty()) {
+            let line_index = LineIndex::new(&report.text);
+            let path = display_path(report, cwd);
+            for finding in &report.findings {
+                diagnostics.serialize_element(&diagnostic(
+                    finding,
+                    &path,
+                    &report.text,
+                    &line_index,
+                    index,
+                    cwd,
+                ))?;
+            }
+        }
+        diagnostics.end()
+    }
 }
 
 fn diagnostic(

@@ -88,17 +88,17 @@ pub fn check(options: &CheckOptions) -> ExitCode {
         );
     }
     let reports = &checked.reports;
-    let output = match options.format {
-        OutputFormat::Json => json::render(reports, &checked.index, &cwd),
-        OutputFormat::Sarif => sarif::render(reports, &cwd),
-        OutputFormat::Github => github::render(reports, &cwd),
+    let written = match options.format {
+        OutputFormat::Json => json::write(reports, &checked.index, &cwd, std::io::stdout().lock()),
+        OutputFormat::Sarif => write_stdout(&sarif::render(reports, &cwd)),
+        OutputFormat::Github => write_stdout(&github::render(reports, &cwd)),
         OutputFormat::Human => {
             let mut output = human::render(reports, &checked.index, &cwd, colour_wanted());
             output.push_str(&skipped_line(checked.skipped));
-            output
+            write_stdout(&output)
         }
     };
-    if write_stdout(&output).is_err() {
+    if written.is_err() {
         return ExitCode::from(2);
     }
     let has_error = reports

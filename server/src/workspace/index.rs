@@ -176,9 +176,17 @@ impl IndexedFile {
                     .map(|stack| shared(stack.function_specs()))
                     .unwrap_or_default();
                 model = stack.map(Arc::new);
+                // Kept for every handler of the workspace: without the spare room their vectors
+                // grew into while being collected.
+                let mut exports = symbols::exported_names(kind, tree, &text);
+                if let Some(exports) = &mut exports {
+                    exports.shrink_to_fit();
+                }
+                let mut imports = imports::collect(kind, tree, &text);
+                imports.shrink_to_fit();
                 Content::Handler {
-                    exports: symbols::exported_names(kind, tree, &text),
-                    imports: imports::collect(kind, tree, &text),
+                    exports,
+                    imports,
                     functions,
                 }
             }
@@ -265,9 +273,13 @@ struct Reading<'a> {
 }
 
 /// Functions as the index holds them: each one shared by the file declaring it, its links and
-/// the contexts of the handlers it runs (not copied into each).
+/// the contexts of the handlers it runs (not copied into each). Into a vector of their number:
+/// collected from the specs' own vector, the pointers would be kept in its buffer (the standard
+/// library reuses it), room for as many whole specs as it grew to (18 MB of a 50,000-file run).
 fn shared(specs: Vec<FunctionSpec>) -> Vec<Arc<FunctionSpec>> {
-    specs.into_iter().map(Arc::new).collect()
+    let mut shared = Vec::with_capacity(specs.len());
+    shared.extend(specs.into_iter().map(Arc::new));
+    shared
 }
 
 /// Gives a template file its model, and the functions it declares.
@@ -931,33 +943,73 @@ impl WorkspaceIndex {
     /// Recomputes every template → handler link. Handler files that are not indexed yet (outside
     /// the paths given, or ignored build output) are read from disk when inside the roots.
     pub fn relink(&mut self) {
+        self.start_linking();
+        self.finish_linking(&HashSet::new());
+    }
+
+    /// Starts linking from scratch in steps, as `check` does while it reads templates in rounds:
+    /// [`Self::link`] each round's templates, then [`Self::finish_linking`]. The files a
+    /// template's functions run must be in the index first (files outside the paths given are
+    /// read when linking asks for them); what one template's functions link to does not depend
+    /// on any other template, so the links are those [`Self::relink`] makes.
+    pub fn start_linking(&mut self) {
         self.join_configurations();
         self.within_roots_seen.clear();
         self.refused.clear();
         self.modules_seen.clear();
-        let templates: Vec<(PathBuf, Vec<Arc<FunctionSpec>>)> = self
-            .files
-            .iter()
-            .filter_map(|(path, file)| match &file.content {
-                Content::Template { functions } => Some((path.clone(), functions.clone())),
-                Content::Handler { functions, .. } if !functions.is_empty() => {
-                    Some((path.clone(), functions.clone()))
+        self.links.clear();
+        self.problems.clear();
+        self.links_by_file.clear();
+        self.links_by_template.clear();
+        self.loaded_by.clear();
+    }
+
+    /// Links the functions of these templates (during a linking begun by
+    /// [`Self::start_linking`]): after it, their link problems are known ([`Self::context`]);
+    /// the handlers' side of the links waits for [`Self::finish_linking`].
+    pub fn link(&mut self, templates: &[PathBuf]) {
+        let mut links = std::mem::take(&mut self.links);
+        let mut problems = std::mem::take(&mut self.problems);
+        for template in templates {
+            let specs = match self.files.get(template).map(|file| &file.content) {
+                Some(Content::Template { functions } | Content::Handler { functions, .. }) => {
+                    functions.clone()
                 }
-                Content::Handler { .. } => None,
-            })
-            .collect();
-        let mut links = Vec::new();
-        let mut problems: HashMap<PathBuf, Vec<LinkProblem>> = HashMap::new();
-        for (template, specs) in templates {
-            self.resolve_template(&template, specs, &mut links, &mut problems);
+                None => continue,
+            };
+            self.resolve_template(template, specs, &mut links, &mut problems);
         }
         self.links = links;
         self.problems = problems;
+    }
+
+    /// Links every template not in `linked` and orders the links (see [`Self::start_linking`]).
+    pub fn finish_linking(&mut self, linked: &HashSet<PathBuf>) {
+        let mut templates: Vec<PathBuf> = self
+            .files
+            .iter()
+            .filter(|(path, _)| !linked.contains(*path))
+            .filter(|(_, file)| match &file.content {
+                Content::Template { .. } => true,
+                Content::Handler { functions, .. } => !functions.is_empty(),
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        templates.sort();
+        self.link(&templates);
         self.sort_links();
         // Remembered for the keystrokes in a template that relink it alone, which fill it again
         // as they go: `check` relinks everything once, and would only hold it (15 MB of a
         // 50,000-file run).
         self.modules_seen = HashMap::new();
+    }
+
+    /// Drops a template's model once nothing will read it again (`check`, after analysing the
+    /// template): its functions, text and links stay.
+    pub fn forget_model(&mut self, path: &Path) {
+        if let Some(file) = self.files.get_mut(path) {
+            file.model = None;
+        }
     }
 
     /// Recomputes the links of one template, keeping the others: what a template's own text
