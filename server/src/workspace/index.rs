@@ -233,7 +233,8 @@ pub struct WorkspaceIndex {
     /// disappears or imports other modules, and each of those relinks everything, which
     /// forgets them; a keystroke in a template with thousands of functions asks again for each
     /// (each answer costs a walk of imports and system calls for the files that do not exist).
-    /// Filled by the relinking of one template ([`Self::relink_template`]) only.
+    /// Filled by the relinking of one template ([`Self::relink_template`]); a full relinking
+    /// fills it only for the handler files several links share, and forgets it at its end.
     modules_seen: HashMap<(Module, PathBuf, PathBuf), Vec<PathBuf>>,
     problems: HashMap<PathBuf, Vec<LinkProblem>>,
     /// Whether each folder is inside the roots, as far as one relinking asked: thousands of
@@ -997,7 +998,7 @@ impl WorkspaceIndex {
             .collect();
         templates.sort();
         self.link(&templates);
-        self.sort_links();
+        self.sort_links(false);
         // Remembered for the keystrokes in a template that relink it alone, which fill it again
         // as they go: `check` relinks everything once, and would only hold it (15 MB of a
         // 50,000-file run).
@@ -1030,7 +1031,7 @@ impl WorkspaceIndex {
         self.resolve_template(template, specs, &mut links, &mut problems);
         self.links = links;
         self.problems = problems;
-        self.sort_links();
+        self.sort_links(true);
     }
 
     fn resolve_template(
@@ -1060,8 +1061,12 @@ impl WorkspaceIndex {
         }
     }
 
-    /// Orders the links (by template, then position) and rebuilds the maps into them.
-    fn sort_links(&mut self) {
+    /// Orders the links (by template, then position) and rebuilds the maps into them. The local
+    /// modules of each handler are remembered (`modules_seen`) for every link when `remember_all`
+    /// (the relinking of one template, for the next keystroke's), else only for a handler file
+    /// that several links share (a full relinking forgets them at its end: remembering every
+    /// one was 14 MB of a 50,000-file run's peak, for no answer asked twice).
+    fn sort_links(&mut self, remember_all: bool) {
         self.links.sort_by(|a, b| {
             (&a.template, a.function.id_range.start).cmp(&(&b.template, b.function.id_range.start))
         });
@@ -1079,7 +1084,12 @@ impl WorkspaceIndex {
         }
         self.loaded_by.clear();
         for at in 0..self.links.len() {
-            for module in self.local_modules(at) {
+            let remember = remember_all
+                || self
+                    .links_by_file
+                    .get(&self.links[at].file)
+                    .is_some_and(|links| links.len() > 1);
+            for module in self.local_modules(at, remember) {
                 self.loaded_by.entry(module).or_default().push(at);
             }
         }
@@ -1088,7 +1098,7 @@ impl WorkspaceIndex {
     /// The local modules the handler of `links[at]` loads: its top-level imports resolved inside
     /// its code folder (Node `./` and `../` paths; Python modules from the code folder, relative
     /// imports from the importing file's package), followed `MAX_DEPTH` modules deep.
-    fn local_modules(&mut self, at: usize) -> Vec<PathBuf> {
+    fn local_modules(&mut self, at: usize, remember: bool) -> Vec<PathBuf> {
         const MAX_DEPTH: usize = 4;
         let link = &self.links[at];
         let module = match link.function.family {
@@ -1152,8 +1162,10 @@ impl WorkspaceIndex {
             frontier = next;
         }
         let handler = seen.remove(0);
-        self.modules_seen
-            .insert((module, code_dir, handler), seen.clone());
+        if remember {
+            self.modules_seen
+                .insert((module, code_dir, handler), seen.clone());
+        }
         seen
     }
 
