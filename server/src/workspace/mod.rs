@@ -177,12 +177,7 @@ pub fn check_paths_with(paths: &[PathBuf], config: &Config) -> Checked {
         unread,
         parsed,
         analysed,
-    } = build_index(
-        &roots,
-        &inputs,
-        context_templates,
-        Templates::Analysed(&analyse),
-    );
+    } = build_index(&roots, &inputs, context_templates, Some(&analyse));
     reports.extend(
         unread
             .into_iter()
@@ -265,22 +260,11 @@ fn templates_named_alone(inputs: &[Input], roots: &[PathBuf]) -> bool {
         })
 }
 
-/// What [`build_index`] does with the SAM/CloudFormation templates it reads.
-#[derive(Clone, Copy)]
-enum Templates<'a> {
-    /// Keeps every template's model in the index (the language server reads them on hover and
-    /// after edits).
-    Kept,
-    /// Reads the templates after the other files, in rounds of about [`ROUND_BYTES`] of text:
-    /// a round's templates are read in parallel, linked, the reported ones analysed by the
-    /// function given (with the index, the path and whether the file was parsed whole), and
-    /// their models dropped (`check`). Every template's model held until the end was the
-    /// largest part of the peak memory of a run over many templates (their value trees are
-    /// several times their text).
-    Analysed(&'a (dyn Fn(&WorkspaceIndex, &Path, bool) -> Option<FileReport> + Sync)),
-}
+/// The analysis `check` runs on each reported SAM/CloudFormation template as [`build_index`]
+/// reads it: given the index, the template's path and whether it was parsed whole.
+type Analyse<'a> = &'a (dyn Fn(&WorkspaceIndex, &Path, bool) -> Option<FileReport> + Sync);
 
-/// The text of the SAM/CloudFormation templates read in one round (see [`Templates::Analysed`]):
+/// The text of the SAM/CloudFormation templates read in one round (see [`build_index`]):
 /// a round ends when it holds this much and a template per thread. Measured on 50,000 files
 /// (19 MB of templates): rounds of 4 MB peaked at 221 MB, of 1 MB at 191 MB, of 256 KB at
 /// 186 MB, in the same time.
@@ -300,11 +284,18 @@ struct Built {
 /// (with the input they are about). Each tree is dropped once the index has what linking needs
 /// from it. Without `context_templates`, templates read only for context are left out (see
 /// [`templates_named_alone`]).
+///
+/// SAM/CloudFormation templates are read after the other files, in rounds of about
+/// [`ROUND_BYTES`] of text: a round's templates are read in parallel, linked, the reported ones
+/// analysed by `analyse` (`check`), and their models dropped; their functions, links and texts
+/// stay. Every template's model held until the end was the largest part of the peak memory of
+/// a run over many templates (a value tree is several times its text). The language server
+/// reads a template's model again when it is opened (see `lsp`'s `update_index_from`).
 fn build_index(
     roots: &[PathBuf],
     inputs: &[Input],
     context_templates: bool,
-    templates: Templates,
+    analyse: Option<Analyse>,
 ) -> Built {
     enum Read {
         File(PathBuf, IndexedFile, bool),
@@ -312,7 +303,6 @@ fn build_index(
         Later(usize, FileKind, Arc<str>),
     }
     let boundary = Boundary::within(roots);
-    let later = matches!(templates, Templates::Analysed(_));
     let read: Vec<Result<Read, (FileReport, usize)>> = inputs
         .par_iter()
         .enumerate()
@@ -327,7 +317,7 @@ fn build_index(
             }
             Ok(Some((kind, text))) => {
                 let text: Arc<str> = Arc::from(text);
-                if later && matches!(kind, FileKind::YamlTemplate | FileKind::JsonTemplate) {
+                if matches!(kind, FileKind::YamlTemplate | FileKind::JsonTemplate) {
                     return Some(Ok(Read::Later(at, kind, text)));
                 }
                 let (file, whole) = read_file(kind, text);
@@ -363,10 +353,6 @@ fn build_index(
             Err(report) => built.unread.push(report),
         }
     }
-    let Templates::Analysed(analyse) = templates else {
-        built.index.relink();
-        return built;
-    };
     built.index.start_linking();
     let mut linked = HashSet::new();
     for round in rounds {
@@ -392,13 +378,16 @@ fn build_index(
         built.index.link(&paths);
         let index = &built.index;
         let parsed = &built.parsed;
-        let analysed: Vec<FileReport> = reported
-            .par_iter()
-            .filter_map(|at| {
-                let path = &inputs[*at].path;
-                analyse(index, path, parsed.contains(path))
-            })
-            .collect();
+        let analysed: Vec<FileReport> = match analyse {
+            Some(analyse) => reported
+                .par_iter()
+                .filter_map(|at| {
+                    let path = &inputs[*at].path;
+                    analyse(index, path, parsed.contains(path))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         built.analysed.extend(analysed);
         for path in &paths {
             built.index.forget_model(path);
@@ -456,7 +445,7 @@ pub fn index_folders(folders: &[PathBuf]) -> WorkspaceIndex {
             walked: true,
         })
         .collect();
-    build_index(&roots, &inputs, true, Templates::Kept).index
+    build_index(&roots, &inputs, true, None).index
 }
 
 /// The files a check reads, the roots it indexes, what could not be taken and what ignore rules
@@ -637,14 +626,18 @@ fn report_unreadable(reason: String) -> Finding {
 
 #[cfg(test)]
 mod tests {
-    use super::{check_paths, index_folders, project_root, ROUND_BYTES};
+    use super::{
+        check_paths, index_folders, project_root, IndexedFile, WorkspaceIndex, ROUND_BYTES,
+    };
+    use crate::files::FileKind;
 
-    /// `check` reads the templates in rounds after the other files and drops each round's
-    /// models once analysed: it ends holding no template's model, and every file's context (the
-    /// links both ways, the link problems, the modules a handler loads) is the one the editor's
-    /// index gives, which keeps every model and links them all at once.
+    /// `check` and the editor's indexing read the templates in rounds after the other files and
+    /// drop each round's models once linked (and, for `check`, analysed): they end holding no
+    /// template's model, and every file's context (the links both ways, the link problems, the
+    /// modules a handler loads) is the one an index given every file at once and linked once
+    /// gives (as the editor's index is kept after an edit).
     #[test]
-    fn check_drops_template_models_and_links_as_the_editor_index_does() {
+    fn reading_templates_in_rounds_drops_their_models_and_links_as_linking_once() {
         let temp = std::env::temp_dir().join(format!("gatelint-rounds-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&temp);
         std::fs::create_dir_all(temp.join(".git")).expect("temp is writable");
@@ -676,15 +669,24 @@ mod tests {
         }
         let checked = check_paths(std::slice::from_ref(&root));
         let editor = index_folders(std::slice::from_ref(&root));
+        let mut at_once = WorkspaceIndex::new(std::slice::from_ref(&root));
         for path in &paths {
-            let file = checked.index.file(path).expect("indexed");
-            assert!(file.model.is_none(), "{} kept its model", path.display());
-            assert_eq!(
-                comparable(checked.index.context(path)),
-                comparable(editor.context(path)),
-                "{}",
-                path.display()
-            );
+            let text = std::fs::read_to_string(path).expect("written");
+            let kind = FileKind::detect(path, &text).expect("gatelint's");
+            at_once.insert(path.clone(), IndexedFile::new(kind, text.into()));
+        }
+        at_once.relink();
+        for path in &paths {
+            for index in [&checked.index, &editor] {
+                let file = index.file(path).expect("indexed");
+                assert!(file.model.is_none(), "{} kept its model", path.display());
+                assert_eq!(
+                    comparable(index.context(path)),
+                    comparable(at_once.context(path)),
+                    "{}",
+                    path.display()
+                );
+            }
         }
         let problems: usize = checked
             .reports
