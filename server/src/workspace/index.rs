@@ -39,7 +39,9 @@ pub struct IndexedFile {
     pub kind: FileKind,
     pub text: Arc<str>,
     pub content: Content,
-    /// A template's model, read once for linking and kept for its analysis.
+    /// A template's model, read for linking. Indexing a workspace drops a SAM/CloudFormation
+    /// template's once it is linked (and, for `check`, analysed; see `workspace::build_index`);
+    /// a file indexed from an open document, or updated, keeps it for its analysis.
     pub model: Option<Arc<TemplateModel>>,
 }
 
