@@ -16,7 +16,7 @@ use crate::workspace::{normalize, FileReport, WorkspaceIndex};
 /// Writes the reports as one JSON object; related locations in other files are positioned in
 /// the texts the index holds (the same texts the analysis read), not re-read from disk. Each
 /// diagnostic is built and written in turn: built whole first, every diagnostic's value and a
-/// copy of them all were a sixth of the peak memory of a run over 50,000 files.
+/// copy of them all were a fifth of the peak memory of a run over 50,000 files.
 pub fn write(
     reports: &[FileReport],
     index: &WorkspaceIndex,
